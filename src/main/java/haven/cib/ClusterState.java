@@ -1,0 +1,161 @@
+package haven.cib;
+
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The replicated, versioned status of the cluster: where each group is placed, which nodes are in
+ * standby, administrative moves, and recent failures. {@code version} counts the log entries applied.
+ * Immutable; {@link #apply} returns the next state. Sorted collections keep every node's copy, and its
+ * JSON form, byte-identical.
+ */
+public record ClusterState(
+        long version,
+        long lastGeneration,
+        SortedMap<GroupId, GroupState> groups,
+        SortedSet<NodeId> standby,
+        SortedMap<GroupId, NodeId> moves,
+        List<FailureRecord> failures) {
+
+    /** Failures kept per resource and node; older ones are dropped (they are outside any useful window). */
+    public static final int FAILURES_KEPT_PER_RESOURCE_NODE = 32;
+
+    public static final ClusterState EMPTY =
+            new ClusterState(0, 0, new TreeMap<>(), new TreeSet<>(), new TreeMap<>(), List.of());
+
+    public ClusterState {
+        groups = Collections.unmodifiableSortedMap(new TreeMap<>(groups));
+        standby = Collections.unmodifiableSortedSet(new TreeSet<>(standby));
+        moves = Collections.unmodifiableSortedMap(new TreeMap<>(moves));
+        failures = List.copyOf(failures);
+    }
+
+    public GroupState group(GroupId id) {
+        return groups.getOrDefault(id, GroupState.UNPLACED);
+    }
+
+    /** Applies one log entry (a batch of commands, applied together) and counts it as one version. */
+    public ClusterState apply(List<Command> entry) {
+        ClusterState s = this;
+        for (Command c : entry) {
+            s = s.apply(c);
+        }
+        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures);
+    }
+
+    ClusterState apply(Command command) {
+        return switch (command) {
+            case Command.Assign a -> assign(a);
+            case Command.Released r -> released(r);
+            case Command.Started st -> started(st);
+            case Command.NodeLost l -> nodeLost(l.node());
+            case Command.ResourceFailed f -> failed(f);
+            case Command.SetStandby sb -> withStandby(sb);
+            case Command.Move m -> withMove(m);
+            case Command.Cleanup c -> cleanup(c);
+        };
+    }
+
+    private ClusterState assign(Command.Assign a) {
+        GroupState old = group(a.group());
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        if (a.node().isEmpty()) {
+            next.put(a.group(), new GroupState(Optional.empty(), old.generation(), old.mayBeActive(), false));
+            return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+        }
+        NodeId node = a.node().get();
+        if (!old.onlyPossiblyActiveOn(node)) {
+            // The scheduler never proposes this; a second guard here keeps a buggy or stale proposal from
+            // ever placing a group while another node may still run it.
+            throw new AssertionError("assign " + a.group() + " to " + node + " while possibly active on " + old.mayBeActive());
+        }
+        long generation = lastGeneration + 1;
+        TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
+        active.add(node);
+        next.put(a.group(), new GroupState(Optional.of(node), generation, active, false));
+        return new ClusterState(version, generation, next, standby, moves, failures);
+    }
+
+    private ClusterState released(Command.Released r) {
+        GroupState old = group(r.group());
+        boolean stillAssignedThere = old.assigned().equals(Optional.of(r.node())) && old.generation() > r.generation();
+        boolean currentAssignment = old.assigned().equals(Optional.of(r.node())) && old.generation() == r.generation();
+        if (stillAssignedThere || currentAssignment || !old.mayBeActive().contains(r.node())) {
+            return this; // stale report: the node holds a newer (or this very) assignment
+        }
+        TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
+        active.remove(r.node());
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        next.put(r.group(), old.withMayBeActive(active));
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+    }
+
+    private ClusterState started(Command.Started st) {
+        GroupState old = group(st.group());
+        if (!old.assigned().equals(Optional.of(st.node())) || old.generation() != st.generation()) {
+            return this;
+        }
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        next.put(st.group(), new GroupState(old.assigned(), old.generation(), old.mayBeActive(), true));
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+    }
+
+    private ClusterState nodeLost(NodeId node) {
+        TreeMap<GroupId, GroupState> next = new TreeMap<>();
+        for (var e : groups.entrySet()) {
+            GroupState g = e.getValue();
+            TreeSet<NodeId> active = new TreeSet<>(g.mayBeActive());
+            active.remove(node);
+            boolean wasThere = g.assigned().equals(Optional.of(node));
+            next.put(e.getKey(), new GroupState(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
+                    !wasThere && g.started()));
+        }
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+    }
+
+    private ClusterState failed(Command.ResourceFailed f) {
+        List<FailureRecord> next = new ArrayList<>(failures);
+        next.add(new FailureRecord(f.resource(), f.node(), f.atEpochMs(), f.detail()));
+        List<FailureRecord> same = next.stream()
+                .filter(x -> x.resource().equals(f.resource()) && x.node().equals(f.node())).toList();
+        if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {
+            next.remove(same.get(0));
+        }
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next);
+    }
+
+    private ClusterState withStandby(Command.SetStandby sb) {
+        TreeSet<NodeId> next = new TreeSet<>(standby);
+        if (sb.standby()) next.add(sb.node()); else next.remove(sb.node());
+        return new ClusterState(version, lastGeneration, groups, next, moves, failures);
+    }
+
+    private ClusterState withMove(Command.Move m) {
+        TreeMap<GroupId, NodeId> next = new TreeMap<>(moves);
+        m.node().ifPresentOrElse(n -> next.put(m.group(), n), () -> next.remove(m.group()));
+        return new ClusterState(version, lastGeneration, groups, standby, next, failures);
+    }
+
+    private ClusterState cleanup(Command.Cleanup c) {
+        List<FailureRecord> next = failures.stream()
+                .filter(f -> !(f.resource().equals(c.resource()) && c.node().map(f.node()::equals).orElse(true)))
+                .toList();
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next);
+    }
+
+    /** Failures of {@code resource} on {@code node} at or after {@code sinceEpochMs}. */
+    public long failureCount(ResourceId resource, NodeId node, long sinceEpochMs) {
+        return failures.stream()
+                .filter(f -> f.resource().equals(resource) && f.node().equals(node) && f.atEpochMs() >= sinceEpochMs)
+                .count();
+    }
+}

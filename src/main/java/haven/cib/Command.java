@@ -1,0 +1,49 @@
+package haven.cib;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import java.util.Optional;
+
+/**
+ * A change to the cluster state. Commands reach every node in one total order (the cluster log) and are
+ * applied by {@link ClusterState#apply}, which is deterministic: the same commands give the same state on
+ * every node. Times inside commands are the proposer's wall clock, carried as data.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Command.Assign.class, name = "assign"),
+    @JsonSubTypes.Type(value = Command.Released.class, name = "released"),
+    @JsonSubTypes.Type(value = Command.Started.class, name = "started"),
+    @JsonSubTypes.Type(value = Command.NodeLost.class, name = "node-lost"),
+    @JsonSubTypes.Type(value = Command.ResourceFailed.class, name = "resource-failed"),
+    @JsonSubTypes.Type(value = Command.SetStandby.class, name = "standby"),
+    @JsonSubTypes.Type(value = Command.Move.class, name = "move"),
+    @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
+})
+public sealed interface Command {
+
+    /** The coordinator places a group on a node (a new generation), or takes it off every node (empty). */
+    record Assign(GroupId group, Optional<NodeId> node, String reason) implements Command {}
+
+    /** A node reports that it has stopped every resource of a group it no longer holds. */
+    record Released(GroupId group, NodeId node, long generation) implements Command {}
+
+    /** A node reports that every resource of a group is running there. */
+    record Started(GroupId group, NodeId node, long generation) implements Command {}
+
+    /** The coordinator declares a node gone: out of the view, and its lease has provably expired. */
+    record NodeLost(NodeId node) implements Command {}
+
+    record ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail) implements Command {}
+
+    record SetStandby(NodeId node, boolean standby) implements Command {}
+
+    /** Administrative move of a group to a node; an empty node clears an earlier move. */
+    record Move(GroupId group, Optional<NodeId> node) implements Command {}
+
+    /** Forget the failures of a resource (on one node, or everywhere). */
+    record Cleanup(ResourceId resource, Optional<NodeId> node) implements Command {}
+}

@@ -1,0 +1,6 @@
+package haven.cib;
+
+import haven.core.NodeId;
+import haven.core.ResourceId;
+
+public record FailureRecord(ResourceId resource, NodeId node, long atEpochMs, String detail) {}

@@ -1,0 +1,51 @@
+package haven.executor;
+
+/**
+ * The result of one agent operation, with OCF meanings. TIMEOUT is its own status: a stop that timed out
+ * did not succeed, and the resource must be treated as possibly still active.
+ */
+public record AgentResult(Status status, String detail) {
+
+    public enum Status {
+        /** OCF 0: the operation succeeded / the resource is running. */
+        OK(0),
+        /** OCF 7: the resource is cleanly stopped. */
+        NOT_RUNNING(7),
+        /** OCF 1: generic failure; a restart may fix it. */
+        FAILED(1),
+        /** OCF 2, 3, 5, 6: bad parameters, missing program, unimplemented: no restart on this node will help. */
+        CONFIG_ERROR(6),
+        /** No answer within the operation's timeout: the outcome is unknown. */
+        TIMEOUT(-1);
+
+        public final int ocfCode;
+
+        Status(int ocfCode) {
+            this.ocfCode = ocfCode;
+        }
+    }
+
+    public static AgentResult ok() {
+        return new AgentResult(Status.OK, "");
+    }
+
+    public static AgentResult notRunning() {
+        return new AgentResult(Status.NOT_RUNNING, "");
+    }
+
+    public static AgentResult failed(String detail) {
+        return new AgentResult(Status.FAILED, detail);
+    }
+
+    public static AgentResult configError(String detail) {
+        return new AgentResult(Status.CONFIG_ERROR, detail);
+    }
+
+    public static AgentResult timeout(String detail) {
+        return new AgentResult(Status.TIMEOUT, detail);
+    }
+
+    public boolean isOk() {
+        return status == Status.OK;
+    }
+}

@@ -1,0 +1,5 @@
+package haven.executor;
+
+public enum Operation {
+    START, STOP, MONITOR
+}

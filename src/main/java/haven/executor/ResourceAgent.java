@@ -1,0 +1,30 @@
+package haven.executor;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One configured resource's agent. Lifecycle: created from config once per daemon; operations are called
+ * by the {@link Executor}, one at a time per resource, never concurrently.
+ *
+ * <p>Thread safety: operations run on an executor worker thread and may block up to their timeout; the
+ * executor enforces the timeout too, so an agent that overruns is abandoned and reported TIMEOUT.
+ *
+ * <p>Contract: {@code start} returns OK only when the resource really serves (address present, process
+ * up and its health check passing). {@code stop} returns OK only when nothing of the resource is left
+ * (process group gone, address removed); stopping a stopped resource is OK. {@code monitor} returns OK,
+ * NOT_RUNNING (cleanly stopped) or a failure.
+ */
+public interface ResourceAgent {
+    AgentResult start(Duration timeout);
+
+    AgentResult stop(Duration timeout);
+
+    AgentResult monitor(Duration timeout);
+
+    /**
+     * Registers a callback for failures the agent notices by itself between monitors (a supervised process
+     * exiting). Called from any thread, at most once per failure; default: the agent notices nothing.
+     */
+    default void onUnexpectedFailure(Consumer<String> listener) {}
+}
