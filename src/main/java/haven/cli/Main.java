@@ -1,0 +1,30 @@
+package haven.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point: `haven node` runs the daemon, every other subcommand is a tool or an API client. */
+@Command(name = "haven", mixinStandardHelpOptions = true, version = "haven 0.1.0",
+        description = "High-availability cluster manager for Linux.",
+        subcommands = {
+            NodeCommand.class,
+            StatusCommand.class,
+            WhyCommand.class,
+            ResourceCommand.class,
+            NodeAdminCommand.class,
+            ConfigCommand.class,
+            haven.lab.LabCommand.class,
+            DemoCommand.class,
+        })
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}
