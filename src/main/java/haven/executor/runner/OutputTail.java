@@ -43,10 +43,11 @@ public final class OutputTail {
 
     /** The last {@code n} lines of the kept output, joined by newlines, without a trailing newline. */
     public String lastLines(int n) {
-        return lastLines(text(), n);
+        return lastLinesOf(text(), n);
     }
 
-    static String lastLines(String text, int n) {
+    /** The last {@code n} lines of {@code text}, without a trailing newline. */
+    public static String lastLinesOf(String text, int n) {
         String[] lines = text.strip().split("\n");
         return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - n), lines.length));
     }

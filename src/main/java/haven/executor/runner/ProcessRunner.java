@@ -49,7 +49,7 @@ public final class ProcessRunner {
         /** One line for logs and agent results: the command, how it ended, and the last lines it printed. */
         public String describe() {
             String how = timedOut ? "timed out after " + elapsed.toMillis() + " ms" : "exited with " + exitCode;
-            String tail = OutputTail.lastLines(output, 5);
+            String tail = OutputTail.lastLinesOf(output, 5);
             return String.join(" ", argv) + ": " + how + (tail.isEmpty() ? "" : ": " + tail.replace('\n', ' '));
         }
     }
