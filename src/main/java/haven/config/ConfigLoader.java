@@ -1,0 +1,86 @@
+package haven.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a cluster config file (YAML) into a validated {@link ClusterConfig}: parse, then check everything,
+ * then freeze. Every problem is reported with its line and column and a hint, all of them in one go, so a
+ * user fixes a file in one pass; only a YAML syntax error stops reading early.
+ *
+ * <p>The format (keys are snake_case; `haven config example` prints a commented version):
+ * <pre>
+ * cluster:   name, key or key_file (exactly one; at least 16 bytes), port (7800), api_port (7480)
+ * timing:    heartbeat, failure_timeout, verify_timeout, lease, lease_margin, join_timeout (optional)
+ * policy:    stickiness, migration_threshold, failure_window (optional)
+ * nodes:     list of {name, address}; 1 or 3+ nodes, never exactly 2
+ * resources: list of {name, type, params, start_timeout, stop_timeout, monitor_interval, monitor_timeout}
+ * groups:    list of {name, members, prefer}; a resource in no group gets a group of its own
+ * </pre>
+ * A relative {@code key_file} is resolved against the directory of the config file (for {@link #parse},
+ * against the working directory), so that a config and its key can be moved together.
+ */
+public final class ConfigLoader {
+    static final List<String> SECTIONS = List.of("cluster", "timing", "policy", "nodes", "resources", "groups");
+
+    private ConfigLoader() {}
+
+    public static ClusterConfig load(Path file) throws ConfigException {
+        String source = file.toString();
+        String yaml;
+        try {
+            // A strict decoder, because a stray Latin-1 byte would otherwise turn silently into U+FFFD.
+            yaml = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw wholeFile(source, "config file does not exist", "check the path, or create one with "
+                    + "`haven config example > " + file + "`");
+        } catch (CharacterCodingException e) {
+            throw wholeFile(source, "config file is not UTF-8 text", "save it as UTF-8");
+        } catch (IOException e) {
+            throw wholeFile(source, "config file cannot be read: " + e, "check that it is a readable regular file");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(yaml, source, dir == null ? Path.of("") : dir);
+    }
+
+    public static ClusterConfig parse(String yaml, String sourceName) throws ConfigException {
+        return parse(yaml, sourceName, Path.of(""));
+    }
+
+    static ClusterConfig parse(String yaml, String sourceName, Path baseDir) throws ConfigException {
+        Problems problems = new Problems(sourceName);
+        Optional<YamlNode> root = YamlReader.read(yaml, problems);
+        if (root.isEmpty()) {
+            problems.throwIfAny();
+        }
+        if (!(root.get() instanceof YamlNode.Mapping map)) {
+            problems.add(root.get().place(), "the file must be a mapping with the sections "
+                    + String.join(", ", SECTIONS) + ", not " + root.get().describe(),
+                    "start from the output of `haven config example`");
+            problems.throwIfAny();
+            throw new AssertionError("unreachable: a problem was just added");
+        }
+        Fields top = new Fields(map, "", Place.START, SECTIONS, problems);
+        ClusterSection.Settings cluster = ClusterSection.read(top, baseDir, problems);
+        Optional<Timing> timing = TimingSection.read(top.mapping("timing", TimingSection.KEYS), problems);
+        Optional<Policy> policy = PolicySection.read(top.mapping("policy", PolicySection.KEYS), problems);
+        NodesSection.Result nodes = NodesSection.read(top, problems);
+        ResourcesSection.Result resources = ResourcesSection.read(top, nodes.nodes(), problems);
+        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), resources.names(), problems);
+        problems.throwIfAny();
+        return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
+                cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(), resources.resources(),
+                groups);
+    }
+
+    private static ConfigException wholeFile(String source, String message, String hint) {
+        return new ConfigException(List.of(new ConfigProblem(source, 0, 0, message, hint)));
+    }
+}

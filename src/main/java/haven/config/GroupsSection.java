@@ -1,0 +1,127 @@
+package haven.config;
+
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code groups:} list, and the implicit groups: every resource belongs to exactly one group, so a
+ * resource listed in none gets a group of its own, named after it and placed after the written groups.
+ */
+final class GroupsSection {
+    static final List<String> KEYS = List.of("name", "members", "prefer");
+
+    private GroupsSection() {}
+
+    static List<GroupConfig> read(Fields root, Map<String, Place> nodeNames, Map<String, Place> resourceNames,
+                                  Problems problems) {
+        List<GroupConfig> groups = new ArrayList<>();
+        Map<String, Place> groupNames = new HashMap<>();
+        Map<String, Place> memberOf = new LinkedHashMap<>();
+        Map<String, String> groupOfMember = new HashMap<>();
+        List<YamlNode> items = root.list("groups").orElse(List.of());
+        for (int i = 0; i < items.size(); i++) {
+            Fields.item("groups", i, items.get(i), KEYS, problems)
+                    .flatMap(f -> group(f, groupNames, nodeNames, resourceNames, memberOf, groupOfMember, problems))
+                    .ifPresent(groups::add);
+        }
+        for (String resource : resourceNames.keySet()) {
+            if (memberOf.containsKey(resource)) {
+                continue;
+            }
+            Place clash = groupNames.get(resource);
+            if (clash != null) {
+                problems.add(clash, "group name '" + resource + "' is taken by the implicit group of resource '"
+                                + resource + "', which is in no group",
+                        "rename the group, or list resource '" + resource + "' in a group");
+            } else {
+                groups.add(new GroupConfig(GroupId.of(resource), List.of(ResourceId.of(resource)), Optional.empty()));
+            }
+        }
+        return groups;
+    }
+
+    private static Optional<GroupConfig> group(Fields f, Map<String, Place> groupNames, Map<String, Place> nodeNames,
+                                               Map<String, Place> resourceNames, Map<String, Place> memberOf,
+                                               Map<String, String> groupOfMember, Problems problems) {
+        Optional<String> name = f.requiredName("name", "group");
+        boolean unique = name.isPresent() && NodesSection.firstUse(groupNames, name.get(), f.valuePlace("name"),
+                f.key("name") + " '" + name.get() + "'", "give each group its own name", problems);
+        List<ResourceId> members = members(f, name.orElse("?"), resourceNames, memberOf, groupOfMember, problems);
+        Optional<NodeId> prefer = Optional.empty();
+        Optional<String> preferred = f.text("prefer");
+        if (preferred.isPresent()) {
+            if (nodeNames.containsKey(preferred.get())) {
+                prefer = Optional.of(NodeId.of(preferred.get()));
+            } else {
+                problems.add(f.valuePlace("prefer"), f.key("prefer") + " '" + preferred.get() + "' is not a node",
+                        Suggestions.hint(preferred.get(), List.copyOf(nodeNames.keySet())).replace("known:", "nodes:"));
+                return Optional.empty();
+            }
+        }
+        if (!unique || members.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GroupConfig(GroupId.of(name.get()), members, prefer));
+    }
+
+    /** The group's members in start order; empty when the list is missing, empty, or has a bad entry. */
+    private static List<ResourceId> members(Fields f, String group, Map<String, Place> resourceNames,
+                                            Map<String, Place> memberOf, Map<String, String> groupOfMember,
+                                            Problems problems) {
+        String hint = "list the resources to run together, in start order, e.g. members: [vip, site]";
+        if (!f.has("members")) {
+            problems.add(f.anchor(), f.key("members") + " is missing", hint);
+            return List.of();
+        }
+        List<YamlNode> items = f.list("members").orElse(null);
+        if (items == null) {
+            return List.of();
+        }
+        if (items.isEmpty()) {
+            problems.add(f.valuePlace("members"), f.key("members") + " is empty: a group needs at least one resource",
+                    hint + "; or remove the group");
+            return List.of();
+        }
+        List<ResourceId> members = new ArrayList<>();
+        boolean ok = true;
+        for (YamlNode item : items) {
+            ok &= member(f, group, item, resourceNames, memberOf, groupOfMember, problems).map(members::add).orElse(false);
+        }
+        return ok ? members : List.of();
+    }
+
+    private static Optional<ResourceId> member(Fields f, String group, YamlNode item, Map<String, Place> resourceNames,
+                                               Map<String, Place> memberOf, Map<String, String> groupOfMember,
+                                               Problems problems) {
+        String what = f.key("members");
+        if (!(item instanceof YamlNode.Scalar s) || s.isNull()) {
+            problems.add(item.place(), what + " must list resource names, not " + item.describe(),
+                    "write members: [vip, site]");
+            return Optional.empty();
+        }
+        String name = s.text();
+        if (!resourceNames.containsKey(name)) {
+            problems.add(s.place(), what + " names '" + name + "', which is not a resource",
+                    Suggestions.hint(name, List.copyOf(resourceNames.keySet())).replace("known:", "resources:"));
+            return Optional.empty();
+        }
+        Place first = memberOf.putIfAbsent(name, s.place());
+        if (first != null) {
+            String other = groupOfMember.get(name);
+            String message = other.equals(group)
+                    ? what + " lists resource '" + name + "' twice (first at " + first.describe() + ")"
+                    : what + ": resource '" + name + "' is already in group '" + other + "' (" + first.describe() + ")";
+            problems.add(s.place(), message, "a resource belongs to at most one group; list it once");
+            return Optional.empty();
+        }
+        groupOfMember.put(name, group);
+        return Optional.of(ResourceId.of(name));
+    }
+}

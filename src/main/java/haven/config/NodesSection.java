@@ -1,0 +1,84 @@
+package haven.config;
+
+import haven.core.NodeId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@code nodes:} list: each node's name and the IPv4 address its daemon binds to. */
+final class NodesSection {
+    static final List<String> KEYS = List.of("name", "address");
+    private static final String LIST_HINT = "list every node of the cluster (three or more), e.g.\n"
+            + "  nodes:\n    - name: n1\n      address: 10.0.0.1";
+
+    /** The valid nodes, and where each node name was written (used to check references to them). */
+    record Result(List<NodeConfig> nodes, Map<String, Place> names) {}
+
+    private NodesSection() {}
+
+    static Result read(Fields root, Problems problems) {
+        List<NodeConfig> nodes = new ArrayList<>();
+        Map<String, Place> names = new HashMap<>();
+        if (!root.has("nodes")) {
+            problems.add(root.keyPlace("nodes"), "nodes is missing", LIST_HINT);
+            return new Result(nodes, names);
+        }
+        Optional<List<YamlNode>> items = root.list("nodes");
+        if (items.isEmpty()) {
+            return new Result(nodes, names);
+        }
+        if (items.get().isEmpty()) {
+            problems.add(root.valuePlace("nodes"), "nodes is empty", LIST_HINT);
+            return new Result(nodes, names);
+        }
+        if (items.get().size() == 2) {
+            problems.add(root.keyPlace("nodes"), "nodes lists exactly 2 nodes: a two-node cluster cannot keep a "
+                    + "majority when one of them fails, so the survivor would stop everything",
+                    "add a third node (a small machine is enough); two-node mode and witnesses come later");
+        }
+        Map<String, Place> addresses = new HashMap<>();
+        for (int i = 0; i < items.get().size(); i++) {
+            Fields.item("nodes", i, items.get().get(i), KEYS, problems)
+                    .flatMap(f -> node(f, names, addresses, problems))
+                    .ifPresent(nodes::add);
+        }
+        return new Result(nodes, names);
+    }
+
+    private static Optional<NodeConfig> node(Fields f, Map<String, Place> names, Map<String, Place> addresses,
+                                             Problems problems) {
+        Optional<String> name = f.requiredName("name", "node");
+        name.ifPresent(n -> firstUse(names, n, f.valuePlace("name"), f.key("name") + " '" + n + "'",
+                "each node needs its own name", problems));
+        Optional<String> address = f.requiredText("address",
+                "the IPv4 address this node's daemon binds to for cluster traffic, e.g. address: 10.0.0.1");
+        if (address.isPresent()) {
+            Optional<String> error = Ipv4.hostAddressError(address.get());
+            if (error.isPresent()) {
+                problems.add(f.valuePlace("address"), f.key("address") + " '" + address.get() + "' " + error.get(),
+                        Ipv4.ADDRESS_SYNTAX + "; it must be an address of that node");
+                address = Optional.empty();
+            } else {
+                firstUse(addresses, address.get(), f.valuePlace("address"), f.key("address") + " " + address.get(),
+                        "each node needs its own address", problems);
+            }
+        }
+        if (name.isEmpty() || address.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get()));
+    }
+
+    /** Records the first place of a value that must be unique, and reports any later use of it. */
+    static boolean firstUse(Map<String, Place> seen, String value, Place at, String what, String hint,
+                            Problems problems) {
+        Place first = seen.putIfAbsent(value, at);
+        if (first != null) {
+            problems.add(at, what + " is used twice (first at " + first.describe() + ")", hint);
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,41 @@
+package haven.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** One resource's {@code params:} as strings, with their places, for the checks of its type. */
+final class ResourceParams {
+    private final String path;
+    private final Map<String, String> values;
+    private final Map<String, Place> places;
+    private final Place anchor;
+    private final Problems problems;
+
+    /** @param anchor where a missing parameter is reported: the {@code params:} key, or the resource itself */
+    ResourceParams(String path, Map<String, String> values, Map<String, Place> places, Place anchor, Problems problems) {
+        this.path = path;
+        this.values = values;
+        this.places = places;
+        this.anchor = anchor;
+        this.problems = problems;
+    }
+
+    Optional<String> required(String name, String hint) {
+        if (!values.containsKey(name)) {
+            problems.add(anchor, key(name) + " is missing", hint);
+        }
+        return optional(name);
+    }
+
+    Optional<String> optional(String name) {
+        return Optional.ofNullable(values.get(name));
+    }
+
+    void problem(String name, String message, String hint) {
+        problems.add(places.getOrDefault(name, anchor), key(name) + " " + message, hint);
+    }
+
+    String key(String name) {
+        return path + ".params." + name;
+    }
+}

@@ -1,0 +1,88 @@
+package haven.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The resource types the config knows, with the parameters each accepts. The agents validate again when
+ * they run; checking here lets `haven config check` catch a typo before the file reaches any node.
+ */
+enum ResourceType {
+    IPADDR("ipaddr", List.of("address"), List.of("nic")) {
+        @Override
+        void check(ResourceParams p) {
+            p.required("address", "the virtual address with its prefix length, e.g. address: 10.0.0.100/24")
+                    .ifPresent(a -> Ipv4.cidrError(a).ifPresent(e -> p.problem("address", "'" + a + "' " + e,
+                            Ipv4.CIDR_SYNTAX)));
+            p.optional("nic").filter(n -> !NIC.matcher(n).matches()).ifPresent(n -> p.problem("nic",
+                    "'" + n + "' is not a network interface name",
+                    "1..15 characters without spaces or '/', e.g. eth0; leave nic out to use the interface "
+                            + "whose network holds the address"));
+        }
+    },
+    PROCESS("process", List.of("command"), List.of("check")) {
+        @Override
+        void check(ResourceParams p) {
+            p.required("command", "the command line that runs the service in the foreground, "
+                    + "e.g. command: \"nginx -g 'daemon off;'\"")
+                    .filter(String::isBlank)
+                    .ifPresent(c -> p.problem("command", "is empty", "write the command line to run"));
+            p.optional("check").ifPresent(c -> checkError(c).ifPresent(e -> p.problem("check",
+                    "'" + c + "' " + e, "write http://HOST:PORT/PATH (healthy on a 2xx or 3xx answer) or "
+                            + "tcp:HOST:PORT (healthy when a connection opens), e.g. http://127.0.0.1:80/")));
+        }
+    };
+
+    private static final Pattern NIC = Pattern.compile("[^\\s/]{1,15}");
+    private static final String HOST = "((?:\\d{1,3}\\.){3}\\d{1,3}|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)";
+    private static final Pattern HTTP_CHECK = Pattern.compile("http://" + HOST + ":(\\d{1,5})(/\\S*)");
+    private static final Pattern TCP_CHECK = Pattern.compile("tcp:" + HOST + ":(\\d{1,5})");
+
+    final String word;
+    final List<String> required;
+    final List<String> optional;
+
+    ResourceType(String word, List<String> required, List<String> optional) {
+        this.word = word;
+        this.required = required;
+        this.optional = optional;
+    }
+
+    /** Reports every parameter problem of a resource of this type; unknown names are checked by the caller. */
+    abstract void check(ResourceParams params);
+
+    List<String> parameterNames() {
+        return java.util.stream.Stream.concat(required.stream(), optional.stream()).toList();
+    }
+
+    static Optional<ResourceType> of(String word) {
+        return Arrays.stream(values()).filter(t -> t.word.equals(word)).findFirst();
+    }
+
+    static List<String> words() {
+        return Arrays.stream(values()).map(t -> t.word).toList();
+    }
+
+    /** Why a process health check is malformed, or empty when it is well formed. */
+    static Optional<String> checkError(String check) {
+        Matcher m = HTTP_CHECK.matcher(check);
+        if (!m.matches()) {
+            m = TCP_CHECK.matcher(check);
+        }
+        if (!m.matches()) {
+            return Optional.of("is not a health check");
+        }
+        String host = m.group(1);
+        if (host.matches("[\\d.]+") && Ipv4.addressError(host).isPresent()) {
+            return Optional.of("has host '" + host + "', which is not an IPv4 address");
+        }
+        int port = Integer.parseInt(m.group(2));
+        if (port < 1 || port > 65535) {
+            return Optional.of("has port " + port + ", out of range 1..65535");
+        }
+        return Optional.empty();
+    }
+}

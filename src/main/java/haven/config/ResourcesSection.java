@@ -1,0 +1,112 @@
+package haven.config;
+
+import haven.core.ResourceId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@code resources:} list: what to run, with which agent type, parameters and operation timeouts. */
+final class ResourcesSection {
+    static final List<String> KEYS = List.of("name", "type", "params", "start_timeout", "stop_timeout",
+            "monitor_interval", "monitor_timeout");
+    static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(5);
+    static final Duration DEFAULT_MONITOR_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The valid resources in file order, and where every resource name was written, including resources
+     * with other problems, so that a group naming one of them is not reported a second time.
+     */
+    record Result(List<ResourceConfig> resources, Map<String, Place> names) {}
+
+    private ResourcesSection() {}
+
+    static Result read(Fields root, List<NodeConfig> nodes, Problems problems) {
+        List<ResourceConfig> resources = new ArrayList<>();
+        Map<String, Place> names = new LinkedHashMap<>();
+        List<YamlNode> items = root.list("resources").orElse(List.of());
+        for (int i = 0; i < items.size(); i++) {
+            Fields.item("resources", i, items.get(i), KEYS, problems)
+                    .flatMap(f -> resource(f, names, nodes, problems))
+                    .ifPresent(resources::add);
+        }
+        return new Result(resources, names);
+    }
+
+    private static Optional<ResourceConfig> resource(Fields f, Map<String, Place> names, List<NodeConfig> nodes,
+                                                     Problems problems) {
+        Optional<String> name = f.requiredName("name", "resource");
+        boolean unique = name.isPresent() && NodesSection.firstUse(names, name.get(), f.valuePlace("name"),
+                f.key("name") + " '" + name.get() + "'", "give each resource its own name", problems);
+        Optional<ResourceType> type = type(f, problems);
+        Optional<Map<String, String>> params = type.flatMap(t -> params(f, t, nodes, problems));
+        Optional<Duration> start = f.positiveDuration("start_timeout", DEFAULT_START_TIMEOUT);
+        Optional<Duration> stop = f.positiveDuration("stop_timeout", DEFAULT_STOP_TIMEOUT);
+        Optional<Duration> interval = f.positiveDuration("monitor_interval", DEFAULT_MONITOR_INTERVAL);
+        Optional<Duration> monitor = f.positiveDuration("monitor_timeout", DEFAULT_MONITOR_TIMEOUT);
+        if (!unique || params.isEmpty() || start.isEmpty() || stop.isEmpty() || interval.isEmpty()
+                || monitor.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResourceConfig(ResourceId.of(name.get()), type.get().word, params.get(), start.get(),
+                stop.get(), interval.get(), monitor.get()));
+    }
+
+    private static Optional<ResourceType> type(Fields f, Problems problems) {
+        String known = "known types: " + String.join(", ", ResourceType.words());
+        Optional<String> word = f.requiredText("type", known);
+        if (word.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ResourceType> type = ResourceType.of(word.get());
+        if (type.isEmpty()) {
+            String hint = Suggestions.nearest(word.get(), ResourceType.words())
+                    .map(n -> "did you mean '" + n + "'? " + known).orElse(known);
+            problems.add(f.valuePlace("type"), f.key("type") + " '" + word.get() + "' is not a known resource type", hint);
+        }
+        return type;
+    }
+
+    /** The parameters as strings, or empty when any is malformed, unknown or missing (all reported). */
+    private static Optional<Map<String, String>> params(Fields f, ResourceType type, List<NodeConfig> nodes,
+                                                        Problems problems) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Place> places = new HashMap<>();
+        int before = problems.count();
+        Optional<YamlNode.Mapping> raw = f.rawMapping("params");
+        for (YamlNode.Entry e : raw.map(YamlNode.Mapping::entries).orElse(List.of())) {
+            String key = f.key("params." + e.key());
+            if (!type.parameterNames().contains(e.key())) {
+                problems.add(e.keyPlace(), "unknown parameter " + key + " for type " + type.word,
+                        Suggestions.hint(e.key(), type.parameterNames()));
+            } else if (places.containsKey(e.key())) {
+                problems.add(e.keyPlace(), key + " is written twice (first at " + places.get(e.key()).describe() + ")",
+                        "keep one of them");
+            } else if (!(e.value() instanceof YamlNode.Scalar s) || s.isNull()) {
+                problems.add(e.value().place(), key + " must be a single value, not " + e.value().describe(),
+                        "write the value on the same line, quoted if it contains ': ' or '#'");
+            } else {
+                values.put(e.key(), s.text());
+                places.put(e.key(), s.place());
+            }
+        }
+        type.check(new ResourceParams(f.path(), values, places, f.keyPlace("params"), problems));
+        if (type == ResourceType.IPADDR && values.containsKey("address") && problems.count() == before) {
+            checkNotANodeAddress(Ipv4.addressOf(values.get("address")), places.get("address"), f, nodes, problems);
+        }
+        return problems.count() == before ? Optional.of(values) : Optional.empty();
+    }
+
+    /** Removing a virtual address on stop would cut a node off the cluster if it were that node's own. */
+    private static void checkNotANodeAddress(String address, Place at, Fields f, List<NodeConfig> nodes,
+                                             Problems problems) {
+        nodes.stream().filter(n -> n.address().equals(address)).findFirst().ifPresent(n -> problems.add(at, f.key("params.address") + " " + address + " is the address of node " + n.id(),
+                "a virtual address must be one no node owns: stopping the resource removes the address, which "
+                        + "would cut that node off the cluster"));
+    }
+}
