@@ -47,12 +47,13 @@ public record ClusterState(
     public ClusterState apply(List<Command> entry) {
         ClusterState s = this;
         for (Command c : entry) {
-            s = s.apply(c);
+            s = s.with(c);
         }
         return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures);
     }
 
-    ClusterState apply(Command command) {
+    /** Applies one command without counting a new version: for the scheduler's look-ahead. */
+    public ClusterState with(Command command) {
         return switch (command) {
             case Command.Assign a -> assign(a);
             case Command.Released r -> released(r);

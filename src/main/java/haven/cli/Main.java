@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             WhyCommand.class,
             ResourceCommand.class,
-            NodeAdminCommand.class,
             ConfigCommand.class,
             haven.lab.LabCommand.class,
             DemoCommand.class,

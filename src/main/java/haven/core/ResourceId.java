@@ -1,10 +1,14 @@
 package haven.core;
 
-public record ResourceId(String name) implements Comparable<ResourceId> {
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+public record ResourceId(@JsonValue String name) implements Comparable<ResourceId> {
     public ResourceId {
         Names.check("resource", name);
     }
 
+    @JsonCreator
     public static ResourceId of(String name) {
         return new ResourceId(name);
     }

@@ -1,0 +1,25 @@
+package haven.membership;
+
+import haven.cib.ClusterState;
+import haven.core.NodeId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the cluster edge reports to a node. Called from the edge's own threads; implementations only
+ * enqueue (the node's event loop owns all state). Times are {@link haven.core.Ticker} milliseconds taken
+ * when the edge received the news, so a slow event loop does not make news look older than it is.
+ */
+public interface ClusterListener {
+    /** A new membership view; {@code viewKey} names it identically on every member that holds it. */
+    void viewChanged(String viewKey, List<NodeId> members, long atMs);
+
+    /** A lease heartbeat from a peer that holds the same view. */
+    void beat(NodeId from, String viewKey, long atMs);
+
+    /** The committed cluster state after one more log entry (or after a snapshot was installed). */
+    void stateChanged(ClusterState state);
+
+    /** The cluster log's leader (the coordinator) changed; {@code self} is true when it is this node. */
+    void leaderChanged(Optional<NodeId> leader, boolean self);
+}

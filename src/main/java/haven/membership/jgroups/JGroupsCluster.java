@@ -1,0 +1,185 @@
+package haven.membership.jgroups;
+
+import haven.cib.ClusterState;
+import haven.cib.Codec;
+import haven.cib.Command;
+import haven.config.ClusterConfig;
+import haven.config.NodeConfig;
+import haven.core.NodeId;
+import haven.core.Ticker;
+import haven.membership.ClusterListener;
+import haven.membership.ClusterLog;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.raft.RaftHandle;
+import org.jgroups.util.NameCache;
+
+/**
+ * The real cluster edge: one JChannel carrying membership, lease heartbeats and the Raft log.
+ *
+ * <p>Lease heartbeats are unreliable, out-of-band multicasts stamped with the sender's view: a peer
+ * counts one only when it holds the very same view, so a node cut off from the majority stops
+ * receiving usable beats the moment the majority installs a view without it, and no retransmission
+ * after a heal can revive an old lease.
+ */
+public final class JGroupsCluster implements ClusterLog, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("haven.membership");
+    private static final byte BEAT = 'B';
+
+    private final ClusterConfig config;
+    private final NodeConfig self;
+    private final Path stateDir;
+    private final ClusterListener listener;
+    private final Ticker ticker;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "haven-beat");
+        t.setDaemon(true);
+        return t;
+    });
+    private JChannel channel;
+    private RaftHandle raft;
+    private ReplicatedState replicated;
+    private volatile String viewKey = "";
+    private volatile Optional<NodeId> lastLeader = Optional.empty();
+
+    public JGroupsCluster(ClusterConfig config, NodeId self, Path stateDir, ClusterListener listener, Ticker ticker) {
+        this.config = config;
+        this.self = config.node(self).orElseThrow(() -> new IllegalArgumentException("node " + self + " is not in the config"));
+        this.stateDir = stateDir;
+        this.listener = listener;
+        this.ticker = ticker;
+    }
+
+    public void start() throws Exception {
+        quietJGroupsLogging();
+        Path raftDir = stateDir.resolve("raft");
+        Files.createDirectories(raftDir);
+        ClusterKeystore.Written ks = ClusterKeystore.write(config.key(), stateDir);
+        String xml = StackConfig.xml(config, self, ks.path().toString(), ks.password(), raftDir.toString());
+        channel = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        channel.name(self.id().name());
+        replicated = new ReplicatedState(listener::stateChanged);
+        raft = new RaftHandle(channel, replicated).raftId(self.id().name());
+        channel.setReceiver(new Receiver() {
+            @Override
+            public void viewAccepted(View view) {
+                onView(view);
+            }
+
+            @Override
+            public void receive(Message msg) {
+                onMessage(msg);
+            }
+        });
+        channel.connect(config.clusterName());
+        long beatMs = config.timing().heartbeatInterval().toMillis();
+        timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
+    }
+
+    public ClusterState state() {
+        return replicated == null ? ClusterState.EMPTY : replicated.state();
+    }
+
+    @Override
+    public CompletableFuture<Void> propose(List<Command> entry, Duration timeout) {
+        byte[] bytes = Codec.encodeEntry(entry);
+        try {
+            return raft.setAsync(bytes, 0, bytes.length, null)
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(r -> (Void) null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void onView(View view) {
+        long at = ticker.nowMs();
+        List<NodeId> members = new ArrayList<>();
+        for (Address a : view.getMembers()) {
+            nodeOf(a).ifPresent(members::add);
+        }
+        viewKey = view.getViewId().toString();
+        LOG.log(System.Logger.Level.INFO, "view " + viewKey + " " + members);
+        listener.viewChanged(viewKey, members, at);
+    }
+
+    private void onMessage(Message msg) {
+        long at = ticker.nowMs();
+        byte[] b = msg.getArray();
+        if (b == null || msg.getLength() < 2 || b[msg.getOffset()] != BEAT) {
+            return; // not ours; malformed input from the (authenticated) channel is dropped, never trusted
+        }
+        String[] parts = new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8).split("\n", -1);
+        if (parts.length != 2) return;
+        try {
+            listener.beat(NodeId.of(parts[0]), parts[1], at);
+        } catch (IllegalArgumentException badName) {
+            LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
+        }
+    }
+
+    private void sendBeat() {
+        try {
+            String key = viewKey;
+            if (key.isEmpty() || channel == null || !channel.isConnected()) return;
+            byte[] body = (self.id().name() + "\n" + key).getBytes(StandardCharsets.UTF_8);
+            byte[] payload = new byte[body.length + 1];
+            payload[0] = BEAT;
+            System.arraycopy(body, 0, payload, 1, body.length);
+            Message m = new BytesMessage(null, payload)
+                    .setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY, Message.Flag.DONT_BUNDLE, Message.Flag.NO_FC)
+                    .setFlag(Message.TransientFlag.DONT_LOOPBACK);
+            channel.send(m);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "heartbeat not sent: " + e);
+        }
+    }
+
+    private void watchLeader() {
+        try {
+            Address a = raft.leader();
+            Optional<NodeId> leader = a == null ? Optional.empty() : nodeOf(a);
+            if (!Objects.equals(leader, lastLeader)) {
+                lastLeader = leader;
+                listener.leaderChanged(leader, leader.equals(Optional.of(self.id())));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "leader watch: " + e);
+        }
+    }
+
+    private Optional<NodeId> nodeOf(Address a) {
+        String name = NameCache.get(a);
+        if (name == null) name = a.toString();
+        String n = name;
+        return config.nodeIds().stream().filter(id -> id.name().equals(n)).findFirst();
+    }
+
+    private static void quietJGroupsLogging() {
+        java.util.logging.Logger.getLogger("org.jgroups").setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        if (channel != null) channel.close();
+    }
+}

@@ -1,0 +1,97 @@
+package haven.node;
+
+import haven.cib.Command;
+import haven.cib.GroupState;
+import haven.config.GroupConfig;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.executor.Operation;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Drives one group on this node toward what the committed state says: all members running in order,
+ * or all stopped in reverse order. One step at a time: it never starts a member before the ones
+ * before it run, never starts anything while an operation of the group is in flight, and a failed
+ * member is stopped (with the members after it) before it is started again.
+ */
+final class GroupReconciler {
+    private final NodeId self;
+    private final LocalResources local;
+
+    GroupReconciler(NodeId self, LocalResources local) {
+        this.self = self;
+        this.local = local;
+    }
+
+    /** What the group needs next; emits at most one operation, or one report for the cluster log. */
+    void step(GroupConfig group, GroupState committed, boolean shouldRun, Reports reports, Consumer<Effect> out) {
+        List<ResourceId> members = group.members();
+        if (members.stream().anyMatch(local::busy)) return;
+        for (ResourceId r : members) {
+            if (local.state(r) == LocalState.UNKNOWN) {
+                out.accept(local.begin(r, Operation.MONITOR)); // probe: find leftovers before deciding anything
+            }
+        }
+        if (members.stream().anyMatch(local::busy)) return;
+        if (members.stream().anyMatch(r -> local.state(r) == LocalState.STOP_FAILED)) return;
+        if (shouldRun) {
+            start(group, committed, reports, out);
+        } else {
+            stop(group, committed, reports, out);
+        }
+    }
+
+    private void start(GroupConfig group, GroupState committed, Reports reports, Consumer<Effect> out) {
+        List<ResourceId> members = group.members();
+        int failed = indexOf(members, LocalState.FAILED);
+        if (failed >= 0) {
+            for (int j = members.size() - 1; j > failed; j--) {
+                if (local.state(members.get(j)) != LocalState.STOPPED) {
+                    out.accept(local.begin(members.get(j), Operation.STOP));
+                    return;
+                }
+            }
+            out.accept(local.begin(members.get(failed), Operation.STOP));
+            return;
+        }
+        for (ResourceId r : members) {
+            if (local.state(r) == LocalState.STOPPED) {
+                out.accept(local.begin(r, Operation.START));
+                return;
+            }
+        }
+        reports.started(group.id(), committed.generation());
+    }
+
+    private void stop(GroupConfig group, GroupState committed, Reports reports, Consumer<Effect> out) {
+        List<ResourceId> members = group.members();
+        for (int j = members.size() - 1; j >= 0; j--) {
+            if (local.state(members.get(j)) != LocalState.STOPPED) {
+                out.accept(local.begin(members.get(j), Operation.STOP));
+                return;
+            }
+        }
+        boolean heldElsewhereOrNowhere = !committed.assigned().equals(Optional.of(self));
+        if (heldElsewhereOrNowhere && committed.mayBeActive().contains(self)) {
+            reports.released(group.id(), committed.generation());
+        }
+    }
+
+    private int indexOf(List<ResourceId> members, LocalState state) {
+        for (int i = 0; i < members.size(); i++) {
+            if (local.state(members.get(i)) == state) return i;
+        }
+        return -1;
+    }
+
+    /** Reports for the cluster log, each sent once per generation. */
+    interface Reports {
+        void started(haven.core.GroupId group, long generation);
+
+        void released(haven.core.GroupId group, long generation);
+
+        void failed(Command.ResourceFailed failure);
+    }
+}

@@ -1,0 +1,80 @@
+package haven.node;
+
+import haven.config.ClusterConfig;
+import haven.config.ResourceConfig;
+import haven.core.ResourceId;
+import haven.executor.Operation;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * This node's view of its own resources: state, the one operation in flight per resource, and when the
+ * next recurring monitor is due. Pure bookkeeping, owned by the node's event loop.
+ */
+final class LocalResources {
+    record InFlight(long opId, Operation op) {}
+
+    private final ClusterConfig config;
+    private final Map<ResourceId, LocalState> states = new TreeMap<>();
+    private final Map<ResourceId, InFlight> inFlight = new TreeMap<>();
+    private final Map<ResourceId, Long> nextMonitorAtMs = new TreeMap<>();
+    private long nextOpId = 1;
+
+    LocalResources(ClusterConfig config) {
+        this.config = config;
+        for (ResourceConfig r : config.resources()) {
+            states.put(r.id(), LocalState.UNKNOWN);
+        }
+    }
+
+    LocalState state(ResourceId id) {
+        return states.get(id);
+    }
+
+    void set(ResourceId id, LocalState state) {
+        states.put(id, state);
+    }
+
+    boolean busy(ResourceId id) {
+        return inFlight.containsKey(id);
+    }
+
+    Optional<InFlight> inFlight(ResourceId id) {
+        return Optional.ofNullable(inFlight.get(id));
+    }
+
+    Effect.RunOp begin(ResourceId id, Operation op) {
+        ResourceConfig rc = config.resource(id).orElseThrow();
+        long opId = nextOpId++;
+        inFlight.put(id, new InFlight(opId, op));
+        nextMonitorAtMs.remove(id);
+        var timeout = switch (op) {
+            case START -> rc.startTimeout();
+            case STOP -> rc.stopTimeout();
+            case MONITOR -> rc.monitorTimeout();
+        };
+        return new Effect.RunOp(id, op, timeout, opId);
+    }
+
+    /** Ends the operation if {@code opId} is the one in flight; false for a stale or unknown result. */
+    boolean finish(ResourceId id, long opId) {
+        InFlight f = inFlight.get(id);
+        if (f == null || f.opId() != opId) return false;
+        inFlight.remove(id);
+        return true;
+    }
+
+    void scheduleMonitor(ResourceId id, long nowMs) {
+        nextMonitorAtMs.put(id, nowMs + config.resource(id).orElseThrow().monitorInterval().toMillis());
+    }
+
+    boolean monitorDue(ResourceId id, long nowMs) {
+        Long at = nextMonitorAtMs.get(id);
+        return at != null && at <= nowMs && !busy(id) && states.get(id) == LocalState.STARTED;
+    }
+
+    Map<ResourceId, LocalState> snapshot() {
+        return new TreeMap<>(states);
+    }
+}

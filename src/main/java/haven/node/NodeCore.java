@@ -1,0 +1,200 @@
+package haven.node;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.executor.AgentResult;
+import haven.executor.Operation;
+import haven.scheduler.Plan;
+import haven.scheduler.Scheduler;
+import haven.scheduler.SchedulerInput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One node's logic, sans I/O: events in, effects out. It keeps the quorum lease, drives this node's
+ * resources toward the committed placement, reports what happened to the cluster log, and, while this
+ * node leads the log, plans placement with the scheduler. Time is a parameter; one thread calls it.
+ */
+public final class NodeCore {
+    private final ClusterConfig config;
+    private final NodeId self;
+    private final Lease lease;
+    private final LocalResources local;
+    private final GroupReconciler reconciler;
+    private final Outbox outbox;
+    private final long lostAfterMs;
+
+    private ClusterState state = ClusterState.EMPTY;
+    private List<NodeId> members = List.of();
+    private boolean haveView = false;
+    private final Map<NodeId, Long> absentSinceMs = new TreeMap<>();
+    private Optional<NodeId> leader = Optional.empty();
+    private boolean isLeader = false;
+    private Plan lastPlan = new Plan(List.of(), new TreeMap<>());
+    private boolean leaseValid = false;
+
+    public NodeCore(ClusterConfig config, NodeId self) {
+        this.config = config;
+        this.self = self;
+        this.lease = new Lease(self, config.majority(), config.timing().lease().toMillis());
+        this.local = new LocalResources(config);
+        this.reconciler = new GroupReconciler(self, local);
+        this.outbox = new Outbox(self);
+        this.lostAfterMs = config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis();
+    }
+
+    public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
+        List<Effect> out = new ArrayList<>();
+        switch (event) {
+            case NodeEvent.ViewChanged v -> onView(v, out);
+            case NodeEvent.Beat b -> lease.beat(b.from(), b.viewKey(), b.atMs());
+            case NodeEvent.StateChanged s -> {
+                if (s.state().version() >= state.version()) state = s.state();
+            }
+            case NodeEvent.LeaderChanged l -> {
+                leader = l.leader();
+                isLeader = l.self();
+                out.add(new Effect.Note("coordinator is " + leader.map(NodeId::name).orElse("(none)")));
+            }
+            case NodeEvent.OpDone d -> onOpDone(d, nowMs, nowEpochMs, out);
+            case NodeEvent.AgentFailed f -> onAgentFailed(f, nowEpochMs, out);
+            case NodeEvent.ProposalDone p -> {
+                if (outbox.done(p.proposalId(), p.ok(), nowMs) && !p.ok()) {
+                    out.add(new Effect.Note("proposal " + p.proposalId() + " not committed: " + p.error() + "; retrying"));
+                }
+            }
+            case NodeEvent.Tick t -> { }
+        }
+        reconcile(nowMs, nowEpochMs, out);
+        return out;
+    }
+
+    private void onView(NodeEvent.ViewChanged v, List<Effect> out) {
+        lease.viewChanged(v.viewKey(), v.members());
+        for (NodeId n : config.nodeIds()) {
+            if (v.members().contains(n)) {
+                absentSinceMs.remove(n);
+            } else {
+                // A node we never saw counts as absent from our first view on: we cannot know more.
+                absentSinceMs.putIfAbsent(n, v.atMs());
+            }
+        }
+        members = List.copyOf(v.members());
+        haveView = true;
+        out.add(new Effect.Note("view " + v.members()));
+    }
+
+    private void onOpDone(NodeEvent.OpDone d, long nowMs, long nowEpochMs, List<Effect> out) {
+        if (!local.finish(d.resource(), d.opId())) return;
+        ResourceId r = d.resource();
+        AgentResult res = d.result();
+        LocalState before = local.state(r);
+        switch (d.op()) {
+            case MONITOR -> {
+                if (before == LocalState.UNKNOWN) {
+                    local.set(r, switch (res.status()) {
+                        case OK -> LocalState.STARTED;
+                        case NOT_RUNNING -> LocalState.STOPPED;
+                        default -> LocalState.FAILED;
+                    });
+                } else if (before == LocalState.STARTED) {
+                    if (res.isOk()) {
+                        local.scheduleMonitor(r, nowMs);
+                    } else {
+                        fail(r, "monitor: " + describe(res), nowEpochMs, out);
+                    }
+                }
+            }
+            case START -> {
+                if (res.isOk()) {
+                    local.set(r, LocalState.STARTED);
+                    local.scheduleMonitor(r, nowMs);
+                    out.add(new Effect.Note("started " + r));
+                } else {
+                    fail(r, "start: " + describe(res), nowEpochMs, out);
+                }
+            }
+            case STOP -> {
+                if (res.status() == AgentResult.Status.OK || res.status() == AgentResult.Status.NOT_RUNNING) {
+                    local.set(r, LocalState.STOPPED);
+                    out.add(new Effect.Note("stopped " + r));
+                } else {
+                    local.set(r, LocalState.STOP_FAILED);
+                    outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "stop: " + describe(res)));
+                    out.add(new Effect.Note("STOP FAILED for " + r + " (" + describe(res)
+                            + "): it may still be active, so it is held here until an administrator cleans it up"));
+                }
+            }
+        }
+    }
+
+    private void onAgentFailed(NodeEvent.AgentFailed f, long nowEpochMs, List<Effect> out) {
+        ResourceId r = f.resource();
+        boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
+        if (local.state(r) == LocalState.STARTED && !stopping) {
+            fail(r, f.reason(), nowEpochMs, out);
+        }
+    }
+
+    private void fail(ResourceId r, String why, long nowEpochMs, List<Effect> out) {
+        local.set(r, LocalState.FAILED);
+        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
+        out.add(new Effect.Note("resource " + r + " failed: " + why));
+    }
+
+    private static String describe(AgentResult r) {
+        return r.status().name().toLowerCase(java.util.Locale.ROOT) + (r.detail().isBlank() ? "" : " (" + r.detail() + ")");
+    }
+
+    private void reconcile(long nowMs, long nowEpochMs, List<Effect> out) {
+        boolean wasValid = leaseValid;
+        leaseValid = lease.valid(nowMs);
+        if (wasValid && !leaseValid) {
+            out.add(new Effect.Note("quorum lease lost: stopping every resource here"));
+        } else if (!wasValid && leaseValid) {
+            out.add(new Effect.Note("quorum lease held"));
+        }
+        for (GroupConfig g : config.groups()) {
+            var committed = state.group(g.id());
+            boolean shouldRun = leaseValid && committed.assigned().equals(Optional.of(self));
+            reconciler.step(g, committed, shouldRun, outbox, out::add);
+        }
+        for (var r : config.resources()) {
+            if (local.monitorDue(r.id(), nowMs)) {
+                out.add(local.begin(r.id(), Operation.MONITOR));
+            }
+        }
+        lastPlan = Scheduler.plan(schedulerInput(nowMs, nowEpochMs));
+        if (isLeader && leaseValid && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
+            if (!lastPlan.commands().isEmpty()) {
+                outbox.add(lastPlan.commands());
+                out.add(new Effect.Note("coordinator plans " + lastPlan.commands()));
+            }
+        }
+        if (outbox.idle(nowMs, state.version()) && outbox.hasPending() && haveView) {
+            out.add(outbox.propose(state.version()));
+        }
+    }
+
+    private SchedulerInput schedulerInput(long nowMs, long nowEpochMs) {
+        TreeSet<NodeId> online = new TreeSet<>(members);
+        online.retainAll(config.nodeIds());
+        TreeSet<NodeId> lost = new TreeSet<>();
+        absentSinceMs.forEach((n, since) -> {
+            if (nowMs - since >= lostAfterMs) lost.add(n);
+        });
+        return SchedulerInput.of(config, state, online, lost, nowEpochMs);
+    }
+
+    public NodeStatus status() {
+        return new NodeStatus(config, self, state, members, leader, leaseValid, local.snapshot(), lastPlan.explanations());
+    }
+}

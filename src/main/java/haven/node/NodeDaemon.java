@@ -1,0 +1,130 @@
+package haven.node;
+
+import haven.api.ApiServer;
+import haven.cib.ClusterState;
+import haven.config.ClusterConfig;
+import haven.core.NodeId;
+import haven.core.Ticker;
+import haven.core.WallClock;
+import haven.membership.ClusterListener;
+import haven.membership.jgroups.JGroupsCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Wires one node: the cluster edge (JGroups + Raft), the executor, the event loop and the API. This is the
+ * effect driver too: it performs what the core asks, and turns every answer back into an event.
+ */
+public final class NodeDaemon implements AutoCloseable {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(3);
+
+    private final ClusterConfig config;
+    private final NodeId self;
+    private final OperationRunner runner;
+    private final EventLoop loop;
+    private final JGroupsCluster cluster;
+    private final ApiServer api;
+    private volatile NodeStatus status;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public NodeDaemon(ClusterConfig config, NodeId self, Path stateDir, OperationRunner runner) {
+        this.config = config;
+        this.self = self;
+        this.runner = runner;
+        NodeCore core = new NodeCore(config, self);
+        this.status = core.status();
+        this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> status = s);
+        this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
+        this.api = new ApiServer(config, () -> status, cluster);
+    }
+
+    public void start() throws Exception {
+        runner.onUnexpectedFailure((r, why) -> loop.enqueue(new NodeEvent.AgentFailed(r, why)));
+        loop.start();
+        api.start();
+        cluster.start();
+        log("node " + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:" + config.apiPort());
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void perform(List<Effect> effects) {
+        for (Effect e : effects) {
+            switch (e) {
+                case Effect.RunOp op -> runner.submit(op.resource(), op.op(), op.timeout(),
+                        result -> loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result)));
+                case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
+                        loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));
+                case Effect.Note n -> log(n.text());
+            }
+        }
+    }
+
+    private void stopAllResources() {
+        List<haven.config.GroupConfig> groups = new java.util.ArrayList<>(config.groups());
+        java.util.Collections.reverse(groups);
+        for (var g : groups) {
+            List<haven.core.ResourceId> members = new java.util.ArrayList<>(g.members());
+            java.util.Collections.reverse(members);
+            for (var r : members) {
+                var rc = config.resource(r).orElseThrow();
+                var done = new java.util.concurrent.CompletableFuture<haven.executor.AgentResult>();
+                runner.submit(r, haven.executor.Operation.STOP, rc.stopTimeout(), done::complete);
+                try {
+                    var result = done.get(rc.stopTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    log("shutdown: stop " + r + ": " + result.status());
+                } catch (Exception e) {
+                    log("shutdown: stop " + r + " did not finish: " + e);
+                }
+            }
+        }
+    }
+
+    static void log(String text) {
+        System.out.println(LocalTime.now().format(TIME) + " " + text);
+    }
+
+    /**
+     * An orderly stop: the loop stops deciding, this node stops its own resources (groups in reverse, members
+     * in reverse) and only then leaves the cluster, so its groups are free before anyone else starts them.
+     */
+    @Override
+    public void close() {
+        loop.stop();
+        api.close();
+        stopAllResources();
+        cluster.close();
+        runner.close();
+        stopped.countDown();
+    }
+
+    private final class Listener implements ClusterListener {
+        @Override
+        public void viewChanged(String viewKey, List<NodeId> members, long atMs) {
+            loop.enqueue(new NodeEvent.ViewChanged(viewKey, members, atMs));
+        }
+
+        @Override
+        public void beat(NodeId from, String viewKey, long atMs) {
+            loop.enqueue(new NodeEvent.Beat(from, viewKey, atMs));
+        }
+
+        @Override
+        public void stateChanged(ClusterState state) {
+            loop.enqueue(new NodeEvent.StateChanged(state));
+        }
+
+        @Override
+        public void leaderChanged(Optional<NodeId> leader, boolean isSelf) {
+            loop.enqueue(new NodeEvent.LeaderChanged(leader, isSelf));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package haven.node;
+
+import haven.cib.ClusterState;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.executor.AgentResult;
+import haven.executor.Operation;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything that can happen to a node. The edges only turn their news into these and enqueue them. */
+public sealed interface NodeEvent {
+    record ViewChanged(String viewKey, List<NodeId> members, long atMs) implements NodeEvent {}
+
+    record Beat(NodeId from, String viewKey, long atMs) implements NodeEvent {}
+
+    record StateChanged(ClusterState state) implements NodeEvent {}
+
+    record LeaderChanged(Optional<NodeId> leader, boolean self) implements NodeEvent {}
+
+    record OpDone(ResourceId resource, Operation op, long opId, AgentResult result) implements NodeEvent {}
+
+    record AgentFailed(ResourceId resource, String reason) implements NodeEvent {}
+
+    record ProposalDone(long proposalId, boolean ok, String error) implements NodeEvent {}
+
+    record Tick() implements NodeEvent {}
+}

@@ -1,0 +1,97 @@
+package haven.node;
+
+import haven.cib.ClusterState;
+import haven.cib.FailureRecord;
+import haven.cib.GroupState;
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.scheduler.Explanation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * An immutable snapshot of what one node knows, published after every step for the API to read.
+ * {@link #toMap} is the /ha/status document; its shape is part of the API.
+ */
+public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, List<NodeId> members,
+        Optional<NodeId> coordinator, boolean quorate, Map<ResourceId, LocalState> local,
+        SortedMap<GroupId, Explanation> explanations) {
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cluster", config.clusterName());
+        m.put("node", self.name());
+        m.put("coordinator", coordinator.map(NodeId::name).orElse(null));
+        m.put("quorate", quorate);
+        m.put("version", state.version());
+        m.put("members", members.stream().map(NodeId::name).toList());
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (NodeId n : config.nodeIds()) {
+            Map<String, Object> nm = new LinkedHashMap<>();
+            nm.put("name", n.name());
+            nm.put("online", members.contains(n));
+            nm.put("standby", state.standby().contains(n));
+            nodes.add(nm);
+        }
+        m.put("nodes", nodes);
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (GroupConfig g : config.groups()) {
+            groups.add(group(g));
+        }
+        m.put("groups", groups);
+        List<Map<String, Object>> failures = new ArrayList<>();
+        for (FailureRecord f : state.failures()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("resource", f.resource().name());
+            fm.put("node", f.node().name());
+            fm.put("at", f.atEpochMs());
+            fm.put("detail", f.detail());
+            failures.add(fm);
+        }
+        m.put("failures", failures);
+        return m;
+    }
+
+    private Map<String, Object> group(GroupConfig g) {
+        GroupState gs = state.group(g.id());
+        Map<String, Object> gm = new LinkedHashMap<>();
+        gm.put("name", g.id().name());
+        gm.put("node", gs.assigned().map(NodeId::name).orElse(null));
+        gm.put("generation", gs.generation());
+        gm.put("started", gs.started());
+        gm.put("may_be_active", gs.mayBeActive().stream().map(NodeId::name).toList());
+        gm.put("moved_to", Optional.ofNullable(state.moves().get(g.id())).map(NodeId::name).orElse(null));
+        Explanation e = explanations.get(g.id());
+        gm.put("decision", e == null ? null : e.decision());
+        gm.put("reasons", e == null ? List.of() : e.nodeReasons());
+        List<Map<String, Object>> rs = new ArrayList<>();
+        for (ResourceId r : g.members()) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("name", r.name());
+            rm.put("type", config.resource(r).map(x -> x.type()).orElse("?"));
+            rm.put("state", resourceState(gs, r));
+            rm.put("local", local.get(r).label());
+            rs.add(rm);
+        }
+        gm.put("resources", rs);
+        return gm;
+    }
+
+    /** Where the resource runs as the cluster knows it: from this node's own view if it runs here. */
+    private String resourceState(GroupState gs, ResourceId r) {
+        if (gs.assigned().equals(Optional.of(self))) {
+            return local.get(r) == LocalState.STARTED ? "started " + self : local.get(r).label() + " " + self;
+        }
+        if (gs.assigned().isPresent()) {
+            return (gs.started() ? "started " : "starting ") + gs.assigned().get();
+        }
+        return gs.mayBeActive().isEmpty() ? "stopped" : "stopping " + gs.mayBeActive();
+    }
+}

@@ -1,0 +1,153 @@
+package haven.scheduler;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.cib.GroupState;
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.core.Durations;
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The placement policy: a pure, deterministic function from (config, committed state, membership) to the
+ * next commands. No I/O, no clock, no randomness; it explains every decision as data.
+ *
+ * <p>Safety rule it keeps: a group is assigned to a node only when no other node may still run it; a
+ * move therefore takes two commits (take it off the old node, which stops it and reports; then place
+ * it), while a lost node's groups move in one (the node is declared lost and the group placed together).
+ */
+public final class Scheduler {
+
+    private Scheduler() {}
+
+    public static Plan plan(SchedulerInput in) {
+        List<Command> commands = new ArrayList<>();
+        ClusterState state = in.state();
+        for (NodeId lost : in.lost()) {
+            if (mentions(state, lost)) {
+                Command c = new Command.NodeLost(lost);
+                commands.add(c);
+                state = state.with(c);
+            }
+        }
+        Eligibility eligibility = new Eligibility(in.config(), state, in.online(), in.nowEpochMs());
+        TreeMap<NodeId, Integer> load = new TreeMap<>();
+        for (GroupConfig g : in.config().groups()) {
+            state.group(g.id()).assigned().ifPresent(n -> load.merge(n, 1, Integer::sum));
+        }
+        TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
+        for (GroupConfig group : in.config().groups()) {
+            GroupDecision d = decide(group, state, eligibility, load, in);
+            d.command().ifPresent(commands::add);
+            explanations.put(group.id(), d.explanation());
+        }
+        return new Plan(commands, explanations);
+    }
+
+    private record GroupDecision(Optional<Command> command, Explanation explanation) {}
+
+    private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility,
+            TreeMap<NodeId, Integer> load, SchedulerInput in) {
+        GroupState gs = state.group(group.id());
+        Optional<NodeId> current = gs.assigned();
+        Optional<NodeId> want = chooseTarget(group, state, eligibility, load, in, current);
+        List<String> reasons = eligibility.reasons(group);
+        if (want.equals(current)) {
+            String decision = current.map(n -> "runs on " + n).orElse("cannot run anywhere: no eligible node");
+            return new GroupDecision(Optional.empty(), new Explanation(want, decision, reasons));
+        }
+        if (current.isPresent()) {
+            NodeId from = current.get();
+            if (!in.online().contains(from)) {
+                return new GroupDecision(Optional.empty(), new Explanation(want,
+                        "waiting: " + from + " left the cluster; its lease must expire before " + group.id() + " starts elsewhere",
+                        reasons));
+            }
+            String to = want.map(n -> "move to " + n).orElse("stop (no eligible node)");
+            load.merge(from, -1, Integer::sum);
+            return new GroupDecision(Optional.of(new Command.Assign(group.id(), Optional.empty(), to)),
+                    new Explanation(want, "stopping on " + from + " to " + to, reasons));
+        }
+        NodeId target = want.get();
+        if (!gs.onlyPossiblyActiveOn(target)) {
+            return new GroupDecision(Optional.empty(), new Explanation(want,
+                    "waiting: " + group.id() + " may still be active on " + gs.mayBeActive() + "; it starts on " + target
+                            + " once they have stopped it or are declared lost", reasons));
+        }
+        load.merge(target, 1, Integer::sum);
+        String why = whyTarget(group, state, target);
+        return new GroupDecision(Optional.of(new Command.Assign(group.id(), Optional.of(target), why)),
+                new Explanation(want, "start on " + target + " (" + why + ")", reasons));
+    }
+
+    private static Optional<NodeId> chooseTarget(GroupConfig group, ClusterState state, Eligibility eligibility,
+            TreeMap<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current) {
+        Optional<NodeId> move = Optional.ofNullable(state.moves().get(group.id())).filter(n -> eligibility.canRun(group, n));
+        Optional<NodeId> preferred = group.preferredNode().filter(n -> eligibility.canRun(group, n));
+        if (current.isPresent() && eligibility.canRun(group, current.get())) {
+            if (move.isPresent()) {
+                return move;
+            }
+            if (!in.config().policy().stickiness() && preferred.isPresent()) {
+                return preferred;
+            }
+            return current;
+        }
+        if (move.isPresent()) {
+            return move;
+        }
+        if (preferred.isPresent()) {
+            return preferred;
+        }
+        return in.config().nodeIds().stream().sorted()
+                .filter(n -> eligibility.canRun(group, n))
+                .min((a, b) -> Integer.compare(load.getOrDefault(a, 0), load.getOrDefault(b, 0)));
+    }
+
+    private static String whyTarget(GroupConfig group, ClusterState state, NodeId target) {
+        if (target.equals(state.moves().get(group.id()))) return "moved there by an administrator";
+        if (group.preferredNode().equals(Optional.of(target))) return "preferred node";
+        return "least loaded eligible node";
+    }
+
+    private static boolean mentions(ClusterState state, NodeId node) {
+        return state.groups().values().stream()
+                .anyMatch(g -> g.mayBeActive().contains(node) || g.assigned().equals(Optional.of(node)));
+    }
+
+    /** Which nodes may run which group, and the reason for each node that may not. */
+    private record Eligibility(ClusterConfig config, ClusterState state, java.util.SortedSet<NodeId> online, long now) {
+
+        boolean canRun(GroupConfig group, NodeId node) {
+            return obstacle(group, node).isEmpty();
+        }
+
+        Optional<String> obstacle(GroupConfig group, NodeId node) {
+            if (!online.contains(node)) return Optional.of("not in the cluster");
+            if (state.standby().contains(node)) return Optional.of("in standby");
+            long since = now - config.policy().failureWindow().toMillis();
+            for (ResourceId r : group.members()) {
+                long failures = state.failureCount(r, node, since);
+                if (failures >= config.policy().migrationThreshold()) {
+                    return Optional.of(failures + " failures of " + r + " within " + Durations.format(config.policy().failureWindow())
+                            + " (migration threshold " + config.policy().migrationThreshold() + "; `haven resource cleanup " + r
+                            + "` clears them)");
+                }
+            }
+            return Optional.empty();
+        }
+
+        List<String> reasons(GroupConfig group) {
+            return config.nodeIds().stream().sorted()
+                    .map(n -> n + ": " + obstacle(group, n).orElse("eligible")
+                            + (group.preferredNode().equals(Optional.of(n)) ? " (preferred)" : ""))
+                    .toList();
+        }
+    }
+}
