@@ -94,9 +94,4 @@ public final class ConfigCommand implements Runnable {
             }
         }
     }
-
-    /** Runs the command on its own, for tests: the exit code, with output sent to the given writers. */
-    static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new ConfigCommand()).setOut(out).setErr(err).execute(args);
-    }
 }

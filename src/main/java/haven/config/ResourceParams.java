@@ -7,7 +7,7 @@ import java.util.Optional;
 final class ResourceParams {
     private final String path;
     private final Map<String, String> values;
-    private final Map<String, Place> places;
+    private final Map<String, Place> places; // every parameter written, even with a value that was rejected
     private final Place anchor;
     private final Problems problems;
 
@@ -20,8 +20,9 @@ final class ResourceParams {
         this.problems = problems;
     }
 
+    /** A parameter that must be there; one written with a bad value (already reported) is not "missing". */
     Optional<String> required(String name, String hint) {
-        if (!values.containsKey(name)) {
+        if (!places.containsKey(name)) {
             problems.add(anchor, key(name) + " is missing", hint);
         }
         return optional(name);

@@ -90,6 +90,7 @@ final class ResourcesSection {
             } else if (!(e.value() instanceof YamlNode.Scalar s) || s.isNull()) {
                 problems.add(e.value().place(), key + " must be a single value, not " + e.value().describe(),
                         "write the value on the same line, quoted if it contains ': ' or '#'");
+                places.put(e.key(), e.value().place());
             } else {
                 values.put(e.key(), s.text());
                 places.put(e.key(), s.place());
