@@ -1,0 +1,110 @@
+package haven.executor;
+
+import haven.config.ResourceConfig;
+import haven.core.ResourceId;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Runs agent operations on this node: one {@link ResourceAgent} per resource, operations of one resource
+ * strictly one at a time in submission order, different resources in parallel (virtual threads).
+ *
+ * <p>Timeouts: the agent gets the operation's timeout and should answer within it; the executor waits
+ * {@link #ABANDON_SLACK} longer (for the agent to tidy up what it launched), then abandons the call
+ * (interrupts it) and reports TIMEOUT. An abandoned call that is still running delays the resource's next
+ * operation, within that operation's own timeout, so two operations never overlap on one resource.
+ *
+ * <p>Failure: {@link #submit} never throws; an agent exception becomes FAILED with its message, an unknown
+ * resource CONFIG_ERROR. Each resource's queue holds at most {@link #QUEUE_LIMIT} pending operations.
+ *
+ * <p>Thread safety: all methods may be called from any thread. Callbacks ({@code whenDone}, failure
+ * listener) run on executor or agent threads; the daemon hands them to its event loop.
+ *
+ * <p>Lifecycle: {@link #close} stops the workers, not the resources: queued operations are reported as
+ * not run, running ones get {@link #CLOSE_WAIT} to finish and are then abandoned.
+ */
+public final class Executor implements AutoCloseable {
+    public static final Duration ABANDON_SLACK = Duration.ofSeconds(1);
+    public static final int QUEUE_LIMIT = 64;
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(Executor.class.getName());
+
+    private final Map<ResourceId, Lane> lanes;
+    private volatile BiConsumer<ResourceId, String> failureListener = (id, why) -> {};
+    private volatile boolean closed;
+
+    /** An executor over already-built agents (tests, or a daemon that builds its own). */
+    public Executor(Map<ResourceId, ResourceAgent> agents) {
+        this(agents, ABANDON_SLACK);
+    }
+
+    /** With another abandon slack: lets tests of overrunning agents finish quickly. */
+    Executor(Map<ResourceId, ResourceAgent> agents, Duration abandonSlack) {
+        Map<ResourceId, Lane> m = new TreeMap<>();
+        agents.forEach((id, agent) -> {
+            m.put(id, new Lane(id, agent, QUEUE_LIMIT, abandonSlack));
+            agent.onUnexpectedFailure(why -> forwardFailure(id, why));
+        });
+        this.lanes = Collections.unmodifiableMap(m);
+    }
+
+    /** Builds every resource's agent; throws IllegalArgumentException for an unknown type or bad parameters. */
+    public static Executor forResources(Collection<ResourceConfig> resources) {
+        Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
+        for (ResourceConfig rc : resources) agents.put(rc.id(), AgentFactory.create(rc));
+        return new Executor(agents);
+    }
+
+    public Set<ResourceId> resources() {
+        return lanes.keySet();
+    }
+
+    /**
+     * Queues {@code op} on resource {@code id}; {@code whenDone} gets its result, exactly once, on an
+     * executor thread.
+     */
+    public void submit(ResourceId id, Operation op, Duration timeout, Consumer<AgentResult> whenDone) {
+        if (whenDone == null) throw new NullPointerException("whenDone");
+        Lane lane = lanes.get(id);
+        AgentResult refused = null;
+        if (closed) refused = AgentResult.failed("executor closed; " + op + " of " + id + " not run");
+        else if (lane == null) refused = AgentResult.configError("no agent for resource " + id + " on this node; known: " + lanes.keySet());
+        else if (op == null || timeout == null || timeout.isNegative() || timeout.isZero()) {
+            refused = AgentResult.failed("bad request for " + id + ": operation " + op + ", timeout " + timeout);
+        } else if (!lane.offer(new Lane.Task(op, timeout, whenDone))) {
+            refused = AgentResult.failed(id + " already has " + QUEUE_LIMIT + " operations queued; " + op + " not run");
+        }
+        if (refused != null) {
+            AgentResult r = refused;
+            Thread.ofVirtual().name("refused-" + id).start(() -> Lane.deliver(whenDone, r, String.valueOf(id)));
+        }
+    }
+
+    /** Failures agents notice between operations (a supervised process exiting), with the resource. */
+    public void onUnexpectedFailure(BiConsumer<ResourceId, String> listener) {
+        this.failureListener = listener;
+    }
+
+    private void forwardFailure(ResourceId id, String why) {
+        try {
+            failureListener.accept(id, why);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "failure listener threw for " + id, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Lane lane : lanes.values()) lane.refuseQueued("executor closed before the operation ran");
+        for (Lane lane : lanes.values()) lane.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        for (Lane lane : lanes.values()) lane.abandonRunning();
+    }
+}
