@@ -75,9 +75,10 @@ public record ClusterState(
         }
         NodeId node = a.node().get();
         if (!old.onlyPossiblyActiveOn(node)) {
-            // The scheduler never proposes this; a second guard here keeps a buggy or stale proposal from
-            // ever placing a group while another node may still run it.
-            throw new AssertionError("assign " + a.group() + " to " + node + " while possibly active on " + old.mayBeActive());
+            // A plan made from an older state (e.g. by a coordinator that lost leadership while its entry was
+            // in flight) can arrive after the group moved on. Applying it is a compare-and-set that fails
+            // the same way on every node: skipped, and the current coordinator plans again.
+            return this;
         }
         long generation = lastGeneration + 1;
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());

@@ -14,8 +14,11 @@ public interface ClusterListener {
     /** A new membership view; {@code viewKey} names it identically on every member that holds it. */
     void viewChanged(String viewKey, List<NodeId> members, long atMs);
 
-    /** A lease heartbeat from a peer that holds the same view. */
-    void beat(NodeId from, String viewKey, long atMs);
+    /**
+     * A lease heartbeat from a peer, with the view it holds and the cluster-state version it has applied
+     * (a node starts resources only once it has applied as much as the coordinator announces).
+     */
+    void beat(NodeId from, String viewKey, long stateVersion, long atMs);
 
     /** The committed cluster state after one more log entry (or after a snapshot was installed). */
     void stateChanged(ClusterState state);

@@ -26,7 +26,8 @@ final class GroupReconciler {
     }
 
     /** What the group needs next; emits at most one operation, or one report for the cluster log. */
-    void step(GroupConfig group, GroupState committed, boolean shouldRun, Reports reports, Consumer<Effect> out) {
+    void step(GroupConfig group, GroupState committed, boolean shouldRun, boolean mayStart, Reports reports,
+            Consumer<Effect> out) {
         List<ResourceId> members = group.members();
         if (members.stream().anyMatch(local::busy)) return;
         for (ResourceId r : members) {
@@ -37,7 +38,7 @@ final class GroupReconciler {
         if (members.stream().anyMatch(local::busy)) return;
         if (members.stream().anyMatch(r -> local.state(r) == LocalState.STOP_FAILED)) return;
         if (shouldRun) {
-            start(group, committed, reports, out);
+            if (mayStart) start(group, committed, reports, out);
         } else {
             stop(group, committed, reports, out);
         }

@@ -15,6 +15,7 @@ final class Lease {
     private final int majority;
     private final long leaseMs;
     private final Map<NodeId, Long> lastBeatMs = new TreeMap<>();
+    private final Map<NodeId, Long> lastVersion = new TreeMap<>();
     private String viewKey = "";
     private List<NodeId> members = List.of();
 
@@ -28,12 +29,21 @@ final class Lease {
         viewKey = key;
         members = List.copyOf(newMembers);
         lastBeatMs.keySet().retainAll(members);
+        lastVersion.keySet().retainAll(members);
     }
 
-    void beat(NodeId from, String key, long atMs) {
+    void beat(NodeId from, String key, long stateVersion, long atMs) {
         if (key.equals(viewKey) && members.contains(from) && !from.equals(self)) {
             lastBeatMs.merge(from, atMs, Math::max);
+            lastVersion.merge(from, stateVersion, Math::max);
         }
+    }
+
+    /** The state version {@code peer} announced, if its beat is fresh (within the lease). */
+    java.util.Optional<Long> freshVersion(NodeId peer, long nowMs) {
+        Long at = lastBeatMs.get(peer);
+        if (at == null || nowMs - at > leaseMs) return java.util.Optional.empty();
+        return java.util.Optional.ofNullable(lastVersion.get(peer));
     }
 
     boolean valid(long nowMs) {

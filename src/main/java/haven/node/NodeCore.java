@@ -55,7 +55,7 @@ public final class NodeCore {
         List<Effect> out = new ArrayList<>();
         switch (event) {
             case NodeEvent.ViewChanged v -> onView(v, out);
-            case NodeEvent.Beat b -> lease.beat(b.from(), b.viewKey(), b.atMs());
+            case NodeEvent.Beat b -> lease.beat(b.from(), b.viewKey(), b.stateVersion(), b.atMs());
             case NodeEvent.StateChanged s -> {
                 if (s.state().version() >= state.version()) state = s.state();
             }
@@ -162,10 +162,11 @@ public final class NodeCore {
         } else if (!wasValid && leaseValid) {
             out.add(new Effect.Note("quorum lease held"));
         }
+        boolean caughtUp = caughtUpWithCoordinator(nowMs);
         for (GroupConfig g : config.groups()) {
             var committed = state.group(g.id());
             boolean shouldRun = leaseValid && committed.assigned().equals(Optional.of(self));
-            reconciler.step(g, committed, shouldRun, outbox, out::add);
+            reconciler.step(g, committed, shouldRun, shouldRun && caughtUp, outbox, out::add);
         }
         for (var r : config.resources()) {
             if (local.monitorDue(r.id(), nowMs)) {
@@ -182,6 +183,16 @@ public final class NodeCore {
         if (outbox.idle(nowMs, state.version()) && outbox.hasPending() && haveView) {
             out.add(outbox.propose(state.version()));
         }
+    }
+
+    /**
+     * A node that was away may hold an old state that still names it; it starts nothing until it has
+     * applied at least the version the coordinator announces. What already runs keeps running under the
+     * lease meanwhile, so a coordinator change does not stop healthy groups.
+     */
+    private boolean caughtUpWithCoordinator(long nowMs) {
+        if (isLeader) return true;
+        return leader.flatMap(l -> lease.freshVersion(l, nowMs)).map(v -> state.version() >= v).orElse(false);
     }
 
     private SchedulerInput schedulerInput(long nowMs, long nowEpochMs) {

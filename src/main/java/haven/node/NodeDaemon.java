@@ -113,8 +113,8 @@ public final class NodeDaemon implements AutoCloseable {
         }
 
         @Override
-        public void beat(NodeId from, String viewKey, long atMs) {
-            loop.enqueue(new NodeEvent.Beat(from, viewKey, atMs));
+        public void beat(NodeId from, String viewKey, long stateVersion, long atMs) {
+            loop.enqueue(new NodeEvent.Beat(from, viewKey, stateVersion, atMs));
         }
 
         @Override

@@ -128,10 +128,10 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             return; // not ours; malformed input from the (authenticated) channel is dropped, never trusted
         }
         String[] parts = new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8).split("\n", -1);
-        if (parts.length != 2) return;
+        if (parts.length != 3) return;
         try {
-            listener.beat(NodeId.of(parts[0]), parts[1], at);
-        } catch (IllegalArgumentException badName) {
+            listener.beat(NodeId.of(parts[0]), parts[1], Long.parseLong(parts[2]), at);
+        } catch (IllegalArgumentException badNameOrNumber) {
             LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
         }
     }
@@ -140,7 +140,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         try {
             String key = viewKey;
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
-            byte[] body = (self.id().name() + "\n" + key).getBytes(StandardCharsets.UTF_8);
+            byte[] body = (self.id().name() + "\n" + key + "\n" + state().version()).getBytes(StandardCharsets.UTF_8);
             byte[] payload = new byte[body.length + 1];
             payload[0] = BEAT;
             System.arraycopy(body, 0, payload, 1, body.length);

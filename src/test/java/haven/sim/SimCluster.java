@@ -1,0 +1,281 @@
+package haven.sim;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.config.ClusterConfig;
+import haven.config.ResourceConfig;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.executor.AgentResult;
+import haven.node.Effect;
+import haven.node.NodeCore;
+import haven.node.NodeEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A whole cluster of real {@link NodeCore}s in one thread on a simulated clock: simulated membership (views
+ * after a detection delay), lease heartbeats, a simulated cluster log (a majority partition with a leader
+ * commits in one total order), and simulated agents. Deterministic for a seed. Records every moment a
+ * resource starts or stops on a node so checkers can judge the history.
+ */
+final class SimCluster {
+    static final long DETECT_MS = 500;
+    static final long BEAT_MS = 80;
+
+    record Timed(long at, long seq, Runnable action) {}
+
+    record Interval(ResourceId resource, NodeId node, long fromMs, long toMs) {}
+
+    private final ClusterConfig config;
+    private final Random random;
+    private final PriorityQueue<Timed> queue = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private long seq = 0;
+    long now = 0;
+    final Map<NodeId, NodeCore> cores = new TreeMap<>();
+    final Map<NodeId, Boolean> alive = new TreeMap<>();
+    final Map<NodeId, Integer> partition = new TreeMap<>();
+    final Map<NodeId, String> viewKey = new TreeMap<>();
+    final Map<NodeId, Set<ResourceId>> running = new TreeMap<>();
+    final Map<String, Long> runningSince = new TreeMap<>();
+    final List<Interval> history = new ArrayList<>();
+    final List<String> violations = new ArrayList<>();
+    /** The readable history: faults, and every decision each node wrote to its log. */
+    final List<String> trace = new ArrayList<>();
+    private ClusterState committed = ClusterState.EMPTY;
+    private final Map<NodeId, Optional<NodeId>> leaderSeen = new TreeMap<>();
+    private int viewCounter = 0;
+    /** Nodes whose log holds every committed entry: only they can win a Raft election. */
+    private final Set<NodeId> upToDate = new TreeSet<>();
+
+    SimCluster(ClusterConfig config, long seed) {
+        this.config = config;
+        this.random = new Random(seed);
+        for (NodeId n : config.nodeIds()) {
+            upToDate.add(n);
+            cores.put(n, new NodeCore(config, n));
+            alive.put(n, true);
+            partition.put(n, 0);
+            running.put(n, new TreeSet<>());
+            leaderSeen.put(n, Optional.empty());
+        }
+        for (NodeId n : config.nodeIds()) {
+            scheduleBeats(n);
+            scheduleTicks(n);
+        }
+        at(100, this::membershipChanged);
+    }
+
+    void at(long delayMs, Runnable r) {
+        queue.add(new Timed(now + delayMs, seq++, r));
+    }
+
+    void runUntil(long timeMs) {
+        while (!queue.isEmpty() && queue.peek().at <= timeMs) {
+            Timed t = queue.poll();
+            now = t.at;
+            t.action.run();
+        }
+        now = timeMs;
+    }
+
+    // --- faults -------------------------------------------------------------------------------------
+
+    /** Power loss: the node and everything it ran vanish at once. */
+    void crash(NodeId n) {
+        trace.add(now + " FAULT crash " + n);
+        alive.put(n, false);
+        for (ResourceId r : new ArrayList<>(running.get(n))) {
+            markStopped(n, r);
+        }
+        at(DETECT_MS, this::membershipChanged);
+    }
+
+    /** The node boots again with an empty memory (its cluster state comes back from the log). */
+    void restart(NodeId n) {
+        if (alive.get(n)) return;
+        trace.add(now + " FAULT restart " + n);
+        cores.put(n, new NodeCore(config, n));
+        alive.put(n, true);
+        viewKey.remove(n);
+        at(DETECT_MS, this::membershipChanged);
+    }
+
+    void isolate(NodeId n, int part) {
+        trace.add(now + " FAULT isolate " + n + " into partition " + part);
+        partition.put(n, part);
+        at(DETECT_MS, this::membershipChanged);
+    }
+
+    void heal() {
+        trace.add(now + " FAULT heal");
+        partition.replaceAll((k, v) -> 0);
+        at(DETECT_MS, this::membershipChanged);
+    }
+
+    void killService(NodeId n, ResourceId r) {
+        trace.add(now + " FAULT kill-service " + r + " on " + n);
+        if (running.get(n).contains(r)) {
+            markStopped(n, r);
+            deliver(n, new NodeEvent.AgentFailed(r, "killed"), 1);
+        }
+    }
+
+    // --- membership, beats, leader ------------------------------------------------------------------
+
+    private void membershipChanged() {
+        Map<Integer, List<NodeId>> parts = new TreeMap<>();
+        for (NodeId n : config.nodeIds()) {
+            if (alive.get(n)) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
+        }
+        for (var e : parts.entrySet()) {
+            String key = "v" + (++viewCounter);
+            List<NodeId> members = List.copyOf(e.getValue());
+            trace.add(now + " VIEW " + key + " " + members);
+            for (NodeId n : members) {
+                viewKey.put(n, key);
+                deliver(n, new NodeEvent.ViewChanged(key, members, now), 1);
+            }
+            Optional<NodeId> leader = members.size() >= config.majority()
+                    ? members.stream().filter(upToDate::contains).findFirst().or(() -> Optional.of(members.get(0)))
+                    : Optional.empty();
+            for (NodeId n : members) {
+                deliver(n, new NodeEvent.LeaderChanged(leader, leader.equals(Optional.of(n))), 2 + random.nextInt(20));
+                leaderSeen.put(n, leader);
+                if (leader.isPresent()) deliver(n, new NodeEvent.StateChanged(committed), 3);
+            }
+        }
+    }
+
+    private void scheduleBeats(NodeId n) {
+        at(BEAT_MS, () -> {
+            if (alive.get(n)) {
+                for (NodeId peer : config.nodeIds()) {
+                    if (!peer.equals(n) && alive.get(peer) && partition.get(peer).equals(partition.get(n)) && viewKey.containsKey(n)) {
+                        deliver(peer, new NodeEvent.Beat(n, viewKey.get(n), cores.get(n).status().state().version(), now + 1), 1 + random.nextInt(3));
+                    }
+                }
+            }
+            scheduleBeats(n);
+        });
+    }
+
+    private void scheduleTicks(NodeId n) {
+        at(20, () -> {
+            deliver(n, new NodeEvent.Tick(), 0);
+            scheduleTicks(n);
+        });
+    }
+
+    // --- delivery and effects -----------------------------------------------------------------------
+
+    private void deliver(NodeId n, NodeEvent e, long delayMs) {
+        at(delayMs, () -> {
+            if (!alive.get(n)) return;
+            List<Effect> effects = cores.get(n).step(e, now, 1_700_000_000_000L + now);
+            for (Effect eff : effects) perform(n, eff);
+        });
+    }
+
+    private void perform(NodeId n, Effect e) {
+        switch (e) {
+            case Effect.Note note -> trace.add(now + " " + n + ": " + note.text());
+            case Effect.RunOp op -> at(5 + random.nextInt(40), () -> {
+                if (!alive.get(n)) return;
+                AgentResult result = switch (op.op()) {
+                    case START -> {
+                        startOn(n, op.resource());
+                        yield AgentResult.ok();
+                    }
+                    case STOP -> {
+                        if (running.get(n).contains(op.resource())) markStopped(n, op.resource());
+                        yield AgentResult.notRunning();
+                    }
+                    case MONITOR -> running.get(n).contains(op.resource()) ? AgentResult.ok() : AgentResult.notRunning();
+                };
+                deliver(n, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result), 0);
+            });
+            case Effect.Propose p -> propose(n, p);
+        }
+    }
+
+    private void propose(NodeId n, Effect.Propose p) {
+        Optional<NodeId> leader = leaderSeen.get(n);
+        boolean reachable = leader.isPresent() && alive.get(leader.get()) && partition.get(leader.get()).equals(partition.get(n))
+                && majorityPartition(partition.get(n));
+        if (!reachable) {
+            deliver(n, new NodeEvent.ProposalDone(p.proposalId(), false, "no leader"), 50);
+            return;
+        }
+        at(2 + random.nextInt(5), () -> {
+            if (!alive.get(leader.get()) || !majorityPartition(partition.get(leader.get()))) {
+                deliver(n, new NodeEvent.ProposalDone(p.proposalId(), false, "lost leadership"), 10);
+                return;
+            }
+            committed = committed.apply(p.entry());
+            upToDate.clear();
+            for (NodeId m : config.nodeIds()) {
+                if (alive.get(m) && partition.get(m).equals(partition.get(leader.get()))) upToDate.add(m);
+            }
+            trace.add(now + " COMMIT by " + n + " v" + committed.version() + " " + p.entry());
+            ClusterState snapshot = committed;
+            for (NodeId m : config.nodeIds()) {
+                if (alive.get(m) && partition.get(m).equals(partition.get(leader.get()))) {
+                    deliver(m, new NodeEvent.StateChanged(snapshot), 1 + random.nextInt(3));
+                }
+            }
+            deliver(n, new NodeEvent.ProposalDone(p.proposalId(), true, ""), 5);
+        });
+    }
+
+    private boolean majorityPartition(int part) {
+        long count = config.nodeIds().stream().filter(m -> alive.get(m) && partition.get(m) == part).count();
+        return count >= config.majority();
+    }
+
+    // --- history and checks -------------------------------------------------------------------------
+
+    private void startOn(NodeId n, ResourceId r) {
+        if (running.get(n).add(r)) {
+            runningSince.put(n + "/" + r, now);
+            for (NodeId other : config.nodeIds()) {
+                if (!other.equals(n) && running.get(other).contains(r)) {
+                    trace.add(now + " VIOLATION " + r + " started on " + n + " while running on " + other);
+                    violations.add("t=" + now + "ms: " + r + " started on " + n + " while still running on " + other);
+                }
+            }
+        }
+    }
+
+    private void markStopped(NodeId n, ResourceId r) {
+        running.get(n).remove(r);
+        history.add(new Interval(r, n, runningSince.remove(n + "/" + r), now));
+    }
+
+    Set<NodeId> holders(ResourceId r) {
+        Set<NodeId> s = new TreeSet<>();
+        running.forEach((n, rs) -> {
+            if (rs.contains(r)) s.add(n);
+        });
+        return s;
+    }
+
+    ClusterState committed() {
+        return committed;
+    }
+
+    List<ResourceId> allResources() {
+        return config.resources().stream().map(ResourceConfig::id).toList();
+    }
+
+    static List<Command> none() {
+        return List.of();
+    }
+}

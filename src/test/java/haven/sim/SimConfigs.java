@@ -1,0 +1,33 @@
+package haven.sim;
+
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.config.NodeConfig;
+import haven.config.Policy;
+import haven.config.ResourceConfig;
+import haven.config.Timing;
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Cluster configs for simulations: N nodes, one web group (vip, site) preferring n1. */
+final class SimConfigs {
+    private SimConfigs() {}
+
+    static ClusterConfig web(int nodes) {
+        List<NodeConfig> ns = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) ns.add(new NodeConfig(NodeId.of("n" + i), "10.0.0." + i));
+        Duration s20 = Duration.ofSeconds(20);
+        List<ResourceConfig> rs = List.of(
+                new ResourceConfig(ResourceId.of("vip"), "ipaddr", Map.of("address", "10.0.0.100/24"), s20, s20, Duration.ofSeconds(2), s20),
+                new ResourceConfig(ResourceId.of("site"), "process", Map.of("command", "true"), s20, s20, Duration.ofSeconds(2), s20));
+        List<GroupConfig> gs = List.of(new GroupConfig(GroupId.of("web"), List.of(ResourceId.of("vip"), ResourceId.of("site")),
+                Optional.of(NodeId.of("n1"))));
+        return new ClusterConfig("sim", "0123456789abcdef".getBytes(), 7800, 7480, Timing.DEFAULT, Policy.DEFAULT, ns, rs, gs);
+    }
+}
