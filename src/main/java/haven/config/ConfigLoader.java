@@ -23,12 +23,14 @@ import java.util.Optional;
  * nodes:     list of {name, address}; 1 or 3+ nodes, never exactly 2
  * resources: list of {name, type, params, start_timeout, stop_timeout, monitor_interval, monitor_timeout}
  * groups:    list of {name, members, prefer}; a resource in no group gets a group of its own
+ * haresources: instead of resources and groups, one line per group (see {@link HaresourcesSection})
  * </pre>
  * A relative {@code key_file} is resolved against the directory of the config file (for {@link #parse},
  * against the working directory), so that a config and its key can be moved together.
  */
 public final class ConfigLoader {
-    static final List<String> SECTIONS = List.of("cluster", "timing", "policy", "nodes", "resources", "groups");
+    static final List<String> SECTIONS =
+            List.of("cluster", "timing", "policy", "nodes", "resources", "groups", "haresources");
 
     private ConfigLoader() {}
 
@@ -74,10 +76,15 @@ public final class ConfigLoader {
         NodesSection.Result nodes = NodesSection.read(top, problems);
         ResourcesSection.Result resources = ResourcesSection.read(top, nodes.nodes(), problems);
         List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), resources.names(), problems);
+        HaresourcesSection.Result shortForm = HaresourcesSection.read(top, nodes.names(), nodes.nodes(), problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
-                cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(), resources.resources(),
-                groups);
+                cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),
+                concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()));
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     private static ConfigException wholeFile(String source, String message, String hint) {

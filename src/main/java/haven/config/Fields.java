@@ -16,6 +16,8 @@ import java.util.OptionalInt;
  */
 final class Fields {
     static final String DURATION_SYNTAX = "write a whole number and a unit: 500ms, 2s, 10m or 1h";
+    /** Longer timers are typos (a unit slip), and a bound keeps sums of timers far from overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(7);
     static final String NAME_RULE = "use a letter, then letters, digits, '_', '.' or '-' (at most 63 characters)";
 
     private final String path;
@@ -135,12 +137,19 @@ final class Fields {
         if (text.isEmpty()) {
             return Optional.empty();
         }
+        Duration d;
         try {
-            return Optional.of(Durations.parse(text.get()));
-        } catch (IllegalArgumentException e) {
+            d = Durations.parse(text.get());
+        } catch (IllegalArgumentException | ArithmeticException e) {
             problems.add(valuePlace(name), key(name) + " '" + text.get() + "' is not a duration", DURATION_SYNTAX);
             return Optional.empty();
         }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            problems.add(valuePlace(name), key(name) + " '" + text.get() + "' is longer than 7 days",
+                    "no timer of a cluster manager should be that long; check the unit (ms, s, m, h)");
+            return Optional.empty();
+        }
+        return Optional.of(d);
     }
 
     /** A duration that must be more than zero, or {@code fallback} when the key is absent. */

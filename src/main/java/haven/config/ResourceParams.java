@@ -5,15 +5,18 @@ import java.util.Optional;
 
 /** One resource's {@code params:} as strings, with their places, for the checks of its type. */
 final class ResourceParams {
-    private final String path;
+    private final String keyPrefix;
     private final Map<String, String> values;
     private final Map<String, Place> places; // every parameter written, even with a value that was rejected
     private final Place anchor;
     private final Problems problems;
 
-    /** @param anchor where a missing parameter is reported: the {@code params:} key, or the resource itself */
-    ResourceParams(String path, Map<String, String> values, Map<String, Place> places, Place anchor, Problems problems) {
-        this.path = path;
+    /**
+     * @param keyPrefix how messages name a parameter, before its name: "resources[vip].params."
+     * @param anchor    where a missing parameter is reported: the {@code params:} key, or the resource itself
+     */
+    ResourceParams(String keyPrefix, Map<String, String> values, Map<String, Place> places, Place anchor, Problems problems) {
+        this.keyPrefix = keyPrefix;
         this.values = values;
         this.places = places;
         this.anchor = anchor;
@@ -37,6 +40,6 @@ final class ResourceParams {
     }
 
     String key(String name) {
-        return path + ".params." + name;
+        return keyPrefix + name;
     }
 }

@@ -96,7 +96,7 @@ final class ResourcesSection {
                 places.put(e.key(), s.place());
             }
         }
-        type.check(new ResourceParams(f.path(), values, places, f.keyPlace("params"), problems));
+        type.check(new ResourceParams(f.path() + ".params.", values, places, f.keyPlace("params"), problems));
         if (type == ResourceType.IPADDR && values.containsKey("address") && problems.count() == before) {
             checkNotANodeAddress(Ipv4.addressOf(values.get("address")), places.get("address"), f, nodes, problems);
         }

@@ -31,7 +31,7 @@ final class YamlReader {
 
     /** The document's root, or empty when the text has a syntax error or is empty (both reported). */
     static Optional<YamlNode> read(String yaml, Problems problems) {
-        try (YAMLParser parser = (YAMLParser) FACTORY.createParser(yaml)) {
+        try (YAMLParser parser = FACTORY.createParser(yaml)) {
             YamlReader reader = new YamlReader(parser, problems);
             JsonToken first = parser.nextToken();
             if (first == null) {

@@ -22,6 +22,12 @@ class TimingAndPolicyTest {
     }
 
     @Test
+    void absurdlyLongDurationIsRejected() {
+        onlyProblem(HEAD + "policy:\n  failure_window: 200h\n", 8, 19, "policy.failure_window '200h' is longer than 7 days");
+        onlyProblem(HEAD + "timing:\n  lease: 99999999999999999999h\n", 8, 10, "timing.lease", "is not a duration");
+    }
+
+    @Test
     void zeroTimeoutIsRejected() {
         onlyProblem(HEAD + "timing:\n  verify_timeout: 0ms\n", 8, 19, "timing.verify_timeout must be longer than zero");
     }
