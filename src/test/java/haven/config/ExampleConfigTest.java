@@ -33,7 +33,8 @@ class ExampleConfigTest {
         assertThat(new String(c.key(), StandardCharsets.UTF_8)).isEqualTo("at-least-16-characters");
         assertThat(c.port()).isEqualTo(7800);
         assertThat(c.apiPort()).isEqualTo(7480);
-        assertThat(c.timing()).isEqualTo(Timing.DEFAULT);
+        assertThat(c.timing()).isEqualTo(new Timing(Duration.ofMillis(80), Duration.ofMillis(400),
+                Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(100), Duration.ofSeconds(1)));
         assertThat(c.policy()).isEqualTo(Policy.DEFAULT);
         assertThat(c.nodes()).containsExactly(new NodeConfig(NodeId.of("n1"), "10.99.0.1"),
                 new NodeConfig(NodeId.of("n2"), "10.99.0.2"), new NodeConfig(NodeId.of("n3"), "10.99.0.3"));
