@@ -23,7 +23,7 @@ enum ResourceType {
                             + "whose network holds the address"));
         }
     },
-    PROCESS("process", List.of("command"), List.of("check")) {
+    PROCESS("process", List.of("command"), List.of("check", "cwd", "log")) {
         @Override
         void check(ResourceParams p) {
             p.required("command", "the command line that runs the service in the foreground, "
@@ -33,12 +33,16 @@ enum ResourceType {
             p.optional("check").ifPresent(c -> checkError(c).ifPresent(e -> p.problem("check",
                     "'" + c + "' " + e, "write http://HOST:PORT/PATH (healthy on a 2xx or 3xx answer) or "
                             + "tcp:HOST:PORT (healthy when a connection opens), e.g. http://127.0.0.1:80/")));
+            for (String dir : List.of("cwd", "log")) {
+                p.optional(dir).filter(v -> !v.startsWith("/")).ifPresent(v -> p.problem(dir,
+                        "'" + v + "' is not an absolute path", "write it from /, e.g. " + dir + ": /var/lib/app"));
+            }
         }
     };
 
     private static final Pattern NIC = Pattern.compile("[^\\s/]{1,15}");
     private static final String HOST = "((?:\\d{1,3}\\.){3}\\d{1,3}|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)";
-    private static final Pattern HTTP_CHECK = Pattern.compile("http://" + HOST + ":(\\d{1,5})(/\\S*)");
+    private static final Pattern HTTP_CHECK = Pattern.compile("http://" + HOST + ":(\\d{1,5})(/\\S*)?");
     private static final Pattern TCP_CHECK = Pattern.compile("tcp:" + HOST + ":(\\d{1,5})");
 
     final String word;

@@ -115,6 +115,13 @@ class ResourcesSectionTest {
     }
 
     @Test
+    void processWorkingDirectoryMustBeAbsolute() {
+        onlyProblem(HEAD + "resources:\n  - name: web\n    type: process\n"
+                + "    params: { command: /usr/sbin/nginx, cwd: var/www }\n", 10, 46,
+                "resources[web].params.cwd 'var/www' is not an absolute path");
+    }
+
+    @Test
     void paramThatIsNotASingleValue() {
         onlyProblem(HEAD + "resources:\n  - name: web\n    type: process\n    params: { command: [a, b] }\n", 10, 24,
                 "resources[web].params.command must be a single value");
