@@ -38,6 +38,7 @@ public final class ProcessAgent implements ResourceAgent {
     /** After an unexpected exit, leftovers get this long after SIGTERM before SIGKILL. */
     static final Duration LEFTOVER_GRACE = Duration.ofMillis(200);
     static final Duration KILL_WAIT = Duration.ofSeconds(2);
+    static final Duration OUTPUT_DRAIN_LIMIT = Duration.ofMillis(200);
     private static final Duration PROBE_LIMIT = Duration.ofSeconds(1);
     private static final int FAILURE_LINES = 5;
     private static final System.Logger LOG = System.getLogger(ProcessAgent.class.getName());
@@ -173,8 +174,9 @@ public final class ProcessAgent implements ResourceAgent {
     }
 
     private AgentResult failedStart(Launch launch) {
-        String why = "exited during start with " + exitDescription(launch) + lastOutput(launch);
         boolean gone = launch.group().terminate(LEFTOVER_GRACE, KILL_WAIT);
+        launch.output().awaitDrained(OUTPUT_DRAIN_LIMIT);
+        String why = "exited during start with " + exitDescription(launch) + lastOutput(launch);
         synchronized (lock) {
             state = gone ? State.STOPPED : State.FAILED;
             failure = why;
@@ -184,6 +186,7 @@ public final class ProcessAgent implements ResourceAgent {
 
     private AgentResult timedOutStart(Launch launch, Duration timeout, String lastProbe) {
         boolean gone = launch.group().terminate(LEFTOVER_GRACE, KILL_WAIT);
+        launch.output().awaitDrained(OUTPUT_DRAIN_LIMIT);
         String why = "not started within " + timeout.toMillis() + " ms (" + (check.isPresent() ? "last check: " + lastProbe : "still starting")
                 + "); process group " + (gone ? "killed" : "still has " + launch.group().livingMembers()) + lastOutput(launch);
         synchronized (lock) {

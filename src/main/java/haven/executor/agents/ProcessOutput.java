@@ -9,6 +9,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where one launch of a supervised process writes its stdout and stderr: appended to a log file, or
@@ -24,6 +25,7 @@ final class ProcessOutput {
     private final String prefix;
     private final OutputTail tail = new OutputTail(TAIL_LIMIT_BYTES);
     private long logOffset;
+    private volatile Thread copier;
 
     private ProcessOutput(Path logFile, String prefix) {
         this.logFile = logFile;
@@ -53,7 +55,21 @@ final class ProcessOutput {
     /** Starts copying the process's output to the daemon's stdout (when not to a log file). */
     void attach(Process process) {
         if (logFile != null) return;
-        Thread.ofVirtual().name("output" + prefix.strip()).start(() -> copyLines(process.getInputStream(), System.out));
+        copier = Thread.ofVirtual().name("output" + prefix.strip()).start(() -> copyLines(process.getInputStream(), System.out));
+    }
+
+    /**
+     * Waits (bounded) until everything the process wrote has been read, so that a failure message quotes
+     * its last words. A child that keeps the pipe open after the leader died costs at most {@code limit}.
+     */
+    void awaitDrained(Duration limit) {
+        Thread t = copier;
+        if (t == null) return;
+        try {
+            t.join(limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void copyLines(InputStream in, PrintStream out) {

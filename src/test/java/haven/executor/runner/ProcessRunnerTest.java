@@ -57,6 +57,7 @@ class ProcessRunnerTest {
         long t0 = System.nanoTime();
         var r = runner.run(List.of("sh", "-c", script), Duration.ofMillis(300));
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("runner: 300 ms timeout, TERM-ignoring grandchild -> whole group gone, returned after %d ms%n", elapsedMs);
         assertThat(r.timedOut()).isTrue();
         assertThat(r.ok()).isFalse();
         List<Long> spawned = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
