@@ -1,11 +1,191 @@
 package haven.lab;
 
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "lab", description = "(not built yet)")
+/** `haven lab ...`: a cluster of real haven nodes in network namespaces on this machine, faults, benchmarks. */
+@Command(name = "lab", description = "Test cluster in network namespaces on this machine (needs root).",
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Fault.class, LabCommand.Status.class,
+            LabCommand.Bench.class})
 public final class LabCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        throw new UnsupportedOperationException("lab is not built yet");
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs a lab action; a LabException becomes one clear line on stderr and exit code 1. */
+    abstract static class LabAction implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--prefix", defaultValue = LabLayout.DEFAULT_PREFIX,
+                description = "names the lab's namespaces and links (default: ${DEFAULT-VALUE})")
+        String prefix;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        void say(String line) {
+            spec.commandLine().getErr().println("lab: " + line);
+            spec.commandLine().getErr().flush();
+        }
+
+        @Override
+        public final Integer call() {
+            try {
+                return act();
+            } catch (LabException e) {
+                spec.commandLine().getErr().println("haven " + spec.qualifiedName(" ").replaceFirst("^haven ", "")
+                        + ": " + e.getMessage());
+                return 1;
+            } finally {
+                out().flush();
+                spec.commandLine().getErr().flush();
+            }
+        }
+
+        abstract int act();
+    }
+
+    @Command(name = "up", description = "Create namespaces, bridge and config, start one haven node per namespace,"
+            + " wait until the service answers at the VIP; prints the VIP.")
+    static final class Up extends LabAction {
+        @Option(names = "--nodes", defaultValue = "3", description = "number of nodes, 1..9 (default: ${DEFAULT-VALUE})")
+        int nodes;
+
+        @Override
+        int act() {
+            Lab lab = Lab.up(new LabLayout(prefix, nodes), Lab.UP_TIMEOUT, this::say);
+            out().println(lab.layout().vip());
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Kill the lab's processes and remove its namespaces, bridge and folder"
+            + " (idempotent).")
+    static final class Down extends LabAction {
+        @Override
+        int act() {
+            new LabLayout(prefix, 1); // validates the prefix before anything is touched
+            Lab.down(prefix);
+            say("lab '" + prefix + "' removed");
+            return 0;
+        }
+    }
+
+    @Command(name = "fault", description = "Inject a fault on one node: kill (power loss), isolate, heal, pause,"
+            + " resume, kill-service.")
+    static final class Fault extends LabAction {
+        @Parameters(index = "0", paramLabel = "FAULT", description = "kill|isolate|heal|pause|resume|kill-service")
+        String fault;
+
+        @Parameters(index = "1", paramLabel = "NODE", description = "node name, e.g. n1")
+        String node;
+
+        @Override
+        int act() {
+            Lab lab = Lab.open(prefix);
+            Faults.Kind kind = kind(fault);
+            out().println(new Faults(lab).inject(kind, lab.layout().indexOf(node)).description());
+            return 0;
+        }
+    }
+
+    static Faults.Kind kind(String name) {
+        try {
+            return Faults.Kind.valueOf(name.toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new LabException("unknown fault '" + name + "'; use kill, isolate, heal, pause, resume or kill-service");
+        }
+    }
+
+    @Command(name = "status", description = "Per node: daemon alive, VIP held, and its /ha/status summary.")
+    static final class Status extends LabAction {
+        @Override
+        int act() {
+            LabStatusReport.lines(Lab.open(prefix)).forEach(out()::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", description = "Benchmarks on a lab of their own.", subcommands = Failover.class)
+    static final class Bench implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "failover", description = "Repeatedly fault the VIP holder and measure the outage a client sees.")
+    static final class Failover extends LabAction {
+        @Option(names = "--nodes", defaultValue = "3", description = "number of nodes (default: ${DEFAULT-VALUE})")
+        int nodes;
+
+        @Option(names = "--trials", defaultValue = "10", description = "number of trials (default: ${DEFAULT-VALUE})")
+        int trials;
+
+        @Option(names = "--fault", defaultValue = "kill", description = "kill, isolate or kill-service (default: ${DEFAULT-VALUE})")
+        String fault;
+
+        @Option(names = "--json", description = "print one JSON object instead of text")
+        boolean json;
+
+        @Option(names = "--keep", description = "leave the lab running afterwards")
+        boolean keep;
+
+        @Override
+        int act() {
+            Faults.Kind kind = kind(fault);
+            if (kind != Faults.Kind.KILL && kind != Faults.Kind.ISOLATE && kind != Faults.Kind.KILL_SERVICE) {
+                throw new LabException("bench failover measures kill, isolate or kill-service, not " + fault);
+            }
+            if (trials < 1) {
+                throw new LabException("--trials must be at least 1");
+            }
+            LabLayout layout = new LabLayout(prefix, nodes);
+            Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
+            if (!keep) {
+                Runtime.getRuntime().addShutdownHook(cleanup);
+            }
+            try {
+                Lab lab = Lab.up(layout, Lab.UP_TIMEOUT, this::say);
+                BenchReport report = new FailoverBench(lab, kind, line -> {
+                    if (json) {
+                        say(line);
+                    } else {
+                        out().println(line);
+                        out().flush();
+                    }
+                }).run(trials);
+                if (json) {
+                    out().println(report.json());
+                } else {
+                    report.failures().forEach(f -> out().println("failed: " + f));
+                    out().println(report.summary());
+                }
+                return report.failures().isEmpty() ? 0 : 1;
+            } finally {
+                if (!keep) {
+                    Lab.down(prefix);
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(cleanup);
+                    } catch (IllegalStateException e) {
+                        // shutting down already; the hook runs and down is idempotent
+                    }
+                }
+            }
+        }
     }
 }

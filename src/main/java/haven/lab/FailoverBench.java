@@ -1,0 +1,93 @@
+package haven.lab;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Measures failover as a client sees it. Per trial: a settled cluster; a prober in the client namespace
+ * asking http://VIP/ every 10 ms; one fault on the node that holds the VIP; the outage is the time from the
+ * fault taking effect to the first good answer to a request sent after it. Meanwhile every node namespace
+ * is watched for the VIP (split brain) and the daemons' memory is sampled. Between trials the fault is healed
+ * and the cluster must settle again (all nodes members, service answering, one VIP holder).
+ */
+public final class FailoverBench {
+    public static final Duration TRIAL_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Lab lab;
+    private final Faults.Kind fault;
+    private final Consumer<String> narrate;
+
+    public FailoverBench(Lab lab, Faults.Kind fault, Consumer<String> narrate) {
+        this.lab = lab;
+        this.fault = fault;
+        this.narrate = narrate;
+    }
+
+    /** One trial's outcome: the outage, or why it failed. */
+    public record Trial(int number, String victim, Optional<Long> outageMs, String detail) {}
+
+    public BenchReport run(int trials) {
+        List<Long> outages = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        LabCluster cluster = lab.cluster();
+        try (VipWatch watch = VipWatch.start(lab.layout());
+                RssSampler rss = RssSampler.start(cluster::livePids)) {
+            Faults faults = new Faults(lab, watch::pids);
+            for (int t = 1; t <= trials; t++) {
+                cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2));
+                Trial trial = trial(t, watch, faults);
+                if (trial.outageMs().isPresent()) {
+                    outages.add(trial.outageMs().get());
+                } else {
+                    failures.add("trial " + t + ": " + trial.detail());
+                }
+                narrate.accept("trial " + t + "/" + trials + ": " + fault.name().toLowerCase().replace('_', '-') + " "
+                        + trial.victim() + " -> " + trial.detail());
+                if (fault != Faults.Kind.KILL_SERVICE && !trial.victim().isEmpty()) {
+                    faults.heal(lab.layout().indexOf(trial.victim()));
+                }
+            }
+            // Let a healed node rejoin before the split-brain total is read: a split on rejoin counts too.
+            cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2));
+            return new BenchReport(fault.name().toLowerCase().replace('_', '-'), trials, outages, failures,
+                    watch.splitBrainNanos() / 1_000_000, rss.maxMb());
+        }
+    }
+
+    private Trial trial(int number, VipWatch watch, Faults faults) {
+        List<Integer> holders = watch.holders();
+        if (holders.size() != 1) {
+            return new Trial(number, "", Optional.empty(), "VIP held by " + holders.size() + " nodes before the fault");
+        }
+        int victim = holders.get(0);
+        String name = lab.layout().nodeName(victim);
+        try (ProberProcess prober = ProberProcess.start(lab.layout(), HavenRuntime.current())) {
+            if (prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10)).isEmpty()) {
+                return new Trial(number, name, Optional.empty(), "the service did not answer the prober before the fault");
+            }
+            Faults.Injected injected = faults.inject(fault, victim);
+            long deadline = injected.effectiveNanos() + TRIAL_TIMEOUT.toNanos();
+            Optional<ProbeResult> back = prober.awaitGoodAnswer(injected.effectiveNanos(),
+                    Duration.ofNanos(deadline - System.nanoTime()));
+            if (back.isEmpty()) {
+                return new Trial(number, name, Optional.empty(), "FAILED: no answer within " + TRIAL_TIMEOUT.toSeconds()
+                        + " s after the fault; VIP now on " + names(watch.holders()));
+            }
+            if (!watch.awaitAtMostOneHolder(deadline)) {
+                return new Trial(number, name, Optional.empty(), "FAILED: VIP still on " + names(watch.holders())
+                        + " " + TRIAL_TIMEOUT.toSeconds() + " s after the fault");
+            }
+            long ms = (back.get().endNanos() - injected.effectiveNanos()) / 1_000_000;
+            return new Trial(number, name, Optional.of(ms), back.get().detail() + " after " + ms + " ms (VIP now on "
+                    + names(watch.holders()) + ")");
+        }
+    }
+
+    private String names(List<Integer> nodes) {
+        return nodes.isEmpty() ? "no node" : String.join(",", nodes.stream().map(lab.layout()::nodeName).toList());
+    }
+}

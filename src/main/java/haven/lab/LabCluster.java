@@ -1,0 +1,180 @@
+package haven.lab;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The haven daemons of a lab: one `haven node` per node namespace, started detached with its PID recorded
+ * in the lab folder, so that any later command can signal exactly that process.
+ */
+public final class LabCluster {
+    private final LabLayout layout;
+    private final LabState state;
+    private final HavenRuntime runtime;
+
+    public LabCluster(LabLayout layout, LabState state, HavenRuntime runtime) {
+        this.layout = layout;
+        this.state = state;
+        this.runtime = runtime;
+    }
+
+    public LabLayout layout() {
+        return layout;
+    }
+
+    public LabState state() {
+        return state;
+    }
+
+    /** Starts node i's daemon in its namespace; refuses if that node's daemon already runs. */
+    public long start(int i) {
+        String node = layout.nodeName(i);
+        if (state.livePid(node).isPresent()) {
+            throw new LabException("the daemon of " + node + " already runs (PID " + state.livePid(node).get() + ")");
+        }
+        List<String> args = List.of("node", "--config", state.config().toAbsolutePath().toString(), "--name", node,
+                "--state-dir", state.nodeDir(node).toAbsolutePath().toString());
+        List<String> cmd = runtime.javaCommand(HavenRuntime.daemonOptions(), "haven.cli.Main", args);
+        Map<String, String> env = new HashMap<>();
+        env.put("HAVEN_JDK", runtime.java().getParent().getParent().toString());
+        long pid = Detached.start(layout.nodeNamespace(i), cmd, state.log(node), env);
+        state.recordPid(node, pid);
+        return pid;
+    }
+
+    public void startAll() {
+        for (int i = 1; i <= layout.nodes(); i++) {
+            start(i);
+        }
+    }
+
+    public Optional<Long> pid(int i) {
+        return state.livePid(layout.nodeName(i));
+    }
+
+    /** PIDs of the daemons that run now. */
+    public List<Long> livePids() {
+        List<Long> pids = new ArrayList<>();
+        for (int i = 1; i <= layout.nodes(); i++) {
+            pid(i).ifPresent(pids::add);
+        }
+        return pids;
+    }
+
+    /** SIGTERM to every recorded daemon, SIGKILL after 2 s. */
+    public void stopAll() {
+        Pids.terminate(livePids(), Duration.ofSeconds(2));
+    }
+
+    /** Nodes whose namespace has the VIP configured right now. */
+    public List<Integer> vipHolders() {
+        List<Integer> holders = new ArrayList<>();
+        for (int i = 1; i <= layout.nodes(); i++) {
+            if (Netns.ipv4Addresses(layout.nodeNamespace(i)).contains(layout.vip())) {
+                holders.add(i);
+            }
+        }
+        return holders;
+    }
+
+    /** One GET of the service from the client namespace. */
+    public Optional<Http.Reply> fetchService(Duration timeout) {
+        return Http.get(layout.clientNamespace(), "http://" + layout.vip() + "/", timeout).filter(Http.Reply::ok);
+    }
+
+    /** Waits until the service answers from the client namespace; the reply, or an error with the logs. */
+    public Http.Reply awaitService(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Http.Reply> r = fetchService(Duration.ofMillis(500));
+            if (r.isPresent()) {
+                return r.get();
+            }
+            Pids.sleep(200);
+        }
+        throw new LabException("the service at http://" + layout.vip() + "/ did not answer from "
+                + layout.clientNamespace() + " within " + timeout.toSeconds() + " s\n" + logTails(25));
+    }
+
+    public Optional<HaStatus> status(int i) {
+        return HaStatus.fetch(layout.nodeNamespace(i), Duration.ofSeconds(2));
+    }
+
+    /**
+     * Waits until the cluster is whole and settled: every node answers, all are members and quorate, all agree
+     * on the coordinator and on where group "web" runs, it is started there, the service answers, exactly one
+     * namespace holds the VIP, and all of that unchanged for {@code stableFor}.
+     */
+    public void awaitSettled(Duration timeout, Duration stableFor) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        long since = 0;
+        String why = "nothing checked yet";
+        while (System.nanoTime() < deadline) {
+            Optional<String> picture = settledPicture();
+            if (picture.isPresent() && picture.get().startsWith("ok ")) {
+                if (!picture.get().equals(last)) {
+                    last = picture.get();
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since >= stableFor.toNanos()) {
+                    return;
+                }
+            } else {
+                last = null;
+                why = picture.orElse("?");
+            }
+            Pids.sleep(250);
+        }
+        throw new LabException("the cluster did not settle within " + timeout.toSeconds() + " s (last: " + why
+                + ")\n" + logTails(15));
+    }
+
+    /** "ok ..." describing the agreed state, or the reason it is not settled. */
+    private Optional<String> settledPicture() {
+        List<String> all = layout.nodeNames();
+        String agreed = null;
+        for (int i = 1; i <= layout.nodes(); i++) {
+            if (pid(i).isEmpty()) {
+                return Optional.of("daemon of " + layout.nodeName(i) + " not running");
+            }
+            Optional<HaStatus> s = status(i);
+            if (s.isEmpty()) {
+                return Optional.of(layout.nodeName(i) + " does not answer /ha/status");
+            }
+            HaStatus st = s.get();
+            if (!st.quorate() || !st.members().containsAll(all)) {
+                return Optional.of(layout.nodeName(i) + " sees members " + st.members() + (st.quorate() ? "" : ", no quorum"));
+            }
+            Optional<HaStatus.Group> web = st.group("web");
+            if (web.isEmpty() || !web.get().started() || web.get().node().isEmpty()) {
+                return Optional.of(layout.nodeName(i) + " sees web not started");
+            }
+            String mine = st.coordinator() + "/" + web.get().node() + "/" + web.get().generation();
+            if (agreed != null && !agreed.equals(mine)) {
+                return Optional.of("nodes disagree: " + agreed + " vs " + mine);
+            }
+            agreed = mine;
+        }
+        if (vipHolders().size() != 1) {
+            return Optional.of("VIP held by " + vipHolders().size() + " namespaces");
+        }
+        if (fetchService(Duration.ofMillis(500)).isEmpty()) {
+            return Optional.of("service does not answer");
+        }
+        return Optional.of("ok " + agreed);
+    }
+
+    /** The last lines of every node's log, for failure reports. */
+    public String logTails(int lines) {
+        StringBuilder s = new StringBuilder();
+        for (String node : layout.nodeNames()) {
+            s.append("--- ").append(state.log(node)).append(" (last ").append(lines).append(" lines)\n")
+                    .append(state.logTail(node, lines)).append('\n');
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package haven.lab;
+
+import java.nio.file.Path;
+
+/**
+ * Writes what the nodes read: the cluster config (one file, identical on every node, as the daemon requires)
+ * and a small nginx site per node whose page names the node, so a client can tell who served it.
+ */
+public final class LabFiles {
+    static final String KEY = "lab-key-0123456789abcdef";
+    private final LabLayout layout;
+    private final LabState state;
+
+    public LabFiles(LabLayout layout, LabState state) {
+        this.layout = layout;
+        this.state = state;
+    }
+
+    public void writeAll() {
+        LabState.write(state.config(), config());
+        for (String node : layout.nodeNames()) {
+            writeSite(node);
+        }
+    }
+
+    /** The config. The web server's command names no node: the daemon exports HAVEN_NODE to its agents. */
+    String config() {
+        String www = state.www().toAbsolutePath().toString();
+        StringBuilder y = new StringBuilder();
+        y.append("cluster:\n");
+        y.append("  name: ").append(layout.clusterName()).append('\n');
+        y.append("  key: \"").append(KEY).append("\"\n");
+        y.append("nodes:\n");
+        for (int i = 1; i <= layout.nodes(); i++) {
+            y.append("  - name: ").append(layout.nodeName(i)).append('\n');
+            y.append("    address: ").append(layout.nodeAddress(i)).append('\n');
+        }
+        y.append("resources:\n");
+        y.append("  - name: vip\n");
+        y.append("    type: ipaddr\n");
+        y.append("    params: { address: ").append(layout.vip()).append("/24 }\n");
+        y.append("    monitor_interval: 2s\n");
+        y.append("  - name: site\n");
+        y.append("    type: process\n");
+        String site = www + "/$HAVEN_NODE";
+        y.append("    params: { command: \"exec nginx -p ").append(site).append(" -c ").append(site)
+                .append("/nginx.conf -e ").append(site).append("/error.log -g 'daemon off;'\",")
+                .append(" check: \"http://127.0.0.1:80/\" }\n");
+        y.append("    monitor_interval: 2s\n");
+        y.append("groups:\n");
+        y.append("  - name: web\n");
+        y.append("    members: [vip, site]\n");
+        y.append("    prefer: ").append(layout.nodeName(1)).append('\n');
+        return y.toString();
+    }
+
+    private void writeSite(String node) {
+        Path dir = state.www().resolve(node).toAbsolutePath();
+        LabState.write(dir.resolve("html").resolve("index.html"), "served by " + node + "\n");
+        LabState.write(dir.resolve("tmp").resolve(".keep"), "");
+        LabState.write(dir.resolve("nginx.conf"), nginxConf(dir));
+    }
+
+    /** Everything nginx writes stays in the node's folder: no dependence on /var/lib/nginx or /var/log/nginx. */
+    static String nginxConf(Path dir) {
+        String d = dir.toString();
+        return """
+                # written by `haven lab up`; one site per lab node
+                user root;
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log;
+                events { worker_connections 256; }
+                http {
+                    access_log %1$s/access.log;
+                    client_body_temp_path %1$s/tmp/body;
+                    proxy_temp_path %1$s/tmp/proxy;
+                    fastcgi_temp_path %1$s/tmp/fastcgi;
+                    uwsgi_temp_path %1$s/tmp/uwsgi;
+                    scgi_temp_path %1$s/tmp/scgi;
+                    default_type text/plain;
+                    keepalive_timeout 0;
+                    server {
+                        listen 80;
+                        root %1$s/html;
+                        index index.html;
+                    }
+                }
+                """.formatted(d);
+    }
+}

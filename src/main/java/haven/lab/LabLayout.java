@@ -1,0 +1,105 @@
+package haven.lab;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32;
+
+/**
+ * Every name and address of one lab, derived from its prefix and node count alone, so that any later
+ * command (down, fault, status) finds the same namespaces, links and addresses without asking anyone.
+ *
+ * <p>Interface names are limited to 15 characters by the kernel; the longest is {@code P-client-h}, hence
+ * prefixes of at most 6 characters. The third octet of the lab's 10.231.S.0/24 comes from a stable hash of
+ * the prefix so that two labs with different prefixes normally get different subnets; {@link LabNetwork}
+ * refuses when the subnet is taken anyway.
+ */
+public record LabLayout(String prefix, int nodes) {
+    public static final String DEFAULT_PREFIX = "hv";
+    public static final int MAX_NODES = 9;
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,5}");
+
+    public LabLayout {
+        if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+            throw new LabException("lab prefix '" + prefix + "' is not valid: use 1 to 6 lowercase letters or"
+                    + " digits, starting with a letter (interface names such as '" + prefix + "-client-h'"
+                    + " must fit in 15 characters)");
+        }
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw new LabException("a lab has 1 to " + MAX_NODES + " nodes, not " + nodes);
+        }
+    }
+
+    /** Third octet of the lab subnet: 1..250, stable across runs and machines. */
+    public int subnetOctet() {
+        CRC32 crc = new CRC32();
+        crc.update(prefix.getBytes(StandardCharsets.US_ASCII));
+        return (int) (crc.getValue() % 250) + 1;
+    }
+
+    public String subnet() {
+        return "10.231." + subnetOctet() + ".0/24";
+    }
+
+    public String nodeName(int i) {
+        return "n" + i;
+    }
+
+    public List<String> nodeNames() {
+        return IntStream.rangeClosed(1, nodes).mapToObj(this::nodeName).toList();
+    }
+
+    /** Node index from its name ("n2" → 2), or an error naming the nodes that exist. */
+    public int indexOf(String nodeName) {
+        for (int i = 1; i <= nodes; i++) {
+            if (nodeName(i).equals(nodeName)) {
+                return i;
+            }
+        }
+        throw new LabException("no node '" + nodeName + "' in lab '" + prefix + "'; nodes are " + nodeNames());
+    }
+
+    public String nodeNamespace(int i) {
+        return prefix + "-n" + i;
+    }
+
+    public String clientNamespace() {
+        return prefix + "-client";
+    }
+
+    public List<String> namespaces() {
+        List<String> all = new java.util.ArrayList<>(IntStream.rangeClosed(1, nodes).mapToObj(this::nodeNamespace).toList());
+        all.add(clientNamespace());
+        return all;
+    }
+
+    public String bridge() {
+        return prefix + "-br";
+    }
+
+    /** Host-side end of a node's veth pair, the port on the bridge; the namespace side is always eth0. */
+    public String nodePort(int i) {
+        return prefix + "-n" + i + "-h";
+    }
+
+    public String clientPort() {
+        return prefix + "-client-h";
+    }
+
+    public String nodeAddress(int i) {
+        return "10.231." + subnetOctet() + "." + (10 + i);
+    }
+
+    public String clientAddress() {
+        return "10.231." + subnetOctet() + ".200";
+    }
+
+    public String vip() {
+        return "10.231." + subnetOctet() + ".100";
+    }
+
+    public String clusterName() {
+        return prefix + "lab";
+    }
+}
