@@ -1,14 +1,60 @@
 package haven.cli;
 
 import haven.config.ClusterConfig;
+import haven.config.ResourceConfig;
 import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.executor.AgentFactory;
+import haven.executor.AgentResult;
+import haven.executor.Executor;
+import haven.executor.Operation;
+import haven.executor.ResourceAgent;
 import haven.node.OperationRunner;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
-/** Builds the real executor for a node: one agent per configured resource. */
-final class ExecutorRunner {
-    private ExecutorRunner() {}
+/**
+ * Builds the real executor for a node: one agent per configured resource. Process commands see the node's
+ * name as $HAVEN_NODE, so one config shared by every node can still name per-node paths.
+ */
+final class ExecutorRunner implements OperationRunner {
+    private final Executor executor;
+
+    private ExecutorRunner(Executor executor) {
+        this.executor = executor;
+    }
 
     static OperationRunner create(ClusterConfig config, NodeId self) {
-        throw new UnsupportedOperationException("executor not wired yet");
+        Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
+        for (ResourceConfig rc : config.resources()) {
+            agents.put(rc.id(), AgentFactory.create(withNodeName(rc, self)));
+        }
+        return new ExecutorRunner(new Executor(agents));
+    }
+
+    private static ResourceConfig withNodeName(ResourceConfig rc, NodeId self) {
+        if (!rc.params().containsKey("command")) return rc;
+        Map<String, String> params = new TreeMap<>(rc.params());
+        params.put("command", "HAVEN_NODE=" + self.name() + "; export HAVEN_NODE; " + rc.params().get("command"));
+        return new ResourceConfig(rc.id(), rc.type(), params, rc.startTimeout(), rc.stopTimeout(), rc.monitorInterval(),
+                rc.monitorTimeout());
+    }
+
+    @Override
+    public void submit(ResourceId resource, Operation op, Duration timeout, Consumer<AgentResult> whenDone) {
+        executor.submit(resource, op, timeout, whenDone);
+    }
+
+    @Override
+    public void onUnexpectedFailure(BiConsumer<ResourceId, String> listener) {
+        executor.onUnexpectedFailure(listener);
+    }
+
+    @Override
+    public void close() {
+        executor.close();
     }
 }

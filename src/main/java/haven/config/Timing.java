@@ -22,5 +22,5 @@ public record Timing(
             Duration.ofMillis(100),
             Duration.ofMillis(400),
             Duration.ofMillis(100),
-            Duration.ofMillis(1000));
+            Duration.ofMillis(2000));
 }

@@ -15,10 +15,10 @@ public interface ClusterListener {
     void viewChanged(String viewKey, List<NodeId> members, long atMs);
 
     /**
-     * A lease heartbeat from a peer, with the view it holds and the cluster-state version it has applied
+     * A lease heartbeat from a peer, with the view it holds (key and members) and the cluster-state version it has applied
      * (a node starts resources only once it has applied as much as the coordinator announces).
      */
-    void beat(NodeId from, String viewKey, long stateVersion, long atMs);
+    void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs);
 
     /** The committed cluster state after one more log entry (or after a snapshot was installed). */
     void stateChanged(ClusterState state);

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  */
 final class EventLoop {
     static final long TICK_MS = 20;
+    static final int MAX_BATCH = 1000;
     private static final System.Logger LOG = System.getLogger("haven.node");
 
     private final BlockingQueue<NodeEvent> queue = new LinkedBlockingQueue<>();
@@ -54,7 +55,10 @@ final class EventLoop {
                     e = new NodeEvent.Tick();
                     nextTick = ticker.nowMs() + TICK_MS;
                 }
-                List<Effect> effects = core.step(e, ticker.nowMs(), clock.epochMs());
+                List<NodeEvent> batch = new java.util.ArrayList<>();
+                batch.add(e);
+                queue.drainTo(batch, MAX_BATCH);
+                List<Effect> effects = core.stepAll(batch, ticker.nowMs(), clock.epochMs());
                 driver.accept(effects);
                 publish.accept(core.status());
             } catch (InterruptedException ie) {

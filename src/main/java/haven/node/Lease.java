@@ -3,12 +3,24 @@ package haven.node;
 import haven.core.NodeId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * The quorum lease: a node may run resources only while it sits in a view holding a majority of the
- * configured nodes and has heard a heartbeat, stamped with that same view, from enough of them within
- * the lease time to make a majority with itself. Pure: time comes in as a parameter.
+ * Heartbeat bookkeeping for the two timing rules that keep a group from running twice. Pure: time comes
+ * in as a parameter.
+ *
+ * <p><b>The quorum lease.</b> A node may run resources only while its view holds a majority of the
+ * configured nodes and it has heard, within the lease time, heartbeats from enough peers to make a
+ * majority with itself. A peer's beat counts only if each of the two has the other in its view: a peer
+ * that has dropped this node from its view stops renewing this node's lease at once.
+ *
+ * <p><b>Declaring a node lost.</b> Views are not installed everywhere at the same instant (a second of
+ * skew was seen in the lab), and a peer renews the lost node's lease until it installs the view without
+ * it. So a node that left is declared lost only after every peer in this node's view has shown, by a
+ * beat stamped with this very view, that it no longer counts the lost node; then the lease and a margin
+ * for delivery must pass.
  */
 final class Lease {
     private final NodeId self;
@@ -16,7 +28,9 @@ final class Lease {
     private final long leaseMs;
     private final Map<NodeId, Long> lastBeatMs = new TreeMap<>();
     private final Map<NodeId, Long> lastVersion = new TreeMap<>();
+    private final Map<NodeId, Long> confirmedAtMs = new TreeMap<>();
     private String viewKey = "";
+    private long viewAtMs = 0;
     private List<NodeId> members = List.of();
 
     Lease(NodeId self, int majority, long leaseMs) {
@@ -25,25 +39,24 @@ final class Lease {
         this.leaseMs = leaseMs;
     }
 
-    void viewChanged(String key, List<NodeId> newMembers) {
+    void viewChanged(String key, List<NodeId> newMembers, long atMs) {
         viewKey = key;
+        viewAtMs = atMs;
         members = List.copyOf(newMembers);
         lastBeatMs.keySet().retainAll(members);
         lastVersion.keySet().retainAll(members);
+        confirmedAtMs.clear();
     }
 
-    void beat(NodeId from, String key, long stateVersion, long atMs) {
-        if (key.equals(viewKey) && members.contains(from) && !from.equals(self)) {
+    void beat(NodeId from, String key, List<NodeId> senderMembers, long stateVersion, long atMs) {
+        if (from.equals(self) || !members.contains(from)) return;
+        if (senderMembers.contains(self)) {
             lastBeatMs.merge(from, atMs, Math::max);
             lastVersion.merge(from, stateVersion, Math::max);
         }
-    }
-
-    /** The state version {@code peer} announced, if its beat is fresh (within the lease). */
-    java.util.Optional<Long> freshVersion(NodeId peer, long nowMs) {
-        Long at = lastBeatMs.get(peer);
-        if (at == null || nowMs - at > leaseMs) return java.util.Optional.empty();
-        return java.util.Optional.ofNullable(lastVersion.get(peer));
+        if (key.equals(viewKey)) {
+            confirmedAtMs.putIfAbsent(from, atMs);
+        }
     }
 
     boolean valid(long nowMs) {
@@ -52,12 +65,25 @@ final class Lease {
         return fresh + 1 >= majority;
     }
 
-    /** When the lease would run out if no further beat came; for status. */
-    long expiresAtMs() {
-        List<Long> times = lastBeatMs.values().stream().sorted(java.util.Comparator.reverseOrder()).toList();
-        int needed = majority - 1;
-        if (needed <= 0) return Long.MAX_VALUE;
-        if (times.size() < needed) return Long.MIN_VALUE;
-        return times.get(needed - 1) + leaseMs;
+    /** The state version {@code peer} announced, if its beat is fresh (within the lease). */
+    Optional<Long> freshVersion(NodeId peer, long nowMs) {
+        Long at = lastBeatMs.get(peer);
+        if (at == null || nowMs - at > leaseMs) return Optional.empty();
+        return Optional.ofNullable(lastVersion.get(peer));
+    }
+
+    /**
+     * Since when every peer in the current view has confirmed holding it (the view's own time if alone),
+     * or empty while some peer has not yet.
+     */
+    OptionalLong viewConfirmedAtMs() {
+        long latest = viewAtMs;
+        for (NodeId m : members) {
+            if (m.equals(self)) continue;
+            Long at = confirmedAtMs.get(m);
+            if (at == null) return OptionalLong.empty();
+            latest = Math.max(latest, at);
+        }
+        return OptionalLong.of(latest);
     }
 }

@@ -35,7 +35,6 @@ public final class NodeCore {
     private ClusterState state = ClusterState.EMPTY;
     private List<NodeId> members = List.of();
     private boolean haveView = false;
-    private final Map<NodeId, Long> absentSinceMs = new TreeMap<>();
     private Optional<NodeId> leader = Optional.empty();
     private boolean isLeader = false;
     private Plan lastPlan = new Plan(List.of(), new TreeMap<>());
@@ -52,10 +51,27 @@ public final class NodeCore {
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
+        return stepAll(List.of(event), nowMs, nowEpochMs);
+    }
+
+    /**
+     * Takes in every event that has queued up, then decides once. Deciding only after the whole backlog
+     * matters for the lease: heartbeats that arrived while the loop was busy must count before the loop
+     * concludes that none came.
+     */
+    public List<Effect> stepAll(List<NodeEvent> events, long nowMs, long nowEpochMs) {
         List<Effect> out = new ArrayList<>();
+        for (NodeEvent e : events) {
+            apply(e, nowMs, nowEpochMs, out);
+        }
+        reconcile(nowMs, nowEpochMs, out);
+        return out;
+    }
+
+    private void apply(NodeEvent event, long nowMs, long nowEpochMs, List<Effect> out) {
         switch (event) {
             case NodeEvent.ViewChanged v -> onView(v, out);
-            case NodeEvent.Beat b -> lease.beat(b.from(), b.viewKey(), b.stateVersion(), b.atMs());
+            case NodeEvent.Beat b -> lease.beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), b.atMs());
             case NodeEvent.StateChanged s -> {
                 if (s.state().version() >= state.version()) state = s.state();
             }
@@ -73,20 +89,10 @@ public final class NodeCore {
             }
             case NodeEvent.Tick t -> { }
         }
-        reconcile(nowMs, nowEpochMs, out);
-        return out;
     }
 
     private void onView(NodeEvent.ViewChanged v, List<Effect> out) {
-        lease.viewChanged(v.viewKey(), v.members());
-        for (NodeId n : config.nodeIds()) {
-            if (v.members().contains(n)) {
-                absentSinceMs.remove(n);
-            } else {
-                // A node we never saw counts as absent from our first view on: we cannot know more.
-                absentSinceMs.putIfAbsent(n, v.atMs());
-            }
-        }
+        lease.viewChanged(v.viewKey(), v.members(), v.atMs());
         members = List.copyOf(v.members());
         haveView = true;
         out.add(new Effect.Note("view " + v.members()));
@@ -199,9 +205,12 @@ public final class NodeCore {
         TreeSet<NodeId> online = new TreeSet<>(members);
         online.retainAll(config.nodeIds());
         TreeSet<NodeId> lost = new TreeSet<>();
-        absentSinceMs.forEach((n, since) -> {
-            if (nowMs - since >= lostAfterMs) lost.add(n);
-        });
+        var confirmed = lease.viewConfirmedAtMs();
+        if (haveView && confirmed.isPresent() && nowMs - confirmed.getAsLong() >= lostAfterMs) {
+            for (NodeId n : config.nodeIds()) {
+                if (!members.contains(n)) lost.add(n);
+            }
+        }
         return SchedulerInput.of(config, state, online, lost, nowEpochMs);
     }
 

@@ -113,8 +113,8 @@ public final class NodeDaemon implements AutoCloseable {
         }
 
         @Override
-        public void beat(NodeId from, String viewKey, long stateVersion, long atMs) {
-            loop.enqueue(new NodeEvent.Beat(from, viewKey, stateVersion, atMs));
+        public void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs) {
+            loop.enqueue(new NodeEvent.Beat(from, viewKey, members, stateVersion, atMs));
         }
 
         @Override

@@ -12,7 +12,7 @@ import java.util.Optional;
 public sealed interface NodeEvent {
     record ViewChanged(String viewKey, List<NodeId> members, long atMs) implements NodeEvent {}
 
-    record Beat(NodeId from, String viewKey, long stateVersion, long atMs) implements NodeEvent {}
+    record Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs) implements NodeEvent {}
 
     record StateChanged(ClusterState state) implements NodeEvent {}
 

@@ -43,6 +43,8 @@ final class SimCluster {
     final Map<NodeId, Boolean> alive = new TreeMap<>();
     final Map<NodeId, Integer> partition = new TreeMap<>();
     final Map<NodeId, String> viewKey = new TreeMap<>();
+    final Map<NodeId, List<NodeId>> viewMembers = new TreeMap<>();
+    private final Map<NodeId, Integer> viewNumber = new TreeMap<>();
     final Map<NodeId, Set<ResourceId>> running = new TreeMap<>();
     final Map<String, Long> runningSince = new TreeMap<>();
     final List<Interval> history = new ArrayList<>();
@@ -105,6 +107,7 @@ final class SimCluster {
         cores.put(n, new NodeCore(config, n));
         alive.put(n, true);
         viewKey.remove(n);
+        viewNumber.remove(n);
         at(DETECT_MS, this::membershipChanged);
     }
 
@@ -136,12 +139,21 @@ final class SimCluster {
             if (alive.get(n)) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
         }
         for (var e : parts.entrySet()) {
-            String key = "v" + (++viewCounter);
+            int number = ++viewCounter;
+            String key = "v" + number;
             List<NodeId> members = List.copyOf(e.getValue());
             trace.add(now + " VIEW " + key + " " + members);
             for (NodeId n : members) {
-                viewKey.put(n, key);
-                deliver(n, new NodeEvent.ViewChanged(key, members, now), 1);
+                // Views land on members with a skew, as in the lab: the majority must not rely on it being small.
+                long skew = 1 + random.nextInt(random.nextInt(4) == 0 ? 1_200 : 30);
+                at(skew, () -> {
+                    // Like JGroups (and our guard in the edge), a node never steps back to an older view.
+                    if (!alive.get(n) || viewNumber.getOrDefault(n, 0) > number) return;
+                    viewNumber.put(n, number);
+                    viewKey.put(n, key);
+                    viewMembers.put(n, members);
+                    deliver(n, new NodeEvent.ViewChanged(key, members, now), 0);
+                });
             }
             Optional<NodeId> leader = members.size() >= config.majority()
                     ? members.stream().filter(upToDate::contains).findFirst().or(() -> Optional.of(members.get(0)))
@@ -159,7 +171,7 @@ final class SimCluster {
             if (alive.get(n)) {
                 for (NodeId peer : config.nodeIds()) {
                     if (!peer.equals(n) && alive.get(peer) && partition.get(peer).equals(partition.get(n)) && viewKey.containsKey(n)) {
-                        deliver(peer, new NodeEvent.Beat(n, viewKey.get(n), cores.get(n).status().state().version(), now + 1), 1 + random.nextInt(3));
+                        deliver(peer, new NodeEvent.Beat(n, viewKey.get(n), viewMembers.get(n), cores.get(n).status().state().version(), now + 1), 1 + random.nextInt(3));
                     }
                 }
             }

@@ -78,7 +78,8 @@ class WholeClusterSimulationTest {
 
     @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
-        for (long seed = 100; seed < 400; seed++) {
+        long seeds = Long.getLong("haven.sim.seeds", 300);
+        for (long seed = 100; seed < 100 + seeds; seed++) {
             SimCluster c = new SimCluster(SimConfigs.web(3), seed);
             Random r = new Random(seed);
             c.runUntil(4_000);

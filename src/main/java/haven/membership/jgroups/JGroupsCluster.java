@@ -42,6 +42,7 @@ import org.jgroups.util.NameCache;
 public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("haven.membership");
     private static final byte BEAT = 'B';
+    private static final int MAX_JOIN_ATTEMPTS = 5;
 
     private final ClusterConfig config;
     private final NodeConfig self;
@@ -57,6 +58,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private RaftHandle raft;
     private ReplicatedState replicated;
     private volatile String viewKey = "";
+    private volatile String viewMembers = "";
+    private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
 
     public JGroupsCluster(ClusterConfig config, NodeId self, Path stateDir, ClusterListener listener, Ticker ticker) {
@@ -73,9 +76,28 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         Files.createDirectories(raftDir);
         ClusterKeystore.Written ks = ClusterKeystore.write(config.key(), stateDir);
         String xml = StackConfig.xml(config, self, ks.path().toString(), ks.password(), raftDir.toString());
+        replicated = new ReplicatedState(listener::stateChanged);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                connect(xml);
+                break;
+            } catch (SecurityException rejected) {
+                // A join can be accepted by the coordinator while its answer is late; the retry is then
+                // refused as a duplicate until the coordinator drops the half-joined member. Start over.
+                channel.close();
+                if (attempt == MAX_JOIN_ATTEMPTS) throw rejected;
+                LOG.log(System.Logger.Level.WARNING, "join attempt " + attempt + " refused (" + rejected.getMessage() + "); retrying");
+                Thread.sleep(config.timing().joinTimeout().toMillis());
+            }
+        }
+        long beatMs = config.timing().heartbeatInterval().toMillis();
+        timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
+    }
+
+    private void connect(String xml) throws Exception {
         channel = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         channel.name(self.id().name());
-        replicated = new ReplicatedState(listener::stateChanged);
         raft = new RaftHandle(channel, replicated).raftId(self.id().name());
         channel.setReceiver(new Receiver() {
             @Override
@@ -89,9 +111,6 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             }
         });
         channel.connect(config.clusterName());
-        long beatMs = config.timing().heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
-        timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
     }
 
     public ClusterState state() {
@@ -112,10 +131,20 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
 
     private void onView(View view) {
         long at = ticker.nowMs();
+        long id = view.getViewId().getId();
+        synchronized (this) {
+            // A joiner can get its join view after the next view (seen in the lab): never step back.
+            if (id < lastViewNumber) {
+                LOG.log(System.Logger.Level.INFO, "ignored an older view " + view.getViewId() + " (have " + lastViewNumber + ")");
+                return;
+            }
+            lastViewNumber = id;
+        }
         List<NodeId> members = new ArrayList<>();
         for (Address a : view.getMembers()) {
             nodeOf(a).ifPresent(members::add);
         }
+        viewMembers = String.join(",", members.stream().map(NodeId::name).toList());
         viewKey = view.getViewId().toString();
         LOG.log(System.Logger.Level.INFO, "view " + viewKey + " " + members);
         listener.viewChanged(viewKey, members, at);
@@ -128,9 +157,11 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             return; // not ours; malformed input from the (authenticated) channel is dropped, never trusted
         }
         String[] parts = new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8).split("\n", -1);
-        if (parts.length != 3) return;
+        if (parts.length != 4) return;
         try {
-            listener.beat(NodeId.of(parts[0]), parts[1], Long.parseLong(parts[2]), at);
+            List<NodeId> members = parts[3].isEmpty() ? List.of()
+                    : java.util.Arrays.stream(parts[3].split(",")).map(NodeId::of).toList();
+            listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at);
         } catch (IllegalArgumentException badNameOrNumber) {
             LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
         }
@@ -140,7 +171,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         try {
             String key = viewKey;
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
-            byte[] body = (self.id().name() + "\n" + key + "\n" + state().version()).getBytes(StandardCharsets.UTF_8);
+            byte[] body = (self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers).getBytes(StandardCharsets.UTF_8);
             byte[] payload = new byte[body.length + 1];
             payload[0] = BEAT;
             System.arraycopy(body, 0, payload, 1, body.length);
