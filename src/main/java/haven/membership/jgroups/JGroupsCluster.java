@@ -146,7 +146,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         }
         viewMembers = String.join(",", members.stream().map(NodeId::name).toList());
         viewKey = view.getViewId().toString();
-        LOG.log(System.Logger.Level.INFO, "view " + viewKey + " " + members);
+        LOG.log(System.Logger.Level.DEBUG, "view " + viewKey + " " + members);
+        System.out.println(java.time.LocalTime.now() + " jgroups view " + viewKey + " " + members);
         listener.viewChanged(viewKey, members, at);
     }
 
@@ -205,7 +206,12 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     }
 
     private static void quietJGroupsLogging() {
-        java.util.logging.Logger.getLogger("org.jgroups").setLevel(java.util.logging.Level.SEVERE);
+        // HAVEN_JGROUPS_LOG=FINE (a java.util.logging level) shows the engine's own protocol decisions.
+        String level = System.getenv().getOrDefault("HAVEN_JGROUPS_LOG", "SEVERE");
+        java.util.logging.Logger jg = java.util.logging.Logger.getLogger("org.jgroups");
+        jg.setLevel(java.util.logging.Level.parse(level));
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (var h : root.getHandlers()) h.setLevel(java.util.logging.Level.ALL);
     }
 
     @Override

@@ -7,10 +7,15 @@ import java.util.stream.Collectors;
 
 /**
  * The JGroups + jgroups-raft protocol stack, tuned as ENGINE-EVALUATION.md measured:
- * FD_SOCK2 for crashed daemons, FD_ALL3 + a short VERIFY_SUSPECT2 for silent hosts, per-destination
- * bundling and a bounded UNICAST3 close timeout so a black-holed peer cannot stall commits to the live
- * ones, RAFT resend_interval 100 ms so a lagging follower is caught up, and commits pushed to followers
- * at once (they act on them: a follower starts a group as soon as it learns the commit).
+ * FD_SOCK2 for crashed daemons, FD_ALL3 + a short VERIFY_SUSPECT2 for silent hosts, RAFT
+ * resend_interval 100 ms so a lagging follower is caught up, and commits pushed to followers at once
+ * (they act on them: a follower starts a group as soon as it learns the commit).
+ *
+ * <p>Transport: UDP unicast (no IP multicast; peers from the static host list). With TCP, every message
+ * to a black-holed peer first waits out a connect timeout, and multicasts (heartbeats, the new view)
+ * queue behind those connects: in the lab the survivors installed the view that dropped a powered-off
+ * node up to a second apart, and the lease heartbeats thinned out. UDP never connects, so a dead peer
+ * costs nothing but a dropped datagram; NAKACK2 and UNICAST3 already give reliability.
  * SYM_ENCRYPT sits right above the transport, so even discovery from a node without the cluster key is
  * dropped.
  */
@@ -23,11 +28,11 @@ final class StackConfig {
                 .collect(Collectors.joining(","));
         String members = config.nodes().stream().map(n -> n.id().name()).collect(Collectors.joining(","));
         long joinMs = t.joinTimeout().toMillis();
-        return """
+        String stack = """
                 <config xmlns="urn:org:jgroups">
-                  <TCP bind_addr="%s" bind_port="%d" port_range="0" sock_conn_timeout="300" tcp_nodelay="true"
-                       bundler_type="per-destination" thread_pool.min_threads="0" thread_pool.max_threads="50"
-                       diag.enabled="false"/>
+                  <UDP bind_addr="%s" bind_port="%d" port_range="0" ip_mcast="false"
+                       ucast_recv_buf_size="2m" ucast_send_buf_size="1m" bundler_type="per-destination"
+                       thread_pool.min_threads="0" thread_pool.max_threads="50" diag.enabled="false"/>
                   <SYM_ENCRYPT keystore_name="%s" keystore_type="PKCS12" store_password="%s" key_password="%s" alias="cluster"/>
                   <TCPPING async_discovery="true" initial_hosts="%s" port_range="0"/>
                   <MERGE3 min_interval="1000" max_interval="3000"/>
@@ -53,5 +58,6 @@ final class StackConfig {
                 t.failureTimeout().toMillis(), t.heartbeatInterval().toMillis(), t.verifyTimeout().toMillis(),
                 joinMs, Math.max(300, t.failureTimeout().toMillis()), members, self.id().name(), logDir,
                 config.clusterName() + "-" + self.id().name());
+        return stack;
     }
 }
