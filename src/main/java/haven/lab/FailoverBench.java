@@ -38,7 +38,7 @@ public final class FailoverBench {
                 RssSampler rss = RssSampler.start(cluster::livePids)) {
             Faults faults = new Faults(lab, watch::pids);
             for (int t = 1; t <= trials; t++) {
-                cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2));
+                cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
                 Trial trial = trial(t, watch, faults);
                 if (trial.outageMs().isPresent()) {
                     outages.add(trial.outageMs().get());
@@ -52,7 +52,7 @@ public final class FailoverBench {
                 }
             }
             // Let a healed node rejoin before the split-brain total is read: a split on rejoin counts too.
-            cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2));
+            cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
             return new BenchReport(fault.name().toLowerCase().replace('_', '-'), trials, outages, failures,
                     watch.splitBrainNanos() / 1_000_000, rss.maxMb());
         }
@@ -82,9 +82,18 @@ public final class FailoverBench {
                         + " " + TRIAL_TIMEOUT.toSeconds() + " s after the fault");
             }
             long ms = (back.get().endNanos() - injected.effectiveNanos()) / 1_000_000;
-            return new Trial(number, name, Optional.of(ms), back.get().detail() + " after " + ms + " ms (VIP now on "
-                    + names(watch.holders()) + ")");
+            return new Trial(number, name, Optional.of(ms), back.get().detail() + " after " + ms + " ms"
+                    + vipChanges(watch, injected.effectiveNanos()));
         }
+    }
+
+    /** " (VIP: n1 lost +3 ms, n2 gained +950 ms)": the VIP's moves since the fault. */
+    private String vipChanges(VipWatch watch, long sinceNanos) {
+        List<String> moves = watch.timeline().stream().filter(c -> c.nanos() >= sinceNanos - 1_000_000)
+                .map(c -> lab.layout().nodeName(c.node()) + (c.has() ? " gained +" : " lost +")
+                        + (c.nanos() - sinceNanos) / 1_000_000 + " ms")
+                .toList();
+        return moves.isEmpty() ? " (VIP stayed on " + names(watch.holders()) + ")" : " (VIP: " + String.join(", ", moves) + ")";
     }
 
     private String names(List<Integer> nodes) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  * and where each group runs. Unknown fields are ignored so the daemon's API can grow.
  */
 public record HaStatus(String node, String coordinator, boolean quorate, List<String> members, List<Group> groups,
-        int failures, String raw) {
+        int failures, long version, String raw) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public record Group(String name, String node, long generation, boolean started) {}
@@ -35,7 +35,7 @@ public record HaStatus(String node, String coordinator, boolean quorate, List<St
             return Optional.of(new HaStatus(n.path("node").asText(""),
                     n.path("coordinator").isNull() ? "" : n.path("coordinator").asText(""),
                     n.path("quorate").asBoolean(), List.copyOf(members), List.copyOf(groups),
-                    n.path("failures").size(), json));
+                    n.path("failures").size(), n.path("version").asLong(-1), json));
         } catch (Exception e) {
             return Optional.empty();
         }
@@ -55,6 +55,9 @@ public record HaStatus(String node, String coordinator, boolean quorate, List<St
             s.append("; ").append(g.name()).append(" on ").append(g.node().isEmpty() ? "-" : g.node())
                     .append(" (").append(g.started() ? "started" : "not started").append(", gen ")
                     .append(g.generation()).append(')');
+        }
+        if (version >= 0) {
+            s.append("; state version ").append(version);
         }
         if (failures > 0) {
             s.append("; ").append(failures).append(" failure(s)");

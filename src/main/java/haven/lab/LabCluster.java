@@ -105,27 +105,31 @@ public final class LabCluster {
     }
 
     /**
-     * Waits until the cluster is whole and settled: every node answers, all are members and quorate, all agree
-     * on the coordinator and on where group "web" runs, it is started there, the service answers, exactly one
-     * namespace holds the VIP, and all of that unchanged for {@code stableFor}.
+     * Waits until the cluster is whole and settled: every node answers and sees all nodes as members with
+     * quorum; all agree on the coordinator and on where group "web" runs (node and generation); the
+     * coordinator says it is started; the service answers; exactly one namespace holds the VIP; and all of
+     * that unchanged for {@code stableFor}.
+     *
+     * @return warnings about views that lag behind (a node whose copy of the cluster state is older than the
+     *     coordinator's): not a reason to wait forever, but a finding worth reporting
      */
-    public void awaitSettled(Duration timeout, Duration stableFor) {
+    public List<String> awaitSettled(Duration timeout, Duration stableFor) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String last = null;
+        Settled last = null;
         long since = 0;
         String why = "nothing checked yet";
         while (System.nanoTime() < deadline) {
-            Optional<String> picture = settledPicture();
-            if (picture.isPresent() && picture.get().startsWith("ok ")) {
-                if (!picture.get().equals(last)) {
-                    last = picture.get();
+            Settled now = settled();
+            if (now.why().isEmpty()) {
+                if (last == null || !last.picture().equals(now.picture())) {
+                    last = now;
                     since = System.nanoTime();
                 } else if (System.nanoTime() - since >= stableFor.toNanos()) {
-                    return;
+                    return now.lagging();
                 }
             } else {
                 last = null;
-                why = picture.orElse("?");
+                why = now.why();
             }
             Pids.sleep(250);
         }
@@ -133,39 +137,62 @@ public final class LabCluster {
                 + ")\n" + logTails(15));
     }
 
-    /** "ok ..." describing the agreed state, or the reason it is not settled. */
-    private Optional<String> settledPicture() {
+    /** Either {@code why} says what is not settled yet, or {@code picture} is the agreed state. */
+    private record Settled(String why, String picture, List<String> lagging) {
+        static Settled not(String why) {
+            return new Settled(why, "", List.of());
+        }
+    }
+
+    private Settled settled() {
         List<String> all = layout.nodeNames();
+        Map<String, HaStatus> views = new HashMap<>();
         String agreed = null;
         for (int i = 1; i <= layout.nodes(); i++) {
+            String node = layout.nodeName(i);
             if (pid(i).isEmpty()) {
-                return Optional.of("daemon of " + layout.nodeName(i) + " not running");
+                return Settled.not("daemon of " + node + " not running");
             }
             Optional<HaStatus> s = status(i);
             if (s.isEmpty()) {
-                return Optional.of(layout.nodeName(i) + " does not answer /ha/status");
+                return Settled.not(node + " does not answer /ha/status");
             }
             HaStatus st = s.get();
             if (!st.quorate() || !st.members().containsAll(all)) {
-                return Optional.of(layout.nodeName(i) + " sees members " + st.members() + (st.quorate() ? "" : ", no quorum"));
+                return Settled.not(node + " sees members " + st.members() + (st.quorate() ? "" : ", no quorum"));
             }
             Optional<HaStatus.Group> web = st.group("web");
-            if (web.isEmpty() || !web.get().started() || web.get().node().isEmpty()) {
-                return Optional.of(layout.nodeName(i) + " sees web not started");
+            if (web.isEmpty() || web.get().node().isEmpty()) {
+                return Settled.not(node + " sees web placed nowhere");
             }
-            String mine = st.coordinator() + "/" + web.get().node() + "/" + web.get().generation();
+            String mine = "coordinator " + st.coordinator() + ", web on " + web.get().node() + " gen "
+                    + web.get().generation();
             if (agreed != null && !agreed.equals(mine)) {
-                return Optional.of("nodes disagree: " + agreed + " vs " + mine);
+                return Settled.not("nodes disagree: " + agreed + " vs " + mine);
             }
             agreed = mine;
+            views.put(node, st);
+        }
+        HaStatus coordinator = views.get(views.values().iterator().next().coordinator());
+        if (coordinator == null || !coordinator.group("web").orElseThrow().started()) {
+            return Settled.not("the coordinator does not report web started");
         }
         if (vipHolders().size() != 1) {
-            return Optional.of("VIP held by " + vipHolders().size() + " namespaces");
+            return Settled.not("VIP held by " + vipHolders().size() + " namespaces");
         }
         if (fetchService(Duration.ofMillis(500)).isEmpty()) {
-            return Optional.of("service does not answer");
+            return Settled.not("service does not answer");
         }
-        return Optional.of("ok " + agreed);
+        List<String> lagging = new ArrayList<>();
+        for (HaStatus st : views.values()) {
+            if (st.version() < coordinator.version() || !st.group("web").orElseThrow().started()) {
+                lagging.add(st.node() + "'s view lags: state version " + st.version() + " vs " + coordinator.version()
+                        + " on coordinator " + coordinator.node() + ", web " + (st.group("web").orElseThrow().started()
+                        ? "started" : "NOT started") + " in its view");
+            }
+        }
+        lagging.sort(null);
+        return new Settled("", agreed, lagging);
     }
 
     /** The last lines of every node's log, for failure reports. */

@@ -4,7 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,10 +29,11 @@ public final class VipWatch implements AutoCloseable {
     private final LabLayout layout;
     private final List<Process> monitors = new ArrayList<>();
     private final Set<Integer> holders = new TreeSet<>();
-    private final List<String> events = new ArrayList<>();
+    private final List<Change> timeline = new ArrayList<>();
     private volatile boolean closed;
-    private long splitSinceNanos = -1;
-    private long splitTotalNanos;
+
+    /** A namespace gained or lost the VIP at {@code nanos} (System.nanoTime). */
+    public record Change(long nanos, int node, boolean has, String how) {}
 
     private VipWatch(LabLayout layout) {
         this.layout = layout;
@@ -46,7 +52,7 @@ public final class VipWatch implements AutoCloseable {
         String ns = layout.nodeNamespace(node);
         Process p;
         try {
-            p = new ProcessBuilder("ip", "-n", ns, "monitor", "address")
+            p = new ProcessBuilder("ip", "-n", ns, "-ts", "monitor", "address")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new LabException("cannot watch addresses in " + ns + ": " + e.getMessage());
@@ -69,7 +75,8 @@ public final class VipWatch implements AutoCloseable {
             while ((line = r.readLine()) != null) {
                 long now = System.nanoTime();
                 if (line.contains(" inet ") && line.contains(needle)) {
-                    set(node, !line.startsWith("Deleted"), now, "event");
+                    String event = line.startsWith("[") ? line.substring(line.indexOf(']') + 1).trim() : line;
+                    set(node, !event.startsWith("Deleted"), eventNanos(line, now), "event");
                 }
             }
         } catch (IOException e) {
@@ -80,19 +87,32 @@ public final class VipWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * When `ip` received the event, from its "[2026-11-22T05:59:22.719060]" stamp (local wall clock, µs)
+     * mapped onto System.nanoTime. Our reader threads run a few ms late under load, and the order of events in
+     * different namespaces is what split brain is about. A stamp that does not fit (clock stepped) falls back
+     * to the time of reading.
+     */
+    private long eventNanos(String line, long readNanos) {
+        if (!line.startsWith("[")) {
+            return readNanos;
+        }
+        try {
+            LocalDateTime t = LocalDateTime.parse(line.substring(1, line.indexOf(']')));
+            Instant at = t.atZone(ZoneId.systemDefault()).toInstant();
+            long nanos = readNanos - Duration.between(at, Instant.now()).toNanos();
+            return nanos <= readNanos && readNanos - nanos < 1_000_000_000L ? nanos : readNanos;
+        } catch (RuntimeException e) {
+            return readNanos;
+        }
+    }
+
     private synchronized void set(int node, boolean has, long nanos, String how) {
         boolean changed = has ? holders.add(node) : holders.remove(node);
-        if (!changed) {
-            return;
+        if (changed) {
+            timeline.add(new Change(nanos, node, has, how));
+            notifyAll();
         }
-        events.add(String.format("%d %s %s VIP (%s)", nanos, layout.nodeName(node), has ? "gained" : "lost", how));
-        if (holders.size() >= 2 && splitSinceNanos < 0) {
-            splitSinceNanos = nanos;
-        } else if (holders.size() < 2 && splitSinceNanos >= 0) {
-            splitTotalNanos += nanos - splitSinceNanos;
-            splitSinceNanos = -1;
-        }
-        notifyAll();
     }
 
     /** Nodes (indexes) that hold the VIP now. */
@@ -100,9 +120,30 @@ public final class VipWatch implements AutoCloseable {
         return List.copyOf(holders);
     }
 
-    /** Total time two or more namespaces held the VIP at once, including a split in progress. */
+    /**
+     * Total time two or more namespaces held the VIP at once, up to now. Computed from the whole timeline in
+     * time order, because the reader threads may record changes of different namespaces out of order.
+     */
     public synchronized long splitBrainNanos() {
-        return splitTotalNanos + (splitSinceNanos >= 0 ? System.nanoTime() - splitSinceNanos : 0);
+        List<Change> ordered = new ArrayList<>(timeline);
+        ordered.sort(Comparator.comparingLong(Change::nanos));
+        Set<Integer> held = new TreeSet<>();
+        long total = 0;
+        long since = -1;
+        for (Change c : ordered) {
+            if (c.has()) {
+                held.add(c.node());
+            } else {
+                held.remove(c.node());
+            }
+            if (held.size() >= 2 && since < 0) {
+                since = c.nanos();
+            } else if (held.size() < 2 && since >= 0) {
+                total += c.nanos() - since;
+                since = -1;
+            }
+        }
+        return total + (since >= 0 ? System.nanoTime() - since : 0);
     }
 
     /** Waits until at most one node holds the VIP; false on timeout. */
@@ -133,9 +174,11 @@ public final class VipWatch implements AutoCloseable {
         return pids;
     }
 
-    /** Gains and losses so far, one line each ("NANOS n2 gained VIP (event)"), for reports. */
-    public synchronized List<String> events() {
-        return List.copyOf(events);
+    /** Gains and losses so far, in time order. */
+    public synchronized List<Change> timeline() {
+        List<Change> ordered = new ArrayList<>(timeline);
+        ordered.sort(Comparator.comparingLong(Change::nanos));
+        return ordered;
     }
 
     @Override
