@@ -36,7 +36,7 @@ final class StackConfig {
                   <SYM_ENCRYPT keystore_name="%s" keystore_type="PKCS12" store_password="%s" key_password="%s" alias="cluster"/>
                   <TCPPING async_discovery="true" initial_hosts="%s" port_range="0"/>
                   <MERGE3 min_interval="1000" max_interval="3000"/>
-                  <FD_SOCK2 offset="100"/>
+                  <FD_SOCK2 offset="100" connect_timeout="100"/>
                   <FD_ALL3 timeout="%d" interval="%d"/>
                   <VERIFY_SUSPECT2 timeout="%d"/>
                   <BARRIER/>
