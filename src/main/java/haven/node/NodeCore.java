@@ -180,7 +180,7 @@ public final class NodeCore {
             }
         }
         lastPlan = Scheduler.plan(schedulerInput(nowMs, nowEpochMs));
-        if (isLeader && leaseValid && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
+        if (isLeader && leaseValid && !behindAPeer(nowMs) && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
             if (!lastPlan.commands().isEmpty()) {
                 outbox.add(lastPlan.commands());
                 out.add(new Effect.Note("coordinator plans " + lastPlan.commands()));
@@ -199,6 +199,15 @@ public final class NodeCore {
     private boolean caughtUpWithCoordinator(long nowMs) {
         if (isLeader) return true;
         return leader.flatMap(l -> lease.freshVersion(l, nowMs)).map(v -> state.version() >= v).orElse(false);
+    }
+
+    /**
+     * A newly elected coordinator may not yet have applied every committed entry that a follower has: it
+     * plans only once its own state is at least as new as every peer announces.
+     */
+    private boolean behindAPeer(long nowMs) {
+        return members.stream().filter(m -> !m.equals(self))
+                .anyMatch(m -> lease.freshVersion(m, nowMs).map(v -> v > state.version()).orElse(false));
     }
 
     private SchedulerInput schedulerInput(long nowMs, long nowEpochMs) {
