@@ -195,6 +195,17 @@ public final class LabCluster {
         return new Settled("", agreed, lagging);
     }
 
+    /**
+     * Asks node {@code via}'s API for an admin action on a resource (move?node=N, clear, cleanup), as
+     * `haven resource ...` would; true if the daemon accepted it.
+     */
+    public boolean resourceAction(int via, String resource, String action) {
+        Exec.Result r = Exec.run(Duration.ofSeconds(15), Netns.execIn(layout.nodeNamespace(via), "curl", "-s", "-m",
+                "10", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                "http://127.0.0.1:7480/ha/resources/" + resource + "/" + action));
+        return r.ok() && r.out().trim().startsWith("2");
+    }
+
     /** The last lines of every node's log, for failure reports. */
     public String logTails(int lines) {
         StringBuilder s = new StringBuilder();

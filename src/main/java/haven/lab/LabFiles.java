@@ -25,7 +25,6 @@ public final class LabFiles {
 
     /** The config. The web server's command names no node: the daemon exports HAVEN_NODE to its agents. */
     String config() {
-        String www = state.www().toAbsolutePath().toString();
         StringBuilder y = new StringBuilder();
         y.append("cluster:\n");
         y.append("  name: ").append(layout.clusterName()).append('\n');
@@ -42,16 +41,22 @@ public final class LabFiles {
         y.append("    monitor_interval: 2s\n");
         y.append("  - name: site\n");
         y.append("    type: process\n");
-        String site = www + "/$HAVEN_NODE";
-        y.append("    params: { command: \"exec nginx -p ").append(site).append(" -c ").append(site)
-                .append("/nginx.conf -e ").append(site).append("/error.log -g 'daemon off;'\",")
-                .append(" check: \"http://127.0.0.1:80/\" }\n");
+        y.append("    params: { command: \"").append(siteCommand()).append("\", check: \"http://127.0.0.1:80/\" }\n");
         y.append("    monitor_interval: 2s\n");
         y.append("groups:\n");
         y.append("  - name: web\n");
         y.append("    members: [vip, site]\n");
         y.append("    prefer: ").append(layout.nodeName(1)).append('\n');
         return y.toString();
+    }
+
+    /**
+     * The web server's shell command, the same on every node: $HAVEN_NODE (set by the daemon for its agents)
+     * picks the node's own folder. -e moves nginx's early error log off /var/log/nginx.
+     */
+    public String siteCommand() {
+        String site = state.www().toAbsolutePath() + "/$HAVEN_NODE";
+        return "exec nginx -p " + site + " -c " + site + "/nginx.conf -e " + site + "/error.log -g 'daemon off;'";
     }
 
     private void writeSite(String node) {
