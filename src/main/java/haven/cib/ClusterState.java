@@ -89,10 +89,13 @@ public record ClusterState(
 
     private ClusterState released(Command.Released r) {
         GroupState old = group(r.group());
-        boolean stillAssignedThere = old.assigned().equals(Optional.of(r.node())) && old.generation() > r.generation();
-        boolean currentAssignment = old.assigned().equals(Optional.of(r.node())) && old.generation() == r.generation();
-        if (stillAssignedThere || currentAssignment || !old.mayBeActive().contains(r.node())) {
-            return this; // stale report: the node holds a newer (or this very) assignment
+        // A release speaks for the generation the node saw when it had stopped everything. One from an
+        // older generation may predate a newer assignment to the same node, which may be running now:
+        // ignore it; the node reports again for the current generation once it has stopped.
+        boolean stale = r.generation() != old.generation();
+        boolean stillAssignedThere = old.assigned().equals(Optional.of(r.node()));
+        if (stale || stillAssignedThere || !old.mayBeActive().contains(r.node())) {
+            return this;
         }
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
         active.remove(r.node());
