@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The haven daemons of a lab: one `haven node` per node namespace, started detached with its PID recorded
@@ -146,8 +147,7 @@ public final class LabCluster {
 
     private Settled settled() {
         List<String> all = layout.nodeNames();
-        Map<String, HaStatus> views = new HashMap<>();
-        String agreed = null;
+        Map<String, HaStatus> views = new TreeMap<>();
         for (int i = 1; i <= layout.nodes(); i++) {
             String node = layout.nodeName(i);
             if (pid(i).isEmpty()) {
@@ -161,21 +161,29 @@ public final class LabCluster {
             if (!st.quorate() || !st.members().containsAll(all)) {
                 return Settled.not(node + " sees members " + st.members() + (st.quorate() ? "" : ", no quorum"));
             }
-            Optional<HaStatus.Group> web = st.group("web");
-            if (web.isEmpty() || web.get().node().isEmpty()) {
-                return Settled.not(node + " sees web placed nowhere");
-            }
-            String mine = "coordinator " + st.coordinator() + ", web on " + web.get().node() + " gen "
-                    + web.get().generation();
-            if (agreed != null && !agreed.equals(mine)) {
-                return Settled.not("nodes disagree: " + agreed + " vs " + mine);
-            }
-            agreed = mine;
             views.put(node, st);
         }
-        HaStatus coordinator = views.get(views.values().iterator().next().coordinator());
-        if (coordinator == null || !coordinator.group("web").orElseThrow().started()) {
-            return Settled.not("the coordinator does not report web started");
+        List<String> coordinators = views.values().stream().map(HaStatus::coordinator).distinct().toList();
+        if (coordinators.size() != 1 || !views.containsKey(coordinators.get(0))) {
+            return Settled.not("nodes name coordinators " + coordinators);
+        }
+        HaStatus coordinator = views.get(coordinators.get(0));
+        Optional<HaStatus.Group> web = coordinator.group("web");
+        if (web.isEmpty() || web.get().node().isEmpty() || !web.get().started()) {
+            return Settled.not("the coordinator " + coordinator.node() + " does not report web placed and started");
+        }
+        // Views as new as the coordinator's must agree with it; older ones are reported, not waited for: a view
+        // that lags stays behind until the next change of the cluster state (a daemon bug worth seeing).
+        List<String> lagging = new ArrayList<>();
+        for (HaStatus st : views.values()) {
+            Optional<HaStatus.Group> theirs = st.group("web");
+            if (st.version() < coordinator.version()) {
+                lagging.add(st.node() + "'s view lags: state version " + st.version() + " vs " + coordinator.version()
+                        + " on coordinator " + coordinator.node() + "; it sees web "
+                        + theirs.map(g -> "on " + g.node() + (g.started() ? " started" : " NOT started")).orElse("nowhere"));
+            } else if (!theirs.equals(web)) {
+                return Settled.not(st.node() + " disagrees with the coordinator about web: " + theirs + " vs " + web);
+            }
         }
         if (vipHolders().size() != 1) {
             return Settled.not("VIP held by " + vipHolders().size() + " namespaces");
@@ -183,16 +191,8 @@ public final class LabCluster {
         if (fetchService(Duration.ofMillis(500)).isEmpty()) {
             return Settled.not("service does not answer");
         }
-        List<String> lagging = new ArrayList<>();
-        for (HaStatus st : views.values()) {
-            if (st.version() < coordinator.version() || !st.group("web").orElseThrow().started()) {
-                lagging.add(st.node() + "'s view lags: state version " + st.version() + " vs " + coordinator.version()
-                        + " on coordinator " + coordinator.node() + ", web " + (st.group("web").orElseThrow().started()
-                        ? "started" : "NOT started") + " in its view");
-            }
-        }
-        lagging.sort(null);
-        return new Settled("", agreed, lagging);
+        String picture = "coordinator " + coordinator.node() + ", web on " + web.get().node() + " gen " + web.get().generation();
+        return new Settled("", picture, lagging);
     }
 
     /**

@@ -1,0 +1,151 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end on three real haven nodes in namespaces: each test faults the node holding the VIP while a
+ * client asks for the page every 10 ms and every namespace is watched for the VIP. Needs root, nginx and a
+ * built daemon. One lab for the class; before each test every node is healed and the cluster settled.
+ */
+@Tag("lab")
+class ClusterFailoverTest {
+    private static final String PREFIX = "te2e";
+    private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
+    private static Lab lab;
+    private VipWatch watch;
+    private ProberProcess prober;
+    private Faults faults;
+
+    @BeforeAll
+    static void up() {
+        Lab.down(PREFIX); // a previous run killed midway
+        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
+    }
+
+    @AfterAll
+    static void down() {
+        Lab.down(PREFIX);
+        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
+    }
+
+    @BeforeEach
+    void settle() {
+        watch = VipWatch.start(lab.layout());
+        faults = new Faults(lab, watch::pids);
+        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1))
+                .forEach(w -> System.err.println("lab warning: " + w));
+        prober = ProberProcess.start(lab.layout(), HavenRuntime.current());
+        assertThat(prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10))).isPresent();
+    }
+
+    @AfterEach
+    void healEverything() {
+        if (prober != null) {
+            prober.close();
+        }
+        if (watch != null) {
+            watch.close();
+        }
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            faults.heal(i);
+        }
+        // forget moves and failure counts so the next test starts from a clean slate
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            if (lab.cluster().resourceAction(i, "site", "clear") && lab.cluster().resourceAction(i, "site", "cleanup")) {
+                break;
+            }
+        }
+    }
+
+    private int holder() {
+        List<Integer> h = watch.holders();
+        assertThat(h).as("VIP holders").hasSize(1);
+        return h.get(0);
+    }
+
+    private String name(int node) {
+        return lab.layout().nodeName(node);
+    }
+
+    private ProbeResult awaitBack(Faults.Injected fault) {
+        Optional<ProbeResult> back = prober.awaitGoodAnswer(fault.effectiveNanos(), BACK_WITHIN);
+        assertThat(back).as("service answers within %s s after: %s\n%s", BACK_WITHIN.toSeconds(), fault.description(),
+                lab.cluster().logTails(20)).isPresent();
+        return back.get();
+    }
+
+    @Test
+    void powerLossOfTheVipHolderBringsTheServiceBackFromAnotherNodeWithNeverTwoHolders() {
+        int victim = holder();
+        ProbeResult back = awaitBack(faults.kill(victim));
+        assertThat(back.detail()).startsWith("served by ").isNotEqualTo("served by " + name(victim));
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.holders()).hasSize(1).doesNotContain(victim);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void aKilledWebServerIsRestartedInPlace() {
+        int active = holder();
+        ProbeResult back = awaitBack(faults.killService(active));
+        assertThat(back.detail()).isEqualTo("served by " + name(active));
+        assertThat(watch.holders()).containsExactly(active);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void anIsolatedVipHolderDropsTheVipAndTheMajorityTakesOverWithoutSplitBrain() {
+        int victim = holder();
+        ProbeResult back = awaitBack(faults.isolate(victim));
+        assertThat(back.detail()).isNotEqualTo("served by " + name(victim));
+        // the isolated node still runs; it must let go of the VIP on its own (lost quorum)
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.holders()).hasSize(1).doesNotContain(victim);
+        assertThat(watch.splitBrainNanos()).isZero();
+        assertThat(lab.cluster().pid(victim)).as("isolated daemon keeps running").isPresent();
+    }
+
+    @Test
+    void killingTheCoordinatorMidTransitionStillConvergesToOneHolder() {
+        int active = holder();
+        String coordinatorName = lab.cluster().status(active).orElseThrow().coordinator();
+        int coordinator = lab.layout().indexOf(coordinatorName);
+        // move the group away from its node, to a node that is not the coordinator if there is one
+        int target = 1;
+        while (target == active || (target == coordinator && lab.layout().nodes() > 2 && otherThan(active, coordinator) != 0)) {
+            target++;
+        }
+        assertThat(lab.cluster().resourceAction(active, "site", "move?node=" + name(target))).isTrue();
+        Faults.Injected kill = faults.kill(coordinator);
+
+        ProbeResult back = awaitBack(kill);
+        assertThat(back.detail()).isNotEqualTo("served by " + name(coordinator));
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.splitBrainNanos()).isZero();
+        // and once the coordinator is back, the cluster settles with exactly one holder
+        faults.heal(coordinator);
+        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1));
+        assertThat(watch.holders()).hasSize(1);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    /** A node that is neither a nor b, or 0. */
+    private int otherThan(int a, int b) {
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            if (i != a && i != b) {
+                return i;
+            }
+        }
+        return 0;
+    }
+}
