@@ -1,0 +1,179 @@
+package haven.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.core.NodeId;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** The quorum lease and the view-confirmation rule that gates declaring a node lost. */
+class LeaseTest {
+    static final long LEASE_MS = 400;
+    static final NodeId N1 = NodeId.of("n1");
+    static final NodeId N2 = NodeId.of("n2");
+    static final NodeId N3 = NodeId.of("n3");
+    static final NodeId N4 = NodeId.of("n4");
+    static final NodeId N5 = NodeId.of("n5");
+    static final List<NodeId> ALL3 = List.of(N1, N2, N3);
+
+    /** n1's lease in a 3-node cluster (majority 2). */
+    static Lease threeNodes() {
+        return new Lease(N1, 2, LEASE_MS);
+    }
+
+    @Test
+    void noLeaseWithoutAnyViewOrBeat() {
+        Lease l = threeNodes();
+        assertThat(l.valid(0)).isFalse();
+        l.viewChanged("v1", ALL3, 0);
+        assertThat(l.valid(0)).as("a view alone is not a lease: the peers must be heard").isFalse();
+    }
+
+    @Test
+    void oneFreshPeerBeatMakesAMajorityOfThree() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 100);
+        assertThat(l.valid(100)).isTrue();
+    }
+
+    @Test
+    void fiveNodesNeedTwoFreshPeers() {
+        List<NodeId> all5 = List.of(N1, N2, N3, N4, N5);
+        Lease l = new Lease(N1, 3, LEASE_MS);
+        l.viewChanged("v1", all5, 0);
+        l.beat(N2, "v1", all5, 0, 10);
+        l.beat(N2, "v1", all5, 0, 20);
+        assertThat(l.valid(20)).as("two beats of one peer count once").isFalse();
+        l.beat(N3, "v1", all5, 0, 30);
+        assertThat(l.valid(30)).isTrue();
+    }
+
+    @Test
+    void viewWithoutAMajorityOfConfiguredNodesHoldsNoLeaseWhateverTheBeats() {
+        Lease l = new Lease(N1, 3, LEASE_MS);
+        l.viewChanged("v1", List.of(N1, N2), 0);
+        l.beat(N2, "v1", List.of(N1, N2), 0, 10);
+        assertThat(l.valid(10)).isFalse();
+    }
+
+    @Test
+    void viewThatDoesNotHoldThisNodeHoldsNoLease() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", List.of(N2, N3), 0);
+        l.beat(N2, "v1", List.of(N2, N3), 0, 10);
+        assertThat(l.valid(10)).isFalse();
+    }
+
+    @Test
+    void beatIsFreshForExactlyTheLeaseTime() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 1000);
+        assertThat(l.valid(1000 + LEASE_MS)).isTrue();
+        assertThat(l.valid(1000 + LEASE_MS + 1)).isFalse();
+    }
+
+    @Test
+    void olderBeatDeliveredLateDoesNotShortenTheLease() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 1000);
+        l.beat(N2, "v1", ALL3, 0, 500);
+        assertThat(l.valid(1300)).isTrue();
+    }
+
+    @Test
+    void peerThatDroppedThisNodeFromItsViewDoesNotRenewTheLease() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 100);
+        l.beat(N2, "v2", List.of(N2, N3), 0, 450);
+        // The earlier renewal still runs out at 100 + lease; the later beat does not extend it.
+        assertThat(l.valid(500)).isTrue();
+        assertThat(l.valid(100 + LEASE_MS + 1)).isFalse();
+    }
+
+    @Test
+    void beatFromANodeOutsideThisNodesViewIsIgnored() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", List.of(N1, N3), 0);
+        l.beat(N2, "v0", ALL3, 9, 100);
+        assertThat(l.valid(100)).isFalse();
+        assertThat(l.freshVersion(N2, 100)).isEmpty();
+    }
+
+    @Test
+    void newViewDropsBeatsOfNodesNoLongerInIt() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 100);
+        l.viewChanged("v2", List.of(N1, N3), 150);
+        l.viewChanged("v3", ALL3, 160);
+        assertThat(l.valid(200)).as("n2's beat from before it left must not count after it returns").isFalse();
+    }
+
+    @Test
+    void freshVersionIsTheHighestAnnouncedAndOnlyWhileFresh() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 7, 100);
+        l.beat(N2, "v1", ALL3, 5, 120);
+        assertThat(l.freshVersion(N2, 120)).isEqualTo(Optional.of(7L));
+        assertThat(l.freshVersion(N2, 120 + LEASE_MS + 1)).isEmpty();
+        assertThat(l.freshVersion(N3, 120)).isEmpty();
+    }
+
+    @Test
+    void viewIsConfirmedOnlyOnceEveryPeerBeatWithTheSameViewKey() {
+        Lease l = threeNodes();
+        l.viewChanged("v2", ALL3, 1000);
+        assertThat(l.viewConfirmedAtMs()).isEmpty();
+        l.beat(N2, "v2", ALL3, 0, 1100);
+        l.beat(N3, "v1", ALL3, 0, 1150);
+        assertThat(l.viewConfirmedAtMs()).as("n3 still holds the old view").isEmpty();
+        l.beat(N3, "v2", ALL3, 0, 1200);
+        l.beat(N2, "v2", ALL3, 0, 1300);
+        // The latest first confirmation: later beats do not push it back.
+        assertThat(l.viewConfirmedAtMs()).isEqualTo(OptionalLong.of(1200));
+    }
+
+    @Test
+    void viewConfirmationCountsEvenFromAPeerThatDoesNotListThisNode() {
+        // Same view key means same membership; what the lease needs is different from what confirmation needs.
+        Lease l = threeNodes();
+        l.viewChanged("v2", List.of(N1, N2), 1000);
+        l.beat(N2, "v2", List.of(N1, N2), 0, 1010);
+        assertThat(l.viewConfirmedAtMs()).isEqualTo(OptionalLong.of(1010));
+    }
+
+    @Test
+    void viewIsConfirmedAtItsOwnTimeWhenAlone() {
+        Lease l = threeNodes();
+        l.viewChanged("solo", List.of(N1), 700);
+        assertThat(l.viewConfirmedAtMs()).isEqualTo(OptionalLong.of(700));
+    }
+
+    @Test
+    void confirmationIsNeverEarlierThanTheViewItself() {
+        Lease l = threeNodes();
+        l.beat(N2, "v2", ALL3, 0, 900); // before this node installed v2: not a member yet, ignored
+        l.viewChanged("v2", List.of(N1, N2), 1000);
+        assertThat(l.viewConfirmedAtMs()).isEmpty();
+        l.beat(N2, "v2", List.of(N1, N2), 0, 990); // stamped before the view installed here
+        assertThat(l.viewConfirmedAtMs()).isEqualTo(OptionalLong.of(1000));
+    }
+
+    @Test
+    void newViewForgetsEarlierConfirmations() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 10);
+        l.beat(N3, "v1", ALL3, 0, 10);
+        assertThat(l.viewConfirmedAtMs()).isPresent();
+        l.viewChanged("v2", ALL3, 100);
+        assertThat(l.viewConfirmedAtMs()).isEmpty();
+    }
+}

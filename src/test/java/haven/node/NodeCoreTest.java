@@ -1,0 +1,224 @@
+package haven.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.cib.GroupState;
+import haven.config.ClusterConfig;
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.executor.AgentResult;
+import haven.executor.Operation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rules of {@link NodeCore} seen from one follower, n2, of a 3-node cluster whose coordinator is n1. The
+ * test plays the rest of the cluster: views, beats, committed states and agent results.
+ */
+class NodeCoreTest {
+    static final NodeId N1 = NodeId.of("n1");
+    static final NodeId N2 = NodeId.of("n2");
+    static final NodeId N3 = NodeId.of("n3");
+    static final List<NodeId> ALL = List.of(N1, N2, N3);
+    static final GroupId WEB = GroupId.of("web");
+    static final ResourceId VIP = ResourceId.of("vip");
+    static final ResourceId SITE = ResourceId.of("site");
+    static final ClusterConfig CONFIG = TestClusters.oneGroup(3, "web", "n1", "vip", "site");
+    static final long EPOCH = 1_700_000_000_000L;
+
+    final NodeCore core = new NodeCore(CONFIG, N2);
+    long now = 0;
+    /** Every operation asked for and not yet answered, by resource. */
+    final Map<ResourceId, Effect.RunOp> open = new TreeMap<>();
+    final List<Effect.Propose> proposals = new ArrayList<>();
+
+    static ClusterState webOn(NodeId node, long generation, long version) {
+        TreeMap<GroupId, GroupState> groups = new TreeMap<>();
+        groups.put(WEB, new GroupState(Optional.of(node), generation, new TreeSet<>(Set.of(node)), false));
+        return new ClusterState(version, generation, groups, new TreeSet<>(), new TreeMap<>(), List.of());
+    }
+
+    static ClusterState webTakenOffFrom(NodeId node, long generation, long version) {
+        TreeMap<GroupId, GroupState> groups = new TreeMap<>();
+        groups.put(WEB, new GroupState(Optional.empty(), generation, new TreeSet<>(Set.of(node)), false));
+        return new ClusterState(version, generation, groups, new TreeSet<>(), new TreeMap<>(), List.of());
+    }
+
+    List<Effect> step(NodeEvent... events) {
+        List<Effect> out = core.stepAll(List.of(events), now, EPOCH + now);
+        for (Effect e : out) {
+            if (e instanceof Effect.RunOp op) {
+                assertThat(open).as("one operation per resource at a time").doesNotContainKey(op.resource());
+                open.put(op.resource(), op);
+            }
+            if (e instanceof Effect.Propose p) proposals.add(p);
+        }
+        return out;
+    }
+
+    /** Beats from both peers; the coordinator announces {@code coordinatorVersion}. */
+    NodeEvent[] beats(long coordinatorVersion) {
+        return new NodeEvent[] {
+            new NodeEvent.Beat(N1, "v1", ALL, coordinatorVersion, now), new NodeEvent.Beat(N3, "v1", ALL, coordinatorVersion, now)
+        };
+    }
+
+    /** n2 joins a view of all three, hears both peers, learns n1 leads, and receives {@code state}. */
+    List<Effect> join(ClusterState state, long coordinatorVersion) {
+        List<NodeEvent> events = new ArrayList<>();
+        events.add(new NodeEvent.ViewChanged("v1", ALL, now));
+        events.addAll(List.of(beats(coordinatorVersion)));
+        events.add(new NodeEvent.LeaderChanged(Optional.of(N1), false));
+        events.add(new NodeEvent.StateChanged(state));
+        return step(events.toArray(NodeEvent[]::new));
+    }
+
+    /** Answers the open operation of {@code r}, with fresh beats so the lease holds. */
+    List<Effect> answer(ResourceId r, AgentResult result, long coordinatorVersion) {
+        Effect.RunOp op = open.remove(r);
+        assertThat(op).as("no operation open on " + r).isNotNull();
+        List<NodeEvent> events = new ArrayList<>(List.of(beats(coordinatorVersion)));
+        events.add(new NodeEvent.OpDone(r, op.op(), op.opId(), result));
+        return step(events.toArray(NodeEvent[]::new));
+    }
+
+    static List<String> ops(List<Effect> effects) {
+        return effects.stream().filter(e -> e instanceof Effect.RunOp).map(e -> (Effect.RunOp) e)
+                .map(op -> op.op() + " " + op.resource()).toList();
+    }
+
+    List<Command> proposed() {
+        return proposals.stream().flatMap(p -> p.entry().stream()).toList();
+    }
+
+    /** Joins with web on n2 at generation 1, probes find nothing running, and both members start. */
+    void startWebHere(long version) {
+        assertThat(ops(join(webOn(N2, 1, version), version))).containsExactly("MONITOR vip", "MONITOR site");
+        answer(VIP, AgentResult.notRunning(), version);
+        assertThat(ops(answer(SITE, AgentResult.notRunning(), version))).containsExactly("START vip");
+        assertThat(ops(answer(VIP, AgentResult.ok(), version))).containsExactly("START site");
+        answer(SITE, AgentResult.ok(), version);
+    }
+
+    @Test
+    void nodeBehindTheCoordinatorsVersionStartsNothingUntilItCatchesUp() {
+        assertThat(ops(join(webOn(N2, 1, 5), 7))).containsExactly("MONITOR vip", "MONITOR site");
+        answer(VIP, AgentResult.notRunning(), 7);
+        assertThat(ops(answer(SITE, AgentResult.notRunning(), 7))).as("state 5 < announced 7").isEmpty();
+        now += 50;
+        assertThat(ops(step(beats(7)))).isEmpty();
+        List<NodeEvent> caughtUp = new ArrayList<>(List.of(beats(7)));
+        caughtUp.add(new NodeEvent.StateChanged(webOn(N2, 1, 7)));
+        assertThat(ops(step(caughtUp.toArray(NodeEvent[]::new)))).containsExactly("START vip");
+    }
+
+    @Test
+    void nodeBehindTheCoordinatorsVersionKeepsWhatAlreadyRuns() {
+        join(webOn(N2, 1, 5), 7);
+        answer(VIP, AgentResult.ok(), 7);
+        List<Effect> out = answer(SITE, AgentResult.ok(), 7);
+        assertThat(ops(out)).as("no stop of a group its (old) state says runs here").isEmpty();
+        assertThat(core.status().local()).containsEntry(VIP, LocalState.STARTED).containsEntry(SITE, LocalState.STARTED);
+        assertThat(proposed()).as("not reported started from a state it is not sure of").isEmpty();
+    }
+
+    @Test
+    void withoutACoordinatorNothingStarts() {
+        step(new NodeEvent.ViewChanged("v1", ALL, now), beats(3)[0], beats(3)[1], new NodeEvent.StateChanged(webOn(N2, 1, 3)));
+        answer(VIP, AgentResult.notRunning(), 3);
+        assertThat(ops(answer(SITE, AgentResult.notRunning(), 3))).isEmpty();
+    }
+
+    @Test
+    void withoutAQuorumLeaseNothingStartsAndWhatRunsIsStoppedInReverseOrder() {
+        startWebHere(4);
+        now += 1000; // no beats for longer than the lease
+        List<Effect> out = step(new NodeEvent.Tick());
+        assertThat(ops(out)).containsExactly("STOP site");
+        assertThat(out).anySatisfy(e -> assertThat(e).isEqualTo(new Effect.Note("quorum lease lost: stopping every resource here")));
+        open.remove(SITE);
+        // A result under an op id never issued must not count as this stop's end, or vip would be stopped
+        // next while site may still run.
+        step(new NodeEvent.OpDone(SITE, Operation.STOP, 0, AgentResult.ok()));
+        assertThat(open).isEmpty();
+        assertThat(core.status().local()).containsEntry(SITE, LocalState.STARTED);
+    }
+
+    @Test
+    void startedIsReportedOncePerGeneration() {
+        startWebHere(4);
+        assertThat(proposed()).containsExactly(new Command.Started(WEB, N2, 1));
+        step(new NodeEvent.ProposalDone(proposals.get(0).proposalId(), true, ""));
+        for (int i = 0; i < 5; i++) {
+            now += 100;
+            List<NodeEvent> events = new ArrayList<>(List.of(beats(5)));
+            events.add(new NodeEvent.StateChanged(webOn(N2, 1, 5 + i)));
+            step(events.toArray(NodeEvent[]::new));
+        }
+        assertThat(proposed()).hasSize(1);
+        List<NodeEvent> regenerated = new ArrayList<>(List.of(beats(10)));
+        regenerated.add(new NodeEvent.StateChanged(webOn(N2, 2, 10)));
+        step(regenerated.toArray(NodeEvent[]::new));
+        assertThat(proposed()).containsExactly(new Command.Started(WEB, N2, 1), new Command.Started(WEB, N2, 2));
+    }
+
+    @Test
+    void failedProposalIsDerivedAgainAndRetriedAfterTheRetryTime() {
+        startWebHere(4);
+        assertThat(proposals).hasSize(1);
+        step(new NodeEvent.ProposalDone(proposals.get(0).proposalId(), false, "not leader"));
+        now += Outbox.RETRY_MS - 1;
+        step(beats(4));
+        assertThat(proposals).as("waits the retry time").hasSize(1);
+        now += 1;
+        step(beats(4));
+        assertThat(proposals).hasSize(2);
+        assertThat(proposals.get(1).entry()).containsExactly(new Command.Started(WEB, N2, 1));
+    }
+
+    @Test
+    void stopFailureIsReportedAndTheGroupIsNeverReleased() {
+        startWebHere(4);
+        step(new NodeEvent.ProposalDone(proposals.get(0).proposalId(), true, ""));
+        List<NodeEvent> takenOff = new ArrayList<>(List.of(beats(5)));
+        takenOff.add(new NodeEvent.StateChanged(webTakenOffFrom(N2, 1, 5)));
+        assertThat(ops(step(takenOff.toArray(NodeEvent[]::new)))).containsExactly("STOP site");
+        List<Effect> out = answer(SITE, AgentResult.timeout("no answer in 20s"), 5);
+        assertThat(ops(out)).as("vip is not stopped either: site may still be using it").isEmpty();
+        assertThat(core.status().local()).containsEntry(SITE, LocalState.STOP_FAILED);
+        for (int i = 0; i < 10; i++) {
+            now += 100;
+            List<NodeEvent> events = new ArrayList<>(List.of(beats(6 + i)));
+            events.add(new NodeEvent.StateChanged(webTakenOffFrom(N2, 1, 6 + i)));
+            proposals.stream().reduce((a, b) -> b).ifPresent(p -> events.add(new NodeEvent.ProposalDone(p.proposalId(), true, "")));
+            step(events.toArray(NodeEvent[]::new));
+        }
+        assertThat(proposed()).filteredOn(c -> c instanceof Command.ResourceFailed).hasSize(1)
+                .first().satisfies(c -> assertThat(((Command.ResourceFailed) c).resource()).isEqualTo(SITE));
+        assertThat(proposed()).noneMatch(c -> c instanceof Command.Released);
+    }
+
+    @Test
+    void groupTakenOffIsStoppedInReverseOrderAndReleasedOnce() {
+        startWebHere(4);
+        step(new NodeEvent.ProposalDone(proposals.get(0).proposalId(), true, ""));
+        List<NodeEvent> takenOff = new ArrayList<>(List.of(beats(5)));
+        takenOff.add(new NodeEvent.StateChanged(webTakenOffFrom(N2, 1, 5)));
+        assertThat(ops(step(takenOff.toArray(NodeEvent[]::new)))).containsExactly("STOP site");
+        assertThat(ops(answer(SITE, AgentResult.ok(), 5))).containsExactly("STOP vip");
+        answer(VIP, AgentResult.notRunning(), 5);
+        step(new NodeEvent.ProposalDone(proposals.get(proposals.size() - 1).proposalId(), true, ""),
+                new NodeEvent.StateChanged(webTakenOffFrom(N2, 1, 6)));
+        step(beats(6));
+        assertThat(proposed()).containsExactly(new Command.Started(WEB, N2, 1), new Command.Released(WEB, N2, 1));
+    }
+}
