@@ -1,5 +1,6 @@
 package haven.lab;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,21 +39,36 @@ public final class FailoverBench {
                 RssSampler rss = RssSampler.start(cluster::livePids)) {
             Faults faults = new Faults(lab, watch::pids);
             for (int t = 1; t <= trials; t++) {
-                cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
+                try {
+                    cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
+                } catch (LabException e) {
+                    // Without a settled cluster no further trial means anything: report what was measured.
+                    String why = e.getMessage().lines().findFirst().orElse("?");
+                    failures.add("before trial " + t + ": " + why + "; logs kept in " + keepLogs(t));
+                    narrate.accept("stopping: " + why);
+                    break;
+                }
                 Trial trial = trial(t, watch, faults);
                 if (trial.outageMs().isPresent()) {
                     outages.add(trial.outageMs().get());
                 } else {
-                    failures.add("trial " + t + ": " + trial.detail());
+                    failures.add("trial " + t + ": " + trial.detail() + "; logs kept in " + keepLogs(t));
                 }
                 narrate.accept("trial " + t + "/" + trials + ": " + fault.name().toLowerCase().replace('_', '-') + " "
                         + trial.victim() + " -> " + trial.detail());
-                if (fault != Faults.Kind.KILL_SERVICE && !trial.victim().isEmpty()) {
+                if (fault == Faults.Kind.KILL_SERVICE) {
+                    // Each kill counts as a failure of the site on that node; after a few the cluster would ban
+                    // the node (the policy's migration threshold). Forget them, so that every trial measures
+                    // the same thing: a restart in place.
+                    forgetFailures();
+                } else if (!trial.victim().isEmpty()) {
                     faults.heal(lab.layout().indexOf(trial.victim()));
                 }
             }
             // Let a healed node rejoin before the split-brain total is read: a split on rejoin counts too.
-            cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
+            if (failures.isEmpty()) {
+                cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
+            }
             return new BenchReport(fault.name().toLowerCase().replace('_', '-'), trials, outages, failures,
                     watch.splitBrainNanos() / 1_000_000, rss.maxMb());
         }
@@ -85,6 +101,23 @@ public final class FailoverBench {
             return new Trial(number, name, Optional.of(ms), back.get().detail() + " after " + ms + " ms"
                     + vipChanges(watch, injected.effectiveNanos()));
         }
+    }
+
+    private void forgetFailures() {
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            if (lab.cluster().pid(i).isPresent() && lab.cluster().resourceAction(i, "site", "cleanup")) {
+                return;
+            }
+        }
+        narrate.accept("warning: no node accepted `resource cleanup site`");
+    }
+
+    /** Copies the daemons' logs out of the lab folder, which is removed at the end, for the failure's post-mortem. */
+    private Path keepLogs(int trial) {
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "haven-lab-failures",
+                lab.layout().prefix() + "-" + System.currentTimeMillis() + "-trial" + trial);
+        lab.cluster().state().copyLogs(target);
+        return target;
     }
 
     /** " (VIP: n1 lost +3 ms, n2 gained +950 ms)": the VIP's moves since the fault. */

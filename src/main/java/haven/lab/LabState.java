@@ -132,6 +132,18 @@ public final class LabState {
         }
     }
 
+    /** Copies the daemons' logs to {@code target} (a folder outside the lab, which `down` removes). */
+    public void copyLogs(Path target) {
+        try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+            Files.createDirectories(target);
+            for (Path log : logs.toList()) {
+                Files.copy(log, target.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new LabException("cannot copy the logs to " + target + ": " + e.getMessage());
+        }
+    }
+
     static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
