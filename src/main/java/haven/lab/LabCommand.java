@@ -170,6 +170,7 @@ public final class LabCommand implements Runnable {
                     }
                 }).run(trials);
                 if (json) {
+                    report.failures().forEach(f -> say("failed: " + f));
                     out().println(report.json());
                 } else {
                     report.failures().forEach(f -> out().println("failed: " + f));
