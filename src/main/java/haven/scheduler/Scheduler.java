@@ -105,7 +105,7 @@ public final class Scheduler {
         if (preferred.isPresent()) {
             return preferred;
         }
-        return in.config().nodeIds().stream().sorted()
+        return eligibility.nodes.stream()
                 .filter(n -> eligibility.canRun(group, n))
                 .min((a, b) -> Integer.compare(load.getOrDefault(a, 0), load.getOrDefault(b, 0)));
     }
@@ -121,8 +121,31 @@ public final class Scheduler {
                 .anyMatch(g -> g.mayBeActive().contains(node) || g.assigned().equals(Optional.of(node)));
     }
 
-    /** Which nodes may run which group, and the reason for each node that may not. */
-    private record Eligibility(ClusterConfig config, ClusterState state, java.util.SortedSet<NodeId> online, long now) {
+    /**
+     * Which nodes may run which group, and the reason for each node that may not. Built once per plan:
+     * failures inside the window are counted once per (resource, node), and groups without such failures
+     * share one list of reasons per preferred node, so a plan stays near-linear in groups and nodes.
+     */
+    private static final class Eligibility {
+        private final ClusterConfig config;
+        private final ClusterState state;
+        private final java.util.SortedSet<NodeId> online;
+        private final List<NodeId> nodes;
+        private final java.util.Map<ResourceId, java.util.Map<NodeId, Long>> recentFailures = new TreeMap<>();
+        private final java.util.Map<Optional<NodeId>, List<String>> sharedReasons = new java.util.HashMap<>();
+
+        Eligibility(ClusterConfig config, ClusterState state, java.util.SortedSet<NodeId> online, long now) {
+            this.config = config;
+            this.state = state;
+            this.online = online;
+            this.nodes = config.nodeIds().stream().sorted().toList();
+            long since = now - config.policy().failureWindow().toMillis();
+            for (var f : state.failures()) {
+                if (f.atEpochMs() >= since) {
+                    recentFailures.computeIfAbsent(f.resource(), r -> new TreeMap<>()).merge(f.node(), 1L, Long::sum);
+                }
+            }
+        }
 
         boolean canRun(GroupConfig group, NodeId node) {
             return obstacle(group, node).isEmpty();
@@ -131,9 +154,9 @@ public final class Scheduler {
         Optional<String> obstacle(GroupConfig group, NodeId node) {
             if (!online.contains(node)) return Optional.of("not in the cluster");
             if (state.standby().contains(node)) return Optional.of("in standby");
-            long since = now - config.policy().failureWindow().toMillis();
             for (ResourceId r : group.members()) {
-                long failures = state.failureCount(r, node, since);
+                var perNode = recentFailures.get(r);
+                long failures = perNode == null ? 0 : perNode.getOrDefault(node, 0L);
                 if (failures >= config.policy().migrationThreshold()) {
                     return Optional.of(failures + " failures of " + r + " within " + Durations.format(config.policy().failureWindow())
                             + " (migration threshold " + config.policy().migrationThreshold() + "; `haven resource cleanup " + r
@@ -144,7 +167,15 @@ public final class Scheduler {
         }
 
         List<String> reasons(GroupConfig group) {
-            return config.nodeIds().stream().sorted()
+            boolean anyFailures = group.members().stream().anyMatch(recentFailures::containsKey);
+            if (!anyFailures) {
+                return sharedReasons.computeIfAbsent(group.preferredNode(), p -> build(group));
+            }
+            return build(group);
+        }
+
+        private List<String> build(GroupConfig group) {
+            return nodes.stream()
                     .map(n -> n + ": " + obstacle(group, n).orElse("eligible")
                             + (group.preferredNode().equals(Optional.of(n)) ? " (preferred)" : ""))
                     .toList();
