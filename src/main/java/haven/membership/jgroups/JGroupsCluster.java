@@ -56,6 +56,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     });
     private JChannel channel;
     private RaftHandle raft;
+    private final LaggingFollowerRepair followerRepair = new LaggingFollowerRepair(
+            () -> raft == null ? null : raft.raft(), this::followers);
     private ReplicatedState replicated;
     private volatile String viewKey = "";
     private volatile String viewMembers = "";
@@ -93,6 +95,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         long beatMs = config.timing().heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(followerRepair::run, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     private void connect(String xml) throws Exception {
@@ -196,6 +199,12 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "leader watch: " + e);
         }
+    }
+
+    private List<Address> followers() {
+        View v = channel == null ? null : channel.getView();
+        if (v == null) return List.of();
+        return v.getMembers().stream().filter(a -> !a.equals(channel.getAddress())).toList();
     }
 
     private Optional<NodeId> nodeOf(Address a) {

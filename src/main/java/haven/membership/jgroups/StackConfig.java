@@ -8,8 +8,11 @@ import java.util.stream.Collectors;
 /**
  * The JGroups + jgroups-raft protocol stack, tuned as ENGINE-EVALUATION.md measured:
  * FD_SOCK2 for crashed daemons, FD_ALL3 + a short VERIFY_SUSPECT2 for silent hosts, RAFT
- * resend_interval 100 ms so a lagging follower is caught up, and commits pushed to followers at once
- * (they act on them: a follower starts a group as soon as it learns the commit).
+ * resend_interval 100 ms so a lagging follower is caught up (and followers learn a commit within it).
+ * Not send_commits_immediately: with it, a follower that is behind answers every commit notice, each
+ * answer triggers another notice, and the ping-pong keeps the leader's queue so busy that its idle-time
+ * resend never runs: in the lab a restarted node never caught up, and the cluster could not commit once
+ * the other follower died.
  *
  * <p>Transport: UDP unicast (no IP multicast; peers from the static host list). With TCP, every message
  * to a black-holed peer first waits out a connect timeout, and multicasts (heartbeats, the new view)
@@ -51,7 +54,7 @@ final class StackConfig {
                   <FRAG2 frag_size="60000"/>
                   <raft.ELECTION2 vote_timeout="%d"/>
                   <raft.RAFT members="%s" raft_id="%s" log_dir="%s" log_prefix="%s" resend_interval="100"
-                             send_commits_immediately="true" max_log_size="1000" log_use_fsync="true"/>
+                             send_commits_immediately="false" max_log_size="1000" log_use_fsync="true"/>
                   <raft.REDIRECT/>
                 </config>
                 """.formatted(self.address(), config.port(), keystorePath, keystorePassword, keystorePassword, hosts,

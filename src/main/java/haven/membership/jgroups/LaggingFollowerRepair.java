@@ -1,0 +1,78 @@
+package haven.membership.jgroups;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jgroups.Address;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.raft.util.CommitTable;
+
+/**
+ * Works around two jgroups-raft 1.1.4 defects that stop a restarted node from ever catching up. First, a
+ * node that rejoins while the leader stays in office may be missing from the leader's commit table, so it
+ * is never sent anything: it is added back. Second, when a
+ * follower answers "entry not found" with its shorter log, the leader's commit table keeps
+ * {@code next_index = max(old, new)}, so it never moves back and the leader keeps sending entries the
+ * follower cannot take. In the lab this left a restarted node behind for good, and the cluster unable to
+ * commit anything once the one in-sync follower died.
+ *
+ * <p>On the leader, a follower whose match index has stayed below the leader's log end for longer than
+ * {@link #PATIENCE_MS} gets {@code next_index = match_index + 1}, the value Raft itself would back off to;
+ * the leader's own resend path then sends it the missing range. Entries in flight for a healthy follower
+ * are acknowledged well within that time and are left alone.
+ *
+ * <p>Thread safety: runs on the edge's timer thread; the commit table's entries are plain fields that the
+ * RAFT thread also writes. A lost or late write only means one more repair round, never a wrong commit:
+ * next_index decides what is sent, not what counts as replicated.
+ */
+final class LaggingFollowerRepair {
+    static final long PATIENCE_MS = 300;
+    private static final System.Logger LOG = System.getLogger("haven.membership");
+
+    private final Supplier<RAFT> raft;
+    private final Supplier<List<Address>> followers;
+    private final Map<Address, Long> laggingSinceMs = new HashMap<>();
+
+    /** {@code followers}: the view's members other than this node. */
+    LaggingFollowerRepair(Supplier<RAFT> raft, Supplier<List<Address>> followers) {
+        this.raft = raft;
+        this.followers = followers;
+    }
+
+    void run() {
+        try {
+            RAFT r = raft.get();
+            if (r == null || !r.isLeader()) {
+                laggingSinceMs.clear();
+                return;
+            }
+            CommitTable table = r.commitTable();
+            if (table == null) return;
+            long last = r.lastAppended();
+            List<Address> inView = followers.get();
+            if (!table.keys().containsAll(inView)) {
+                // A follower that rejoins while the same leader stays in office is not always added back to
+                // the leader's table (seen in the lab): it would never be sent another entry.
+                LOG.log(System.Logger.Level.INFO, "adding rejoined followers to the commit table: " + inView);
+                table.adjust(inView, last);
+            }
+            long now = System.nanoTime() / 1_000_000L;
+            laggingSinceMs.keySet().retainAll(table.keys());
+            table.forEach((member, entry) -> {
+                if (entry.matchIndex() >= last) {
+                    laggingSinceMs.remove(member);
+                    return;
+                }
+                long since = laggingSinceMs.computeIfAbsent(member, m -> now);
+                if (now - since >= PATIENCE_MS && entry.nextIndex() > entry.matchIndex() + 1) {
+                    LOG.log(System.Logger.Level.INFO, "follower " + member + " is behind (match " + entry.matchIndex()
+                            + ", next " + entry.nextIndex() + ", log end " + last + "): resending from " + (entry.matchIndex() + 1));
+                    entry.nextIndex(entry.matchIndex() + 1);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "follower repair: " + e);
+        }
+    }
+}
