@@ -31,10 +31,13 @@ public final class NodeCore {
     private final GroupReconciler reconciler;
     private final Outbox outbox;
     private final long lostAfterMs;
+    /** How long a starting coordinator waits for every node before placing groups for the first time. */
+    private final long coldStartGraceMs;
 
     private ClusterState state = ClusterState.EMPTY;
     private List<NodeId> members = List.of();
     private boolean haveView = false;
+    private long firstViewAtMs = 0;
     private Optional<NodeId> leader = Optional.empty();
     private boolean isLeader = false;
     private Plan lastPlan = new Plan(List.of(), new TreeMap<>());
@@ -48,6 +51,7 @@ public final class NodeCore {
         this.reconciler = new GroupReconciler(self, local);
         this.outbox = new Outbox(self);
         this.lostAfterMs = config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis();
+        this.coldStartGraceMs = 2 * config.timing().joinTimeout().toMillis();
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -94,6 +98,7 @@ public final class NodeCore {
     private void onView(NodeEvent.ViewChanged v, List<Effect> out) {
         lease.viewChanged(v.viewKey(), v.members(), v.atMs());
         members = List.copyOf(v.members());
+        if (!haveView) firstViewAtMs = v.atMs();
         haveView = true;
         out.add(new Effect.Note("view " + v.members()));
     }
@@ -220,7 +225,8 @@ public final class NodeCore {
                 if (!members.contains(n)) lost.add(n);
             }
         }
-        return SchedulerInput.of(config, state, online, lost, nowEpochMs);
+        boolean coldStart = !online.containsAll(config.nodeIds()) && nowMs - firstViewAtMs < coldStartGraceMs;
+        return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart);
     }
 
     public NodeStatus status() {

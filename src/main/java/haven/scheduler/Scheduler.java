@@ -75,6 +75,11 @@ public final class Scheduler {
                     new Explanation(want, "stopping on " + from + " to " + to, reasons));
         }
         NodeId target = want.get();
+        if (in.holdFirstPlacement() && gs.generation() == 0) {
+            return new GroupDecision(Optional.empty(), new Explanation(want,
+                    "cold start: waiting for every node to join (or the start-up grace to pass) before the first placement",
+                    reasons));
+        }
         if (!gs.onlyPossiblyActiveOn(target)) {
             return new GroupDecision(Optional.empty(), new Explanation(want,
                     "waiting: " + group.id() + " may still be active on " + gs.mayBeActive() + "; it starts on " + target

@@ -11,13 +11,25 @@ import java.util.TreeSet;
  * Everything the scheduler may look at. {@code online}: nodes in the deciding node's quorate view.
  * {@code lost}: nodes out of the view whose lease has provably expired, so nothing can still run there.
  * {@code nowEpochMs}: the deciding node's wall clock, only for failure windows.
+ * {@code holdFirstPlacement}: a cold start in progress (not every node has joined yet, and the grace has
+ * not run out): groups never placed before wait, so that they land on their preferred nodes rather than
+ * on whichever nodes happened to boot first.
  */
 public record SchedulerInput(ClusterConfig config, ClusterState state, SortedSet<NodeId> online, SortedSet<NodeId> lost,
-        long nowEpochMs) {
+        long nowEpochMs, boolean holdFirstPlacement) {
 
     public SchedulerInput {
         online = new TreeSet<>(online);
         lost = new TreeSet<>(lost);
+    }
+
+    public SchedulerInput(ClusterConfig config, ClusterState state, SortedSet<NodeId> online, SortedSet<NodeId> lost,
+            long nowEpochMs) {
+        this(config, state, online, lost, nowEpochMs, false);
+    }
+
+    public SchedulerInput holdingFirstPlacement(boolean hold) {
+        return new SchedulerInput(config, state, online, lost, nowEpochMs, hold);
     }
 
     public static SchedulerInput of(ClusterConfig config, ClusterState state, Set<NodeId> online, Set<NodeId> lost,

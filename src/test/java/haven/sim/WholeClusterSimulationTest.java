@@ -28,6 +28,27 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void atColdStartTheFirstPlacementWaitsForALatePreferredNode() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 6);
+        c.crash(N1);
+        c.runUntil(2_000);
+        assertThat(c.holders(SITE)).as("nothing placed while n1 may still join").isEmpty();
+        c.restart(N1);
+        c.runUntil(5_000);
+        assertThat(c.holders(SITE)).containsExactly(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
+    void atColdStartAMissingNodeDelaysTheFirstPlacementOnlyForTheGrace() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 7);
+        c.crash(N1);
+        c.runUntil(8_000);
+        assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
     void powerLossOfTheActiveNodeMovesTheGroupWithinTwoSeconds() {
         SimCluster c = new SimCluster(SimConfigs.web(3), 2);
         c.runUntil(5_000);
