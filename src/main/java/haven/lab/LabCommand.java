@@ -117,7 +117,7 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "bench", description = "Benchmarks on a lab of their own.", subcommands = Failover.class)
+    @Command(name = "bench", description = "Benchmarks on a lab of their own.", subcommands = {Failover.class, Idle.class})
     static final class Bench implements Runnable {
         @Spec
         CommandSpec spec;
@@ -185,6 +185,50 @@ public final class LabCommand implements Runnable {
                     } catch (IllegalStateException e) {
                         // shutting down already; the hook runs and down is idempotent
                     }
+                }
+            }
+        }
+    }
+
+    @Command(name = "idle", description = "Leave a healthy lab alone (optionally with one core kept busy) and count"
+            + " membership, coordinator and placement changes: there should be none.")
+    static final class Idle extends LabAction {
+        @Option(names = "--nodes", defaultValue = "3", description = "number of nodes (default: ${DEFAULT-VALUE})")
+        int nodes;
+
+        @Option(names = "--minutes", defaultValue = "10", description = "how long (default: ${DEFAULT-VALUE})")
+        int minutes;
+
+        @Option(names = "--cpu-hog", description = "keep one core busy with a spinning shell meanwhile")
+        boolean cpuHog;
+
+        @Option(names = "--json", description = "print one JSON object instead of text")
+        boolean json;
+
+        @Override
+        int act() {
+            if (minutes < 1) {
+                throw new LabException("--minutes must be at least 1");
+            }
+            Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                Lab lab = Lab.up(new LabLayout(prefix, nodes), Lab.UP_TIMEOUT, this::say);
+                IdleBench.Report r;
+                try {
+                    r = new IdleBench(lab, this::say).run(java.time.Duration.ofMinutes(minutes), cpuHog);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LabException("interrupted");
+                }
+                out().println(json ? r.json() : r.json().replace(",\"", ", \""));
+                return r.quiet() ? 0 : 1;
+            } finally {
+                Lab.down(prefix);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException e) {
+                    // shutting down already; the hook runs and down is idempotent
                 }
             }
         }

@@ -38,6 +38,7 @@ public final class NodeCore {
     private List<NodeId> members = List.of();
     private boolean haveView = false;
     private long firstViewAtMs = 0;
+    private long viewsSeen = 0;
     private Optional<NodeId> leader = Optional.empty();
     private boolean isLeader = false;
     private Plan lastPlan = new Plan(List.of(), new TreeMap<>());
@@ -99,6 +100,7 @@ public final class NodeCore {
         lease.viewChanged(v.viewKey(), v.members(), v.atMs());
         members = List.copyOf(v.members());
         if (!haveView) firstViewAtMs = v.atMs();
+        viewsSeen++;
         haveView = true;
         out.add(new Effect.Note("view " + v.members()));
     }
@@ -230,6 +232,7 @@ public final class NodeCore {
     }
 
     public NodeStatus status() {
-        return new NodeStatus(config, self, state, members, leader, leaseValid, local.snapshot(), lastPlan.explanations());
+        return new NodeStatus(config, self, state, members, leader, leaseValid, local.snapshot(), lastPlan.explanations(),
+                viewsSeen);
     }
 }

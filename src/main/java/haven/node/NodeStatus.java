@@ -22,7 +22,7 @@ import java.util.SortedMap;
  */
 public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, List<NodeId> members,
         Optional<NodeId> coordinator, boolean quorate, Map<ResourceId, LocalState> local,
-        SortedMap<GroupId, Explanation> explanations) {
+        SortedMap<GroupId, Explanation> explanations, long viewsSeen) {
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -32,6 +32,7 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         m.put("quorate", quorate);
         m.put("version", state.version());
         m.put("members", members.stream().map(NodeId::name).toList());
+        m.put("views_seen", viewsSeen);
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (NodeId n : config.nodeIds()) {
             Map<String, Object> nm = new LinkedHashMap<>();
