@@ -35,9 +35,24 @@ class LabNetworkTest {
         return Exec.run(Duration.ofSeconds(5), Netns.execIn(fromNs, "ping", "-c", "1", "-W", "1", address)).ok();
     }
 
-    /** Up to 5 echo requests, done at the first reply: for checks that traffic passes, robust to a busy host. */
+    /**
+     * Up to 8 single echo requests half a second apart, done at the first reply. One ping with a deadline is
+     * not enough right after a heal: the failed neighbour entry left by the isolation makes the first send
+     * fail at once with "host unreachable", and ping gives up on that error.
+     */
     private boolean reaches(String fromNs, String address) {
-        return Exec.run(Duration.ofSeconds(10), Netns.execIn(fromNs, "ping", "-c", "1", "-w", "5", address)).ok();
+        for (int attempt = 0; attempt < 8; attempt++) {
+            if (Exec.run(Duration.ofSeconds(5), Netns.execIn(fromNs, "ping", "-c", "1", "-W", "1", address)).ok()) {
+                return true;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     @Test
