@@ -30,17 +30,9 @@ final class ExecutorRunner implements OperationRunner {
     static OperationRunner create(ClusterConfig config, NodeId self) {
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
         for (ResourceConfig rc : config.resources()) {
-            agents.put(rc.id(), AgentFactory.create(withNodeName(rc, self)));
+            agents.put(rc.id(), AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name())));
         }
         return new ExecutorRunner(new Executor(agents));
-    }
-
-    private static ResourceConfig withNodeName(ResourceConfig rc, NodeId self) {
-        if (!rc.params().containsKey("command")) return rc;
-        Map<String, String> params = new TreeMap<>(rc.params());
-        params.put("command", "HAVEN_NODE=" + self.name() + "; export HAVEN_NODE; " + rc.params().get("command"));
-        return new ResourceConfig(rc.id(), rc.type(), params, rc.startTimeout(), rc.stopTimeout(), rc.monitorInterval(),
-                rc.monitorTimeout());
     }
 
     @Override

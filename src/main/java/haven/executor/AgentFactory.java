@@ -6,27 +6,33 @@ import haven.executor.agents.ProcessAgent;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Builds the agent for a configured resource from its type. Agents check their parameters here, so a
  * configuration can be validated by creating its agents before anything runs.
  */
 public final class AgentFactory {
-    private static final Map<String, Function<ResourceConfig, ResourceAgent>> TYPES = new TreeMap<>(Map.of(
-            IpAddrAgent.TYPE, IpAddrAgent::new,
-            ProcessAgent.TYPE, ProcessAgent::new));
+    private static final Map<String, BiFunction<ResourceConfig, Map<String, String>, ResourceAgent>> TYPES =
+            new TreeMap<>(Map.of(
+                    IpAddrAgent.TYPE, (rc, env) -> new IpAddrAgent(rc),
+                    ProcessAgent.TYPE, ProcessAgent::new));
 
     private AgentFactory() {}
 
     /** Throws IllegalArgumentException for an unknown type or bad parameters, naming the resource and the fix. */
     public static ResourceAgent create(ResourceConfig rc) {
-        Function<ResourceConfig, ResourceAgent> maker = TYPES.get(rc.type());
+        return create(rc, Map.of());
+    }
+
+    /** {@code environment}: variables the agent adds for the programs it runs (HAVEN_NODE, ...). */
+    public static ResourceAgent create(ResourceConfig rc, Map<String, String> environment) {
+        BiFunction<ResourceConfig, Map<String, String>, ResourceAgent> maker = TYPES.get(rc.type());
         if (maker == null) {
             throw new IllegalArgumentException("resource " + rc.id() + ": unknown type '" + rc.type() + "'; known types are "
                     + String.join(", ", knownTypes()));
         }
-        return maker.apply(rc);
+        return maker.apply(rc, environment);
     }
 
     /** The agent types this build knows, sorted. */

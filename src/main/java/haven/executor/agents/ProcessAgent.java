@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -59,12 +60,19 @@ public final class ProcessAgent implements ResourceAgent {
     private final Optional<Path> log;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
+    private final Map<String, String> environment;
     private final Object lock = new Object();
     private State state = State.STOPPED;
     private Launch current;
     private String failure = "";
 
     public ProcessAgent(ResourceConfig rc) {
+        this(rc, Map.of());
+    }
+
+    /** {@code environment}: variables added for the command, e.g. HAVEN_NODE, the node it runs on. */
+    public ProcessAgent(ResourceConfig rc, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
         Params p = Params.of(rc, PARAMS);
         this.resource = rc.id().name();
         this.command = p.required("command", "/usr/sbin/nginx -g 'daemon off;'");
@@ -137,6 +145,7 @@ public final class ProcessAgent implements ResourceAgent {
         ProcessOutput output = log.map(ProcessOutput::toLogFile).orElseGet(() -> ProcessOutput.toStdout(resource));
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
         cwd.ifPresent(d -> builder.directory(d.toFile()));
+        builder.environment().putAll(environment);
         output.configure(builder);
         ProcessGroup group = ProcessGroup.start(builder);
         output.attach(group.process());
