@@ -54,6 +54,29 @@ public final class LabCommand implements Runnable {
         }
 
         abstract int act();
+
+        /**
+         * Brings up a lab of the bench's own, runs {@code bench} on it and removes the lab afterwards (also on
+         * Ctrl-C), unless {@code keep}.
+         */
+        int onOwnLab(int nodes, boolean keep, java.util.function.ToIntFunction<Lab> bench) {
+            Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
+            if (!keep) {
+                Runtime.getRuntime().addShutdownHook(cleanup);
+            }
+            try {
+                return bench.applyAsInt(Lab.up(new LabLayout(prefix, nodes), Lab.UP_TIMEOUT, this::say));
+            } finally {
+                if (!keep) {
+                    Lab.down(prefix);
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(cleanup);
+                    } catch (IllegalStateException e) {
+                        // shutting down already; the hook runs and down is idempotent
+                    }
+                }
+            }
+        }
     }
 
     @Command(name = "up", description = "Create namespaces, bridge and config, start one haven node per namespace,"
@@ -154,13 +177,7 @@ public final class LabCommand implements Runnable {
             if (trials < 1) {
                 throw new LabException("--trials must be at least 1");
             }
-            LabLayout layout = new LabLayout(prefix, nodes);
-            Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
-            if (!keep) {
-                Runtime.getRuntime().addShutdownHook(cleanup);
-            }
-            try {
-                Lab lab = Lab.up(layout, Lab.UP_TIMEOUT, this::say);
+            return onOwnLab(nodes, keep, lab -> {
                 BenchReport report = new FailoverBench(lab, kind, line -> {
                     if (json) {
                         say(line);
@@ -177,16 +194,7 @@ public final class LabCommand implements Runnable {
                     out().println(report.summary());
                 }
                 return report.failures().isEmpty() ? 0 : 1;
-            } finally {
-                if (!keep) {
-                    Lab.down(prefix);
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(cleanup);
-                    } catch (IllegalStateException e) {
-                        // shutting down already; the hook runs and down is idempotent
-                    }
-                }
-            }
+            });
         }
     }
 
@@ -210,10 +218,7 @@ public final class LabCommand implements Runnable {
             if (minutes < 1) {
                 throw new LabException("--minutes must be at least 1");
             }
-            Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
-            Runtime.getRuntime().addShutdownHook(cleanup);
-            try {
-                Lab lab = Lab.up(new LabLayout(prefix, nodes), Lab.UP_TIMEOUT, this::say);
+            return onOwnLab(nodes, false, lab -> {
                 IdleBench.Report r;
                 try {
                     r = new IdleBench(lab, this::say).run(java.time.Duration.ofMinutes(minutes), cpuHog);
@@ -223,14 +228,7 @@ public final class LabCommand implements Runnable {
                 }
                 out().println(json ? r.json() : r.json().replace(",\"", ", \""));
                 return r.quiet() ? 0 : 1;
-            } finally {
-                Lab.down(prefix);
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanup);
-                } catch (IllegalStateException e) {
-                    // shutting down already; the hook runs and down is idempotent
-                }
-            }
+            });
         }
     }
 }

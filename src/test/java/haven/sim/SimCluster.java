@@ -1,9 +1,7 @@
 package haven.sim;
 
 import haven.cib.ClusterState;
-import haven.cib.Command;
 import haven.config.ClusterConfig;
-import haven.config.ResourceConfig;
 import haven.core.NodeId;
 import haven.core.ResourceId;
 import haven.executor.AgentResult;
@@ -24,15 +22,13 @@ import java.util.TreeSet;
  * A whole cluster of real {@link NodeCore}s in one thread on a simulated clock: simulated membership (views
  * after a detection delay), lease heartbeats, a simulated cluster log (a majority partition with a leader
  * commits in one total order), and simulated agents. Deterministic for a seed. Records every moment a
- * resource starts or stops on a node so checkers can judge the history.
+ * resource starts on a node while another still runs it.
  */
 final class SimCluster {
     static final long DETECT_MS = 500;
     static final long BEAT_MS = 80;
 
     record Timed(long at, long seq, Runnable action) {}
-
-    record Interval(ResourceId resource, NodeId node, long fromMs, long toMs) {}
 
     private final ClusterConfig config;
     private final Random random;
@@ -46,8 +42,6 @@ final class SimCluster {
     final Map<NodeId, List<NodeId>> viewMembers = new TreeMap<>();
     private final Map<NodeId, Integer> viewNumber = new TreeMap<>();
     final Map<NodeId, Set<ResourceId>> running = new TreeMap<>();
-    final Map<String, Long> runningSince = new TreeMap<>();
-    final List<Interval> history = new ArrayList<>();
     final List<String> violations = new ArrayList<>();
     /** The readable history: faults, and every decision each node wrote to its log. */
     final List<String> trace = new ArrayList<>();
@@ -256,7 +250,6 @@ final class SimCluster {
 
     private void startOn(NodeId n, ResourceId r) {
         if (running.get(n).add(r)) {
-            runningSince.put(n + "/" + r, now);
             for (NodeId other : config.nodeIds()) {
                 if (!other.equals(n) && running.get(other).contains(r)) {
                     trace.add(now + " VIOLATION " + r + " started on " + n + " while running on " + other);
@@ -268,7 +261,6 @@ final class SimCluster {
 
     private void markStopped(NodeId n, ResourceId r) {
         running.get(n).remove(r);
-        history.add(new Interval(r, n, runningSince.remove(n + "/" + r), now));
     }
 
     Set<NodeId> holders(ResourceId r) {
@@ -281,13 +273,5 @@ final class SimCluster {
 
     ClusterState committed() {
         return committed;
-    }
-
-    List<ResourceId> allResources() {
-        return config.resources().stream().map(ResourceConfig::id).toList();
-    }
-
-    static List<Command> none() {
-        return List.of();
     }
 }
