@@ -1,0 +1,64 @@
+package haven.config.budget;
+
+import haven.config.ClusterConfig;
+import haven.config.ConfigProblem;
+import haven.config.GroupConfig;
+import haven.config.ResourceConfig;
+import haven.config.budget.YamlPlaces.Spot;
+import java.util.Optional;
+
+/**
+ * Turns "this timer" or "this resource" into the place in the file to show, falling back to the nearest
+ * thing that was written: a timer left at its default has no line of its own, and in the haresources
+ * short form a resource or group is only a part of one line.
+ */
+final class Blame {
+    private final String source;
+    private final YamlPlaces places;
+    private final ClusterConfig config;
+
+    Blame(String source, YamlPlaces places, ClusterConfig config) {
+        this.source = source;
+        this.places = places;
+        this.config = config;
+    }
+
+    /** The first of {@code keys} that is written in timing:, else the section, else the whole file. */
+    Spot timing(String... keys) {
+        for (String key : keys) {
+            Optional<Spot> at = places.at("timing/" + key);
+            if (at.isPresent()) {
+                return at.get();
+            }
+        }
+        return places.at("timing").orElse(Spot.WHOLE_FILE);
+    }
+
+    /** The value of {@code key} of the resource, else its name, else the short-form line that holds it. */
+    Spot resource(ResourceConfig r, String key) {
+        Optional<Integer> i = places.indexWhere("resources", "name", r.id().name());
+        if (i.isPresent()) {
+            return places.at("resources/" + i.get() + "/" + key)
+                    .or(() -> places.at("resources/" + i.get() + "/name")).orElse(Spot.WHOLE_FILE);
+        }
+        return shortFormLine(config.groupOf(r.id()));
+    }
+
+    /** The group's name; for the implicit group of a lone resource, that resource's name. */
+    Spot group(GroupConfig g) {
+        String name = g.id().name();
+        return places.indexWhere("groups", "name", name).flatMap(i -> places.at("groups/" + i + "/name"))
+                .or(() -> places.indexWhere("resources", "name", name).flatMap(i -> places.at("resources/" + i + "/name")))
+                .orElseGet(() -> shortFormLine(g));
+    }
+
+    /** Short and long form never mix, so with haresources the n-th group is the n-th line. */
+    private Spot shortFormLine(GroupConfig g) {
+        int n = config.groups().indexOf(g);
+        return places.at("haresources/" + n).or(() -> places.at("haresources")).orElse(Spot.WHOLE_FILE);
+    }
+
+    ConfigProblem problem(Spot at, String message, String hint) {
+        return new ConfigProblem(source, at.line(), at.column(), message, hint);
+    }
+}

@@ -1,0 +1,34 @@
+package haven.config.budget;
+
+import haven.config.ClusterConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The failover budget of a loaded config: how long each group may be down when its node dies, and the
+ * timer settings that are unsafe (errors) or doubtful (warnings), each reported at its place in the file.
+ */
+public final class BudgetCheck {
+    private BudgetCheck() {}
+
+    /**
+     * @param yaml   the text the config was loaded from, read again only for places; null when it is
+     *               not at hand (problems are then reported against the whole file)
+     * @param source how problems name the file, as the loader does
+     */
+    public static BudgetReport run(ClusterConfig config, String yaml, String source) {
+        return run(config, yaml, source, FencingTerm.NONE);
+    }
+
+    static BudgetReport run(ClusterConfig config, String yaml, String source, FencingTerm fencing) {
+        Blame blame = new Blame(source, yaml == null ? YamlPlaces.NONE : YamlPlaces.of(yaml), config);
+        List<GroupBudget> budgets = FailoverBudget.of(config, fencing);
+        List<Finding> findings = new ArrayList<>(TimingRules.check(config.timing(), blame));
+        findings.addAll(BudgetWarnings.check(config, budgets, blame));
+        // File order, as the loader reports, which is how people fix a file.
+        findings.sort(Comparator.comparingInt((Finding f) -> f.problem().line())
+                .thenComparingInt(f -> f.problem().column()));
+        return new BudgetReport(budgets, fencing, findings);
+    }
+}

@@ -1,0 +1,19 @@
+package haven.config.budget;
+
+import java.util.List;
+
+/** The failover budget of every group, and what the check found, errors and warnings in file order. */
+public record BudgetReport(List<GroupBudget> groups, FencingTerm fencing, List<Finding> findings) {
+    public BudgetReport {
+        groups = List.copyOf(groups);
+        findings = List.copyOf(findings);
+    }
+
+    public List<Finding> errors() {
+        return findings.stream().filter(Finding::isError).toList();
+    }
+
+    public List<Finding> warnings() {
+        return findings.stream().filter(f -> !f.isError()).toList();
+    }
+}

@@ -1,0 +1,65 @@
+package haven.config.budget;
+
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.config.ResourceConfig;
+import haven.config.budget.Finding.Severity;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Settings that are safe but probably not what the user wants; printed, never rejected. */
+final class BudgetWarnings {
+    /** Beyond this a failover is more an outage than a blip; most users would rather know. */
+    static final Duration SLOW_FAILOVER = Duration.ofSeconds(60);
+
+    private BudgetWarnings() {}
+
+    static List<Finding> check(ClusterConfig config, List<GroupBudget> budgets, Blame blame) {
+        List<Finding> found = new ArrayList<>();
+        for (GroupConfig g : config.groups()) {
+            found.addAll(stopsCutShort(g, config, blame));
+        }
+        for (GroupBudget b : budgets) {
+            if (b.worstCase().compareTo(SLOW_FAILOVER) > 0) {
+                GroupConfig g = config.group(b.group()).orElseThrow();
+                found.add(new Finding(Severity.WARNING, blame.problem(blame.group(g),
+                        "groups[" + g.id() + "]: a failover may take up to " + HumanDuration.format(b.worstCase())
+                                + " (more than " + HumanDuration.format(SLOW_FAILOVER) + "), of which "
+                                + HumanDuration.format(b.probeStart()) + " is probing and starting its members",
+                        "the members' start_timeout values add up, plus the slowest monitor_timeout; lower them to "
+                                + "what the resources really need")));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A node that loses its lease stops its groups politely, last member first, but its guard force-stops
+     * whatever still runs half a lease_margin after the lease ended, so that the group cannot overlap with
+     * its start elsewhere. A member whose stop may not be finished by then may lose its clean shutdown.
+     */
+    private static List<Finding> stopsCutShort(GroupConfig g, ClusterConfig config, Blame blame) {
+        Duration window = config.timing().leaseMargin().dividedBy(2);
+        List<Finding> found = new ArrayList<>();
+        Duration doneBy = Duration.ZERO;
+        List<String> stoppedBefore = new ArrayList<>();
+        List<ResourceConfig> members = g.members().stream().map(id -> config.resource(id).orElseThrow()).toList();
+        for (ResourceConfig r : members.reversed()) {
+            doneBy = doneBy.plus(r.stopTimeout());
+            if (doneBy.compareTo(window) > 0) {
+                String after = stoppedBefore.isEmpty() ? "" : ", after " + String.join(", ", stoppedBefore);
+                found.add(new Finding(Severity.WARNING, blame.problem(blame.resource(r, "stop_timeout"),
+                        "resources[" + r.id() + "]: after a lease loss its stop may run until "
+                                + HumanDuration.format(doneBy) + " past the end of the lease (stop_timeout "
+                                + TimingRules.fmt(r.stopTimeout()) + after + "), but the guard force-stops it at "
+                                + HumanDuration.format(window) + " (half of lease_margin)",
+                        "the forced stop is safe but skips a clean shutdown; if " + r.id() + " needs one, lower the "
+                                + "stop_timeout of it and of the members after it to what they need, or raise "
+                                + "timing.lease_margin (every failover then waits that much longer)")));
+            }
+            stoppedBefore.add(r.id().name());
+        }
+        return found;
+    }
+}

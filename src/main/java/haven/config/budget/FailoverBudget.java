@@ -1,0 +1,55 @@
+package haven.config.budget;
+
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.config.ResourceConfig;
+import haven.config.Timing;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The arithmetic of a failover after a node dies, from the configured timers alone. Each term is the
+ * longest the step may take when every operation succeeds, only just within its timeout; a failed start
+ * is a different story (local recovery, or a move to a third node) and is not a failover budget.
+ */
+public final class FailoverBudget {
+    private FailoverBudget() {}
+
+    public static List<GroupBudget> of(ClusterConfig config, FencingTerm fencing) {
+        return config.groups().stream().map(g -> of(g, config, fencing)).toList();
+    }
+
+    static GroupBudget of(GroupConfig group, ClusterConfig config, FencingTerm fencing) {
+        List<ResourceConfig> members = group.members().stream()
+                .map(id -> config.resource(id).orElseThrow(
+                        () -> new IllegalStateException("group " + group.id() + " names unknown resource " + id)))
+                .toList();
+        Timing t = config.timing();
+        return new GroupBudget(group.id(),
+                // FD_ALL3 suspects the silent node, VERIFY_SUSPECT2 confirms it; then the new view is installed.
+                t.failureTimeout().plus(t.verifyTimeout()),
+                // Every survivor must beat once stamped with the new view (it no longer renews the dead
+                // node's lease); the slowest does so within one heartbeat interval.
+                t.heartbeatInterval(),
+                // Only then does the coordinator start its wait; by its end the dead node's own lease has
+                // certainly run out, and with it anything the node might still be running.
+                t.lease().plus(t.leaseMargin()),
+                fencing.total(),
+                // Planning is immediate, but the Assign must commit through the Raft log before the target
+                // node acts on it: about one heartbeat interval on a LAN.
+                t.heartbeatInterval(),
+                probeAndStart(members));
+    }
+
+    /**
+     * The target probes every member whose state it does not know yet; the probes of a group are issued
+     * together and run in parallel (one lane per resource), so they cost the slowest monitor_timeout. The
+     * starts run one after the other, in member order, so their timeouts add up.
+     */
+    static Duration probeAndStart(List<ResourceConfig> members) {
+        Duration probe = members.stream().map(ResourceConfig::monitorTimeout).max(Duration::compareTo)
+                .orElse(Duration.ZERO);
+        Duration starts = members.stream().map(ResourceConfig::startTimeout).reduce(Duration.ZERO, Duration::plus);
+        return probe.plus(starts);
+    }
+}

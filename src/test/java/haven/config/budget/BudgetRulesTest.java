@@ -1,0 +1,144 @@
+package haven.config.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.config.ConfigProblem;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each unsafe timer combination is an error at the key to change; doubtful settings are warnings. */
+class BudgetRulesTest {
+    /** Lines 7-9 when appended to HEAD: a resource whose stop fits in the default guard window (50ms). */
+    private static final String QUICK = """
+            resources:
+              - { name: a, type: process, params: { command: /bin/a }, stop_timeout: 50ms }
+            """;
+
+    @Test
+    void aSafeConfigHasNoFindings() throws Exception {
+        assertThat(Configs.check(Configs.HEAD + QUICK).findings()).isEmpty();
+        assertThat(Configs.check(Configs.HEAD + """
+                timing:
+                  heartbeat: 100ms
+                  failure_timeout: 1s
+                  lease: 200ms
+                  lease_margin: 50ms
+                resources:
+                  - { name: a, type: process, params: { command: /bin/a }, stop_timeout: 25ms }
+                """).findings()).isEmpty();
+    }
+
+    @Test
+    void aLeaseShorterThanTwoHeartbeatsIsAnErrorAtTheLease() throws Exception {
+        List<Finding> found = Configs.check(Configs.HEAD + """
+                timing:
+                  heartbeat: 100ms
+                  failure_timeout: 1s
+                  lease: 150ms
+                """ + QUICK).findings();
+        assertThat(found).hasSize(1);
+        assertError(found.get(0), 10, 10, "timing.lease (150ms) must be at least twice timing.heartbeat (100ms)");
+        assertThat(found.get(0).problem().hint()).contains("raise lease to 200ms", "lower heartbeat to 75ms");
+    }
+
+    @Test
+    void whenOnlyTheHeartbeatIsWrittenTheHeartbeatIsBlamed() throws Exception {
+        // The loader wants only two heartbeats within failure_timeout (2 x 210ms < 1s); the default lease (400ms) is shorter than two.
+        List<Finding> found = Configs.check(Configs.HEAD + """
+                timing:
+                  heartbeat: 210ms
+                  failure_timeout: 1s
+                """ + QUICK).findings();
+        assertThat(found).hasSize(1);
+        assertError(found.get(0), 8, 14, "timing.lease (400ms) must be at least twice timing.heartbeat (210ms)");
+    }
+
+    @Test
+    void aLeaseMarginUnder50msIsAnErrorAtTheMargin() throws Exception {
+        List<Finding> found = Configs.check(Configs.HEAD + """
+                timing:
+                  lease_margin: 40ms
+                resources:
+                  - { name: a, type: process, params: { command: /bin/a }, stop_timeout: 20ms }
+                """).findings();
+        assertThat(found).hasSize(1);
+        assertError(found.get(0), 8, 17, "timing.lease_margin (40ms) must be at least 50ms");
+        assertThat(found.get(0).problem().hint()).contains("set lease_margin to 50ms or more");
+    }
+
+    @Test
+    void aStopLongerThanTheGuardWindowIsAWarningAtTheStopTimeout() throws Exception {
+        String yaml = Configs.HEAD + """
+                resources:
+                  - name: a
+                    type: process
+                    params: { command: /bin/a }
+                    stop_timeout: 2s
+                """;
+        List<Finding> found = Configs.check(yaml).findings();
+        assertThat(found).hasSize(1);
+        Finding f = found.get(0);
+        assertThat(f.isError()).isFalse();
+        assertAt(f.problem(), 11, 19, "resources[a]", "until 2.0s past the end of the lease", "force-stops it at 50ms");
+        assertThat(f.toString()).startsWith("test.yaml:11:19: warning: resources[a]");
+    }
+
+    @Test
+    void stopsAddUpInReverseOrderAndADefaultStopIsBlamedAtTheName() throws Exception {
+        String yaml = Configs.HEAD + """
+                resources:
+                  - { name: a, type: process, params: { command: /bin/a }, stop_timeout: 30ms }
+                  - name: b
+                    type: process
+                    params: { command: /bin/b }
+                groups:
+                  - { name: g, members: [a, b] }
+                """;
+        List<Finding> found = Configs.check(yaml).findings();
+        // b stops first (default 20s); a, stopped after it, can end no sooner than 20.1s after the lease.
+        assertThat(found).hasSize(2);
+        assertAt(found.get(0).problem(), 8, 74, "resources[a]", "20.1s", "after b");
+        assertAt(found.get(1).problem(), 9, 11, "resources[b]", "20.0s");
+    }
+
+    @Test
+    void aGroupSlowerThanAMinuteIsAWarningAtItsName() throws Exception {
+        String yaml = Configs.HEAD + """
+                resources:
+                  - { name: a, type: process, params: { command: /bin/a }, stop_timeout: 10ms }
+                  - { name: b, type: process, params: { command: /bin/b }, stop_timeout: 10ms }
+                  - { name: c, type: process, params: { command: /bin/c }, stop_timeout: 10ms }
+                groups:
+                  - name: slow
+                    members: [a, b, c]
+                """;
+        List<Finding> found = Configs.check(yaml).findings();
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).isError()).isFalse();
+        assertAt(found.get(0).problem(), 12, 11, "groups[slow]", "up to 71.2s", "70.0s is probing and starting");
+    }
+
+    @Test
+    void inTheShortFormAWarningPointsAtTheLineOfItsGroup() throws Exception {
+        String yaml = Configs.HEAD + """
+                haresources:
+                  - "n1 ipaddr:10.0.0.100/24"
+                  - "n1 process:web=/usr/sbin/nginx"
+                """;
+        List<Finding> found = Configs.check(yaml).findings();
+        assertThat(found).extracting(f -> f.problem().line()).containsExactly(8, 9);
+        assertThat(found.get(1).problem().message()).contains("resources[web]");
+    }
+
+    private static void assertError(Finding f, int line, int column, String message) {
+        assertThat(f.isError()).as("%s is an error", f).isTrue();
+        assertAt(f.problem(), line, column, message);
+    }
+
+    private static void assertAt(ConfigProblem p, int line, int column, String... words) {
+        assertThat(p.source()).isEqualTo("test.yaml");
+        assertThat(p.line() + ":" + p.column()).as("place of %s", p).isEqualTo(line + ":" + column);
+        assertThat(p.message()).contains(words);
+        assertThat(p.hint()).as("hint of %s", p).isNotBlank();
+    }
+}
