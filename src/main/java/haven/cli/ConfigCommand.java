@@ -1,9 +1,17 @@
 package haven.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import haven.config.ClusterConfig;
 import haven.config.ConfigException;
 import haven.config.ConfigLoader;
-import haven.config.ConfigProblem;
+import haven.config.budget.BudgetCheck;
+import haven.config.budget.BudgetJson;
+import haven.config.budget.BudgetReport;
+import haven.config.budget.BudgetTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -14,6 +22,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,9 +38,11 @@ public final class ConfigCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "check", description = "Check a config file and print every problem with its line and column.",
+    @Command(name = "check", description = {"Check a config file and print every problem with its line and column.",
+        "When the file loads, also print each group's failover budget: the worst-case time from the death of its "
+            + "node to the group running elsewhere, term by term, from the configured timers and timeouts."},
             exitCodeListHeading = "Exit codes:%n",
-            exitCodeList = {"0:the file is valid", "1:the file has problems (printed to stderr)",
+            exitCodeList = {"0:the file is valid (warnings may be printed)", "1:the file has problems (printed to stderr)",
                 "2:the file cannot be read, or the command line is wrong"})
     static final class Check implements Callable<Integer> {
         @Spec
@@ -40,33 +51,96 @@ public final class ConfigCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "the cluster config file, e.g. /etc/haven/cluster.yaml")
         Path file;
 
+        @Option(names = "--json", description = "print one JSON document on stdout instead: validity, each group's "
+                + "budget in milliseconds, and every problem and warning")
+        boolean json;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            try {
+                return check(out, err);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+
+        private int check(PrintWriter out, PrintWriter err) {
             // Missing or unreadable is a different failure from "invalid": scripts can tell them apart.
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 err.println("haven config check: " + file + ": " + (Files.exists(file)
                         ? "not a readable file" : "no such file") + " (give the path of a cluster config file; "
                         + "`haven config example` prints one)");
-                err.flush();
                 return 2;
             }
+            ClusterConfig config;
             try {
-                ClusterConfig config = ConfigLoader.load(file);
-                out.println("ok: cluster " + config.clusterName() + ", " + config.nodes().size() + " nodes, "
-                        + config.resources().size() + " resources in " + config.groups().size() + " groups");
-                out.flush();
-                return 0;
+                config = ConfigLoader.load(file);
             } catch (ConfigException e) {
-                for (ConfigProblem p : e.problems()) {
-                    err.println(p);
+                if (json) {
+                    ArrayNode problems = JsonNodeFactory.instance.arrayNode();
+                    e.problems().forEach(p -> problems.add(BudgetJson.problem(p, "error")));
+                    printJson(out, false, null, JsonNodeFactory.instance.arrayNode(), problems);
+                } else {
+                    e.problems().forEach(err::println);
+                    err.println(count(e.problems().size(), "problem") + " in " + file);
                 }
-                int n = e.problems().size();
-                err.println(n + (n == 1 ? " problem" : " problems") + " in " + file);
-                err.flush();
                 return 1;
             }
+            BudgetReport budget = BudgetCheck.run(config, textOf(file), file.toString());
+            boolean valid = budget.errors().isEmpty();
+            if (json) {
+                printJson(out, valid, config, BudgetJson.groups(budget), BudgetJson.problems(budget.findings()));
+                return valid ? 0 : 1;
+            }
+            if (valid) {
+                out.println("ok: cluster " + config.clusterName() + ", " + config.nodes().size() + " nodes, "
+                        + config.resources().size() + " resources in " + config.groups().size() + " groups");
+                out.println();
+            }
+            out.print(BudgetTable.render(budget));
+            budget.findings().forEach(err::println);
+            int warnings = budget.warnings().size();
+            if (!valid) {
+                err.println(count(budget.errors().size(), "problem") + " in " + file
+                        + (warnings == 0 ? "" : "; " + count(warnings, "warning")));
+            } else if (warnings > 0) {
+                err.println(count(warnings, "warning") + " in " + file);
+            }
+            return valid ? 0 : 1;
+        }
+
+        private void printJson(PrintWriter out, boolean valid, ClusterConfig config, ArrayNode groups, ArrayNode problems) {
+            ObjectNode doc = JsonNodeFactory.instance.objectNode();
+            doc.put("file", file.toString());
+            doc.put("valid", valid);
+            if (config == null) {
+                doc.putNull("cluster");
+            } else {
+                doc.put("cluster", config.clusterName());
+            }
+            doc.set("groups", groups);
+            doc.set("problems", problems);
+            try {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a tree of plain values could not be written as JSON", e);
+            }
+        }
+
+        /** The loader has just read the file; if a second read fails, problems lose only their places. */
+        private static String textOf(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private static String count(int n, String noun) {
+            return n + " " + noun + (n == 1 ? "" : "s");
         }
     }
 
