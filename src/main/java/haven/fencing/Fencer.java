@@ -1,0 +1,206 @@
+package haven.fencing;
+
+import haven.executor.runner.ProcessGroup;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Fences a node through its topology: the levels in order, every device of a level, until a level
+ * succeeds. After an agent reports {@code off}, a {@code status} run confirms it when the agent has that
+ * action: a plug still reported on fails the device, while a status that gives no answer leaves the off's
+ * own success standing (the agent's exit 0 is the protocol's promise) and is recorded as unconfirmed.
+ *
+ * <p>{@code reboot} on a level of several devices is done as off on all of them, then on on all of them:
+ * rebooting one power supply after the other would never take the machine's power away. The node counts
+ * as fenced once every off succeeded; a failed power-on afterwards is kept in the history.
+ *
+ * <p>Thread safety: {@link #fence} may be called from several threads at once (for different targets);
+ * it blocks for the agents' run times and the devices' delays and may be interrupted.
+ */
+public final class Fencer {
+    /** Metadata is printed from the agent's own text, without touching the device: it is quick or broken. */
+    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+    private final FencingTopology topology;
+    private final AgentLocator locator;
+    private final FenceAgentRunner runner;
+    private final Clock clock;
+    /** Metadata does not change while haven runs. */
+    private final Map<Path, Optional<AgentMetadata>> metadata = new ConcurrentHashMap<>();
+
+    public Fencer(FencingTopology topology) {
+        this(topology, AgentLocator.standard(), new FenceAgentRunner(), Clock.systemUTC());
+    }
+
+    public Fencer(FencingTopology topology, AgentLocator locator, FenceAgentRunner runner, Clock clock) {
+        this.topology = topology;
+        this.locator = locator;
+        this.runner = runner;
+        this.clock = clock;
+    }
+
+    public FencingTopology topology() {
+        return topology;
+    }
+
+    /**
+     * Fences {@code target} with {@code action} (off, reboot, or on to unfence). Never throws for agent
+     * failures: the outcome says what happened.
+     *
+     * @throws ProcessGroup.CancelledException if the thread is interrupted (a running agent is killed first)
+     */
+    public FenceOutcome fence(String target, FenceAction action) {
+        if (action != FenceAction.OFF && action != FenceAction.REBOOT && action != FenceAction.ON) {
+            throw new IllegalArgumentException("a node is fenced with off, reboot or on, not " + action);
+        }
+        long startNs = System.nanoTime();
+        List<FenceLevel> levels = topology.levelsFor(target);
+        if (levels.isEmpty()) {
+            return new FenceOutcome(target, action, false, 0, List.of(), "no fence device can fence " + target
+                    + ": add a device that lists " + target + " among its nodes", since(startNs));
+        }
+        List<FenceAttempt> history = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (FenceLevel level : levels) {
+            int before = history.size();
+            Optional<String> failure = runLevel(target, action, level, history);
+            if (failure.isEmpty()) {
+                String devices = String.join(", ", level.devices());
+                String note = history.subList(before, history.size()).stream()
+                        .filter(a -> a.verdict() == FenceAttempt.Verdict.STATUS_UNKNOWN
+                                || (a.action() == FenceAction.ON && !a.verdict().good()))
+                        .map(a -> a.device() + " " + a.action() + " " + a.verdict())
+                        .reduce((a, b) -> a + ", " + b).map(s -> " (note: " + s + ")").orElse("");
+                return new FenceOutcome(target, action, true, level.index(), history, target + " fenced (" + action
+                        + ") by level " + level.index() + " (" + devices + ")" + note, since(startNs));
+            }
+            failures.add("level " + level.index() + ": " + failure.get());
+        }
+        return new FenceOutcome(target, action, false, 0, history, target + " could not be fenced (" + action + "): "
+                + String.join("; ", failures), since(startNs));
+    }
+
+    /** Runs one level; empty when it fenced the target, else why not. */
+    private Optional<String> runLevel(String target, FenceAction action, FenceLevel level, List<FenceAttempt> history) {
+        List<FenceDevice> devices = level.devices().stream()
+                .map(n -> topology.device(n).orElseThrow()).toList();
+        if (action == FenceAction.REBOOT && devices.size() > 1) {
+            for (FenceDevice d : devices) {
+                Optional<String> f = runDevice(target, FenceAction.OFF, level.index(), d, history);
+                if (f.isPresent()) return f;
+            }
+            for (FenceDevice d : devices) runDevice(target, FenceAction.ON, level.index(), d, history);
+            return Optional.empty();
+        }
+        for (FenceDevice d : devices) {
+            Optional<String> f = runDevice(target, action, level.index(), d, history);
+            if (f.isPresent()) return f;
+        }
+        return Optional.empty();
+    }
+
+    /** One device's part: delay, action, confirmation. Empty on success, else why it failed. */
+    private Optional<String> runDevice(String target, FenceAction action, int level, FenceDevice device,
+            List<FenceAttempt> history) {
+        String plug = device.plugFor(target).orElseThrow();
+        Path agent;
+        try {
+            agent = locator.locate(device.agent());
+        } catch (FenceException e) {
+            history.add(FenceAttempt.notRun(clock.instant(), level, device.name(), action, plug, e.getMessage()));
+            return Optional.of(device.name() + ": " + e.getMessage());
+        }
+        Optional<AgentMetadata> md = metadataOf(agent, min(device.timeout(), METADATA_TIMEOUT));
+        Map<String, String> params = new java.util.LinkedHashMap<>(device.params());
+        params.put(md.map(AgentMetadata::plugParameter).orElse("plug"), plug);
+
+        if (action.cutsPower() && !device.delay().isZero()) pause(device.delay());
+        FenceAttempt main = attempt(level, device, plug, agent, action, params);
+        history.add(main);
+        if (!main.verdict().good()) return Optional.of(main.describe());
+
+        if (action == FenceAction.OFF && md.map(m -> m.supports(FenceAction.STATUS)).orElse(true)) {
+            FenceAttempt check = attempt(level, device, plug, agent, FenceAction.STATUS, params);
+            history.add(check);
+            if (check.verdict() == FenceAttempt.Verdict.STILL_ON) {
+                return Optional.of(device.name() + " reported off done, but its status still says " + plug + " is on");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private FenceAttempt attempt(int level, FenceDevice device, String plug, Path agent, FenceAction action,
+            Map<String, String> params) {
+        var started = clock.instant();
+        AgentRun run = runner.run(List.of(agent.toString()), action, params, device.timeout());
+        return FenceAttempt.of(started, level, device.name(), plug, run);
+    }
+
+    /**
+     * Checks every device before it is needed: its agent is installed, describes itself, and accepts the
+     * device's parameters. Meant for start-up and config checks; warms the metadata cache as it goes.
+     */
+    public List<ParameterProblem> checkDevices() {
+        List<ParameterProblem> problems = new ArrayList<>();
+        for (FenceDevice d : topology.devices()) {
+            Path agent;
+            try {
+                agent = locator.locate(d.agent());
+            } catch (FenceException e) {
+                problems.add(new ParameterProblem(d.name(), "agent", true, e.getMessage()));
+                continue;
+            }
+            AgentRun run = runner.run(List.of(agent.toString()), FenceAction.METADATA, Map.of(), min(d.timeout(), METADATA_TIMEOUT));
+            if (!run.ok()) {
+                problems.add(new ParameterProblem(d.name(), "agent", true, "agent " + agent + " cannot describe"
+                        + " itself (" + run.describe() + "); check that it runs on this host"));
+                continue;
+            }
+            try {
+                AgentMetadata md = MetadataParser.parse(agent.getFileName().toString(), run.stdout());
+                metadata.putIfAbsent(agent, Optional.of(md));
+                problems.addAll(ParameterCheck.check(d, md));
+            } catch (FenceException e) {
+                problems.add(new ParameterProblem(d.name(), "agent", true, e.getMessage()));
+            }
+        }
+        return problems;
+    }
+
+    /** Cached once read; a failure is not cached, so an agent that could not answer once is asked again. */
+    private Optional<AgentMetadata> metadataOf(Path agent, Duration timeout) {
+        Optional<AgentMetadata> known = metadata.get(agent);
+        if (known != null) return known;
+        AgentRun run = runner.run(List.of(agent.toString()), FenceAction.METADATA, Map.of(), timeout);
+        if (!run.ok()) return Optional.empty();
+        try {
+            Optional<AgentMetadata> md = Optional.of(MetadataParser.parse(agent.getFileName().toString(), run.stdout()));
+            metadata.putIfAbsent(agent, md);
+            return md;
+        } catch (FenceException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessGroup.CancelledException("interrupted during a fence delay");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration since(long startNs) {
+        return Duration.ofNanos(System.nanoTime() - startNs);
+    }
+}
