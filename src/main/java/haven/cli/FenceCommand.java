@@ -125,10 +125,15 @@ public final class FenceCommand implements Runnable {
                 String type = p.type().equals("select") ? "select" : p.type();
                 String desc = p.shortdesc() + (p.options().isEmpty() ? "" : " [" + String.join("|", p.options()) + "]")
                         + (p.deprecated() ? md.replacementOf(p.name()).map(r -> " (deprecated: use " + r + ")").orElse(" (deprecated)") : "");
-                b.append(String.format(row, p.name(), required, type, p.defaultValue().orElse(""), desc));
+                String def = p.defaultValue().orElse("");
+                if (def.length() > 14) def = def.substring(0, 13) + "~"; // long defaults (ssh options) live in the XML
+                b.append(String.format(row, p.name(), required, type, def, desc));
             }
             long hidden = md.parameters().size() - shown.size();
-            if (hidden > 0) b.append("(").append(hidden).append(" deprecated parameters not shown; --all shows them)\n");
+            if (hidden > 0) {
+                b.append("(").append(hidden).append(hidden == 1 ? " deprecated parameter" : " deprecated parameters")
+                        .append(" not shown; --all shows them, --xml shows everything)\n");
+            }
             b.append("\nactions: ").append(String.join(", ", md.actions())).append('\n');
             return b.toString();
         }

@@ -118,6 +118,8 @@ public final class Fencer {
         Optional<AgentMetadata> md = metadataOf(agent, min(device.timeout(), METADATA_TIMEOUT));
         Map<String, String> params = new java.util.LinkedHashMap<>(device.params());
         params.put(md.map(AgentMetadata::plugParameter).orElse("plug"), plug);
+        // The protocol's name for the cluster node being fenced; agents that do not use it ignore it quietly.
+        params.put("nodename", target);
 
         if (action.cutsPower() && !device.delay().isZero()) pause(device.delay());
         FenceAttempt main = attempt(level, device, plug, agent, action, params);

@@ -64,6 +64,13 @@ class FencerTest {
     }
 
     @Test
+    void theAgentIsToldThePlugAndTheNodeName() {
+        Fencer f = fencer(List.of(device("pdu", Map.of("echo", "1"))), Map.of("n2", List.of(FenceLevel.of(1, "pdu"))));
+        FenceOutcome o = f.fence("n2", FenceAction.OFF);
+        assertThat(o.attempts().get(0).outputTail().lines()).contains("plug=outlet2", "nodename=n2");
+    }
+
+    @Test
     void aFailedFirstLevelFallsThroughToTheSecond() throws Exception {
         Fencer f = fencer(List.of(device("ipmi", Map.of("fail", "1")), device("pdu", Map.of())),
                 Map.of("n2", List.of(FenceLevel.of(1, "ipmi"), FenceLevel.of(2, "pdu"))));
