@@ -7,10 +7,12 @@ import haven.core.ResourceId;
 import haven.executor.AgentFactory;
 import haven.executor.AgentResult;
 import haven.executor.Executor;
+import haven.executor.ForceOff;
 import haven.executor.Operation;
 import haven.executor.ResourceAgent;
 import haven.node.OperationRunner;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -43,6 +45,16 @@ final class ExecutorRunner implements OperationRunner {
     @Override
     public void onUnexpectedFailure(BiConsumer<ResourceId, String> listener) {
         executor.onUnexpectedFailure(listener);
+    }
+
+    @Override
+    public List<ForceOff> forceOff(ResourceId resource) {
+        return executor.forceOff(resource);
+    }
+
+    @Override
+    public void onForceOffChanged(Consumer<ResourceId> listener) {
+        executor.onForceOffChanged(listener);
     }
 
     @Override

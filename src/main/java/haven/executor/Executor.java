@@ -5,6 +5,7 @@ import haven.core.ResourceId;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,6 +37,7 @@ public final class Executor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Executor.class.getName());
 
     private final Map<ResourceId, Lane> lanes;
+    private final Map<ResourceId, ResourceAgent> agents;
     private volatile BiConsumer<ResourceId, String> failureListener = (id, why) -> {};
     private volatile boolean closed;
 
@@ -52,6 +54,7 @@ public final class Executor implements AutoCloseable {
             agent.onUnexpectedFailure(why -> forwardFailure(id, why));
         });
         this.lanes = Collections.unmodifiableMap(m);
+        this.agents = Collections.unmodifiableMap(new TreeMap<>(agents));
     }
 
     /** Builds every resource's agent; throws IllegalArgumentException for an unknown type or bad parameters. */
@@ -97,6 +100,17 @@ public final class Executor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "failure listener threw for " + id, e);
         }
+    }
+
+    /** What would end resource {@code id} at once, as its agent knows now (see {@link ResourceAgent#forceOff}). */
+    public List<ForceOff> forceOff(ResourceId id) {
+        ResourceAgent agent = agents.get(id);
+        return agent == null ? List.of() : agent.forceOff();
+    }
+
+    /** Called with the resource whenever an agent's {@link ResourceAgent#forceOff} changes outside an operation. */
+    public void onForceOffChanged(Consumer<ResourceId> listener) {
+        agents.forEach((id, agent) -> agent.onForceOffChanged(() -> listener.accept(id)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package haven.executor;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -27,4 +28,16 @@ public interface ResourceAgent {
      * exiting). Called from any thread, at most once per failure; default: the agent notices nothing.
      */
     default void onUnexpectedFailure(Consumer<String> listener) {}
+
+    /**
+     * What would end this resource at once as far as the agent knows now (its address, the process group
+     * of its current run); empty when there is nothing to end or nothing the agent can name. The guard
+     * holds the latest answer for every resource that may be active.
+     */
+    default List<ForceOff> forceOff() {
+        return List.of();
+    }
+
+    /** Registers a callback for when {@link #forceOff} changes outside an operation's result (a launch). */
+    default void onForceOffChanged(Runnable listener) {}
 }

@@ -2,8 +2,10 @@ package haven.node;
 
 import haven.core.ResourceId;
 import haven.executor.AgentResult;
+import haven.executor.ForceOff;
 import haven.executor.Operation;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -12,6 +14,14 @@ public interface OperationRunner extends AutoCloseable {
     void submit(ResourceId resource, Operation op, Duration timeout, Consumer<AgentResult> whenDone);
 
     void onUnexpectedFailure(BiConsumer<ResourceId, String> listener);
+
+    /** What would end {@code resource} at once (for the guard); empty when nothing is known. */
+    default List<ForceOff> forceOff(ResourceId resource) {
+        return List.of();
+    }
+
+    /** Called with the resource whenever its {@link #forceOff} answer changes outside an operation. */
+    default void onForceOffChanged(Consumer<ResourceId> listener) {}
 
     @Override
     void close();

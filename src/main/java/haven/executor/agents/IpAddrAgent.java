@@ -2,6 +2,7 @@ package haven.executor.agents;
 
 import haven.config.ResourceConfig;
 import haven.executor.AgentResult;
+import haven.executor.ForceOff;
 import haven.executor.ResourceAgent;
 import haven.executor.runner.ProcessGroup;
 import haven.executor.runner.ProcessRunner;
@@ -65,6 +66,12 @@ public final class IpAddrAgent implements ResourceAgent {
         if (address.length() == 0) throw p.invalid("address", "a /0 prefix cannot name a subnet; give the subnet's length, e.g. /24");
         this.nic = p.optional("nic");
         this.prefix = List.copyOf(commandPrefix);
+    }
+
+    /** Wherever the address is, deleting it ends this resource. */
+    @Override
+    public List<ForceOff> forceOff() {
+        return List.of(new ForceOff.RemoveAddress(address.toString()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package haven.executor.agents;
 
 import haven.config.ResourceConfig;
 import haven.executor.AgentResult;
+import haven.executor.ForceOff;
 import haven.executor.ResourceAgent;
 import haven.executor.runner.ProcessGroup;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class ProcessAgent implements ResourceAgent {
     private final Optional<Path> cwd;
     private final Optional<Path> log;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> forceOffListeners = new CopyOnWriteArrayList<>();
 
     private final Map<String, String> environment;
     private final Object lock = new Object();
@@ -91,6 +93,19 @@ public final class ProcessAgent implements ResourceAgent {
     }
 
     @Override
+    public void onForceOffChanged(Runnable listener) {
+        forceOffListeners.add(listener);
+    }
+
+    /** The process group of the current run: its members are the resource, whoever their parent is now. */
+    @Override
+    public List<ForceOff> forceOff() {
+        synchronized (lock) {
+            return current == null ? List.of() : List.of(new ForceOff.KillGroup(current.group().pgid()));
+        }
+    }
+
+    @Override
     public AgentResult start(Duration timeout) {
         long startNs = System.nanoTime();
         long deadline = startNs + timeout.toNanos();
@@ -120,6 +135,8 @@ public final class ProcessAgent implements ResourceAgent {
             state = State.STARTING;
             failure = "";
         }
+        // At once, not after the start settles: a daemon killed while its service starts must not leave it behind.
+        forceOffListeners.forEach(Runnable::run);
         launch.group().process().onExit().thenRun(() -> exited(launch));
         try {
             return awaitStarted(launch, startNs, deadline, timeout);

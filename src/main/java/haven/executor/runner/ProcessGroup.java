@@ -112,7 +112,17 @@ public final class ProcessGroup {
      * covers a host without kill(1).
      */
     public void signal(Signal signal) {
-        if (isEmpty()) return;
+        signalGroup(pgid, signal);
+    }
+
+    /**
+     * {@link #signal} for a group known only by its id, as the guard knows the groups of a daemon that died.
+     * A group id is not handed to a new process while any member of the group lives, so signalling an id
+     * whose group has members reaches exactly that group.
+     */
+    public static void signalGroup(long pgid, Signal signal) {
+        if (pgid <= 1) throw new IllegalArgumentException("refusing to signal process group " + pgid);
+        if (membersOf(pgid).isEmpty()) return;
         if (KILL != null) {
             try {
                 Process kill = new ProcessBuilder(KILL, "-s", signal.name(), "--", "-" + pgid)
@@ -126,11 +136,22 @@ public final class ProcessGroup {
                 Thread.currentThread().interrupt();
             }
         }
-        for (long pid : livingMembers()) {
+        for (long pid : membersOf(pgid)) {
             ProcessHandle.of(pid).ifPresent(h -> {
                 if (signal == Signal.KILL) h.destroyForcibly(); else h.destroy();
             });
         }
+    }
+
+    /** SIGKILL to every member of group {@code pgid}; true when none is left after {@code killWait}. */
+    public static boolean killGroup(long pgid, Duration killWait) {
+        signalGroup(pgid, Signal.KILL);
+        long deadline = System.nanoTime() + killWait.toNanos();
+        while (!membersOf(pgid).isEmpty()) {
+            if (System.nanoTime() >= deadline) return false;
+            sleep(POLL);
+        }
+        return true;
     }
 
     /**

@@ -1,0 +1,72 @@
+package haven.executor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * How to end a resource at once, without its agent and without asking: what the guard does for a daemon
+ * that died or hung while the resource ran. Each step is as blunt as a power cut for that resource
+ * (SIGKILL, address deleted), which is what makes it fit for a deadline. Written as one word per step so it
+ * can travel on the guard's text pipe.
+ */
+public sealed interface ForceOff {
+    /** Delete this IPv4 address, in a.b.c.d/len form, from whichever interface holds it. */
+    record RemoveAddress(String cidr) implements ForceOff {
+        private static final Pattern CIDR = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}");
+
+        public RemoveAddress {
+            if (!CIDR.matcher(cidr).matches()) throw new IllegalArgumentException("not an IPv4 address with prefix: '" + cidr + "'");
+        }
+
+        @Override
+        public String encode() {
+            return "address:" + cidr;
+        }
+    }
+
+    /** SIGKILL to every process of this process group. */
+    record KillGroup(long pgid) implements ForceOff {
+        public KillGroup {
+            if (pgid <= 1) throw new IllegalArgumentException("not a process group a resource can own: " + pgid);
+        }
+
+        @Override
+        public String encode() {
+            return "group:" + pgid;
+        }
+    }
+
+    String encode();
+
+    /** Parses one step as written by {@link #encode}; IllegalArgumentException naming the bad word. */
+    static ForceOff decode(String word) {
+        int colon = word.indexOf(':');
+        String kind = colon < 0 ? word : word.substring(0, colon);
+        String value = colon < 0 ? "" : word.substring(colon + 1);
+        return switch (kind) {
+            case "address" -> new RemoveAddress(value);
+            case "group" -> {
+                try {
+                    yield new KillGroup(Long.parseLong(value));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + word + "': a process group id must be a number");
+                }
+            }
+            default -> throw new IllegalArgumentException("'" + word + "': unknown step (expected address:A/LEN or group:PGID)");
+        };
+    }
+
+    static String encodeAll(List<ForceOff> steps) {
+        return steps.isEmpty() ? "-" : String.join(" ", steps.stream().map(ForceOff::encode).toList());
+    }
+
+    /** The inverse of {@link #encodeAll}: "-" is no step (the resource's processes are not known yet). */
+    static List<ForceOff> decodeAll(List<String> words) {
+        List<ForceOff> steps = new ArrayList<>();
+        for (String w : words) {
+            if (!w.equals("-")) steps.add(decode(w));
+        }
+        return List.copyOf(steps);
+    }
+}
