@@ -12,6 +12,21 @@ public sealed interface Effect {
 
     record Propose(long proposalId, List<Command> entry) implements Effect {}
 
+    /**
+     * This resource may become active here: the guard must know it before its start begins, so that a
+     * daemon dying mid-start cannot leave it running unattended.
+     */
+    record Arm(ResourceId resource) implements Effect {}
+
+    /** This resource is known stopped here; the guard forgets it. */
+    record Disarm(ResourceId resource) implements Effect {}
+
+    /**
+     * The instant (on the node's monotonic clock) by which the guard must have forced off every armed
+     * resource unless it hears a later one: the end of the quorum lease plus half the margin.
+     */
+    record GuardDeadline(long atMs) implements Effect {}
+
     /** A line for the operator's log: what the node decided and why. */
     record Note(String text) implements Effect {}
 }

@@ -32,6 +32,7 @@ final class Lease {
     private String viewKey = "";
     private long viewAtMs = 0;
     private List<NodeId> members = List.of();
+    private long ignoreBeatsBeforeMs = Long.MIN_VALUE;
 
     Lease(NodeId self, int majority, long leaseMs) {
         this.self = self;
@@ -48,8 +49,20 @@ final class Lease {
         confirmedAtMs.clear();
     }
 
+    /**
+     * This node stood still longer than a lease (SIGSTOP, a stall). The beats waiting in its socket were sent
+     * before the others may have dropped it, yet they are stamped fresh as they are read now: the lease
+     * ends here and only beats taken in after a drain time count again.
+     */
+    void frozen(long nowMs, long drainMs) {
+        lastBeatMs.clear();
+        lastVersion.clear();
+        confirmedAtMs.clear();
+        ignoreBeatsBeforeMs = nowMs + drainMs;
+    }
+
     void beat(NodeId from, String key, List<NodeId> senderMembers, long stateVersion, long atMs) {
-        if (from.equals(self) || !members.contains(from)) return;
+        if (from.equals(self) || !members.contains(from) || atMs < ignoreBeatsBeforeMs) return;
         if (senderMembers.contains(self)) {
             lastBeatMs.merge(from, atMs, Math::max);
             lastVersion.merge(from, stateVersion, Math::max);
@@ -63,6 +76,19 @@ final class Lease {
         if (!members.contains(self) || members.size() < majority) return false;
         long fresh = lastBeatMs.values().stream().filter(t -> nowMs - t <= leaseMs).count();
         return fresh + 1 >= majority;
+    }
+
+    /**
+     * When the lease runs out if no further beat arrives: the moment the freshest beats that still make a
+     * majority with this node grow older than the lease. Empty when the lease is not valid now.
+     */
+    OptionalLong validUntil(long nowMs) {
+        if (!valid(nowMs)) return OptionalLong.empty();
+        int peersNeeded = majority - 1;
+        if (peersNeeded == 0) return OptionalLong.of(nowMs + leaseMs);
+        long[] freshest = lastBeatMs.values().stream().mapToLong(Long::longValue).filter(t -> nowMs - t <= leaseMs)
+                .map(t -> -t).sorted().map(t -> -t).toArray();
+        return OptionalLong.of(freshest[peersNeeded - 1] + leaseMs);
     }
 
     /** The state version {@code peer} announced, if its beat is fresh (within the lease). */

@@ -43,6 +43,10 @@ public final class NodeCore {
     private boolean isLeader = false;
     private Plan lastPlan = new Plan(List.of(), new TreeMap<>());
     private boolean leaseValid = false;
+    private final Arming arming = new Arming();
+    private final long guardSlackMs;
+    private long guardDeadlineMs = Long.MIN_VALUE;
+    private long lastStepMs = Long.MIN_VALUE;
 
     public NodeCore(ClusterConfig config, NodeId self) {
         this.config = config;
@@ -53,6 +57,7 @@ public final class NodeCore {
         this.outbox = new Outbox(self);
         this.lostAfterMs = config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis();
         this.coldStartGraceMs = 2 * config.timing().joinTimeout().toMillis();
+        this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -66,11 +71,24 @@ public final class NodeCore {
      */
     public List<Effect> stepAll(List<NodeEvent> events, long nowMs, long nowEpochMs) {
         List<Effect> out = new ArrayList<>();
+        noticeFreeze(nowMs, out);
         for (NodeEvent e : events) {
             apply(e, nowMs, nowEpochMs, out);
         }
         reconcile(nowMs, nowEpochMs, out);
+        arming.wrap(local, out);
+        guardDeadline(nowMs).ifPresent(d -> out.add(0, d));
         return out;
+    }
+
+    private void noticeFreeze(long nowMs, List<Effect> out) {
+        long leaseMs = config.timing().lease().toMillis();
+        if (lastStepMs != Long.MIN_VALUE && nowMs - lastStepMs > leaseMs) {
+            lease.frozen(nowMs, 2 * config.timing().heartbeatInterval().toMillis());
+            out.add(new Effect.Note("this node stood still for " + (nowMs - lastStepMs) + " ms (frozen or starved), longer than"
+                    + " its lease: the lease is void until fresh heartbeats arrive"));
+        }
+        lastStepMs = nowMs;
     }
 
     private void apply(NodeEvent event, long nowMs, long nowEpochMs, List<Effect> out) {
@@ -196,6 +214,19 @@ public final class NodeCore {
         if (outbox.idle(nowMs, state.version()) && outbox.hasPending() && haveView) {
             out.add(outbox.propose(state.version()));
         }
+    }
+
+    /**
+     * While the lease holds, the guard's deadline follows its end (plus half the margin, which the
+     * coordinator adds on top of the lease before it restarts resources elsewhere). Once the lease is lost
+     * the deadline stays put: whatever this node has not stopped by then, the guard ends by force.
+     */
+    private Optional<Effect.GuardDeadline> guardDeadline(long nowMs) {
+        if (!leaseValid) return Optional.empty();
+        long until = lease.validUntil(nowMs).orElse(nowMs) + guardSlackMs;
+        if (until == guardDeadlineMs) return Optional.empty();
+        guardDeadlineMs = until;
+        return Optional.of(new Effect.GuardDeadline(until));
     }
 
     /**

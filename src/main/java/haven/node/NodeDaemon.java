@@ -6,6 +6,8 @@ import haven.config.ClusterConfig;
 import haven.core.NodeId;
 import haven.core.Ticker;
 import haven.core.WallClock;
+import haven.executor.AgentResult;
+import haven.guard.GuardLink;
 import haven.membership.ClusterListener;
 import haven.membership.jgroups.JGroupsCluster;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final EventLoop loop;
     private final JGroupsCluster cluster;
     private final ApiServer api;
+    private GuardLink guard;
     private volatile NodeStatus status;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -45,7 +48,9 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        guard = GuardLink.start(self.name());
         runner.onUnexpectedFailure((r, why) -> loop.enqueue(new NodeEvent.AgentFailed(r, why)));
+        runner.onForceOffChanged(r -> guard.update(r, runner.forceOff(r)));
         loop.start();
         api.start();
         cluster.start();
@@ -64,8 +69,12 @@ public final class NodeDaemon implements AutoCloseable {
                 case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
                         loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));
                 case Effect.Note n -> log(n.text());
+                case Effect.Arm a -> guard.arm(a.resource(), runner.forceOff(a.resource()));
+                case Effect.Disarm d -> guard.disarm(d.resource());
+                case Effect.GuardDeadline d -> guard.deadline(d.atMs());
             }
         }
+        guard.alive(Ticker.SYSTEM.nowMs());
     }
 
     private void stopAllResources() {
@@ -81,11 +90,25 @@ public final class NodeDaemon implements AutoCloseable {
                 try {
                     var result = done.get(rc.stopTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
                     log("shutdown: stop " + r + ": " + result.status());
+                    if (result.status() == AgentResult.Status.OK || result.status() == AgentResult.Status.NOT_RUNNING) {
+                        guard.disarm(r);
+                    }
                 } catch (Exception e) {
                     log("shutdown: stop " + r + " did not finish: " + e);
                 }
             }
         }
+    }
+
+    /**
+     * How long an orderly stop may take before the guard forces off what is left: every stop timeout in
+     * turn, and a second of slack. The node still holds its place in the view meanwhile, so no other node
+     * starts these resources yet.
+     */
+    private Duration shutdownAllowance() {
+        Duration all = Duration.ofSeconds(1);
+        for (var rc : config.resources()) all = all.plus(rc.stopTimeout()).plusSeconds(1);
+        return all;
     }
 
     static void log(String text) {
@@ -100,7 +123,9 @@ public final class NodeDaemon implements AutoCloseable {
     public void close() {
         loop.stop();
         api.close();
+        if (guard != null) guard.shutdown(Ticker.SYSTEM.nowMs() + shutdownAllowance().toMillis());
         stopAllResources();
+        if (guard != null) guard.close();
         cluster.close();
         runner.close();
         stopped.countDown();

@@ -48,6 +48,11 @@ final class SimCluster {
     private ClusterState committed = ClusterState.EMPTY;
     private final Map<NodeId, Optional<NodeId>> leaderSeen = new TreeMap<>();
     private int viewCounter = 0;
+    /** The guard process beside each daemon: what it would force off, and by when it must hear again. */
+    private final Map<NodeId, Set<ResourceId>> guardArmed = new TreeMap<>();
+    private final Map<NodeId, Long> guardDeadline = new TreeMap<>();
+    /** Until when a node's daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
+    private final Map<NodeId, Long> pausedUntil = new TreeMap<>();
     /** Nodes whose log holds every committed entry: only they can win a Raft election. */
     private final Set<NodeId> upToDate = new TreeSet<>();
 
@@ -60,6 +65,7 @@ final class SimCluster {
             alive.put(n, true);
             partition.put(n, 0);
             running.put(n, new TreeSet<>());
+            guardArmed.put(n, new TreeSet<>());
             leaderSeen.put(n, Optional.empty());
         }
         for (NodeId n : config.nodeIds()) {
@@ -94,12 +100,64 @@ final class SimCluster {
         at(DETECT_MS, this::membershipChanged);
     }
 
+    /**
+     * The daemon alone dies (SIGKILL): what it ran keeps running until its guard, which sees the pipe close
+     * at once, forces off what it was told of.
+     */
+    void killDaemon(NodeId n) {
+        if (!alive.get(n)) return;
+        trace.add(now + " FAULT kill-daemon " + n);
+        alive.put(n, false);
+        pausedUntil.remove(n);
+        at(2, () -> {
+            guardForcesOff(n, "daemon died");
+            guardArmed.get(n).clear();
+        });
+        at(DETECT_MS, this::membershipChanged);
+    }
+
+    /** The daemon freezes for {@code ms} (SIGSTOP, then SIGCONT); its guard keeps watching the clock. */
+    void pause(NodeId n, long ms) {
+        if (!alive.get(n) || paused(n)) return;
+        trace.add(now + " FAULT pause " + n + " for " + ms + " ms");
+        pausedUntil.put(n, now + ms);
+        at(DETECT_MS, this::membershipChanged);
+        at(ms, () -> {
+            trace.add(now + " resume " + n);
+            at(DETECT_MS, this::membershipChanged);
+        });
+    }
+
+    private boolean paused(NodeId n) {
+        return pausedUntil.getOrDefault(n, Long.MIN_VALUE) > now;
+    }
+
+    private void guardForcesOff(NodeId n, String why) {
+        Set<ResourceId> armed = guardArmed.get(n);
+        if (armed.isEmpty()) return;
+        trace.add(now + " GUARD of " + n + " forces off " + armed + " (" + why + ")");
+        for (ResourceId r : armed) {
+            markStopped(n, r);
+        }
+    }
+
+    /**
+     * The guard's deadline passed and no later one came: the lease is gone or the daemon is silent. Like the
+     * real guard, it keeps what is armed: a living daemon goes on from there without arming again.
+     */
+    private void guardCheck(NodeId n, long deadline) {
+        Long current = guardDeadline.get(n);
+        if (current != null && current == deadline) guardForcesOff(n, "deadline " + deadline + " passed");
+    }
+
     /** The node boots again with an empty memory (its cluster state comes back from the log). */
     void restart(NodeId n) {
         if (alive.get(n)) return;
         trace.add(now + " FAULT restart " + n);
         cores.put(n, new NodeCore(config, n));
         alive.put(n, true);
+        guardArmed.get(n).clear();
+        guardDeadline.remove(n);
         viewKey.remove(n);
         viewNumber.remove(n);
         at(DETECT_MS, this::membershipChanged);
@@ -130,7 +188,7 @@ final class SimCluster {
     private void membershipChanged() {
         Map<Integer, List<NodeId>> parts = new TreeMap<>();
         for (NodeId n : config.nodeIds()) {
-            if (alive.get(n)) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
+            if (alive.get(n) && !paused(n)) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
         }
         for (var e : parts.entrySet()) {
             int number = ++viewCounter;
@@ -162,7 +220,7 @@ final class SimCluster {
 
     private void scheduleBeats(NodeId n) {
         at(BEAT_MS, () -> {
-            if (alive.get(n)) {
+            if (alive.get(n) && !paused(n)) {
                 for (NodeId peer : config.nodeIds()) {
                     if (!peer.equals(n) && alive.get(peer) && partition.get(peer).equals(partition.get(n)) && viewKey.containsKey(n)) {
                         deliver(peer, new NodeEvent.Beat(n, viewKey.get(n), viewMembers.get(n), cores.get(n).status().state().version(), now + 1), 1 + random.nextInt(3));
@@ -185,6 +243,10 @@ final class SimCluster {
     private void deliver(NodeId n, NodeEvent e, long delayMs) {
         at(delayMs, () -> {
             if (!alive.get(n)) return;
+            if (paused(n)) {
+                deliver(n, e, pausedUntil.get(n) - now);
+                return;
+            }
             List<Effect> effects = cores.get(n).step(e, now, 1_700_000_000_000L + now);
             for (Effect eff : effects) perform(n, eff);
         });
@@ -209,6 +271,12 @@ final class SimCluster {
                 deliver(n, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result), 0);
             });
             case Effect.Propose p -> propose(n, p);
+            case Effect.Arm a -> guardArmed.get(n).add(a.resource());
+            case Effect.Disarm d -> guardArmed.get(n).remove(d.resource());
+            case Effect.GuardDeadline g -> {
+                guardDeadline.put(n, g.atMs());
+                at(Math.max(0, g.atMs() - now) + 1, () -> guardCheck(n, g.atMs()));
+            }
         }
     }
 

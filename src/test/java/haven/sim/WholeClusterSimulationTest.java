@@ -98,6 +98,33 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void aKilledDaemonsGuardEndsItsResourcesBeforeTheyStartElsewhere() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 8);
+        c.runUntil(5_000);
+        c.killDaemon(N1);
+        c.runUntil(5_010);
+        assertThat(c.holders(SITE)).as("guard forced the group off n1").isEmpty();
+        c.runUntil(8_000);
+        assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
+    void aFrozenDaemonsGuardEndsItsResourcesWithinTheLeaseAndTheGroupMoves() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 9);
+        c.runUntil(5_000);
+        c.pause(N1, 4_000);
+        c.runUntil(5_000 + 400 + 50 + 20);
+        assertThat(c.holders(SITE)).as("guard forced the group off n1 by the lease's end").isEmpty();
+        c.runUntil(8_000);
+        assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);
+        c.runUntil(14_000);
+        assertThat(c.holders(SITE)).hasSize(1);
+        assertThat(c.holders(VIP)).isEqualTo(c.holders(SITE));
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
         long seeds = Long.getLong("haven.sim.seeds", 300);
         for (long seed = 100; seed < 100 + seeds; seed++) {
@@ -106,10 +133,12 @@ class WholeClusterSimulationTest {
             c.runUntil(4_000);
             for (int step = 0; step < 6; step++) {
                 NodeId target = NodeId.of("n" + (1 + r.nextInt(3)));
-                switch (r.nextInt(4)) {
+                switch (r.nextInt(6)) {
                     case 0 -> c.crash(target);
                     case 1 -> c.isolate(target, 1 + r.nextInt(2));
                     case 2 -> c.killService(target, SITE);
+                    case 3 -> c.killDaemon(target);
+                    case 4 -> c.pause(target, 100 + r.nextInt(3_000));
                     default -> c.heal();
                 }
                 c.runUntil(c.now + 200 + r.nextInt(3_000));

@@ -1,0 +1,148 @@
+package haven.guard;
+
+import haven.core.ResourceId;
+import haven.executor.ForceOff;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The guard process: a small JVM beside each daemon that reads the daemon's pipe and forces off the
+ * daemon's resources when the daemon dies (the pipe closes), when the deadline it was given passes, or at
+ * an orderly exit for what the daemon failed to stop. It kills a daemon that stays silent too long.
+ * It plays the part of a hardware watchdog for machines without one, at resource granularity.
+ *
+ * <p>Usage: {@code GuardMain DAEMON_PID HANG_LIMIT_MS NODE}. Messages: see {@link GuardMessage}.
+ */
+public final class GuardMain {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final long MAX_SLEEP_MS = 1000;
+
+    private final long daemonPid;
+    private final String node;
+    private final GuardState state;
+    private final ForceOffRunner runner = new ForceOffRunner();
+    /** Lines from the daemon; an empty Optional marks the end of the pipe. */
+    private final BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
+
+    private GuardMain(long daemonPid, long hangLimitMs, String node) {
+        this.daemonPid = daemonPid;
+        this.node = node;
+        this.state = new GuardState(hangLimitMs, nowMs());
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: GuardMain DAEMON_PID HANG_LIMIT_MS NODE (started by `haven node`, not by hand)");
+            System.exit(2);
+        }
+        new GuardMain(Long.parseLong(args[0]), Long.parseLong(args[1]), args[2]).run();
+    }
+
+    private void run() {
+        Thread reader = new Thread(this::readPipe, "guard-pipe");
+        reader.setDaemon(true);
+        reader.start();
+        runner.warmUp();
+        log("watching daemon PID " + daemonPid);
+        while (true) {
+            Optional<String> line;
+            try {
+                line = lines.poll(state.sleepMs(nowMs(), MAX_SLEEP_MS), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                line = null;
+            }
+            if (line != null && line.isEmpty()) {
+                forceOffAll("the daemon is gone (its pipe closed)");
+                return;
+            }
+            if (line != null && take(line.get())) {
+                forceOffAll("the daemon exited with resources it did not stop");
+                log("daemon exited in order; guard done");
+                return;
+            }
+            long now = nowMs();
+            if (state.deadlinePassed(now)) {
+                forceOff(state.armedAtDeadline(), "deadline passed " + (now - state.deadlineMs()) + " ms ago (lease lost, or the daemon is frozen)");
+            }
+            if (state.daemonHung(now)) {
+                forceOffAll("the daemon has been silent too long");
+                killDaemon();
+                state.stopHangCheck();
+            }
+        }
+    }
+
+    private boolean take(String text) {
+        try {
+            return state.heard(GuardMessage.parse(text), nowMs());
+        } catch (IllegalArgumentException e) {
+            // A garbled line must not stop the guard: everything else it was told still stands.
+            log("ignored a bad line from the daemon: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void forceOffAll(String why) {
+        if (state.anyArmed()) forceOff(state.takeArmed(), why);
+    }
+
+    /**
+     * Addresses go first: once the address is gone no client reaches the node, and the peer that takes over
+     * can announce it; the processes behind it are killed next.
+     */
+    private void forceOff(Map<ResourceId, List<ForceOff>> all, String why) {
+        log("forcing off " + all.keySet() + ": " + why);
+        List<String> done = new ArrayList<>();
+        for (boolean addresses : List.of(true, false)) {
+            all.forEach((r, steps) -> {
+                for (ForceOff step : steps) {
+                    if ((step instanceof ForceOff.RemoveAddress) == addresses) done.add("  " + r + ": " + runner.run(step));
+                }
+            });
+        }
+        all.forEach((r, steps) -> {
+            if (steps.isEmpty()) done.add("  " + r + ": no step known (its processes were not started yet)");
+        });
+        done.forEach(this::log);
+    }
+
+    private void killDaemon() {
+        Optional<ProcessHandle> daemon = ProcessHandle.of(daemonPid);
+        if (daemon.isPresent() && daemon.get().isAlive()) {
+            log("killing the silent daemon (PID " + daemonPid + ") so that the cluster sees it gone");
+            daemon.get().destroyForcibly();
+        }
+    }
+
+    private void readPipe() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) lines.add(Optional.of(line));
+            }
+        } catch (IOException e) {
+            log("pipe from the daemon broke: " + e.getMessage());
+        }
+        lines.add(Optional.empty());
+    }
+
+    private void log(String text) {
+        System.out.println(LocalTime.now().format(TIME) + " guard of " + node + ": " + text);
+        System.out.flush();
+    }
+
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+}

@@ -1,0 +1,143 @@
+package haven.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.executor.runner.ProcessGroup;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real guard process against real process groups: a {@code sleep} stands in for a service, another for
+ * the daemon (so the guard's kill of a silent daemon hits a process this test owns).
+ */
+class GuardProcessTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final List<Process> started = new ArrayList<>();
+    @TempDir Path dir;
+
+    @AfterEach
+    void cleanUp() {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private ProcessGroup service() throws IOException {
+        ProcessGroup g = ProcessGroup.start(new ProcessBuilder("sleep", "600"));
+        started.add(g.process());
+        return g;
+    }
+
+    private Process fakeDaemon() throws IOException {
+        Process p = new ProcessBuilder("sleep", "600").start();
+        started.add(p);
+        return p;
+    }
+
+    private Process guard(long daemonPid, long hangLimitMs) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(java, "-Xmx16m", "-cp", System.getProperty("java.class.path"), GuardMain.class.getName(),
+                String.valueOf(daemonPid), String.valueOf(hangLimitMs), "t1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile()).start();
+        started.add(p);
+        return p;
+    }
+
+    private static void say(Process guard, String... lines) throws IOException {
+        for (String l : lines) guard.getOutputStream().write((l + "\n").getBytes(StandardCharsets.UTF_8));
+        guard.getOutputStream().flush();
+    }
+
+    private String log() throws IOException {
+        return Files.readString(dir.resolve("guard.log"));
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    @Test
+    void whenTheDaemonsPipeClosesTheArmedGroupIsKilledAtOnce() throws Exception {
+        ProcessGroup site = service();
+        Process daemon = fakeDaemon();
+        Process guard = guard(daemon.pid(), 60_000);
+        say(guard, "deadline " + (now() + 60_000), "arm site group:" + site.pgid());
+        Thread.sleep(300);
+        assertThat(site.isEmpty()).as("left alone while the daemon is there").isFalse();
+        long closed = System.nanoTime();
+        guard.getOutputStream().close();
+        assertThat(site.awaitEmpty(WAIT)).isTrue();
+        long tookMs = (System.nanoTime() - closed) / 1_000_000;
+        assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(guard.exitValue()).isZero();
+        assertThat(daemon.isAlive()).as("a gone daemon is not killed again").isTrue();
+        assertThat(log()).contains("forcing off [site]: the daemon is gone").contains("process group " + site.pgid() + " killed");
+        System.out.println("guard: pipe closed -> group gone in " + tookMs + " ms");
+    }
+
+    @Test
+    void aPassedDeadlineForcesOffWhileTheDaemonLivesAndALaterDeadlineRearmsTheWatch() throws Exception {
+        ProcessGroup first = service();
+        Process daemon = fakeDaemon();
+        Process guard = guard(daemon.pid(), 60_000);
+        say(guard, "arm site group:" + first.pgid(), "deadline " + (now() + 300));
+        assertThat(first.awaitEmpty(WAIT)).isTrue();
+        assertThat(guard.isAlive()).isTrue();
+        // The daemon restarts the service under a new lease, with new steps for the same armed resource.
+        ProcessGroup second = service();
+        say(guard, "deadline " + (now() + 60_000), "arm site group:" + second.pgid());
+        Thread.sleep(300);
+        assertThat(second.isEmpty()).isFalse();
+        say(guard, "deadline " + (now() + 200));
+        assertThat(second.awaitEmpty(WAIT)).isTrue();
+        say(guard, "disarm site", "bye");
+        assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(daemon.isAlive()).isTrue();
+        assertThat(log()).contains("deadline passed");
+    }
+
+    @Test
+    void anOrderlyExitForcesOffOnlyWhatTheDaemonFailedToStop() throws Exception {
+        ProcessGroup stopped = service();
+        ProcessGroup stuck = service();
+        Process guard = guard(fakeDaemon().pid(), 60_000);
+        say(guard, "deadline " + (now() + 60_000), "arm a group:" + stopped.pgid(), "arm b group:" + stuck.pgid(), "disarm a",
+                "shutdown " + (now() + 60_000), "bye");
+        assertThat(stuck.awaitEmpty(WAIT)).isTrue();
+        assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(stopped.isEmpty()).as("disarmed: not the guard's to kill").isFalse();
+        assertThat(log()).contains("forcing off [b]").doesNotContain("forcing off [a");
+    }
+
+    @Test
+    void aSilentDaemonIsKilledAfterItsResourcesAreForcedOff() throws Exception {
+        ProcessGroup site = service();
+        Process daemon = fakeDaemon();
+        Process guard = guard(daemon.pid(), 500);
+        say(guard, "deadline " + (now() + 60_000), "arm site group:" + site.pgid());
+        assertThat(daemon.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("silent daemon killed").isTrue();
+        assertThat(site.awaitEmpty(WAIT)).isTrue();
+        assertThat(log()).contains("silent too long").contains("killing the silent daemon (PID " + daemon.pid() + ")");
+    }
+
+    @Test
+    void aGarbledLineIsLoggedAndIgnoredAndTheWatchGoesOn() throws Exception {
+        ProcessGroup site = service();
+        Process guard = guard(fakeDaemon().pid(), 60_000);
+        say(guard, "arm site group:" + site.pgid(), "arm site group:nope", "deadline " + (now() + 300));
+        assertThat(site.awaitEmpty(WAIT)).isTrue();
+        assertThat(log()).contains("ignored a bad line from the daemon: 'group:nope'");
+        guard.getOutputStream().close();
+        assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+}
