@@ -15,7 +15,25 @@ import java.util.Map;
  * log file. Neither setsid nor `ip netns exec` forks here, so the PID returned is the command's own.
  */
 public final class Detached {
+    private static final java.time.Duration ENTER_LIMIT = java.time.Duration.ofSeconds(2);
+
     private Detached() {}
+
+    /**
+     * `ip netns exec` enters the namespace a moment after it was started; callers that look for the process
+     * in the namespace right away (a fault that kills everything there) must not miss it.
+     */
+    private static void awaitInside(String ns, Process p) {
+        long deadline = System.nanoTime() + ENTER_LIMIT.toNanos();
+        while (p.isAlive() && !Netns.holds(ns, p.pid()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 
     public static long start(String ns, List<String> command, Path log, Map<String, String> env) {
         List<String> cmd = new ArrayList<>(List.of("setsid"));
@@ -30,7 +48,9 @@ public final class Detached {
             Files.writeString(log, "=== haven lab: starting in " + ns + " at " + Instant.now() + ": "
                     + String.join(" ", command) + "\n", java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
-            return pb.start().pid();
+            Process p = pb.start();
+            awaitInside(ns, p);
+            return p.pid();
         } catch (IOException e) {
             throw new LabException("cannot start " + command.get(0) + " in " + ns + ": " + e.getMessage());
         }

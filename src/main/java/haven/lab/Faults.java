@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * link of the node, and {@link #heal} undoes any of them.
  */
 public final class Faults {
-    public enum Kind { KILL, ISOLATE, HEAL, PAUSE, RESUME, KILL_SERVICE }
+    public enum Kind { KILL, ISOLATE, HEAL, PAUSE, RESUME, KILL_SERVICE, KILL_DAEMON }
 
     /**
      * What a fault did, and when it took effect: System.nanoTime right after its disruptive step (the port
@@ -44,6 +44,7 @@ public final class Faults {
             case PAUSE -> pause(node);
             case RESUME -> resume(node);
             case KILL_SERVICE -> killService(node);
+            case KILL_DAEMON -> killDaemon(node);
         };
     }
 
@@ -87,6 +88,18 @@ public final class Faults {
             what.append(", daemon restarted (PID ").append(started).append(')');
         }
         return new Injected(what.toString(), System.nanoTime());
+    }
+
+    /**
+     * SIGKILL to the daemon alone: its services, addresses and guard stay, as after a crash of the daemon
+     * (a JVM abort, the OOM killer). The guard must end what the daemon ran before anyone else starts it.
+     */
+    public Injected killDaemon(int node) {
+        long pid = daemonPid(node);
+        Pids.signal(pid, "KILL");
+        long at = System.nanoTime();
+        Pids.waitGone(List.of(pid), Duration.ofSeconds(5));
+        return new Injected(layout.nodeName(node) + " daemon killed (SIGKILL to PID " + pid + "; its services and guard untouched)", at);
     }
 
     /** SIGSTOP to the daemon: a hung node that still holds its sockets and addresses. */

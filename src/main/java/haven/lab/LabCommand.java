@@ -106,9 +106,9 @@ public final class LabCommand implements Runnable {
     }
 
     @Command(name = "fault", description = "Inject a fault on one node: kill (power loss), isolate, heal, pause,"
-            + " resume, kill-service.")
+            + " resume, kill-service, kill-daemon (SIGKILL to the daemon alone).")
     static final class Fault extends LabAction {
-        @Parameters(index = "0", paramLabel = "FAULT", description = "kill|isolate|heal|pause|resume|kill-service")
+        @Parameters(index = "0", paramLabel = "FAULT", description = "kill|isolate|heal|pause|resume|kill-service|kill-daemon")
         String fault;
 
         @Parameters(index = "1", paramLabel = "NODE", description = "node name, e.g. n1")
@@ -127,7 +127,7 @@ public final class LabCommand implements Runnable {
         try {
             return Faults.Kind.valueOf(name.toUpperCase().replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new LabException("unknown fault '" + name + "'; use kill, isolate, heal, pause, resume or kill-service");
+            throw new LabException("unknown fault '" + name + "'; use kill, isolate, heal, pause, resume, kill-service or kill-daemon");
         }
     }
 
@@ -159,7 +159,7 @@ public final class LabCommand implements Runnable {
         @Option(names = "--trials", defaultValue = "10", description = "number of trials (default: ${DEFAULT-VALUE})")
         int trials;
 
-        @Option(names = "--fault", defaultValue = "kill", description = "kill, isolate or kill-service (default: ${DEFAULT-VALUE})")
+        @Option(names = "--fault", defaultValue = "kill", description = "kill, isolate, kill-service, kill-daemon or pause (default: ${DEFAULT-VALUE})")
         String fault;
 
         @Option(names = "--json", description = "print one JSON object instead of text")
@@ -171,8 +171,8 @@ public final class LabCommand implements Runnable {
         @Override
         int act() {
             Faults.Kind kind = kind(fault);
-            if (kind != Faults.Kind.KILL && kind != Faults.Kind.ISOLATE && kind != Faults.Kind.KILL_SERVICE) {
-                throw new LabException("bench failover measures kill, isolate or kill-service, not " + fault);
+            if (kind == Faults.Kind.HEAL || kind == Faults.Kind.RESUME) {
+                throw new LabException("bench failover measures kill, isolate, kill-service, kill-daemon or pause, not " + fault);
             }
             if (trials < 1) {
                 throw new LabException("--trials must be at least 1");

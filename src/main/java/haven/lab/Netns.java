@@ -22,6 +22,20 @@ public final class Netns {
         return list().contains(ns);
     }
 
+    /**
+     * Whether process {@code pid} already lives in namespace {@code ns}: its /proc link names the inode of
+     * the namespace's file under /run/netns. False when either is gone.
+     */
+    public static boolean holds(String ns, long pid) {
+        try {
+            Object inode = java.nio.file.Files.getAttribute(java.nio.file.Path.of("/run/netns", ns), "unix:ino");
+            String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", Long.toString(pid), "ns", "net")).toString();
+            return link.equals("net:[" + inode + "]");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /** Every process whose network namespace is {@code ns}, including ones the daemon started (nginx). */
     public static List<Long> pids(String ns) {
         Exec.Result r = Exec.run("ip", "netns", "pids", ns);

@@ -14,7 +14,7 @@
  *   <li>{@link haven.lab.LabCluster}: the daemons, started detached ({@link haven.lab.Detached}) and checked
  *       through each node's /ha/status with curl inside its namespace ({@link haven.lab.HaStatus}).
  *   <li>{@link haven.lab.Faults}: kill (port off the bridge first so no goodbye escapes, SIGKILL every process
- *       in the namespace, link down, VIP forgotten), isolate, heal, pause, resume, kill-service.
+ *       in the namespace, link down, VIP forgotten), isolate, heal, pause, resume, kill-service, kill-daemon.
  *   <li>Measurement: {@link haven.lab.Prober} (a small JVM in the client namespace, one GET every 10 ms on a
  *       fresh connection, each in its own virtual thread so a hung request does not delay the next),
  *       {@link haven.lab.VipWatch} (`ip -ts monitor address` per node namespace, split brain from the merged

@@ -116,6 +116,78 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void aDaemonKilledWithSigkillLeavesNothingRunningAndTheServiceMovesWithNeverTwoHolders() {
+        int victim = holder();
+        Faults.Injected kill = faults.killDaemon(victim);
+        long gone = awaitVipGoneFrom(victim, kill, Duration.ofMillis(1_500));
+        assertThat(awaitNoNginxIn(victim, Duration.ofSeconds(2))).as("the guard killed the web server of the dead daemon").isEmpty();
+        ProbeResult back = awaitBack(kill, gone);
+        assertThat(back.detail()).isNotEqualTo("served by " + name(victim));
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.holders()).hasSize(1).doesNotContain(victim);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void aFrozenVipHolderLosesItsVipByItsGuardBeforeTheMajorityTakesOver() {
+        int victim = holder();
+        Faults.Injected pause = faults.pause(victim);
+        long gone = awaitVipGoneFrom(victim, pause, Duration.ofMillis(1_500));
+        ProbeResult back = awaitBack(pause, gone);
+        assertThat(back.detail()).isNotEqualTo("served by " + name(victim));
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.splitBrainNanos()).isZero();
+        // Resumed, the daemon finds its lease void and its services gone; the cluster settles with one holder.
+        faults.resume(victim);
+        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1));
+        assertThat(watch.holders()).hasSize(1);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    /** The first good answer to a request sent after {@code sinceNanos} (the victim may serve until its guard acts). */
+    private ProbeResult awaitBack(Faults.Injected fault, long sinceNanos) {
+        Optional<ProbeResult> back = prober.awaitGoodAnswer(sinceNanos, BACK_WITHIN);
+        assertThat(back).as("service answers within %s s after: %s\n%s", BACK_WITHIN.toSeconds(), fault.description(),
+                lab.cluster().logTails(20)).isPresent();
+        return back.get();
+    }
+
+    /** When the VIP left {@code node} (System.nanoTime); fails the test if it stays past {@code within}. */
+    private long awaitVipGoneFrom(int node, Faults.Injected fault, Duration within) {
+        long deadline = fault.effectiveNanos() + within.toNanos();
+        while (watch.holders().contains(node)) {
+            assertThat(System.nanoTime()).as("VIP still on %s %d ms after: %s\n%s", name(node), within.toMillis(),
+                    fault.description(), lab.cluster().logTails(20)).isLessThan(deadline);
+            sleep(5);
+        }
+        long gone = System.nanoTime();
+        System.err.println("VIP left " + name(node) + " " + (gone - fault.effectiveNanos()) / 1_000_000 + " ms after: "
+                + fault.description());
+        return gone;
+    }
+
+    private List<Long> awaitNoNginxIn(int node, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!nginxIn(node).isEmpty() && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        return nginxIn(node);
+    }
+
+    private List<Long> nginxIn(int node) {
+        return Netns.pids(lab.layout().nodeNamespace(node)).stream().filter(Faults::isNginx).toList();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void killingTheCoordinatorMidTransitionStillConvergesToOneHolder() {
         int active = holder();
         String coordinatorName = lab.cluster().status(active).orElseThrow().coordinator();
