@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             WhyCommand.class,
             ResourceCommand.class,
             ConfigCommand.class,
+            FenceCommand.class,
             haven.lab.LabCommand.class,
             DemoCommand.class,
         })

@@ -63,12 +63,13 @@ class ExampleConfigTest {
     }
 
     @Test
-    void checkPrintsOneLineForAValidFile(@TempDir Path dir) throws Exception {
+    void checkSaysOkAndPrintsTheFailoverBudgetForAValidFile(@TempDir Path dir) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         assertThat(run(out, err, "check", resource("full.yaml").toString())).isEqualTo(0);
-        assertThat(out.toString()).isEqualTo("ok: cluster lab, 3 nodes, 3 resources in 2 groups" + System.lineSeparator());
-        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).startsWith("ok: cluster lab, 3 nodes, 3 resources in 2 groups" + System.lineSeparator())
+                .contains("failover budget");
+        assertThat(err.toString()).doesNotContain("problem");
     }
 
     @Test

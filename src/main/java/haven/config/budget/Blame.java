@@ -44,6 +44,12 @@ final class Blame {
         return shortFormLine(config.groupOf(r.id()));
     }
 
+    /** Whether the resource's {@code key} is written in the file (not left to its default). */
+    boolean written(ResourceConfig r, String key) {
+        return places.indexWhere("resources", "name", r.id().name())
+                .flatMap(i -> places.at("resources/" + i + "/" + key)).isPresent();
+    }
+
     /** The group's name; for the implicit group of a lone resource, that resource's name. */
     Spot group(GroupConfig g) {
         String name = g.id().name();

@@ -38,6 +38,8 @@ final class BudgetWarnings {
      * A node that loses its lease stops its groups politely, last member first, but its guard force-stops
      * whatever still runs half a lease_margin after the lease ended, so that the group cannot overlap with
      * its start elsewhere. A member whose stop may not be finished by then may lose its clean shutdown.
+     * Only stop timeouts the user wrote are warned about: a default says nothing about what the service
+     * needs, and a warning on every default would teach people to skip warnings.
      */
     private static List<Finding> stopsCutShort(GroupConfig g, ClusterConfig config, Blame blame) {
         Duration window = config.timing().leaseMargin().dividedBy(2);
@@ -47,7 +49,7 @@ final class BudgetWarnings {
         List<ResourceConfig> members = g.members().stream().map(id -> config.resource(id).orElseThrow()).toList();
         for (ResourceConfig r : members.reversed()) {
             doneBy = doneBy.plus(r.stopTimeout());
-            if (doneBy.compareTo(window) > 0) {
+            if (doneBy.compareTo(window) > 0 && blame.written(r, "stop_timeout")) {
                 String after = stoppedBefore.isEmpty() ? "" : ", after " + String.join(", ", stoppedBefore);
                 found.add(new Finding(Severity.WARNING, blame.problem(blame.resource(r, "stop_timeout"),
                         "resources[" + r.id() + "]: after a lease loss its stop may run until "
