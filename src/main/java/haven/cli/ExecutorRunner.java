@@ -31,7 +31,8 @@ final class ExecutorRunner implements OperationRunner {
 
     static OperationRunner create(ClusterConfig config, NodeId self) {
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
-        for (ResourceConfig rc : config.resources()) {
+        boolean witness = config.node(self).map(haven.config.NodeConfig::isWitness).orElse(false);
+        for (ResourceConfig rc : witness ? List.<ResourceConfig>of() : config.resources()) {
             agents.put(rc.id(), AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name())));
         }
         return new ExecutorRunner(new Executor(agents));

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "High-availability cluster manager for Linux.",
         subcommands = {
             NodeCommand.class,
+            WitnessCommand.class,
             StatusCommand.class,
             WhyCommand.class,
             ResourceCommand.class,

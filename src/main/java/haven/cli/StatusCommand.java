@@ -38,7 +38,8 @@ public final class StatusCommand implements Callable<Integer> {
         List<String> nodes = new ArrayList<>();
         for (JsonNode n : s.path("nodes")) {
             nodes.add(n.path("name").asText() + (n.path("online").asBoolean() ? " online" : " OFFLINE")
-                    + (n.path("standby").asBoolean() ? " (standby)" : ""));
+                    + (n.path("standby").asBoolean() ? " (standby)" : "")
+                    + (n.path("role").asText("node").equals("witness") ? " (witness)" : ""));
         }
         b.append("  nodes:       ").append(String.join(", ", nodes)).append('\n');
         b.append('\n');

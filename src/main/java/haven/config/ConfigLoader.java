@@ -75,7 +75,7 @@ public final class ConfigLoader {
         Optional<Policy> policy = PolicySection.read(top.mapping("policy", PolicySection.KEYS), problems);
         NodesSection.Result nodes = NodesSection.read(top, problems);
         ResourcesSection.Result resources = ResourcesSection.read(top, nodes.nodes(), problems);
-        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), resources.names(), problems);
+        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), resources.names(), problems);
         HaresourcesSection.Result shortForm = HaresourcesSection.read(top, nodes.names(), nodes.nodes(), problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),

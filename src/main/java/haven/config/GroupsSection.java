@@ -19,8 +19,8 @@ final class GroupsSection {
 
     private GroupsSection() {}
 
-    static List<GroupConfig> read(Fields root, Map<String, Place> nodeNames, Map<String, Place> resourceNames,
-                                  Problems problems) {
+    static List<GroupConfig> read(Fields root, Map<String, Place> nodeNames, java.util.Set<String> witnesses,
+                                  Map<String, Place> resourceNames, Problems problems) {
         List<GroupConfig> groups = new ArrayList<>();
         Map<String, Place> groupNames = new HashMap<>();
         Map<String, Place> memberOf = new LinkedHashMap<>();
@@ -28,7 +28,7 @@ final class GroupsSection {
         List<YamlNode> items = root.list("groups").orElse(List.of());
         for (int i = 0; i < items.size(); i++) {
             Fields.item("groups", i, items.get(i), KEYS, problems)
-                    .flatMap(f -> group(f, groupNames, nodeNames, resourceNames, memberOf, groupOfMember, problems))
+                    .flatMap(f -> group(f, groupNames, nodeNames, witnesses, resourceNames, memberOf, groupOfMember, problems))
                     .ifPresent(groups::add);
         }
         for (String resource : resourceNames.keySet()) {
@@ -48,7 +48,7 @@ final class GroupsSection {
     }
 
     private static Optional<GroupConfig> group(Fields f, Map<String, Place> groupNames, Map<String, Place> nodeNames,
-                                               Map<String, Place> resourceNames, Map<String, Place> memberOf,
+                                               java.util.Set<String> witnesses, Map<String, Place> resourceNames, Map<String, Place> memberOf,
                                                Map<String, String> groupOfMember, Problems problems) {
         Optional<String> name = f.requiredName("name", "group");
         boolean unique = name.isPresent() && NodesSection.firstUse(groupNames, name.get(), f.valuePlace("name"),
@@ -57,7 +57,11 @@ final class GroupsSection {
         Optional<NodeId> prefer = Optional.empty();
         Optional<String> preferred = f.text("prefer");
         if (preferred.isPresent()) {
-            if (nodeNames.containsKey(preferred.get())) {
+            if (witnesses.contains(preferred.get())) {
+                problems.add(f.valuePlace("prefer"), f.key("prefer") + " '" + preferred.get() + "' is a witness, which runs no"
+                        + " resources", "prefer one of the nodes with role node");
+                return Optional.empty();
+            } else if (nodeNames.containsKey(preferred.get())) {
                 prefer = Optional.of(NodeId.of(preferred.get()));
             } else {
                 problems.add(f.valuePlace("prefer"), f.key("prefer") + " '" + preferred.get() + "' is not a node",

@@ -68,6 +68,9 @@ final class HaresourcesSection {
         if (!nodeNames.containsKey(node)) {
             problems.add(at, path + " starts with '" + node + "', which is not a node",
                     "start each line with the group's preferred node, e.g. \"n1 ipaddr:10.0.0.100/24\"");
+        } else if (nodes.stream().anyMatch(n -> n.isWitness() && n.id().name().equals(node))) {
+            problems.add(at, path + " starts with '" + node + "', a witness, which runs no resources",
+                    "start the line with one of the nodes with role node");
         }
         List<ResourceConfig> members = new ArrayList<>();
         String rest = head.length > 1 ? head[1].strip() : "";

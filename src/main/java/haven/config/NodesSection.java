@@ -7,14 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The {@code nodes:} list: each node's name and the IPv4 address its daemon binds to. */
+/** The {@code nodes:} list: each node's name, the IPv4 address its daemon binds to, and its role. */
 final class NodesSection {
-    static final List<String> KEYS = List.of("name", "address");
+    static final List<String> KEYS = List.of("name", "address", "role");
     private static final String LIST_HINT = "list every node of the cluster (three or more), e.g.\n"
             + "  nodes:\n    - name: n1\n      address: 10.0.0.1";
 
     /** The valid nodes, and where each node name was written (used to check references to them). */
-    record Result(List<NodeConfig> nodes, Map<String, Place> names) {}
+    record Result(List<NodeConfig> nodes, Map<String, Place> names) {
+        /** Names of the witnesses, which a group may not name as its place to run. */
+        java.util.Set<String> witnesses() {
+            return nodes.stream().filter(NodeConfig::isWitness).map(n -> n.id().name()).collect(java.util.stream.Collectors.toSet());
+        }
+    }
 
     private NodesSection() {}
 
@@ -36,13 +41,18 @@ final class NodesSection {
         if (items.get().size() == 2) {
             problems.add(root.keyPlace("nodes"), "nodes lists exactly 2 nodes: a two-node cluster cannot keep a "
                     + "majority when one of them fails, so the survivor would stop everything",
-                    "add a third node (a small machine is enough); two-node mode and witnesses come later");
+                    "add a witness as a third member, on any other machine: - { name: w, address: 10.0.0.9, role: witness }"
+                    + " (it votes and runs nothing), or a third node");
         }
         Map<String, Place> addresses = new HashMap<>();
         for (int i = 0; i < items.get().size(); i++) {
             Fields.item("nodes", i, items.get().get(i), KEYS, problems)
                     .flatMap(f -> node(f, names, addresses, problems))
                     .ifPresent(nodes::add);
+        }
+        if (!nodes.isEmpty() && nodes.stream().allMatch(NodeConfig::isWitness)) {
+            problems.add(root.keyPlace("nodes"), "every node is a witness, so nothing can run anywhere",
+                    "witnesses only vote; give the nodes that run services role: node (the default)");
         }
         return new Result(nodes, names);
     }
@@ -65,10 +75,23 @@ final class NodesSection {
                         "each node needs its own address", problems);
             }
         }
-        if (name.isEmpty() || address.isEmpty()) {
+        Optional<NodeConfig.Role> role = role(f, problems);
+        if (name.isEmpty() || address.isEmpty() || role.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get()));
+        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get(), role.get()));
+    }
+
+    private static Optional<NodeConfig.Role> role(Fields f, Problems problems) {
+        if (!f.has("role")) return Optional.of(NodeConfig.Role.NODE);
+        Optional<String> text = f.text("role");
+        if (text.isEmpty()) return Optional.empty();
+        for (NodeConfig.Role r : NodeConfig.Role.values()) {
+            if (r.label().equals(text.get().strip())) return Optional.of(r);
+        }
+        problems.add(f.valuePlace("role"), f.key("role") + " '" + text.get() + "' is not a role",
+                "use role: node (runs resources; the default) or role: witness (votes only)");
+        return Optional.empty();
     }
 
     /** Records the first place of a value that must be unique, and reports any later use of it. */

@@ -45,6 +45,8 @@ public final class NodeCore {
     private boolean leaseValid = false;
     private final Arming arming = new Arming();
     private final long guardSlackMs;
+    /** A witness votes and keeps the log, and never touches a resource, not even to probe. */
+    private final boolean runsResources;
     private long guardDeadlineMs = Long.MIN_VALUE;
     private long lastStepMs = Long.MIN_VALUE;
 
@@ -58,6 +60,7 @@ public final class NodeCore {
         this.lostAfterMs = config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis();
         this.coldStartGraceMs = 2 * config.timing().joinTimeout().toMillis();
         this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
+        this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -194,14 +197,16 @@ public final class NodeCore {
             out.add(new Effect.Note("quorum lease held"));
         }
         boolean caughtUp = caughtUpWithCoordinator(nowMs);
-        for (GroupConfig g : config.groups()) {
-            var committed = state.group(g.id());
-            boolean shouldRun = leaseValid && committed.assigned().equals(Optional.of(self));
-            reconciler.step(g, committed, shouldRun, shouldRun && caughtUp, outbox, out::add);
-        }
-        for (var r : config.resources()) {
-            if (local.monitorDue(r.id(), nowMs)) {
-                out.add(local.begin(r.id(), Operation.MONITOR));
+        if (runsResources) {
+            for (GroupConfig g : config.groups()) {
+                var committed = state.group(g.id());
+                boolean shouldRun = leaseValid && committed.assigned().equals(Optional.of(self));
+                reconciler.step(g, committed, shouldRun, shouldRun && caughtUp, outbox, out::add);
+            }
+            for (var r : config.resources()) {
+                if (local.monitorDue(r.id(), nowMs)) {
+                    out.add(local.begin(r.id(), Operation.MONITOR));
+                }
             }
         }
         lastPlan = Scheduler.plan(schedulerInput(nowMs, nowEpochMs));

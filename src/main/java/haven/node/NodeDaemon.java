@@ -3,6 +3,7 @@ package haven.node;
 import haven.api.ApiServer;
 import haven.cib.ClusterState;
 import haven.config.ClusterConfig;
+import haven.config.NodeConfig;
 import haven.core.NodeId;
 import haven.core.Ticker;
 import haven.core.WallClock;
@@ -48,13 +49,13 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     public void start() throws Exception {
-        guard = GuardLink.start(self.name());
+        if (!witness()) guard = GuardLink.start(self.name());
         runner.onUnexpectedFailure((r, why) -> loop.enqueue(new NodeEvent.AgentFailed(r, why)));
-        runner.onForceOffChanged(r -> guard.update(r, runner.forceOff(r)));
+        if (guard != null) runner.onForceOffChanged(r -> guard.update(r, runner.forceOff(r)));
         loop.start();
         api.start();
         cluster.start();
-        log("node " + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:" + config.apiPort());
+        log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:" + config.apiPort());
     }
 
     public void awaitStop() throws InterruptedException {
@@ -71,10 +72,12 @@ public final class NodeDaemon implements AutoCloseable {
                 case Effect.Note n -> log(n.text());
                 case Effect.Arm a -> guard.arm(a.resource(), runner.forceOff(a.resource()));
                 case Effect.Disarm d -> guard.disarm(d.resource());
-                case Effect.GuardDeadline d -> guard.deadline(d.atMs());
+                case Effect.GuardDeadline d -> {
+                    if (guard != null) guard.deadline(d.atMs());
+                }
             }
         }
-        guard.alive(Ticker.SYSTEM.nowMs());
+        if (guard != null) guard.alive(Ticker.SYSTEM.nowMs());
     }
 
     private void stopAllResources() {
@@ -90,7 +93,7 @@ public final class NodeDaemon implements AutoCloseable {
                 try {
                     var result = done.get(rc.stopTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
                     log("shutdown: stop " + r + ": " + result.status());
-                    if (result.status() == AgentResult.Status.OK || result.status() == AgentResult.Status.NOT_RUNNING) {
+                    if (guard != null && (result.status() == AgentResult.Status.OK || result.status() == AgentResult.Status.NOT_RUNNING)) {
                         guard.disarm(r);
                     }
                 } catch (Exception e) {
@@ -98,6 +101,10 @@ public final class NodeDaemon implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private boolean witness() {
+        return config.node(self).map(NodeConfig::isWitness).orElse(false);
     }
 
     /**
@@ -124,7 +131,7 @@ public final class NodeDaemon implements AutoCloseable {
         loop.stop();
         api.close();
         if (guard != null) guard.shutdown(Ticker.SYSTEM.nowMs() + shutdownAllowance().toMillis());
-        stopAllResources();
+        if (!witness()) stopAllResources();
         if (guard != null) guard.close();
         cluster.close();
         runner.close();

@@ -37,6 +37,7 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         for (NodeId n : config.nodeIds()) {
             Map<String, Object> nm = new LinkedHashMap<>();
             nm.put("name", n.name());
+            nm.put("role", config.node(n).map(c -> c.role().label()).orElse("node"));
             nm.put("online", members.contains(n));
             nm.put("standby", state.standby().contains(n));
             nodes.add(nm);

@@ -5,6 +5,7 @@ import haven.cib.Command;
 import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
+import haven.config.NodeConfig;
 import haven.core.Durations;
 import haven.core.GroupId;
 import haven.core.NodeId;
@@ -157,6 +158,7 @@ public final class Scheduler {
         }
 
         Optional<String> obstacle(GroupConfig group, NodeId node) {
+            if (config.node(node).map(NodeConfig::isWitness).orElse(false)) return Optional.of("a witness (votes, runs nothing)");
             if (!online.contains(node)) return Optional.of("not in the cluster");
             if (state.standby().contains(node)) return Optional.of("in standby");
             for (ResourceId r : group.members()) {

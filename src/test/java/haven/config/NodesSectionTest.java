@@ -29,7 +29,53 @@ class NodesSectionTest {
                   - name: n2
                     address: 10.0.0.2
                 """, 4, 1, "nodes lists exactly 2 nodes", "majority");
-        assertThat(p.hint()).contains("add a third node");
+        assertThat(p.hint()).contains("role: witness").contains("or a third node");
+    }
+
+    @Test
+    void twoNodesAndAWitnessMakeAValidClusterAndNoGroupMayPreferTheWitness() throws Exception {
+        String nodes = CLUSTER + """
+                nodes:
+                  - { name: n1, address: 10.0.0.1 }
+                  - { name: n2, address: 10.0.0.2 }
+                  - { name: w, address: 10.0.0.9, role: witness }
+                resources:
+                  - { name: vip, type: ipaddr, params: { address: 10.0.0.100/24 } }
+                """;
+        ClusterConfig c = valid(nodes);
+        assertThat(c.node(NodeId.of("w")).orElseThrow().isWitness()).isTrue();
+        assertThat(c.node(NodeId.of("n1")).orElseThrow().role()).isEqualTo(NodeConfig.Role.NODE);
+        assertThat(c.majority()).isEqualTo(2);
+        onlyProblem(nodes + "groups:\n  - { name: web, members: [vip], prefer: w }\n", 11, 42, "groups[web].prefer 'w' is a witness");
+        onlyProblem(CLUSTER + """
+                nodes:
+                  - { name: n1, address: 10.0.0.1 }
+                  - { name: n2, address: 10.0.0.2 }
+                  - { name: w, address: 10.0.0.9, role: witness }
+                haresources:
+                  - "w ipaddr:10.0.0.100/24"
+                """, 9, 5, "starts with 'w', a witness");
+    }
+
+    @Test
+    void anUnknownRoleIsNamedWithTheRolesThatExist() {
+        ConfigProblem p = onlyProblem(CLUSTER + """
+                nodes:
+                  - { name: n1, address: 10.0.0.1 }
+                  - { name: n2, address: 10.0.0.2 }
+                  - { name: w, address: 10.0.0.9, role: arbiter }
+                """, 7, 41, "nodes[w].role 'arbiter' is not a role");
+        assertThat(p.hint()).contains("role: witness");
+    }
+
+    @Test
+    void aClusterOfWitnessesAloneIsRefused() {
+        onlyProblem(CLUSTER + """
+                nodes:
+                  - { name: a, address: 10.0.0.1, role: witness }
+                  - { name: b, address: 10.0.0.2, role: witness }
+                  - { name: c, address: 10.0.0.3, role: witness }
+                """, 4, 1, "every node is a witness");
     }
 
     @Test

@@ -60,6 +60,23 @@ class SchedulerTest {
     }
 
     @Test
+    void aWitnessIsNeverChosenEvenWhenItIsTheOnlyNodeLeft() {
+        ClusterConfig base = config(3, group("a", null, "ra"), group("b", null, "rb"), group("c", null, "rc"));
+        List<haven.config.NodeConfig> ns = new java.util.ArrayList<>(base.nodes());
+        ns.set(2, new haven.config.NodeConfig(n("n3"), "10.0.0.3", haven.config.NodeConfig.Role.WITNESS));
+        ClusterConfig c = new ClusterConfig(base.clusterName(), base.key(), base.port(), base.apiPort(), base.timing(),
+                base.policy(), ns, base.resources(), base.groups());
+        Plan p = plan(c, ClusterState.EMPTY, ALL3);
+        assertThat(p.commands()).containsExactly(
+                placed("a", "n1", "least loaded eligible node"),
+                placed("b", "n2", "least loaded eligible node"),
+                placed("c", "n1", "least loaded eligible node"));
+        Plan alone = plan(c, ClusterState.EMPTY, nodes("n3"));
+        assertThat(alone.commands()).isEmpty();
+        assertThat(alone.explanations().get(g("a")).toString()).contains("n3: a witness (votes, runs nothing)");
+    }
+
+    @Test
     void groupWithoutPreferenceGoesToTheLeastLoadedEligibleNodeTiesByName() {
         ClusterConfig c = config(3, group("a", "n1", "ra"), group("b", null, "rb"), group("c", null, "rc"), group("d", null, "rd"));
         Plan p = plan(c, ClusterState.EMPTY, ALL3);

@@ -317,6 +317,10 @@ final class SimCluster {
     // --- history and checks -------------------------------------------------------------------------
 
     private void startOn(NodeId n, ResourceId r) {
+        if (config.node(n).map(haven.config.NodeConfig::isWitness).orElse(false)) {
+            trace.add(now + " VIOLATION " + r + " started on witness " + n);
+            violations.add("t=" + now + "ms: " + r + " started on witness " + n);
+        }
         if (running.get(n).add(r)) {
             for (NodeId other : config.nodeIds()) {
                 if (!other.equals(n) && running.get(other).contains(r)) {

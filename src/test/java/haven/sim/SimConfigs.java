@@ -20,8 +20,16 @@ final class SimConfigs {
     private SimConfigs() {}
 
     static ClusterConfig web(int nodes) {
+        return web(nodes, false);
+    }
+
+    /** With {@code witness}, the last of the {@code nodes} members is a witness named w + its number. */
+    static ClusterConfig web(int nodes, boolean witness) {
         List<NodeConfig> ns = new ArrayList<>();
-        for (int i = 1; i <= nodes; i++) ns.add(new NodeConfig(NodeId.of("n" + i), "10.0.0." + i));
+        for (int i = 1; i <= nodes; i++) {
+            boolean w = witness && i == nodes;
+            ns.add(new NodeConfig(NodeId.of((w ? "w" : "n") + i), "10.0.0." + i, w ? NodeConfig.Role.WITNESS : NodeConfig.Role.NODE));
+        }
         Duration s20 = Duration.ofSeconds(20);
         List<ResourceConfig> rs = List.of(
                 new ResourceConfig(ResourceId.of("vip"), "ipaddr", Map.of("address", "10.0.0.100/24"), s20, s20, Duration.ofSeconds(2), s20),

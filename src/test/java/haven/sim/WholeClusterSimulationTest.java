@@ -125,14 +125,37 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void withAWitnessPowerLossOfTheActiveNodeMovesTheGroupToTheOtherNode() {
+        SimCluster c = new SimCluster(SimConfigs.web(3, true), 10);
+        c.runUntil(5_000);
+        assertThat(c.holders(SITE)).containsExactly(N1);
+        c.crash(N1);
+        c.runUntil(8_000);
+        assertThat(c.holders(SITE)).containsExactly(NodeId.of("n2"));
+        assertThat(c.holders(VIP)).containsExactly(NodeId.of("n2"));
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
+        randomSchedules(false);
+    }
+
+    /** Two service nodes and a witness: the same faults, and the witness never runs anything. */
+    @Test
+    void randomFaultSchedulesWithAWitnessNeverRunAResourceTwiceNorOnTheWitness() {
+        randomSchedules(true);
+    }
+
+    private void randomSchedules(boolean witness) {
         long seeds = Long.getLong("haven.sim.seeds", 300);
         for (long seed = 100; seed < 100 + seeds; seed++) {
-            SimCluster c = new SimCluster(SimConfigs.web(3), seed);
+            SimCluster c = new SimCluster(SimConfigs.web(3, witness), seed);
             Random r = new Random(seed);
             c.runUntil(4_000);
             for (int step = 0; step < 6; step++) {
-                NodeId target = NodeId.of("n" + (1 + r.nextInt(3)));
+                int i = 1 + r.nextInt(3);
+                NodeId target = NodeId.of((witness && i == 3 ? "w" : "n") + i);
                 switch (r.nextInt(6)) {
                     case 0 -> c.crash(target);
                     case 1 -> c.isolate(target, 1 + r.nextInt(2));
@@ -149,7 +172,8 @@ class WholeClusterSimulationTest {
             c.heal();
             c.alive.keySet().forEach(c::restart);
             c.runUntil(c.now + 8_000);
-            String replay = "seed " + seed + " (replay: run this test with that seed)\n" + String.join("\n", c.trace);
+            String replay = "seed " + seed + (witness ? " with a witness" : "") + " (replay: run this test with that seed)\n"
+                    + String.join("\n", c.trace);
             assertThat(c.violations).as(replay).isEmpty();
             assertThat(c.holders(SITE)).as(replay + " site holders").hasSize(1);
             assertThat(c.holders(VIP)).as(replay + " vip holders").isEqualTo(c.holders(SITE));
