@@ -37,8 +37,8 @@ public final class LabCluster {
         if (state.livePid(node).isPresent()) {
             throw new LabException("the daemon of " + node + " already runs (PID " + state.livePid(node).get() + ")");
         }
-        List<String> args = List.of("node", "--config", state.config().toAbsolutePath().toString(), "--name", node,
-                "--state-dir", state.nodeDir(node).toAbsolutePath().toString());
+        List<String> args = List.of(layout.isWitness(i) ? "witness" : "node", "--config", state.config().toAbsolutePath().toString(),
+                "--name", node, "--state-dir", state.nodeDir(node).toAbsolutePath().toString());
         List<String> cmd = runtime.javaCommand(HavenRuntime.daemonOptions(), "haven.cli.Main", args);
         Map<String, String> env = new HashMap<>();
         env.put("HAVEN_JDK", runtime.java().getParent().getParent().toString());

@@ -59,13 +59,13 @@ public final class LabCommand implements Runnable {
          * Brings up a lab of the bench's own, runs {@code bench} on it and removes the lab afterwards (also on
          * Ctrl-C), unless {@code keep}.
          */
-        int onOwnLab(int nodes, boolean keep, java.util.function.ToIntFunction<Lab> bench) {
+        int onOwnLab(int nodes, boolean witness, boolean keep, java.util.function.ToIntFunction<Lab> bench) {
             Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
             if (!keep) {
                 Runtime.getRuntime().addShutdownHook(cleanup);
             }
             try {
-                return bench.applyAsInt(Lab.up(new LabLayout(prefix, nodes), Lab.UP_TIMEOUT, this::say));
+                return bench.applyAsInt(Lab.up(LabLayout.of(prefix, nodes, witness), Lab.UP_TIMEOUT, this::say));
             } finally {
                 if (!keep) {
                     Lab.down(prefix);
@@ -82,12 +82,15 @@ public final class LabCommand implements Runnable {
     @Command(name = "up", description = "Create namespaces, bridge and config, start one haven node per namespace,"
             + " wait until the service answers at the VIP; prints the VIP.")
     static final class Up extends LabAction {
-        @Option(names = "--nodes", defaultValue = "3", description = "number of nodes, 1..9 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--nodes", defaultValue = "3", description = "number of service nodes, 1..9 (default: ${DEFAULT-VALUE})")
         int nodes;
+
+        @Option(names = "--witness", description = "add a witness (votes, runs nothing) as one more lab host")
+        boolean witness;
 
         @Override
         int act() {
-            Lab lab = Lab.up(new LabLayout(prefix, nodes), Lab.UP_TIMEOUT, this::say);
+            Lab lab = Lab.up(LabLayout.of(prefix, nodes, witness), Lab.UP_TIMEOUT, this::say);
             out().println(lab.layout().vip());
             return 0;
         }
@@ -156,6 +159,9 @@ public final class LabCommand implements Runnable {
         @Option(names = "--nodes", defaultValue = "3", description = "number of nodes (default: ${DEFAULT-VALUE})")
         int nodes;
 
+        @Option(names = "--witness", description = "add a witness (votes, runs nothing) as one more lab host")
+        boolean witness;
+
         @Option(names = "--trials", defaultValue = "10", description = "number of trials (default: ${DEFAULT-VALUE})")
         int trials;
 
@@ -177,7 +183,7 @@ public final class LabCommand implements Runnable {
             if (trials < 1) {
                 throw new LabException("--trials must be at least 1");
             }
-            return onOwnLab(nodes, keep, lab -> {
+            return onOwnLab(nodes, witness, keep, lab -> {
                 BenchReport report = new FailoverBench(lab, kind, line -> {
                     if (json) {
                         say(line);
@@ -218,7 +224,7 @@ public final class LabCommand implements Runnable {
             if (minutes < 1) {
                 throw new LabException("--minutes must be at least 1");
             }
-            return onOwnLab(nodes, false, lab -> {
+            return onOwnLab(nodes, false, false, lab -> {
                 IdleBench.Report r;
                 try {
                     r = new IdleBench(lab, this::say).run(java.time.Duration.ofMinutes(minutes), cpuHog);

@@ -33,6 +33,9 @@ public final class LabFiles {
         for (int i = 1; i <= layout.nodes(); i++) {
             y.append("  - name: ").append(layout.nodeName(i)).append('\n');
             y.append("    address: ").append(layout.nodeAddress(i)).append('\n');
+            if (layout.isWitness(i)) {
+                y.append("    role: witness\n");
+            }
         }
         y.append("resources:\n");
         y.append("  - name: vip\n");

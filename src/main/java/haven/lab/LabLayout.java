@@ -15,7 +15,7 @@ import java.util.zip.CRC32;
  * the prefix so that two labs with different prefixes normally get different subnets; {@link LabNetwork}
  * refuses when the subnet is taken anyway.
  */
-public record LabLayout(String prefix, int nodes) {
+public record LabLayout(String prefix, int nodes, boolean witness) {
     public static final String DEFAULT_PREFIX = "hv";
     public static final int MAX_NODES = 9;
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,5}");
@@ -29,6 +29,26 @@ public record LabLayout(String prefix, int nodes) {
         if (nodes < 1 || nodes > MAX_NODES) {
             throw new LabException("a lab has 1 to " + MAX_NODES + " nodes, not " + nodes);
         }
+        if (witness && nodes < 2) {
+            throw new LabException("a lab with a witness needs at least one node besides it");
+        }
+    }
+
+    public LabLayout(String prefix, int nodes) {
+        this(prefix, nodes, false);
+    }
+
+    /**
+     * {@code nodes} service nodes, plus a witness as the last member when asked: the witness is a lab
+     * host of its own (its own namespace and address), as it would be a machine of its own.
+     */
+    public static LabLayout of(String prefix, int serviceNodes, boolean witness) {
+        return new LabLayout(prefix, serviceNodes + (witness ? 1 : 0), witness);
+    }
+
+    /** Whether member i is the witness (always the last one). */
+    public boolean isWitness(int i) {
+        return witness && i == nodes;
     }
 
     /** Third octet of the lab subnet: 1..250, stable across runs and machines. */
@@ -42,8 +62,9 @@ public record LabLayout(String prefix, int nodes) {
         return "10.231." + subnetOctet() + ".0/24";
     }
 
+    /** n1, n2, ...; the witness is w and its number (w3), so that no one mistakes it for a service node. */
     public String nodeName(int i) {
-        return "n" + i;
+        return (isWitness(i) ? "w" : "n") + i;
     }
 
     public List<String> nodeNames() {

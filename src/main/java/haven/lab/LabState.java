@@ -48,6 +48,7 @@ public final class LabState {
                 Properties p = new Properties();
                 p.setProperty("prefix", layout.prefix());
                 p.setProperty("nodes", Integer.toString(layout.nodes()));
+                p.setProperty("witness", Boolean.toString(layout.witness()));
                 try (var out = Files.newBufferedWriter(dir.resolve("lab.properties"))) {
                     p.store(out, "haven lab");
                 }
@@ -78,7 +79,8 @@ public final class LabState {
         Properties p = new Properties();
         try (var in = Files.newBufferedReader(s.dir.resolve("lab.properties"))) {
             p.load(in);
-            return new LabLayout(p.getProperty("prefix"), Integer.parseInt(p.getProperty("nodes")));
+            return new LabLayout(p.getProperty("prefix"), Integer.parseInt(p.getProperty("nodes")),
+                    Boolean.parseBoolean(p.getProperty("witness", "false")));
         } catch (IOException | RuntimeException e) {
             throw new LabException("lab folder " + s.dir + " is damaged (" + e.getMessage()
                     + "); run `haven lab down --prefix " + prefix + "`");

@@ -1,0 +1,113 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two service nodes and a witness (`haven witness`, its own lab host), the smallest cluster that survives
+ * the loss of either service node. Needs root, nginx and a built daemon.
+ */
+@Tag("lab")
+class WitnessFailoverTest {
+    private static final String PREFIX = "twit";
+    private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
+    private static final int WITNESS = 3;
+    private static Lab lab;
+    private VipWatch watch;
+    private ProberProcess prober;
+    private Faults faults;
+
+    @BeforeAll
+    static void up() {
+        Lab.down(PREFIX);
+        lab = Lab.up(LabLayout.of(PREFIX, 2, true), Lab.UP_TIMEOUT, line -> { });
+    }
+
+    @AfterAll
+    static void down() {
+        Lab.down(PREFIX);
+        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
+    }
+
+    @BeforeEach
+    void settle() {
+        watch = VipWatch.start(lab.layout());
+        faults = new Faults(lab, watch::pids);
+        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1))
+                .forEach(w -> System.err.println("lab warning: " + w));
+        prober = ProberProcess.start(lab.layout(), HavenRuntime.current());
+        assertThat(prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10))).isPresent();
+    }
+
+    @AfterEach
+    void healEverything() {
+        if (prober != null) prober.close();
+        if (watch != null) watch.close();
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            faults.heal(i);
+        }
+    }
+
+    private int holder() {
+        List<Integer> h = watch.holders();
+        assertThat(h).as("VIP holders").hasSize(1).doesNotContain(WITNESS);
+        return h.get(0);
+    }
+
+    private ProbeResult awaitBack(Faults.Injected fault) {
+        Optional<ProbeResult> back = prober.awaitGoodAnswer(fault.effectiveNanos(), BACK_WITHIN);
+        assertThat(back).as("service answers within %s s after: %s\n%s", BACK_WITHIN.toSeconds(), fault.description(),
+                lab.cluster().logTails(20)).isPresent();
+        return back.get();
+    }
+
+    @Test
+    void theWitnessIsAMemberThatRunsNothing() {
+        HaStatus s = lab.cluster().status(WITNESS).orElseThrow();
+        assertThat(s.members()).hasSize(3);
+        assertThat(Netns.pids(lab.layout().nodeNamespace(WITNESS)).stream().filter(Faults::isNginx)).isEmpty();
+        assertThat(lab.layout().nodeName(WITNESS)).isEqualTo("w3");
+    }
+
+    @Test
+    void powerLossOfTheActiveNodeBringsTheServiceBackOnTheOtherWithNeverTwoHolders() {
+        int victim = holder();
+        int other = 3 - victim;
+        ProbeResult back = awaitBack(faults.kill(victim));
+        assertThat(back.detail()).isEqualTo("served by " + lab.layout().nodeName(other));
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.holders()).containsExactly(other);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void losingTheWitnessMovesNothing() {
+        int active = holder();
+        faults.kill(WITNESS);
+        // Two of three still make a majority: the service stays where it is, answering throughout.
+        long since = System.nanoTime();
+        sleep(3_000);
+        assertThat(watch.holders()).containsExactly(active);
+        assertThat(prober.awaitGoodAnswer(since + Duration.ofMillis(2_500).toNanos(), Duration.ofSeconds(2)))
+                .map(ProbeResult::detail).contains("served by " + lab.layout().nodeName(active));
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
