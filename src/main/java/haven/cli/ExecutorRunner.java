@@ -39,8 +39,8 @@ final class ExecutorRunner implements OperationRunner {
     }
 
     @Override
-    public void submit(ResourceId resource, Operation op, Duration timeout, Consumer<AgentResult> whenDone) {
-        executor.submit(resource, op, timeout, whenDone);
+    public void submit(ResourceId resource, Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone) {
+        executor.submit(resource, op, timeout, generation, whenDone);
     }
 
     @Override

@@ -73,6 +73,11 @@ public final class Executor implements AutoCloseable {
      * executor thread.
      */
     public void submit(ResourceId id, Operation op, Duration timeout, Consumer<AgentResult> whenDone) {
+        submit(id, op, timeout, 0, whenDone);
+    }
+
+    /** {@code generation}: passed to a start (see {@link ResourceAgent#start(Duration, long)}); 0 when unknown. */
+    public void submit(ResourceId id, Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone) {
         if (whenDone == null) throw new NullPointerException("whenDone");
         Lane lane = lanes.get(id);
         AgentResult refused = null;
@@ -80,7 +85,7 @@ public final class Executor implements AutoCloseable {
         else if (lane == null) refused = AgentResult.configError("no agent for resource " + id + " on this node; known: " + lanes.keySet());
         else if (op == null || timeout == null || timeout.isNegative() || timeout.isZero()) {
             refused = AgentResult.failed("bad request for " + id + ": operation " + op + ", timeout " + timeout);
-        } else if (!lane.offer(new Lane.Task(op, timeout, whenDone))) {
+        } else if (!lane.offer(new Lane.Task(op, timeout, generation, whenDone))) {
             refused = AgentResult.failed(id + " already has " + QUEUE_LIMIT + " operations queued; " + op + " not run");
         }
         if (refused != null) {

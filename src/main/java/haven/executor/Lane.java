@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 final class Lane {
     private static final System.Logger LOG = System.getLogger(Lane.class.getName());
 
-    record Task(Operation op, Duration timeout, Consumer<AgentResult> whenDone) {}
+    record Task(Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone) {}
 
     private final ResourceId id;
     private final ResourceAgent agent;
@@ -72,7 +72,7 @@ final class Lane {
                     + " was still running at this one's deadline (" + task.timeout().toMillis() + " ms)");
         }
         Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-        FutureTask<AgentResult> future = new FutureTask<>(() -> invoke(task.op(), left));
+        FutureTask<AgentResult> future = new FutureTask<>(() -> invoke(task.op(), left, task.generation()));
         Thread t = Thread.ofVirtual().name("agent-" + id + "-" + task.op()).unstarted(future);
         synchronized (this) {
             call = t;
@@ -101,9 +101,9 @@ final class Lane {
         }
     }
 
-    private AgentResult invoke(Operation op, Duration timeout) {
+    private AgentResult invoke(Operation op, Duration timeout, long generation) {
         return switch (op) {
-            case START -> agent.start(timeout);
+            case START -> agent.start(timeout, generation);
             case STOP -> agent.stop(timeout);
             case MONITOR -> agent.monitor(timeout);
         };

@@ -19,6 +19,14 @@ import java.util.function.Consumer;
 public interface ResourceAgent {
     AgentResult start(Duration timeout);
 
+    /**
+     * A start under placement generation {@code generation} (0: unknown). Agents that run programs hand it
+     * to them as HAVEN_GENERATION; the default ignores it.
+     */
+    default AgentResult start(Duration timeout, long generation) {
+        return start(timeout);
+    }
+
     AgentResult stop(Duration timeout);
 
     AgentResult monitor(Duration timeout);

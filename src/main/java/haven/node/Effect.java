@@ -8,7 +8,15 @@ import java.util.List;
 
 /** What a node's logic asks the outside world to do. The driver performs them in list order. */
 public sealed interface Effect {
-    record RunOp(ResourceId resource, Operation op, Duration timeout, long opId) implements Effect {}
+    /**
+     * {@code generation}: for a start, the group's placement generation, which only grows across the cluster;
+     * agents pass it on (HAVEN_GENERATION) so a data path can refuse a writer from an older one. 0 otherwise.
+     */
+    record RunOp(ResourceId resource, Operation op, Duration timeout, long opId, long generation) implements Effect {
+        public RunOp(ResourceId resource, Operation op, Duration timeout, long opId) {
+            this(resource, op, timeout, opId, 0);
+        }
+    }
 
     record Propose(long proposalId, List<Command> entry) implements Effect {}
 

@@ -59,7 +59,7 @@ final class GroupReconciler {
         }
         for (ResourceId r : members) {
             if (local.state(r) == LocalState.STOPPED) {
-                out.accept(local.begin(r, Operation.START));
+                out.accept(local.begin(r, Operation.START, committed.generation()));
                 return;
             }
         }

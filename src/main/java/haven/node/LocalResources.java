@@ -45,6 +45,10 @@ final class LocalResources {
     }
 
     Effect.RunOp begin(ResourceId id, Operation op) {
+        return begin(id, op, 0);
+    }
+
+    Effect.RunOp begin(ResourceId id, Operation op, long generation) {
         ResourceConfig rc = config.resource(id).orElseThrow();
         long opId = nextOpId++;
         inFlight.put(id, new InFlight(opId, op));
@@ -54,7 +58,7 @@ final class LocalResources {
             case STOP -> rc.stopTimeout();
             case MONITOR -> rc.monitorTimeout();
         };
-        return new Effect.RunOp(id, op, timeout, opId);
+        return new Effect.RunOp(id, op, timeout, opId, generation);
     }
 
     /** Ends the operation if {@code opId} is the one in flight; false for a stale or unknown result. */

@@ -65,7 +65,7 @@ public final class NodeDaemon implements AutoCloseable {
     private void perform(List<Effect> effects) {
         for (Effect e : effects) {
             switch (e) {
-                case Effect.RunOp op -> runner.submit(op.resource(), op.op(), op.timeout(),
+                case Effect.RunOp op -> runner.submit(op.resource(), op.op(), op.timeout(), op.generation(),
                         result -> loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result)));
                 case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
                         loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));
@@ -89,7 +89,7 @@ public final class NodeDaemon implements AutoCloseable {
             for (var r : members) {
                 var rc = config.resource(r).orElseThrow();
                 var done = new java.util.concurrent.CompletableFuture<haven.executor.AgentResult>();
-                runner.submit(r, haven.executor.Operation.STOP, rc.stopTimeout(), done::complete);
+                runner.submit(r, haven.executor.Operation.STOP, rc.stopTimeout(), 0, done::complete);
                 try {
                     var result = done.get(rc.stopTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
                     log("shutdown: stop " + r + ": " + result.status());

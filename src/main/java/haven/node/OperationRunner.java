@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /** The node's view of the executor: runs agent operations and reports results and unexpected failures. */
 public interface OperationRunner extends AutoCloseable {
-    void submit(ResourceId resource, Operation op, Duration timeout, Consumer<AgentResult> whenDone);
+    /** {@code generation}: the start's placement generation (see {@link Effect.RunOp}), 0 for other operations. */
+    void submit(ResourceId resource, Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone);
 
     void onUnexpectedFailure(BiConsumer<ResourceId, String> listener);
 

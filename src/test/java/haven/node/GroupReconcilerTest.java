@@ -105,6 +105,7 @@ class GroupReconcilerTest {
     void nothingHappensWhileAnOperationOfTheGroupIsInFlight() {
         all(LocalState.STOPPED);
         Effect.RunOp first = step(HERE, true, true).get(0);
+        assertThat(first.generation()).as("a start carries the placement generation").isEqualTo(4);
         assertThat(step(HERE, true, true)).isEmpty();
         assertThat(step(TAKEN_OFF, false, false)).as("not even a stop while a start is in flight").isEmpty();
         complete(first, LocalState.STARTED);

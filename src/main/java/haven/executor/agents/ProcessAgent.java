@@ -34,6 +34,8 @@ import java.util.function.Consumer;
 public final class ProcessAgent implements ResourceAgent {
     public static final String TYPE = "process";
     static final List<String> PARAMS = List.of("command", "check", "cwd", "log");
+    /** The placement generation of this run, for programs that fence stale writers by epoch. */
+    public static final String GENERATION_VARIABLE = "HAVEN_GENERATION";
     static final Duration POLL = Duration.ofMillis(20);
     /** Without a check, a process that stayed up this long counts as started. */
     static final Duration MIN_UPTIME = Duration.ofMillis(100);
@@ -107,6 +109,11 @@ public final class ProcessAgent implements ResourceAgent {
 
     @Override
     public AgentResult start(Duration timeout) {
+        return start(timeout, 0);
+    }
+
+    @Override
+    public AgentResult start(Duration timeout, long generation) {
         long startNs = System.nanoTime();
         long deadline = startNs + timeout.toNanos();
         Launch old;
@@ -122,7 +129,7 @@ public final class ProcessAgent implements ResourceAgent {
         }
         Launch launch;
         try {
-            launch = launch();
+            launch = launch(generation);
         } catch (IOException e) {
             synchronized (lock) {
                 state = State.STOPPED;
@@ -157,12 +164,13 @@ public final class ProcessAgent implements ResourceAgent {
         if (wasInterrupted) Thread.currentThread().interrupt();
     }
 
-    private Launch launch() throws IOException {
+    private Launch launch(long generation) throws IOException {
         if (cwd.isPresent() && !Files.isDirectory(cwd.get())) throw new IOException("cwd " + cwd.get() + " is not a directory");
         ProcessOutput output = log.map(ProcessOutput::toLogFile).orElseGet(() -> ProcessOutput.toStdout(resource));
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
         cwd.ifPresent(d -> builder.directory(d.toFile()));
         builder.environment().putAll(environment);
+        if (generation > 0) builder.environment().put(GENERATION_VARIABLE, Long.toString(generation));
         output.configure(builder);
         ProcessGroup group = ProcessGroup.start(builder);
         output.attach(group.process());

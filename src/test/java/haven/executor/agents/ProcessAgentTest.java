@@ -111,6 +111,21 @@ class ProcessAgentTest {
     }
 
     @Test
+    void theStartsGenerationReachesTheProgramAndTheGuardLearnsItsProcessGroup() throws Exception {
+        Path out = dir.resolve("generation.txt");
+        ProcessAgent a = agent(Map.of("command", "echo \"$HAVEN_GENERATION\" > " + out + "; exec sleep 600"));
+        AtomicReference<Integer> changes = new AtomicReference<>(0);
+        a.onForceOffChanged(() -> changes.updateAndGet(n -> n + 1));
+        assertThat(a.forceOff()).isEmpty();
+        assertThat(a.start(T, 42).status()).isEqualTo(Status.OK);
+        assertThat(Files.readString(out).strip()).isEqualTo("42");
+        assertThat(changes.get()).as("told at launch").isEqualTo(1);
+        assertThat(a.forceOff()).singleElement().isInstanceOf(haven.executor.ForceOff.KillGroup.class);
+        assertThat(a.stop(T).status()).isEqualTo(Status.OK);
+        assertThat(a.forceOff()).isEmpty();
+    }
+
+    @Test
     void nginxStartsServesIsMonitoredAndStopsWithAllItsWorkers() throws Exception {
         int port = freePort();
         ProcessAgent a = nginx(port);
