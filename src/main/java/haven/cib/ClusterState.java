@@ -24,7 +24,9 @@ public record ClusterState(
         SortedMap<GroupId, GroupState> groups,
         SortedSet<NodeId> standby,
         SortedMap<GroupId, NodeId> moves,
-        List<FailureRecord> failures) {
+        List<FailureRecord> failures,
+        SortedMap<NodeId, Integer> connectivity,
+        List<FenceRecord> fencing) {
 
     /** Failures kept per resource and node; older ones are dropped (they are outside any useful window). */
     public static final int FAILURES_KEPT_PER_RESOURCE_NODE = 32;
@@ -32,11 +34,22 @@ public record ClusterState(
     public static final ClusterState EMPTY =
             new ClusterState(0, 0, new TreeMap<>(), new TreeSet<>(), new TreeMap<>(), List.of());
 
+    /** Fencing attempts kept in the state, newest last; older ones are in the daemons' logs. */
+    public static final int FENCE_RECORDS_KEPT = 32;
+
     public ClusterState {
         groups = Collections.unmodifiableSortedMap(new TreeMap<>(groups));
         standby = Collections.unmodifiableSortedSet(new TreeSet<>(standby));
         moves = Collections.unmodifiableSortedMap(new TreeMap<>(moves));
         failures = List.copyOf(failures);
+        // Absent in snapshots written before these existed.
+        connectivity = Collections.unmodifiableSortedMap(connectivity == null ? new TreeMap<>() : new TreeMap<>(connectivity));
+        fencing = fencing == null ? List.of() : List.copyOf(fencing);
+    }
+
+    public ClusterState(long version, long lastGeneration, SortedMap<GroupId, GroupState> groups, SortedSet<NodeId> standby,
+            SortedMap<GroupId, NodeId> moves, List<FailureRecord> failures) {
+        this(version, lastGeneration, groups, standby, moves, failures, new TreeMap<>(), List.of());
     }
 
     public GroupState group(GroupId id) {
@@ -49,7 +62,7 @@ public record ClusterState(
         for (Command c : entry) {
             s = s.with(c);
         }
-        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures);
+        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing);
     }
 
     /** Applies one command without counting a new version: for the scheduler's look-ahead. */
@@ -63,7 +76,27 @@ public record ClusterState(
             case Command.SetStandby sb -> withStandby(sb);
             case Command.Move m -> withMove(m);
             case Command.Cleanup c -> cleanup(c);
+            case Command.Connectivity c -> withConnectivity(c);
+            case Command.Fenced f -> fenced(f);
         };
+    }
+
+    private ClusterState withConnectivity(Command.Connectivity c) {
+        TreeMap<NodeId, Integer> next = new TreeMap<>(connectivity);
+        next.put(c.node(), c.reachable());
+        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, next, fencing);
+    }
+
+    /**
+     * A fencing attempt. A confirmed one means the node is off: nothing of it can still run, so it counts as
+     * lost at once (its groups may start elsewhere). A failed one is only recorded.
+     */
+    private ClusterState fenced(Command.Fenced f) {
+        List<FenceRecord> next = new ArrayList<>(fencing);
+        next.add(new FenceRecord(f.node(), f.by(), f.atEpochMs(), f.ok(), f.summary()));
+        while (next.size() > FENCE_RECORDS_KEPT) next.remove(0);
+        ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next);
+        return f.ok() ? s.nodeLost(f.node()) : s;
     }
 
     private ClusterState assign(Command.Assign a) {
@@ -71,7 +104,7 @@ public record ClusterState(
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         if (a.node().isEmpty()) {
             next.put(a.group(), new GroupState(Optional.empty(), old.generation(), old.mayBeActive(), false));
-            return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+            return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing);
         }
         NodeId node = a.node().get();
         if (!old.onlyPossiblyActiveOn(node)) {
@@ -84,7 +117,7 @@ public record ClusterState(
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
         active.add(node);
         next.put(a.group(), new GroupState(Optional.of(node), generation, active, false));
-        return new ClusterState(version, generation, next, standby, moves, failures);
+        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing);
     }
 
     private ClusterState released(Command.Released r) {
@@ -101,7 +134,7 @@ public record ClusterState(
         active.remove(r.node());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(r.group(), old.withMayBeActive(active));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing);
     }
 
     private ClusterState started(Command.Started st) {
@@ -111,7 +144,7 @@ public record ClusterState(
         }
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(st.group(), new GroupState(old.assigned(), old.generation(), old.mayBeActive(), true));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing);
     }
 
     private ClusterState nodeLost(NodeId node) {
@@ -124,7 +157,7 @@ public record ClusterState(
             next.put(e.getKey(), new GroupState(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
                     !wasThere && g.started()));
         }
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing);
     }
 
     private ClusterState failed(Command.ResourceFailed f) {
@@ -135,26 +168,26 @@ public record ClusterState(
         if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {
             next.remove(same.get(0));
         }
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing);
     }
 
     private ClusterState withStandby(Command.SetStandby sb) {
         TreeSet<NodeId> next = new TreeSet<>(standby);
         if (sb.standby()) next.add(sb.node()); else next.remove(sb.node());
-        return new ClusterState(version, lastGeneration, groups, next, moves, failures);
+        return new ClusterState(version, lastGeneration, groups, next, moves, failures, connectivity, fencing);
     }
 
     private ClusterState withMove(Command.Move m) {
         TreeMap<GroupId, NodeId> next = new TreeMap<>(moves);
         m.node().ifPresentOrElse(n -> next.put(m.group(), n), () -> next.remove(m.group()));
-        return new ClusterState(version, lastGeneration, groups, standby, next, failures);
+        return new ClusterState(version, lastGeneration, groups, standby, next, failures, connectivity, fencing);
     }
 
     private ClusterState cleanup(Command.Cleanup c) {
         List<FailureRecord> next = failures.stream()
                 .filter(f -> !(f.resource().equals(c.resource()) && c.node().map(f.node()::equals).orElse(true)))
                 .toList();
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing);
     }
 
     /** Failures of {@code resource} on {@code node} at or after {@code sinceEpochMs}. */

@@ -22,6 +22,8 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.SetStandby.class, name = "standby"),
     @JsonSubTypes.Type(value = Command.Move.class, name = "move"),
     @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
+    @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
+    @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
 })
 public sealed interface Command {
 
@@ -46,4 +48,10 @@ public sealed interface Command {
 
     /** Forget the failures of a resource (on one node, or everywhere). */
     record Cleanup(ResourceId resource, Optional<NodeId> node) implements Command {}
+
+    /** How many of the configured ping nodes {@code node} reaches now (it reports each change). */
+    record Connectivity(NodeId node, int reachable) implements Command {}
+
+    /** The outcome of fencing {@code node}, done by {@code by}; {@code ok} means confirmed off. */
+    record Fenced(NodeId node, NodeId by, long atEpochMs, boolean ok, String summary) implements Command {}
 }

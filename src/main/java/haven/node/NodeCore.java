@@ -49,6 +49,8 @@ public final class NodeCore {
     private final boolean runsResources;
     private long guardDeadlineMs = Long.MIN_VALUE;
     private long lastStepMs = Long.MIN_VALUE;
+    /** Ping nodes this node reaches, once the ping monitor has said (never, without ping nodes). */
+    private Optional<Integer> reachable = Optional.empty();
 
     public NodeCore(ClusterConfig config, NodeId self) {
         this.config = config;
@@ -113,6 +115,7 @@ public final class NodeCore {
                     out.add(new Effect.Note("proposal " + p.proposalId() + " not committed: " + p.error() + "; retrying"));
                 }
             }
+            case NodeEvent.Reachability r -> reachable = Optional.of(r.reachable());
             case NodeEvent.Tick t -> { }
         }
     }
@@ -209,6 +212,7 @@ public final class NodeCore {
                 }
             }
         }
+        reachable.filter(n -> !n.equals(state.connectivity().get(self))).ifPresent(outbox::connectivity);
         lastPlan = Scheduler.plan(schedulerInput(nowMs, nowEpochMs));
         if (isLeader && leaseValid && !behindAPeer(nowMs) && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
             if (!lastPlan.commands().isEmpty()) {

@@ -16,6 +16,9 @@ public sealed interface NodeEvent {
 
     record StateChanged(ClusterState state) implements NodeEvent {}
 
+    /** How many of the configured ping nodes this node reaches now (sent on every change). */
+    record Reachability(int reachable) implements NodeEvent {}
+
     record LeaderChanged(Optional<NodeId> leader, boolean self) implements NodeEvent {}
 
     record OpDone(ResourceId resource, Operation op, long opId, AgentResult result) implements NodeEvent {}

@@ -20,6 +20,7 @@ final class Outbox implements GroupReconciler.Reports {
     private final List<Command> pending = new ArrayList<>();
     private final Map<GroupId, Long> startedSent = new TreeMap<>();
     private final Map<GroupId, Long> releasedSent = new TreeMap<>();
+    private Integer connectivitySent = null;
     private long inFlightId = 0;
     private List<Command> inFlight = List.of();
     private long retryAtMs = 0;
@@ -50,6 +51,14 @@ final class Outbox implements GroupReconciler.Reports {
     @Override
     public void failed(Command.ResourceFailed failure) {
         pending.add(failure);
+    }
+
+    /** This node's ping reachability, once per value (again after a failed proposal). */
+    void connectivity(int reachable) {
+        if (!Integer.valueOf(reachable).equals(connectivitySent)) {
+            connectivitySent = reachable;
+            pending.add(new Command.Connectivity(self, reachable));
+        }
     }
 
     void add(List<Command> commands) {
@@ -83,6 +92,7 @@ final class Outbox implements GroupReconciler.Reports {
                 switch (c) {
                     case Command.Started s -> startedSent.remove(s.group());
                     case Command.Released r -> releasedSent.remove(r.group());
+                    case Command.Connectivity sent -> connectivitySent = null;
                     default -> { }
                 }
             }

@@ -139,12 +139,17 @@ public final class Scheduler {
         private final List<NodeId> nodes;
         private final java.util.Map<ResourceId, java.util.Map<NodeId, Long>> recentFailures = new TreeMap<>();
         private final java.util.Map<Optional<NodeId>, List<String>> sharedReasons = new java.util.HashMap<>();
+        /** The best ping reachability among online nodes that reported one, and a node that has it. */
+        private final Optional<java.util.Map.Entry<NodeId, Integer>> bestConnected;
 
         Eligibility(ClusterConfig config, ClusterState state, java.util.SortedSet<NodeId> online, long now) {
             this.config = config;
             this.state = state;
             this.online = online;
             this.nodes = config.nodeIds().stream().sorted().toList();
+            this.bestConnected = state.connectivity().entrySet().stream().filter(e -> online.contains(e.getKey()))
+                    .max(java.util.Map.Entry.<NodeId, Integer>comparingByValue().thenComparing(java.util.Map.Entry.comparingByKey(
+                            java.util.Comparator.reverseOrder())));
             long since = now - config.policy().failureWindow().toMillis();
             for (var f : state.failures()) {
                 if (f.atEpochMs() >= since) {
@@ -161,6 +166,12 @@ public final class Scheduler {
             if (config.node(node).map(NodeConfig::isWitness).orElse(false)) return Optional.of("a witness (votes, runs nothing)");
             if (!online.contains(node)) return Optional.of("not in the cluster");
             if (state.standby().contains(node)) return Optional.of("in standby");
+            Integer reaches = state.connectivity().get(node);
+            if (reaches != null && bestConnected.isPresent() && reaches < bestConnected.get().getValue()) {
+                // Heartbeat's ipfail rule: a node that lost (part of) its uplink hands its groups to one that has it.
+                return Optional.of("reaches " + reaches + " ping node(s), fewer than " + bestConnected.get().getKey() + " ("
+                        + bestConnected.get().getValue() + ")");
+            }
             for (ResourceId r : group.members()) {
                 var perNode = recentFailures.get(r);
                 long failures = perNode == null ? 0 : perNode.getOrDefault(node, 0L);

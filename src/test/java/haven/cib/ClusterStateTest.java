@@ -48,6 +48,25 @@ class ClusterStateTest {
     }
 
     @Test
+    void aConfirmedFencingFreesTheNodesGroupsAndAFailedOneIsOnlyRecorded() {
+        ClusterState s = applyEach(ClusterState.EMPTY, assign(WEB, A));
+        ClusterState failed = applyEach(s, new Command.Fenced(A, B, 10, false, "timed out"));
+        assertThat(failed.group(WEB).mayBeActive()).containsExactly(A);
+        assertThat(failed.fencing()).singleElement().satisfies(f -> assertThat(f.ok()).isFalse());
+        ClusterState off = applyEach(failed, new Command.Fenced(A, B, 20, true, "confirmed off"));
+        assertThat(off.group(WEB).mayBeActive()).isEmpty();
+        assertThat(off.group(WEB).assigned()).isEmpty();
+        assertThat(off.fencing()).hasSize(2);
+    }
+
+    @Test
+    void connectivityIsTheLatestReportPerNode() {
+        ClusterState s = applyEach(ClusterState.EMPTY, new Command.Connectivity(A, 2), new Command.Connectivity(B, 2),
+                new Command.Connectivity(A, 0));
+        assertThat(s.connectivity()).containsEntry(A, 0).containsEntry(B, 2);
+    }
+
+    @Test
     void everyAssignmentTakesANewClusterWideGeneration() {
         ClusterState s = applyEach(ClusterState.EMPTY, assign(WEB, A), assign(DB, B));
         assertThat(s.group(WEB).generation()).isEqualTo(1);

@@ -44,7 +44,9 @@ class CodecTest {
                 new Command.Move(WEB, Optional.of(B)),
                 new Command.Move(DB, Optional.empty()),
                 new Command.Cleanup(SITE, Optional.of(A)),
-                new Command.Cleanup(SITE, Optional.empty()));
+                new Command.Cleanup(SITE, Optional.empty()),
+                new Command.Connectivity(A, 2),
+                new Command.Fenced(B, A, 1_700_000_000_456L, true, "level 1 lab off plug=n2: confirmed off"));
     }
 
     static ClusterState richState() {
@@ -53,6 +55,7 @@ class CodecTest {
         s = s.apply(List.of(new Command.Started(WEB, A, 1), new Command.Assign(DB, Optional.empty(), "x")));
         s = s.apply(List.of(new Command.ResourceFailed(SITE, A, 5, "boom"), new Command.ResourceFailed(SITE, B, 6, "")));
         s = s.apply(List.of(new Command.SetStandby(B, true), new Command.Move(WEB, Optional.of(B))));
+        s = s.apply(List.of(new Command.Connectivity(A, 1), new Command.Fenced(B, A, 7, false, "device timed out")));
         return s;
     }
 
@@ -71,6 +74,15 @@ class CodecTest {
         System.arraycopy("xyz".getBytes(StandardCharsets.UTF_8), 0, framed, 0, 3);
         System.arraycopy(entry, 0, framed, 3, entry.length);
         assertThat(Codec.decodeEntry(framed, 3, entry.length)).isEqualTo(everyKind());
+    }
+
+    @Test
+    void aSnapshotWrittenBeforeConnectivityAndFencingStillLoads() throws IOException {
+        String old = "{\"version\":3,\"lastGeneration\":1,\"groups\":{},\"standby\":[],\"moves\":{},\"failures\":[]}";
+        ClusterState s = Codec.decodeState(old.getBytes(StandardCharsets.UTF_8));
+        assertThat(s.version()).isEqualTo(3);
+        assertThat(s.connectivity()).isEmpty();
+        assertThat(s.fencing()).isEmpty();
     }
 
     @Test

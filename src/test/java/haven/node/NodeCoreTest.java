@@ -221,4 +221,31 @@ class NodeCoreTest {
         step(beats(6));
         assertThat(proposed()).containsExactly(new Command.Started(WEB, N2, 1), new Command.Released(WEB, N2, 1));
     }
+
+    @Test
+    void aChangeInPingReachabilityIsReportedToTheLogOncePerValue() {
+        join(webOn(N1, 1, 1), 1);
+        step(new NodeEvent.Reachability(1));
+        assertThat(proposed()).contains(new Command.Connectivity(N2, 1));
+        int before = proposed().size();
+        now += 300;
+        step(beats(1));
+        assertThat(proposed()).as("not again while the value is unchanged").hasSize(before);
+    }
+
+    @Test
+    void theGuardIsArmedBeforeAStartAndLearnsADeadlineAtTheLeasesEnd() {
+        join(webOn(N2, 1, 1), 1);
+        answer(VIP, AgentResult.notRunning(), 1);
+        List<Effect> out = answer(SITE, AgentResult.notRunning(), 1);
+        int arm = out.indexOf(new Effect.Arm(VIP));
+        int start = out.indexOf(open.get(VIP));
+        assertThat(arm).as("armed").isGreaterThanOrEqualTo(0);
+        assertThat(arm).as("armed before the start").isLessThan(start);
+        now += 100;
+        Effect.GuardDeadline deadline = step(beats(1)).stream()
+                .filter(e -> e instanceof Effect.GuardDeadline).map(e -> (Effect.GuardDeadline) e).findFirst().orElseThrow();
+        // fresh beats now: the lease runs 400 ms from here, and the guard's deadline adds half the 100 ms margin
+        assertThat(deadline.atMs()).isEqualTo(now + 400 + 50);
+    }
 }

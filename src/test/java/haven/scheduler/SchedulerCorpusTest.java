@@ -188,6 +188,8 @@ class SchedulerCorpusTest {
             case Command.SetStandby s -> "standby " + s.node() + " " + (s.standby() ? "on" : "off");
             case Command.Move m -> "move " + m.group() + " " + m.node().map(NodeId::name).orElse("-");
             case Command.Cleanup k -> "cleanup " + k.resource() + " " + k.node().map(NodeId::name).orElse("*");
+            case Command.Connectivity k -> "connectivity " + k.node() + " " + k.reachable();
+            case Command.Fenced f -> "fenced " + f.node() + " by " + f.by() + (f.ok() ? " ok" : " FAILED") + " : " + f.summary();
         };
     }
 }

@@ -77,6 +77,18 @@ class SchedulerTest {
     }
 
     @Test
+    void aNodeThatReachesFewerPingNodesGivesItsGroupToOneThatReachesMore() {
+        ClusterConfig c = config(3, group("web", "n1", "vip", "site"));
+        ClusterState s = commit(ClusterState.EMPTY, placed("web", "n1", "preferred node"), new Command.Started(g("web"), n("n1"), 1),
+                new Command.Connectivity(n("n1"), 1), new Command.Connectivity(n("n2"), 1), new Command.Connectivity(n("n3"), 1));
+        assertThat(plan(c, s, ALL3).commands()).as("all equal: stays").isEmpty();
+        ClusterState uplinkLost = commit(s, new Command.Connectivity(n("n1"), 0));
+        Plan p = plan(c, uplinkLost, ALL3);
+        assertThat(p.commands()).containsExactly(off("web", "move to n2"));
+        assertThat(p.explanations().get(g("web")).toString()).contains("n1: reaches 0 ping node(s), fewer than n2 (1)");
+    }
+
+    @Test
     void groupWithoutPreferenceGoesToTheLeastLoadedEligibleNodeTiesByName() {
         ClusterConfig c = config(3, group("a", "n1", "ra"), group("b", null, "rb"), group("c", null, "rc"), group("d", null, "rd"));
         Plan p = plan(c, ClusterState.EMPTY, ALL3);
