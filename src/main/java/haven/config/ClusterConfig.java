@@ -3,12 +3,17 @@ package haven.config;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
+import haven.fencing.FencingTopology;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The whole, validated cluster configuration: every node holds the same copy. Immutable; built only by
  * {@link ConfigLoader}, which has already checked every cross-reference, so code that holds one may trust it.
+ *
+ * @param quorum  the {@code quorum:} section, {@link Quorum#DEFAULT} when absent
+ * @param fencing the {@code fencing:} section; empty when the cluster has no fence devices
  */
 public record ClusterConfig(
         String clusterName,
@@ -19,13 +24,24 @@ public record ClusterConfig(
         Policy policy,
         List<NodeConfig> nodes,
         List<ResourceConfig> resources,
-        List<GroupConfig> groups) {
+        List<GroupConfig> groups,
+        Quorum quorum,
+        Optional<FencingTopology> fencing) {
 
     public ClusterConfig {
         nodes = List.copyOf(nodes);
         resources = List.copyOf(resources);
         groups = List.copyOf(groups);
         key = key.clone();
+        Objects.requireNonNull(quorum, "quorum");
+        Objects.requireNonNull(fencing, "fencing");
+    }
+
+    /** A config with the default quorum and no fencing, as before those sections existed. */
+    public ClusterConfig(String clusterName, byte[] key, int port, int apiPort, Timing timing, Policy policy,
+            List<NodeConfig> nodes, List<ResourceConfig> resources, List<GroupConfig> groups) {
+        this(clusterName, key, port, apiPort, timing, policy, nodes, resources, groups, Quorum.DEFAULT,
+                Optional.empty());
     }
 
     public Optional<NodeConfig> node(NodeId id) {
@@ -42,6 +58,11 @@ public record ClusterConfig(
 
     public List<NodeId> nodeIds() {
         return nodes.stream().map(NodeConfig::id).toList();
+    }
+
+    /** The nodes that may run resources: every node but the witnesses. */
+    public List<NodeId> serviceNodeIds() {
+        return nodes.stream().filter(n -> !n.isWitness()).map(NodeConfig::id).toList();
     }
 
     /** The group a resource belongs to (every resource belongs to exactly one; see {@link ConfigLoader}). */

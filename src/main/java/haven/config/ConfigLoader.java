@@ -20,17 +20,19 @@ import java.util.Optional;
  * cluster:   name, key or key_file (exactly one; at least 16 bytes), port (7800), api_port (7480)
  * timing:    heartbeat, failure_timeout, verify_timeout, lease, lease_margin, join_timeout (optional)
  * policy:    stickiness, migration_threshold, failure_window (optional)
- * nodes:     list of {name, address}; 1 or 3+ nodes, never exactly 2
+ * quorum:    mode (majority | two_node), wait_for_all, no_quorum_policy (stop | freeze | ignore), ping_nodes
+ * nodes:     list of {name, address, role}; 1 or 3+ members (witnesses count), or exactly 2 in two_node mode
  * resources: list of {name, type, params, start_timeout, stop_timeout, monitor_interval, monitor_timeout}
  * groups:    list of {name, members, prefer}; a resource in no group gets a group of its own
  * haresources: instead of resources and groups, one line per group (see {@link HaresourcesSection})
+ * fencing:   devices (list of {name, agent, params, hosts, timeout, delay}) and levels (node: [[device, ...], ...])
  * </pre>
  * A relative {@code key_file} is resolved against the directory of the config file (for {@link #parse},
  * against the working directory), so that a config and its key can be moved together.
  */
 public final class ConfigLoader {
     static final List<String> SECTIONS =
-            List.of("cluster", "timing", "policy", "nodes", "resources", "groups", "haresources");
+            List.of("cluster", "timing", "policy", "quorum", "nodes", "resources", "groups", "haresources", "fencing");
 
     private ConfigLoader() {}
 
@@ -73,14 +75,19 @@ public final class ConfigLoader {
         ClusterSection.Settings cluster = ClusterSection.read(top, baseDir, problems);
         Optional<Timing> timing = TimingSection.read(top.mapping("timing", TimingSection.KEYS), problems);
         Optional<Policy> policy = PolicySection.read(top.mapping("policy", PolicySection.KEYS), problems);
-        NodesSection.Result nodes = NodesSection.read(top, problems);
+        QuorumSection.Result quorum = QuorumSection.read(top, problems);
+        NodesSection.Result nodes = NodesSection.read(top, quorum.excusesTwoNodes(), problems);
         ResourcesSection.Result resources = ResourcesSection.read(top, nodes.nodes(), problems);
         List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), resources.names(), problems);
         HaresourcesSection.Result shortForm = HaresourcesSection.read(top, nodes.names(), nodes.nodes(), problems);
+        FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);
+        QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);
+        TwoNodeRule.check(quorum, nodes.nodes(), fencing, problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),
-                concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()));
+                concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()),
+                quorum.quorum().orElseThrow(), fencing.topology());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -23,7 +23,8 @@ final class NodesSection {
 
     private NodesSection() {}
 
-    static Result read(Fields root, Problems problems) {
+    /** @param twoNodeMode whether the quorum section allows exactly two nodes (it checks them itself then) */
+    static Result read(Fields root, boolean twoNodeMode, Problems problems) {
         List<NodeConfig> nodes = new ArrayList<>();
         Map<String, Place> names = new HashMap<>();
         if (!root.has("nodes")) {
@@ -38,11 +39,12 @@ final class NodesSection {
             problems.add(root.valuePlace("nodes"), "nodes is empty", LIST_HINT);
             return new Result(nodes, names);
         }
-        if (items.get().size() == 2) {
+        if (items.get().size() == 2 && !twoNodeMode) {
             problems.add(root.keyPlace("nodes"), "nodes lists exactly 2 nodes: a two-node cluster cannot keep a "
                     + "majority when one of them fails, so the survivor would stop everything",
                     "add a witness as a third member, on any other machine: - { name: w, address: 10.0.0.9, role: witness }"
-                    + " (it votes and runs nothing), or a third node");
+                    + " (it votes and runs nothing), or a third node; or, with a fence device for each node,"
+                    + " quorum: { mode: two_node }");
         }
         Map<String, Place> addresses = new HashMap<>();
         for (int i = 0; i < items.get().size(); i++) {
