@@ -2,7 +2,6 @@ package haven.config.budget;
 
 import haven.config.ClusterConfig;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ public final class BudgetCheck {
      * @param source how problems name the file, as the loader does
      */
     public static BudgetReport run(ClusterConfig config, String yaml, String source) {
-        return run(config, yaml, source, FencingTerm.NONE);
+        return run(config, yaml, source, FencingTerm.of(config));
     }
 
     static BudgetReport run(ClusterConfig config, String yaml, String source, FencingTerm fencing) {
@@ -26,9 +25,7 @@ public final class BudgetCheck {
         List<GroupBudget> budgets = FailoverBudget.of(config, fencing);
         List<Finding> findings = new ArrayList<>(TimingRules.check(config.timing(), blame));
         findings.addAll(BudgetWarnings.check(config, budgets, blame));
-        // File order, as the loader reports, which is how people fix a file.
-        findings.sort(Comparator.comparingInt((Finding f) -> f.problem().line())
-                .thenComparingInt(f -> f.problem().column()));
+        findings.sort(Finding.FILE_ORDER);
         return new BudgetReport(budgets, fencing, findings);
     }
 }

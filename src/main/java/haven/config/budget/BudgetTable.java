@@ -28,7 +28,8 @@ public final class BudgetTable {
         appendAligned(rows, out);
         out.append("  detect = failure_timeout + verify_timeout; confirm = heartbeat; lease-wait = lease + lease_margin;\n");
         out.append("  fence = ").append(report.fencing().configured()
-                ? "slowest fencing path + delay" : "0 (no fencing configured)");
+                ? "slowest fencing path + delay (the slowest node's levels in turn; per device: delay + off + status,\n"
+                        + "  each run up to the device's timeout)" : "0 (no fencing configured)");
         out.append("; plan = heartbeat; probe+start = slowest monitor_timeout + all start_timeouts\n");
         return out.toString();
     }

@@ -26,9 +26,12 @@ final class BudgetWarnings {
                 found.add(new Finding(Severity.WARNING, blame.problem(blame.group(g),
                         "groups[" + g.id() + "]: a failover may take up to " + HumanDuration.format(b.worstCase())
                                 + " (more than " + HumanDuration.format(SLOW_FAILOVER) + "), of which "
-                                + HumanDuration.format(b.probeStart()) + " is probing and starting its members",
+                                + HumanDuration.format(b.probeStart()) + " is probing and starting its members"
+                                + (b.fence().isZero() ? "" : " and " + HumanDuration.format(b.fence()) + " fencing"),
                         "the members' start_timeout values add up, plus the slowest monitor_timeout; lower them to "
-                                + "what the resources really need")));
+                                + "what the resources really need" + (b.fence().isZero() ? "" : "; a fence device's "
+                                + "timeout counts twice (off, then status) and every level of the slowest node adds "
+                                + "up, so give devices the timeout they need, not more"))));
             }
         }
         return found;

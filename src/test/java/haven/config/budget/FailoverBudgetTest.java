@@ -87,6 +87,61 @@ class FailoverBudgetTest {
         assertThat(BudgetTable.render(r)).contains("fence = slowest fencing path + delay");
     }
 
+    /** Three nodes and a witness; n1 has an IPMI device (10s, delay 2s) then the PDU (5s); w a slow device. */
+    private static final String FENCED = """
+            cluster:
+              name: lab
+              key: "0123456789abcdef"
+            nodes:
+              - { name: n1, address: 10.0.0.1 }
+              - { name: n2, address: 10.0.0.2 }
+              - { name: n3, address: 10.0.0.3 }
+              - { name: w, address: 10.0.0.9, role: witness }
+            resources:
+              - { name: a, type: process, params: { command: /bin/a }, start_timeout: 1s, monitor_timeout: 1s }
+            fencing:
+              devices:
+                - { name: ipmi-n1, agent: fence_ipmilan, hosts: [n1], timeout: 10s, delay: 2s }
+                - { name: pdu, agent: fence_apc, hosts: [n1, n2], timeout: 5s }
+                - { name: witness-vm, agent: fence_virsh, hosts: [w], timeout: 60s }
+            """;
+
+    @Test
+    void theFenceColumnIsTheSlowestServiceNodesLevelsOneAfterTheOther() throws Exception {
+        BudgetReport r = Configs.check(FENCED);
+        // n1: level 1 ipmi-n1 (2s delay + 10s off + 10s status) fails at its end, then level 2 pdu (5s + 5s).
+        // n2 needs only 10s; n3 cannot be fenced; the witness's slow device delays no group.
+        assertThat(r.fencing()).isEqualTo(new FencingTerm(Duration.ofSeconds(30), Duration.ofSeconds(2)));
+        assertThat(r.groups().get(0).fence()).isEqualTo(Duration.ofSeconds(32));
+        assertThat(r.groups().get(0).worstCase()).isEqualTo(Duration.ofMillis(1160 + 32_000 + 2000));
+        assertThat(BudgetTable.render(r)).contains("fence = slowest fencing path + delay");
+    }
+
+    @Test
+    void levelsOfSeveralDevicesAddEveryDevice() throws Exception {
+        BudgetReport r = Configs.check(FENCED + "  levels:\n    n2: [[pdu], [pdu]]\n    n1: [[ipmi-n1, pdu]]\n");
+        // Written levels replace n1's default; both levels of n2 add up: 2 x (5s + 5s).
+        assertThat(r.fencing().total()).isEqualTo(Duration.ofSeconds(2 + 20 + 10));
+        assertThat(FencingTerm.ofNode(Configs.load(FENCED + "  levels:\n    n2: [[pdu], [pdu]]\n").fencing().orElseThrow(),
+                "n2").total()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aSlowFailoverWarningNamesTheFencingShare() throws Exception {
+        BudgetReport r = Configs.check(FENCED.replace("timeout: 10s, delay: 2s", "timeout: 30s, delay: 2s"));
+        assertThat(r.warnings()).hasSize(1);
+        assertThat(r.warnings().get(0).problem().message()).contains("of which 2.0s is probing and starting its "
+                + "members and 72.0s fencing");
+        assertThat(r.warnings().get(0).problem().hint()).contains("counts twice (off, then status)");
+    }
+
+    @Test
+    void withoutFencingTheColumnIsZero() throws Exception {
+        BudgetReport r = Configs.check(Configs.HEAD + "resources:\n  - { name: a, type: process, params: { command: /bin/a } }\n");
+        assertThat(r.fencing()).isEqualTo(FencingTerm.NONE);
+        assertThat(BudgetTable.render(r)).contains("fence = 0 (no fencing configured)");
+    }
+
     @Test
     void humanDurations() {
         assertThat(HumanDuration.format(Duration.ZERO)).isEqualTo("0ms");
