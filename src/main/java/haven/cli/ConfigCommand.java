@@ -12,6 +12,9 @@ import haven.config.budget.BudgetCheck;
 import haven.config.budget.BudgetJson;
 import haven.config.budget.BudgetReport;
 import haven.config.budget.BudgetTable;
+import haven.config.budget.FenceAgentCheck;
+import haven.fencing.AgentLocator;
+import haven.fencing.FenceAgentRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -40,7 +43,9 @@ public final class ConfigCommand implements Runnable {
 
     @Command(name = "check", description = {"Check a config file and print every problem with its line and column.",
         "When the file loads, also print each group's failover budget: the worst-case time from the death of its "
-            + "node to the group running elsewhere, term by term, from the configured timers and timeouts."},
+            + "node to the group running elsewhere, term by term, from the configured timers and timeouts.",
+        "Each fence device's agent, when installed on this machine, is asked which parameters it accepts: an "
+            + "unknown or missing required parameter is a problem, an agent missing here a warning."},
             exitCodeListHeading = "Exit codes:%n",
             exitCodeList = {"0:the file is valid (warnings may be printed)", "1:the file has problems (printed to stderr)",
                 "2:the file cannot be read, or the command line is wrong"})
@@ -89,7 +94,11 @@ public final class ConfigCommand implements Runnable {
                 }
                 return 1;
             }
-            BudgetReport budget = BudgetCheck.run(config, textOf(file), file.toString());
+            String yaml = textOf(file);
+            // The loader never runs agents (daemons and tests load configs where none is installed); the
+            // check does, since it runs where the user wants to know.
+            BudgetReport budget = BudgetCheck.run(config, yaml, file.toString()).with(
+                    new FenceAgentCheck(AgentLocator.standard(), new FenceAgentRunner()).run(config, yaml, file.toString()));
             boolean valid = budget.errors().isEmpty();
             if (json) {
                 printJson(out, valid, config, BudgetJson.groups(budget), BudgetJson.problems(budget.findings()));

@@ -58,6 +58,24 @@ final class Blame {
                 .orElseGet(() -> shortFormLine(g));
     }
 
+    /**
+     * The first of {@code keys} written for the fence device (paths below it, such as "params/ip"), else its
+     * name, else the fencing section.
+     */
+    Spot device(String name, String... keys) {
+        Optional<Integer> i = places.indexWhere("fencing/devices", "name", name);
+        if (i.isEmpty()) {
+            return places.at("fencing").orElse(Spot.WHOLE_FILE);
+        }
+        for (String key : keys) {
+            Optional<Spot> at = places.at("fencing/devices/" + i.get() + "/" + key);
+            if (at.isPresent()) {
+                return at.get();
+            }
+        }
+        return places.at("fencing/devices/" + i.get() + "/name").orElse(Spot.WHOLE_FILE);
+    }
+
     /** Short and long form never mix, so with haresources the n-th group is the n-th line. */
     private Spot shortFormLine(GroupConfig g) {
         int n = config.groups().indexOf(g);

@@ -1,5 +1,6 @@
 package haven.config.budget;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The failover budget of every group, and what the check found, errors and warnings in file order. */
@@ -7,6 +8,14 @@ public record BudgetReport(List<GroupBudget> groups, FencingTerm fencing, List<F
     public BudgetReport {
         groups = List.copyOf(groups);
         findings = List.copyOf(findings);
+    }
+
+    /** This report with {@code more} findings, such as those of {@link FenceAgentCheck}, in file order. */
+    public BudgetReport with(List<Finding> more) {
+        List<Finding> all = new ArrayList<>(findings);
+        all.addAll(more);
+        all.sort(Finding.FILE_ORDER);
+        return new BudgetReport(groups, fencing, all);
     }
 
     public List<Finding> errors() {
