@@ -6,6 +6,9 @@ import haven.cli.ConfigCommand;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
+import haven.fencing.FenceDevice;
+import haven.fencing.FenceLevel;
+import haven.fencing.FencingTopology;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +63,51 @@ class ExampleConfigTest {
         ClusterConfig c = ConfigLoader.parse(example.toString(), "example-config.yaml");
         assertThat(c.nodes()).hasSize(3);
         assertThat(c.groups()).extracting(GroupConfig::id).containsExactly(GroupId.of("web"));
+    }
+
+    @Test
+    void theShippedExampleHasNoProblem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cluster.yaml");
+        Files.writeString(file, exampleText());
+        StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "check", file.toString())).isEqualTo(0);
+        // The example writes its resources' default timeouts out, which earns one budget warning; it names
+        // neither section added later.
+        assertThat(err.toString()).doesNotContain("problem").doesNotContain("quorum").doesNotContain("fencing");
+    }
+
+    @Test
+    void theExamplesCommentedOutQuorumAndFencingLoadOnceUncommented() throws Exception {
+        String text = uncomment(exampleText(), "# quorum:", "# fencing:");
+        ClusterConfig c = ConfigLoader.parse(text, "example-config.yaml");
+        assertThat(c.quorum()).isEqualTo(new Quorum(Quorum.Mode.MAJORITY, false, Quorum.NoQuorumPolicy.STOP,
+                List.of("10.99.0.254")));
+        FencingTopology t = c.fencing().orElseThrow();
+        assertThat(t.devices()).extracting(FenceDevice::name).containsExactly("ipmi-n1", "pdu");
+        assertThat(t.device("pdu").orElseThrow().plugFor("n3")).contains("3");
+        assertThat(t.levelsFor("n1")).containsExactly(FenceLevel.of(1, "ipmi-n1"), FenceLevel.of(2, "pdu"));
+        assertThat(t.levelsFor("n2")).containsExactly(FenceLevel.of(1, "pdu"));
+    }
+
+    private static String exampleText() throws Exception {
+        StringWriter example = new StringWriter();
+        assertThat(run(example, new StringWriter(), "example")).isEqualTo(0);
+        return example.toString();
+    }
+
+    /** Removes "# " from each line of the blocks that start with one of {@code starts}, up to a blank line. */
+    private static String uncomment(String text, String... starts) {
+        StringBuilder out = new StringBuilder();
+        boolean inBlock = false;
+        for (String line : text.split("\n", -1)) {
+            if (List.of(starts).contains(line)) {
+                inBlock = true;
+            } else if (line.isBlank()) {
+                inBlock = false;
+            }
+            out.append(inBlock ? line.substring(2) : line).append('\n');
+        }
+        return out.toString();
     }
 
     @Test
