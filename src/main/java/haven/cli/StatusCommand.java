@@ -39,7 +39,9 @@ public final class StatusCommand implements Callable<Integer> {
         for (JsonNode n : s.path("nodes")) {
             nodes.add(n.path("name").asText() + (n.path("online").asBoolean() ? " online" : " OFFLINE")
                     + (n.path("standby").asBoolean() ? " (standby)" : "")
-                    + (n.path("role").asText("node").equals("witness") ? " (witness)" : ""));
+                    + (n.path("role").asText("node").equals("witness") ? " (witness)" : "")
+                    + (s.path("ping_reachable").has(n.path("name").asText())
+                            ? " (reaches " + s.path("ping_reachable").path(n.path("name").asText()).asInt() + " ping nodes)" : ""));
         }
         b.append("  nodes:       ").append(String.join(", ", nodes)).append('\n');
         b.append('\n');
@@ -62,6 +64,17 @@ public final class StatusCommand implements Callable<Integer> {
                 b.append("  ").append(TIME.format(Instant.ofEpochMilli(f.path("at").asLong()))).append("  ")
                         .append(f.path("resource").asText()).append(" on ").append(f.path("node").asText()).append(": ")
                         .append(f.path("detail").asText()).append('\n');
+            }
+        }
+        JsonNode fencing = s.path("fencing");
+        if (fencing.size() > 0) {
+            b.append("\nfencing:\n");
+            int from = Math.max(0, fencing.size() - 10);
+            for (int i = from; i < fencing.size(); i++) {
+                JsonNode f = fencing.get(i);
+                b.append("  ").append(TIME.format(Instant.ofEpochMilli(f.path("at_epoch_ms").asLong()))).append("  ")
+                        .append(f.path("node").asText()).append(f.path("ok").asBoolean() ? " fenced" : " NOT fenced")
+                        .append(" by ").append(f.path("by").asText()).append(": ").append(f.path("summary").asText()).append('\n');
             }
         }
         return b.toString();

@@ -1,6 +1,7 @@
 package haven.node;
 
 import haven.cib.Command;
+import haven.core.NodeId;
 import haven.core.ResourceId;
 import haven.executor.Operation;
 import java.time.Duration;
@@ -34,6 +35,9 @@ public sealed interface Effect {
      * resource unless it hears a later one: the end of the quorum lease plus half the margin.
      */
     record GuardDeadline(long atMs) implements Effect {}
+
+    /** Fence (power off) {@code target}; the answer comes back as {@link NodeEvent.FenceDone}. */
+    record Fence(NodeId target, String reason) implements Effect {}
 
     /** A line for the operator's log: what the node decided and why. */
     record Note(String text) implements Effect {}

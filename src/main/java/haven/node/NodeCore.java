@@ -44,6 +44,7 @@ public final class NodeCore {
     private Plan lastPlan = new Plan(List.of(), new TreeMap<>());
     private boolean leaseValid = false;
     private final Arming arming = new Arming();
+    private final FenceDuty fenceDuty;
     private final long guardSlackMs;
     /** A witness votes and keeps the log, and never touches a resource, not even to probe. */
     private final boolean runsResources;
@@ -63,6 +64,7 @@ public final class NodeCore {
         this.coldStartGraceMs = 2 * config.timing().joinTimeout().toMillis();
         this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
         this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
+        this.fenceDuty = new FenceDuty(config);
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -116,6 +118,11 @@ public final class NodeCore {
                 }
             }
             case NodeEvent.Reachability r -> reachable = Optional.of(r.reachable());
+            case NodeEvent.FenceDone f -> {
+                fenceDuty.done(f.target(), f.ok(), nowMs);
+                outbox.add(List.of(new Command.Fenced(f.target(), self, nowEpochMs, f.ok(), f.summary())));
+                out.add(new Effect.Note((f.ok() ? "fenced " : "FENCING FAILED for ") + f.target() + ": " + f.summary()));
+            }
             case NodeEvent.Tick t -> { }
         }
     }
@@ -213,7 +220,14 @@ public final class NodeCore {
             }
         }
         reachable.filter(n -> !n.equals(state.connectivity().get(self))).ifPresent(outbox::connectivity);
-        lastPlan = Scheduler.plan(schedulerInput(nowMs, nowEpochMs));
+        SchedulerInput input = schedulerInput(nowMs, nowEpochMs);
+        lastPlan = Scheduler.plan(input);
+        if (isLeader && leaseValid) {
+            for (var due : fenceDuty.due(state, input.lost(), nowMs)) {
+                out.add(new Effect.Fence(due.getKey(), due.getValue()));
+                out.add(new Effect.Note("fencing " + due.getKey() + ": " + due.getValue()));
+            }
+        }
         if (isLeader && leaseValid && !behindAPeer(nowMs) && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
             if (!lastPlan.commands().isEmpty()) {
                 outbox.add(lastPlan.commands());

@@ -34,6 +34,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final JGroupsCluster cluster;
     private final ApiServer api;
     private GuardLink guard;
+    private haven.ping.PingMonitor ping;
+    private final Optional<haven.fencing.Fencer> fencer;
     private volatile NodeStatus status;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -46,6 +48,7 @@ public final class NodeDaemon implements AutoCloseable {
         this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> status = s);
         this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
         this.api = new ApiServer(config, () -> status, cluster);
+        this.fencer = config.fencing().map(haven.fencing.Fencer::new);
     }
 
     public void start() throws Exception {
@@ -53,6 +56,14 @@ public final class NodeDaemon implements AutoCloseable {
         runner.onUnexpectedFailure((r, why) -> loop.enqueue(new NodeEvent.AgentFailed(r, why)));
         if (guard != null) runner.onForceOffChanged(r -> guard.update(r, runner.forceOff(r)));
         loop.start();
+        // Reading each fence agent's metadata takes a process per agent: do it now, not during a failover.
+        fencer.ifPresent(f -> Thread.ofVirtual().name("fence-check").start(() ->
+                f.checkDevices().forEach(problem -> log("fencing configuration: " + problem))));
+        List<String> pingNodes = config.quorum().pingNodes();
+        if (!pingNodes.isEmpty() && !witness()) {
+            ping = new haven.ping.PingMonitor(pingNodes, n -> loop.enqueue(new NodeEvent.Reachability(n)));
+            ping.start();
+        }
         api.start();
         cluster.start();
         log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:" + config.apiPort());
@@ -72,12 +83,33 @@ public final class NodeDaemon implements AutoCloseable {
                 case Effect.Note n -> log(n.text());
                 case Effect.Arm a -> guard.arm(a.resource(), runner.forceOff(a.resource()));
                 case Effect.Disarm d -> guard.disarm(d.resource());
+                case Effect.Fence f -> fence(f.target());
                 case Effect.GuardDeadline d -> {
                     if (guard != null) guard.deadline(d.atMs());
                 }
             }
         }
         if (guard != null) guard.alive(Ticker.SYSTEM.nowMs());
+    }
+
+    /**
+     * Powers the target off (not reboot: a node that needed fencing stays off until someone looks at it) on
+     * a thread of its own, since agents take seconds; the outcome goes back to the loop.
+     */
+    private void fence(haven.core.NodeId target) {
+        if (fencer.isEmpty()) {
+            loop.enqueue(new NodeEvent.FenceDone(target, false, "no fence device configured"));
+            return;
+        }
+        Thread.ofVirtual().name("fence-" + target).start(() -> {
+            try {
+                haven.fencing.FenceOutcome o = fencer.get().fence(target.name(), haven.fencing.FenceAction.OFF);
+                o.attempts().forEach(a -> log("fence " + target + ": " + a.describe()));
+                loop.enqueue(new NodeEvent.FenceDone(target, o.fenced(), o.summary()));
+            } catch (RuntimeException e) {
+                loop.enqueue(new NodeEvent.FenceDone(target, false, "fencing threw " + e));
+            }
+        });
     }
 
     private void stopAllResources() {
@@ -128,6 +160,7 @@ public final class NodeDaemon implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (ping != null) ping.close();
         loop.stop();
         api.close();
         if (guard != null) guard.shutdown(Ticker.SYSTEM.nowMs() + shutdownAllowance().toMillis());

@@ -16,6 +16,9 @@ public sealed interface NodeEvent {
 
     record StateChanged(ClusterState state) implements NodeEvent {}
 
+    /** The outcome of fencing {@code target}: {@code ok} means confirmed off. */
+    record FenceDone(NodeId target, boolean ok, String summary) implements NodeEvent {}
+
     /** How many of the configured ping nodes this node reaches now (sent on every change). */
     record Reachability(int reachable) implements NodeEvent {}
 

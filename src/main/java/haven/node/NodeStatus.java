@@ -48,6 +48,20 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
             groups.add(group(g));
         }
         m.put("groups", groups);
+        List<Map<String, Object>> fencing = new ArrayList<>();
+        for (var f : state.fencing()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("node", f.node().name());
+            fm.put("by", f.by().name());
+            fm.put("at_epoch_ms", f.atEpochMs());
+            fm.put("ok", f.ok());
+            fm.put("summary", f.summary());
+            fencing.add(fm);
+        }
+        m.put("fencing", fencing);
+        Map<String, Object> reach = new LinkedHashMap<>();
+        state.connectivity().forEach((n, c) -> reach.put(n.name(), c));
+        m.put("ping_reachable", reach);
         List<Map<String, Object>> failures = new ArrayList<>();
         for (FailureRecord f : state.failures()) {
             Map<String, Object> fm = new LinkedHashMap<>();

@@ -271,6 +271,7 @@ final class SimCluster {
                 deliver(n, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result), 0);
             });
             case Effect.Propose p -> propose(n, p);
+            case Effect.Fence f -> trace.add(now + " " + n + ": fence " + f.target() + " (no fence devices simulated)");
             case Effect.Arm a -> guardArmed.get(n).add(a.resource());
             case Effect.Disarm d -> guardArmed.get(n).remove(d.resource());
             case Effect.GuardDeadline g -> {

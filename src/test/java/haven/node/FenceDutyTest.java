@@ -1,0 +1,76 @@
+package haven.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.config.ClusterConfig;
+import haven.core.GroupId;
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.fencing.FenceDevice;
+import haven.fencing.FencingTopology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FenceDutyTest {
+    static final NodeId N1 = NodeId.of("n1");
+    static final NodeId N2 = NodeId.of("n2");
+    static final GroupId WEB = GroupId.of("web");
+    static final ClusterConfig PLAIN = TestClusters.oneGroup(3, "web", "n1", "vip", "site");
+    static final ClusterConfig FENCED = withFencing(PLAIN);
+
+    static ClusterConfig withFencing(ClusterConfig c) {
+        FenceDevice lab = FenceDevice.namedPlugs("lab", "fence_haven_lab", Map.of("lab", "t"), List.of("n1", "n2", "n3"),
+                Duration.ofSeconds(20), Duration.ZERO);
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(),
+                c.resources(), c.groups(), c.quorum(), Optional.of(FencingTopology.oneLevelPerDevice(List.of(lab))));
+    }
+
+    static ClusterState webOnN1() {
+        return ClusterState.EMPTY.apply(List.of(new Command.Assign(WEB, Optional.of(N1), "test")));
+    }
+
+    @Test
+    void withoutFenceDevicesNothingIsEverDue() {
+        assertThat(new FenceDuty(PLAIN).due(webOnN1(), Set.of(N1), 0)).isEmpty();
+    }
+
+    @Test
+    void aLostNodeThatMayRunAGroupIsFencedOnceAndRetriedAfterAFailure() {
+        FenceDuty duty = new FenceDuty(FENCED);
+        assertThat(duty.due(webOnN1(), Set.of(N1), 0)).extracting(Map.Entry::getKey).containsExactly(N1);
+        assertThat(duty.due(webOnN1(), Set.of(N1), 10)).as("in flight").isEmpty();
+        duty.done(N1, false, 100);
+        assertThat(duty.due(webOnN1(), Set.of(N1), 200)).as("backing off").isEmpty();
+        assertThat(duty.due(webOnN1(), Set.of(N1), 100 + FenceDuty.RETRY_MS)).extracting(Map.Entry::getKey).containsExactly(N1);
+    }
+
+    @Test
+    void aLostNodeThatRanNothingIsLeftAlone() {
+        assertThat(new FenceDuty(FENCED).due(webOnN1(), Set.of(N2), 0)).isEmpty();
+    }
+
+    @Test
+    void aStopFailureOnAMemberIsFencedUntilAConfirmedFencingIsNewerThanIt() {
+        ClusterState failed = webOnN1().apply(List.of(new Command.ResourceFailed(ResourceId.of("site"), N1, 1_000, "stop: timeout")));
+        FenceDuty duty = new FenceDuty(FENCED);
+        var due = duty.due(failed, Set.of(), 0);
+        assertThat(due).extracting(Map.Entry::getKey).containsExactly(N1);
+        assertThat(due.get(0).getValue()).contains("stop of site failed");
+        duty.done(N1, true, 50);
+        ClusterState fenced = failed.apply(List.of(new Command.Fenced(N1, N2, 2_000, true, "off")));
+        assertThat(duty.due(fenced, Set.of(), 60)).isEmpty();
+        assertThat(fenced.group(WEB).mayBeActive()).as("confirmed off frees the group").isEmpty();
+    }
+
+    @Test
+    void aMonitorFailureIsNoReasonToFence() {
+        ClusterState failed = webOnN1().apply(List.of(new Command.ResourceFailed(ResourceId.of("site"), N1, 1_000, "monitor: failed")));
+        assertThat(new FenceDuty(FENCED).due(failed, Set.of(), 0)).isEmpty();
+    }
+}
