@@ -57,7 +57,8 @@ public final class Faults {
         network.detach(node);
         long at = System.nanoTime();
         Set<Long> spared = observers.get();
-        List<Long> pids = Netns.pids(layout.nodeNamespace(node)).stream().filter(p -> !spared.contains(p)).toList();
+        String ns = layout.nodeNamespace(node);
+        List<Long> pids = Netns.pids(ns).stream().filter(p -> !spared.contains(p) && !VipWatch.isMonitor(p, ns)).toList();
         Pids.kill(pids);
         network.linkDown(node);
         network.forgetExtraAddresses(node);
@@ -71,10 +72,50 @@ public final class Faults {
         return new Injected(layout.nodeName(node) + " isolated (port off the bridge; processes keep running)", at);
     }
 
-    /** Undoes any fault: back on the bridge, link up, daemon resumed, or restarted if it is dead. */
+    /** Cuts the path between nodes a and b only (both keep reaching everyone else). */
+    public Injected cut(int a, int b) {
+        network.cut(a, b);
+        long at = System.nanoTime();
+        return new Injected("link " + layout.nodeName(a) + "-" + layout.nodeName(b) + " cut (both still reach the others)", at);
+    }
+
+    /** Node loses its path to the ping node (the client host) alone: its uplink to the router is gone. */
+    public Injected loseUplink(int node) {
+        network.unreachable(node, layout.clientAddress());
+        long at = System.nanoTime();
+        return new Injected(layout.nodeName(node) + " cannot reach the ping node " + layout.clientAddress() + " any more", at);
+    }
+
+    /**
+     * A flapping link: node's port leaves and rejoins the bridge every {@code period} for {@code duration},
+     * ending attached. Returns once done; the effective time is the first detach.
+     */
+    public Injected flap(int node, Duration period, Duration duration) {
+        long first = 0;
+        long end = System.nanoTime() + duration.toNanos();
+        int flips = 0;
+        boolean attachedNow = true;
+        while (System.nanoTime() < end) {
+            if (attachedNow) {
+                network.detach(node);
+                if (first == 0) first = System.nanoTime();
+            } else {
+                network.attach(node);
+            }
+            attachedNow = !attachedNow;
+            flips++;
+            Pids.sleep(period.toMillis());
+        }
+        if (!attachedNow) network.attach(node);
+        return new Injected(layout.nodeName(node) + " link flapped " + flips + " times, every " + period.toMillis() + " ms for "
+                + duration.toSeconds() + " s", first);
+    }
+
+    /** Undoes any fault: back on the bridge, link up, no cut, daemon resumed, or restarted if it is dead. */
     public Injected heal(int node) {
         StringBuilder what = new StringBuilder(layout.nodeName(node) + " healed: on the bridge, link up");
         network.attach(node);
+        network.uncut(node);
         var pid = cluster.pid(node);
         if (pid.isPresent()) {
             if (Pids.stopped(pid.get())) {

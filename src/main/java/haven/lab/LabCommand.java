@@ -88,9 +88,18 @@ public final class LabCommand implements Runnable {
         @Option(names = "--witness", description = "add a witness (votes, runs nothing) as one more lab host")
         boolean witness;
 
+        @Option(names = "--fencing", description = "configure the lab fence device: lost nodes that may run something are powered off")
+        boolean fencing;
+
+        @Option(names = "--ping", description = "make the client host the cluster's ping node (groups leave a node that cannot reach it)")
+        boolean ping;
+
         @Override
         int act() {
-            Lab lab = Lab.up(LabLayout.of(prefix, nodes, witness), Lab.UP_TIMEOUT, this::say);
+            LabLayout layout = LabLayout.of(prefix, nodes, witness);
+            if (fencing) layout = layout.withFencing();
+            if (ping) layout = layout.withPing();
+            Lab lab = Lab.up(layout, Lab.UP_TIMEOUT, this::say);
             out().println(lab.layout().vip());
             return 0;
         }

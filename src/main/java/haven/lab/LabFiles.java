@@ -1,6 +1,8 @@
 package haven.lab;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writes what the nodes read: the cluster config (one file, identical on every node, as the daemon requires)
@@ -17,6 +19,7 @@ public final class LabFiles {
     }
 
     public void writeAll() {
+        if (layout.fencing()) writeLauncher();
         LabState.write(state.config(), config());
         for (String node : layout.nodeNames()) {
             writeSite(node);
@@ -46,11 +49,40 @@ public final class LabFiles {
         y.append("    type: process\n");
         y.append("    params: { command: \"").append(siteCommand()).append("\", check: \"http://127.0.0.1:80/\" }\n");
         y.append("    monitor_interval: 2s\n");
+        if (layout.ping()) {
+            y.append("quorum:\n");
+            y.append("  ping_nodes: [").append(layout.clientAddress()).append("]\n");
+        }
+        if (layout.fencing()) {
+            y.append("fencing:\n");
+            y.append("  devices:\n");
+            y.append("    - name: lab\n");
+            y.append("      agent: fence_haven_lab\n");
+            y.append("      params: { lab: ").append(layout.prefix()).append(", haven: \"").append(launcher()).append("\" }\n");
+            y.append("      hosts: [").append(String.join(", ", layout.nodeNames())).append("]\n");
+        }
         y.append("groups:\n");
         y.append("  - name: web\n");
         y.append("    members: [vip, site]\n");
         y.append("    prefer: ").append(layout.nodeName(1)).append('\n');
         return y.toString();
+    }
+
+    /** The `haven` the lab fence agent calls: this lab's own runtime, so it works from a test build too. */
+    Path launcher() {
+        return state.dir().resolve("haven");
+    }
+
+    private void writeLauncher() {
+        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of());
+        List<String> quoted = new java.util.ArrayList<>();
+        for (String word : cmd) quoted.add("'" + word.replace("'", "'\\''") + "'");
+        try {
+            Files.writeString(launcher(), "#!/bin/sh\nexec " + String.join(" ", quoted) + " \"$@\"\n");
+            Files.setPosixFilePermissions(launcher(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (java.io.IOException e) {
+            throw new LabException("cannot write " + launcher() + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.zip.CRC32;
  * the prefix so that two labs with different prefixes normally get different subnets; {@link LabNetwork}
  * refuses when the subnet is taken anyway.
  */
-public record LabLayout(String prefix, int nodes, boolean witness) {
+public record LabLayout(String prefix, int nodes, boolean witness, boolean fencing, boolean ping) {
     public static final String DEFAULT_PREFIX = "hv";
     public static final int MAX_NODES = 9;
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,5}");
@@ -35,7 +35,7 @@ public record LabLayout(String prefix, int nodes, boolean witness) {
     }
 
     public LabLayout(String prefix, int nodes) {
-        this(prefix, nodes, false);
+        this(prefix, nodes, false, false, false);
     }
 
     /**
@@ -43,7 +43,17 @@ public record LabLayout(String prefix, int nodes, boolean witness) {
      * host of its own (its own namespace and address), as it would be a machine of its own.
      */
     public static LabLayout of(String prefix, int serviceNodes, boolean witness) {
-        return new LabLayout(prefix, serviceNodes + (witness ? 1 : 0), witness);
+        return new LabLayout(prefix, serviceNodes + (witness ? 1 : 0), witness, false, false);
+    }
+
+    /** The same lab with the lab fence device configured for every node (fence_haven_lab: power off a host). */
+    public LabLayout withFencing() {
+        return new LabLayout(prefix, nodes, witness, true, ping);
+    }
+
+    /** The same lab with the client host as the cluster's ping node: a stand-in for the uplink's router. */
+    public LabLayout withPing() {
+        return new LabLayout(prefix, nodes, witness, fencing, true);
     }
 
     /** Whether member i is the witness (always the last one). */

@@ -129,6 +129,32 @@ public final class LabNetwork {
         ip("-n", layout.nodeNamespace(node), "link", "set", "eth0", "up");
     }
 
+    /**
+     * Cuts the path between two nodes only, both ways, with blackhole routes in each namespace: each still
+     * reaches every other host (the client, a ping target, a witness). The link between two machines fails
+     * while their uplinks stay.
+     */
+    public void cut(int a, int b) {
+        ip("-n", layout.nodeNamespace(a), "route", "add", "blackhole", layout.nodeAddress(b) + "/32");
+        ip("-n", layout.nodeNamespace(b), "route", "add", "blackhole", layout.nodeAddress(a) + "/32");
+    }
+
+    /** Node {@code i} can no longer reach {@code address} (its uplink to that host is gone); others still can. */
+    public void unreachable(int i, String address) {
+        ip("-n", layout.nodeNamespace(i), "route", "add", "blackhole", address + "/32");
+    }
+
+    /** Removes every blackhole route of {@link #cut} from node {@code i}; idempotent. */
+    public void uncut(int i) {
+        String ns = layout.nodeNamespace(i);
+        for (String line : Exec.run("ip", "-n", ns, "-o", "route", "show", "type", "blackhole").out().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 2 && f[0].equals("blackhole")) {
+                Exec.run("ip", "-n", ns, "route", "del", "blackhole", f[1]);
+            }
+        }
+    }
+
     public boolean attached(int node) {
         return Exec.run("ip", "-o", "link", "show", layout.nodePort(node)).out().contains("master " + layout.bridge());
     }

@@ -49,6 +49,8 @@ public final class LabState {
                 p.setProperty("prefix", layout.prefix());
                 p.setProperty("nodes", Integer.toString(layout.nodes()));
                 p.setProperty("witness", Boolean.toString(layout.witness()));
+                p.setProperty("fencing", Boolean.toString(layout.fencing()));
+                p.setProperty("ping", Boolean.toString(layout.ping()));
                 try (var out = Files.newBufferedWriter(dir.resolve("lab.properties"))) {
                     p.store(out, "haven lab");
                 }
@@ -80,7 +82,8 @@ public final class LabState {
         try (var in = Files.newBufferedReader(s.dir.resolve("lab.properties"))) {
             p.load(in);
             return new LabLayout(p.getProperty("prefix"), Integer.parseInt(p.getProperty("nodes")),
-                    Boolean.parseBoolean(p.getProperty("witness", "false")));
+                    Boolean.parseBoolean(p.getProperty("witness", "false")), Boolean.parseBoolean(p.getProperty("fencing", "false")),
+                    Boolean.parseBoolean(p.getProperty("ping", "false")));
         } catch (IOException | RuntimeException e) {
             throw new LabException("lab folder " + s.dir + " is damaged (" + e.getMessage()
                     + "); run `haven lab down --prefix " + prefix + "`");

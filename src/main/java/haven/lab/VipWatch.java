@@ -39,6 +39,15 @@ public final class VipWatch implements AutoCloseable {
         this.layout = layout;
     }
 
+    /**
+     * Whether {@code pid} is an address monitor of a VipWatch on namespace {@code ns}: it lives in the node's
+     * namespace but watches from outside, so a power loss of the node (also one injected by the lab fence
+     * agent, which does not know this watch) spares it.
+     */
+    public static boolean isMonitor(long pid, String ns) {
+        return Pids.cmdline(pid).equals(List.of("ip", "-n", ns, "-ts", "monitor", "address"));
+    }
+
     public static VipWatch start(LabLayout layout) {
         VipWatch w = new VipWatch(layout);
         for (int i = 1; i <= layout.nodes(); i++) {

@@ -29,7 +29,7 @@ class WitnessFailoverTest {
     @BeforeAll
     static void up() {
         Lab.down(PREFIX);
-        lab = Lab.up(LabLayout.of(PREFIX, 2, true), Lab.UP_TIMEOUT, line -> { });
+        lab = Lab.up(LabLayout.of(PREFIX, 2, true).withPing(), Lab.UP_TIMEOUT, line -> { });
     }
 
     @AfterAll
@@ -99,6 +99,43 @@ class WitnessFailoverTest {
         assertThat(watch.holders()).containsExactly(active);
         assertThat(prober.awaitGoodAnswer(since + Duration.ofMillis(2_500).toNanos(), Duration.ofSeconds(2)))
                 .map(ProbeResult::detail).contains("served by " + lab.layout().nodeName(active));
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void whenTheActiveNodeLosesItsUplinkToThePingNodeTheServiceMovesToTheOther() {
+        int active = holder();
+        int other = 3 - active;
+        Faults.Injected lost = faults.loseUplink(active);
+        // Three lost echoes (3 s) mark the ping node unreachable; then the group moves like any other move.
+        Optional<ProbeResult> back = prober.awaitGoodAnswer(lost.effectiveNanos() + Duration.ofSeconds(2).toNanos(), BACK_WITHIN);
+        assertThat(back).as("after %s\n%s", lost.description(), lab.cluster().logTails(20)).isPresent();
+        assertThat(back.get().detail()).isEqualTo("served by " + lab.layout().nodeName(other));
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.holders()).containsExactly(other);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void aFlappingLinkNeverGivesTwoHoldersAndTheServiceSettles() {
+        int active = holder();
+        Faults.Injected flap = faults.flap(active, Duration.ofMillis(300), Duration.ofSeconds(10));
+        System.err.println(flap.description());
+        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(2));
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.holders()).hasSize(1).doesNotContain(WITNESS);
+        assertThat(prober.awaitGoodAnswer(System.nanoTime(), BACK_WITHIN)).isPresent();
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void cuttingTheLinkBetweenTheTwoNodesLeavesTheServiceOnExactlyOne() {
+        holder();
+        Faults.Injected cut = faults.cut(1, 2);
+        sleep(8_000);
+        assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+        assertThat(watch.holders()).as("after: %s\n%s", cut.description(), lab.cluster().logTails(20)).hasSize(1);
+        assertThat(prober.awaitGoodAnswer(System.nanoTime(), BACK_WITHIN)).isPresent();
         assertThat(watch.splitBrainNanos()).isZero();
     }
 
