@@ -50,6 +50,8 @@ public final class NodeCore {
     private final boolean runsResources;
     private long guardDeadlineMs = Long.MIN_VALUE;
     private long lastStepMs = Long.MIN_VALUE;
+    /** Whether one view ever held every configured node: from then on, no cold-start hold. */
+    private boolean seenEveryNode = false;
     /** Ping nodes this node reaches, once the ping monitor has said (never, without ping nodes). */
     private Optional<Integer> reachable = Optional.empty();
 
@@ -281,7 +283,9 @@ public final class NodeCore {
                 if (!members.contains(n)) lost.add(n);
             }
         }
-        boolean coldStart = !online.containsAll(config.nodeIds()) && nowMs - firstViewAtMs < coldStartGraceMs;
+        if (online.containsAll(config.nodeIds())) seenEveryNode = true;
+        // wait_for_all: the first placement waits for every node however long it takes, not only for the grace.
+        boolean coldStart = !seenEveryNode && (config.quorum().waitForAll() || nowMs - firstViewAtMs < coldStartGraceMs);
         return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart);
     }
 

@@ -49,6 +49,26 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void withWaitForAllTheFirstPlacementWaitsForEveryNodeHoweverLong() {
+        var base = SimConfigs.web(3);
+        var config = new haven.config.ClusterConfig(base.clusterName(), base.key(), base.port(), base.apiPort(), base.timing(),
+                base.policy(), base.nodes(), base.resources(), base.groups(),
+                new haven.config.Quorum(haven.config.Quorum.Mode.MAJORITY, true, haven.config.Quorum.NoQuorumPolicy.STOP, java.util.List.of()),
+                java.util.Optional.empty());
+        SimCluster c = new SimCluster(config, 11);
+        c.crash(N1);
+        c.runUntil(20_000);
+        assertThat(c.holders(SITE)).as("no placement before every node was seen").isEmpty();
+        c.restart(N1);
+        c.runUntil(25_000);
+        assertThat(c.holders(SITE)).containsExactly(N1);
+        c.crash(N1);
+        c.runUntil(30_000);
+        assertThat(c.holders(SITE)).as("after the first full view, a lost node is replaced as usual").hasSize(1).doesNotContain(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
     void powerLossOfTheActiveNodeMovesTheGroupWithinTwoSeconds() {
         SimCluster c = new SimCluster(SimConfigs.web(3), 2);
         c.runUntil(5_000);
