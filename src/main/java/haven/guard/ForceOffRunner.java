@@ -17,15 +17,18 @@ import java.util.concurrent.TimeoutException;
  * did as a line for the log; none throws, because a guard that stops at the first error would leave the
  * rest running.
  */
-final class ForceOffRunner {
+public final class ForceOffRunner {
     static final Duration COMMAND_LIMIT = Duration.ofSeconds(2);
     static final Duration KILL_WAIT = Duration.ofSeconds(2);
 
-    String run(ForceOff step) {
+    /** What one step did: whether the resource's part is gone, and a line for the log. */
+    public record Outcome(boolean ok, String text) {}
+
+    public Outcome run(ForceOff step) {
         return switch (step) {
             case ForceOff.KillGroup g -> ProcessGroup.killGroup(g.pgid(), KILL_WAIT)
-                    ? "process group " + g.pgid() + " killed"
-                    : "process group " + g.pgid() + " STILL HAS MEMBERS after SIGKILL";
+                    ? new Outcome(true, "process group " + g.pgid() + " killed")
+                    : new Outcome(false, "process group " + g.pgid() + " STILL HAS MEMBERS after SIGKILL");
             case ForceOff.RemoveAddress a -> removeAddress(a.cidr());
         };
     }
@@ -34,7 +37,7 @@ final class ForceOffRunner {
      * Runs the address query once at start: the first run of a code path in a fresh JVM pays for class
      * loading, and the first real force-off must not.
      */
-    void warmUp() {
+    public void warmUp() {
         try {
             devicesHolding("0.0.0.0/32");
         } catch (IOException e) {
@@ -42,18 +45,20 @@ final class ForceOffRunner {
         }
     }
 
-    private String removeAddress(String cidr) {
+    private Outcome removeAddress(String cidr) {
         try {
             List<String> devices = devicesHolding(cidr);
-            if (devices.isEmpty()) return "address " + cidr + " was not present";
+            if (devices.isEmpty()) return new Outcome(true, "address " + cidr + " was not present");
             List<String> done = new ArrayList<>();
+            boolean all = true;
             for (String dev : devices) {
                 Result r = exec("ip", "addr", "del", cidr, "dev", dev);
+                all &= r.ok();
                 done.add(r.ok() ? "removed from " + dev : "NOT removed from " + dev + ": " + r.output().strip());
             }
-            return "address " + cidr + " " + String.join(", ", done);
+            return new Outcome(all, "address " + cidr + " " + String.join(", ", done));
         } catch (IOException e) {
-            return "address " + cidr + " NOT removed: " + e.getMessage();
+            return new Outcome(false, "address " + cidr + " NOT removed: " + e.getMessage());
         }
     }
 

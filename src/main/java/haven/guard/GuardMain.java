@@ -107,7 +107,7 @@ public final class GuardMain {
         for (boolean addresses : List.of(true, false)) {
             all.forEach((r, steps) -> {
                 for (ForceOff step : steps) {
-                    if ((step instanceof ForceOff.RemoveAddress) == addresses) done.add("  " + r + ": " + runner.run(step));
+                    if ((step instanceof ForceOff.RemoveAddress) == addresses) done.add("  " + r + ": " + runner.run(step).text());
                 }
             });
         }

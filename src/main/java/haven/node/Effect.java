@@ -36,6 +36,9 @@ public sealed interface Effect {
      */
     record GuardDeadline(long atMs) implements Effect {}
 
+    /** End {@code resource} by force (the guard's steps: SIGKILL its processes, delete its address). */
+    record ForceOff(ResourceId resource) implements Effect {}
+
     /** Fence (power off) {@code target}; the answer comes back as {@link NodeEvent.FenceDone}. */
     record Fence(NodeId target, String reason) implements Effect {}
 

@@ -36,11 +36,12 @@ final class FenceDuty {
     }
 
     /** Targets to fence now, with the reason; each returned target counts as in flight until {@link #done}. */
-    List<Map.Entry<NodeId, String>> due(ClusterState state, Set<NodeId> lost, long nowMs) {
+    List<Map.Entry<NodeId, String>> due(ClusterState state, Set<NodeId> lost, NodeId self, long nowMs) {
         List<Map.Entry<NodeId, String>> out = new ArrayList<>();
         if (config.fencing().isEmpty()) return out;
         for (NodeId n : config.nodeIds()) {
-            if (inFlight.contains(n) || nowMs < retryAtMs.getOrDefault(n, Long.MIN_VALUE)) continue;
+            // Never itself: a coordinator that powered itself off could not record it; leadership moves first.
+            if (n.equals(self) || inFlight.contains(n) || nowMs < retryAtMs.getOrDefault(n, Long.MIN_VALUE)) continue;
             if (!config.fencing().get().canFence(n.name()) || !mayRunSomething(state, n)) continue;
             String why = lost.contains(n) ? "lost while it may run resources" : stopFailure(state, n);
             if (why != null) {
@@ -60,12 +61,13 @@ final class FenceDuty {
         return state.groups().values().stream().map(GroupState::mayBeActive).anyMatch(s -> s.contains(n));
     }
 
-    /** A stop failure on {@code n} newer than its last confirmed fencing, or null. */
+    /** A stop on {@code n} that neither ended nor could be forced off, newer than its last confirmed fencing, or null. */
     private static String stopFailure(ClusterState state, NodeId n) {
         long lastFenced = state.fencing().stream().filter(f -> f.ok() && f.node().equals(n))
                 .mapToLong(FenceRecord::atEpochMs).max().orElse(Long.MIN_VALUE);
         return state.failures().stream()
-                .filter(f -> f.node().equals(n) && f.detail().startsWith("stop: ") && f.atEpochMs() > lastFenced)
+                .filter(f -> f.node().equals(n) && f.detail().startsWith("stop: ") && f.detail().contains("forcing off failed")
+                        && f.atEpochMs() > lastFenced)
                 .map(FailureRecord::resource).findFirst()
                 .map(r -> "the stop of " + r + " failed there").orElse(null);
     }

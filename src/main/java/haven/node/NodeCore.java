@@ -52,6 +52,11 @@ public final class NodeCore {
     private long lastStepMs = Long.MIN_VALUE;
     /** Whether one view ever held every configured node: from then on, no cold-start hold. */
     private boolean seenEveryNode = false;
+    /** Resources whose stop failed and that are being forced off, with the stop's failure. */
+    private final Map<ResourceId, String> stopFailures = new TreeMap<>();
+    /** Resources that neither stopped nor could be forced off, with the report that asks for fencing. */
+    private final Map<ResourceId, Command.ResourceFailed> stuckStops = new TreeMap<>();
+    private boolean selfFencing = false;
     /** Ping nodes this node reaches, once the ping monitor has said (never, without ping nodes). */
     private Optional<Integer> reachable = Optional.empty();
 
@@ -120,7 +125,9 @@ public final class NodeCore {
                 }
             }
             case NodeEvent.Reachability r -> reachable = Optional.of(r.reachable());
+            case NodeEvent.ForcedOff f -> onForcedOff(f, nowEpochMs, out);
             case NodeEvent.FenceDone f -> {
+                if (f.target().equals(self)) selfFencing = false; // still alive to hear it: the power-off failed
                 fenceDuty.done(f.target(), f.ok(), nowMs);
                 outbox.add(List.of(new Command.Fenced(f.target(), self, nowEpochMs, f.ok(), f.summary())));
                 out.add(new Effect.Note((f.ok() ? "fenced " : "FENCING FAILED for ") + f.target() + ": " + f.summary()));
@@ -173,13 +180,47 @@ public final class NodeCore {
                     local.set(r, LocalState.STOPPED);
                     out.add(new Effect.Note("stopped " + r));
                 } else {
+                    // Escalate as a watchdog would, at resource granularity: end it by force (SIGKILL, address
+                    // deleted). Only if that fails too is the node itself in doubt, and then fenced.
                     local.set(r, LocalState.STOP_FAILED);
-                    outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "stop: " + describe(res)));
-                    out.add(new Effect.Note("STOP FAILED for " + r + " (" + describe(res)
-                            + "): it may still be active, so it is held here until an administrator cleans it up"));
+                    stopFailures.put(r, "stop: " + describe(res));
+                    out.add(new Effect.ForceOff(r));
+                    out.add(new Effect.Note("STOP FAILED for " + r + " (" + describe(res) + "): forcing it off"));
                 }
             }
         }
+    }
+
+    private void onForcedOff(NodeEvent.ForcedOff f, long nowEpochMs, List<Effect> out) {
+        ResourceId r = f.resource();
+        String stopFailure = stopFailures.remove(r);
+        if (stopFailure == null || local.state(r) != LocalState.STOP_FAILED) return;
+        if (f.ok()) {
+            local.set(r, LocalState.STOPPED);
+            outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "stop failed, forced off: " + stopFailure + "; " + f.detail()));
+            out.add(new Effect.Note("forced off " + r + ": " + f.detail()));
+        } else {
+            Command.ResourceFailed stuck = new Command.ResourceFailed(r, self, nowEpochMs, stopFailure + "; forcing off failed: " + f.detail());
+            stuckStops.put(r, stuck);
+            out.add(new Effect.Note("STOP FAILED for " + r + " and forcing it off failed too (" + f.detail() + "): it may still"
+                    + " be active, so it is held here until this node is fenced or an administrator cleans it up"));
+        }
+    }
+
+    /**
+     * A stop that could not be forced either must reach the log, where it makes the coordinator fence this
+     * node; a report lost to a failed proposal is made again (it is one condition, not a count).
+     */
+    private void reportStuckStops() {
+        for (var e : stuckStops.entrySet()) {
+            Command.ResourceFailed stuck = e.getValue();
+            if (local.state(e.getKey()) != LocalState.STOP_FAILED) continue;
+            if (!state.failures().contains(new haven.cib.FailureRecord(stuck.resource(), stuck.node(), stuck.atEpochMs(), stuck.detail()))
+                    && !outbox.holds(stuck)) {
+                outbox.failed(stuck);
+            }
+        }
+        stuckStops.keySet().removeIf(r -> local.state(r) != LocalState.STOP_FAILED);
     }
 
     private void onAgentFailed(NodeEvent.AgentFailed f, long nowEpochMs, List<Effect> out) {
@@ -222,10 +263,18 @@ public final class NodeCore {
             }
         }
         reachable.filter(n -> !n.equals(state.connectivity().get(self))).ifPresent(outbox::connectivity);
+        reportStuckStops();
         SchedulerInput input = schedulerInput(nowMs, nowEpochMs);
         lastPlan = Scheduler.plan(input);
+        if (isLeader && leaseValid && !stuckStops.isEmpty() && !selfFencing && config.fencing().map(t -> t.canFence(self.name())).orElse(false)) {
+            // No other node fences the coordinator while it leads; a stop here that nothing can end leaves it
+            // to power itself off. The others then find it lost, with nothing of it left running.
+            selfFencing = true;
+            out.add(new Effect.Fence(self, "self-fence: the stop of " + stuckStops.keySet() + " cannot be ended, not even by SIGKILL"));
+            out.add(new Effect.Note("fencing itself: the stop of " + stuckStops.keySet() + " cannot be ended"));
+        }
         if (isLeader && leaseValid) {
-            for (var due : fenceDuty.due(state, input.lost(), nowMs)) {
+            for (var due : fenceDuty.due(state, input.lost(), self, nowMs)) {
                 out.add(new Effect.Fence(due.getKey(), due.getValue()));
                 out.add(new Effect.Note("fencing " + due.getKey() + ": " + due.getValue()));
             }

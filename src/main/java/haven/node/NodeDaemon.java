@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 public final class NodeDaemon implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(3);
+    private static final haven.guard.ForceOffRunner FORCE = new haven.guard.ForceOffRunner();
 
     private final ClusterConfig config;
     private final NodeId self;
@@ -84,6 +85,7 @@ public final class NodeDaemon implements AutoCloseable {
                 case Effect.Arm a -> guard.arm(a.resource(), runner.forceOff(a.resource()));
                 case Effect.Disarm d -> guard.disarm(d.resource());
                 case Effect.Fence f -> fence(f.target());
+                case Effect.ForceOff f -> forceOff(f.resource());
                 case Effect.GuardDeadline d -> {
                     if (guard != null) guard.deadline(d.atMs());
                 }
@@ -109,6 +111,25 @@ public final class NodeDaemon implements AutoCloseable {
             } catch (RuntimeException e) {
                 loop.enqueue(new NodeEvent.FenceDone(target, false, "fencing threw " + e));
             }
+        });
+    }
+
+    /** The guard's steps, run here: the daemon lives, only the agent's stop failed. */
+    private void forceOff(haven.core.ResourceId r) {
+        var steps = runner.forceOff(r);
+        Thread.ofVirtual().name("force-off-" + r).start(() -> {
+            if (steps.isEmpty()) {
+                loop.enqueue(new NodeEvent.ForcedOff(r, false, "the agent names nothing to force off"));
+                return;
+            }
+            boolean ok = true;
+            List<String> lines = new java.util.ArrayList<>();
+            for (var step : steps) {
+                var o = FORCE.run(step);
+                ok &= o.ok();
+                lines.add(o.text());
+            }
+            loop.enqueue(new NodeEvent.ForcedOff(r, ok, String.join("; ", lines)));
         });
     }
 

@@ -16,6 +16,9 @@ public sealed interface NodeEvent {
 
     record StateChanged(ClusterState state) implements NodeEvent {}
 
+    /** The outcome of forcing a resource off after its stop failed; {@code ok}: nothing of it is left. */
+    record ForcedOff(ResourceId resource, boolean ok, String detail) implements NodeEvent {}
+
     /** The outcome of fencing {@code target}: {@code ok} means confirmed off. */
     record FenceDone(NodeId target, boolean ok, String summary) implements NodeEvent {}
 

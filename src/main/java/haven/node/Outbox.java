@@ -69,6 +69,11 @@ final class Outbox implements GroupReconciler.Reports {
         return inFlightId == 0 && nowMs >= retryAtMs && stateVersion > awaitVersionAbove;
     }
 
+    /** Whether {@code c} waits to be proposed or is being proposed now. */
+    boolean holds(Command c) {
+        return pending.contains(c) || inFlight.contains(c);
+    }
+
     boolean hasPending() {
         return !pending.isEmpty();
     }

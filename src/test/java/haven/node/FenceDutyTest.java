@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class FenceDutyTest {
     static final NodeId N1 = NodeId.of("n1");
     static final NodeId N2 = NodeId.of("n2");
+    static final NodeId N3 = NodeId.of("n3");
     static final GroupId WEB = GroupId.of("web");
     static final ClusterConfig PLAIN = TestClusters.oneGroup(3, "web", "n1", "vip", "site");
     static final ClusterConfig FENCED = withFencing(PLAIN);
@@ -37,40 +38,48 @@ class FenceDutyTest {
 
     @Test
     void withoutFenceDevicesNothingIsEverDue() {
-        assertThat(new FenceDuty(PLAIN).due(webOnN1(), Set.of(N1), 0)).isEmpty();
+        assertThat(new FenceDuty(PLAIN).due(webOnN1(), Set.of(N1), N3, 0)).isEmpty();
     }
 
     @Test
     void aLostNodeThatMayRunAGroupIsFencedOnceAndRetriedAfterAFailure() {
         FenceDuty duty = new FenceDuty(FENCED);
-        assertThat(duty.due(webOnN1(), Set.of(N1), 0)).extracting(Map.Entry::getKey).containsExactly(N1);
-        assertThat(duty.due(webOnN1(), Set.of(N1), 10)).as("in flight").isEmpty();
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 0)).extracting(Map.Entry::getKey).containsExactly(N1);
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 10)).as("in flight").isEmpty();
         duty.done(N1, false, 100);
-        assertThat(duty.due(webOnN1(), Set.of(N1), 200)).as("backing off").isEmpty();
-        assertThat(duty.due(webOnN1(), Set.of(N1), 100 + FenceDuty.RETRY_MS)).extracting(Map.Entry::getKey).containsExactly(N1);
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 200)).as("backing off").isEmpty();
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 100 + FenceDuty.RETRY_MS)).extracting(Map.Entry::getKey).containsExactly(N1);
     }
 
     @Test
     void aLostNodeThatRanNothingIsLeftAlone() {
-        assertThat(new FenceDuty(FENCED).due(webOnN1(), Set.of(N2), 0)).isEmpty();
+        assertThat(new FenceDuty(FENCED).due(webOnN1(), Set.of(N2), N3, 0)).isEmpty();
     }
 
     @Test
     void aStopFailureOnAMemberIsFencedUntilAConfirmedFencingIsNewerThanIt() {
-        ClusterState failed = webOnN1().apply(List.of(new Command.ResourceFailed(ResourceId.of("site"), N1, 1_000, "stop: timeout")));
+        ClusterState failed = webOnN1().apply(List.of(new Command.ResourceFailed(ResourceId.of("site"), N1, 1_000, "stop: timeout; forcing off failed: group still has members")));
         FenceDuty duty = new FenceDuty(FENCED);
-        var due = duty.due(failed, Set.of(), 0);
+        var due = duty.due(failed, Set.of(), N3, 0);
         assertThat(due).extracting(Map.Entry::getKey).containsExactly(N1);
         assertThat(due.get(0).getValue()).contains("stop of site failed");
         duty.done(N1, true, 50);
         ClusterState fenced = failed.apply(List.of(new Command.Fenced(N1, N2, 2_000, true, "off")));
-        assertThat(duty.due(fenced, Set.of(), 60)).isEmpty();
+        assertThat(duty.due(fenced, Set.of(), N3, 60)).isEmpty();
         assertThat(fenced.group(WEB).mayBeActive()).as("confirmed off frees the group").isEmpty();
+    }
+
+    @Test
+    void aStopThatWasForcedOffIsNoReasonToFenceAndNeitherIsTheCoordinatorItself() {
+        ClusterState forced = webOnN1().apply(List.of(new Command.ResourceFailed(ResourceId.of("site"), N1, 1_000,
+                "stop failed, forced off: stop: timeout; process group 42 killed")));
+        assertThat(new FenceDuty(FENCED).due(forced, Set.of(), N3, 0)).isEmpty();
+        assertThat(new FenceDuty(FENCED).due(webOnN1(), Set.of(N1), N1, 0)).as("never fences itself").isEmpty();
     }
 
     @Test
     void aMonitorFailureIsNoReasonToFence() {
         ClusterState failed = webOnN1().apply(List.of(new Command.ResourceFailed(ResourceId.of("site"), N1, 1_000, "monitor: failed")));
-        assertThat(new FenceDuty(FENCED).due(failed, Set.of(), 0)).isEmpty();
+        assertThat(new FenceDuty(FENCED).due(failed, Set.of(), N3, 0)).isEmpty();
     }
 }

@@ -51,6 +51,12 @@ final class SimCluster {
     /** The guard process beside each daemon: what it would force off, and by when it must hear again. */
     private final Map<NodeId, Set<ResourceId>> guardArmed = new TreeMap<>();
     private final Map<NodeId, Long> guardDeadline = new TreeMap<>();
+    /** Nodes whose agents fail every stop (a hung stop), until the node restarts. */
+    private final Set<NodeId> stopsFail = new TreeSet<>();
+    /** Nodes where even SIGKILL does not end a resource (a process stuck in the kernel), until restart. */
+    private final Set<NodeId> forceOffFails = new TreeSet<>();
+    /** Fencings done, for tests: "target by fencer". */
+    final List<String> fenced = new ArrayList<>();
     /** Until when a node's daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
     private final Map<NodeId, Long> pausedUntil = new TreeMap<>();
     /** Nodes whose log holds every committed entry: only they can win a Raft election. */
@@ -156,11 +162,26 @@ final class SimCluster {
         trace.add(now + " FAULT restart " + n);
         cores.put(n, new NodeCore(config, n));
         alive.put(n, true);
+        stopsFail.remove(n);
+        forceOffFails.remove(n);
         guardArmed.get(n).clear();
         guardDeadline.remove(n);
         viewKey.remove(n);
         viewNumber.remove(n);
         at(DETECT_MS, this::membershipChanged);
+    }
+
+    /** From now on every stop on {@code n} fails (until it restarts): a resource there may stay active. */
+    void failStops(NodeId n) {
+        trace.add(now + " FAULT stops fail on " + n);
+        stopsFail.add(n);
+    }
+
+    /** Stops fail and forcing them off fails too: only fencing ends what runs on {@code n}. */
+    void failStopsAndForce(NodeId n) {
+        failStops(n);
+        trace.add(now + " FAULT force-off fails on " + n);
+        forceOffFails.add(n);
     }
 
     void isolate(NodeId n, int part) {
@@ -263,6 +284,7 @@ final class SimCluster {
                         yield AgentResult.ok();
                     }
                     case STOP -> {
+                        if (stopsFail.contains(n)) yield AgentResult.timeout("simulated stop that hangs");
                         if (running.get(n).contains(op.resource())) markStopped(n, op.resource());
                         yield AgentResult.notRunning();
                     }
@@ -271,7 +293,13 @@ final class SimCluster {
                 deliver(n, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result), 0);
             });
             case Effect.Propose p -> propose(n, p);
-            case Effect.Fence f -> trace.add(now + " " + n + ": fence " + f.target() + " (no fence devices simulated)");
+            case Effect.Fence f -> fence(n, f.target());
+            case Effect.ForceOff f -> at(10, () -> {
+                if (!alive.get(n)) return;
+                boolean ok = !forceOffFails.contains(n);
+                if (ok) markStopped(n, f.resource());
+                deliver(n, new NodeEvent.ForcedOff(f.resource(), ok, ok ? "killed" : "survives SIGKILL"), 0);
+            });
             case Effect.Arm a -> guardArmed.get(n).add(a.resource());
             case Effect.Disarm d -> guardArmed.get(n).remove(d.resource());
             case Effect.GuardDeadline g -> {
@@ -279,6 +307,21 @@ final class SimCluster {
                 at(Math.max(0, g.atMs() - now) + 1, () -> guardCheck(n, g.atMs()));
             }
         }
+    }
+
+    /**
+     * A fence device that powers the target off after a delay, reachable from any partition (it is out of
+     * band), as the lab device is; the fencer hears back unless it died meanwhile.
+     */
+    private void fence(NodeId by, NodeId target) {
+        at(300 + random.nextInt(700), () -> {
+            if (alive.get(target)) {
+                trace.add(now + " FENCE " + target + " powered off by " + by);
+                crash(target);
+            }
+            fenced.add(target + " by " + by);
+            deliver(by, new NodeEvent.FenceDone(target, true, "simulated power off"), 1);
+        });
     }
 
     private void propose(NodeId n, Effect.Propose p) {

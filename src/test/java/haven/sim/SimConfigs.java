@@ -23,6 +23,15 @@ final class SimConfigs {
         return web(nodes, false);
     }
 
+    /** {@link #web(int, boolean)} with a fence device that can power off every member. */
+    static ClusterConfig fenced(int nodes, boolean witness) {
+        ClusterConfig c = web(nodes, witness);
+        var device = haven.fencing.FenceDevice.namedPlugs("sim", "fence_sim", Map.of(), c.nodeIds().stream().map(NodeId::name).toList(),
+                Duration.ofSeconds(5), Duration.ZERO);
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
+                c.groups(), c.quorum(), Optional.of(haven.fencing.FencingTopology.oneLevelPerDevice(List.of(device))));
+    }
+
     /** With {@code witness}, the last of the {@code nodes} members is a witness named w + its number. */
     static ClusterConfig web(int nodes, boolean witness) {
         List<NodeConfig> ns = new ArrayList<>();

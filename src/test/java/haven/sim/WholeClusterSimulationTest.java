@@ -157,8 +157,51 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void aStopThatHangsIsForcedOffAndTheServiceRestartsInPlace() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 12);
+        c.runUntil(5_000);
+        c.failStops(N1);
+        c.killService(N1, SITE);
+        c.runUntil(8_000);
+        assertThat(c.trace).anyMatch(l -> l.contains("n1: forced off site"));
+        assertThat(c.holders(SITE)).containsExactly(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
+    void aStopThatCannotBeForcedGetsTheNodeFencedAndTheGroupMovesWithNeverTwoHolders() {
+        SimCluster c = new SimCluster(SimConfigs.fenced(3, false), 12);
+        c.runUntil(5_000);
+        c.failStopsAndForce(N1);
+        c.killService(N1, SITE);
+        c.runUntil(12_000);
+        assertThat(c.fenced).as(String.join("\n", c.trace)).anyMatch(f -> f.startsWith("n1 by "));
+        assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);
+        assertThat(c.holders(VIP)).isEqualTo(c.holders(SITE));
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
+    void withoutFencingAStopThatCannotBeForcedHoldsTheGroupWhereItIs() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 12);
+        c.runUntil(5_000);
+        c.failStopsAndForce(N1);
+        c.killService(N1, SITE);
+        c.runUntil(12_000);
+        assertThat(c.fenced).isEmpty();
+        assertThat(c.holders(VIP)).as("vip never stopped: site's failed stop blocks the group on n1").containsExactly(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
         randomSchedules(false);
+    }
+
+    /** With fence devices and hung stops in the mix: fencing must free stuck groups and never double them. */
+    @Test
+    void randomFaultSchedulesWithFencingAndHungStopsNeverRunAResourceTwiceAndAlwaysRecover() {
+        randomSchedules(false, true);
     }
 
     /** Two service nodes and a witness: the same faults, and the witness never runs anything. */
@@ -168,15 +211,23 @@ class WholeClusterSimulationTest {
     }
 
     private void randomSchedules(boolean witness) {
+        randomSchedules(witness, false);
+    }
+
+    private void randomSchedules(boolean witness, boolean fencing) {
         long seeds = Long.getLong("haven.sim.seeds", 300);
         for (long seed = 100; seed < 100 + seeds; seed++) {
-            SimCluster c = new SimCluster(SimConfigs.web(3, witness), seed);
+            SimCluster c = new SimCluster(fencing ? SimConfigs.fenced(3, witness) : SimConfigs.web(3, witness), seed);
             Random r = new Random(seed);
             c.runUntil(4_000);
             for (int step = 0; step < 6; step++) {
                 int i = 1 + r.nextInt(3);
                 NodeId target = NodeId.of((witness && i == 3 ? "w" : "n") + i);
-                switch (r.nextInt(6)) {
+                switch (r.nextInt(fencing ? 7 : 6)) {
+                    case 6 -> {
+                        if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
+                        c.killService(target, SITE);
+                    }
                     case 0 -> c.crash(target);
                     case 1 -> c.isolate(target, 1 + r.nextInt(2));
                     case 2 -> c.killService(target, SITE);
