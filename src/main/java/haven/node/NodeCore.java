@@ -137,12 +137,30 @@ public final class NodeCore {
     }
 
     private void onView(NodeEvent.ViewChanged v, List<Effect> out) {
+        boolean joined = haveView && v.members().stream().anyMatch(m -> !members.contains(m));
+        if (joined && runsResources) reprobeStopped(out);
         lease.viewChanged(v.viewKey(), v.members(), v.atMs());
         members = List.copyOf(v.members());
         if (!haveView) firstViewAtMs = v.atMs();
         viewsSeen++;
         haveView = true;
         out.add(new Effect.Note("view " + v.members()));
+    }
+
+    /**
+     * Members joined (a partition healed, a node came back): look again at what this node believes stopped.
+     * Whatever was started behind the cluster's back meanwhile (by hand, by a stray script) is found and,
+     * where its group is not assigned here, stopped: the extras go, the assigned instance stays.
+     */
+    private void reprobeStopped(List<Effect> out) {
+        List<ResourceId> again = new ArrayList<>();
+        for (var r : config.resources()) {
+            if (local.state(r.id()) == LocalState.STOPPED && !local.busy(r.id())) {
+                local.set(r.id(), LocalState.UNKNOWN);
+                again.add(r.id());
+            }
+        }
+        if (!again.isEmpty()) out.add(new Effect.Note("members joined: probing " + again + " again for instances started meanwhile"));
     }
 
     private void onOpDone(NodeEvent.OpDone d, long nowMs, long nowEpochMs, List<Effect> out) {
@@ -158,6 +176,11 @@ public final class NodeCore {
                         case NOT_RUNNING -> LocalState.STOPPED;
                         default -> LocalState.FAILED;
                     });
+                    boolean assignedHere = state.group(config.groupOf(r).id()).assigned().equals(Optional.of(self));
+                    if (res.isOk() && !assignedHere) {
+                        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
+                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"));
+                    }
                 } else if (before == LocalState.STARTED) {
                     if (res.isOk()) {
                         local.scheduleMonitor(r, nowMs);

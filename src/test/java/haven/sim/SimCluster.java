@@ -171,6 +171,12 @@ final class SimCluster {
         at(DETECT_MS, this::membershipChanged);
     }
 
+    /** Someone starts {@code r} on {@code n} by hand, behind the cluster's back. */
+    void startBehindTheClustersBack(NodeId n, ResourceId r) {
+        trace.add(now + " FAULT " + r + " started by hand on " + n);
+        startOn(n, r);
+    }
+
     /** From now on every stop on {@code n} fails (until it restarts): a resource there may stay active. */
     void failStops(NodeId n) {
         trace.add(now + " FAULT stops fail on " + n);

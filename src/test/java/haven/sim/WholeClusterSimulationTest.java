@@ -194,6 +194,22 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void anInstanceStartedByHandDuringAPartitionIsStoppedWhenThePartitionHeals() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 13);
+        c.runUntil(5_000);
+        NodeId n3 = NodeId.of("n3");
+        c.isolate(n3, 1);
+        c.runUntil(6_000);
+        c.startBehindTheClustersBack(n3, SITE);
+        assertThat(c.violations).as("the checker sees the hand-started extra").hasSize(1);
+        c.heal();
+        c.runUntil(9_000);
+        assertThat(c.holders(SITE)).as(String.join("\n", c.trace)).containsExactly(N1);
+        assertThat(c.committed().failureCount(SITE, n3, 0)).isEqualTo(1);
+        assertThat(c.violations).hasSize(1);
+    }
+
+    @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
         randomSchedules(false);
     }
