@@ -158,7 +158,7 @@ class ClusterFailoverTest {
         while (watch.holders().contains(node)) {
             assertThat(System.nanoTime()).as("VIP still on %s %d ms after: %s\n%s", name(node), within.toMillis(),
                     fault.description(), lab.cluster().logTails(20)).isLessThan(deadline);
-            sleep(5);
+            Pids.sleep(5);
         }
         long gone = System.nanoTime();
         System.err.println("VIP left " + name(node) + " " + (gone - fault.effectiveNanos()) / 1_000_000 + " ms after: "
@@ -169,7 +169,7 @@ class ClusterFailoverTest {
     private List<Long> awaitNoNginxIn(int node, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!nginxIn(node).isEmpty() && System.nanoTime() < deadline) {
-            sleep(10);
+            Pids.sleep(10);
         }
         return nginxIn(node);
     }
@@ -178,14 +178,6 @@ class ClusterFailoverTest {
         return Netns.pids(lab.layout().nodeNamespace(node)).stream().filter(Faults::isNginx).toList();
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void killingTheCoordinatorMidTransitionStillConvergesToOneHolder() {

@@ -95,7 +95,7 @@ class WitnessFailoverTest {
         faults.kill(WITNESS);
         // Two of three still make a majority: the service stays where it is, answering throughout.
         long since = System.nanoTime();
-        sleep(3_000);
+        Pids.sleep(3_000);
         assertThat(watch.holders()).containsExactly(active);
         assertThat(prober.awaitGoodAnswer(since + Duration.ofMillis(2_500).toNanos(), Duration.ofSeconds(2)))
                 .map(ProbeResult::detail).contains("served by " + lab.layout().nodeName(active));
@@ -132,19 +132,11 @@ class WitnessFailoverTest {
     void cuttingTheLinkBetweenTheTwoNodesLeavesTheServiceOnExactlyOne() {
         holder();
         Faults.Injected cut = faults.cut(1, 2);
-        sleep(8_000);
+        Pids.sleep(8_000);
         assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
         assertThat(watch.holders()).as("after: %s\n%s", cut.description(), lab.cluster().logTails(20)).hasSize(1);
         assertThat(prober.awaitGoodAnswer(System.nanoTime(), BACK_WITHIN)).isPresent();
         assertThat(watch.splitBrainNanos()).isZero();
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
