@@ -87,8 +87,12 @@ public final class FailoverBench {
             }
             Faults.Injected injected = faults.inject(fault, victim);
             long deadline = injected.effectiveNanos() + TRIAL_TIMEOUT.toNanos();
-            Optional<ProbeResult> back = prober.awaitGoodAnswer(injected.effectiveNanos(),
-                    Duration.ofNanos(deadline - System.nanoTime()));
+            // A dead or frozen daemon leaves its service answering until the guard ends it: what counts
+            // there is the service coming back from another node.
+            boolean mustMove = fault == Faults.Kind.KILL_DAEMON || fault == Faults.Kind.PAUSE;
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            Optional<ProbeResult> back = mustMove ? prober.awaitGoodAnswerNotFrom(name, injected.effectiveNanos(), left)
+                    : prober.awaitGoodAnswer(injected.effectiveNanos(), left);
             if (back.isEmpty()) {
                 return new Trial(number, name, Optional.empty(), "FAILED: no answer within " + TRIAL_TIMEOUT.toSeconds()
                         + " s after the fault; VIP now on " + names(watch.holders()));

@@ -62,9 +62,18 @@ public final class ProberProcess implements AutoCloseable {
 
     /** Waits for a good answer sent after {@code sinceNanos}; empty on timeout. */
     public Optional<ProbeResult> awaitGoodAnswer(long sinceNanos, Duration timeout) {
+        return awaitAnswer(sinceNanos, timeout, ProbeResult::ok);
+    }
+
+    /** The first good answer sent after {@code sinceNanos} that did not come from node {@code name}. */
+    public Optional<ProbeResult> awaitGoodAnswerNotFrom(String name, long sinceNanos, Duration timeout) {
+        return awaitAnswer(sinceNanos, timeout, r -> r.ok() && !r.detail().equals("served by " + name));
+    }
+
+    private Optional<ProbeResult> awaitAnswer(long sinceNanos, Duration timeout, java.util.function.Predicate<ProbeResult> wanted) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<ProbeResult> r = firstAnswerSentAfter(sinceNanos, ProbeResult::ok);
+            Optional<ProbeResult> r = firstAnswerSentAfter(sinceNanos, wanted);
             if (r.isPresent()) {
                 return r;
             }
