@@ -141,8 +141,12 @@ class NodeCoreTest {
     @Test
     void withoutAQuorumLeaseNothingStartsAndWhatRunsIsStoppedInReverseOrder() {
         startWebHere(4);
-        now += 1000; // no beats for longer than the lease
-        List<Effect> out = step(new NodeEvent.Tick());
+        // Ticks go on but no beats come: the lease runs out (a loop that stood still would rather probe again).
+        List<Effect> out = List.of();
+        for (int i = 0; i < 50 && ops(out).isEmpty(); i++) {
+            now += 20;
+            out = step(new NodeEvent.Tick());
+        }
         assertThat(ops(out)).containsExactly("STOP site");
         assertThat(out).anySatisfy(e -> assertThat(e).isEqualTo(new Effect.Note("quorum lease lost: stopping every resource here")));
         open.remove(SITE);
@@ -237,6 +241,17 @@ class NodeCoreTest {
                 new NodeEvent.StateChanged(webTakenOffFrom(N2, 1, 6)));
         step(beats(6));
         assertThat(proposed()).containsExactly(new Command.Started(WEB, N2, 1), new Command.Released(WEB, N2, 1));
+    }
+
+    @Test
+    void aNodeThatStoodStillLongerThanItsLeaseForgetsWhoLeadsAndProbesInsteadOfCountingFailures() {
+        startWebHere(4);
+        now += 1500; // SIGSTOP: no step at all
+        List<Effect> out = step(new NodeEvent.AgentFailed(SITE, "process exited unexpectedly with signal 9"));
+        assertThat(out).anySatisfy(e -> assertThat(String.valueOf(e)).contains("stood still for 1500 ms"));
+        assertThat(ops(out)).as("the guard's work is probed, not counted as failures").containsExactly("MONITOR vip", "MONITOR site");
+        assertThat(proposed()).noneMatch(c -> c instanceof Command.ResourceFailed);
+        assertThat(core.status().coordinator()).isEmpty();
     }
 
     @Test

@@ -238,9 +238,13 @@ final class SimCluster {
                     ? members.stream().filter(upToDate::contains).findFirst().or(() -> Optional.of(members.get(0)))
                     : Optional.empty();
             for (NodeId n : members) {
-                deliver(n, new NodeEvent.LeaderChanged(leader, leader.equals(Optional.of(n))), 2 + random.nextInt(20));
+                // A node back from away hears of the new leader late too (a merge view comes first, Raft after).
+                deliver(n, new NodeEvent.LeaderChanged(leader, leader.equals(Optional.of(n))),
+                        upToDate.contains(n) ? 2 + random.nextInt(20) : 100 + random.nextInt(500));
                 leaderSeen.put(n, leader);
-                if (leader.isPresent()) deliver(n, new NodeEvent.StateChanged(committed), 3);
+                // A node that missed commits (it was away) learns them later than the others: Raft's
+                // catch-up of a lagging follower took up to half a second in the lab.
+                if (leader.isPresent()) deliver(n, new NodeEvent.StateChanged(committed), upToDate.contains(n) ? 3 : 100 + random.nextInt(500));
             }
         }
     }
@@ -346,12 +350,12 @@ final class SimCluster {
             committed = committed.apply(p.entry());
             upToDate.clear();
             for (NodeId m : config.nodeIds()) {
-                if (alive.get(m) && partition.get(m).equals(partition.get(leader.get()))) upToDate.add(m);
+                if (alive.get(m) && !paused(m) && partition.get(m).equals(partition.get(leader.get()))) upToDate.add(m);
             }
             trace.add(now + " COMMIT by " + n + " v" + committed.version() + " " + p.entry());
             ClusterState snapshot = committed;
             for (NodeId m : config.nodeIds()) {
-                if (alive.get(m) && partition.get(m).equals(partition.get(leader.get()))) {
+                if (alive.get(m) && !paused(m) && partition.get(m).equals(partition.get(leader.get()))) {
                     deliver(m, new NodeEvent.StateChanged(snapshot), 1 + random.nextInt(3));
                 }
             }
@@ -360,7 +364,7 @@ final class SimCluster {
     }
 
     private boolean majorityPartition(int part) {
-        long count = config.nodeIds().stream().filter(m -> alive.get(m) && partition.get(m) == part).count();
+        long count = config.nodeIds().stream().filter(m -> alive.get(m) && !paused(m) && partition.get(m) == part).count();
         return count >= config.majority();
     }
 

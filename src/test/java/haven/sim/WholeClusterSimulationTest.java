@@ -144,6 +144,21 @@ class WholeClusterSimulationTest {
         assertThat(c.violations).isEmpty();
     }
 
+    /** Found by the lab's pause bench: a frozen coordinator woke believing it still led, and started from its stale state. */
+    @Test
+    void aFrozenCoordinatorThatWakesAfterTheGroupMovedDoesNotStartItFromItsOldState() {
+        for (long seed = 20; seed < 60; seed++) {
+            SimCluster c = new SimCluster(SimConfigs.web(3), seed);
+            c.runUntil(5_000);
+            c.pause(N1, 1_500 + seed * 37 % 2_000);
+            c.runUntil(12_000);
+            c.heal();
+            c.runUntil(16_000);
+            assertThat(c.violations).as("seed " + seed + "\n" + String.join("\n", c.trace)).isEmpty();
+            assertThat(c.holders(SITE)).as("seed " + seed).hasSize(1);
+        }
+    }
+
     @Test
     void withAWitnessPowerLossOfTheActiveNodeMovesTheGroupToTheOtherNode() {
         SimCluster c = new SimCluster(SimConfigs.web(3, true), 10);
