@@ -99,12 +99,9 @@ public final class NodeCore {
         long leaseMs = config.timing().lease().toMillis();
         if (lastStepMs != Long.MIN_VALUE && nowMs - lastStepMs > leaseMs) {
             lease.frozen(nowMs, 2 * config.timing().heartbeatInterval().toMillis());
-            // Whatever it believed may be stale now: that it leads (the others may have elected another
-            // coordinator and moved its groups; found by the lab's pause bench), and what runs here (its
-            // guard may have forced it off: probing it again keeps that from counting as a failure).
-            if (isLeader || leader.isPresent()) out.add(new Effect.Note("coordinator unknown until the cluster says again"));
-            isLeader = false;
-            leader = Optional.empty();
+            // What runs here may be stale: its guard may have forced it off. Probing it again keeps that from
+            // counting as failures (which would soon ban the node). Its belief that it leads may be stale too;
+            // caughtUpWithCoordinator covers that (found by the lab's pause bench).
             if (runsResources) reprobeAll();
             out.add(new Effect.Note("this node stood still for " + (nowMs - lastStepMs) + " ms (frozen or starved), longer than"
                     + " its lease: the lease is void until fresh heartbeats arrive"));
@@ -345,6 +342,8 @@ public final class NodeCore {
      * lease meanwhile, so a coordinator change does not stop healthy groups.
      */
     private boolean caughtUpWithCoordinator(long nowMs) {
+        // A node that led before it froze still believes it leads until the cluster says otherwise; a peer
+        // announcing a newer state unmasks it.
         if (isLeader) return !behindAPeer(nowMs);
         return leader.flatMap(l -> lease.freshVersion(l, nowMs)).map(v -> state.version() >= v).orElse(false);
     }
