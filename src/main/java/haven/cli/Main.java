@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             NodeCommand.class,
             WitnessCommand.class,
+            SimCommand.class,
             StatusCommand.class,
             WhyCommand.class,
             ResourceCommand.class,

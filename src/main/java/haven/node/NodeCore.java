@@ -42,10 +42,13 @@ public final class NodeCore {
     private Optional<NodeId> leader = Optional.empty();
     private boolean isLeader = false;
     private Plan lastPlan = new Plan(List.of(), new TreeMap<>());
+    private SchedulerInput lastPlanInput = null;
+    private long lastPlanAtMs = 0;
     private boolean leaseValid = false;
     private final Arming arming = new Arming();
     private final FenceDuty fenceDuty;
     private final long guardSlackMs;
+    static final long PLAN_AT_LEAST_EVERY_MS = 1_000;
     /** A witness votes and keeps the log, and never touches a resource, not even to probe. */
     private final boolean runsResources;
     private long guardDeadlineMs = Long.MIN_VALUE;
@@ -61,13 +64,28 @@ public final class NodeCore {
     private Optional<Integer> reachable = Optional.empty();
 
     public NodeCore(ClusterConfig config, NodeId self) {
+        this(config, self, SafetyRules.of(config));
+    }
+
+    /**
+     * The two numbers that keep a group from running twice: how many members make a quorum, and how long a
+     * departed node's lease must be given to run out. Only the simulator's mutation check passes others, to
+     * prove its checkers catch a broken rule.
+     */
+    public record SafetyRules(int majority, long lostAfterMs) {
+        public static SafetyRules of(ClusterConfig config) {
+            return new SafetyRules(config.majority(), config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis());
+        }
+    }
+
+    public NodeCore(ClusterConfig config, NodeId self, SafetyRules rules) {
         this.config = config;
         this.self = self;
-        this.lease = new Lease(self, config.majority(), config.timing().lease().toMillis());
+        this.lease = new Lease(self, rules.majority(), config.timing().lease().toMillis());
         this.local = new LocalResources(config);
         this.reconciler = new GroupReconciler(self, local);
         this.outbox = new Outbox(self);
-        this.lostAfterMs = config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis();
+        this.lostAfterMs = rules.lostAfterMs();
         this.coldStartGraceMs = 2 * config.timing().joinTimeout().toMillis();
         this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
         this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
@@ -298,7 +316,11 @@ public final class NodeCore {
         reachable.filter(n -> !n.equals(state.connectivity().get(self))).ifPresent(outbox::connectivity);
         reportStuckStops();
         SchedulerInput input = schedulerInput(nowMs, nowEpochMs);
-        lastPlan = Scheduler.plan(input);
+        if (planIsStale(input, nowMs)) {
+            lastPlan = Scheduler.plan(input);
+            lastPlanInput = input;
+            lastPlanAtMs = nowMs;
+        }
         if (isLeader && leaseValid && !stuckStops.isEmpty() && !selfFencing && config.fencing().map(t -> t.canFence(self.name())).orElse(false)) {
             // No other node fences the coordinator while it leads; a stop here that nothing can end leaves it
             // to power itself off. The others then find it lost, with nothing of it left running.
@@ -321,6 +343,18 @@ public final class NodeCore {
         if (outbox.idle(nowMs, state.version()) && outbox.hasPending() && haveView) {
             out.add(outbox.propose(state.version()));
         }
+    }
+
+    /**
+     * Planning is pure and most steps (ticks, beats) change none of its inputs: plan again when the state,
+     * the members, the lost nodes or the cold-start hold changed, and at least every second for what only
+     * time changes (failures ageing out of their window).
+     */
+    private boolean planIsStale(SchedulerInput input, long nowMs) {
+        SchedulerInput last = lastPlanInput;
+        return last == null || last.state() != input.state() || !last.online().equals(input.online())
+                || !last.lost().equals(input.lost()) || last.holdFirstPlacement() != input.holdFirstPlacement()
+                || nowMs - lastPlanAtMs >= PLAN_AT_LEAST_EVERY_MS;
     }
 
     /**

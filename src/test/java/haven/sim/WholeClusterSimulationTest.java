@@ -245,8 +245,14 @@ class WholeClusterSimulationTest {
         randomSchedules(witness, false);
     }
 
+    /**
+     * The first random schedules, kept for the seeds that found bugs with them (235: a resumed node renewed
+     * its lease from stale beats; 210 with a witness: a frozen coordinator started from its stale state;
+     * 111 with fencing: a lost stop-failure report left a group stuck). {@link SimBatchTest} runs the larger,
+     * more varied batch.
+     */
     private void randomSchedules(boolean witness, boolean fencing) {
-        long seeds = Long.getLong("haven.sim.seeds", 300);
+        long seeds = Long.getLong("haven.sim.seeds", 150);
         for (long seed = 100; seed < 100 + seeds; seed++) {
             SimCluster c = new SimCluster(fencing ? SimConfigs.fenced(3, witness) : SimConfigs.web(3, witness), seed);
             Random r = new Random(seed);

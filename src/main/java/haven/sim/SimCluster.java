@@ -31,6 +31,7 @@ final class SimCluster {
     record Timed(long at, long seq, Runnable action) {}
 
     private final ClusterConfig config;
+    private final NodeCore.SafetyRules rules;
     private final Random random;
     private final PriorityQueue<Timed> queue = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private long seq = 0;
@@ -63,11 +64,17 @@ final class SimCluster {
     private final Set<NodeId> upToDate = new TreeSet<>();
 
     SimCluster(ClusterConfig config, long seed) {
+        this(config, seed, NodeCore.SafetyRules.of(config));
+    }
+
+    /** With other safety rules than the config's: the mutation check. */
+    SimCluster(ClusterConfig config, long seed, NodeCore.SafetyRules rules) {
+        this.rules = rules;
         this.config = config;
         this.random = new Random(seed);
         for (NodeId n : config.nodeIds()) {
             upToDate.add(n);
-            cores.put(n, new NodeCore(config, n));
+            cores.put(n, new NodeCore(config, n, rules));
             alive.put(n, true);
             partition.put(n, 0);
             running.put(n, new TreeSet<>());
@@ -160,7 +167,7 @@ final class SimCluster {
     void restart(NodeId n) {
         if (alive.get(n)) return;
         trace.add(now + " FAULT restart " + n);
-        cores.put(n, new NodeCore(config, n));
+        cores.put(n, new NodeCore(config, n, rules));
         alive.put(n, true);
         stopsFail.remove(n);
         forceOffFails.remove(n);

@@ -1,0 +1,66 @@
+package haven.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * A batch of seeds: seed s runs with {@code nodes} nodes (or 3..5 by seed when 0) and the given variant (or
+ * all variants in turn when null), on {@code threads} threads. Collects failures and the marks reached.
+ */
+public final class SimBatch {
+    public record Summary(int seeds, long millis, List<SimRun.Result> failures, Map<String, Integer> marks) {
+        public double seedsPerSecond() {
+            return millis == 0 ? seeds : seeds * 1000.0 / millis;
+        }
+
+        public List<String> marksMissed() {
+            return SimRun.MARKS.keySet().stream().filter(m -> marks.getOrDefault(m, 0) == 0).toList();
+        }
+    }
+
+    private SimBatch() {}
+
+    public static SimRun.Variant variantOf(long seed, SimRun.Variant fixed) {
+        return fixed != null ? fixed : SimRun.Variant.values()[(int) Math.floorMod(seed, 3L)];
+    }
+
+    public static int nodesOf(long seed, int fixed) {
+        return fixed != 0 ? fixed : 3 + (int) Math.floorMod(seed / 3, 3L);
+    }
+
+    public static Summary run(long first, int seeds, int nodes, SimRun.Variant variant, int threads, Consumer<SimRun.Result> onFailure) {
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<SimRun.Result>> results = new ArrayList<>();
+            for (long s = first; s < first + seeds; s++) {
+                long seed = s;
+                results.add(pool.submit(() -> SimRun.run(seed, nodesOf(seed, nodes), variantOf(seed, variant))));
+            }
+            List<SimRun.Result> failures = new ArrayList<>();
+            Map<String, Integer> marks = new TreeMap<>();
+            for (Future<SimRun.Result> f : results) {
+                SimRun.Result r = f.get();
+                r.marksReached().forEach(m -> marks.merge(m, 1, Integer::sum));
+                if (!r.passed()) {
+                    failures.add(r);
+                    onFailure.accept(r);
+                }
+            }
+            return new Summary(seeds, (System.nanoTime() - start) / 1_000_000, failures, marks);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("simulation batch interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a simulated seed threw (a bug in the node logic or the simulator): " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package haven.sim;
+
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One seed of the whole-cluster simulation: a cluster of real node cores, a fault mix drawn from the seed,
+ * a random fault schedule, then healing, and the checks. Deterministic: the same seed, node count and
+ * variant replay the same history.
+ */
+public final class SimRun {
+    /** What the cluster is made of. */
+    public enum Variant {
+        /** N service nodes. */
+        PLAIN,
+        /** N-1 service nodes and a witness. */
+        WITNESS,
+        /** N service nodes with a fence device, and stops that hang or resist SIGKILL in the mix. */
+        FENCING;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Rare paths a batch should reach, found in the trace by the words each writes. */
+    public static final Map<String, String> MARKS = marks();
+
+    static final ResourceId VIP = ResourceId.of("vip");
+    static final ResourceId SITE = ResourceId.of("site");
+    private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop"};
+
+    /** {@code violations} empty means the seed passed. */
+    public record Result(long seed, int nodes, Variant variant, List<String> violations, List<String> trace, List<String> marksReached) {
+        public boolean passed() {
+            return violations.isEmpty();
+        }
+
+        public String replay() {
+            return "haven sim --first " + seed + " --seeds 1 --nodes " + nodes + " --variant " + variant.word() + " --trace";
+        }
+    }
+
+    private SimRun() {}
+
+    private static Map<String, String> marks() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("node declared lost and its group moved", "coordinator plans [NodeLost[");
+        m.put("guard forced off the resources of a dead daemon", "(daemon died)");
+        m.put("guard forced off at the end of the lease", "passed)");
+        m.put("frozen node voided its lease on waking", "stood still for");
+        m.put("members joined: stopped resources probed again", "members joined: probing");
+        m.put("proposal lost with its coordinator, retried", "not committed");
+        m.put("stop failed and was forced off", ": forced off ");
+        m.put("stop could not be forced: node fenced", "FENCE ");
+        m.put("coordinator fenced itself", "fencing itself");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    public static Result run(long seed, int nodes, Variant variant) {
+        return run(seed, nodes, variant, Mutation.NONE);
+    }
+
+    /** A rule broken on purpose: the checkers must notice. */
+    public enum Mutation {
+        NONE,
+        /** A lone node counts as a quorum. */
+        QUORUM_OF_ONE,
+        /** A departed node's groups start elsewhere without waiting for its lease to run out. */
+        NO_LEASE_WAIT
+    }
+
+    public static Result run(long seed, int nodes, Variant variant, Mutation mutation) {
+        if (nodes < 3 || nodes > 9) throw new IllegalArgumentException("the simulation runs 3 to 9 nodes, not " + nodes);
+        boolean witness = variant == Variant.WITNESS;
+        var config = variant == Variant.FENCING ? SimConfigs.fenced(nodes, false) : SimConfigs.web(nodes, witness);
+        var rules = haven.node.NodeCore.SafetyRules.of(config);
+        rules = switch (mutation) {
+            case NONE -> rules;
+            case QUORUM_OF_ONE -> new haven.node.NodeCore.SafetyRules(1, rules.lostAfterMs());
+            case NO_LEASE_WAIT -> new haven.node.NodeCore.SafetyRules(rules.majority(), 0);
+        };
+        SimCluster c = new SimCluster(config, seed, rules);
+        Random r = new Random(seed * 31 + nodes * 7L + variant.ordinal());
+        int[] weights = faultMix(r, variant);
+        c.trace.add("0 fault mix " + describe(weights));
+        c.runUntil(4_000);
+        int steps = 4 + r.nextInt(7);
+        for (int step = 0; step < steps; step++) {
+            int i = 1 + r.nextInt(nodes);
+            NodeId target = NodeId.of((witness && i == nodes ? "w" : "n") + i);
+            switch (FAULTS[pick(r, weights)]) {
+                case "crash" -> c.crash(target);
+                case "isolate" -> isolateSome(c, r, nodes, witness);
+                case "kill-service" -> c.killService(target, SITE);
+                case "kill-daemon" -> c.killDaemon(target);
+                case "pause" -> c.pause(target, 100 + r.nextInt(3_000));
+                case "heal" -> c.heal();
+                case "restart-all" -> c.alive.keySet().forEach(c::restart);
+                default -> {
+                    if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
+                    c.killService(target, SITE);
+                }
+            }
+            c.runUntil(c.now + 200 + r.nextInt(3_000));
+        }
+        c.heal();
+        c.alive.keySet().forEach(c::restart);
+        c.runUntil(c.now + 10_000);
+        List<String> violations = new ArrayList<>(c.violations);
+        if (c.holders(SITE).size() != 1 || !c.holders(VIP).equals(c.holders(SITE))) {
+            violations.add("liveness: 10 s after every fault was healed, site runs on " + c.holders(SITE) + " and vip on "
+                    + c.holders(VIP) + " (expected both on one node)");
+        }
+        List<String> reached = MARKS.entrySet().stream()
+                .filter(e -> c.trace.stream().anyMatch(line -> line.contains(e.getValue()))).map(Map.Entry::getKey).toList();
+        return new Result(seed, nodes, variant, List.copyOf(violations), List.copyOf(c.trace), reached);
+    }
+
+    /** Each seed weighs the faults differently, so a batch covers mixes no fixed mix would. */
+    private static int[] faultMix(Random r, Variant variant) {
+        int[] w = new int[FAULTS.length];
+        for (int i = 0; i < w.length; i++) w[i] = r.nextInt(5);
+        w[5] = 1 + w[5]; // heal: always possible, or partitions never end
+        if (variant != Variant.FENCING) w[7] = 0;
+        return w;
+    }
+
+    private static String describe(int[] w) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < w.length; i++) if (w[i] > 0) parts.add(FAULTS[i] + "=" + w[i]);
+        return String.join(" ", parts);
+    }
+
+    private static int pick(Random r, int[] weights) {
+        int total = 0;
+        for (int w : weights) total += w;
+        int x = r.nextInt(total);
+        for (int i = 0; i < weights.length; i++) {
+            x -= weights[i];
+            if (x < 0) return i;
+        }
+        return weights.length - 1;
+    }
+
+    /** A partition of any shape: every node lands in one of up to three parts. */
+    private static void isolateSome(SimCluster c, Random r, int nodes, boolean witness) {
+        int parts = 2 + r.nextInt(2);
+        for (int i = 1; i <= nodes; i++) {
+            NodeId n = NodeId.of((witness && i == nodes ? "w" : "n") + i);
+            int part = r.nextInt(parts);
+            if (part != 0) c.isolate(n, part);
+        }
+    }
+}

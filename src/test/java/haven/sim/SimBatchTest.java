@@ -1,0 +1,70 @@
+package haven.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulation batch CI runs: {@code haven.sim.batch} seeds (10,000 by default) over 3 to 5 nodes and
+ * every variant, each with a fault mix of its own. A failure prints the seed, the command that replays it
+ * and its history. The batch must also reach every rare path it is meant to exercise.
+ */
+class SimBatchTest {
+    @Test
+    void everySeedKeepsEveryResourceOnAtMostOneNodeAndRecoversAndTheBatchReachesEveryRarePath() {
+        int seeds = Integer.getInteger("haven.sim.batch", 10_000);
+        SimBatch.Summary s = SimBatch.run(1, seeds, 0, null, 2, r -> { });
+        System.out.printf("simulation: %d seeds in %.1f s (%.0f seeds/s on 2 threads); marks %s%n", s.seeds(), s.millis() / 1000.0,
+                s.seedsPerSecond(), s.marks());
+        if (!s.failures().isEmpty()) {
+            SimRun.Result first = s.failures().get(0);
+            assertThat(s.failures()).as("%d failing seeds; first: seed %d (%d nodes, %s), replay: %s%n%s%n%s", s.failures().size(),
+                    first.seed(), first.nodes(), first.variant().word(), first.replay(), first.violations(),
+                    String.join("\n", first.trace())).isEmpty();
+        }
+        if (seeds >= 1_000) {
+            assertThat(s.marksMissed()).as("rare paths no seed reached").isEmpty();
+        }
+    }
+
+    @Test
+    void seedsThatOnceFailedPassNow() throws IOException {
+        for (String line : keptSeeds()) {
+            String[] f = line.split("\\s+");
+            SimRun.Result r = SimRun.run(Long.parseLong(f[0]), Integer.parseInt(f[1]), SimRun.Variant.valueOf(f[2].toUpperCase()));
+            assertThat(r.violations()).as("kept seed %s: %s%n%s", line, r.replay(), String.join("\n", r.trace())).isEmpty();
+        }
+    }
+
+    /** Proof that the checkers bite: break a safety rule on purpose and the batch must find a double start. */
+    @Test
+    void theCheckersCatchABrokenQuorumRuleAndABrokenLeaseWait() {
+        for (SimRun.Mutation m : List.of(SimRun.Mutation.QUORUM_OF_ONE, SimRun.Mutation.NO_LEASE_WAIT)) {
+            long found = -1;
+            for (long seed = 1; seed <= 500 && found < 0; seed++) {
+                if (!SimRun.run(seed, 3, SimRun.Variant.PLAIN, m).passed()) found = seed;
+            }
+            System.out.println("mutation " + m + ": first violation at seed " + found);
+            assertThat(found).as("a violation found with " + m).isPositive();
+        }
+    }
+
+    @Test
+    void aSeedReplaysTheSameHistory() {
+        SimRun.Result a = SimRun.run(4242, 4, SimRun.Variant.FENCING);
+        SimRun.Result b = SimRun.run(4242, 4, SimRun.Variant.FENCING);
+        assertThat(a.trace()).isEqualTo(b.trace());
+        assertThat(a.trace().get(0)).startsWith("0 fault mix ");
+    }
+
+    private static List<String> keptSeeds() throws IOException {
+        try (InputStream in = SimBatchTest.class.getResourceAsStream("/sim/failed-seeds.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
+        }
+    }
+}
