@@ -103,7 +103,7 @@ public final class NodeCore {
      */
     public List<Effect> stepAll(List<NodeEvent> events, long nowMs, long nowEpochMs) {
         List<Effect> out = new ArrayList<>();
-        noticeFreeze(nowMs, out);
+        noticeFreeze(events, nowMs, out);
         for (NodeEvent e : events) {
             apply(e, nowMs, nowEpochMs, out);
         }
@@ -113,9 +113,18 @@ public final class NodeCore {
         return out;
     }
 
-    private void noticeFreeze(long nowMs, List<Effect> out) {
+    /**
+     * A gap between two steps longer than the lease is a freeze only if the receiving threads stood still too
+     * (SIGSTOP, a VM paused): then no heartbeat was taken in during the gap. A slow loop on a busy machine
+     * still has beats stamped inside it, and its lease stands.
+     */
+    private void noticeFreeze(List<NodeEvent> events, long nowMs, List<Effect> out) {
         long leaseMs = config.timing().lease().toMillis();
-        if (lastStepMs != Long.MIN_VALUE && nowMs - lastStepMs > leaseMs) {
+        long beatMs = config.timing().heartbeatInterval().toMillis();
+        boolean gap = lastStepMs != Long.MIN_VALUE && nowMs - lastStepMs > leaseMs;
+        boolean heardDuringGap = gap && events.stream().anyMatch(e -> e instanceof NodeEvent.Beat b
+                && b.atMs() > lastStepMs + beatMs && b.atMs() < nowMs - beatMs);
+        if (gap && !heardDuringGap) {
             lease.frozen(nowMs, 2 * config.timing().heartbeatInterval().toMillis());
             // What runs here may be stale: its guard may have forced it off. Probing it again keeps that from
             // counting as failures (which would soon ban the node). Its belief that it leads may be stale too;

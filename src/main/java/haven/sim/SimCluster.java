@@ -285,7 +285,10 @@ final class SimCluster {
                 deliver(n, e, pausedUntil.get(n) - now);
                 return;
             }
-            List<Effect> effects = cores.get(n).step(e, now, 1_700_000_000_000L + now);
+            // Like the real edge, a heartbeat is stamped when it is taken in, not when it was sent: a node
+            // that was frozen reads old beats with fresh stamps.
+            NodeEvent in = e instanceof NodeEvent.Beat b ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now) : e;
+            List<Effect> effects = cores.get(n).step(in, now, 1_700_000_000_000L + now);
             for (Effect eff : effects) perform(n, eff);
         });
     }

@@ -254,6 +254,22 @@ class NodeCoreTest {
     }
 
     @Test
+    void aSlowLoopWhoseReceiversKeptHearingBeatsKeepsItsLease() {
+        startWebHere(4);
+        long before = now;
+        now += 1500; // the loop stood still, but beats kept arriving, stamped as they came in
+        List<NodeEvent> events = new ArrayList<>();
+        for (long t = before + 80; t < now; t += 80) {
+            events.add(new NodeEvent.Beat(N1, "v1", ALL, 4, t));
+            events.add(new NodeEvent.Beat(N3, "v1", ALL, 4, t));
+        }
+        List<Effect> out = step(events.toArray(NodeEvent[]::new));
+        assertThat(out).noneSatisfy(e -> assertThat(String.valueOf(e)).contains("stood still"));
+        assertThat(ops(out)).isEmpty();
+        assertThat(core.status().local()).containsEntry(SITE, LocalState.STARTED);
+    }
+
+    @Test
     void aChangeInPingReachabilityIsReportedToTheLogOncePerValue() {
         join(webOn(N1, 1, 1), 1);
         step(new NodeEvent.Reachability(1));
