@@ -169,7 +169,7 @@ public final class Faults {
     }
 
     /** nginx renames its processes "nginx: master process ..." and "nginx: worker process". */
-    static boolean isNginx(long pid) {
+    public static boolean isNginx(long pid) {
         List<String> argv = Pids.cmdline(pid);
         if (argv.isEmpty()) {
             return false;
