@@ -1,0 +1,35 @@
+package haven.cts;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Bounded waits: every wait of a step has a timeout, and a timeout is a step failure naming what was awaited. */
+final class Await {
+    private Await() {}
+
+    /** Milliseconds until {@code done} held, polled every 10 ms; StepFailed after {@code timeout}. */
+    static long until(String what, Duration timeout, BooleanSupplier done) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new StepFailed(what + " did not happen within " + timeout.toMillis() + " ms");
+            }
+            sleep(10);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailed("interrupted");
+        }
+    }
+
+    static long msSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}
