@@ -58,18 +58,24 @@ final class Auditor {
                     continue;
                 }
                 Optional<HaStatus> s = lab.cluster().status(i);
-                copies.put(lab.layout().nodeName(i), s.map(st -> "version " + st.version() + " groups " + st.groups())
+                copies.put(lab.layout().nodeName(i), s.map(st -> "version " + st.version() + ", " + groups(st))
                         .orElse("no answer from /ha/status"));
             }
             String first = copies.isEmpty() ? "no answer: no daemon runs" : copies.values().iterator().next();
             if (copies.values().stream().distinct().count() == 1 && !first.startsWith("no answer")) {
-                ctx.observe("audit: " + copies.size() + " identical copies of the cluster state, " + first.split(" groups")[0]);
+                ctx.observe("audit: " + copies.size() + " identical copies of the cluster state, " + first.split(",")[0]);
                 return Optional.empty();
             }
             last = copies.toString();
             Await.sleep(200);
         } while (System.nanoTime() < deadline);
         return Optional.of("the nodes' copies of the cluster state differ " + AGREEMENT.toSeconds() + " s after settling: " + last);
+    }
+
+    /** "web on n2 (gen 6, started)": the part of a copy that placement is about. */
+    private static String groups(HaStatus st) {
+        return String.join("; ", st.groups().stream().map(g -> g.name() + " on " + (g.node().isEmpty() ? "-" : g.node())
+                + " (gen " + g.generation() + (g.started() ? ", started)" : ", not started)")).toList());
     }
 
     /** A request sent now is answered, by the node that holds the VIP. */

@@ -84,6 +84,9 @@ public final class Runner {
                     outcome = step.run(ctx);
                 } catch (StepFailed | LabException e) {
                     problems.add(e.getMessage());
+                } catch (RuntimeException e) {
+                    // A bug of the step itself: report it as this step's failure rather than end the whole run.
+                    problems.add("the step broke: " + e);
                 }
             }
             try {
