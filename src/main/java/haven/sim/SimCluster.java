@@ -197,6 +197,12 @@ final class SimCluster {
         forceOffFails.add(n);
     }
 
+    /** An administrator's command through node {@code via}'s API: proposed like any other entry. */
+    void admin(NodeId via, haven.cib.Command command) {
+        trace.add(now + " ADMIN via " + via + ": " + command);
+        if (alive.get(via) && !paused(via)) propose(via, new Effect.Propose(-1, List.of(command)));
+    }
+
     void isolate(NodeId n, int part) {
         trace.add(now + " FAULT isolate " + n + " into partition " + part);
         partition.put(n, part);

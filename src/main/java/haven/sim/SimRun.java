@@ -33,7 +33,9 @@ public final class SimRun {
 
     static final ResourceId VIP = ResourceId.of("vip");
     static final ResourceId SITE = ResourceId.of("site");
-    private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop"};
+    private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop",
+        "move", "standby"};
+    private static final haven.core.GroupId WEB = haven.core.GroupId.of("web");
 
     /** {@code violations} empty means the seed passed. */
     public record Result(long seed, int nodes, Variant variant, List<String> violations, List<String> trace, List<String> marksReached) {
@@ -102,6 +104,9 @@ public final class SimRun {
                 case "pause" -> c.pause(target, 100 + r.nextInt(3_000));
                 case "heal" -> c.heal();
                 case "restart-all" -> c.alive.keySet().forEach(c::restart);
+                case "move" -> c.admin(target, new haven.cib.Command.Move(WEB, r.nextBoolean() ? java.util.Optional.of(anyServiceNode(r, nodes, witness))
+                        : java.util.Optional.empty()));
+                case "standby" -> c.admin(target, new haven.cib.Command.SetStandby(anyServiceNode(r, nodes, witness), r.nextBoolean()));
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
@@ -111,6 +116,14 @@ public final class SimRun {
         }
         c.heal();
         c.alive.keySet().forEach(c::restart);
+        c.runUntil(c.now + 3_000);
+        // The administrator undoes what was done by hand, so every node may run the group again.
+        NodeId admin = NodeId.of("n1");
+        for (int attempt = 0; attempt < 10 && (!c.committed().moves().isEmpty() || !c.committed().standby().isEmpty()); attempt++) {
+            c.admin(admin, new haven.cib.Command.Move(WEB, java.util.Optional.empty()));
+            for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
+            c.runUntil(c.now + 1_000);
+        }
         c.runUntil(c.now + 10_000);
         List<String> violations = new ArrayList<>(c.violations);
         if (c.holders(SITE).size() != 1 || !c.holders(VIP).equals(c.holders(SITE))) {
@@ -120,6 +133,10 @@ public final class SimRun {
         List<String> reached = MARKS.entrySet().stream()
                 .filter(e -> c.trace.stream().anyMatch(line -> line.contains(e.getValue()))).map(Map.Entry::getKey).toList();
         return new Result(seed, nodes, variant, List.copyOf(violations), List.copyOf(c.trace), reached);
+    }
+
+    private static NodeId anyServiceNode(Random r, int nodes, boolean witness) {
+        return NodeId.of("n" + (1 + r.nextInt(witness ? nodes - 1 : nodes)));
     }
 
     /** Each seed weighs the faults differently, so a batch covers mixes no fixed mix would. */
