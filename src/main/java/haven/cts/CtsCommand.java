@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `haven cts ...`: the Cluster Test System on a namespace lab of its own. */
-@Command(name = "cts", description = "Cluster Test System: random seeded fault and admin steps on a lab, each audited (needs root).",
+@Command(name = "cts", mixinStandardHelpOptions = true, description = "Cluster Test System: random seeded fault and admin steps on a lab, each audited (needs root).",
         subcommands = {CtsCommand.Run.class})
 public final class CtsCommand implements Runnable {
     @Spec
@@ -27,7 +27,7 @@ public final class CtsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "run", description = "Bring up a lab, run a seeded random sequence of test steps with audits after"
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Bring up a lab, run a seeded random sequence of test steps with audits after"
             + " each, print the report, remove the lab. Exit code 0 only if every step passed.")
     static final class Run implements Callable<Integer> {
         @Spec
