@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             FenceCommand.class,
             haven.lab.LabCommand.class,
+            haven.cts.CtsCommand.class,
             DemoCommand.class,
         })
 public final class Main implements Runnable {
