@@ -48,6 +48,8 @@ final class SimCluster {
     final List<String> trace = new ArrayList<>();
     private ClusterState committed = ClusterState.EMPTY;
     private final Map<NodeId, Optional<NodeId>> leaderSeen = new TreeMap<>();
+    /** The leader each node was last told of, which may lag the real one (leaderSeen). */
+    private final Map<NodeId, Optional<NodeId>> believedLeader = new TreeMap<>();
     private int viewCounter = 0;
     /** The guard process beside each daemon: what it would force off, and by when it must hear again. */
     private final Map<NodeId, Set<ResourceId>> guardArmed = new TreeMap<>();
@@ -294,6 +296,7 @@ final class SimCluster {
             // Like the real edge, a heartbeat is stamped when it is taken in, not when it was sent: a node
             // that was frozen reads old beats with fresh stamps.
             NodeEvent in = e instanceof NodeEvent.Beat b ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now) : e;
+            if (e instanceof NodeEvent.LeaderChanged l) believedLeader.put(n, l.leader());
             List<Effect> effects = cores.get(n).step(in, now, 1_700_000_000_000L + now);
             for (Effect eff : effects) perform(n, eff);
         });
@@ -351,6 +354,12 @@ final class SimCluster {
     }
 
     private void propose(NodeId n, Effect.Propose p) {
+        if (believedLeader.getOrDefault(n, Optional.empty()).equals(Optional.of(n)) && !leaderSeen.get(n).equals(Optional.of(n))) {
+            // A node that still believes it leads appends under its old term, which the others refuse (Raft);
+            // only a node that knows it follows forwards its proposal to the leader.
+            deliver(n, new NodeEvent.ProposalDone(p.proposalId(), false, "stale leader: a newer term exists"), 50);
+            return;
+        }
         Optional<NodeId> leader = leaderSeen.get(n);
         boolean reachable = leader.isPresent() && alive.get(leader.get()) && partition.get(leader.get()).equals(partition.get(n))
                 && majorityPartition(partition.get(n));

@@ -14,10 +14,18 @@ import org.junit.jupiter.api.Test;
  * and its history. The batch must also reach every rare path it is meant to exercise.
  */
 class SimBatchTest {
+    /** Deterministic: when surefire reruns a failed test, the batch is not run again (minutes) for the same answer. */
+    private static SimBatch.Summary batch;
+
+    private static synchronized SimBatch.Summary batch(int seeds) {
+        if (batch == null) batch = SimBatch.run(1, seeds, 0, null, 2, r -> { });
+        return batch;
+    }
+
     @Test
     void everySeedKeepsEveryResourceOnAtMostOneNodeAndRecoversAndTheBatchReachesEveryRarePath() {
         int seeds = Integer.getInteger("haven.sim.batch", 10_000);
-        SimBatch.Summary s = SimBatch.run(1, seeds, 0, null, 2, r -> { });
+        SimBatch.Summary s = batch(seeds);
         System.out.printf("simulation: %d seeds in %.1f s (%.0f seeds/s on 2 threads); marks %s%n", s.seeds(), s.millis() / 1000.0,
                 s.seedsPerSecond(), s.marks());
         if (!s.failures().isEmpty()) {
