@@ -10,7 +10,11 @@ import java.util.function.Supplier;
  * link of the node, and {@link #heal} undoes any of them.
  */
 public final class Faults {
-    public enum Kind { KILL, ISOLATE, HEAL, PAUSE, RESUME, KILL_SERVICE, KILL_DAEMON }
+    public enum Kind { KILL, ISOLATE, HEAL, PAUSE, RESUME, KILL_SERVICE, KILL_DAEMON, LOSE_UPLINK, FLAP }
+
+    /** What {@code flap} does when asked by kind alone: the link down and up every 300 ms for 10 s. */
+    static final Duration FLAP_PERIOD = Duration.ofMillis(300);
+    static final Duration FLAP_FOR = Duration.ofSeconds(10);
 
     /**
      * What a fault did, and when it took effect: System.nanoTime right after its disruptive step (the port
@@ -45,6 +49,8 @@ public final class Faults {
             case RESUME -> resume(node);
             case KILL_SERVICE -> killService(node);
             case KILL_DAEMON -> killDaemon(node);
+            case LOSE_UPLINK -> loseUplink(node);
+            case FLAP -> flap(node, FLAP_PERIOD, FLAP_FOR);
         };
     }
 

@@ -118,9 +118,10 @@ public final class LabCommand implements Runnable {
     }
 
     @Command(name = "fault", description = "Inject a fault on one node: kill (power loss), isolate, heal, pause,"
-            + " resume, kill-service, kill-daemon (SIGKILL to the daemon alone).")
+            + " resume, kill-service, kill-daemon (SIGKILL to the daemon alone), lose-uplink (the node can no longer reach"
+            + " the client host, the lab's ping node), flap (its link down and up every 300 ms for 10 s).")
     static final class Fault extends LabAction {
-        @Parameters(index = "0", paramLabel = "FAULT", description = "kill|isolate|heal|pause|resume|kill-service|kill-daemon")
+        @Parameters(index = "0", paramLabel = "FAULT", description = "kill|isolate|heal|pause|resume|kill-service|kill-daemon|lose-uplink|flap")
         String fault;
 
         @Parameters(index = "1", paramLabel = "NODE", description = "node name, e.g. n1")
@@ -139,7 +140,7 @@ public final class LabCommand implements Runnable {
         try {
             return Faults.Kind.valueOf(name.toUpperCase().replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new LabException("unknown fault '" + name + "'; use kill, isolate, heal, pause, resume, kill-service or kill-daemon");
+            throw new LabException("unknown fault '" + name + "'; use kill, isolate, heal, pause, resume, kill-service, kill-daemon, lose-uplink or flap");
         }
     }
 
@@ -186,7 +187,7 @@ public final class LabCommand implements Runnable {
         @Override
         int act() {
             Faults.Kind kind = kind(fault);
-            if (kind == Faults.Kind.HEAL || kind == Faults.Kind.RESUME) {
+            if (kind == Faults.Kind.HEAL || kind == Faults.Kind.RESUME || kind == Faults.Kind.FLAP || kind == Faults.Kind.LOSE_UPLINK) {
                 throw new LabException("bench failover measures kill, isolate, kill-service, kill-daemon or pause, not " + fault);
             }
             if (trials < 1) {
