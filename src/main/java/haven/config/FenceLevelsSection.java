@@ -1,5 +1,6 @@
 package haven.config;
 
+import haven.core.Suggestions;
 import haven.fencing.FenceDevice;
 import haven.fencing.FenceLevel;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package haven.config;
 
+import haven.core.Suggestions;
 import haven.core.Durations;
 import haven.core.Names;
 import java.time.Duration;

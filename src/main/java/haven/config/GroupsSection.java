@@ -1,5 +1,6 @@
 package haven.config;
 
+import haven.core.Suggestions;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;

@@ -1,5 +1,6 @@
 package haven.config;
 
+import haven.core.Suggestions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package haven.config;
 
+import haven.core.Suggestions;
 import haven.core.ResourceId;
 import java.time.Duration;
 import java.util.ArrayList;

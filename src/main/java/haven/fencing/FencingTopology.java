@@ -1,5 +1,6 @@
 package haven.fencing;
 
+import haven.core.Suggestions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ public record FencingTopology(List<FenceDevice> devices, Map<String, List<FenceL
                     if (d == null) {
                         throw new IllegalArgumentException("fence level " + level.index() + " of node '" + target
                                 + "' names device '" + name + "', which is not defined; devices are "
-                                + byName.keySet() + NearestName.of(name, byName.keySet())
+                                + byName.keySet() + Suggestions.nearest(name, byName.keySet())
                                         .map(n -> " (did you mean '" + n + "'?)").orElse(""));
                     }
                     if (!d.canFence(target)) {

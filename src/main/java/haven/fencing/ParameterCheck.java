@@ -1,5 +1,6 @@
 package haven.fencing;
 
+import haven.core.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class ParameterCheck {
             String name = e.getKey();
             ParameterSpec spec = known.get(name);
             if (spec == null) {
-                String fix = NearestName.of(name, known.keySet())
+                String fix = Suggestions.nearest(name, known.keySet())
                         .map(n -> "did you mean '" + n + "'?")
                         .orElse("remove it, or see the parameters with `haven fence metadata " + md.agent() + "`");
                 problems.add(new ParameterProblem(device, name, true,

@@ -1,13 +1,13 @@
-package haven.config;
+package haven.core;
 
 import java.util.Collection;
 import java.util.Optional;
 
 /** "Did you mean ...": the known word nearest to a misspelt one, when it is near enough to be a typo. */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {}
 
-    static Optional<String> nearest(String word, Collection<String> known) {
+    public static Optional<String> nearest(String word, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {
@@ -23,7 +23,7 @@ final class Suggestions {
     }
 
     /** The hint for an unknown key or word: the nearest known one if any, and the full list either way. */
-    static String hint(String word, Collection<String> known) {
+    public static String hint(String word, Collection<String> known) {
         String list = "known: " + String.join(", ", known);
         return nearest(word, known).map(n -> "did you mean '" + n + "'? " + list).orElse(list);
     }
