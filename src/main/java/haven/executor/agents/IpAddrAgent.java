@@ -150,6 +150,11 @@ public final class IpAddrAgent implements ResourceAgent {
         return parse(r.output());
     }
 
+    /** The interfaces that hold exactly {@code cidr} (a.b.c.d/len) in the output of {@code ip -o -4 addr show}. */
+    public static List<String> interfacesHolding(String ipOutput, String cidr) {
+        return parse(ipOutput).stream().filter(a -> a.address().toString().equals(cidr)).map(Assigned::nic).toList();
+    }
+
     /** Parses lines like {@code 2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\ ...}. */
     static List<Assigned> parse(String ipOutput) {
         List<Assigned> out = new ArrayList<>();
