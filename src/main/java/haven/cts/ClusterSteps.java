@@ -52,10 +52,6 @@ final class ClusterSteps {
                     + " process behind; then all start again";
         }
 
-        public Optional<String> unfit(LabLayout layout) {
-            return Optional.empty();
-        }
-
         public Outcome run(StepContext ctx) {
             long start = System.nanoTime();
             ctx.injected("SIGTERM to all " + ctx.layout().nodes() + " daemons at once");
@@ -76,10 +72,6 @@ final class ClusterSteps {
         public String expectation() {
             return "the whole cluster is stopped, then every daemon starts at once: the service answers within "
                     + COLD_START_MS / 1000 + " s";
-        }
-
-        public Optional<String> unfit(LabLayout layout) {
-            return Optional.empty();
         }
 
         public Outcome run(StepContext ctx) {
@@ -124,10 +116,6 @@ final class ClusterSteps {
                     + " each stop; without a majority nothing runs within 3 s; at the end nothing is left";
         }
 
-        public Optional<String> unfit(LabLayout layout) {
-            return Optional.empty();
-        }
-
         public Outcome run(StepContext ctx) {
             int running = ctx.layout().nodes();
             long worst = 0;
@@ -165,10 +153,6 @@ final class ClusterSteps {
         public String expectation() {
             return "the whole cluster is stopped, then daemons start one at a time: nothing runs before a majority"
                     + " is up, the service answers within " + COLD_START_MS / 1000 + " s of the majority's last node";
-        }
-
-        public Optional<String> unfit(LabLayout layout) {
-            return Optional.empty();
         }
 
         public Outcome run(StepContext ctx) {

@@ -15,7 +15,9 @@ public interface CtsStep {
     String expectation();
 
     /** Empty when the step can run on this lab; otherwise why not (the step is then reported as skipped). */
-    Optional<String> unfit(LabLayout layout);
+    default Optional<String> unfit(LabLayout layout) {
+        return Optional.empty();
+    }
 
     Outcome run(StepContext ctx);
 

@@ -199,10 +199,6 @@ final class FaultSteps {
             return "the holder's web server is killed: it is restarted on the same node within 5 s and the VIP stays";
         }
 
-        public Optional<String> unfit(LabLayout layout) {
-            return Optional.empty();
-        }
-
         public Outcome run(StepContext ctx) {
             int holder = ctx.holder();
             Faults.Injected kill = ctx.inject(ctx.faults().killService(holder));
