@@ -22,6 +22,7 @@ class WitnessFailoverTest {
     private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
     private static final int WITNESS = 3;
     private static Lab lab;
+    private WatchedLab watched;
     private VipWatch watch;
     private ProberProcess prober;
     private Faults faults;
@@ -40,21 +41,15 @@ class WitnessFailoverTest {
 
     @BeforeEach
     void settle() {
-        watch = VipWatch.start(lab.layout());
-        faults = new Faults(lab, watch::pids);
-        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1))
-                .forEach(w -> System.err.println("lab warning: " + w));
-        prober = ProberProcess.start(lab.layout(), HavenRuntime.current());
-        assertThat(prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10))).isPresent();
+        watched = WatchedLab.settle(lab);
+        watch = watched.watch;
+        prober = watched.prober;
+        faults = watched.faults;
     }
 
     @AfterEach
     void healEverything() {
-        if (prober != null) prober.close();
-        if (watch != null) watch.close();
-        for (int i = 1; i <= lab.layout().nodes(); i++) {
-            faults.heal(i);
-        }
+        if (watched != null) watched.close();
     }
 
     private int holder() {
@@ -64,10 +59,7 @@ class WitnessFailoverTest {
     }
 
     private ProbeResult awaitBack(Faults.Injected fault) {
-        Optional<ProbeResult> back = prober.awaitGoodAnswer(fault.effectiveNanos(), BACK_WITHIN);
-        assertThat(back).as("service answers within %s s after: %s\n%s", BACK_WITHIN.toSeconds(), fault.description(),
-                lab.cluster().logTails(20)).isPresent();
-        return back.get();
+        return watched.awaitBack(fault, BACK_WITHIN);
     }
 
     @Test
