@@ -83,10 +83,6 @@ public final class GuardLink implements AutoCloseable {
         send(new GuardMessage.Shutdown(atMs));
     }
 
-    public synchronized List<ResourceId> armed() {
-        return List.copyOf(armed.keySet());
-    }
-
     /** Orderly end: the guard forces off what is still armed, then exits; waits for that. */
     @Override
     public void close() {

@@ -36,8 +36,4 @@ final class Arming {
     private static boolean mayBeActive(LocalState s) {
         return s == LocalState.STARTED || s == LocalState.FAILED || s == LocalState.STOP_FAILED;
     }
-
-    Set<ResourceId> armed() {
-        return Set.copyOf(armed);
-    }
 }
