@@ -28,6 +28,8 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.stack.ProtocolStack;
 import org.jgroups.raft.RaftHandle;
 import org.jgroups.util.NameCache;
 
@@ -102,6 +104,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         channel = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         channel.name(self.id().name());
         raft = new RaftHandle(channel, replicated).raftId(self.id().name());
+        channel.getProtocolStack().insertProtocol(new CommitClamp(raft.raft()), ProtocolStack.Position.BELOW, RAFT.class);
         channel.setReceiver(new Receiver() {
             @Override
             public void viewAccepted(View view) {
