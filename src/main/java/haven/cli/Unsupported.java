@@ -12,11 +12,6 @@ final class Unsupported {
     private Unsupported() {}
 
     static Optional<String> of(ClusterConfig c) {
-        if (c.quorum().mode() == Quorum.Mode.TWO_NODE) {
-            return Optional.of("quorum.mode two_node cannot run in this version yet (the cluster log commits with a majority,"
-                    + " which one of two nodes is not); add a witness (a third member with role: witness, any small machine)"
-                    + " and use mode: majority");
-        }
         if (c.quorum().noQuorumPolicy() != Quorum.NoQuorumPolicy.STOP) {
             return Optional.of("quorum.no_quorum_policy " + c.quorum().noQuorumPolicy().word() + " cannot run in this version"
                     + " yet: a node without quorum always stops its resources (no_quorum_policy: stop)");

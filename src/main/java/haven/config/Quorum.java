@@ -1,5 +1,6 @@
 package haven.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,9 +12,20 @@ import java.util.List;
  * @param noQuorumPolicy what a node without quorum does with the resources it runs
  * @param pingNodes      IPv4 addresses (a router, a switch) the nodes ping: a node that reaches none of
  *                       them knows that the fault is its own link, not its peers
+ * @param priorityFenceDelay two_node only: how long a node waits before it fences a peer that runs more
+ *                       groups than itself. After a cut link both nodes race to fence each other; the wait
+ *                       lets the node that runs the services shoot first, so they keep running where they are.
+ *                       It must be longer than the fence device takes to power a node off, or both shoot
  */
-public record Quorum(Mode mode, boolean waitForAll, NoQuorumPolicy noQuorumPolicy, List<String> pingNodes) {
-    public static final Quorum DEFAULT = new Quorum(Mode.MAJORITY, false, NoQuorumPolicy.STOP, List.of());
+public record Quorum(Mode mode, boolean waitForAll, NoQuorumPolicy noQuorumPolicy, List<String> pingNodes,
+                     Duration priorityFenceDelay) {
+    public static final Duration DEFAULT_PRIORITY_FENCE_DELAY = Duration.ofSeconds(5);
+    public static final Quorum DEFAULT = new Quorum(Mode.MAJORITY, false, NoQuorumPolicy.STOP, List.of(),
+            DEFAULT_PRIORITY_FENCE_DELAY);
+
+    public Quorum(Mode mode, boolean waitForAll, NoQuorumPolicy noQuorumPolicy, List<String> pingNodes) {
+        this(mode, waitForAll, noQuorumPolicy, pingNodes, DEFAULT_PRIORITY_FENCE_DELAY);
+    }
 
     public enum Mode {
         /** More than half of the configured votes (nodes and witnesses). */

@@ -1,6 +1,7 @@
 package haven.config;
 
 import haven.core.Suggestions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * {@link #checkPingNodes} and {@link TwoNodeRule}.
  */
 final class QuorumSection {
-    static final List<String> KEYS = List.of("mode", "wait_for_all", "no_quorum_policy", "ping_nodes");
+    static final List<String> KEYS = List.of("mode", "wait_for_all", "no_quorum_policy", "ping_nodes",
+            "priority_fence_delay");
 
     /**
      * What the section says. {@code mode} is kept apart from {@code quorum} so that a bad value elsewhere in
@@ -55,9 +57,13 @@ final class QuorumSection {
                 Quorum.NoQuorumPolicy.STOP, problems);
         Map<String, Place> pingNodes = new LinkedHashMap<>();
         boolean pingOk = pingNodes(f, pingNodes, problems);
+        Optional<Duration> priorityDelay = f.has("priority_fence_delay") ? f.duration("priority_fence_delay")
+                : Optional.of(Quorum.DEFAULT_PRIORITY_FENCE_DELAY);
         Optional<Quorum> quorum = mode.isEmpty() || waitForAll.isEmpty() || policy.isEmpty() || !pingOk
+                || priorityDelay.isEmpty()
                 ? Optional.empty()
-                : Optional.of(new Quorum(mode.get(), waitForAll.get(), policy.get(), List.copyOf(pingNodes.keySet())));
+                : Optional.of(new Quorum(mode.get(), waitForAll.get(), policy.get(), List.copyOf(pingNodes.keySet()),
+                        priorityDelay.get()));
         return new Result(section, mode, quorum, pingNodes);
     }
 

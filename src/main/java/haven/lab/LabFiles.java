@@ -49,9 +49,15 @@ public final class LabFiles {
         y.append("    type: process\n");
         y.append("    params: { command: \"").append(siteCommand()).append("\", check: \"http://127.0.0.1:80/\" }\n");
         y.append("    monitor_interval: 2s\n");
-        if (layout.ping()) {
+        if (layout.ping() || layout.twoNode()) {
             y.append("quorum:\n");
-            y.append("  ping_nodes: [").append(layout.clientAddress()).append("]\n");
+            if (layout.twoNode()) {
+                y.append("  mode: two_node\n");
+                // The lab's fence device boots a JVM (the launcher) and takes up to ~6 s on a busy 2-core machine;
+                // the delay must outlast it, or after a cut link each node powers the other off.
+                y.append("  priority_fence_delay: 10s\n");
+            }
+            if (layout.ping()) y.append("  ping_nodes: [").append(layout.clientAddress()).append("]\n");
         }
         if (layout.fencing()) {
             y.append("fencing:\n");

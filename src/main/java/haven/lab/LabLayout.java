@@ -56,6 +56,14 @@ public record LabLayout(String prefix, int nodes, boolean witness, boolean fenci
         return new LabLayout(prefix, nodes, witness, fencing, true);
     }
 
+    /**
+     * Two service nodes with the fence device and no witness run in two_node mode: the one quorum mode that
+     * fits them (majority would need both nodes up, so neither could survive the other).
+     */
+    public boolean twoNode() {
+        return nodes == 2 && !witness && fencing;
+    }
+
     /** Whether member i is the witness (always the last one). */
     public boolean isWitness(int i) {
         return witness && i == nodes;

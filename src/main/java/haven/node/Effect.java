@@ -42,6 +42,12 @@ public sealed interface Effect {
     /** Fence (power off) {@code target}; the answer comes back as {@link NodeEvent.FenceDone}. */
     record Fence(NodeId target, String reason) implements Effect {}
 
+    /**
+     * two_node mode: the peer is confirmed off, so this node carries on as the cluster log's only voter
+     * until the peer is back.
+     */
+    record ContinueAlone(NodeId peer) implements Effect {}
+
     /** A line for the operator's log: what the node decided and why. */
     record Note(String text) implements Effect {}
 }

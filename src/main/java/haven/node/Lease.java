@@ -24,7 +24,7 @@ import java.util.TreeMap;
  */
 final class Lease {
     private final NodeId self;
-    private final int majority;
+    private int majority;
     private final long leaseMs;
     private final Map<NodeId, Long> lastBeatMs = new TreeMap<>();
     private final Map<NodeId, Long> lastVersion = new TreeMap<>();
@@ -38,6 +38,11 @@ final class Lease {
         this.self = self;
         this.majority = majority;
         this.leaseMs = leaseMs;
+    }
+
+    /** two_node mode: one after the peer was fenced, two once it is back. */
+    void majority(int votes) {
+        majority = votes;
     }
 
     void viewChanged(String key, List<NodeId> newMembers, long atMs) {

@@ -62,6 +62,9 @@ public final class NodeCore {
     private boolean selfFencing = false;
     /** Ping nodes this node reaches, once the ping monitor has said (never, without ping nodes). */
     private Optional<Integer> reachable = Optional.empty();
+    /** two_node mode's quorum (empty in majority mode). */
+    private final Optional<PairQuorum> pair;
+    private boolean holdingWithoutLease = false;
 
     public NodeCore(ClusterConfig config, NodeId self) {
         this(config, self, SafetyRules.of(config));
@@ -90,6 +93,7 @@ public final class NodeCore {
         this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
         this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
         this.fenceDuty = new FenceDuty(config);
+        this.pair = PairQuorum.of(config, self);
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -160,6 +164,11 @@ public final class NodeCore {
             case NodeEvent.FenceDone f -> {
                 if (f.target().equals(self)) selfFencing = false; // still alive to hear it: the power-off failed
                 fenceDuty.done(f.target(), f.ok(), nowMs);
+                if (pair.isPresent() && f.target().equals(pair.get().peer()) && pair.get().fenceDone(f.ok(), nowMs)) {
+                    lease.majority(pair.get().majority());
+                    out.add(new Effect.ContinueAlone(f.target()));
+                    out.add(new Effect.Note("two_node: " + f.target() + " is confirmed off; this node alone holds the quorum"));
+                }
                 outbox.add(List.of(new Command.Fenced(f.target(), self, nowEpochMs, f.ok(), f.summary())));
                 out.add(new Effect.Note((f.ok() ? "fenced " : "FENCING FAILED for ") + f.target() + ": " + f.summary()));
             }
@@ -172,6 +181,8 @@ public final class NodeCore {
         if (joined && runsResources) reprobeStopped(out);
         lease.viewChanged(v.viewKey(), v.members(), v.atMs());
         members = List.copyOf(v.members());
+        if (members.containsAll(config.nodeIds())) seenEveryNode = true;
+        pair.ifPresent(p -> p.viewChanged(members, seenEveryNode, v.atMs()));
         if (!haveView) firstViewAtMs = v.atMs();
         viewsSeen++;
         haveView = true;
@@ -303,18 +314,30 @@ public final class NodeCore {
 
     private void reconcile(long nowMs, long nowEpochMs, List<Effect> out) {
         boolean wasValid = leaseValid;
+        boolean wasHolding = holdingWithoutLease;
+        pair.ifPresent(p -> {
+            if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) p.peerHeard();
+            lease.majority(p.majority());
+        });
         leaseValid = lease.valid(nowMs);
+        holdingWithoutLease = !leaseValid && pair.map(p -> p.holdsWithoutLease(reachable)).orElse(false);
         if (wasValid && !leaseValid) {
-            out.add(new Effect.Note("quorum lease lost: stopping every resource here"));
+            out.add(new Effect.Note(holdingWithoutLease
+                    ? "two_node: no beats from " + pair.get().peer() + ": keeping what runs here, starting nothing; fencing it"
+                            + " once it leaves the view"
+                    : "quorum lease lost: stopping every resource here"));
         } else if (!wasValid && leaseValid) {
             out.add(new Effect.Note("quorum lease held"));
+        } else if (wasHolding && !holdingWithoutLease && !leaseValid) {
+            out.add(new Effect.Note("two_node: no ping node answers, so the fault is this node's uplink: stopping every resource here"));
         }
         boolean caughtUp = caughtUpWithCoordinator(nowMs);
         if (runsResources) {
             for (GroupConfig g : config.groups()) {
                 var committed = state.group(g.id());
-                boolean shouldRun = leaseValid && committed.assigned().equals(Optional.of(self));
-                reconciler.step(g, committed, shouldRun, shouldRun && caughtUp, outbox, out::add);
+                boolean assignedHere = committed.assigned().equals(Optional.of(self));
+                boolean keep = assignedHere && (leaseValid || holdingWithoutLease);
+                reconciler.step(g, committed, keep, assignedHere && leaseValid && caughtUp, outbox, out::add);
             }
             for (var r : config.resources()) {
                 if (local.monitorDue(r.id(), nowMs)) {
@@ -337,8 +360,17 @@ public final class NodeCore {
             out.add(new Effect.Fence(self, "self-fence: the stop of " + stuckStops.keySet() + " cannot be ended, not even by SIGKILL"));
             out.add(new Effect.Note("fencing itself: the stop of " + stuckStops.keySet() + " cannot be ended"));
         }
+        if (pair.isPresent()) {
+            pair.get().fenceDue(state, reachable, nowMs).ifPresent(why -> {
+                out.add(new Effect.Fence(pair.get().peer(), why));
+                out.add(new Effect.Note("fencing " + pair.get().peer() + ": " + why));
+            });
+        }
         if (isLeader && leaseValid) {
-            for (var due : fenceDuty.due(state, input.lost(), self, nowMs)) {
+            // In two_node mode the fence race above owns a lost peer; the coordinator still fences for a stuck stop.
+            java.util.Set<NodeId> lostToFence = new TreeSet<>(input.lost());
+            pair.ifPresent(p -> lostToFence.remove(p.peer()));
+            for (var due : fenceDuty.due(state, lostToFence, self, nowMs)) {
                 out.add(new Effect.Fence(due.getKey(), due.getValue()));
                 out.add(new Effect.Note("fencing " + due.getKey() + ": " + due.getValue()));
             }
@@ -372,6 +404,14 @@ public final class NodeCore {
      * the deadline stays put: whatever this node has not stopped by then, the guard ends by force.
      */
     private Optional<Effect.GuardDeadline> guardDeadline(long nowMs) {
+        if (holdingWithoutLease) {
+            // No lease to follow: the daemon alive and stepping is what keeps the services. A frozen daemon lets
+            // the deadline pass within about a lease; the peer is fencing this node meanwhile anyway.
+            long leaseMs = config.timing().lease().toMillis();
+            if (guardDeadlineMs - nowMs > leaseMs / 2) return Optional.empty();
+            guardDeadlineMs = nowMs + leaseMs + guardSlackMs;
+            return Optional.of(new Effect.GuardDeadline(guardDeadlineMs));
+        }
         if (!leaseValid) return Optional.empty();
         long until = lease.validUntil(nowMs).orElse(nowMs) + guardSlackMs;
         if (until == guardDeadlineMs) return Optional.empty();

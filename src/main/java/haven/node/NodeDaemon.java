@@ -82,6 +82,7 @@ public final class NodeDaemon implements AutoCloseable {
                 case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
                         loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));
                 case Effect.Note n -> log(n.text());
+                case Effect.ContinueAlone a -> cluster.continueAlone();
                 case Effect.Arm a -> guard.arm(a.resource(), runner.forceOff(a.resource()));
                 case Effect.Disarm d -> guard.disarm(d.resource());
                 case Effect.Fence f -> fence(f.target());

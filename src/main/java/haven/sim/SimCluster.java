@@ -305,6 +305,8 @@ final class SimCluster {
     private void perform(NodeId n, Effect e) {
         switch (e) {
             case Effect.Note note -> trace.add(now + " " + n + ": " + note.text());
+            // The simulated log models majority quorum only; two_node runs in the lab (TwoNodeFailoverTest).
+            case Effect.ContinueAlone a -> trace.add(now + " " + n + ": continue alone without " + a.peer());
             case Effect.RunOp op -> at(5 + random.nextInt(40), () -> {
                 if (!alive.get(n)) return;
                 AgentResult result = switch (op.op()) {

@@ -57,6 +57,16 @@ class QuorumSectionTest {
     }
 
     @Test
+    void thePriorityFenceDelayIsReadAndDefaultsToFiveSeconds() throws Exception {
+        assertThat(valid(TWO + "quorum:\n  mode: two_node\n" + FENCE_BOTH).quorum().priorityFenceDelay())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(valid(TWO + "quorum:\n  mode: two_node\n  priority_fence_delay: 12s\n" + FENCE_BOTH).quorum()
+                .priorityFenceDelay()).isEqualTo(java.time.Duration.ofSeconds(12));
+        onlyProblem(TWO + "quorum:\n  mode: two_node\n  priority_fence_delay: soon\n" + FENCE_BOTH, 9, 25,
+                "quorum.priority_fence_delay 'soon' is not a duration");
+    }
+
+    @Test
     void aMisspeltModeNamesTheModes() {
         ConfigProblem p = onlyProblem(HEAD + "quorum:\n  mode: two-node\n", 8, 9,
                 "quorum.mode 'two-node' is not one of majority, two_node");

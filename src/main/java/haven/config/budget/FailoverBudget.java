@@ -34,7 +34,9 @@ public final class FailoverBudget {
                 // Only then does the coordinator start its wait; by its end the dead node's own lease has
                 // certainly run out, and with it anything the node might still be running.
                 t.lease().plus(t.leaseMargin()),
-                fencing.total(),
+                // two_node: the survivor of a dead holder waits the priority delay before it fences.
+                config.quorum().mode() == haven.config.Quorum.Mode.TWO_NODE
+                        ? fencing.total().plus(config.quorum().priorityFenceDelay()) : fencing.total(),
                 // Planning is immediate, but the Assign must commit through the Raft log before the target
                 // node acts on it: about one heartbeat interval on a LAN.
                 t.heartbeatInterval(),

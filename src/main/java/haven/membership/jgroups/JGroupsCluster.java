@@ -28,6 +28,7 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.raft.ELECTION2;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.raft.RaftHandle;
@@ -60,6 +61,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private RaftHandle raft;
     private final LaggingFollowerRepair followerRepair = new LaggingFollowerRepair(
             () -> raft == null ? null : raft.raft(), this::followers);
+    private final PairVoters pairVoters;
     private ReplicatedState replicated;
     private volatile String viewKey = "";
     private volatile String viewMembers = "";
@@ -72,6 +74,11 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.stateDir = stateDir;
         this.listener = listener;
         this.ticker = ticker;
+        this.pairVoters = config.quorum().mode() == haven.config.Quorum.Mode.TWO_NODE
+                ? new PairVoters(self.name(), config.nodeIds().stream().map(NodeId::name).toList(),
+                        () -> raft == null ? null : raft.raft(),
+                        () -> channel == null ? null : channel.getProtocolStack().findProtocol(ELECTION2.class))
+                : null;
     }
 
     public void start() throws Exception {
@@ -98,6 +105,9 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(followerRepair::run, 100, 100, TimeUnit.MILLISECONDS);
+        if (pairVoters != null) {
+            timer.scheduleAtFixedRate(() -> pairVoters.restore(List.of(viewMembers.split(","))), 100, 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void connect(String xml) throws Exception {
@@ -133,6 +143,14 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * two_node mode, after this node fenced its peer: carry on as the cluster log's only voter (see
+     * {@link PairVoters}). Ignored in other modes.
+     */
+    public void continueAlone() {
+        if (pairVoters != null) pairVoters.continueAlone();
     }
 
     private void onView(View view) {

@@ -1,0 +1,134 @@
+package haven.node;
+
+import haven.cib.ClusterState;
+import haven.cib.GroupState;
+import haven.core.NodeId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Quorum in {@code two_node} mode, for one of the two nodes. A majority of two is both nodes, so a cut link
+ * and a dead peer look the same from either side; what decides is fencing.
+ * <ul>
+ *   <li><b>Paired</b>: both in the view (or never yet both: wait_for_all holds the first start). Quorum is
+ *   the ordinary lease of two.</li>
+ *   <li><b>Racing</b>: the peer left the view. This node keeps what it runs (a dead passive node must not
+ *   interrupt the service) and starts nothing, and fences the peer: at once if the peer runs no more groups
+ *   than this node, else after the priority delay, so that after a cut link the node that runs the services
+ *   shoots first and the other is off before its own delay ends. A node that reaches none of its ping nodes
+ *   knows the fault is its own uplink: it fences no one and gives up what it runs.</li>
+ *   <li><b>Alone</b>: the peer is confirmed off. This node is the whole quorum (the cluster log shrinks to
+ *   it as its only voter) until the peer is back and heard: then paired again.</li>
+ * </ul>
+ * Pure; the node's core owns it and asks it each step.
+ */
+final class PairQuorum {
+    enum Phase { PAIRED, RACING, ALONE }
+
+    private final NodeId self;
+    private final NodeId peer;
+    private final long priorityDelayMs;
+    private final boolean pingNodesConfigured;
+    private Phase phase = Phase.PAIRED;
+    private long racingSinceMs;
+    private boolean fenceInFlight = false;
+    private long nextFenceAtMs = Long.MIN_VALUE;
+    private boolean peerInView = false;
+    private boolean seenBoth = false;
+
+    PairQuorum(NodeId self, NodeId peer, long priorityDelayMs, boolean pingNodesConfigured) {
+        this.self = self;
+        this.peer = peer;
+        this.priorityDelayMs = priorityDelayMs;
+        this.pingNodesConfigured = pingNodesConfigured;
+    }
+
+    static Optional<PairQuorum> of(haven.config.ClusterConfig config, NodeId self) {
+        if (config.quorum().mode() != haven.config.Quorum.Mode.TWO_NODE) return Optional.empty();
+        List<NodeId> others = config.nodeIds().stream().filter(n -> !n.equals(self)).toList();
+        if (others.size() != 1) return Optional.empty(); // the config check refuses this; stay in majority rules
+        return Optional.of(new PairQuorum(self, others.get(0), config.quorum().priorityFenceDelay().toMillis(),
+                !config.quorum().pingNodes().isEmpty()));
+    }
+
+    NodeId peer() {
+        return peer;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    /**
+     * {@code seenBoth}: whether one view ever held both nodes. Before that the peer was never lost, only not
+     * yet seen, and racing would let a node booting alone shoot a healthy peer.
+     */
+    void viewChanged(List<NodeId> members, boolean seenBoth, long nowMs) {
+        this.seenBoth |= seenBoth;
+        peerInView = members.contains(peer);
+        if (peerInView) {
+            // A link that healed before either side was fenced: both still hold their votes.
+            if (phase == Phase.RACING) phase = Phase.PAIRED;
+            fenceInFlight = false;
+            nextFenceAtMs = Long.MIN_VALUE;
+        } else if (phase == Phase.PAIRED && this.seenBoth) {
+            phase = Phase.RACING;
+            racingSinceMs = nowMs;
+        }
+    }
+
+    /** The peer is back in the view and its beats show it sees this node: the pair's quorum is two again. */
+    void peerHeard() {
+        if (phase == Phase.ALONE && peerInView) phase = Phase.PAIRED;
+    }
+
+    /** How many nodes make a quorum now. */
+    int majority() {
+        return phase == Phase.ALONE ? 1 : 2;
+    }
+
+    /**
+     * Whether this node keeps what it runs although its lease of two has lapsed. The beats stop a while before
+     * the view drops the peer, and the peer cannot take anything over without fencing this node first, so
+     * holding is safe from the first missed beat on; fencing waits for the view (a beat lost to a busy
+     * moment must not cost the peer its power).
+     */
+    boolean holdsWithoutLease(Optional<Integer> reachablePingNodes) {
+        return phase != Phase.ALONE && seenBoth && !uplinkLost(reachablePingNodes);
+    }
+
+    boolean uplinkLost(Optional<Integer> reachablePingNodes) {
+        return pingNodesConfigured && reachablePingNodes.map(n -> n == 0).orElse(false);
+    }
+
+    /** The fencing of the peer to start now, with its reason, or empty. */
+    Optional<String> fenceDue(ClusterState state, Optional<Integer> reachablePingNodes, long nowMs) {
+        if (phase != Phase.RACING || fenceInFlight || nowMs < nextFenceAtMs || uplinkLost(reachablePingNodes)) {
+            return Optional.empty();
+        }
+        long peerGroups = groupsOn(state, peer);
+        long ownGroups = groupsOn(state, self);
+        long delay = peerGroups > ownGroups ? priorityDelayMs : 0;
+        if (nowMs < racingSinceMs + delay) return Optional.empty();
+        fenceInFlight = true;
+        return Optional.of("two_node: " + peer + " left the view" + (delay > 0
+                ? " (waited the priority delay of " + delay + " ms: it runs " + peerGroups + " group(s), this node " + ownGroups + ")"
+                : ""));
+    }
+
+    /** The answer to a fencing of the peer. True when this node is now alone with the quorum. */
+    boolean fenceDone(boolean ok, long nowMs) {
+        fenceInFlight = false;
+        if (phase != Phase.RACING) return false;
+        if (!ok) {
+            nextFenceAtMs = nowMs + FenceDuty.RETRY_MS;
+            return false;
+        }
+        phase = Phase.ALONE;
+        return true;
+    }
+
+    private static long groupsOn(ClusterState state, NodeId n) {
+        return state.groups().values().stream().map(GroupState::assigned).filter(a -> a.equals(Optional.of(n))).count();
+    }
+}

@@ -1,0 +1,97 @@
+package haven.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.core.GroupId;
+import haven.core.NodeId;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PairQuorumTest {
+    static final NodeId N1 = NodeId.of("n1");
+    static final NodeId N2 = NodeId.of("n2");
+    static final long DELAY = 5_000;
+    static final ClusterState WEB_ON_N1 = ClusterState.EMPTY.apply(List.of(new Command.Assign(GroupId.of("web"), Optional.of(N1), "test")));
+    static final Optional<Integer> NO_PING_ANSWER_YET = Optional.empty();
+
+    private static PairQuorum paired(NodeId self, boolean ping) {
+        PairQuorum q = new PairQuorum(self, self.equals(N1) ? N2 : N1, DELAY, ping);
+        q.viewChanged(List.of(N1, N2), true, 0);
+        return q;
+    }
+
+    @Test
+    void aNodeBootingAloneNeverRacesAPeerItHasNotSeen() {
+        PairQuorum q = new PairQuorum(N1, N2, DELAY, false);
+        q.viewChanged(List.of(N1), false, 0);
+        assertThat(q.phase()).isEqualTo(PairQuorum.Phase.PAIRED);
+        assertThat(q.holdsWithoutLease(NO_PING_ANSWER_YET)).isFalse();
+        assertThat(q.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 100_000)).isEmpty();
+        assertThat(q.majority()).isEqualTo(2);
+    }
+
+    @Test
+    void theNodeThatRunsTheServicesFencesAtOnceAndTheOtherAfterThePriorityDelay() {
+        PairQuorum holder = paired(N1, false);
+        PairQuorum passive = paired(N2, false);
+        holder.viewChanged(List.of(N1), false, 1_000);
+        passive.viewChanged(List.of(N2), false, 1_000);
+        assertThat(holder.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 1_000)).isPresent();
+        assertThat(passive.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 1_000 + DELAY - 1)).isEmpty();
+        assertThat(passive.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 1_000 + DELAY)).get().asString().contains("priority delay");
+        // One fencing at a time.
+        assertThat(holder.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 2_000)).isEmpty();
+    }
+
+    @Test
+    void confirmedFencingMakesTheSurvivorTheWholeQuorumUntilThePeerIsBackAndHeard() {
+        PairQuorum q = paired(N1, false);
+        q.viewChanged(List.of(N1), false, 1_000);
+        assertThat(q.holdsWithoutLease(NO_PING_ANSWER_YET)).isTrue();
+        q.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 1_000);
+        assertThat(q.fenceDone(true, 2_000)).isTrue();
+        assertThat(q.phase()).isEqualTo(PairQuorum.Phase.ALONE);
+        assertThat(q.majority()).isEqualTo(1);
+        q.peerHeard(); // a stray beat before the peer is in the view changes nothing
+        assertThat(q.majority()).isEqualTo(1);
+        q.viewChanged(List.of(N1, N2), true, 9_000);
+        assertThat(q.majority()).isEqualTo(1);
+        q.peerHeard();
+        assertThat(q.phase()).isEqualTo(PairQuorum.Phase.PAIRED);
+        assertThat(q.majority()).isEqualTo(2);
+    }
+
+    @Test
+    void failedFencingIsRetriedAndNeverGrantsTheQuorum() {
+        PairQuorum q = paired(N1, false);
+        q.viewChanged(List.of(N1), false, 1_000);
+        q.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 1_000);
+        assertThat(q.fenceDone(false, 2_000)).isFalse();
+        assertThat(q.majority()).isEqualTo(2);
+        assertThat(q.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 2_000 + FenceDuty.RETRY_MS - 1)).isEmpty();
+        assertThat(q.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 2_000 + FenceDuty.RETRY_MS)).isPresent();
+    }
+
+    @Test
+    void aLinkThatHealsBeforeAnyoneIsFencedEndsTheRace() {
+        PairQuorum q = paired(N2, false);
+        q.viewChanged(List.of(N2), false, 1_000);
+        assertThat(q.phase()).isEqualTo(PairQuorum.Phase.RACING);
+        q.viewChanged(List.of(N1, N2), true, 2_000);
+        assertThat(q.phase()).isEqualTo(PairQuorum.Phase.PAIRED);
+        assertThat(q.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 100_000)).isEmpty();
+    }
+
+    @Test
+    void aNodeThatReachesNoPingNodeBlamesItsOwnUplinkFencesNoOneAndGivesUpWhatItRuns() {
+        PairQuorum q = paired(N1, true);
+        q.viewChanged(List.of(N1), false, 1_000);
+        assertThat(q.fenceDue(WEB_ON_N1, Optional.of(0), 1_000)).isEmpty();
+        assertThat(q.holdsWithoutLease(Optional.of(0))).isFalse();
+        assertThat(q.fenceDue(WEB_ON_N1, Optional.of(1), 1_000)).isPresent();
+        assertThat(q.holdsWithoutLease(Optional.of(1))).isTrue();
+    }
+}
