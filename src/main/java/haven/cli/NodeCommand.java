@@ -40,11 +40,6 @@ public final class NodeCommand implements Callable<Integer> {
                     + "); pass --name with one of them");
             return 2;
         }
-        java.util.Optional<String> unsupported = Unsupported.of(cfg);
-        if (unsupported.isPresent()) {
-            System.err.println("haven: " + config + ": " + unsupported.get());
-            return 2;
-        }
         NodeId self = NodeId.of(n);
         Path dir = stateDir != null ? stateDir : Path.of("/var/lib/haven", n);
         NodeDaemon daemon = new NodeDaemon(cfg, self, dir, ExecutorRunner.create(cfg, self));

@@ -82,7 +82,7 @@ public final class ConfigLoader {
         HaresourcesSection.Result shortForm = HaresourcesSection.read(top, nodes.names(), nodes.nodes(), problems);
         FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);
         QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);
-        TwoNodeRule.check(quorum, nodes.nodes(), fencing, problems);
+        FencingRules.check(quorum, nodes.nodes(), fencing, problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The optional {@code quorum:} section. Its own values are read before the nodes, because the mode decides
  * whether two nodes are allowed; the rules that need the nodes and the fencing come after them, in
- * {@link #checkPingNodes} and {@link TwoNodeRule}.
+ * {@link #checkPingNodes} and {@link FencingRules}.
  */
 final class QuorumSection {
     static final List<String> KEYS = List.of("mode", "wait_for_all", "no_quorum_policy", "ping_nodes",

@@ -94,11 +94,15 @@ public final class LabCommand implements Runnable {
         @Option(names = "--ping", description = "make the client host the cluster's ping node (groups leave a node that cannot reach it)")
         boolean ping;
 
+        @Option(names = "--freeze", description = "no_quorum_policy freeze (needs --fencing): a cut-off node keeps its services until fenced")
+        boolean freeze;
+
         @Override
         int act() {
             LabLayout layout = LabLayout.of(prefix, nodes, witness);
             if (fencing) layout = layout.withFencing();
             if (ping) layout = layout.withPing();
+            if (freeze) layout = layout.withFreeze();
             Lab lab = Lab.up(layout, Lab.UP_TIMEOUT, this::say);
             out().println(lab.layout().vip());
             return 0;

@@ -49,8 +49,9 @@ public final class LabFiles {
         y.append("    type: process\n");
         y.append("    params: { command: \"").append(siteCommand()).append("\", check: \"http://127.0.0.1:80/\" }\n");
         y.append("    monitor_interval: 2s\n");
-        if (layout.ping() || layout.twoNode()) {
+        if (layout.ping() || layout.twoNode() || layout.freeze()) {
             y.append("quorum:\n");
+            if (layout.freeze()) y.append("  no_quorum_policy: freeze\n");
             if (layout.twoNode()) {
                 y.append("  mode: two_node\n");
                 // The lab's fence device boots a JVM (the launcher) and takes up to ~6 s on a busy 2-core machine;

@@ -65,6 +65,10 @@ public final class NodeCore {
     /** two_node mode's quorum (empty in majority mode). */
     private final Optional<PairQuorum> pair;
     private boolean holdingWithoutLease = false;
+    /** Whether this node ever held the lease: before that it runs nothing a policy could keep. */
+    private boolean everHeldLease = false;
+    /** Nodes out of the view whose lease has provably run out (what fencing acts on). */
+    private java.util.Set<NodeId> leaseLost = java.util.Set.of();
 
     public NodeCore(ClusterConfig config, NodeId self) {
         this(config, self, SafetyRules.of(config));
@@ -320,12 +324,14 @@ public final class NodeCore {
             lease.majority(p.majority());
         });
         leaseValid = lease.valid(nowMs);
-        holdingWithoutLease = !leaseValid && pair.map(p -> p.holdsWithoutLease(reachable)).orElse(false);
+        everHeldLease |= leaseValid;
+        holdingWithoutLease = !leaseValid && pair.map(p -> p.holdsWithoutLease(reachable)).orElse(keepsWithoutQuorum());
         if (wasValid && !leaseValid) {
-            out.add(new Effect.Note(holdingWithoutLease
-                    ? "two_node: no beats from " + pair.get().peer() + ": keeping what runs here, starting nothing; fencing it"
-                            + " once it leaves the view"
-                    : "quorum lease lost: stopping every resource here"));
+            out.add(new Effect.Note(!holdingWithoutLease ? "quorum lease lost: stopping every resource here"
+                    : pair.isPresent() ? "two_node: no beats from " + pair.get().peer() + ": keeping what runs here, starting"
+                            + " nothing; fencing it once it leaves the view"
+                    : "quorum lease lost: keeping what runs here, starting nothing (no_quorum_policy "
+                            + config.quorum().noQuorumPolicy().word() + ")"));
         } else if (!wasValid && leaseValid) {
             out.add(new Effect.Note("quorum lease held"));
         } else if (wasHolding && !holdingWithoutLease && !leaseValid) {
@@ -368,7 +374,7 @@ public final class NodeCore {
         }
         if (isLeader && leaseValid) {
             // In two_node mode the fence race above owns a lost peer; the coordinator still fences for a stuck stop.
-            java.util.Set<NodeId> lostToFence = new TreeSet<>(input.lost());
+            java.util.Set<NodeId> lostToFence = new TreeSet<>(leaseLost);
             pair.ifPresent(p -> lostToFence.remove(p.peer()));
             for (var due : fenceDuty.due(state, lostToFence, self, nowMs)) {
                 out.add(new Effect.Fence(due.getKey(), due.getValue()));
@@ -440,6 +446,14 @@ public final class NodeCore {
                 .anyMatch(m -> lease.freshVersion(m, nowMs).map(v -> v > state.version()).orElse(false));
     }
 
+    /**
+     * no_quorum_policy freeze or ignore: a node that lost its quorum keeps what it runs (stop, the default,
+     * ends it within the lease). Two_node mode has its own rule ({@link PairQuorum}).
+     */
+    private boolean keepsWithoutQuorum() {
+        return config.quorum().noQuorumPolicy() != haven.config.Quorum.NoQuorumPolicy.STOP && everHeldLease && runsResources;
+    }
+
     private SchedulerInput schedulerInput(long nowMs, long nowEpochMs) {
         TreeSet<NodeId> online = new TreeSet<>(members);
         online.retainAll(config.nodeIds());
@@ -451,6 +465,10 @@ public final class NodeCore {
             }
         }
         if (online.containsAll(config.nodeIds())) seenEveryNode = true;
+        leaseLost = java.util.Set.copyOf(lost);
+        // freeze: a lost node keeps running what it ran, so its lease proves nothing; only a confirmed fencing
+        // (a committed Fenced, which frees its groups) lets its groups start elsewhere.
+        if (config.quorum().noQuorumPolicy() == haven.config.Quorum.NoQuorumPolicy.FREEZE && pair.isEmpty()) lost.clear();
         // wait_for_all: the first placement waits for every node however long it takes, not only for the grace.
         boolean coldStart = !seenEveryNode && (config.quorum().waitForAll() || nowMs - firstViewAtMs < coldStartGraceMs);
         return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart);

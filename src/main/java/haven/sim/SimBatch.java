@@ -27,7 +27,7 @@ public final class SimBatch {
     private SimBatch() {}
 
     public static SimRun.Variant variantOf(long seed, SimRun.Variant fixed) {
-        return fixed != null ? fixed : SimRun.Variant.values()[(int) Math.floorMod(seed, 3L)];
+        return fixed != null ? fixed : SimRun.Variant.values()[(int) Math.floorMod(seed, (long) SimRun.Variant.values().length)];
     }
 
     public static int nodesOf(long seed, int fixed) {

@@ -32,6 +32,14 @@ final class SimConfigs {
                 c.groups(), c.quorum(), Optional.of(haven.fencing.FencingTopology.oneLevelPerDevice(List.of(device))));
     }
 
+    /** {@link #fenced} with no_quorum_policy freeze. */
+    static ClusterConfig frozen(int nodes) {
+        ClusterConfig c = fenced(nodes, false);
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
+                c.groups(), new haven.config.Quorum(haven.config.Quorum.Mode.MAJORITY, false, haven.config.Quorum.NoQuorumPolicy.FREEZE,
+                        List.of()), c.fencing());
+    }
+
     /** With {@code witness}, the last of the {@code nodes} members is a witness named w + its number. */
     static ClusterConfig web(int nodes, boolean witness) {
         List<NodeConfig> ns = new ArrayList<>();

@@ -21,7 +21,12 @@ public final class SimRun {
         /** N-1 service nodes and a witness. */
         WITNESS,
         /** N service nodes with a fence device, and stops that hang or resist SIGKILL in the mix. */
-        FENCING;
+        FENCING,
+        /**
+         * FENCING with no_quorum_policy freeze: a cut-off node keeps its services, and the majority starts them
+         * only after fencing it.
+         */
+        FREEZE;
 
         public String word() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -61,6 +66,7 @@ public final class SimRun {
         m.put("stop failed and was forced off", ": forced off ");
         m.put("stop could not be forced: node fenced", "FENCE ");
         m.put("coordinator fenced itself", "fencing itself");
+        m.put("freeze: a node without quorum kept its services", "starting nothing (no_quorum_policy freeze)");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -80,7 +86,11 @@ public final class SimRun {
     public static Result run(long seed, int nodes, Variant variant, Mutation mutation) {
         if (nodes < 3 || nodes > 9) throw new IllegalArgumentException("the simulation runs 3 to 9 nodes, not " + nodes);
         boolean witness = variant == Variant.WITNESS;
-        var config = variant == Variant.FENCING ? SimConfigs.fenced(nodes, false) : SimConfigs.web(nodes, witness);
+        var config = switch (variant) {
+            case FENCING -> SimConfigs.fenced(nodes, false);
+            case FREEZE -> SimConfigs.frozen(nodes);
+            case PLAIN, WITNESS -> SimConfigs.web(nodes, witness);
+        };
         var rules = haven.node.NodeCore.SafetyRules.of(config);
         rules = switch (mutation) {
             case NONE -> rules;
@@ -144,7 +154,7 @@ public final class SimRun {
         int[] w = new int[FAULTS.length];
         for (int i = 0; i < w.length; i++) w[i] = r.nextInt(5);
         w[5] = 1 + w[5]; // heal: always possible, or partitions never end
-        if (variant != Variant.FENCING) w[7] = 0;
+        if (variant != Variant.FENCING && variant != Variant.FREEZE) w[7] = 0;
         return w;
     }
 

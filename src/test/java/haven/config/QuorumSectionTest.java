@@ -42,6 +42,9 @@ class QuorumSectionTest {
                   wait_for_all: true
                   no_quorum_policy: freeze
                   ping_nodes: [10.0.0.254, 10.0.0.253]
+                fencing:
+                  devices:
+                    - { name: ipmi, agent: fence_ipmilan, params: { ip: 10.0.0.201 }, hosts: { n1: "1" } }
                 """);
         assertThat(c.quorum()).isEqualTo(new Quorum(Quorum.Mode.MAJORITY, true, Quorum.NoQuorumPolicy.FREEZE,
                 List.of("10.0.0.254", "10.0.0.253")));
@@ -64,6 +67,16 @@ class QuorumSectionTest {
                 .priorityFenceDelay()).isEqualTo(java.time.Duration.ofSeconds(12));
         onlyProblem(TWO + "quorum:\n  mode: two_node\n  priority_fence_delay: soon\n" + FENCE_BOTH, 9, 25,
                 "quorum.priority_fence_delay 'soon' is not a duration");
+    }
+
+    @Test
+    void freezeNeedsAFenceDeviceForEveryNode() throws Exception {
+        String three = TWO + "  - { name: n3, address: 10.0.0.3 }\nquorum:\n  no_quorum_policy: freeze\n";
+        ConfigProblem none = onlyProblem(three, 9, 21,
+                "quorum.no_quorum_policy freeze needs fencing, and the file has no fencing section");
+        assertThat(none.hint()).contains("only after fencing that node");
+        onlyProblem(three + FENCE_BOTH, 9, 21, "no fence device lists n3");
+        valid(three + FENCE_BOTH.replace("n2: \"2\" }", "n2: \"2\", n3: \"3\" }"));
     }
 
     @Test

@@ -4,16 +4,47 @@ import haven.fencing.FencingTopology;
 import java.util.List;
 
 /**
- * What {@code quorum.mode: two_node} demands. In two_node mode either node alone has quorum, so after a cut
- * link both would think themselves the survivor; only fencing the peer first makes a takeover safe.
+ * The quorum settings that are safe only with fencing. In two_node mode either node may become the survivor,
+ * and after a cut link both would think themselves it; only fencing the peer first makes a takeover safe.
+ * With {@code no_quorum_policy: freeze} a node cut off from the majority keeps running its services, so the
+ * majority may start them only after powering that node off.
  */
-final class TwoNodeRule {
+final class FencingRules {
     static final String WHY_FENCING = "a two-node cluster cannot tell a dead peer from a cut link; only fencing "
             + "makes the survivor's takeover safe";
 
-    private TwoNodeRule() {}
+    static final String WHY_FREEZE = "with freeze, a node cut off from the majority keeps its services running; the "
+            + "majority starts them elsewhere only after fencing that node";
+
+    private FencingRules() {}
 
     static void check(QuorumSection.Result quorum, List<NodeConfig> nodes, FencingSection.Result fencing,
+                      Problems problems) {
+        checkTwoNode(quorum, nodes, fencing, problems);
+        checkFreeze(quorum, nodes, fencing, problems);
+    }
+
+    private static void checkFreeze(QuorumSection.Result quorum, List<NodeConfig> nodes, FencingSection.Result fencing,
+                                    Problems problems) {
+        if (quorum.twoNode() || quorum.quorum().map(q -> q.noQuorumPolicy() != Quorum.NoQuorumPolicy.FREEZE).orElse(true)) {
+            return; // two_node holds its services in the fence race whatever the policy says
+        }
+        Fields f = quorum.fields().orElseThrow();
+        Place at = f.valuePlace("no_quorum_policy");
+        String what = f.key("no_quorum_policy") + " freeze";
+        List<String> service = nodes.stream().filter(n -> !n.isWitness()).map(n -> n.id().name()).toList();
+        if (!fencing.written()) {
+            problems.add(at, what + " needs fencing, and the file has no fencing section",
+                    WHY_FREEZE + ": add fencing: with a device for each of " + String.join(", ", service)
+                            + ", or use no_quorum_policy: stop");
+            return;
+        }
+        fencing.topology().ifPresent(t -> service.stream().filter(n -> !t.canFence(n)).findFirst().ifPresent(n ->
+                problems.add(at, what + " needs fencing for every node, and no fence device lists " + n,
+                        WHY_FREEZE + ": add " + n + " to the hosts of a fence device")));
+    }
+
+    private static void checkTwoNode(QuorumSection.Result quorum, List<NodeConfig> nodes, FencingSection.Result fencing,
                       Problems problems) {
         if (!quorum.twoNode()) {
             return;
