@@ -67,6 +67,7 @@ public final class NodeCore {
     private boolean holdingWithoutLease = false;
     /** Whether this node ever held the lease: before that it runs nothing a policy could keep. */
     private boolean everHeldLease = false;
+    private long lastCatchUpEntryAtMs = Long.MIN_VALUE;
     /** Nodes out of the view whose lease has provably run out (what fencing acts on). */
     private java.util.Set<NodeId> leaseLost = java.util.Set.of();
 
@@ -380,6 +381,16 @@ public final class NodeCore {
                 out.add(new Effect.Fence(due.getKey(), due.getValue()));
                 out.add(new Effect.Note("fencing " + due.getKey() + ": " + due.getValue()));
             }
+        }
+        if (isLeader && leaseValid && behindAPeer(nowMs) && outbox.idle(nowMs, state.version()) && !outbox.hasPending()
+                && nowMs - lastCatchUpEntryAtMs >= PLAN_AT_LEAST_EVERY_MS) {
+            // A new Raft leader commits entries of earlier terms only together with one of its own term, and
+            // jgroups-raft does not append one on election. A coordinator holding entries its peers have
+            // already applied would wait for them forever (planning waits until it is not behind): an empty
+            // entry commits them. (CTS: 30 s without a coordinator's plan after the leader was lost.)
+            lastCatchUpEntryAtMs = nowMs;
+            out.add(new Effect.Note("coordinator is behind a peer's state: committing an empty entry of its own term"));
+            out.add(outbox.propose(state.version()));
         }
         if (isLeader && leaseValid && !behindAPeer(nowMs) && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
             if (!lastPlan.commands().isEmpty()) {

@@ -17,6 +17,12 @@ import org.jgroups.raft.util.CommitTable;
  * follower cannot take. In the lab this left a restarted node behind for good, and the cluster unable to
  * commit anything once the one in-sync follower died.
  *
+ * <p>Third, a follower that holds entries it has not checked against this leader's log (after a restart, or
+ * after it led in an old term) does not commit them ({@link CommitClamp}), while the leader, counting them
+ * as matched, only sends it commit notices: a follower whose commit index stays behind the leader's while
+ * its match index is not gets {@code next_index = its commit index + 1}, and the resent entries carry the
+ * previous index and term it needs to check them.
+ *
  * <p>On the leader, a follower whose match index has stayed below the leader's log end for longer than
  * {@link #PATIENCE_MS} gets {@code next_index = match_index + 1}, the value Raft itself would back off to;
  * the leader's own resend path then sends it the missing range. Entries in flight for a healthy follower
@@ -33,6 +39,7 @@ final class LaggingFollowerRepair {
     private final Supplier<RAFT> raft;
     private final Supplier<List<Address>> followers;
     private final Map<Address, Long> laggingSinceMs = new HashMap<>();
+    private final Map<Address, Long> uncommittedSinceMs = new HashMap<>();
 
     /** {@code followers}: the view's members other than this node. */
     LaggingFollowerRepair(Supplier<RAFT> raft, Supplier<List<Address>> followers) {
@@ -45,6 +52,7 @@ final class LaggingFollowerRepair {
             RAFT r = raft.get();
             if (r == null || !r.isLeader()) {
                 laggingSinceMs.clear();
+                uncommittedSinceMs.clear();
                 return;
             }
             CommitTable table = r.commitTable();
@@ -59,7 +67,24 @@ final class LaggingFollowerRepair {
             }
             long now = System.nanoTime() / 1_000_000L;
             laggingSinceMs.keySet().retainAll(table.keys());
+            uncommittedSinceMs.keySet().retainAll(table.keys());
+            long commit = r.commitIndex();
             table.forEach((member, entry) -> {
+                // A follower that holds the entries but will not commit them: its entries past its commit index
+                // were never checked against this leader's log (CommitClamp holds its commit back), and the
+                // leader, believing them matched, only sends commit notices. Sending them again after the
+                // follower's commit index lets it check them.
+                if (entry.commitIndex() >= commit || entry.matchIndex() < commit) {
+                    uncommittedSinceMs.remove(member);
+                } else {
+                    long since = uncommittedSinceMs.computeIfAbsent(member, m -> now);
+                    if (now - since >= PATIENCE_MS && entry.nextIndex() > entry.commitIndex() + 1) {
+                        LOG.log(System.Logger.Level.INFO, "follower " + member + " has not committed (commit " + entry.commitIndex()
+                                + ", match " + entry.matchIndex() + ", leader commit " + commit + "): resending from " + (entry.commitIndex() + 1));
+                        entry.nextIndex(entry.commitIndex() + 1);
+                        uncommittedSinceMs.remove(member);
+                    }
+                }
                 if (entry.matchIndex() >= last) {
                     laggingSinceMs.remove(member);
                     return;
