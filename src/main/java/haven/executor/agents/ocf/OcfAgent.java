@@ -31,8 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * any thread (volatile).
  */
 public final class OcfAgent implements ResourceAgent {
-    /** An agent prints meta-data from its own text; a slow one is broken. */
-    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
     static final Duration ADDRESS_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
     private static final List<String> ADDRESS_AGENTS = List.of("IPaddr2", "IPaddr");
 
@@ -128,10 +126,7 @@ public final class OcfAgent implements ResourceAgent {
 
     /** The agent's meta-data, read now; IllegalArgumentException when it cannot be run or parsed. */
     public OcfMetadata metadata() {
-        ProcessRunner.Result r = script.run("meta-data", env(OcfEnvironment.Call.once("meta-data", METADATA_TIMEOUT)),
-                METADATA_TIMEOUT, true);
-        if (!r.ok()) throw new IllegalArgumentException(type + " meta-data failed: " + r.describe());
-        return OcfMetadataParser.parse(type.toString(), r.output());
+        return OcfMetadataReader.read(root, type, instance, prefix);
     }
 
     private Optional<AgentResult> validate(Duration timeout) {
