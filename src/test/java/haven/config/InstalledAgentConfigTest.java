@@ -107,6 +107,27 @@ class InstalledAgentConfigTest {
     }
 
     @Test
+    void configCheckWarnsOfTimeoutsShorterThanTheAgentAdvises(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(IPADDR2), "resource-agents (IPaddr2) is not installed here");
+        Path file = write(dir, BASE + """
+                  - name: vip
+                    type: ocf:heartbeat:IPaddr2
+                    params: { ip: 10.0.0.50, cidr_netmask: 24 }
+                    start_timeout: 5s
+                    monitor_timeout: 20s
+                """);
+        StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "check", file.toString())).isEqualTo(0);
+        assertThat(err.toString())
+                .contains(file + ":12:20: warning: resources[vip].start_timeout: 5s is shorter than the 20s "
+                        + "ocf:heartbeat:IPaddr2 advises for start\n  hint: set start_timeout: 20s or more, or check with "
+                        + "`haven agent test ocf:heartbeat:IPaddr2` that start finishes well within 5s")
+                .contains("1 warning in " + file)
+                .as("the default stop_timeout and the written monitor_timeout meet the advice").doesNotContain("stop_timeout")
+                .doesNotContain("monitor_timeout");
+    }
+
+    @Test
     void configCheckWarnsWhereSystemdIsNotRunning(@TempDir Path dir) throws Exception {
         String pid1 = Files.readString(Path.of("/proc/1/comm")).strip();
         assumeTrue(!pid1.equals("systemd"), "systemd runs here");

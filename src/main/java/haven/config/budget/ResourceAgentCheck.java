@@ -3,8 +3,10 @@ package haven.config.budget;
 import haven.config.ClusterConfig;
 import haven.config.ResourceConfig;
 import haven.config.budget.Finding.Severity;
+import haven.core.Durations;
 import haven.core.Suggestions;
 import haven.executor.agents.lsb.LsbAgent;
+import haven.executor.agents.ocf.OcfAction;
 import haven.executor.agents.ocf.OcfMetadata;
 import haven.executor.agents.ocf.OcfMetadataReader;
 import haven.executor.agents.ocf.OcfParameter;
@@ -90,12 +92,33 @@ public final class ResourceAgentCheck {
                         + "number for " + type + ", not '" + e.getValue() + "'", info));
             }
         }
+        found.addAll(timeouts(r, type, md.get(), blame));
         for (OcfParameter p : md.get().parameters()) {
             if (!p.required() || r.params().containsKey(p.name())) continue;
             String desc = p.shortdesc().isEmpty() ? "" : " (" + p.shortdesc() + ")";
             found.add(error(blame, r, "params", what + ": parameter '" + p.name() + "'" + desc + " is required by " + type,
                     "add " + p.name() + ": VALUE under params:; " + info));
         }
+        return found;
+    }
+
+    /**
+     * A timeout below what the agent's author advises is a warning, not an error: the advice is a minimum
+     * for the worst case, and a small service may do with less, which `haven agent test` shows.
+     */
+    private static List<Finding> timeouts(ResourceConfig r, OcfType type, OcfMetadata md, Blame blame) {
+        List<Finding> found = new ArrayList<>();
+        Map<String, java.time.Duration> configured = new java.util.LinkedHashMap<>();
+        configured.put("start", r.startTimeout());
+        configured.put("stop", r.stopTimeout());
+        configured.put("monitor", r.monitorTimeout());
+        configured.forEach((action, mine) -> md.action(action).flatMap(OcfAction::timeout)
+                .filter(advised -> mine.compareTo(advised) < 0)
+                .ifPresent(advised -> found.add(warning(blame, r, action + "_timeout", Durations.format(mine)
+                        + (blame.written(r, action + "_timeout") ? "" : " (the default)") + " is shorter than the "
+                        + Durations.format(advised) + " " + type + " advises for " + action,
+                        "set " + action + "_timeout: " + Durations.format(advised) + " or more, or check with `haven agent test "
+                                + type + "` that " + action + " finishes well within " + Durations.format(mine)))));
         return found;
     }
 
