@@ -10,7 +10,8 @@ import java.util.Optional;
  * <ul>
  * <li>{@link Scope#LOCAL} (1 generic, 9 failed while promoted, unknown codes, death by signal): a restart
  *     may fix it; reported FAILED, so the resource is recovered as any failure is.</li>
- * <li>{@link Scope#NODE} (3 unimplemented, 4 insufficient privileges, 5 not installed): this node cannot
+ * <li>{@link Scope#NODE} (3 unimplemented, 4 insufficient privileges, 5 not installed, and the shell's 126/127
+ *     when a program the agent runs is missing): this node cannot
  *     run the resource, another may (it has the program, the permission, a newer agent). Reported
  *     CONFIG_ERROR, the status that says "no restart on this node will help".</li>
  * <li>{@link Scope#EVERYWHERE} (2 invalid arguments, 6 not configured): the configuration itself is wrong,
@@ -64,9 +65,15 @@ public enum OcfExit {
         return Arrays.stream(values()).filter(e -> e.code == code).findFirst();
     }
 
+    /** The shell's codes for "command not found" and "found but not executable", from inside an agent. */
+    static final int SHELL_NOT_FOUND = 127;
+    static final int SHELL_NOT_EXECUTABLE = 126;
+
     /** "7 (not running)", or "42 (not an OCF exit code)". */
     public static String describe(int code) {
         if (code > 128 && code < 128 + 65) return code + " (killed by signal " + (code - 128) + ")";
+        if (code == SHELL_NOT_FOUND) return code + " (a command the agent runs was not found)";
+        if (code == SHELL_NOT_EXECUTABLE) return code + " (a command the agent runs is not executable)";
         return code + " (" + of(code).map(e -> e.meaning).orElse("not an OCF exit code") + ")";
     }
 
@@ -77,6 +84,8 @@ public enum OcfExit {
     public static AgentResult toResult(Operation op, int code, String detail) {
         Optional<OcfExit> known = of(code);
         String why = "exit " + describe(code) + (detail.isBlank() ? "" : ": " + detail);
+        // An agent that dies on a missing program (the shell's 126/127) lacks a package on this node, like 5.
+        if (code == SHELL_NOT_FOUND || code == SHELL_NOT_EXECUTABLE) return AgentResult.configError(why + " [" + Scope.NODE.meaning + "]");
         if (known.isEmpty()) return AgentResult.failed(why);
         OcfExit e = known.get();
         return switch (e) {

@@ -62,6 +62,14 @@ class OcfExitTest {
     }
 
     @Test
+    void aProgramMissingInsideTheAgentMeansThisNodeCannotRunIt() {
+        AgentResult r = OcfExit.toResult(Operation.START, 127, "attrd_updater: not found");
+        assertThat(r.status()).isEqualTo(Status.CONFIG_ERROR);
+        assertThat(r.detail()).isEqualTo("exit 127 (a command the agent runs was not found): attrd_updater: not found "
+                + "[this node cannot run it]");
+    }
+
+    @Test
     void unknownCodesAndSignalsAreLocalFailuresThatSaySo() {
         assertThat(OcfExit.toResult(Operation.MONITOR, 42, "").detail()).contains("42 (not an OCF exit code)");
         assertThat(OcfExit.toResult(Operation.STOP, 137, "").status()).isEqualTo(Status.FAILED);
