@@ -200,8 +200,17 @@ public final class AgentCommand implements Runnable {
         @Option(names = "--netns", paramLabel = "NAME", description = "run the agent inside this network namespace")
         String netns;
 
+        @Option(names = "--verbose", description = "print everything the agent says (else only its last words on a failed step)")
+        boolean verbose;
+
+        /** Held so that the level set on it stays (JUL keeps loggers weakly). */
+        private static final java.util.logging.Logger AGENT_OUTPUT =
+                java.util.logging.Logger.getLogger(haven.executor.agents.ScriptCall.class.getName());
+
         @Override
         int act() {
+            // In the daemon every line an agent prints goes to the log; here the report says what matters.
+            if (!verbose) AGENT_OUTPUT.setLevel(java.util.logging.Level.WARNING);
             ConformanceReport report = run();
             out().print(report.render());
             return report.passed() ? 0 : 1;

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,24 +94,54 @@ class AgentConformanceRealAgentsTest {
     Stream<Arguments> agents() {
         String d = dir.toString();
         return Stream.of(
-                Arguments.of("Dummy", List.of("state=" + d + "/dummy.state")),
-                Arguments.of("Stateful", List.of("state=" + d + "/stateful.state")),
-                Arguments.of("dummypy", List.of("state=" + d + "/dummypy.state")),
-                Arguments.of("anything", List.of("binfile=/bin/sleep", "cmdline_options=1000", "pidfile=" + d + "/anything.pid")),
-                Arguments.of("symlink", List.of("target=/etc/hostname", "link=" + d + "/link")),
-                Arguments.of("Delay", List.of("startdelay=0", "stopdelay=0", "mondelay=0")),
-                Arguments.of("IPaddr2", List.of("ip=10.250.0.50", "cidr_netmask=24", "nic=d0")),
-                Arguments.of("IPaddr", List.of("ip=10.250.0.52", "cidr_netmask=24", "nic=d0")),
-                Arguments.of("Route", List.of("destination=10.251.0.0/24", "device=d0", "gateway=10.250.0.2")),
-                Arguments.of("SendArp", List.of("ip=10.250.0.1", "nic=d0")),
-                Arguments.of("rsyncd", List.of("conffile=" + d + "/rsyncd.conf", "binpath=/usr/bin/rsync")),
-                Arguments.of("nginx", List.of("configfile=" + d + "/nginx/nginx.conf", "status10url=http://127.0.0.1:18080/")));
+                Arguments.of("Dummy", List.of("state=" + d + "/dummy.state"), ""),
+                Arguments.of("Stateful", List.of("state=" + d + "/stateful.state"), ""),
+                Arguments.of("dummypy", List.of("state=" + d + "/dummypy.state"), ""),
+                Arguments.of("anything", List.of("binfile=/bin/sleep", "cmdline_options=1000", "pidfile=" + d + "/anything.pid"), ""),
+                Arguments.of("symlink", List.of("target=/etc/hostname", "link=" + d + "/link"), ""),
+                Arguments.of("Delay", List.of("startdelay=0", "stopdelay=0", "mondelay=0"), ""),
+                Arguments.of("IPaddr2", List.of("ip=10.250.0.50", "cidr_netmask=24", "nic=d0"), ""),
+                Arguments.of("IPaddr", List.of("ip=10.250.0.52", "cidr_netmask=24", "nic=d0"), ""),
+                Arguments.of("Route", List.of("destination=10.251.0.0/24", "device=d0", "gateway=10.250.0.2"), ""),
+                Arguments.of("SendArp", List.of("ip=10.250.0.1", "nic=d0"), ""),
+                Arguments.of("rsyncd", List.of("conffile=" + d + "/rsyncd.conf", "binpath=/usr/bin/rsync"), "/usr/bin/rsync"),
+                Arguments.of("nginx", List.of("configfile=" + d + "/nginx/nginx.conf", "status10url=http://127.0.0.1:18080/"), "/usr/sbin/nginx"));
+    }
+
+    /** PostgreSQL's own server, in a data directory initialised here as the postgres user, on a port of the namespace. */
+    @Test
+    void passesOnPgsqlWithPostgresqlInATemporaryDataDirectory() throws Exception {
+        Optional<Path> bin = postgresBin();
+        assumeTrue(bin.isPresent() && Files.isExecutable(Path.of("/usr/lib/ocf/resource.d/heartbeat/pgsql")),
+                "postgresql or the pgsql agent is not installed");
+        Path pg = Files.createDirectories(dir.resolve("pg"));
+        run("chown", "postgres", pg.toString());
+        run("chmod", "755", dir.toString());
+        var init = sh.run(List.of("runuser", "-u", "postgres", "--", bin.get().resolve("initdb").toString(), "-D",
+                pg.resolve("data").toString(), "-A", "trust"), Duration.ofSeconds(60));
+        assertThat(init.ok()).as(init.describe()).isTrue();
+        Out out = agent("test", "--netns", ns, "--instance", "hvt-pgsql-" + ProcessHandle.current().pid(), "heartbeat:pgsql",
+                "pgctl=" + bin.get().resolve("pg_ctl"), "psql=" + bin.get().resolve("psql"), "pgdata=" + pg.resolve("data"),
+                "pghost=127.0.0.1", "pgport=15432", "socketdir=" + pg);
+        System.out.print(out.stdout());
+        assertThat(out.code()).as(out.stdout() + out.stderr()).isEqualTo(0);
+        assertThat(out.stdout()).contains("result: PASSED (9 steps)");
+    }
+
+    private static Optional<Path> postgresBin() throws IOException {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) return Optional.empty();
+        try (Stream<Path> versions = Files.list(root)) {
+            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_ctl"))).max(Path::compareTo);
+        }
     }
 
     @ParameterizedTest(name = "ocf:heartbeat:{0}")
     @MethodSource("agents")
-    void passesOnAnUnmodifiedClusterLabsAgent(String agent, List<String> params) {
+    void passesOnAnUnmodifiedClusterLabsAgent(String agent, List<String> params, String needs) {
         assumeTrue(Files.isExecutable(Path.of("/usr/lib/ocf/resource.d/heartbeat/" + agent)), agent + " is not installed");
+        // The program the agent manages: nginx comes with scripts/install-deps, rsync may not.
+        if (!needs.isEmpty()) assumeTrue(Files.isExecutable(Path.of(needs)), needs + " is not installed");
         List<String> args = new ArrayList<>(List.of("test", "--netns", ns, "--instance", "hvt-" + agent + "-" + ProcessHandle.current().pid(),
                 "heartbeat:" + agent));
         args.addAll(params);
