@@ -32,7 +32,7 @@ public final class AgentFactory {
     /** {@code environment}: variables the agent adds for the programs it runs (HAVEN_NODE, ...). */
     public static ResourceAgent create(ResourceConfig rc, Map<String, String> environment) {
         // Agents installed on the host are named by class and name, not listed here.
-        if (OcfType.looksLike(rc.type())) return new OcfAgent(rc);
+        if (OcfType.looksLike(rc.type())) return new OcfAgent(rc, environment);
         if (rc.type().startsWith(LsbAgent.PREFIX)) return new LsbAgent(rc, environment);
         if (rc.type().startsWith(SystemdAgent.PREFIX)) return new SystemdAgent(rc);
         BiFunction<ResourceConfig, Map<String, String>, ResourceAgent> maker = TYPES.get(rc.type());

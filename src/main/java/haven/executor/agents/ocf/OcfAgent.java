@@ -34,6 +34,7 @@ public final class OcfAgent implements ResourceAgent {
     static final Duration ADDRESS_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
     private static final List<String> ADDRESS_AGENTS = List.of("IPaddr2", "IPaddr");
 
+    private final Map<String, String> environment;
     private final OcfRoot root;
     private final OcfType type;
     private final String instance;
@@ -46,11 +47,21 @@ public final class OcfAgent implements ResourceAgent {
     private volatile List<ForceOff> forceOff = List.of();
 
     public OcfAgent(ResourceConfig rc) {
-        this(rc, OcfRoot.STANDARD, List.of());
+        this(rc, Map.of());
+    }
+
+    /** {@code environment}: variables the daemon hands every agent (HAVEN_NODE, the node it runs on). */
+    public OcfAgent(ResourceConfig rc, Map<String, String> environment) {
+        this(rc, environment, OcfRoot.STANDARD, List.of());
+    }
+
+    public OcfAgent(ResourceConfig rc, OcfRoot root, List<String> prefix) {
+        this(rc, Map.of(), root, prefix);
     }
 
     /** {@code prefix}: put before the agent's path, e.g. {@code ip netns exec NS}. */
-    public OcfAgent(ResourceConfig rc, OcfRoot root, List<String> prefix) {
+    public OcfAgent(ResourceConfig rc, Map<String, String> environment, OcfRoot root, List<String> prefix) {
+        this.environment = Map.copyOf(environment);
         this.root = root;
         this.type = OcfType.parse(rc.type());
         this.instance = rc.id().name();
@@ -151,8 +162,11 @@ public final class OcfAgent implements ResourceAgent {
         return mapped.detail().isEmpty() ? mapped : new AgentResult(mapped.status(), type + " " + call.action() + ": " + mapped.detail());
     }
 
+    /** The daemon's variables first, so that no OCF variable can be overridden by them. */
     private Map<String, String> env(OcfEnvironment.Call call) {
-        return OcfEnvironment.of(root, type, instance, params, call);
+        Map<String, String> env = new java.util.TreeMap<>(environment);
+        env.putAll(OcfEnvironment.of(root, type, instance, params, call));
+        return env;
     }
 
     private Optional<AgentResult> notInstalled() {

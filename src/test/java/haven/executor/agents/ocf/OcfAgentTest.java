@@ -46,7 +46,8 @@ class OcfAgentTest {
     void theAgentProcessSeesTheOcfEnvironmentParametersTimingAndGeneration(@TempDir Path dir) throws Exception {
         OcfRoot root = ShippedAgents.install(dir.resolve("ocf"));
         Path dump = dir.resolve("env");
-        var agent = new OcfAgent(rc("rec", "ocf:haventest:EnvDump", Map.of("dump", dump.toString())), root, List.of());
+        var agent = new OcfAgent(rc("rec", "ocf:haventest:EnvDump", Map.of("dump", dump.toString())),
+                Map.of("HAVEN_NODE", "n2", "OCF_RESOURCE_INSTANCE", "not-this"), root, List.of());
         assertThat(agent.start(Duration.ofSeconds(9), 42).status()).isEqualTo(Status.OK);
         assertThat(agent.monitor(Duration.ofSeconds(4)).status()).isEqualTo(Status.OK);
 
@@ -59,7 +60,8 @@ class OcfAgentTest {
                 .containsEntry("OCF_RESKEY_dump", dump.toString())
                 .containsEntry("OCF_RESKEY_CRM_meta_interval", "0")
                 .containsEntry("OCF_CHECK_LEVEL", "0")
-                .containsEntry("HAVEN_GENERATION", "42");
+                .containsEntry("HAVEN_GENERATION", "42")
+                .containsEntry("HAVEN_NODE", "n2");
         // What is left of 9 s after meta-data and validate-all.
         assertThat(Long.parseLong(start.getProperty("OCF_RESKEY_CRM_meta_timeout"))).isBetween(7000L, 9000L);
         Properties monitor = read(dump, "monitor");
