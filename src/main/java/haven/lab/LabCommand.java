@@ -94,11 +94,16 @@ public final class LabCommand implements Runnable {
         @Option(names = "--ping", description = "make the client host the cluster's ping node (groups leave a node that cannot reach it)")
         boolean ping;
 
+        @Option(names = "--ocf", description = "build the web group from unmodified ClusterLabs agents "
+                + "(ocf:heartbeat:IPaddr2 and ocf:heartbeat:nginx) instead of ipaddr and process")
+        boolean ocf;
+
         @Override
         int act() {
             LabLayout layout = LabLayout.of(prefix, nodes, witness);
             if (fencing) layout = layout.withFencing();
             if (ping) layout = layout.withPing();
+            if (ocf) layout = layout.withOcfAgents();
             Lab lab = Lab.up(layout, Lab.UP_TIMEOUT, this::say);
             out().println(lab.layout().vip());
             return 0;
