@@ -167,8 +167,9 @@ public final class AgentCommand implements Runnable {
             out().println();
             out().println("actions:");
             for (OcfAction a : md.actions()) {
-                out().printf("  %-14s%s%s%s%n", a.name(), a.timeout().map(d -> " timeout " + Durations.format(d)).orElse(""),
+                out().printf("  %-14s%s%s%s%s%n", a.name(), a.timeout().map(d -> " timeout " + Durations.format(d)).orElse(""),
                         a.interval().filter(d -> !d.isZero()).map(d -> " interval " + Durations.format(d)).orElse(""),
+                        a.depth().filter(d -> d > 0).map(d -> " depth " + d).orElse(""),
                         a.role().map(x -> " role " + x).orElse(""));
             }
             out().println();
