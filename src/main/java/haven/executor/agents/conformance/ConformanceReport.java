@@ -21,7 +21,8 @@ public record ConformanceReport(String agent, List<StepResult> steps) {
         StringBuilder b = new StringBuilder("agent test " + agent + "\n");
         for (StepResult s : steps) {
             String code = s.exitCode() < 0 ? "-" : Integer.toString(s.exitCode());
-            b.append(String.format("  %-4s  %-26s exit %-4s %7d ms  %s%n", s.outcome(), s.step(), code, s.elapsed().toMillis(), s.note()));
+            b.append(String.format("  %-4s  %-26s exit %-4s %7d ms  %s", s.outcome(), s.step(), code, s.elapsed().toMillis(), s.note())
+                    .stripTrailing()).append('\n');
         }
         long failed = steps.stream().filter(StepResult::failed).count();
         if (failed == 0) {
