@@ -13,6 +13,7 @@ import haven.config.budget.BudgetJson;
 import haven.config.budget.BudgetReport;
 import haven.config.budget.BudgetTable;
 import haven.config.budget.FenceAgentCheck;
+import haven.config.budget.ResourceAgentCheck;
 import haven.fencing.AgentLocator;
 import haven.fencing.FenceAgentRunner;
 import java.io.IOException;
@@ -45,7 +46,8 @@ public final class ConfigCommand implements Runnable {
         "When the file loads, also print each group's failover budget: the worst-case time from the death of its "
             + "node to the group running elsewhere, term by term, from the configured timers and timeouts.",
         "Each fence device's agent, when installed on this machine, is asked which parameters it accepts: an "
-            + "unknown or missing required parameter is a problem, an agent missing here a warning."},
+            + "unknown or missing required parameter is a problem, an agent missing here a warning.",
+        "So is each ocf: resource's agent (from its meta-data); lsb: scripts and systemd: support are looked for here."},
             exitCodeListHeading = "Exit codes:%n",
             exitCodeList = {"0:the file is valid (warnings may be printed)", "1:the file has problems (printed to stderr)",
                 "2:the file cannot be read, or the command line is wrong"})
@@ -98,7 +100,8 @@ public final class ConfigCommand implements Runnable {
             // The loader never runs agents (daemons and tests load configs where none is installed); the
             // check does, since it runs where the user wants to know.
             BudgetReport budget = BudgetCheck.run(config, yaml, file.toString()).with(
-                    new FenceAgentCheck(AgentLocator.standard(), new FenceAgentRunner()).run(config, yaml, file.toString()));
+                    new FenceAgentCheck(AgentLocator.standard(), new FenceAgentRunner()).run(config, yaml, file.toString()))
+                    .with(ResourceAgentCheck.standard().run(config, yaml, file.toString()));
             boolean valid = budget.errors().isEmpty();
             if (json) {
                 printJson(out, valid, config, BudgetJson.groups(budget), BudgetJson.problems(budget.findings()));

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ResourceCommand.class,
             ConfigCommand.class,
             FenceCommand.class,
+            AgentCommand.class,
             haven.lab.LabCommand.class,
             haven.cts.CtsCommand.class,
             DemoCommand.class,

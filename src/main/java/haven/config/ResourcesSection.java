@@ -44,8 +44,10 @@ final class ResourcesSection {
         Optional<String> name = f.requiredName("name", "resource");
         boolean unique = name.isPresent() && NodesSection.firstUse(names, name.get(), f.valuePlace("name"),
                 f.key("name") + " '" + name.get() + "'", "give each resource its own name", problems);
-        Optional<ResourceType> type = type(f, problems);
-        Optional<Map<String, String>> params = type.flatMap(t -> params(f, t, nodes, problems));
+        Optional<String> typeWord = typeWord(f, problems);
+        Optional<Map<String, String>> params = typeWord.flatMap(w -> ResourceType.of(w)
+                .map(t -> params(f, Optional.of(t), w, nodes, problems))
+                .orElseGet(() -> params(f, Optional.empty(), w, nodes, problems)));
         Optional<Duration> start = f.positiveDuration("start_timeout", DEFAULT_START_TIMEOUT);
         Optional<Duration> stop = f.positiveDuration("stop_timeout", DEFAULT_STOP_TIMEOUT);
         Optional<Duration> interval = f.positiveDuration("monitor_interval", DEFAULT_MONITOR_INTERVAL);
@@ -54,37 +56,55 @@ final class ResourcesSection {
                 || monitor.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ResourceConfig(ResourceId.of(name.get()), type.get().word, params.get(), start.get(),
+        return Optional.of(new ResourceConfig(ResourceId.of(name.get()), typeWord.get(), params.get(), start.get(),
                 stop.get(), interval.get(), monitor.get()));
     }
 
-    private static Optional<ResourceType> type(Fields f, Problems problems) {
-        String known = "known types: " + String.join(", ", ResourceType.words());
+    /** A built-in type's word, or a well-formed ocf:/lsb:/systemd: name; empty (reported) otherwise. */
+    private static Optional<String> typeWord(Fields f, Problems problems) {
+        String known = "known types: " + String.join(", ", ResourceType.words()) + ", or " + AgentTypeName.FORMS;
         Optional<String> word = f.requiredText("type", known);
         if (word.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ResourceType> type = ResourceType.of(word.get());
-        if (type.isEmpty()) {
+        if (AgentTypeName.claims(word.get())) {
+            Optional<String> error = AgentTypeName.error(word.get());
+            error.ifPresent(e -> problems.add(f.valuePlace("type"), f.key("type") + " '" + word.get() + "' " + e,
+                    "write " + AgentTypeName.FORMS + "; `haven agent list` shows the agents installed on a node"));
+            return error.isEmpty() ? word : Optional.empty();
+        }
+        if (ResourceType.of(word.get()).isEmpty()) {
             String hint = Suggestions.nearest(word.get(), ResourceType.words())
                     .map(n -> "did you mean '" + n + "'? " + known).orElse(known);
             problems.add(f.valuePlace("type"), f.key("type") + " '" + word.get() + "' is not a known resource type", hint);
+            return Optional.empty();
         }
-        return type;
+        return word;
     }
 
-    /** The parameters as strings, or empty when any is malformed, unknown or missing (all reported). */
-    private static Optional<Map<String, String>> params(Fields f, ResourceType type, List<NodeConfig> nodes,
-                                                        Problems problems) {
+    /**
+     * The parameters as strings, or empty when any is malformed, unknown or missing (all reported). For an
+     * installed agent ({@code type} empty) only the form is checked here; its names are checked against
+     * the agent itself by `haven config check`.
+     */
+    private static Optional<Map<String, String>> params(Fields f, Optional<ResourceType> builtin, String word,
+                                                        List<NodeConfig> nodes, Problems problems) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Place> places = new HashMap<>();
         int before = problems.count();
         Optional<YamlNode.Mapping> raw = f.rawMapping("params");
         for (YamlNode.Entry e : raw.map(YamlNode.Mapping::entries).orElse(List.of())) {
             String key = f.key("params." + e.key());
-            if (!type.parameterNames().contains(e.key())) {
-                problems.add(e.keyPlace(), "unknown parameter " + key + " for type " + type.word,
-                        Suggestions.hint(e.key(), type.parameterNames()));
+            if (builtin.isPresent() && !builtin.get().parameterNames().contains(e.key())) {
+                problems.add(e.keyPlace(), "unknown parameter " + key + " for type " + word,
+                        Suggestions.hint(e.key(), builtin.get().parameterNames()));
+            } else if (builtin.isEmpty() && !AgentTypeName.takesParameters(word)) {
+                problems.add(e.keyPlace(), key + ": type " + word + " takes no parameters",
+                        "remove params:; an init script or unit reads its settings from its own files");
+            } else if (builtin.isEmpty() && !AgentTypeName.OCF_PARAMETER.matcher(e.key()).matches()) {
+                problems.add(e.keyPlace(), key + " is not an OCF parameter name",
+                        "OCF passes it as the shell variable OCF_RESKEY_" + e.key() + ": use letters, digits and '_'; "
+                                + "`haven agent info " + word + "` lists the parameters");
             } else if (places.containsKey(e.key())) {
                 problems.add(e.keyPlace(), key + " is written twice (first at " + places.get(e.key()).describe() + ")",
                         "keep one of them");
@@ -97,7 +117,8 @@ final class ResourcesSection {
                 places.put(e.key(), s.place());
             }
         }
-        type.check(new ResourceParams(f.path() + ".params.", values, places, f.keyPlace("params"), problems));
+        builtin.ifPresent(t -> t.check(new ResourceParams(f.path() + ".params.", values, places, f.keyPlace("params"), problems)));
+        ResourceType type = builtin.orElse(null);
         if (type == ResourceType.IPADDR && values.containsKey("address") && problems.count() == before) {
             checkNotANodeAddress(Ipv4.addressOf(values.get("address")), places.get("address"), f, nodes, problems);
         }

@@ -3,6 +3,10 @@ package haven.executor;
 import haven.config.ResourceConfig;
 import haven.executor.agents.IpAddrAgent;
 import haven.executor.agents.ProcessAgent;
+import haven.executor.agents.lsb.LsbAgent;
+import haven.executor.agents.ocf.OcfAgent;
+import haven.executor.agents.ocf.OcfType;
+import haven.executor.agents.systemd.SystemdAgent;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,10 +31,14 @@ public final class AgentFactory {
 
     /** {@code environment}: variables the agent adds for the programs it runs (HAVEN_NODE, ...). */
     public static ResourceAgent create(ResourceConfig rc, Map<String, String> environment) {
+        // Agents installed on the host are named by class and name, not listed here.
+        if (OcfType.looksLike(rc.type())) return new OcfAgent(rc, environment);
+        if (rc.type().startsWith(LsbAgent.PREFIX)) return new LsbAgent(rc, environment);
+        if (rc.type().startsWith(SystemdAgent.PREFIX)) return new SystemdAgent(rc);
         BiFunction<ResourceConfig, Map<String, String>, ResourceAgent> maker = TYPES.get(rc.type());
         if (maker == null) {
             throw new IllegalArgumentException("resource " + rc.id() + ": unknown type '" + rc.type() + "'; known types are "
-                    + String.join(", ", knownTypes()));
+                    + String.join(", ", knownTypes()) + ", and ocf:PROVIDER:TYPE, lsb:NAME, systemd:UNIT");
         }
         return maker.apply(rc, environment);
     }

@@ -86,6 +86,7 @@ public final class Lab {
             }
         });
         LabNetwork.destroy(prefix);
+        LabFiles.removeEtc(prefix);
         LabState.find(prefix).ifPresent(LabState::delete);
     }
 }

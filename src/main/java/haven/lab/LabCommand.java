@@ -97,12 +97,17 @@ public final class LabCommand implements Runnable {
         @Option(names = "--freeze", description = "no_quorum_policy freeze (needs --fencing): a cut-off node keeps its services until fenced")
         boolean freeze;
 
+        @Option(names = "--ocf", description = "build the web group from unmodified ClusterLabs agents "
+                + "(ocf:heartbeat:IPaddr2 and ocf:heartbeat:nginx) instead of ipaddr and process")
+        boolean ocf;
+
         @Override
         int act() {
             LabLayout layout = LabLayout.of(prefix, nodes, witness);
             if (fencing) layout = layout.withFencing();
             if (ping) layout = layout.withPing();
             if (freeze) layout = layout.withFreeze();
+            if (ocf) layout = layout.withOcfAgents();
             Lab lab = Lab.up(layout, Lab.UP_TIMEOUT, this::say);
             out().println(lab.layout().vip());
             return 0;

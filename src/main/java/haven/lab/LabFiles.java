@@ -24,6 +24,7 @@ public final class LabFiles {
         for (String node : layout.nodeNames()) {
             writeSite(node);
         }
+        if (layout.ocfAgents()) writeEtc();
     }
 
     /** The config. The web server's command names no node: the daemon exports HAVEN_NODE to its agents. */
@@ -41,14 +42,18 @@ public final class LabFiles {
             }
         }
         y.append("resources:\n");
-        y.append("  - name: vip\n");
-        y.append("    type: ipaddr\n");
-        y.append("    params: { address: ").append(layout.vip()).append("/24 }\n");
-        y.append("    monitor_interval: 2s\n");
-        y.append("  - name: site\n");
-        y.append("    type: process\n");
-        y.append("    params: { command: \"").append(siteCommand()).append("\", check: \"http://127.0.0.1:80/\" }\n");
-        y.append("    monitor_interval: 2s\n");
+        if (layout.ocfAgents()) {
+            appendOcfResources(y);
+        } else {
+            y.append("  - name: vip\n");
+            y.append("    type: ipaddr\n");
+            y.append("    params: { address: ").append(layout.vip()).append("/24 }\n");
+            y.append("    monitor_interval: 2s\n");
+            y.append("  - name: site\n");
+            y.append("    type: process\n");
+            y.append("    params: { command: \"").append(siteCommand()).append("\", check: \"http://127.0.0.1:80/\" }\n");
+            y.append("    monitor_interval: 2s\n");
+        }
         if (layout.ping() || layout.twoNode() || layout.freeze()) {
             y.append("quorum:\n");
             if (layout.freeze()) y.append("  no_quorum_policy: freeze\n");
@@ -73,6 +78,75 @@ public final class LabFiles {
         y.append("    members: [vip, site]\n");
         y.append("    prefer: ").append(layout.nodeName(1)).append('\n');
         return y.toString();
+    }
+
+    /**
+     * The same group from unmodified ClusterLabs agents. An OCF agent's parameters are the same on every
+     * node and the nginx agent takes only a config file path, so that path is under /etc, which each lab
+     * host sees as its own: `ip netns exec` (which starts every lab daemon) binds /etc/netns/NS/X over
+     * /etc/X, just as separate machines each have their own /etc.
+     */
+    private void appendOcfResources(StringBuilder y) {
+        y.append("  - name: vip\n");
+        y.append("    type: ocf:heartbeat:IPaddr2\n");
+        y.append("    params: { ip: ").append(layout.vip()).append(", cidr_netmask: 24 }\n");
+        y.append("    monitor_interval: 2s\n");
+        y.append("  - name: site\n");
+        y.append("    type: ocf:heartbeat:nginx\n");
+        y.append("    params: { configfile: ").append(etcDir(layout.prefix()).resolve("nginx.conf"))
+                .append(", status10url: \"http://127.0.0.1:80/\" }\n");
+        y.append("    monitor_interval: 2s\n");
+    }
+
+    /** The folder every lab host of {@code prefix} sees at the same path, with its own content. */
+    static Path etcDir(String prefix) {
+        return Path.of("/etc", "haven-lab-" + prefix);
+    }
+
+    /** Each node's copy of {@link #etcDir}, bound over it inside the node by `ip netns exec`. */
+    private void writeEtc() {
+        try {
+            Files.createDirectories(etcDir(layout.prefix()));
+        } catch (java.io.IOException e) {
+            throw new LabException("cannot create " + etcDir(layout.prefix()) + ": " + e.getMessage());
+        }
+        for (int i = 1; i <= layout.nodes(); i++) {
+            Path own = Path.of("/etc/netns", layout.nodeNamespace(i), etcDir(layout.prefix()).getFileName().toString());
+            LabState.write(own.resolve("nginx.conf"), nginxConf(state.www().resolve(layout.nodeName(i)).toAbsolutePath()));
+        }
+    }
+
+    /** Removes what {@link #writeEtc} wrote for the lab {@code prefix}; idempotent. */
+    static void removeEtc(String prefix) {
+        String name = etcDir(prefix).getFileName().toString();
+        Path netns = Path.of("/etc/netns");
+        if (Files.isDirectory(netns)) {
+            try (var dirs = Files.list(netns)) {
+                for (Path ns : dirs.filter(d -> d.getFileName().toString().startsWith(prefix + "-")).toList()) {
+                    deleteTree(ns.resolve(name));
+                    try (var left = Files.list(ns)) {
+                        if (left.findAny().isEmpty()) Files.delete(ns);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new LabException("cannot clean " + netns + " of lab " + prefix + ": " + e.getMessage());
+            }
+        }
+        deleteTree(etcDir(prefix));
+        try {
+            Files.deleteIfExists(netns); // only when empty: other labs may have theirs there
+        } catch (java.io.IOException e) {
+            // not empty, or not ours to remove
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (java.io.IOException e) {
+            throw new LabException("cannot delete " + dir + ": " + e.getMessage());
+        }
     }
 
     /** The `haven` the lab fence agent calls: this lab's own runtime, so it works from a test build too. */

@@ -15,7 +15,12 @@ import java.util.zip.CRC32;
  * the prefix so that two labs with different prefixes normally get different subnets; {@link LabNetwork}
  * refuses when the subnet is taken anyway.
  */
-public record LabLayout(String prefix, int nodes, boolean witness, boolean fencing, boolean ping, boolean freeze) {
+/**
+ * {@code ocfAgents}: the web group is made of unmodified ClusterLabs agents (ocf:heartbeat:IPaddr2 and
+ * ocf:heartbeat:nginx) instead of the built-in ipaddr and process. {@code freeze}: no_quorum_policy freeze.
+ */
+public record LabLayout(String prefix, int nodes, boolean witness, boolean fencing, boolean ping, boolean ocfAgents,
+                        boolean freeze) {
     public static final String DEFAULT_PREFIX = "hv";
     public static final int MAX_NODES = 9;
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,5}");
@@ -39,7 +44,7 @@ public record LabLayout(String prefix, int nodes, boolean witness, boolean fenci
     }
 
     public LabLayout(String prefix, int nodes) {
-        this(prefix, nodes, false, false, false, false);
+        this(prefix, nodes, false, false, false, false, false);
     }
 
     /**
@@ -47,22 +52,27 @@ public record LabLayout(String prefix, int nodes, boolean witness, boolean fenci
      * host of its own (its own namespace and address), as it would be a machine of its own.
      */
     public static LabLayout of(String prefix, int serviceNodes, boolean witness) {
-        return new LabLayout(prefix, serviceNodes + (witness ? 1 : 0), witness, false, false, false);
+        return new LabLayout(prefix, serviceNodes + (witness ? 1 : 0), witness, false, false, false, false);
     }
 
     /** The same lab with the lab fence device configured for every node (fence_haven_lab: power off a host). */
     public LabLayout withFencing() {
-        return new LabLayout(prefix, nodes, witness, true, ping, freeze);
+        return new LabLayout(prefix, nodes, witness, true, ping, ocfAgents, freeze);
     }
 
     /** The same lab with the client host as the cluster's ping node: a stand-in for the uplink's router. */
     public LabLayout withPing() {
-        return new LabLayout(prefix, nodes, witness, fencing, true, freeze);
+        return new LabLayout(prefix, nodes, witness, fencing, true, ocfAgents, freeze);
     }
 
     /** The same lab with no_quorum_policy freeze (needs the fence device): a cut-off node keeps its services. */
     public LabLayout withFreeze() {
-        return new LabLayout(prefix, nodes, witness, fencing, ping, true);
+        return new LabLayout(prefix, nodes, witness, fencing, ping, ocfAgents, true);
+    }
+
+    /** The same lab with the web group made of ocf:heartbeat:IPaddr2 and ocf:heartbeat:nginx. */
+    public LabLayout withOcfAgents() {
+        return new LabLayout(prefix, nodes, witness, fencing, ping, true, freeze);
     }
 
     /**

@@ -1,0 +1,193 @@
+package haven.executor.agents.ocf;
+
+import haven.config.ResourceConfig;
+import haven.executor.AgentResult;
+import haven.executor.ForceOff;
+import haven.executor.Operation;
+import haven.executor.ResourceAgent;
+import haven.executor.agents.ScriptCall;
+import haven.executor.runner.ProcessRunner;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Type {@code ocf:PROVIDER:TYPE}: an unmodified OCF resource agent (ClusterLabs resource-agents or any
+ * other), run as {@code ROOT/resource.d/PROVIDER/TYPE ACTION} with the OCF environment
+ * ({@link OcfEnvironment}). Exit codes are read by {@link OcfExit}.
+ *
+ * <p>Before the first start, {@code validate-all} runs if the agent's meta-data advertises it, so a bad
+ * parameter is reported as a configuration error rather than as a failed start that looks retryable.
+ *
+ * <p>Force-off: for IPaddr2 and IPaddr the address is known from the parameters (or, without
+ * cidr_netmask, read from the interface after start), so the guard can delete it if the daemon dies. For
+ * other agents nothing is offered: the processes an OCF agent starts detach into sessions of their own,
+ * and the call's process group is gone when start returns, so there is no group we could name that
+ * holds the service, and killing by guessed name is what this project never does.
+ *
+ * <p>Thread safety: operations come one at a time from the executor; {@code forceOff} may be read from
+ * any thread (volatile).
+ */
+public final class OcfAgent implements ResourceAgent {
+    static final Duration ADDRESS_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+    private static final List<String> ADDRESS_AGENTS = List.of("IPaddr2", "IPaddr");
+
+    private final Map<String, String> environment;
+    private final OcfRoot root;
+    private final OcfType type;
+    private final String instance;
+    private final Map<String, String> params;
+    private final Duration monitorInterval;
+    private final List<String> prefix;
+    private final ScriptCall script;
+    private final List<Runnable> forceOffListeners = new CopyOnWriteArrayList<>();
+    private boolean validated;
+    private volatile List<ForceOff> forceOff = List.of();
+
+    public OcfAgent(ResourceConfig rc) {
+        this(rc, Map.of());
+    }
+
+    /** {@code environment}: variables the daemon hands every agent (HAVEN_NODE, the node it runs on). */
+    public OcfAgent(ResourceConfig rc, Map<String, String> environment) {
+        this(rc, environment, OcfRoot.STANDARD, List.of());
+    }
+
+    public OcfAgent(ResourceConfig rc, OcfRoot root, List<String> prefix) {
+        this(rc, Map.of(), root, prefix);
+    }
+
+    /** {@code prefix}: put before the agent's path, e.g. {@code ip netns exec NS}. */
+    public OcfAgent(ResourceConfig rc, Map<String, String> environment, OcfRoot root, List<String> prefix) {
+        this.environment = Map.copyOf(environment);
+        this.root = root;
+        this.type = OcfType.parse(rc.type());
+        this.instance = rc.id().name();
+        this.params = Map.copyOf(rc.params());
+        this.monitorInterval = rc.monitorInterval();
+        this.prefix = List.copyOf(prefix);
+        for (String name : params.keySet()) {
+            if (!OcfEnvironment.validParameterName(name)) {
+                throw new IllegalArgumentException("resource " + rc.id() + " (type " + type + "): parameter '" + name
+                        + "' cannot be passed as OCF_RESKEY_" + name + "; OCF parameter names use letters, digits and '_'");
+            }
+        }
+        this.script = new ScriptCall(prefix, root.script(type), instance);
+    }
+
+    public OcfType type() {
+        return type;
+    }
+
+    @Override
+    public AgentResult start(Duration timeout) {
+        return start(timeout, 0);
+    }
+
+    @Override
+    public AgentResult start(Duration timeout, long generation) {
+        Optional<AgentResult> missing = notInstalled();
+        if (missing.isPresent()) return missing.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!validated) {
+            Optional<AgentResult> invalid = validate(timeout);
+            if (invalid.isPresent()) return invalid.get();
+            validated = true;
+        }
+        Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+        AgentResult r = call(Operation.START, new OcfEnvironment.Call("start", left, Duration.ZERO, 0, generation));
+        if (r.isOk()) learnForceOff();
+        return r;
+    }
+
+    @Override
+    public AgentResult stop(Duration timeout) {
+        Optional<AgentResult> missing = notInstalled();
+        if (missing.isPresent()) return missing.get();
+        AgentResult r = call(Operation.STOP, OcfEnvironment.Call.once("stop", timeout));
+        if (r.status() == AgentResult.Status.OK || r.status() == AgentResult.Status.NOT_RUNNING) {
+            // Stopped means OK for the cluster, whichever of the two the agent said.
+            if (!forceOff.isEmpty()) {
+                forceOff = List.of();
+                forceOffListeners.forEach(Runnable::run);
+            }
+            return AgentResult.ok();
+        }
+        return r;
+    }
+
+    @Override
+    public AgentResult monitor(Duration timeout) {
+        Optional<AgentResult> missing = notInstalled();
+        if (missing.isPresent()) return missing.get();
+        return call(Operation.MONITOR, new OcfEnvironment.Call("monitor", timeout, monitorInterval, 0, 0));
+    }
+
+    @Override
+    public List<ForceOff> forceOff() {
+        return forceOff;
+    }
+
+    @Override
+    public void onForceOffChanged(Runnable listener) {
+        forceOffListeners.add(listener);
+    }
+
+    /** The agent's meta-data, read now; IllegalArgumentException when it cannot be run or parsed. */
+    public OcfMetadata metadata() {
+        return OcfMetadataReader.read(root, type, instance, prefix);
+    }
+
+    private Optional<AgentResult> validate(Duration timeout) {
+        OcfMetadata md;
+        try {
+            md = metadata();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(AgentResult.configError(e.getMessage() + " [this node cannot run it]"));
+        }
+        if (!md.advertises("validate-all")) return Optional.empty();
+        ProcessRunner.Result r = script.run("validate-all", env(OcfEnvironment.Call.once("validate-all", timeout)), timeout, false);
+        if (r.timedOut()) return Optional.of(AgentResult.timeout(type + " validate-all: " + r.describe()));
+        if (r.exitCode() == 0) return Optional.empty();
+        AgentResult mapped = OcfExit.toResult(Operation.START, r.exitCode(), ScriptCall.lastWords(r));
+        return Optional.of(new AgentResult(mapped.status(), type + " validate-all: " + mapped.detail()));
+    }
+
+    private AgentResult call(Operation op, OcfEnvironment.Call call) {
+        ProcessRunner.Result r = script.run(call.action(), env(call), call.timeout(), false);
+        if (r.timedOut()) return AgentResult.timeout(type + " " + call.action() + ": " + r.describe());
+        AgentResult mapped = OcfExit.toResult(op, r.exitCode(), ScriptCall.lastWords(r));
+        return mapped.detail().isEmpty() ? mapped : new AgentResult(mapped.status(), type + " " + call.action() + ": " + mapped.detail());
+    }
+
+    /** The daemon's variables first, so that no OCF variable can be overridden by them. */
+    private Map<String, String> env(OcfEnvironment.Call call) {
+        Map<String, String> env = new java.util.TreeMap<>(environment);
+        env.putAll(OcfEnvironment.of(root, type, instance, params, call));
+        return env;
+    }
+
+    private Optional<AgentResult> notInstalled() {
+        if (root.installed(type)) return Optional.empty();
+        return Optional.of(AgentResult.configError(type + " is not installed on this node: no executable "
+                + root.script(type) + " (Debian: apt-get install resource-agents) [this node cannot run it]"));
+    }
+
+    /** For address agents: the address the guard deletes if the daemon dies while it is up. */
+    private void learnForceOff() {
+        if (!type.provider().equals("heartbeat") || !ADDRESS_AGENTS.contains(type.type())) return;
+        Optional<String> ip = Optional.ofNullable(params.get("ip")).map(String::strip);
+        if (ip.isEmpty()) return;
+        Optional<String> len = Optional.ofNullable(params.get("cidr_netmask")).map(String::strip).filter(s -> s.matches("\\d{1,2}"))
+                .or(() -> AddressLookup.prefixLength(prefix, ip.get(), ADDRESS_LOOKUP_TIMEOUT));
+        if (len.isEmpty()) return;
+        try {
+            forceOff = List.of(new ForceOff.RemoveAddress(ip.get() + "/" + len.get()));
+        } catch (IllegalArgumentException e) {
+            return; // an IPv6 address or a name: the guard removes IPv4 addresses only
+        }
+        forceOffListeners.forEach(Runnable::run);
+    }
+}
