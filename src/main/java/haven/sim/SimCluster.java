@@ -33,6 +33,9 @@ final class SimCluster {
     private final ClusterConfig config;
     private final NodeCore.SafetyRules rules;
     private final Random random;
+    private int beatLossPercent = 0;
+    private int beatDuplicatePercent = 0;
+    private int beatJitterMs = 0;
     private final PriorityQueue<Timed> queue = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private long seq = 0;
     long now = 0;
@@ -211,9 +214,24 @@ final class SimCluster {
         at(DETECT_MS, this::membershipChanged);
     }
 
+    /**
+     * Heartbeats (unreliable, out-of-band multicasts in the real edge) are lost, duplicated and delayed by a
+     * random extra time that reorders them, until {@link #heal}. The log stays reliable: JGroups retransmits.
+     */
+    void degradeNetwork(int lossPercent, int duplicatePercent, int jitterMs) {
+        trace.add(now + " FAULT lossy network: " + lossPercent + "% of beats lost, " + duplicatePercent + "% duplicated, up to "
+                + jitterMs + " ms of extra delay");
+        beatLossPercent = lossPercent;
+        beatDuplicatePercent = duplicatePercent;
+        beatJitterMs = jitterMs;
+    }
+
     void heal() {
         trace.add(now + " FAULT heal");
         partition.replaceAll((k, v) -> 0);
+        beatLossPercent = 0;
+        beatDuplicatePercent = 0;
+        beatJitterMs = 0;
         at(DETECT_MS, this::membershipChanged);
     }
 
@@ -269,7 +287,10 @@ final class SimCluster {
             if (alive.get(n) && !paused(n)) {
                 for (NodeId peer : config.nodeIds()) {
                     if (!peer.equals(n) && alive.get(peer) && partition.get(peer).equals(partition.get(n)) && viewKey.containsKey(n)) {
-                        deliver(peer, new NodeEvent.Beat(n, viewKey.get(n), viewMembers.get(n), cores.get(n).status().state().version(), now + 1), 1 + random.nextInt(3));
+                        if (random.nextInt(100) < beatLossPercent) continue;
+                        NodeEvent.Beat beat = new NodeEvent.Beat(n, viewKey.get(n), viewMembers.get(n), cores.get(n).status().state().version(), now + 1);
+                        deliver(peer, beat, 1 + random.nextInt(3) + (beatJitterMs > 0 ? random.nextInt(beatJitterMs) : 0));
+                        if (random.nextInt(100) < beatDuplicatePercent) deliver(peer, beat, 1 + random.nextInt(3 + beatJitterMs));
                     }
                 }
             }

@@ -39,7 +39,7 @@ public final class SimRun {
     static final ResourceId VIP = ResourceId.of("vip");
     static final ResourceId SITE = ResourceId.of("site");
     private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop",
-        "move", "standby"};
+        "move", "standby", "lossy"};
     private static final haven.core.GroupId WEB = haven.core.GroupId.of("web");
 
     /** {@code violations} empty means the seed passed. */
@@ -67,6 +67,7 @@ public final class SimRun {
         m.put("stop could not be forced: node fenced", "FENCE ");
         m.put("coordinator fenced itself", "fencing itself");
         m.put("freeze: a node without quorum kept its services", "starting nothing (no_quorum_policy freeze)");
+        m.put("heartbeats lost, duplicated and reordered", "FAULT lossy network");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -117,6 +118,7 @@ public final class SimRun {
                 case "move" -> c.admin(target, new haven.cib.Command.Move(WEB, r.nextBoolean() ? java.util.Optional.of(anyServiceNode(r, nodes, witness))
                         : java.util.Optional.empty()));
                 case "standby" -> c.admin(target, new haven.cib.Command.SetStandby(anyServiceNode(r, nodes, witness), r.nextBoolean()));
+                case "lossy" -> c.degradeNetwork(5 + r.nextInt(36), r.nextInt(21), r.nextInt(150));
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
