@@ -34,6 +34,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final EventLoop loop;
     private final JGroupsCluster cluster;
     private final ApiServer api;
+    private final haven.events.EventRecorder events;
     private GuardLink guard;
     private haven.ping.PingMonitor ping;
     private final Optional<haven.fencing.Fencer> fencer;
@@ -46,9 +47,14 @@ public final class NodeDaemon implements AutoCloseable {
         this.runner = runner;
         NodeCore core = new NodeCore(config, self);
         this.status = core.status();
-        this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> status = s);
+        this.events = new haven.events.EventRecorder(self, WallClock.SYSTEM, haven.events.EventRecorder.RING_CAPACITY);
+        events.observe(status);
+        this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> {
+            status = s;
+            events.observe(s);
+        });
         this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
-        this.api = new ApiServer(config, () -> status, cluster);
+        this.api = new ApiServer(config, () -> status, cluster, events);
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
     }
 
@@ -77,8 +83,16 @@ public final class NodeDaemon implements AutoCloseable {
     private void perform(List<Effect> effects) {
         for (Effect e : effects) {
             switch (e) {
-                case Effect.RunOp op -> runner.submit(op.resource(), op.op(), op.timeout(), op.generation(),
-                        result -> loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result)));
+                case Effect.RunOp op -> {
+                    long submittedMs = Ticker.SYSTEM.nowMs();
+                    runner.submit(op.resource(), op.op(), op.timeout(), op.generation(), result -> {
+                        try {
+                            events.operationDone(op.resource(), op.op(), result, Ticker.SYSTEM.nowMs() - submittedMs);
+                        } finally {
+                            loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result));
+                        }
+                    });
+                }
                 case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
                         loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));
                 case Effect.Note n -> log(n.text());
