@@ -39,10 +39,10 @@ public final class Metrics {
             w.sample("haven_coordinator", label("node", n.id().name()), s.coordinator().equals(java.util.Optional.of(n.id())) ? 1 : 0);
         }
         w.gauge("haven_node_online", "1 if the node is a member of this node's view");
-        w.gauge("haven_node_standby", "1 if the node is in standby");
         for (NodeConfig n : s.config().nodes()) {
             w.sample("haven_node_online", label("node", n.id().name()), s.members().contains(n.id()) ? 1 : 0);
         }
+        w.gauge("haven_node_standby", "1 if the node is in standby");
         for (NodeConfig n : s.config().nodes()) {
             w.sample("haven_node_standby", label("node", n.id().name()), s.state().standby().contains(n.id()) ? 1 : 0);
         }
