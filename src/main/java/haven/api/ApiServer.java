@@ -183,7 +183,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        events.close();
+        // Stopping the server closes every connection; interrupting the threads ends event streams that wait.
         if (server != null) server.stop(0);
         if (threads != null) threads.shutdownNow();
     }
