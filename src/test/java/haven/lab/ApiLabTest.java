@@ -1,0 +1,245 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The /ha API of real daemons in namespaces, used the way an operator or an application would: the real
+ * curl, run inside a node's namespace, reads leaves and branches, moves the group, and follows the event
+ * stream, disconnecting and resuming with Last-Event-ID across the power loss of the active node.
+ */
+@Tag("lab")
+class ApiLabTest {
+    private static final String PREFIX = "tapi";
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Lab lab;
+    private WatchedLab watched;
+
+    @BeforeAll
+    static void up() {
+        Lab.down(PREFIX); // a previous run killed midway
+        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
+    }
+
+    @AfterAll
+    static void down() {
+        Lab.down(PREFIX);
+        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
+    }
+
+    @BeforeEach
+    void settle() {
+        watched = WatchedLab.settle(lab);
+    }
+
+    /** Heals every node and clears the move, through whichever node answers first (a healed one may still boot). */
+    @AfterEach
+    void heal() {
+        if (watched != null) watched.close();
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int i = 1; i <= lab.layout().nodes(); i++) {
+                Exec.Result r = Exec.run(Duration.ofSeconds(15), Netns.execIn(lab.layout().nodeNamespace(i), "curl", "-s", "-m", "10",
+                        "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE", url("/ha/resources/site/moved_to")));
+                if (r.ok() && r.out().trim().equals("200")) return;
+            }
+            Pids.sleep(500);
+        }
+        throw new AssertionError("no node cleared the move of web within " + WITHIN.toSeconds() + " s\n" + lab.cluster().logTails(20));
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:7480" + path;
+    }
+
+    /** curl's answer: status code and body. */
+    private record Answer(int code, String body) {}
+
+    private static Answer curl(int node, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", "10", "-w", "\n%{http_code}"));
+        cmd.addAll(List.of(args));
+        Exec.Result r = Exec.run(Duration.ofSeconds(15), Netns.execIn(lab.layout().nodeNamespace(node), cmd.toArray(String[]::new)));
+        assertThat(r.code()).as("curl %s in %s: %s", cmd, lab.layout().nodeNamespace(node), r.err()).isZero();
+        int nl = r.out().lastIndexOf('\n');
+        return new Answer(Integer.parseInt(r.out().substring(nl + 1).trim()), r.out().substring(0, nl));
+    }
+
+    private int holder() {
+        List<Integer> h = watched.watch.holders();
+        assertThat(h).as("VIP holders").hasSize(1);
+        return h.get(0);
+    }
+
+    private String name(int node) {
+        return lab.layout().nodeName(node);
+    }
+
+    /** The first node that is none of {@code not}. */
+    private static int other(int... not) {
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            int c = i;
+            if (java.util.Arrays.stream(not).noneMatch(x -> x == c)) return i;
+        }
+        throw new AssertionError("no node left");
+    }
+
+    @Test
+    void curlReadsLeavesAsTextAndBranchesAsJsonAndMovesTheGroupThroughTheTree() throws Exception {
+        int from = holder();
+        int to = other(from);
+        int via = other(from, to);
+        assertThat(curl(via, url("/ha/resources/site/state"))).isEqualTo(new Answer(200, "started " + name(from) + "\n"));
+        assertThat(curl(via, url("/ha/cluster/quorate"))).isEqualTo(new Answer(200, "true\n"));
+        assertThat(curl(via, url("/ha/cluster/members")).body().lines()).containsExactlyInAnyOrderElementsOf(lab.layout().nodeNames());
+        JsonNode node = JSON.readTree(curl(via, url("/ha/nodes/" + name(from))).body());
+        assertThat(node.path("online").asBoolean()).isTrue();
+        assertThat(node.path("groups").get(0).asText()).isEqualTo("web");
+        assertThat(curl(via, "-H", "Accept: application/json", url("/ha/resources/site/node")).body()).isEqualTo("\"" + name(from) + "\"\n");
+
+        Answer refused = curl(via, "-X", "PUT", "--data", "nowhere", url("/ha/resources/site/moved_to"));
+        assertThat(refused.code()).isEqualTo(404);
+        assertThat(refused.body()).startsWith("no node named 'nowhere'; nodes: [");
+
+        Answer moved = curl(via, "-X", "PUT", "--data", name(to), url("/ha/resources/site/moved_to"));
+        assertThat(moved).isEqualTo(new Answer(200, "ok: group web is to run on " + name(to) + " until the move is cleared\n"));
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        String state = "";
+        while (System.nanoTime() < deadline && !state.equals("started " + name(to) + "\n")) {
+            Pids.sleep(200);
+            state = curl(via, url("/ha/resources/site/state")).body();
+        }
+        assertThat(state).as("site's state read on %s after the move\n%s", name(via), lab.cluster().logTails(20))
+                .isEqualTo("started " + name(to) + "\n");
+        assertThat(watched.watch.awaitAtMostOneHolder(System.nanoTime() + WITHIN.toNanos())).isTrue();
+        assertThat(watched.watch.holders()).containsExactly(to);
+        assertThat(watched.watch.splitBrainNanos()).isZero();
+        assertThat(curl(from, url("/ha/resources/site/moved_to")).body()).isEqualTo(name(to) + "\n");
+        assertThat(curl(via, url("/metrics")).body())
+                .contains("haven_group_placed{group=\"web\",node=\"" + name(to) + "\"} 1\n")
+                .contains("haven_resource_state{resource=\"site\",state=\"started\"} 1\n");
+    }
+
+    /** One event as curl printed it. */
+    private record Event(String id, String type, JsonNode data) {
+        long seq() {
+            return Long.parseLong(id.substring(id.lastIndexOf(':') + 1));
+        }
+
+        String stream() {
+            return id.substring(0, id.lastIndexOf(':'));
+        }
+    }
+
+    /** `curl -N` on a node's /ha/events; stopping it (SIGTERM to its PID) is the client going away. */
+    private static final class EventClient implements AutoCloseable {
+        final Process curl;
+        final List<Event> events = new CopyOnWriteArrayList<>();
+        final Thread reader;
+
+        EventClient(int node, String lastEventId, String query) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of("curl", "-sSN", "-m", "120"));
+            if (lastEventId != null) cmd.addAll(List.of("-H", "Last-Event-ID: " + lastEventId));
+            cmd.add(url("/ha/events" + query));
+            curl = new ProcessBuilder(Netns.execIn(lab.layout().nodeNamespace(node), cmd.toArray(String[]::new)))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            reader = Thread.ofVirtual().start(this::read);
+        }
+
+        private void read() {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(curl.getInputStream(), StandardCharsets.UTF_8))) {
+                String id = null;
+                String type = null;
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("id: ")) id = line.substring(4);
+                    else if (line.startsWith("event: ")) type = line.substring(7);
+                    else if (line.startsWith("data: ")) events.add(new Event(id, type, JSON.readTree(line.substring(6))));
+                }
+            } catch (IOException e) {
+                // the client was stopped
+            }
+        }
+
+        /** The first event after index {@code from} that matches, waiting up to {@code within}. */
+        Event await(int from, Duration within, String what, Predicate<Event> p) {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (int i = from; i < events.size(); i++) {
+                    if (p.test(events.get(i))) return events.get(i);
+                }
+                Pids.sleep(50);
+            }
+            throw new AssertionError("no event " + what + " within " + within.toSeconds() + " s; got:\n"
+                    + String.join("\n", events.stream().map(e -> e.id() + " " + e.data().path("text").asText()).toList())
+                    + "\n" + lab.cluster().logTails(20));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            curl.destroy();
+            if (!curl.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) curl.destroyForcibly();
+            reader.join(5000);
+        }
+    }
+
+    @Test
+    void anEventClientThatReconnectsWithItsLastIdMissesNothingAcrossAFailover() throws Exception {
+        int victim = holder();
+        int observer = other(victim);
+        List<Event> seen = new ArrayList<>();
+        try (EventClient first = new EventClient(observer, null, "?replay=all")) {
+            first.await(0, Duration.ofSeconds(10), "replayed", e -> e.type().equals("daemon-started"));
+            Pids.sleep(300); // the rest of the replay
+            seen.addAll(first.events);
+        }
+        Event last = seen.get(seen.size() - 1);
+
+        Faults.Injected kill = watched.faults.kill(victim);
+        watched.awaitBack(kill, WITHIN);
+
+        try (EventClient again = new EventClient(observer, last.id(), "")) {
+            again.await(0, WITHIN, "site started away from " + name(victim), e -> e.type().equals("resource")
+                    && e.data().path("resource").asText().equals("site") && e.data().path("state").asText().startsWith("started ")
+                    && !e.data().path("state").asText().equals("started " + name(victim)));
+            seen.addAll(again.events);
+            assertThat(again.events.get(0).seq()).as("first event after reconnecting").isEqualTo(last.seq() + 1);
+        }
+
+        List<Long> seqs = seen.stream().map(Event::seq).toList();
+        assertThat(seqs).as("sequence numbers").isEqualTo(LongStream.rangeClosed(seqs.get(0), seqs.get(0) + seqs.size() - 1).boxed().toList());
+        assertThat(seen.stream().map(Event::stream).distinct()).hasSize(1);
+        List<Event> after = seen.subList(seen.indexOf(last) + 1, seen.size());
+        assertThat(after).as("the failover's transitions").anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("membership");
+            assertThat(e.data().path("left").toString()).contains("\"" + name(victim) + "\"");
+        }).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("placement");
+            assertThat(e.data().path("group").asText()).isEqualTo("web");
+            assertThat(e.data().path("node").asText()).isNotEqualTo(name(victim)).isNotEmpty();
+        });
+        for (Event e : after) System.err.println("event " + e.id() + " " + e.data().path("text").asText());
+
+        Answer gone = curl(observer, "-H", "Last-Event-ID: " + name(victim) + "-0:1", url("/ha/events"));
+        assertThat(gone.code()).isEqualTo(410);
+        assertThat(gone.body()).contains("is not from this stream").contains("reconnect without Last-Event-ID");
+    }
+}
