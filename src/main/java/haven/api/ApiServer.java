@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The daemon's HTTP API on 127.0.0.1: the /ha tree (read any path; write the few control leaves), the event
+ * The daemon's HTTP API, on 127.0.0.1 unless the config's {@code api.listen} says otherwise (then with
+ * tokens: {@link Access}): the /ha tree (read any path; write the few control leaves), the event
  * stream at /ha/events and /metrics. Reads come from the latest published status snapshot; writes become
  * commands in the cluster log and return once committed, or say why not.
  *
@@ -50,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", config.apiPort()), 64);
+        server = HttpServer.create(new InetSocketAddress(config.api().listen(), config.apiPort()), 64);
         threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("haven-api-", 0).factory());
         server.setExecutor(threads);
         stream = new EventStream(events, status.get().self().name());
@@ -64,13 +65,16 @@ public final class ApiServer implements AutoCloseable {
         void handle(HttpExchange ex) throws IOException;
     }
 
-    /** The one place a refusal or a bug becomes a reply. */
-    private static void guarded(HttpExchange ex, Handler h) throws IOException {
+    /** The one place where access is checked and a refusal or a bug becomes a reply. */
+    private void guarded(HttpExchange ex, Handler h) throws IOException {
         try (ex) {
             try {
+                Access.check(config.api(), ex.getRemoteAddress().getAddress(), ex.getRequestMethod(),
+                        ex.getRequestHeaders().getFirst("Authorization"));
                 h.handle(ex);
             } catch (ApiError e) {
                 if (e.code() == 405) ex.getResponseHeaders().set("Allow", "GET, POST, PUT, DELETE");
+                if (e.code() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"haven\"");
                 send(ex, e.code(), "text/plain", e.getMessage() + "\n");
             } catch (RuntimeException e) {
                 send(ex, 500, "text/plain", "internal error (a bug; please report it with the daemon's log): " + e + "\n");

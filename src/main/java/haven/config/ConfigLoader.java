@@ -26,13 +26,14 @@ import java.util.Optional;
  * groups:    list of {name, members, prefer}; a resource in no group gets a group of its own
  * haresources: instead of resources and groups, one line per group (see {@link HaresourcesSection})
  * fencing:   devices (list of {name, agent, params, hosts, timeout, delay}) and levels (node: [[device, ...], ...])
+ * api:       listen (127.0.0.1), tokens_file (lines 'read TOKEN' / 'admin TOKEN'; required off loopback)
  * </pre>
  * A relative {@code key_file} is resolved against the directory of the config file (for {@link #parse},
  * against the working directory), so that a config and its key can be moved together.
  */
 public final class ConfigLoader {
     static final List<String> SECTIONS =
-            List.of("cluster", "timing", "policy", "quorum", "nodes", "resources", "groups", "haresources", "fencing");
+            List.of("cluster", "timing", "policy", "quorum", "nodes", "resources", "groups", "haresources", "fencing", "api");
 
     private ConfigLoader() {}
 
@@ -83,11 +84,12 @@ public final class ConfigLoader {
         FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);
         QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);
         TwoNodeRule.check(quorum, nodes.nodes(), fencing, problems);
+        Optional<ApiAccess> api = ApiSection.read(top, baseDir, problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),
                 concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()),
-                quorum.quorum().orElseThrow(), fencing.topology());
+                quorum.quorum().orElseThrow(), fencing.topology(), api.orElseThrow());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

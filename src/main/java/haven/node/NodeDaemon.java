@@ -73,7 +73,9 @@ public final class NodeDaemon implements AutoCloseable {
         }
         api.start();
         cluster.start();
-        log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:" + config.apiPort());
+        log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on "
+                + config.api().listen() + ":" + config.apiPort()
+                + (config.api().tokens().isEmpty() ? "" : " (" + config.api().tokens().size() + " tokens)"));
     }
 
     public void awaitStop() throws InterruptedException {
