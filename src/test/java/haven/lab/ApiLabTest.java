@@ -8,6 +8,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +26,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The /ha API of real daemons in namespaces, used the way an operator or an application would: the real
  * curl, run inside a node's namespace, reads leaves and branches, moves the group, and follows the event
- * stream, disconnecting and resuming with Last-Event-ID across the power loss of the active node.
+ * stream, disconnecting and resuming with Last-Event-ID across the power loss of the active node. The API
+ * listens on every address with tokens, so that a client on another machine (the client namespace) needs
+ * one, and a read-only one cannot move anything.
  */
 @Tag("lab")
 class ApiLabTest {
     private static final String PREFIX = "tapi";
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String READ_TOKEN = "tapi-read-0123456789abcdef";
+    private static final String ADMIN_TOKEN = "tapi-admin-0123456789abcdef";
     private static Lab lab;
     private WatchedLab watched;
 
@@ -38,6 +44,21 @@ class ApiLabTest {
     static void up() {
         Lab.down(PREFIX); // a previous run killed midway
         lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
+        exposeTheApiWithTokens();
+    }
+
+    /** Adds an api: section to the lab's config and restarts every daemon with it. */
+    private static void exposeTheApiWithTokens() {
+        try {
+            Path config = lab.cluster().state().config();
+            Path tokens = config.resolveSibling("api-tokens");
+            Files.writeString(tokens, "read " + READ_TOKEN + " dashboard\nadmin " + ADMIN_TOKEN + " ops\n");
+            Files.writeString(config, Files.readString(config) + "api:\n  listen: 0.0.0.0\n  tokens_file: " + tokens + "\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        lab.cluster().stopAll();
+        lab.cluster().startAll();
     }
 
     @AfterAll
@@ -75,10 +96,14 @@ class ApiLabTest {
     private record Answer(int code, String body) {}
 
     private static Answer curl(int node, String... args) {
+        return curlIn(lab.layout().nodeNamespace(node), args);
+    }
+
+    private static Answer curlIn(String ns, String... args) {
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", "10", "-w", "\n%{http_code}"));
         cmd.addAll(List.of(args));
-        Exec.Result r = Exec.run(Duration.ofSeconds(15), Netns.execIn(lab.layout().nodeNamespace(node), cmd.toArray(String[]::new)));
-        assertThat(r.code()).as("curl %s in %s: %s", cmd, lab.layout().nodeNamespace(node), r.err()).isZero();
+        Exec.Result r = Exec.run(Duration.ofSeconds(15), Netns.execIn(ns, cmd.toArray(String[]::new)));
+        assertThat(r.code()).as("curl %s in %s: %s", cmd, ns, r.err()).isZero();
         int nl = r.out().lastIndexOf('\n');
         return new Answer(Integer.parseInt(r.out().substring(nl + 1).trim()), r.out().substring(0, nl));
     }
@@ -241,5 +266,35 @@ class ApiLabTest {
         Answer gone = curl(observer, "-H", "Last-Event-ID: " + name(victim) + "-0:1", url("/ha/events"));
         assertThat(gone.code()).isEqualTo(410);
         assertThat(gone.body()).contains("is not from this stream").contains("reconnect without Last-Event-ID");
+    }
+
+    @Test
+    void fromAnotherMachineAReadOnlyTokenReadsButCannotMoveTheGroupAndAnAdminTokenCan() {
+        int from = holder();
+        int to = other(from);
+        String client = lab.layout().clientNamespace();
+        String state = "http://" + lab.layout().nodeAddress(to) + ":7480/ha/resources/site/state";
+        String movedTo = "http://" + lab.layout().nodeAddress(to) + ":7480/ha/resources/site/moved_to";
+
+        Answer anonymous = curlIn(client, state);
+        assertThat(anonymous.code()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("send 'Authorization: Bearer TOKEN'");
+        assertThat(curlIn(client, "-H", "Authorization: Bearer " + READ_TOKEN, state))
+                .isEqualTo(new Answer(200, "started " + name(from) + "\n"));
+
+        Answer readOnly = curlIn(client, "-H", "Authorization: Bearer " + READ_TOKEN, "-X", "PUT", "--data", name(to), movedTo);
+        assertThat(readOnly.code()).isEqualTo(403);
+        assertThat(readOnly.body()).isEqualTo("the token dashboard is read-only: it may GET any path, but not PUT;"
+                + " use an admin token to change the cluster\n");
+        assertThat(curl(to, url("/ha/resources/site/moved_to")).body()).as("no move recorded").isEqualTo("\n");
+        assertThat(watched.watch.holders()).containsExactly(from);
+
+        Answer admin = curlIn(client, "-H", "Authorization: Bearer " + ADMIN_TOKEN, "-X", "PUT", "--data", name(to), movedTo);
+        assertThat(admin.code()).isEqualTo(200);
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < deadline && !watched.watch.holders().equals(List.of(to))) {
+            Pids.sleep(100);
+        }
+        assertThat(watched.watch.holders()).as("VIP holders after the admin's move").containsExactly(to);
     }
 }
