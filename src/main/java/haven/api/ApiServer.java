@@ -2,7 +2,10 @@ package haven.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import haven.cib.Codec;
+import haven.config.ApiAccess;
 import haven.config.ClusterConfig;
 import haven.events.EventRecorder;
 import haven.membership.ClusterLog;
@@ -24,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The daemon's HTTP API, on 127.0.0.1 unless the config's {@code api.listen} says otherwise (then with
- * tokens: {@link Access}): the /ha tree (read any path; write the few control leaves), the event
+ * The daemon's HTTP API on 127.0.0.1 and, when the config's {@code api:} section asks for it, the same API
+ * for other machines over HTTPS with tokens ({@link Access}): the /ha tree (read any path; write the few control leaves), the event
  * stream at /ha/events and /metrics. Reads come from the latest published status snapshot; writes become
  * commands in the cluster log and return once committed, or say why not.
  *
@@ -40,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
     private final ClusterLog log;
     private final EventRecorder events;
     private HttpServer server;
+    private HttpServer exposed;
     private ExecutorService threads;
     private EventStream stream;
 
@@ -51,14 +55,26 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(config.api().listen(), config.apiPort()), 64);
         threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("haven-api-", 0).factory());
-        server.setExecutor(threads);
         stream = new EventStream(events, status.get().self().name());
-        server.createContext("/ha", ex -> guarded(ex, this::handle));
-        server.createContext("/ha/events", ex -> guarded(ex, stream::serve));
-        server.createContext("/metrics", ex -> guarded(ex, this::metrics));
-        server.start();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", config.apiPort()), 64);
+        serve(server, List.of());
+        var outside = config.api().exposed();
+        if (outside.isPresent()) {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(outside.get().listen(), outside.get().port()), 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(Tls.context(outside.get().tls())));
+            exposed = https;
+            serve(exposed, outside.get().tokens());
+        }
+    }
+
+    /** The same contexts on each listener; a non-empty token list means every request needs one of them. */
+    private void serve(HttpServer s, List<ApiAccess.Token> tokens) {
+        s.setExecutor(threads);
+        s.createContext("/ha", ex -> guarded(ex, tokens, this::handle));
+        s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
+        s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
+        s.start();
     }
 
     private interface Handler {
@@ -66,11 +82,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The one place where access is checked and a refusal or a bug becomes a reply. */
-    private void guarded(HttpExchange ex, Handler h) throws IOException {
+    private static void guarded(HttpExchange ex, List<ApiAccess.Token> tokens, Handler h) throws IOException {
         try (ex) {
             try {
-                Access.check(config.api(), ex.getRemoteAddress().getAddress(), ex.getRequestMethod(),
-                        ex.getRequestHeaders().getFirst("Authorization"));
+                if (!tokens.isEmpty()) {
+                    Access.check(tokens, ex.getRequestMethod(), ex.getRequestHeaders().getFirst("Authorization"));
+                }
                 h.handle(ex);
             } catch (ApiError e) {
                 if (e.code() == 405) ex.getResponseHeaders().set("Allow", "GET, POST, PUT, DELETE");
@@ -188,6 +205,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         // Stopping the server closes every connection; interrupting the threads ends event streams that wait.
+        if (exposed != null) exposed.stop(0);
         if (server != null) server.stop(0);
         if (threads != null) threads.shutdownNow();
     }

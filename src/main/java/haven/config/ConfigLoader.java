@@ -26,7 +26,7 @@ import java.util.Optional;
  * groups:    list of {name, members, prefer}; a resource in no group gets a group of its own
  * haresources: instead of resources and groups, one line per group (see {@link HaresourcesSection})
  * fencing:   devices (list of {name, agent, params, hosts, timeout, delay}) and levels (node: [[device, ...], ...])
- * api:       listen (127.0.0.1), tokens_file (lines 'read TOKEN' / 'admin TOKEN'; required off loopback)
+ * api:       listen, port (7443), tokens_file, tls_cert, tls_key: the API for other machines (HTTPS, tokens)
  * </pre>
  * A relative {@code key_file} is resolved against the directory of the config file (for {@link #parse},
  * against the working directory), so that a config and its key can be moved together.
@@ -84,7 +84,7 @@ public final class ConfigLoader {
         FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);
         QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);
         TwoNodeRule.check(quorum, nodes.nodes(), fencing, problems);
-        Optional<ApiAccess> api = ApiSection.read(top, baseDir, problems);
+        Optional<ApiAccess> api = ApiSection.read(top, cluster.apiPort(), baseDir, problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),

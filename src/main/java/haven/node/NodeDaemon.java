@@ -73,9 +73,8 @@ public final class NodeDaemon implements AutoCloseable {
         }
         api.start();
         cluster.start();
-        log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on "
-                + config.api().listen() + ":" + config.apiPort()
-                + (config.api().tokens().isEmpty() ? "" : " (" + config.api().tokens().size() + " tokens)"));
+        log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:"
+                + config.apiPort() + config.api().exposed().map(x -> " and https://" + x.listen() + ":" + x.port()).orElse(""));
     }
 
     public void awaitStop() throws InterruptedException {

@@ -191,4 +191,55 @@ class ApiServerTest {
         assertThat(old.body()).startsWith("events 2..13 of stream " + events.stream() + " are gone (this node keeps the last 8)");
         assertThat(send("GET", "/ha/events", null, "Last-Event-ID", "junk").statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void theExposedListenerIsHttpsAndAsksForATokenWhileTheLocalOneDoesNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        server.close();
+        var pair = haven.config.TestCerts.make(dir, "api", "127.0.0.1");
+        int exposedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            exposedPort = s.getLocalPort();
+        }
+        var tls = new haven.config.ApiAccess.Tls(
+                List.of((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(java.nio.file.Files.newInputStream(pair.cert()))),
+                readKey(pair.key()));
+        var tokens = List.of(new haven.config.ApiAccess.Token(haven.config.ApiAccess.Role.READ, "read-token-0123456789", "viewer"));
+        ClusterConfig base = status.get().config();
+        ClusterConfig exposed = new ClusterConfig(base.clusterName(), base.key(), base.port(), base.apiPort(), base.timing(), base.policy(),
+                base.nodes(), base.resources(), base.groups(), base.quorum(), base.fencing(),
+                new haven.config.ApiAccess(Optional.of(new haven.config.ApiAccess.Exposed("127.0.0.1", exposedPort, tokens, tls))));
+        server = new ApiServer(exposed, status::get, log, events);
+        server.start();
+
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("api", tls.chain().get(0));
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        HttpClient https = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(2)).build();
+        URI leaf = URI.create("https://127.0.0.1:" + exposedPort + "/ha/resources/site/state");
+        var anonymous = https.send(HttpRequest.newBuilder(leaf).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"haven\"");
+        var reader = https.send(HttpRequest.newBuilder(leaf).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer read-token-0123456789")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(reader.body()).isEqualTo("started n2\n");
+        var write = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + exposedPort + "/ha/nodes/n2/standby"))
+                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer read-token-0123456789").POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(write.statusCode()).isEqualTo(403);
+        assertThat(committed).isEmpty();
+        assertThat(send("POST", "/ha/nodes/n2/standby", null).statusCode()).as("the local listener, no token").isEqualTo(200);
+    }
+
+    private static java.security.PrivateKey readKey(java.nio.file.Path pem) throws Exception {
+        String text = java.nio.file.Files.readString(pem);
+        String b64 = text.substring(text.indexOf("-----BEGIN PRIVATE KEY-----") + 27, text.indexOf("-----END PRIVATE KEY-----"));
+        return java.security.KeyFactory.getInstance("EC").generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getMimeDecoder().decode(b64)));
+    }
 }

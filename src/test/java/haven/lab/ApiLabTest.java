@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The /ha API of real daemons in namespaces, used the way an operator or an application would: the real
  * curl, run inside a node's namespace, reads leaves and branches, moves the group, and follows the event
- * stream, disconnecting and resuming with Last-Event-ID across the power loss of the active node. The API
- * listens on every address with tokens, so that a client on another machine (the client namespace) needs
- * one, and a read-only one cannot move anything.
+ * stream, disconnecting and resuming with Last-Event-ID across the power loss of the active node. The API is
+ * also exposed (HTTPS on port 7443, with tokens), so that a client on another machine (the client namespace)
+ * needs a token, and a read-only one cannot move anything.
  */
 @Tag("lab")
 class ApiLabTest {
@@ -38,6 +38,7 @@ class ApiLabTest {
     private static final String READ_TOKEN = "tapi-read-0123456789abcdef";
     private static final String ADMIN_TOKEN = "tapi-admin-0123456789abcdef";
     private static Lab lab;
+    private static haven.config.TestCerts.Pair cert;
     private WatchedLab watched;
 
     @BeforeAll
@@ -47,15 +48,19 @@ class ApiLabTest {
         exposeTheApiWithTokens();
     }
 
-    /** Adds an api: section to the lab's config and restarts every daemon with it. */
+    /** Adds an api: section to the lab's config (a certificate for every node's address) and restarts every daemon with it. */
     private static void exposeTheApiWithTokens() {
         try {
             Path config = lab.cluster().state().config();
             Path tokens = config.resolveSibling("api-tokens");
             Files.writeString(tokens, "read " + READ_TOKEN + " dashboard\nadmin " + ADMIN_TOKEN + " ops\n");
-            Files.writeString(config, Files.readString(config) + "api:\n  listen: 0.0.0.0\n  tokens_file: " + tokens + "\n");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            String[] addresses = new String[lab.layout().nodes()];
+            for (int i = 1; i <= addresses.length; i++) addresses[i - 1] = lab.layout().nodeAddress(i);
+            cert = haven.config.TestCerts.make(config.getParent(), "api", addresses);
+            Files.writeString(config, Files.readString(config) + "api:\n  listen: 0.0.0.0\n  port: 7443\n  tokens_file: " + tokens
+                    + "\n  tls_cert: " + cert.cert() + "\n  tls_key: " + cert.key() + "\n");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the lab's api section", e);
         }
         lab.cluster().stopAll();
         lab.cluster().startAll();
@@ -273,23 +278,28 @@ class ApiLabTest {
         int from = holder();
         int to = other(from);
         String client = lab.layout().clientNamespace();
-        String state = "http://" + lab.layout().nodeAddress(to) + ":7480/ha/resources/site/state";
-        String movedTo = "http://" + lab.layout().nodeAddress(to) + ":7480/ha/resources/site/moved_to";
+        String state = "https://" + lab.layout().nodeAddress(to) + ":7443/ha/resources/site/state";
+        String movedTo = "https://" + lab.layout().nodeAddress(to) + ":7443/ha/resources/site/moved_to";
+        Exec.Result local = Exec.run(Duration.ofSeconds(15), Netns.execIn(client, "curl", "-sS", "-m", "5",
+                "http://" + lab.layout().nodeAddress(to) + ":7480/ha/cluster"));
+        assertThat(local.code()).as("curl's exit code: the local API answers on the node's loopback only").isEqualTo(7);
 
-        Answer anonymous = curlIn(client, state);
+        Answer anonymous = curlIn(client, "--cacert", cert.cert().toString(), state);
         assertThat(anonymous.code()).isEqualTo(401);
         assertThat(anonymous.body()).contains("send 'Authorization: Bearer TOKEN'");
-        assertThat(curlIn(client, "-H", "Authorization: Bearer " + READ_TOKEN, state))
+        assertThat(curlIn(client, "--cacert", cert.cert().toString(), "-H", "Authorization: Bearer " + READ_TOKEN, state))
                 .isEqualTo(new Answer(200, "started " + name(from) + "\n"));
 
-        Answer readOnly = curlIn(client, "-H", "Authorization: Bearer " + READ_TOKEN, "-X", "PUT", "--data", name(to), movedTo);
+        Answer readOnly = curlIn(client, "--cacert", cert.cert().toString(), "-H", "Authorization: Bearer " + READ_TOKEN, "-X", "PUT",
+                "--data", name(to), movedTo);
         assertThat(readOnly.code()).isEqualTo(403);
         assertThat(readOnly.body()).isEqualTo("the token dashboard is read-only: it may GET any path, but not PUT;"
                 + " use an admin token to change the cluster\n");
         assertThat(curl(to, url("/ha/resources/site/moved_to")).body()).as("no move recorded").isEqualTo("\n");
         assertThat(watched.watch.holders()).containsExactly(from);
 
-        Answer admin = curlIn(client, "-H", "Authorization: Bearer " + ADMIN_TOKEN, "-X", "PUT", "--data", name(to), movedTo);
+        Answer admin = curlIn(client, "--cacert", cert.cert().toString(), "-H", "Authorization: Bearer " + ADMIN_TOKEN, "-X", "PUT",
+                "--data", name(to), movedTo);
         assertThat(admin.code()).isEqualTo(200);
         long deadline = System.nanoTime() + WITHIN.toNanos();
         while (System.nanoTime() < deadline && !watched.watch.holders().equals(List.of(to))) {
