@@ -1,8 +1,6 @@
 package haven.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
-import haven.cib.Codec;
 import haven.events.ClusterEvent;
 import haven.events.EventRecorder;
 import haven.events.EventRing;
@@ -126,10 +124,6 @@ final class EventStream {
     }
 
     private static String json(Object value) {
-        try {
-            return Codec.json().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return haven.events.EventJson.of(value);
     }
 }

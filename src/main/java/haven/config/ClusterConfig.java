@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param quorum  the {@code quorum:} section, {@link Quorum#DEFAULT} when absent
  * @param fencing the {@code fencing:} section; empty when the cluster has no fence devices
  * @param api     the {@code api:} section, {@link ApiAccess#LOOPBACK} when absent
+ * @param alerts  the {@code alerts:} section: scripts run on events; empty when absent
  */
 public record ClusterConfig(
         String clusterName,
@@ -28,7 +29,8 @@ public record ClusterConfig(
         List<GroupConfig> groups,
         Quorum quorum,
         Optional<FencingTopology> fencing,
-        ApiAccess api) {
+        ApiAccess api,
+        List<AlertHook> alerts) {
 
     public ClusterConfig {
         nodes = List.copyOf(nodes);
@@ -38,6 +40,14 @@ public record ClusterConfig(
         Objects.requireNonNull(quorum, "quorum");
         Objects.requireNonNull(fencing, "fencing");
         Objects.requireNonNull(api, "api");
+        alerts = List.copyOf(alerts);
+    }
+
+    /** A config without alert hooks, as before the {@code alerts:} section existed. */
+    public ClusterConfig(String clusterName, byte[] key, int port, int apiPort, Timing timing, Policy policy,
+            List<NodeConfig> nodes, List<ResourceConfig> resources, List<GroupConfig> groups, Quorum quorum,
+            Optional<FencingTopology> fencing, ApiAccess api) {
+        this(clusterName, key, port, apiPort, timing, policy, nodes, resources, groups, quorum, fencing, api, List.of());
     }
 
     /** A config whose API listens on loopback only, as before the {@code api:} section existed. */

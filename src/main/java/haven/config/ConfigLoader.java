@@ -27,13 +27,14 @@ import java.util.Optional;
  * haresources: instead of resources and groups, one line per group (see {@link HaresourcesSection})
  * fencing:   devices (list of {name, agent, params, hosts, timeout, delay}) and levels (node: [[device, ...], ...])
  * api:       listen, port (7443), tokens_file, tls_cert, tls_key: the API for other machines (HTTPS, tokens)
+ * alerts:    list of {name, script, events, timeout}: scripts run on events, one at a time, in order
  * </pre>
  * A relative {@code key_file} is resolved against the directory of the config file (for {@link #parse},
  * against the working directory), so that a config and its key can be moved together.
  */
 public final class ConfigLoader {
     static final List<String> SECTIONS =
-            List.of("cluster", "timing", "policy", "quorum", "nodes", "resources", "groups", "haresources", "fencing", "api");
+            List.of("cluster", "timing", "policy", "quorum", "nodes", "resources", "groups", "haresources", "fencing", "api", "alerts");
 
     private ConfigLoader() {}
 
@@ -85,11 +86,13 @@ public final class ConfigLoader {
         QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);
         TwoNodeRule.check(quorum, nodes.nodes(), fencing, problems);
         Optional<ApiAccess> api = ApiSection.read(top, cluster.apiPort(), baseDir, problems);
+        Optional<List<AlertHook>> alerts = AlertsSection.read(top, problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),
                 concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()),
-                quorum.quorum().orElseThrow(), fencing.topology(), api.orElseThrow());
+                quorum.quorum().orElseThrow(), fencing.topology(), api.orElseThrow(),
+                alerts.orElseThrow());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -7,6 +7,10 @@ import java.util.Map;
 public record Change(String type, Map<String, Object> fields, String text) {
 
     public Change {
+        if (!haven.core.EventTypes.ALL.contains(type)) {
+            throw new IllegalArgumentException("'" + type + "' is not an event type; add it to EventTypes.ALL (alert hooks"
+                    + " are checked against that list)");
+        }
         fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 

@@ -35,6 +35,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final JGroupsCluster cluster;
     private final ApiServer api;
     private final haven.events.EventRecorder events;
+    private final haven.events.AlertRunner alerts;
     private GuardLink guard;
     private haven.ping.PingMonitor ping;
     private final Optional<haven.fencing.Fencer> fencer;
@@ -49,6 +50,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.status = core.status();
         this.events = new haven.events.EventRecorder(self, WallClock.SYSTEM, haven.events.EventRecorder.RING_CAPACITY);
         events.observe(status);
+        this.alerts = new haven.events.AlertRunner(config.alerts(), events, self.name(), new haven.executor.runner.ProcessRunner(),
+                WallClock.SYSTEM, NodeDaemon::log);
         this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> {
             status = s;
             events.observe(s);
@@ -71,6 +74,7 @@ public final class NodeDaemon implements AutoCloseable {
             ping = new haven.ping.PingMonitor(pingNodes, n -> loop.enqueue(new NodeEvent.Reachability(n)));
             ping.start();
         }
+        alerts.start();
         api.start();
         cluster.start();
         log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:"
@@ -198,6 +202,7 @@ public final class NodeDaemon implements AutoCloseable {
     public void close() {
         if (ping != null) ping.close();
         loop.stop();
+        alerts.close();
         api.close();
         if (guard != null) guard.shutdown(Ticker.SYSTEM.nowMs() + shutdownAllowance().toMillis());
         if (!witness()) stopAllResources();

@@ -169,11 +169,11 @@ class ApiServerTest {
             assertThat(first.response.statusCode()).isEqualTo(200);
             assertThat(first.response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
             assertThat(first.ids(1)).containsExactly(stream + ":1");
-            events.ring().append(List.of(new Change("t", java.util.Map.of(), "a")), 1);
+            events.ring().append(List.of(new Change("move", java.util.Map.of(), "a")), 1);
             last = first.ids(1).get(0);
             assertThat(last).isEqualTo(stream + ":2");
         }
-        events.ring().append(List.of(new Change("t", java.util.Map.of(), "b"), new Change("t", java.util.Map.of(), "c")), 2);
+        events.ring().append(List.of(new Change("move", java.util.Map.of(), "b"), new Change("move", java.util.Map.of(), "c")), 2);
         try (Sse again = new Sse(last, "")) {
             assertThat(again.ids(2)).containsExactly(stream + ":3", stream + ":4");
         }
@@ -185,7 +185,7 @@ class ApiServerTest {
         assertThat(other.statusCode()).isEqualTo(410);
         assertThat(other.body()).contains("is not from this stream (" + events.stream() + ", now at 1)")
                 .contains("reconnect without Last-Event-ID");
-        for (int i = 0; i < 20; i++) events.ring().append(List.of(new Change("t", java.util.Map.of(), "x")), 3);
+        for (int i = 0; i < 20; i++) events.ring().append(List.of(new Change("move", java.util.Map.of(), "x")), 3);
         var old = send("GET", "/ha/events", null, "Last-Event-ID", events.stream() + ":1");
         assertThat(old.statusCode()).isEqualTo(410);
         assertThat(old.body()).startsWith("events 2..13 of stream " + events.stream() + " are gone (this node keeps the last 8)");

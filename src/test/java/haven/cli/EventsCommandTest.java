@@ -42,11 +42,11 @@ class EventsCommandTest {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(cmd).execute(
                 "--replay", "--count", "4", "--reconnect-for", "20s", "--api-port", String.valueOf(port)));
         awaitLines(printed, 1);
-        events.ring().append(List.of(new Change("t", Map.of(), "before the drop")), 1);
+        events.ring().append(List.of(new Change("move", Map.of(), "before the drop")), 1);
         awaitLines(printed, 2);
 
         first.close(); // the connection drops; the daemon (and its stream) lives on
-        events.ring().append(List.of(new Change("t", Map.of(), "while away 1"), new Change("t", Map.of(), "while away 2")), 2);
+        events.ring().append(List.of(new Change("move", Map.of(), "while away 1"), new Change("move", Map.of(), "while away 2")), 2);
         ApiServer second = new ApiServer(config, () -> status, (e, t) -> CompletableFuture.completedFuture(null), events);
         second.start();
         try {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class EventRingTest {
     private static List<Change> changes(int n) {
-        return IntStream.range(0, n).mapToObj(i -> Change.of("t", "change " + i)).toList();
+        return IntStream.range(0, n).mapToObj(i -> Change.of("move", "change " + i)).toList();
     }
 
     private static List<Long> seqs(EventRing.Read r) {
