@@ -121,7 +121,7 @@ public final class AlertRunner implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
             try {
-                thread.join(5_000);
+                thread.join(1_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -202,13 +202,14 @@ public final class NodeDaemon implements AutoCloseable {
     public void close() {
         if (ping != null) ping.close();
         loop.stop();
-        alerts.close();
         api.close();
         if (guard != null) guard.shutdown(Ticker.SYSTEM.nowMs() + shutdownAllowance().toMillis());
         if (!witness()) stopAllResources();
         if (guard != null) guard.close();
         cluster.close();
         runner.close();
+        // Last, so that a hook still running never delays stopping the resources.
+        alerts.close();
         stopped.countDown();
     }
 

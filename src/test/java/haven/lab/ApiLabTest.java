@@ -57,13 +57,22 @@ class ApiLabTest {
             String[] addresses = new String[lab.layout().nodes()];
             for (int i = 1; i <= addresses.length; i++) addresses[i - 1] = lab.layout().nodeAddress(i);
             cert = haven.config.TestCerts.make(config.getParent(), "api", addresses);
+            // The alert hook appends what it was called for to a file per node, beside the script.
+            Path hook = config.resolveSibling("alert-hook.sh");
+            Files.writeString(hook, "#!/bin/sh\necho \"$HAVEN_EVENT_SEQ $HAVEN_EVENT_TYPE $HAVEN_EVENT_TEXT\" >> "
+                    + config.getParent() + "/alerts-$HAVEN_NODE.log\n");
+            Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(config, Files.readString(config) + "api:\n  listen: 0.0.0.0\n  port: 7443\n  tokens_file: " + tokens
-                    + "\n  tls_cert: " + cert.cert() + "\n  tls_key: " + cert.key() + "\n");
+                    + "\n  tls_cert: " + cert.cert() + "\n  tls_key: " + cert.key() + "\n"
+                    + "alerts:\n  - name: record\n    script: " + hook + "\n    events: [membership, placement, resource]\n    timeout: 5s\n");
         } catch (Exception e) {
             throw new IllegalStateException("cannot write the lab's api section", e);
         }
-        lab.cluster().stopAll();
+        // A full, orderly stop (every daemon stops its resources) and a cold start from the state on disk; the
+        // tests' VIP watch starts only once the cluster has settled again.
+        Pids.terminate(lab.cluster().livePids(), Duration.ofSeconds(20));
         lab.cluster().startAll();
+        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1));
     }
 
     @AfterAll
@@ -268,6 +277,16 @@ class ApiLabTest {
         });
         for (Event e : after) System.err.println("event " + e.id() + " " + e.data().path("text").asText());
 
+        // The observer's alert hook was called for the failover's transitions, in the stream's order.
+        Path alertLog = lab.cluster().state().config().resolveSibling("alerts-" + name(observer) + ".log");
+        Event placed = after.stream().filter(e -> e.type().equals("placement")).findFirst().orElseThrow();
+        List<String> calls = awaitLine(alertLog, placed.seq() + " placement ");
+        List<Long> called = calls.stream().map(l -> Long.parseLong(l.substring(0, l.indexOf(' ')))).toList();
+        assertThat(called).as("event numbers the hook saw, in order").isSorted().doesNotHaveDuplicates();
+        List<Long> wanted = seen.stream().filter(e -> List.of("membership", "placement", "resource").contains(e.type()))
+                .map(Event::seq).filter(q -> q <= placed.seq()).toList();
+        assertThat(called).as("every wanted event up to the failover's placement").containsAll(wanted);
+
         Answer gone = curl(observer, "-H", "Last-Event-ID: " + name(victim) + "-0:1", url("/ha/events"));
         assertThat(gone.code()).isEqualTo(410);
         assertThat(gone.body()).contains("is not from this stream").contains("reconnect without Last-Event-ID");
@@ -306,5 +325,19 @@ class ApiLabTest {
             Pids.sleep(100);
         }
         assertThat(watched.watch.holders()).as("VIP holders after the admin's move").containsExactly(to);
+    }
+
+    /** The file's lines once one starts with {@code prefix}; fails after {@link #WITHIN}. */
+    private static List<String> awaitLine(Path file, String prefix) throws IOException {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (lines.stream().anyMatch(l -> l.startsWith(prefix))) return lines;
+            }
+            Pids.sleep(100);
+        }
+        throw new AssertionError("no line '" + prefix + "...' in " + file + " within " + WITHIN.toSeconds() + " s: "
+                + (Files.exists(file) ? Files.readAllLines(file) : "(no file)"));
     }
 }
