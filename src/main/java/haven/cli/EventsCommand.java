@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
  * from there (it restarted, or the events are gone from its ring) it says so and stops, since a silent
  * hole would be worse.
  */
-@Command(name = "events", description = {"Follow the cluster's events as this node sees them: membership, quorum, coordinator,",
-        "placements, resource states, operations, fencing, moves and standby. Resumes after a lost connection."})
+@Command(name = "events", mixinStandardHelpOptions = true, description = "Follow the cluster's events as this node sees them:"
+        + " membership, quorum, coordinator, placements, resource states, operations, fencing, moves, standby and alert"
+        + " calls. Resumes after a lost connection.")
 public final class EventsCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,8 +59,10 @@ public final class EventsCommand implements Callable<Integer> {
                 Integer code = follow(out);
                 if (code != null) return code;
                 why = "the daemon closed the stream";
+            } catch (java.net.ConnectException e) {
+                why = "nothing listens on 127.0.0.1:" + api.port();
             } catch (IOException e) {
-                why = String.valueOf(e.getMessage());
+                why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
             // The time allowed to reconnect counts from the last moment a connection stood.
             if (lostAt == 0 || connected) lostAt = System.nanoTime();
