@@ -96,8 +96,4 @@ public final class EventRecorder {
                 "resource", resource.name(), "op", opName, "result", status, "duration_ms", durationMs, "detail", detail)),
                 clock.epochMs());
     }
-
-    public void close() {
-        ring.close();
-    }
 }
