@@ -2,150 +2,188 @@ package haven.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import haven.cib.Codec;
-import haven.cib.Command;
+import haven.config.ApiAccess;
 import haven.config.ClusterConfig;
-import haven.config.GroupConfig;
-import haven.core.GroupId;
-import haven.core.Names;
-import haven.core.NodeId;
-import haven.core.ResourceId;
+import haven.events.EventRecorder;
 import haven.membership.ClusterLog;
 import haven.node.NodeStatus;
-import haven.scheduler.Explanation;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The /ha tree over HTTP, on 127.0.0.1 only (the CLI is its client). Reads come from the latest published
- * status; writes become commands in the cluster log and return once committed (or say why not).
+ * The daemon's HTTP API on 127.0.0.1 and, when the config's {@code api:} section asks for it, the same API
+ * for other machines over HTTPS with tokens ({@link Access}): the /ha tree (read any path; write the few control leaves), the event
+ * stream at /ha/events and /metrics. Reads come from the latest published status snapshot; writes become
+ * commands in the cluster log and return once committed, or say why not.
+ *
+ * <p>Threads: one virtual thread per exchange, so event streams that stay open for hours cost no platform
+ * thread; their number is capped by {@link EventStream#MAX_CLIENTS}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_BODY_BYTES = 4096;
     private final ClusterConfig config;
     private final Supplier<NodeStatus> status;
     private final ClusterLog log;
+    private final EventRecorder events;
     private HttpServer server;
+    private HttpServer exposed;
+    private ExecutorService threads;
+    private EventStream stream;
 
-    public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log) {
+    public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log, EventRecorder events) {
         this.config = config;
         this.status = status;
         this.log = log;
+        this.events = events;
     }
 
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", config.apiPort()), 16);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "haven-api");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/ha", this::handle);
-        server.start();
+        threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("haven-api-", 0).factory());
+        stream = new EventStream(events, status.get().self().name());
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", config.apiPort()), 64);
+        serve(server, List.of());
+        var outside = config.api().exposed();
+        if (outside.isPresent()) {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(outside.get().listen(), outside.get().port()), 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(Tls.context(outside.get().tls())));
+            exposed = https;
+            serve(exposed, outside.get().tokens());
+        }
+    }
+
+    /** The same contexts on each listener; a non-empty token list means every request needs one of them. */
+    private void serve(HttpServer s, List<ApiAccess.Token> tokens) {
+        s.setExecutor(threads);
+        s.createContext("/ha", ex -> guarded(ex, tokens, this::handle));
+        s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
+        s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
+        s.start();
+    }
+
+    private interface Handler {
+        void handle(HttpExchange ex) throws IOException;
+    }
+
+    /** The one place where access is checked and a refusal or a bug becomes a reply. */
+    private static void guarded(HttpExchange ex, List<ApiAccess.Token> tokens, Handler h) throws IOException {
+        try (ex) {
+            try {
+                if (!tokens.isEmpty()) {
+                    Access.check(tokens, ex.getRequestMethod(), ex.getRequestHeaders().getFirst("Authorization"));
+                }
+                h.handle(ex);
+            } catch (ApiError e) {
+                if (e.code() == 405) ex.getResponseHeaders().set("Allow", "GET, POST, PUT, DELETE");
+                if (e.code() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"haven\"");
+                send(ex, e.code(), "text/plain", e.getMessage() + "\n");
+            } catch (RuntimeException e) {
+                send(ex, 500, "text/plain", "internal error (a bug; please report it with the daemon's log): " + e + "\n");
+            }
+        }
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try {
-            String[] path = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
-            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-            boolean post = ex.getRequestMethod().equals("POST");
-            // path[0] = "", path[1] = "ha"
-            if (path.length == 3 && path[2].equals("status") && !post) {
-                send(ex, 200, "application/json", Codec.toJson(status.get().toMap()));
-            } else if (path.length == 5 && path[2].equals("resources") && path[4].equals("why") && !post) {
-                send(ex, 200, "text/plain", why(groupOf(path[3])));
-            } else if (path.length == 5 && path[2].equals("resources") && post) {
-                GroupConfig g = groupOf(path[3]);
-                Optional<NodeId> node = Optional.ofNullable(query.get("node")).map(this::node);
-                List<Command> commands = switch (path[4]) {
-                    case "move" -> List.of(new Command.Move(g.id(),
-                            Optional.of(node.orElseThrow(() -> new BadRequest("move needs ?node=NODE")))));
-                    case "clear" -> List.of(new Command.Move(g.id(), Optional.empty()));
-                    case "cleanup" -> cleanup(path[3], g, node);
-                    default -> throw new BadRequest("unknown action '" + path[4] + "': use move, clear or cleanup");
-                };
-                write(ex, commands);
-            } else if (path.length == 5 && path[2].equals("nodes") && post) {
-                NodeId n = node(path[3]);
-                boolean standby = switch (path[4]) {
-                    case "standby" -> true;
-                    case "online" -> false;
-                    default -> throw new BadRequest("unknown action '" + path[4] + "': use standby or online");
-                };
-                write(ex, List.of(new Command.SetStandby(n, standby)));
-            } else {
-                throw new NotFound("no such path " + ex.getRequestURI().getPath()
-                        + ": try GET /ha/status, GET /ha/resources/R/why, POST /ha/resources/R/move?node=N|clear|cleanup,"
-                        + " POST /ha/nodes/N/standby|online");
-            }
-        } catch (BadRequest e) {
-            send(ex, 400, "text/plain", e.getMessage() + "\n");
-        } catch (NotFound e) {
-            send(ex, 404, "text/plain", e.getMessage() + "\n");
-        } catch (RuntimeException e) {
-            send(ex, 500, "text/plain", "internal error: " + e + "\n");
-        }
-    }
-
-    private List<Command> cleanup(String name, GroupConfig g, Optional<NodeId> node) {
-        List<ResourceId> targets = config.resources().stream().anyMatch(r -> r.id().name().equals(name))
-                ? List.of(ResourceId.of(name)) : g.members();
-        return targets.stream().map(r -> (Command) new Command.Cleanup(r, node)).toList();
-    }
-
-    private void write(HttpExchange ex, List<Command> commands) throws IOException {
-        try {
-            log.propose(commands, WRITE_TIMEOUT).get(WRITE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-            send(ex, 200, "text/plain", "ok\n");
-        } catch (Exception e) {
-            send(ex, 503, "text/plain", "not committed (" + e.getMessage()
-                    + "): this node may be outside a quorate partition, or there is no coordinator yet; retry or run on another node\n");
-        }
-    }
-
-    private String why(GroupConfig g) {
+        String method = ex.getRequestMethod();
+        List<String> path = segments(ex.getRequestURI().getPath());
+        Map<String, String> query = query(ex.getRequestURI().getRawQuery());
         NodeStatus s = status.get();
-        Explanation e = s.explanations().get(g.id());
-        StringBuilder b = new StringBuilder();
-        b.append("group ").append(g.id()).append(" [").append(String.join(", ", g.members().stream().map(ResourceId::name).toList()))
-                .append("]\n");
-        b.append("  placed on: ").append(s.state().group(g.id()).assigned().map(NodeId::name).orElse("(nowhere)"))
-                .append(" (generation ").append(s.state().group(g.id()).generation()).append(")\n");
-        b.append("  decision:  ").append(e == null ? "(not planned yet)" : e.decision()).append('\n');
-        if (e != null) {
-            for (String r : e.nodeReasons()) b.append("    ").append(r).append('\n');
+        if (method.equals("GET") || method.equals("HEAD")) {
+            read(ex, s, path);
+        } else if (method.equals("POST") || method.equals("PUT") || method.equals("DELETE")) {
+            write(ex, s, Control.of(s, method, path, query, body(ex)));
+        } else {
+            throw new ApiError(405, "method " + method + " not allowed: read with GET; " + Control.USAGE);
         }
-        return b.toString();
     }
 
-    private GroupConfig groupOf(String name) {
-        if (!Names.isValid(name)) throw new BadRequest("'" + name + "' is not a valid resource or group name");
-        Optional<GroupConfig> g = config.group(GroupId.of(name));
-        if (g.isPresent()) return g.get();
-        return config.resource(ResourceId.of(name)).map(r -> config.groupOf(r.id()))
-                .orElseThrow(() -> new NotFound("no resource or group named '" + name + "'; known: "
-                        + config.groups().stream().map(x -> x.id().name()).toList()));
-    }
-
-    private NodeId node(String name) {
-        if (!Names.isValid(name) || config.node(NodeId.of(name)).isEmpty()) {
-            throw new NotFound("no node named '" + name + "'; known: " + config.nodeIds());
+    private void read(HttpExchange ex, NodeStatus s, List<String> path) throws IOException {
+        boolean json = accepts(ex, "application/json");
+        if (path.equals(List.of("status"))) {
+            // The first API's one document, which the lab and `haven status` read.
+            send(ex, 200, "application/json", Codec.toJson(s.toMap()));
+            return;
         }
-        return NodeId.of(name);
+        Map<String, Object> tree = HaTree.of(s);
+        TreeView.Reply r = TreeView.render(TreeView.lookup(tree, aliasGroups(tree, path)), json);
+        send(ex, 200, r.contentType(), r.body());
     }
 
-    private static Map<String, String> query(String raw) {
+    /** /ha/resources/G/... for a group G reads /ha/groups/G/...: the CLI names groups and resources alike. */
+    @SuppressWarnings("unchecked")
+    private static List<String> aliasGroups(Map<String, Object> tree, List<String> path) {
+        if (path.size() >= 2 && path.get(0).equals("resources")
+                && !((Map<String, Object>) tree.get("resources")).containsKey(path.get(1))
+                && ((Map<String, Object>) tree.get("groups")).containsKey(path.get(1))) {
+            List<String> p = new ArrayList<>(path);
+            p.set(0, "groups");
+            return p;
+        }
+        return path;
+    }
+
+    private void write(HttpExchange ex, NodeStatus s, Control.Action action) throws IOException {
+        if (!s.quorate()) {
+            throw new ApiError(503, s.self() + " has no quorum now (members " + s.members() + " of " + config.nodeIds()
+                    + "), so it cannot change the cluster; send the request to a node of the majority partition");
+        }
+        try {
+            log.propose(action.commands(), WRITE_TIMEOUT).get(WRITE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new ApiError(503, "not committed (" + e.getMessage() + "): there may be no coordinator right now"
+                    + " (coordinator: " + s.coordinator().map(Object::toString).orElse("none") + "); retry in a few seconds,"
+                    + " or on another node");
+        }
+        send(ex, 200, "text/plain", action.done() + "\n");
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+            throw new ApiError(405, "/metrics is read-only: use GET");
+        }
+        boolean openMetrics = accepts(ex, "application/openmetrics-text");
+        send(ex, 200, Metrics.contentType(openMetrics), Metrics.render(status.get(), events, openMetrics));
+    }
+
+    static boolean accepts(HttpExchange ex, String type) {
+        String accept = ex.getRequestHeaders().getFirst("Accept");
+        return accept != null && accept.contains(type);
+    }
+
+    static List<String> segments(String path) {
+        List<String> s = new ArrayList<>(Arrays.asList(path.split("/")));
+        s.removeIf(String::isEmpty);
+        if (!s.isEmpty() && s.get(0).equals("ha")) s.remove(0);
+        return s;
+    }
+
+    private static String body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (b.length > MAX_BODY_BYTES) {
+                throw ApiError.badRequest("request body over " + MAX_BODY_BYTES + " bytes: a control write takes one word");
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    static Map<String, String> query(String raw) {
         Map<String, String> m = new LinkedHashMap<>();
         if (raw == null) return m;
         for (String kv : raw.split("&")) {
@@ -156,29 +194,19 @@ public final class ApiServer implements AutoCloseable {
         return m;
     }
 
-    private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
+    static void send(HttpExchange ex, int code, String type, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        ex.sendResponseHeaders(code, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
-    }
-
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String m) {
-            super(m);
-        }
-    }
-
-    private static final class NotFound extends RuntimeException {
-        NotFound(String m) {
-            super(m);
-        }
+        ex.getResponseHeaders().set("Content-Type", type.contains("charset") ? type : type + "; charset=utf-8");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(code, head ? -1 : b.length);
+        if (!head) ex.getResponseBody().write(b);
     }
 
     @Override
     public void close() {
+        // Stopping the server closes every connection; interrupting the threads ends event streams that wait.
+        if (exposed != null) exposed.stop(0);
         if (server != null) server.stop(0);
+        if (threads != null) threads.shutdownNow();
     }
 }

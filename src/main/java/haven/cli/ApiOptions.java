@@ -8,8 +8,11 @@ final class ApiOptions {
     Integer port;
 
     ApiClient client() {
-        int p = port != null ? port : Integer.parseInt(System.getenv().getOrDefault("HAVEN_API_PORT", "7480"));
-        return new ApiClient(p);
+        return new ApiClient(port());
+    }
+
+    int port() {
+        return port != null ? port : Integer.parseInt(System.getenv().getOrDefault("HAVEN_API_PORT", "7480"));
     }
 
     static int report(ApiClient.Reply r) {

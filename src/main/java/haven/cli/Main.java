@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             SimCommand.class,
             StatusCommand.class,
             WhyCommand.class,
+            EventsCommand.class,
             ResourceCommand.class,
             ConfigCommand.class,
             FenceCommand.class,

@@ -14,6 +14,8 @@ import java.util.Optional;
  *
  * @param quorum  the {@code quorum:} section, {@link Quorum#DEFAULT} when absent
  * @param fencing the {@code fencing:} section; empty when the cluster has no fence devices
+ * @param api     the {@code api:} section, {@link ApiAccess#LOOPBACK} when absent
+ * @param alerts  the {@code alerts:} section: scripts run on events; empty when absent
  */
 public record ClusterConfig(
         String clusterName,
@@ -26,7 +28,9 @@ public record ClusterConfig(
         List<ResourceConfig> resources,
         List<GroupConfig> groups,
         Quorum quorum,
-        Optional<FencingTopology> fencing) {
+        Optional<FencingTopology> fencing,
+        ApiAccess api,
+        List<AlertHook> alerts) {
 
     public ClusterConfig {
         nodes = List.copyOf(nodes);
@@ -35,6 +39,22 @@ public record ClusterConfig(
         key = key.clone();
         Objects.requireNonNull(quorum, "quorum");
         Objects.requireNonNull(fencing, "fencing");
+        Objects.requireNonNull(api, "api");
+        alerts = List.copyOf(alerts);
+    }
+
+    /** A config without alert hooks, as before the {@code alerts:} section existed. */
+    public ClusterConfig(String clusterName, byte[] key, int port, int apiPort, Timing timing, Policy policy,
+            List<NodeConfig> nodes, List<ResourceConfig> resources, List<GroupConfig> groups, Quorum quorum,
+            Optional<FencingTopology> fencing, ApiAccess api) {
+        this(clusterName, key, port, apiPort, timing, policy, nodes, resources, groups, quorum, fencing, api, List.of());
+    }
+
+    /** A config whose API listens on loopback only, as before the {@code api:} section existed. */
+    public ClusterConfig(String clusterName, byte[] key, int port, int apiPort, Timing timing, Policy policy,
+            List<NodeConfig> nodes, List<ResourceConfig> resources, List<GroupConfig> groups, Quorum quorum,
+            Optional<FencingTopology> fencing) {
+        this(clusterName, key, port, apiPort, timing, policy, nodes, resources, groups, quorum, fencing, ApiAccess.LOOPBACK);
     }
 
     /** A config with the default quorum and no fencing, as before those sections existed. */

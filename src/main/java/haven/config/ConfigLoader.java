@@ -26,13 +26,15 @@ import java.util.Optional;
  * groups:    list of {name, members, prefer}; a resource in no group gets a group of its own
  * haresources: instead of resources and groups, one line per group (see {@link HaresourcesSection})
  * fencing:   devices (list of {name, agent, params, hosts, timeout, delay}) and levels (node: [[device, ...], ...])
+ * api:       listen, port (7443), tokens_file, tls_cert, tls_key: the API for other machines (HTTPS, tokens)
+ * alerts:    list of {name, script, events, timeout}: scripts run on events, one at a time, in order
  * </pre>
  * A relative {@code key_file} is resolved against the directory of the config file (for {@link #parse},
  * against the working directory), so that a config and its key can be moved together.
  */
 public final class ConfigLoader {
     static final List<String> SECTIONS =
-            List.of("cluster", "timing", "policy", "quorum", "nodes", "resources", "groups", "haresources", "fencing");
+            List.of("cluster", "timing", "policy", "quorum", "nodes", "resources", "groups", "haresources", "fencing", "api", "alerts");
 
     private ConfigLoader() {}
 
@@ -83,11 +85,14 @@ public final class ConfigLoader {
         FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);
         QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);
         FencingRules.check(quorum, nodes.nodes(), fencing, problems);
+        Optional<ApiAccess> api = ApiSection.read(top, cluster.apiPort(), baseDir, problems);
+        Optional<List<AlertHook>> alerts = AlertsSection.read(top, problems);
         problems.throwIfAny();
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),
                 concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()),
-                quorum.quorum().orElseThrow(), fencing.topology());
+                quorum.quorum().orElseThrow(), fencing.topology(), api.orElseThrow(),
+                alerts.orElseThrow());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

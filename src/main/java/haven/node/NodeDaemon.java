@@ -34,6 +34,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final EventLoop loop;
     private final JGroupsCluster cluster;
     private final ApiServer api;
+    private final haven.events.EventRecorder events;
+    private final haven.events.AlertRunner alerts;
     private GuardLink guard;
     private haven.ping.PingMonitor ping;
     private final Optional<haven.fencing.Fencer> fencer;
@@ -46,9 +48,16 @@ public final class NodeDaemon implements AutoCloseable {
         this.runner = runner;
         NodeCore core = new NodeCore(config, self);
         this.status = core.status();
-        this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> status = s);
+        this.events = new haven.events.EventRecorder(self, WallClock.SYSTEM, haven.events.EventRecorder.RING_CAPACITY);
+        events.observe(status);
+        this.alerts = new haven.events.AlertRunner(config.alerts(), events, self.name(), new haven.executor.runner.ProcessRunner(),
+                WallClock.SYSTEM, NodeDaemon::log);
+        this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> {
+            status = s;
+            events.observe(s);
+        });
         this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
-        this.api = new ApiServer(config, () -> status, cluster);
+        this.api = new ApiServer(config, () -> status, cluster, events);
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
     }
 
@@ -65,9 +74,11 @@ public final class NodeDaemon implements AutoCloseable {
             ping = new haven.ping.PingMonitor(pingNodes, n -> loop.enqueue(new NodeEvent.Reachability(n)));
             ping.start();
         }
+        alerts.start();
         api.start();
         cluster.start();
-        log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:" + config.apiPort());
+        log((witness() ? "witness " : "node ") + self + " up: cluster " + config.clusterName() + ", API on 127.0.0.1:"
+                + config.apiPort() + config.api().exposed().map(x -> " and https://" + x.listen() + ":" + x.port()).orElse(""));
     }
 
     public void awaitStop() throws InterruptedException {
@@ -77,8 +88,16 @@ public final class NodeDaemon implements AutoCloseable {
     private void perform(List<Effect> effects) {
         for (Effect e : effects) {
             switch (e) {
-                case Effect.RunOp op -> runner.submit(op.resource(), op.op(), op.timeout(), op.generation(),
-                        result -> loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result)));
+                case Effect.RunOp op -> {
+                    long submittedMs = Ticker.SYSTEM.nowMs();
+                    runner.submit(op.resource(), op.op(), op.timeout(), op.generation(), result -> {
+                        try {
+                            events.operationDone(op.resource(), op.op(), result, Ticker.SYSTEM.nowMs() - submittedMs);
+                        } finally {
+                            loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result));
+                        }
+                    });
+                }
                 case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
                         loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));
                 case Effect.Note n -> log(n.text());
@@ -190,6 +209,8 @@ public final class NodeDaemon implements AutoCloseable {
         if (guard != null) guard.close();
         cluster.close();
         runner.close();
+        // Last, so that a hook still running never delays stopping the resources.
+        alerts.close();
         stopped.countDown();
     }
 

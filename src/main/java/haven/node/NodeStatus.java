@@ -100,8 +100,11 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         return gm;
     }
 
-    /** Where the resource runs as the cluster knows it: from this node's own view if it runs here. */
-    private String resourceState(GroupState gs, ResourceId r) {
+    /**
+     * Where the resource runs as the cluster knows it: from this node's own view if it runs here. Public for
+     * the /ha tree and the event stream, which show the same words.
+     */
+    public String resourceState(GroupState gs, ResourceId r) {
         if (gs.assigned().equals(Optional.of(self))) {
             return local.get(r) == LocalState.STARTED ? "started " + self : local.get(r).label() + " " + self;
         }

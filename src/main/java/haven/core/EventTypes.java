@@ -1,0 +1,17 @@
+package haven.core;
+
+import java.util.List;
+
+/**
+ * The names of the event types a node publishes on its event stream (/ha/events), in one place so that the
+ * config's alert hooks can be checked against them. Part of the API.
+ */
+public final class EventTypes {
+    public static final List<String> ALL = List.of("daemon-started", "membership", "quorum", "coordinator", "placement",
+            "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "alert");
+
+    /** What alert hooks may not subscribe to: their own records, which would call them again without end. */
+    public static final String ALERT = "alert";
+
+    private EventTypes() {}
+}

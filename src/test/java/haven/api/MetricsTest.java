@@ -1,0 +1,98 @@
+package haven.api;
+
+import static haven.api.Snapshots.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.events.EventRecorder;
+import haven.executor.AgentResult;
+import haven.executor.Operation;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+    private static final Pattern SAMPLE = Pattern.compile("([a-z_]+)(\\{[a-z_]+=\"[^\"\\\\]*\"(,[a-z_]+=\"[^\"\\\\]*\")*\\})? (-?[0-9]+(\\.[0-9]+)?)");
+    private static final Pattern TYPE = Pattern.compile("# TYPE ([a-z_]+) (gauge|counter)");
+
+    private final EventRecorder events = new EventRecorder(N1, () -> 0L, 16);
+
+    private String render(boolean openMetrics) {
+        ClusterState s = state(new Command.Assign(WEB, Optional.of(N2), "t"), new Command.Started(WEB, N2, 1),
+                new Command.ResourceFailed(SITE, N3, 5, "exit 1"), new Command.SetStandby(N3, true));
+        events.operationDone(SITE, Operation.START, AgentResult.ok(), 1500);
+        events.operationDone(SITE, Operation.START, AgentResult.ok(), 250);
+        return Metrics.render(status(s), events, openMetrics);
+    }
+
+    /** Every line is a HELP, a TYPE, or a sample of the family typed just before it; nothing else. */
+    private static List<String> checkWellFormed(String text, boolean openMetrics) {
+        List<String> samples = new ArrayList<>();
+        Set<String> families = new LinkedHashSet<>();
+        String family = null;
+        String type = null;
+        String[] lines = text.split("\n", -1);
+        assertThat(lines[lines.length - 1]).as("ends with a newline").isEmpty();
+        for (int i = 0; i < lines.length - 1; i++) {
+            String line = lines[i];
+            Matcher t = TYPE.matcher(line);
+            if (t.matches()) {
+                family = t.group(1);
+                type = t.group(2);
+                assertThat(families.add(family)).as("family %s typed once", family).isTrue();
+            } else if (line.startsWith("# HELP ")) {
+                assertThat(line.split(" ")).hasSizeGreaterThan(3);
+            } else if (line.equals("# EOF")) {
+                assertThat(openMetrics).isTrue();
+                assertThat(i).isEqualTo(lines.length - 2);
+            } else {
+                Matcher m = SAMPLE.matcher(line);
+                assertThat(m.matches()).as("sample line: %s", line).isTrue();
+                String expected = type.equals("counter") && openMetrics ? family + "_total" : family;
+                assertThat(m.group(1)).as("sample of family %s", family).isEqualTo(expected);
+                samples.add(line);
+            }
+        }
+        if (openMetrics) assertThat(text).endsWith("# EOF\n");
+        return samples;
+    }
+
+    @Test
+    void prometheusTextIsWellFormedAndCountersEndInTotal() {
+        String text = render(false);
+        List<String> samples = checkWellFormed(text, false);
+        assertThat(text).contains("# TYPE haven_failovers_total counter\n").doesNotContain("# EOF");
+        assertThat(samples).contains(
+                "haven_members 3",
+                "haven_quorate 1",
+                "haven_coordinator{node=\"n1\"} 1",
+                "haven_coordinator{node=\"n2\"} 0",
+                "haven_node_standby{node=\"n3\"} 1",
+                "haven_group_placed{group=\"web\",node=\"n2\"} 1",
+                "haven_resource_state{resource=\"site\",state=\"started\"} 1",
+                "haven_resource_state{resource=\"site\",state=\"stopped\"} 0",
+                "haven_resource_failures{resource=\"site\",node=\"n3\"} 1",
+                "haven_operations_total{resource=\"site\",op=\"start\",result=\"ok\"} 2",
+                "haven_operation_duration_seconds_total{resource=\"site\",op=\"start\",result=\"ok\"} 1.750",
+                "haven_events_total 2");
+    }
+
+    @Test
+    void openMetricsNamesCounterFamiliesWithoutTotalAndEndsWithEof() {
+        String text = render(true);
+        checkWellFormed(text, true);
+        assertThat(text).contains("# TYPE haven_failovers counter\nhaven_failovers_total 0\n");
+        assertThat(Metrics.contentType(true)).startsWith("application/openmetrics-text; version=1.0.0");
+    }
+
+    @Test
+    void labelValuesAreEscaped() {
+        assertThat(Metrics.label("detail", "a \"b\" \\ c\nd")).isEqualTo("detail=\"a \\\"b\\\" \\\\ c\\nd\"");
+    }
+}
