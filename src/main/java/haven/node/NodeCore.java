@@ -67,7 +67,13 @@ public final class NodeCore {
     private boolean holdingWithoutLease = false;
     /** Whether this node ever held the lease: before that it runs nothing a policy could keep. */
     private boolean everHeldLease = false;
-    private long lastCatchUpEntryAtMs = Long.MIN_VALUE;
+    /**
+     * Whether, since this node last became coordinator, one of its proposals has committed. Until then its
+     * applied state may lack entries it holds from earlier terms (see {@link #reconcile}), so it does not plan.
+     */
+    private boolean termEntryCommitted = false;
+    /** Proposals with this id or higher were made while this node was coordinator. */
+    private long firstTermProposalId = Long.MAX_VALUE;
     /** Nodes out of the view whose lease has provably run out (what fencing acts on). */
     private java.util.Set<NodeId> leaseLost = java.util.Set.of();
 
@@ -154,12 +160,17 @@ public final class NodeCore {
             }
             case NodeEvent.LeaderChanged l -> {
                 leader = l.leader();
+                if (l.self() && !isLeader) {
+                    termEntryCommitted = false;
+                    firstTermProposalId = outbox.nextProposalId();
+                }
                 isLeader = l.self();
                 out.add(new Effect.Note("coordinator is " + leader.map(NodeId::name).orElse("(none)")));
             }
             case NodeEvent.OpDone d -> onOpDone(d, nowMs, nowEpochMs, out);
             case NodeEvent.AgentFailed f -> onAgentFailed(f, nowEpochMs, out);
             case NodeEvent.ProposalDone p -> {
+                if (p.ok() && isLeader && p.proposalId() >= firstTermProposalId) termEntryCommitted = true;
                 if (outbox.done(p.proposalId(), p.ok(), nowMs) && !p.ok()) {
                     out.add(new Effect.Note("proposal " + p.proposalId() + " not committed: " + p.error() + "; retrying"));
                 }
@@ -382,17 +393,17 @@ public final class NodeCore {
                 out.add(new Effect.Note("fencing " + due.getKey() + ": " + due.getValue()));
             }
         }
-        if (isLeader && leaseValid && behindAPeer(nowMs) && outbox.idle(nowMs, state.version()) && !outbox.hasPending()
-                && nowMs - lastCatchUpEntryAtMs >= PLAN_AT_LEAST_EVERY_MS) {
+        if (isLeader && leaseValid && !termEntryCommitted && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
             // A new Raft leader commits entries of earlier terms only together with one of its own term, and
-            // jgroups-raft does not append one on election. A coordinator holding entries its peers have
-            // already applied would wait for them forever (planning waits until it is not behind): an empty
-            // entry commits them. (CTS: 30 s without a coordinator's plan after the leader was lost.)
-            lastCatchUpEntryAtMs = nowMs;
-            out.add(new Effect.Note("coordinator is behind a peer's state: committing an empty entry of its own term"));
+            // jgroups-raft appends none on election: a coordinator holding entries it has not applied (its commit
+            // held back, or the leader lost before saying) would plan on a stale state, or wait behind its peers
+            // forever. An empty entry of its term commits them. (CTS: coordinators that never planned after
+            // the leader was lost or the whole cluster restarted.)
+            out.add(new Effect.Note("coordinator: committing an empty entry of its own term before planning"));
             out.add(outbox.propose(state.version()));
         }
-        if (isLeader && leaseValid && !behindAPeer(nowMs) && outbox.idle(nowMs, state.version()) && !outbox.hasPending()) {
+        if (isLeader && leaseValid && termEntryCommitted && !behindAPeer(nowMs) && outbox.idle(nowMs, state.version())
+                && !outbox.hasPending()) {
             if (!lastPlan.commands().isEmpty()) {
                 outbox.add(lastPlan.commands());
                 out.add(new Effect.Note("coordinator plans " + lastPlan.commands()));

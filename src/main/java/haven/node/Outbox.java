@@ -74,6 +74,11 @@ final class Outbox implements GroupReconciler.Reports {
         return pending.contains(c) || inFlight.contains(c);
     }
 
+    /** The id the next proposal will carry: proposals from now on have at least this id. */
+    long nextProposalId() {
+        return nextId;
+    }
+
     boolean hasPending() {
         return !pending.isEmpty();
     }
