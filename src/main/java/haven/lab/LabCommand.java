@@ -60,12 +60,16 @@ public final class LabCommand implements Runnable {
          * Ctrl-C), unless {@code keep}.
          */
         int onOwnLab(int nodes, boolean witness, boolean keep, java.util.function.ToIntFunction<Lab> bench) {
+            return onOwnLab(LabLayout.of(prefix, nodes, witness), keep, bench);
+        }
+
+        int onOwnLab(LabLayout layout, boolean keep, java.util.function.ToIntFunction<Lab> bench) {
             Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
             if (!keep) {
                 Runtime.getRuntime().addShutdownHook(cleanup);
             }
             try {
-                return bench.applyAsInt(Lab.up(LabLayout.of(prefix, nodes, witness), Lab.UP_TIMEOUT, this::say));
+                return bench.applyAsInt(Lab.up(layout, Lab.UP_TIMEOUT, this::say));
             } finally {
                 if (!keep) {
                     Lab.down(prefix);
@@ -184,6 +188,12 @@ public final class LabCommand implements Runnable {
         @Option(names = "--trials", defaultValue = "10", description = "number of trials (default: ${DEFAULT-VALUE})")
         int trials;
 
+        @Option(names = "--fencing", description = "configure the lab fence device (with --nodes 2 and no witness: two_node mode)")
+        boolean fencing;
+
+        @Option(names = "--ping", description = "make the client host the cluster's ping node")
+        boolean ping;
+
         @Option(names = "--fault", defaultValue = "kill", description = "kill, isolate, kill-service, kill-daemon or pause (default: ${DEFAULT-VALUE})")
         String fault;
 
@@ -202,7 +212,10 @@ public final class LabCommand implements Runnable {
             if (trials < 1) {
                 throw new LabException("--trials must be at least 1");
             }
-            return onOwnLab(nodes, witness, keep, lab -> {
+            LabLayout layout = LabLayout.of(prefix, nodes, witness);
+            if (fencing) layout = layout.withFencing();
+            if (ping) layout = layout.withPing();
+            return onOwnLab(layout, keep, lab -> {
                 BenchReport report = new FailoverBench(lab, kind, line -> {
                     if (json) {
                         say(line);

@@ -29,6 +29,13 @@ final class PairQuorum {
     private final NodeId peer;
     private final long priorityDelayMs;
     private final boolean pingNodesConfigured;
+    /**
+     * With ping nodes, how long both nodes wait before fencing: long enough for the ping monitor to notice a
+     * lost uplink. An isolated node loses its peer and its uplink at the same moment, but notices the peer
+     * first (about 1 s against 3 lost echoes); fencing at once, the node running the services would power off
+     * the healthy peer and keep them where no client reaches them.
+     */
+    private final long pingWaitMs;
     private Phase phase = Phase.PAIRED;
     private long racingSinceMs;
     private boolean fenceInFlight = false;
@@ -41,6 +48,8 @@ final class PairQuorum {
         this.peer = peer;
         this.priorityDelayMs = priorityDelayMs;
         this.pingNodesConfigured = pingNodesConfigured;
+        this.pingWaitMs = pingNodesConfigured
+                ? haven.ping.PingMonitor.INTERVAL.toMillis() * (haven.ping.PingMonitor.DOWN_AFTER + 1) : 0;
     }
 
     static Optional<PairQuorum> of(haven.config.ClusterConfig config, NodeId self) {
@@ -103,13 +112,13 @@ final class PairQuorum {
 
     /** The fencing of the peer to start now, with its reason, or empty. */
     Optional<String> fenceDue(ClusterState state, Optional<Integer> reachablePingNodes, long nowMs) {
-        if (phase != Phase.RACING || fenceInFlight || nowMs < nextFenceAtMs || uplinkLost(reachablePingNodes)) {
+        if (phase != Phase.RACING || fenceInFlight || nowMs < nextFenceAtMs) {
             return Optional.empty();
         }
         long peerGroups = groupsOn(state, peer);
         long ownGroups = groupsOn(state, self);
         long delay = peerGroups > ownGroups ? priorityDelayMs : 0;
-        if (nowMs < racingSinceMs + delay) return Optional.empty();
+        if (nowMs < racingSinceMs + pingWaitMs + delay || uplinkLost(reachablePingNodes)) return Optional.empty();
         fenceInFlight = true;
         return Optional.of("two_node: " + peer + " left the view" + (delay > 0
                 ? " (waited the priority delay of " + delay + " ms: it runs " + peerGroups + " group(s), this node " + ownGroups + ")"

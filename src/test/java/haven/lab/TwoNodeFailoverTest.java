@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 @Tag("lab")
 class TwoNodeFailoverTest {
     private static final String PREFIX = "ttwo";
-    private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
+    // Detection, 4 s for the ping monitor, the lab's 10 s priority delay, a fencing that boots a JVM, the start.
+    private static final Duration BACK_WITHIN = Duration.ofSeconds(45);
     private static Lab lab;
     private WatchedLab watched;
     private VipWatch watch;
@@ -95,6 +96,18 @@ class TwoNodeFailoverTest {
         assertThat(back.detail()).isEqualTo("served by " + lab.layout().nodeName(other));
         assertThat(watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
         assertThat(watch.holders()).containsExactly(other);
+        assertThat(watch.splitBrainNanos()).isZero();
+    }
+
+    @Test
+    void anIsolatedActiveNodeBlamesItsUplinkGivesUpAndIsFencedByTheOther() {
+        int victim = holder();
+        int other = 3 - victim;
+        // Off the bridge: no peer and no ping node. It must not shoot the healthy peer, which the client reaches.
+        ProbeResult back = watched.awaitBack(faults.isolate(victim), BACK_WITHIN);
+        assertThat(back.detail()).isEqualTo("served by " + lab.layout().nodeName(other));
+        assertThat(awaitFencedOff(victim, BACK_WITHIN)).isTrue();
+        assertThat(lab.cluster().pid(other)).isPresent();
         assertThat(watch.splitBrainNanos()).isZero();
     }
 

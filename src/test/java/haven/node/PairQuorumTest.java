@@ -89,9 +89,20 @@ class PairQuorumTest {
     void aNodeThatReachesNoPingNodeBlamesItsOwnUplinkFencesNoOneAndGivesUpWhatItRuns() {
         PairQuorum q = paired(N1, true);
         q.viewChanged(List.of(N1), false, 1_000);
-        assertThat(q.fenceDue(WEB_ON_N1, Optional.of(0), 1_000)).isEmpty();
+        long pingWait = 4_000; // 3 lost echoes a second apart, and the echo in flight
+        assertThat(q.fenceDue(WEB_ON_N1, Optional.of(0), 1_000 + pingWait)).isEmpty();
         assertThat(q.holdsWithoutLease(Optional.of(0))).isFalse();
-        assertThat(q.fenceDue(WEB_ON_N1, Optional.of(1), 1_000)).isPresent();
         assertThat(q.holdsWithoutLease(Optional.of(1))).isTrue();
+        // Even the node running the services waits for the ping monitor: its uplink may be what failed.
+        assertThat(q.fenceDue(WEB_ON_N1, Optional.of(1), 1_000 + pingWait - 1)).isEmpty();
+        assertThat(q.fenceDue(WEB_ON_N1, Optional.of(1), 1_000 + pingWait)).isPresent();
+    }
+
+    @Test
+    void withPingNodesThePassiveNodeWaitsThePingTimeAndThePriorityDelay() {
+        PairQuorum passive = paired(N2, true);
+        passive.viewChanged(List.of(N2), false, 1_000);
+        assertThat(passive.fenceDue(WEB_ON_N1, Optional.of(1), 1_000 + 4_000 + DELAY - 1)).isEmpty();
+        assertThat(passive.fenceDue(WEB_ON_N1, Optional.of(1), 1_000 + 4_000 + DELAY)).isPresent();
     }
 }
