@@ -29,6 +29,9 @@ final class Lease {
     private final Map<NodeId, Long> lastBeatMs = new TreeMap<>();
     private final Map<NodeId, Long> lastVersion = new TreeMap<>();
     private final Map<NodeId, Long> confirmedAtMs = new TreeMap<>();
+    /** Each peer's latest beat: when it came and the members of the view it was stamped with. */
+    private final Map<NodeId, Long> lastHeardMs = new TreeMap<>();
+    private final Map<NodeId, List<NodeId>> lastPeerMembers = new TreeMap<>();
     private String viewKey = "";
     private long viewAtMs = 0;
     private List<NodeId> members = List.of();
@@ -51,6 +54,8 @@ final class Lease {
         members = List.copyOf(newMembers);
         lastBeatMs.keySet().retainAll(members);
         lastVersion.keySet().retainAll(members);
+        lastHeardMs.keySet().retainAll(members);
+        lastPeerMembers.keySet().retainAll(members);
         confirmedAtMs.clear();
     }
 
@@ -63,11 +68,17 @@ final class Lease {
         lastBeatMs.clear();
         lastVersion.clear();
         confirmedAtMs.clear();
+        lastHeardMs.clear();
+        lastPeerMembers.clear();
         ignoreBeatsBeforeMs = nowMs + drainMs;
     }
 
     void beat(NodeId from, String key, List<NodeId> senderMembers, long stateVersion, long atMs) {
         if (from.equals(self) || !members.contains(from) || atMs < ignoreBeatsBeforeMs) return;
+        if (atMs >= lastHeardMs.getOrDefault(from, Long.MIN_VALUE)) {
+            lastHeardMs.put(from, atMs);
+            lastPeerMembers.put(from, List.copyOf(senderMembers));
+        }
         if (senderMembers.contains(self)) {
             lastBeatMs.merge(from, atMs, Math::max);
             lastVersion.merge(from, stateVersion, Math::max);
@@ -94,6 +105,17 @@ final class Lease {
         long[] freshest = lastBeatMs.values().stream().mapToLong(Long::longValue).filter(t -> nowMs - t <= leaseMs)
                 .map(t -> -t).sorted().map(t -> -t).toArray();
         return OptionalLong.of(freshest[peersNeeded - 1] + leaseMs);
+    }
+
+    /**
+     * Whether a peer in this node's view counts {@code node} as a member now (its beat within the lease was
+     * stamped with a view holding it). A node that rejoined is back in the others' views, and renewing its
+     * lease there, before this node installs that view: it must not be declared lost meanwhile (found by the
+     * simulator, seed 2698: the coordinator moved a group from a node that had rejoined and started it).
+     */
+    boolean countedByAPeer(NodeId node, long nowMs) {
+        return lastPeerMembers.entrySet().stream().anyMatch(e -> members.contains(e.getKey()) && e.getValue().contains(node)
+                && nowMs - lastHeardMs.getOrDefault(e.getKey(), Long.MIN_VALUE) <= leaseMs);
     }
 
     /** The state version {@code peer} announced, if its beat is fresh (within the lease). */

@@ -483,7 +483,7 @@ public final class NodeCore {
         var confirmed = lease.viewConfirmedAtMs();
         if (haveView && confirmed.isPresent() && nowMs - confirmed.getAsLong() >= lostAfterMs) {
             for (NodeId n : config.nodeIds()) {
-                if (!members.contains(n)) lost.add(n);
+                if (!members.contains(n) && !lease.countedByAPeer(n, nowMs)) lost.add(n);
             }
         }
         if (online.containsAll(config.nodeIds())) seenEveryNode = true;

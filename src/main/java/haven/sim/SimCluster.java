@@ -33,6 +33,7 @@ final class SimCluster {
     private final ClusterConfig config;
     private final NodeCore.SafetyRules rules;
     private final Random random;
+    private final Map<NodeId, Long> leaderElectionSeen = new TreeMap<>();
     private int beatLossPercent = 0;
     private int beatDuplicatePercent = 0;
     private int beatJitterMs = 0;
@@ -272,14 +273,27 @@ final class SimCluster {
                     : Optional.empty();
             for (NodeId n : members) {
                 // A node back from away hears of the new leader late too (a merge view comes first, Raft after).
-                deliver(n, new NodeEvent.LeaderChanged(leader, leader.equals(Optional.of(n))),
-                        upToDate.contains(n) ? 2 + random.nextInt(20) : 100 + random.nextInt(500));
+                deliverLeader(n, new NodeEvent.LeaderChanged(leader, leader.equals(Optional.of(n))),
+                        upToDate.contains(n) ? 2 + random.nextInt(20) : 100 + random.nextInt(500), number);
                 leaderSeen.put(n, leader);
                 // A node that missed commits (it was away) learns them later than the others: Raft's
                 // catch-up of a lagging follower took up to half a second in the lab.
                 if (leader.isPresent()) deliver(n, new NodeEvent.StateChanged(committed), upToDate.contains(n) ? 3 : 100 + random.nextInt(500));
             }
         }
+    }
+
+    /**
+     * Leader notices are ordered by the election that made them (a Raft term): one from an older view that
+     * arrives after a newer one is dropped, as jgroups-raft ignores a lower term. Without this, two nodes
+     * could end up each believing the other leads, for good (seed 4710 once the fault mix changed).
+     */
+    private void deliverLeader(NodeId n, NodeEvent.LeaderChanged notice, long delayMs, long election) {
+        at(delayMs, () -> {
+            if (election < leaderElectionSeen.getOrDefault(n, 0L)) return;
+            leaderElectionSeen.put(n, election);
+            deliver(n, notice, 0);
+        });
     }
 
     private void scheduleBeats(NodeId n) {

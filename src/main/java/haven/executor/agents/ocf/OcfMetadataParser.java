@@ -1,24 +1,18 @@
 package haven.executor.agents.ocf;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
+import static haven.core.AgentXml.children;
+import static haven.core.AgentXml.first;
+import static haven.core.AgentXml.flag;
+
+import haven.core.AgentXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
 
 /**
  * Reads the XML an OCF agent prints for {@code meta-data}: {@code <resource-agent name version>} with
@@ -31,7 +25,6 @@ import org.xml.sax.SAXParseException;
  * a DOCTYPE with an internal subset is refused.
  */
 public final class OcfMetadataParser {
-    private static final Pattern DOCTYPE = Pattern.compile("<!DOCTYPE[^\\[>]*>");
     /** Pacemaker's interval syntax: a number, then an optional unit; no unit means seconds. */
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|msec|s|sec|m|min|h|hr)?");
 
@@ -103,68 +96,12 @@ public final class OcfMetadataParser {
         return v.isBlank() ? Optional.empty() : Optional.of(v.strip());
     }
 
-    private static boolean flag(Element e, String attribute) {
-        String v = e.getAttribute(attribute).strip();
-        return v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes");
-    }
 
     private static String oneLine(Element e) {
         return e == null ? "" : e.getTextContent().strip().replaceAll("\\s+", " ");
     }
 
     private static Document read(String agent, String xml) {
-        int start = xml.indexOf('<');
-        if (start < 0) {
-            throw new IllegalArgumentException("meta-data of " + agent + " is not XML" + (xml.isBlank() ? " (it printed nothing)"
-                    : ": it begins with '" + xml.strip().lines().findFirst().orElse("") + "'"));
-        }
-        String body = DOCTYPE.matcher(xml.substring(start)).replaceFirst("");
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setXIncludeAware(false);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(new ThrowingErrors());
-            return b.parse(new InputSource(new StringReader(body)));
-        } catch (SAXParseException e) {
-            throw new IllegalArgumentException("meta-data of " + agent + " is not valid XML: line " + e.getLineNumber()
-                    + ", column " + e.getColumnNumber() + ": " + e.getMessage());
-        } catch (SAXException | IOException | ParserConfigurationException e) {
-            throw new IllegalArgumentException("cannot read the meta-data of " + agent + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The default handler prints "[Fatal Error]" lines to stderr before throwing; we only want the throw. */
-    private static final class ThrowingErrors implements org.xml.sax.ErrorHandler {
-        @Override
-        public void warning(SAXParseException e) {}
-
-        @Override
-        public void error(SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(SAXParseException e) throws SAXException {
-            throw e;
-        }
-    }
-
-    private static Element first(Element parent, String tag) {
-        List<Element> all = children(parent, tag);
-        return all.isEmpty() ? null : all.get(0);
-    }
-
-    private static List<Element> children(Element parent, String tag) {
-        List<Element> out = new ArrayList<>();
-        if (parent == null) return out;
-        NodeList nodes = parent.getChildNodes();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            Node n = nodes.item(i);
-            if (n instanceof Element e && e.getTagName().equals(tag)) out.add(e);
-        }
-        return out;
+        return AgentXml.parse("meta-data of " + agent, xml);
     }
 }
