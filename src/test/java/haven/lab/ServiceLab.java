@@ -27,6 +27,8 @@ import picocli.CommandLine;
 final class ServiceLab implements AutoCloseable {
     static final int NODES = 3;
     private static final Duration ANSWER_POLL = Duration.ofMillis(250);
+    /** A failover slower than this prints what the daemons said about the service's resources. */
+    private static final Duration SLOW = Duration.ofSeconds(10);
 
     /** Writes one node's server files into {@code dir} (its svc/nI folder). */
     interface NodeFiles {
@@ -36,6 +38,7 @@ final class ServiceLab implements AutoCloseable {
     final String prefix;
     final LabLayout layout;
     private final List<String> etcOverlays;
+    private String group = "";
     Lab lab;
 
     private ServiceLab(String prefix, List<String> etcOverlays) {
@@ -56,6 +59,7 @@ final class ServiceLab implements AutoCloseable {
 
     static ServiceLab up(String prefix, List<String> etcOverlays, NodeFiles files, String... addArgs) {
         ServiceLab s = new ServiceLab(prefix, etcOverlays);
+        s.group = addArgs.length > 1 ? addArgs[1] : "";
         s.removeOverlays();
         Lab.down(prefix); // a previous run killed midway
         try {
@@ -149,7 +153,24 @@ final class ServiceLab implements AutoCloseable {
         assertThat(back).contains(layout.nodeName(after.get(0)));
         System.out.printf("%s: %s; before: %s; after %d ms: %s%n", prefix, fault.description(), first,
                 took.toMillis(), back);
+        if (took.compareTo(SLOW) > 0) System.out.println(serviceLog() + "\n" + lab.cluster().logTails(60));
         return took;
+    }
+
+    /** Every daemon log line that names one of the service's resources, node by node. */
+    String serviceLog() {
+        StringBuilder out = new StringBuilder();
+        Path logs = LabState.find(prefix).orElseThrow().dir().resolve("logs");
+        for (String node : layout.nodeNames()) {
+            try {
+                for (String line : Files.readAllLines(logs.resolve(node + ".log"))) {
+                    if (line.contains(group + "-")) out.append(node).append(": ").append(line).append('\n');
+                }
+            } catch (IOException e) {
+                out.append(node).append(": no log (").append(e.getMessage()).append(")\n");
+            }
+        }
+        return out.toString();
     }
 
     private void removeOverlays() {
