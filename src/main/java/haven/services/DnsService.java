@@ -31,10 +31,7 @@ public final class DnsService implements ServiceKind {
         // The agent's default pid file is one path for the whole machine; --data gives each server its own.
         r.data().ifPresent(d -> server.param("named_pidfile", d.resolve("named.pid").toString()));
         server.param("monitor_ip", r.address())
-                .timing("start_timeout", "30s")
-                .timing("stop_timeout", "30s")
-                .timing("monitor_interval", "10s")
-                .timing("monitor_timeout", "30s");
+                .advised("60s", "60s", "30s");
         return new ServiceGroup(r.name(), List.of(r.virtualIp(), server), r.prefer());
     }
 }

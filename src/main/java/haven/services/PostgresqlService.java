@@ -47,10 +47,7 @@ public final class PostgresqlService implements ServiceKind {
                 .param("start_opt", "-c listen_addresses=" + r.address() + ",localhost -c unix_socket_directories="
                         + data)
                 .param("socketdir", data.toString())
-                .timing("start_timeout", "60s")
-                .timing("stop_timeout", "60s")
-                .timing("monitor_interval", "10s")
-                .timing("monitor_timeout", "30s");
+                .advised("120s", "120s", "30s");
         return new ServiceGroup(r.name(), List.of(r.virtualIp(), server), r.prefer());
     }
 

@@ -53,6 +53,7 @@ public record ServiceRequest(String name, String address, int prefix, Optional<P
     Resource virtualIp() {
         return Resource.of(name + "-ip", "ocf:heartbeat:IPaddr2")
                 .param("ip", address)
-                .param("cidr_netmask", Integer.toString(prefix));
+                .param("cidr_netmask", Integer.toString(prefix))
+                .advised("20s", "20s", "20s");
     }
 }

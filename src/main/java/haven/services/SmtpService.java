@@ -27,10 +27,7 @@ public final class SmtpService implements ServiceKind {
         }
         Resource server = Resource.of(r.name() + "-postfix", "ocf:heartbeat:postfix");
         r.config().ifPresent(c -> server.param("config_dir", c.toString()));
-        server.timing("start_timeout", "20s")
-                .timing("stop_timeout", "20s")
-                .timing("monitor_interval", "10s")
-                .timing("monitor_timeout", "20s");
+        server.advised("20s", "20s", "20s");
         return new ServiceGroup(r.name(), List.of(r.virtualIp(), server), r.prefer());
     }
 }

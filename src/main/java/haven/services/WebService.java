@@ -29,10 +29,7 @@ public final class WebService implements ServiceKind {
                 .param("port", Integer.toString(port))
                 // At the VIP, not 127.0.0.1: the page must be served where clients ask for it.
                 .param("status10url", "http://" + r.address() + ":" + port + "/")
-                .timing("start_timeout", "40s")
-                .timing("stop_timeout", "60s")
-                .timing("monitor_interval", "10s")
-                .timing("monitor_timeout", "30s");
+                .advised("40s", "60s", "30s");
         return new ServiceGroup(r.name(), List.of(r.virtualIp(), server), r.prefer());
     }
 }
