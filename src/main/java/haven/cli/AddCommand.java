@@ -28,12 +28,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "add", mixinStandardHelpOptions = true,
         description = {"Add a ready-made service to a cluster config file: a group of a virtual IP and the server.",
-            "Kinds: web (nginx), dns (bind9 named), smtp (postfix), postgresql. The file keeps its comments."})
+            "Kinds: web (nginx), dns (bind9 named), smtp (postfix), postgresql, ftp (vsftpd), imap (dovecot). The file keeps its comments."})
 public final class AddCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "web, dns, smtp or postgresql")
+    @Parameters(index = "0", paramLabel = "KIND", description = "web, dns, smtp, postgresql, ftp or imap")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "the group's name; its resources are NAME-ip and NAME-SERVER")
@@ -46,13 +46,13 @@ public final class AddCommand implements Callable<Integer> {
             description = "the config file to edit (default: ${DEFAULT-VALUE})")
     Path file;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "postgresql: the data directory (required); dns: where named's pid file goes")
+    @Option(names = "--data", paramLabel = "DIR", description = "postgresql: the data directory (required); dns: where named's pid file goes; imap: dovecot's base_dir")
     Path data;
 
-    @Option(names = "--config", paramLabel = "PATH", description = "the server's config: nginx.conf, named.conf, postfix config directory, or postgresql.conf")
+    @Option(names = "--config", paramLabel = "PATH", description = "the server's config: nginx.conf, named.conf, postfix config directory, postgresql.conf, vsftpd.conf or dovecot.conf")
     Path config;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "web: the HTTP port (80); postgresql: the port (5432)")
+    @Option(names = "--port", paramLabel = "PORT", description = "web: the HTTP port (80); postgresql: the port (5432); ftp: the port the check connects to (21)")
     Integer port;
 
     @Option(names = "--node-prefer", paramLabel = "NODE", description = "the node the group runs on when it can")

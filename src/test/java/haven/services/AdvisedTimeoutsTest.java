@@ -23,7 +23,7 @@ class AdvisedTimeoutsTest {
         ServiceRequest noData = ServiceRequest.of("s", "10.0.0.100/24", Optional.empty(),
                 Optional.of(Path.of("/etc/s.conf")), Optional.empty(), Optional.empty());
         List<ServiceGroup> groups = List.of(new WebService().group(noData), new DnsService().group(r),
-                new SmtpService().group(noData));
+                new SmtpService().group(noData), new FtpService().group(noData), new ImapService().group(r));
         List<Resource> all = new java.util.ArrayList<>();
         groups.forEach(g -> all.addAll(g.resources()));
         if (PostgresqlService.binaries(PostgresqlService.DEBIAN_ROOT).isPresent()) {
@@ -36,6 +36,7 @@ class AdvisedTimeoutsTest {
     void eachOperationGetsAtLeastTheAgentsAdvisedTimeoutAndOnlyItsParameters() throws Exception {
         int checked = 0;
         for (Resource res : allResources()) {
+            if (!OcfType.looksLike(res.type())) continue;
             OcfType type = OcfType.parse(res.type());
             if (!OcfRoot.STANDARD.installed(type)) continue;
             OcfMetadata meta = OcfMetadataReader.read(OcfRoot.STANDARD, type, res.name(), List.of());
