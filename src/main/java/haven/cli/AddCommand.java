@@ -28,12 +28,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "add", mixinStandardHelpOptions = true,
         description = {"Add a ready-made service to a cluster config file: a group of a virtual IP and the server.",
-            "Kinds: web (nginx), dns (bind9 named), smtp (postfix), postgresql, ftp (vsftpd), imap (dovecot). The file keeps its comments."})
+            "Kinds: web (nginx), dns (bind9 named), smtp (postfix), postgresql, ftp (vsftpd), imap (dovecot), samba (smbd). The file keeps its comments."})
 public final class AddCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "web, dns, smtp, postgresql, ftp or imap")
+    @Parameters(index = "0", paramLabel = "KIND", description = "web, dns, smtp, postgresql, ftp, imap or samba")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "the group's name; its resources are NAME-ip and NAME-SERVER")
@@ -49,7 +49,7 @@ public final class AddCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "postgresql: the data directory (required); dns: where named's pid file goes; imap: dovecot's base_dir")
     Path data;
 
-    @Option(names = "--config", paramLabel = "PATH", description = "the server's config: nginx.conf, named.conf, postfix config directory, postgresql.conf, vsftpd.conf or dovecot.conf")
+    @Option(names = "--config", paramLabel = "PATH", description = "the server's config: nginx.conf, named.conf, postfix config directory, postgresql.conf, vsftpd.conf, dovecot.conf or smb.conf")
     Path config;
 
     @Option(names = "--port", paramLabel = "PORT", description = "web: the HTTP port (80); postgresql: the port (5432); ftp: the port the check connects to (21)")

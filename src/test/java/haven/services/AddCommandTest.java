@@ -94,7 +94,7 @@ class AddCommandTest {
         refused.add(run("add", "postgresql", "db", "--ip", "10.0.0.110/24", "-f", f.toString()));
         assertThat(refused).allSatisfy(r -> assertThat(r.code()).as(r.err()).isEqualTo(1));
         assertThat(refused.get(0).err()).contains("cluster.yaml:").contains("'www' exists already");
-        assertThat(refused.get(1).err()).contains("unknown kind 'nfs'").contains("web, dns, smtp, postgresql, ftp, imap");
+        assertThat(refused.get(1).err()).contains("unknown kind 'nfs'").contains("web, dns, smtp, postgresql, ftp, imap, samba");
         assertThat(refused.get(2).err()).contains("--ip '10.0.0.300/24'");
         assertThat(refused.get(3).err()).contains("'n9' is not a node").contains("is unchanged");
         assertThat(refused.get(4).err()).contains("postgresql needs --data");

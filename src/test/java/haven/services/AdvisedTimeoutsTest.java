@@ -23,7 +23,7 @@ class AdvisedTimeoutsTest {
         ServiceRequest noData = ServiceRequest.of("s", "10.0.0.100/24", Optional.empty(),
                 Optional.of(Path.of("/etc/s.conf")), Optional.empty(), Optional.empty());
         List<ServiceGroup> groups = List.of(new WebService().group(noData), new DnsService().group(r),
-                new SmtpService().group(noData), new FtpService().group(noData), new ImapService().group(r));
+                new SmtpService().group(noData), new FtpService().group(noData), new ImapService().group(r), new SambaService().group(noData));
         List<Resource> all = new java.util.ArrayList<>();
         groups.forEach(g -> all.addAll(g.resources()));
         if (PostgresqlService.binaries(PostgresqlService.DEBIAN_ROOT).isPresent()) {
