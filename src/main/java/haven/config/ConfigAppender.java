@@ -49,7 +49,9 @@ public final class ConfigAppender {
         refuseTaken(map, "resources", add.resourceNames(), "resource", problems);
         refuseTaken(map, "groups", List.of(add.groupName()), "group", problems);
         problems.throwIfAny();
-        List<String> lines = new ArrayList<>(List.of(yaml.split("\n", -1)));
+        // A file written with CRLF line ends keeps them, new lines included.
+        String eol = yaml.contains("\r\n") ? "\r\n" : "\n";
+        List<String> lines = new ArrayList<>(List.of(yaml.split(eol, -1)));
         if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
             lines.remove(lines.size() - 1); // the final newline; put back on join
         }
@@ -63,7 +65,7 @@ public final class ConfigAppender {
         // Apply the later place in the file first, so the earlier place's line number stays right.
         order.sort((a, b) -> Integer.compare(b.afterLine(), a.afterLine()));
         for (Splice s : order) s.applyTo(lines);
-        String result = String.join("\n", lines) + "\n";
+        String result = String.join(eol, lines) + eol;
         ConfigLoader.parse(result, source + " (with the new entries)", baseDir);
         return result;
     }

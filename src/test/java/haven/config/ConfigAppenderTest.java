@@ -49,6 +49,14 @@ class ConfigAppenderTest {
     }
 
     @Test
+    void aFileWithCrlfLineEndsKeepsThem() throws Exception {
+        String crlf = FILE.replace("\n", "\r\n");
+        String after = append(crlf, DB);
+        assertThat(after.replace("\r\n", "")).doesNotContain("\n");
+        assertThat(after).contains("    - name: db-ip\r\n").endsWith("# end of file\r\n");
+    }
+
+    @Test
     void missingSectionsAreAddedAtTheEnd() throws Exception {
         String after = append(Check.HEAD, DB);
         assertThat(after).startsWith(Check.HEAD)
