@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             FenceCommand.class,
             AgentCommand.class,
+            AddCommand.class,
             haven.lab.LabCommand.class,
             haven.cts.CtsCommand.class,
             DemoCommand.class,

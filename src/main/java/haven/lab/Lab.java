@@ -36,6 +36,15 @@ public final class Lab {
      * JVM is stopped meanwhile (Ctrl-C), everything built so far is removed again.
      */
     public static Lab up(LabLayout layout, Duration timeout, Consumer<String> narrate) {
+        return up(layout, timeout, narrate, state -> { });
+    }
+
+    /**
+     * The same, with {@code beforeStart} run once the network and files exist and before any daemon starts:
+     * a test adds its own groups to the config and its servers' per-node files there. Whatever it writes
+     * under the lab's folder or /etc/netns/NS/haven-lab-P goes with {@link #down}.
+     */
+    public static Lab up(LabLayout layout, Duration timeout, Consumer<String> narrate, Consumer<LabState> beforeStart) {
         if (LabNetwork.anyPartExists(layout.prefix()) || LabState.find(layout.prefix()).isPresent()) {
             throw new LabException("a lab with prefix '" + layout.prefix() + "' already exists; remove it with"
                     + " `haven lab down --prefix " + layout.prefix() + "` or choose another prefix");
@@ -51,6 +60,7 @@ public final class Lab {
                     + layout.bridge() + ", subnet " + layout.subnet());
             lab.network.create();
             new LabFiles(layout, state).writeAll();
+            beforeStart.accept(state);
             narrate.accept("daemons: starting " + layout.nodes() + " haven nodes (logs in " + state.dir().resolve("logs") + ")");
             lab.cluster.startAll();
             narrate.accept("waiting for http://" + layout.vip() + "/ to answer from " + layout.clientNamespace());
