@@ -4,6 +4,7 @@ import haven.cib.ClusterState;
 import haven.cib.Command;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
+import haven.config.Quorum;
 import haven.core.NodeId;
 import haven.core.ResourceId;
 import haven.executor.AgentResult;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -75,7 +77,7 @@ public final class NodeCore {
     /** Proposals with this id or higher were made while this node was coordinator. */
     private long firstTermProposalId = Long.MAX_VALUE;
     /** Nodes out of the view whose lease has provably run out (what fencing acts on). */
-    private java.util.Set<NodeId> leaseLost = java.util.Set.of();
+    private Set<NodeId> leaseLost = Set.of();
 
     public NodeCore(ClusterConfig config, NodeId self) {
         this(config, self, SafetyRules.of(config));
@@ -386,7 +388,7 @@ public final class NodeCore {
         }
         if (isLeader && leaseValid) {
             // In two_node mode the fence race above owns a lost peer; the coordinator still fences for a stuck stop.
-            java.util.Set<NodeId> lostToFence = new TreeSet<>(leaseLost);
+            Set<NodeId> lostToFence = new TreeSet<>(leaseLost);
             pair.ifPresent(p -> lostToFence.remove(p.peer()));
             for (var due : fenceDuty.due(state, lostToFence, self, nowMs)) {
                 out.add(new Effect.Fence(due.getKey(), due.getValue()));
@@ -473,7 +475,7 @@ public final class NodeCore {
      * ends it within the lease). Two_node mode has its own rule ({@link PairQuorum}).
      */
     private boolean keepsWithoutQuorum() {
-        return config.quorum().noQuorumPolicy() != haven.config.Quorum.NoQuorumPolicy.STOP && everHeldLease && runsResources;
+        return config.quorum().noQuorumPolicy() != Quorum.NoQuorumPolicy.STOP && everHeldLease && runsResources;
     }
 
     private SchedulerInput schedulerInput(long nowMs, long nowEpochMs) {
@@ -487,10 +489,10 @@ public final class NodeCore {
             }
         }
         if (online.containsAll(config.nodeIds())) seenEveryNode = true;
-        leaseLost = java.util.Set.copyOf(lost);
+        leaseLost = Set.copyOf(lost);
         // freeze: a lost node keeps running what it ran, so its lease proves nothing; only a confirmed fencing
         // (a committed Fenced, which frees its groups) lets its groups start elsewhere.
-        if (config.quorum().noQuorumPolicy() == haven.config.Quorum.NoQuorumPolicy.FREEZE && pair.isEmpty()) lost.clear();
+        if (config.quorum().noQuorumPolicy() == Quorum.NoQuorumPolicy.FREEZE && pair.isEmpty()) lost.clear();
         // wait_for_all: the first placement waits for every node however long it takes, not only for the grace.
         boolean coldStart = !seenEveryNode && (config.quorum().waitForAll() || nowMs - firstViewAtMs < coldStartGraceMs);
         return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart);

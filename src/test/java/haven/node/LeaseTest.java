@@ -176,4 +176,20 @@ class LeaseTest {
         l.viewChanged("v2", ALL3, 100);
         assertThat(l.viewConfirmedAtMs()).isEmpty();
     }
+
+    @Test
+    void aNodeBackInAPeersViewIsCountedUntilThatPeersBeatIsOlderThanTheLease() {
+        Lease l = threeNodes();
+        l.viewChanged("v2", List.of(N1, N2), 0); // n3 left this node's view
+        l.beat(N2, "v2", List.of(N1, N2), 0, 100);
+        assertThat(l.countedByAPeer(N3, 100)).isFalse();
+        // n2 installed the view in which n3 rejoined before this node did: it renews n3's lease already.
+        l.beat(N2, "v3", ALL3, 0, 200);
+        assertThat(l.countedByAPeer(N3, 200)).isTrue();
+        assertThat(l.countedByAPeer(N3, 200 + LEASE_MS)).isTrue();
+        assertThat(l.countedByAPeer(N3, 201 + LEASE_MS)).isFalse();
+        // A beat from a node outside this node's view counts for nothing.
+        l.beat(N3, "v3", ALL3, 0, 300);
+        assertThat(l.countedByAPeer(N3, 201 + LEASE_MS)).isFalse();
+    }
 }
