@@ -81,7 +81,7 @@ final class LaggingFollowerRepair {
                     if (now - since >= PATIENCE_MS && entry.nextIndex() > entry.commitIndex() + 1) {
                         LOG.log(System.Logger.Level.INFO, "follower " + member + " has not committed (commit " + entry.commitIndex()
                                 + ", match " + entry.matchIndex() + ", leader commit " + commit + "): resending from " + (entry.commitIndex() + 1));
-                        entry.nextIndex(entry.commitIndex() + 1);
+                        entry.nextIndex(resendFrom(r, entry.commitIndex()));
                         uncommittedSinceMs.remove(member);
                     }
                 }
@@ -90,14 +90,34 @@ final class LaggingFollowerRepair {
                     return;
                 }
                 long since = laggingSinceMs.computeIfAbsent(member, m -> now);
-                if (now - since >= PATIENCE_MS && entry.nextIndex() > entry.matchIndex() + 1) {
+                boolean truncatedAway = !heldInLog(r, entry.matchIndex());
+                if (now - since >= PATIENCE_MS && (entry.nextIndex() > entry.matchIndex() + 1 || truncatedAway)) {
+                    long from = resendFrom(r, entry.matchIndex());
                     LOG.log(System.Logger.Level.INFO, "follower " + member + " is behind (match " + entry.matchIndex()
-                            + ", next " + entry.nextIndex() + ", log end " + last + "): resending from " + (entry.matchIndex() + 1));
-                    entry.nextIndex(entry.matchIndex() + 1);
+                            + ", next " + entry.nextIndex() + ", log end " + last + "): "
+                            + (truncatedAway ? "sending the snapshot" : "resending from " + from));
+                    entry.nextIndex(from);
+                    laggingSinceMs.put(member, now); // give the resend or the snapshot a patience of its own
                 }
             });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "follower repair: " + e);
         }
+    }
+
+    /**
+     * The next index to send a follower known to hold everything up to {@code held}: the entry after it, whose
+     * request carries {@code held}'s term for the follower to check. When this leader's log no longer holds
+     * that entry (a snapshot truncated it), jgroups-raft 1.1.4 sends term 0 instead, the follower refuses,
+     * and since the refused index is committed there, it can never back off (seen in the CTS after a Pause:
+     * 'resending of N failed; entry not found' on the leader, 'cannot delete entries <= N' on the follower).
+     * Then an index below the log's start makes the leader send its snapshot instead.
+     */
+    private static long resendFrom(RAFT r, long held) {
+        return heldInLog(r, held) ? held + 1 : Math.max(0, r.log().firstAppended() - 1);
+    }
+
+    private static boolean heldInLog(RAFT r, long index) {
+        return index == 0 || r.log().get(index) != null;
     }
 }
