@@ -28,6 +28,12 @@ import java.util.stream.Collectors;
  * costs nothing but a dropped datagram; NAKACK2 and UNICAST3 already give reliability.
  * SYM_ENCRYPT sits right above the transport, so even discovery from a node without the cluster key is
  * dropped.
+ *
+ * <p>RAFT {@code max_log_size} is in bytes (jgroups-raft's default, 1 MB). It was 1000, which made every node
+ * snapshot and truncate its log every few entries, and jgroups-raft 1.1.4's snapshot paths are where the
+ * long CTS runs failed: a leader resending a truncated entry with term 0, a snapshot it could not send, a log
+ * that came back from a restart without its first entry. A cluster state entry is a few hundred bytes, so
+ * 1 MB is thousands of entries between snapshots, and a restart replays them in milliseconds.
  */
 final class StackConfig {
     private StackConfig() {}
@@ -60,7 +66,7 @@ final class StackConfig {
                   <FRAG2 frag_size="60000"/>
                   <raft.ELECTION2 vote_timeout="%d"/>
                   <raft.RAFT members="%s" raft_id="%s" log_dir="%s" log_prefix="%s" resend_interval="100"
-                             send_commits_immediately="false" max_log_size="1000" log_use_fsync="true"/>
+                             send_commits_immediately="false" max_log_size="1000000" log_use_fsync="true"/>
                   <raft.REDIRECT/>
                 </config>
                 """.formatted(self.address(), config.port(), keystorePath, keystorePassword, keystorePassword, hosts,
