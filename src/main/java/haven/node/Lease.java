@@ -118,6 +118,20 @@ final class Lease {
                 && nowMs - lastHeardMs.getOrDefault(e.getKey(), Long.MIN_VALUE) <= leaseMs);
     }
 
+    /**
+     * The configured nodes that are lost now: out of this node's view, the view confirmed by every peer
+     * longer than {@code lostAfterMs} ago (rule 2 above), and counted by no peer ({@link #countedByAPeer}).
+     */
+    java.util.SortedSet<NodeId> lost(java.util.Collection<NodeId> configured, long nowMs, long lostAfterMs) {
+        java.util.SortedSet<NodeId> lost = new java.util.TreeSet<>();
+        OptionalLong confirmed = viewConfirmedAtMs();
+        if (confirmed.isEmpty() || nowMs - confirmed.getAsLong() < lostAfterMs) return lost;
+        for (NodeId n : configured) {
+            if (!members.contains(n) && !countedByAPeer(n, nowMs)) lost.add(n);
+        }
+        return lost;
+    }
+
     /** The state version {@code peer} announced, if its beat is fresh (within the lease). */
     Optional<Long> freshVersion(NodeId peer, long nowMs) {
         Long at = lastBeatMs.get(peer);

@@ -481,13 +481,7 @@ public final class NodeCore {
     private SchedulerInput schedulerInput(long nowMs, long nowEpochMs) {
         TreeSet<NodeId> online = new TreeSet<>(members);
         online.retainAll(config.nodeIds());
-        TreeSet<NodeId> lost = new TreeSet<>();
-        var confirmed = lease.viewConfirmedAtMs();
-        if (haveView && confirmed.isPresent() && nowMs - confirmed.getAsLong() >= lostAfterMs) {
-            for (NodeId n : config.nodeIds()) {
-                if (!members.contains(n) && !lease.countedByAPeer(n, nowMs)) lost.add(n);
-            }
-        }
+        TreeSet<NodeId> lost = haveView ? new TreeSet<>(lease.lost(config.nodeIds(), nowMs, lostAfterMs)) : new TreeSet<>();
         if (online.containsAll(config.nodeIds())) seenEveryNode = true;
         leaseLost = Set.copyOf(lost);
         // freeze: a lost node keeps running what it ran, so its lease proves nothing; only a confirmed fencing

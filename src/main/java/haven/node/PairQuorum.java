@@ -2,7 +2,10 @@ package haven.node;
 
 import haven.cib.ClusterState;
 import haven.cib.GroupState;
+import haven.config.ClusterConfig;
+import haven.config.Quorum;
 import haven.core.NodeId;
+import haven.ping.PingMonitor;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,12 +51,11 @@ final class PairQuorum {
         this.peer = peer;
         this.priorityDelayMs = priorityDelayMs;
         this.pingNodesConfigured = pingNodesConfigured;
-        this.pingWaitMs = pingNodesConfigured
-                ? haven.ping.PingMonitor.INTERVAL.toMillis() * (haven.ping.PingMonitor.DOWN_AFTER + 1) : 0;
+        this.pingWaitMs = pingNodesConfigured ? PingMonitor.INTERVAL.toMillis() * (PingMonitor.DOWN_AFTER + 1) : 0;
     }
 
-    static Optional<PairQuorum> of(haven.config.ClusterConfig config, NodeId self) {
-        if (config.quorum().mode() != haven.config.Quorum.Mode.TWO_NODE) return Optional.empty();
+    static Optional<PairQuorum> of(ClusterConfig config, NodeId self) {
+        if (config.quorum().mode() != Quorum.Mode.TWO_NODE) return Optional.empty();
         List<NodeId> others = config.nodeIds().stream().filter(n -> !n.equals(self)).toList();
         if (others.size() != 1) return Optional.empty(); // the config check refuses this; stay in majority rules
         return Optional.of(new PairQuorum(self, others.get(0), config.quorum().priorityFenceDelay().toMillis(),

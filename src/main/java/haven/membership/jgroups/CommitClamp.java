@@ -25,7 +25,7 @@ import org.jgroups.util.MessageBatch;
  * learns the rest with the next request, as Raft intends. Requests of an older term pass unchanged (RAFT
  * drops them).
  *
- * <p>Thread safety: JGroups may deliver on several threads; the two fields are guarded by this object.
+ * <p>Thread safety: JGroups may deliver on several threads; the fields are guarded by this object.
  */
 final class CommitClamp extends Protocol {
     private static final System.Logger LOG = System.getLogger("haven.membership");
@@ -53,11 +53,6 @@ final class CommitClamp extends Protocol {
     public void up(MessageBatch batch) {
         for (Message msg : batch) check(msg);
         up_prot.up(batch);
-    }
-
-    /** How many requests had their commit index lowered: read by tests and the log. */
-    synchronized long clamped() {
-        return clamped;
     }
 
     private void check(Message msg) {
