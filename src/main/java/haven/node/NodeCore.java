@@ -334,7 +334,9 @@ public final class NodeCore {
         boolean wasValid = leaseValid;
         boolean wasHolding = holdingWithoutLease;
         pair.ifPresent(p -> {
-            if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) p.peerHeard();
+            if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) {
+                lease.lastBeatAtMs(p.peer()).ifPresent(p::peerHeard);
+            }
             lease.majority(p.majority());
         });
         leaseValid = lease.valid(nowMs);
