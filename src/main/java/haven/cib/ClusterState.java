@@ -78,6 +78,7 @@ public record ClusterState(
             case Command.Cleanup c -> cleanup(c);
             case Command.Connectivity c -> withConnectivity(c);
             case Command.Fenced f -> fenced(f);
+            case Command.FoundActive fa -> foundActive(fa);
         };
     }
 
@@ -97,6 +98,19 @@ public record ClusterState(
         while (next.size() > FENCE_RECORDS_KEPT) next.remove(0);
         ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next);
         return f.ok() ? s.nodeLost(f.node()) : s;
+    }
+
+    /** Stop all, start one: both instances must stop (and say so) before the group is placed again. */
+    private ClusterState foundActive(Command.FoundActive fa) {
+        GroupState old = group(fa.group());
+        if (old.generation() != fa.generation() || old.assigned().isEmpty() || old.assigned().equals(Optional.of(fa.node()))) {
+            return this; // the group moved on meanwhile: this report speaks of a placement that is gone
+        }
+        TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
+        active.add(fa.node());
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        next.put(fa.group(), new GroupState(Optional.empty(), old.generation(), active, false));
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing);
     }
 
     private ClusterState assign(Command.Assign a) {

@@ -24,6 +24,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
+    @JsonSubTypes.Type(value = Command.FoundActive.class, name = "found-active"),
 })
 public sealed interface Command {
 
@@ -54,4 +55,11 @@ public sealed interface Command {
 
     /** The outcome of fencing {@code node}, done by {@code by}; {@code ok} means confirmed off. */
     record Fenced(NodeId node, NodeId by, long atEpochMs, boolean ok, String summary) implements Command {}
+
+    /**
+     * {@code node} found the group active although it is assigned elsewhere (generation {@code generation}),
+     * and the policy says stop every instance: the group is unassigned and {@code node} joins the nodes that
+     * may run it, so it starts again only once both instances are confirmed stopped.
+     */
+    record FoundActive(GroupId group, NodeId node, long generation) implements Command {}
 }

@@ -2,8 +2,10 @@ package haven.node;
 
 import haven.cib.ClusterState;
 import haven.cib.Command;
+import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
+import haven.config.Policy;
 import haven.config.Quorum;
 import haven.core.NodeId;
 import haven.core.ResourceId;
@@ -242,10 +244,14 @@ public final class NodeCore {
                         case NOT_RUNNING -> LocalState.STOPPED;
                         default -> LocalState.FAILED;
                     });
-                    boolean assignedHere = state.group(config.groupOf(r).id()).assigned().equals(Optional.of(self));
+                    GroupState group = state.group(config.groupOf(r).id());
+                    boolean assignedHere = group.assigned().equals(Optional.of(self));
                     if (res.isOk() && !assignedHere) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
-                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"));
+                        boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent();
+                        if (stopAll) outbox.add(List.of(new Command.FoundActive(config.groupOf(r).id(), self, group.generation())));
+                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"
+                                + (stopAll ? ", and the instance on " + group.assigned().get() + " too (multiple_active: stop_all)" : "")));
                     }
                 } else if (before == LocalState.STARTED) {
                     if (res.isOk()) {
