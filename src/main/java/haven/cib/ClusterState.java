@@ -176,7 +176,7 @@ public record ClusterState(
 
     private ClusterState failed(Command.ResourceFailed f) {
         List<FailureRecord> next = new ArrayList<>(failures);
-        next.add(new FailureRecord(f.resource(), f.node(), f.atEpochMs(), f.detail()));
+        next.add(new FailureRecord(f.resource(), f.node(), f.atEpochMs(), f.detail(), f.scope()));
         List<FailureRecord> same = next.stream()
                 .filter(x -> x.resource().equals(f.resource()) && x.node().equals(f.node())).toList();
         if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {

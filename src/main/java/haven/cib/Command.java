@@ -40,7 +40,15 @@ public sealed interface Command {
     /** The coordinator declares a node gone: out of the view, and its lease has provably expired. */
     record NodeLost(NodeId node) implements Command {}
 
-    record ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail) implements Command {}
+    record ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail, FailureScope scope) implements Command {
+        public ResourceFailed {
+            if (scope == null) scope = FailureScope.LOCAL; // entries written before scopes existed
+        }
+
+        public ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail) {
+            this(resource, node, atEpochMs, detail, FailureScope.LOCAL);
+        }
+    }
 
     record SetStandby(NodeId node, boolean standby) implements Command {}
 

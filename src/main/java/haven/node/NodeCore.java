@@ -2,6 +2,7 @@ package haven.node;
 
 import haven.cib.ClusterState;
 import haven.cib.Command;
+import haven.cib.FailureScope;
 import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
@@ -257,7 +258,7 @@ public final class NodeCore {
                     if (res.isOk()) {
                         local.scheduleMonitor(r, nowMs);
                     } else {
-                        fail(r, "monitor: " + describe(res), nowEpochMs, out);
+                        fail(r, "monitor: " + describe(res), scopeOf(res), nowEpochMs, out);
                     }
                 }
             }
@@ -267,7 +268,7 @@ public final class NodeCore {
                     local.scheduleMonitor(r, nowMs);
                     out.add(new Effect.Note("started " + r));
                 } else {
-                    fail(r, "start: " + describe(res), nowEpochMs, out);
+                    fail(r, "start: " + describe(res), scopeOf(res), nowEpochMs, out);
                 }
             }
             case STOP -> {
@@ -322,14 +323,26 @@ public final class NodeCore {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
         if (local.state(r) == LocalState.STARTED && !stopping) {
-            fail(r, f.reason(), nowEpochMs, out);
+            fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }
     }
 
-    private void fail(ResourceId r, String why, long nowEpochMs, List<Effect> out) {
+    private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {
         local.set(r, LocalState.FAILED);
-        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
-        out.add(new Effect.Note("resource " + r + " failed: " + why));
+        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why, scope));
+        out.add(new Effect.Note("resource " + r + " failed: " + why + switch (scope) {
+            case LOCAL -> "";
+            case NODE -> " (this node cannot run it)";
+            case EVERYWHERE -> " (the config is wrong: no node can run it)";
+        }));
+    }
+
+    private static FailureScope scopeOf(AgentResult r) {
+        return switch (r.status()) {
+            case CONFIG_ERROR -> FailureScope.NODE;
+            case FATAL -> FailureScope.EVERYWHERE;
+            default -> FailureScope.LOCAL;
+        };
     }
 
     private static String describe(AgentResult r) {
