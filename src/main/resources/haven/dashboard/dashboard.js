@@ -5,6 +5,8 @@
 'use strict';
 
 const REFRESH_MS = 5000;          // the fallback re-read when no event comes
+const READ_TIMEOUT_MS = 4000;
+const WRITE_TIMEOUT_MS = 12000;
 const STREAM_SILENCE_MS = 25000;  // the server sends a keepalive every 10 s; silence this long means a dead connection
 const MAX_EVENTS = 300;
 const TOKEN_KEY = 'haven.token';
@@ -72,18 +74,30 @@ class ApiRefusal extends Error {
 }
 
 async function call(method, path, accept) {
+  // A node that lost power answers nothing, not even a reset: without a limit the page would wait for minutes.
+  // A write may take the server's 5 s commit timeout, so it gets longer.
+  const limit = method === 'GET' ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS;
   let res;
   try {
-    res = await fetch(path, { method, headers: headers({ Accept: accept || 'application/json' }), cache: 'no-store' });
+    res = await fetch(path, { method, headers: headers({ Accept: accept || 'application/json' }), cache: 'no-store',
+      signal: AbortSignal.timeout(limit) });
   } catch (e) {
-    throw new ApiRefusal(0, 'no answer (' + e.message + ')');
+    throw new ApiRefusal(0, e.name === 'TimeoutError' ? 'no answer within ' + limit / 1000 + ' s' : 'no answer (' + e.message + ')');
   }
   const text = await res.text();
   if (!res.ok) throw new ApiRefusal(res.status, text.trim() || res.statusText);
   return text;
 }
 
-async function refresh() {
+let reading = null;
+
+/** Reads the tree; a call while a read is under way waits for that one (the timer must not pile reads up). */
+function refresh() {
+  if (!reading) reading = readNow().finally(() => { reading = null; });
+  return reading;
+}
+
+async function readNow() {
   try {
     const [tree, status] = await Promise.all([call('GET', '/ha'), call('GET', '/ha/status')]);
     app.tree = JSON.parse(tree);

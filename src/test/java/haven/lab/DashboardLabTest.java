@@ -171,6 +171,22 @@ class DashboardLabTest {
     }
 
     @Test
+    void whenTheNodeThatServedThePageLosesPowerThePageSaysItIsUnreachable() {
+        int victim = holder();
+        openWithToken(victim, READ_TOKEN);
+        awaitWebOn(name(victim));
+        browser.await("the live event stream", WITHIN, "return document.getElementById('live').textContent;", v -> v.asText().equals("live"));
+
+        watched.faults.kill(victim);
+        JsonNode banner = browser.await("the unreachable banner", WITHIN,
+                "const b = document.getElementById('banner-api'); return b.checkVisibility() ? b.textContent : null;", v -> v.isTextual());
+        assertThat(banner.asText()).startsWith("The haven API at https://" + lab.layout().nodeAddress(victim) + ":7443 is unreachable: no answer")
+                .contains("Showing what it said at ").endsWith("retrying every 5 s.");
+        assertThat(browser.run("return document.getElementById('main').classList.contains('stale');").asBoolean()).as("panels dimmed").isTrue();
+        browser.await("the stream offline", WITHIN, "return document.getElementById('live').textContent;", v -> v.asText().equals("offline"));
+    }
+
+    @Test
     void aStandbyNeedsConfirmationAndARefusedWriteShowsTheServersReason() {
         int runs = holder();
         int target = other(runs);
