@@ -158,6 +158,8 @@ class DashboardLabTest {
                 v -> v.asText().equals("lost"));
         JsonNode now = browser.await("web on another node", WITHIN, "return " + WEB_NODE + ";",
                 v -> !v.isNull() && !v.asText().equals(name(victim)) && !v.asText().isEmpty());
+        System.err.println("dashboard: web shown on " + now.asText() + " " + (System.nanoTime() - kill.effectiveNanos()) / 1_000_000
+                + " ms after " + name(victim) + " lost power");
         browser.await("site started on " + now.asText(), WITHIN,
                 "return document.querySelector('[data-resource=site] .pill').textContent;", v -> v.asText().equals("started " + now.asText()));
         assertThat(browser.text("[data-group=web] .since")).as("where web was before").endsWith(", was on " + name(victim));
