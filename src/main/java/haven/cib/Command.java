@@ -25,6 +25,9 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
     @JsonSubTypes.Type(value = Command.FoundActive.class, name = "found-active"),
+    @JsonSubTypes.Type(value = Command.Send.class, name = "app-send"),
+    @JsonSubTypes.Type(value = Command.BarrierArrive.class, name = "barrier-arrive"),
+    @JsonSubTypes.Type(value = Command.BarrierTimeout.class, name = "barrier-timeout"),
 })
 public sealed interface Command {
 
@@ -70,4 +73,26 @@ public sealed interface Command {
      * may run it, so it starts again only once both instances are confirmed stopped.
      */
     record FoundActive(GroupId group, NodeId node, long generation) implements Command {}
+
+    /** The cluster services for applications ({@link AppChannel}); each carries its proposer's wall clock. */
+    sealed interface AppCommand extends Command {
+        long atEpochMs();
+    }
+
+    /** An application message from {@code from} to every node, or to one ({@code to}). */
+    record Send(NodeId from, Optional<NodeId> to, String name, String value, long atEpochMs, long ticket) implements AppCommand {}
+
+    /**
+     * A participant reaches a barrier through the API of {@code node}. Expected participants are named
+     * ({@code expectedParticipants}, then {@code expectedCount} is their number) or only counted.
+     */
+    record BarrierArrive(String barrier, String participant, int expectedCount, java.util.List<String> expectedParticipants,
+            long timeoutMs, NodeId node, long atEpochMs, long ticket) implements AppCommand {
+        public BarrierArrive {
+            expectedParticipants = java.util.List.copyOf(expectedParticipants);
+        }
+    }
+
+    /** A waiter's timeout ran out: ends round {@code round} of the barrier as timed out, unless it ended first. */
+    record BarrierTimeout(String barrier, long round, String participant, NodeId by, long atEpochMs) implements AppCommand {}
 }

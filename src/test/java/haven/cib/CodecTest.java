@@ -46,7 +46,12 @@ class CodecTest {
                 new Command.Cleanup(SITE, Optional.of(A)),
                 new Command.Cleanup(SITE, Optional.empty()),
                 new Command.Connectivity(A, 2),
-                new Command.Fenced(B, A, 1_700_000_000_456L, true, "level 1 lab off plug=n2: confirmed off"));
+                new Command.Fenced(B, A, 1_700_000_000_456L, true, "level 1 lab off plug=n2: confirmed off"),
+                new Command.Send(A, Optional.of(B), "config", "v=\"2\" é", 1_700_000_000_500L, -42),
+                new Command.Send(B, Optional.empty(), "hello", "", 1_700_000_000_501L, 7),
+                new Command.BarrierArrive("loaded", "a", 2, List.of("a", "b"), 5000, A, 1_700_000_000_502L, 9),
+                new Command.BarrierArrive("ready", "x", 3, List.of(), 5000, B, 1_700_000_000_503L, 10),
+                new Command.BarrierTimeout("ready", 2, "x", B, 1_700_000_000_504L));
     }
 
     static ClusterState richState() {
@@ -56,6 +61,9 @@ class CodecTest {
         s = s.apply(List.of(new Command.ResourceFailed(SITE, A, 5, "boom"), new Command.ResourceFailed(SITE, B, 6, "")));
         s = s.apply(List.of(new Command.SetStandby(B, true), new Command.Move(WEB, Optional.of(B))));
         s = s.apply(List.of(new Command.Connectivity(A, 1), new Command.Fenced(B, A, 7, false, "device timed out")));
+        s = s.apply(List.of(new Command.Send(A, Optional.empty(), "m", "v", 8, 1), new Command.Send(A, Optional.of(B), "m", "w", 8, 2)));
+        s = s.apply(List.of(new Command.BarrierArrive("open", "a", 2, List.of(), 1000, A, 9, 3),
+                new Command.BarrierArrive("done", "a", 1, List.of("a"), 1000, A, 9, 4)));
         return s;
     }
 
@@ -83,6 +91,7 @@ class CodecTest {
         assertThat(s.version()).isEqualTo(3);
         assertThat(s.connectivity()).isEmpty();
         assertThat(s.fencing()).isEmpty();
+        assertThat(s.app()).isEqualTo(AppChannel.EMPTY);
     }
 
     @Test
