@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import haven.cib.Codec;
+import haven.cib.Command;
 import haven.config.ApiAccess;
 import haven.config.ClusterConfig;
 import haven.events.EventRecorder;
@@ -46,12 +47,23 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer exposed;
     private ExecutorService threads;
     private EventStream stream;
+    private final StatusWatch watch;
+    private final Messages messages;
+    private final Barriers barriers;
 
     public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log, EventRecorder events) {
         this.config = config;
         this.status = status;
         this.log = log;
         this.events = events;
+        this.watch = new StatusWatch(status);
+        this.messages = new Messages(status, watch, this::commit);
+        this.barriers = new Barriers(status, watch, this::commit);
+    }
+
+    /** The daemon published a new status snapshot: wakes requests that wait for one (messages, barriers). */
+    public void published() {
+        watch.published();
     }
 
     public void start() throws IOException {
@@ -73,6 +85,8 @@ public final class ApiServer implements AutoCloseable {
         s.setExecutor(threads);
         s.createContext("/ha", ex -> guarded(ex, tokens, this::handle));
         s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
+        s.createContext("/ha/messages", ex -> guarded(ex, tokens, messages::serve));
+        s.createContext("/ha/barriers", ex -> guarded(ex, tokens, barriers::serve));
         s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
         // The page holds no data; what it shows it reads from /ha with the user's token, like any client.
         s.createContext("/", Dashboard::serve);
@@ -141,18 +155,23 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void write(HttpExchange ex, NodeStatus s, Control.Action action) throws IOException {
+        commit(s, action.commands());
+        send(ex, 200, "text/plain", action.done() + "\n");
+    }
+
+    /** Commits {@code commands} through the cluster log, or says why not (no quorum here, no coordinator). */
+    private void commit(NodeStatus s, List<Command> commands) {
         if (!s.quorate()) {
             throw new ApiError(503, s.self() + " has no quorum now (members " + s.members() + " of " + config.nodeIds()
                     + "), so it cannot change the cluster; send the request to a node of the majority partition");
         }
         try {
-            log.propose(action.commands(), WRITE_TIMEOUT).get(WRITE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            log.propose(commands, WRITE_TIMEOUT).get(WRITE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new ApiError(503, "not committed (" + e.getMessage() + "): there may be no coordinator right now"
                     + " (coordinator: " + s.coordinator().map(Object::toString).orElse("none") + "); retry in a few seconds,"
                     + " or on another node");
         }
-        send(ex, 200, "text/plain", action.done() + "\n");
     }
 
     private void metrics(HttpExchange ex) throws IOException {

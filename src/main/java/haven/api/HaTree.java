@@ -26,6 +26,7 @@ public final class HaTree {
     public static Map<String, Object> of(NodeStatus s) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("cluster", cluster(s));
+        root.put("quorum", QuorumView.of(s));
         Map<String, Object> nodes = new LinkedHashMap<>();
         for (NodeConfig n : s.config().nodes()) nodes.put(n.id().name(), node(s, n));
         root.put("nodes", nodes);

@@ -52,13 +52,17 @@ public final class NodeDaemon implements AutoCloseable {
         events.observe(status);
         this.alerts = new haven.events.AlertRunner(config.alerts(), events, self.name(), new haven.executor.runner.ProcessRunner(),
                 WallClock.SYSTEM, NodeDaemon::log);
-        this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, s -> {
-            status = s;
-            events.observe(s);
-        });
+        this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, this::publish);
         this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
         this.api = new ApiServer(config, () -> status, cluster, events);
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
+    }
+
+    /** The loop's snapshot after each step: for the API's readers, the event stream and the API's waiting requests. */
+    private void publish(NodeStatus s) {
+        status = s;
+        events.observe(s);
+        api.published();
     }
 
     public void start() throws Exception {
