@@ -17,6 +17,9 @@ import java.time.Duration;
  */
 public final class Subscription implements AutoCloseable {
     private static final Duration RECONNECT_AFTER = Duration.ofSeconds(1);
+    /** The server sends a keepalive every 10 s; this long without a line means the connection is dead. */
+    static final Duration SILENCE_LIMIT = Duration.ofSeconds(30);
+    private volatile long lastLineNanos;
     private final HavenClient client;
     private final HavenClient.Listener listener;
     private volatile long lastSeq;
@@ -77,10 +80,13 @@ public final class Subscription implements AutoCloseable {
             }
             throw new HavenException(r.statusCode(), "message stream refused: " + r.statusCode() + " " + text);
         }
+        lastLineNanos = System.nanoTime();
+        Thread watchdog = Thread.ofVirtual().name("haven-subscription-watchdog").start(() -> closeWhenSilent(r.body()));
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             String event = "message";
             StringBuilder data = new StringBuilder();
             for (String line = in.readLine(); line != null && !closed; line = in.readLine()) {
+                lastLineNanos = System.nanoTime();
                 if (line.isEmpty()) {
                     if (!data.isEmpty() && dispatch(event, data.toString())) return true;
                     event = "message";
@@ -95,8 +101,22 @@ public final class Subscription implements AutoCloseable {
                     data.append(line.substring(5).strip());
                 }
             }
+        } finally {
+            watchdog.interrupt();
         }
         return closed;
+    }
+
+    /** A connection that went silent (a peer that vanished without closing it) is closed, so the loop reconnects. */
+    private void closeWhenSilent(InputStream stream) {
+        try {
+            while (System.nanoTime() - lastLineNanos < SILENCE_LIMIT.toNanos()) {
+                Thread.sleep(Duration.ofSeconds(1));
+            }
+            stream.close();
+        } catch (InterruptedException | IOException e) {
+            // the connection ended first
+        }
     }
 
     /** One complete event; true if it ends the subscription. */

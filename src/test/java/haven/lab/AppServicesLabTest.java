@@ -1,0 +1,150 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster services for applications on real daemons in namespaces. Applications reach their node's API
+ * the way they would on a machine of their own: the haven CLI (which is the {@link haven.client} library)
+ * runs inside each node's namespace, and curl sends. Proves issue 6's lines: messages sent from two nodes at
+ * once arrive in the same order on every node; a barrier of 3 completes; one with a node missing times out
+ * naming it.
+ */
+@Tag("lab")
+class AppServicesLabTest {
+    private static final String PREFIX = "tmsg";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PER_SENDER = 30;
+    private static Lab lab;
+
+    @BeforeAll
+    static void up() {
+        Lab.down(PREFIX); // a previous run killed midway
+        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
+        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1));
+    }
+
+    @AfterAll
+    static void down() {
+        Lab.down(PREFIX);
+        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
+    }
+
+    /** The haven CLI inside node {@code i}'s namespace, talking to that node's API on 127.0.0.1. */
+    private static Exec.Result haven(int i, Duration timeout, String... args) {
+        List<String> java = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of(args));
+        return Exec.run(timeout, Netns.execIn(lab.layout().nodeNamespace(i), java.toArray(String[]::new)));
+    }
+
+    private static CompletableFuture<Exec.Result> havenAsync(int i, Duration timeout, String... args) {
+        return CompletableFuture.supplyAsync(() -> haven(i, timeout, args));
+    }
+
+    private static Exec.Result sh(int i, Duration timeout, String script) {
+        return Exec.run(timeout, Netns.execIn(lab.layout().nodeNamespace(i), "sh", "-c", script));
+    }
+
+    private static JsonNode messagesOn(int i, long after) throws Exception {
+        Exec.Result r = sh(i, Duration.ofSeconds(15), "curl -sS -f -m 10 'http://127.0.0.1:7480/ha/messages?after=" + after + "'");
+        assertThat(r.code()).as("GET /ha/messages on n%d: %s", i, r.err()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    @Test
+    void messagesSentFromTwoNodesAtOnceArriveInTheSameOrderOnEveryNode() throws Exception {
+        long last = messagesOn(1, 0).path("last_seq").asLong();
+        List<CompletableFuture<Exec.Result>> followers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            followers.add(havenAsync(i, Duration.ofSeconds(120), "messages", "--follow", "--after", String.valueOf(last),
+                    "--count", String.valueOf(2 * PER_SENDER)));
+        }
+        List<CompletableFuture<Exec.Result>> senders = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            String script = "for k in $(seq 1 " + PER_SENDER + "); do curl -sS -f -m 10 -X POST"
+                    + " 'http://127.0.0.1:7480/ha/messages?name=from-n" + i + "' --data-binary \"n" + i + "-$k\" >/dev/null || exit 1; done";
+            int node = i;
+            senders.add(CompletableFuture.supplyAsync(() -> sh(node, Duration.ofSeconds(90), script)));
+        }
+        for (var s : senders) {
+            Exec.Result r = s.get();
+            assertThat(r.code()).as("sender %s: %s", r.command(), r.err()).isZero();
+        }
+        List<List<String>> seen = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Exec.Result r = followers.get(i - 1).get();
+            assertThat(r.code()).as("follower on n%d: %s\n%s", i, r.err(), lab.cluster().logTails(20)).isZero();
+            seen.add(r.out().lines().toList());
+        }
+        List<String> order = seen.get(0);
+        assertThat(order).hasSize(2 * PER_SENDER);
+        assertThat(seen.get(1)).as("n2's order").isEqualTo(order);
+        assertThat(seen.get(2)).as("n3's order").isEqualTo(order);
+        // Each sender waits for its commit before the next send, so its own messages keep their order.
+        for (int i = 1; i <= 2; i++) {
+            String sender = "n" + i;
+            List<String> own = order.stream().map(l -> l.split(" ")).filter(f -> f[1].equals(sender)).map(f -> f[3]).toList();
+            assertThat(own).hasSize(PER_SENDER);
+            for (int k = 1; k <= PER_SENDER; k++) assertThat(own.get(k - 1)).isEqualTo(sender + "-" + k);
+        }
+        // The plain read agrees with the streams, on every node.
+        for (int i = 1; i <= 3; i++) {
+            List<String> read = new ArrayList<>();
+            for (JsonNode m : messagesOn(i, last).path("messages")) {
+                read.add(m.path("seq").asLong() + " " + m.path("from").asText() + " " + m.path("name").asText() + " "
+                        + m.path("value").asText());
+            }
+            assertThat(read).as("GET /ha/messages on n%d", i).isEqualTo(order);
+        }
+        long switches = 0;
+        for (int k = 1; k < order.size(); k++) {
+            if (!order.get(k).split(" ")[1].equals(order.get(k - 1).split(" ")[1])) switches++;
+        }
+        System.out.println("lab: " + order.size() + " messages from n1 and n2 at once; the senders alternate " + switches
+                + " times in the one order every node delivered");
+        assertThat(switches).as("the two senders really sent at once (their messages interleave)").isPositive();
+    }
+
+    @Test
+    void aBarrierOfThreeCompletesAndOneWithANodeMissingTimesOutNamingIt() throws Exception {
+        List<CompletableFuture<Exec.Result>> three = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            three.add(havenAsync(i, Duration.ofSeconds(90), "barrier", "all-three", "--participant", "n" + i,
+                    "--expected", "n1,n2,n3", "--timeout", "60s"));
+        }
+        List<String> answers = new ArrayList<>();
+        for (var f : three) {
+            Exec.Result r = f.get();
+            assertThat(r.code()).as("%s: %s", r.command(), r.err()).isZero();
+            answers.add(r.out().strip());
+        }
+        assertThat(answers).allMatch(a -> a.matches("completed: barrier all-three round \\d+: n1, n2, n3 arrived"));
+        assertThat(answers).containsOnly(answers.get(0));
+
+        long start = System.nanoTime();
+        var n1 = havenAsync(1, Duration.ofSeconds(60), "barrier", "without-n3", "--participant", "n1", "--expected", "n1,n2,n3",
+                "--timeout", "8s");
+        var n2 = havenAsync(2, Duration.ofSeconds(60), "barrier", "without-n3", "--participant", "n2", "--expected", "n1,n2,n3",
+                "--timeout", "8s");
+        for (var f : List.of(n1, n2)) {
+            Exec.Result r = f.get();
+            assertThat(r.code()).as("%s: %s %s", r.command(), r.out(), r.err()).isEqualTo(1);
+            assertThat(r.err()).contains("timed out: barrier without-n3 round").contains("missing n3 (arrived: n1, n2)");
+        }
+        System.out.println("lab: the barrier without n3 ended for both callers " + Duration.ofNanos(System.nanoTime() - start).toMillis()
+                + " ms after they were started (timeout 8 s, plus JVM start)");
+
+        Exec.Result q = haven(3, Duration.ofSeconds(30), "quorum");
+        assertThat(q.code()).as(q.err()).isZero();
+        assertThat(q.out()).startsWith("quorate: 3 of 3 votes, 2 needed (majority); members n1, n2, n3");
+    }
+}
