@@ -24,7 +24,7 @@ final class QuorumView {
         m.put("expected_votes", voters.size());
         m.put("votes", s.members().stream().filter(voters::contains).count());
         m.put("needed", q.mode() == Quorum.Mode.TWO_NODE ? 1 : voters.size() / 2 + 1);
-        m.put("members", s.members().stream().map(NodeId::name).toList());
+        m.put("members", s.members().stream().map(NodeId::name).sorted().toList());
         m.put("voters", voters.stream().map(NodeId::name).toList());
         m.put("no_quorum_policy", q.noQuorumPolicy().word());
         m.put("wait_for_all", q.waitForAll());

@@ -28,6 +28,8 @@ class AppServicesApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private LoopbackNode node;
+    /** A thread per call: blocked callers must not queue behind each other in a small common pool. */
+    private static final java.util.concurrent.ExecutorService AT_ONCE = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     @BeforeEach
     void start() throws Exception {
@@ -130,13 +132,13 @@ class AppServicesApiTest {
     void threeCallersAreReleasedTogetherWhenTheLastArrives() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (String p : List.of("a", "b")) {
-            calls.add(CompletableFuture.supplyAsync(() -> barrier("go", p, "a,b,c", "10s")));
+            calls.add(CompletableFuture.supplyAsync(() -> barrier("go", p, "a,b,c", "10s"), AT_ONCE));
         }
         Thread.sleep(300);
         assertThat(calls).noneMatch(CompletableFuture::isDone);
         JsonNode open = JSON.readTree(call("GET", "/ha/barriers/go", null).body());
         assertThat(open.path("missing").toString()).isEqualTo("[\"c\"]");
-        calls.add(CompletableFuture.supplyAsync(() -> barrier("go", "c", "a,b,c", "10s")));
+        calls.add(CompletableFuture.supplyAsync(() -> barrier("go", "c", "a,b,c", "10s"), AT_ONCE));
         for (var c : calls) {
             HttpResponse<String> r = c.get(5, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(200);
@@ -148,8 +150,8 @@ class AppServicesApiTest {
     @Test
     void aBarrierWithSomeoneMissingTimesOutForEveryCallerNamingThem() throws Exception {
         long start = System.nanoTime();
-        var a = CompletableFuture.supplyAsync(() -> barrier("go", "a", "a,b,c", "400ms"));
-        var b = CompletableFuture.supplyAsync(() -> barrier("go", "b", "a,b,c", "2s"));
+        var a = CompletableFuture.supplyAsync(() -> barrier("go", "a", "a,b,c", "400ms"), AT_ONCE);
+        var b = CompletableFuture.supplyAsync(() -> barrier("go", "b", "a,b,c", "2s"), AT_ONCE);
         for (var c : List.of(a, b)) {
             HttpResponse<String> r = c.get(5, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(504);
@@ -157,7 +159,7 @@ class AppServicesApiTest {
         }
         // The first caller's timeout ended the round for both, well before the second one's own.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1900));
-        var dup = CompletableFuture.supplyAsync(() -> barrier("again", "a", "2", "5s"));
+        var dup = CompletableFuture.supplyAsync(() -> barrier("again", "a", "2", "5s"), AT_ONCE);
         Thread.sleep(200);
         var twice = barrier("again", "a", "2", "5s");
         assertThat(twice.statusCode()).isEqualTo(409);

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class HavenClientTest {
     private LoopbackNode node;
     private HavenClient haven;
+    /** A thread per call: blocked callers must not queue behind each other in a small common pool. */
+    private static final java.util.concurrent.ExecutorService AT_ONCE = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     @BeforeEach
     void start() throws Exception {
@@ -76,7 +78,7 @@ class HavenClientTest {
 
     @Test
     void aBarrierReturnsOrThrowsNamingWhoWasMissing() throws Exception {
-        var other = CompletableFuture.supplyAsync(() -> haven.barrier("pair", "b", List.of("a", "b"), Duration.ofSeconds(10)));
+        var other = CompletableFuture.supplyAsync(() -> haven.barrier("pair", "b", List.of("a", "b"), Duration.ofSeconds(10)), AT_ONCE);
         BarrierResult r = haven.barrier("pair", "a", List.of("a", "b"), Duration.ofSeconds(10));
         assertThat(r.arrived()).containsExactly("a", "b");
         assertThat(other.get(5, TimeUnit.SECONDS)).isEqualTo(r);
