@@ -76,7 +76,7 @@ final class AppCommands {
         }
 
         private int list(HavenClient haven) {
-            for (Message m : haven.read(after == null ? 0 : after)) print(m);
+            for (Message m : haven.read(after == null ? -1 : after)) print(m);
             return 0;
         }
 

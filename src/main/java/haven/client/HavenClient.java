@@ -69,9 +69,12 @@ public final class HavenClient implements AutoCloseable {
         return r.path("seq").asLong();
     }
 
-    /** The messages this node received after {@code afterSeq} that the cluster still holds, oldest first. */
+    /**
+     * The messages this node received after {@code afterSeq}, oldest first; -1 for every one the cluster still
+     * holds. Throws a {@link HavenException} with status 410 if some after {@code afterSeq} are gone already.
+     */
     public List<Message> read(long afterSeq) {
-        JsonNode r = call(request("/ha/messages?after=" + afterSeq, CALL_TIMEOUT).GET(), 200);
+        JsonNode r = call(request(afterSeq < 0 ? "/ha/messages" : "/ha/messages?after=" + afterSeq, CALL_TIMEOUT).GET(), 200);
         List<Message> out = new ArrayList<>();
         for (JsonNode m : r.path("messages")) out.add(message(m));
         return out;

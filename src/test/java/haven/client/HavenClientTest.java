@@ -39,6 +39,8 @@ class HavenClientTest {
         assertThat(haven.send("config", "v2")).isEqualTo(3);
         assertThat(haven.read(0)).extracting(m -> m.seq() + " " + m.name() + "=" + m.value())
                 .containsExactly("1 config=v1", "3 config=v2");
+        assertThat(haven.read(-1)).hasSize(2);
+        assertThat(haven.read(1)).extracting(Message::seq).containsExactly(3L);
         assertThatThrownBy(() -> haven.send("bad name", "x")).isInstanceOf(HavenException.class)
                 .hasMessageContaining("400 message name 'bad name' is not valid")
                 .satisfies(e -> assertThat(((HavenException) e).status()).isEqualTo(400));
