@@ -46,12 +46,19 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer exposed;
     private ExecutorService threads;
     private EventStream stream;
+    private LogQuery timeline;
 
     public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log, EventRecorder events) {
         this.config = config;
         this.status = status;
         this.log = log;
         this.events = events;
+    }
+
+    /** Serves this node's timeline at /ha/log (call before {@link #start}). */
+    public ApiServer withTimeline(haven.timeline.Timeline t) {
+        this.timeline = new LogQuery(config, t);
+        return this;
     }
 
     public void start() throws IOException {
@@ -73,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
         s.setExecutor(threads);
         s.createContext("/ha", ex -> guarded(ex, tokens, this::handle));
         s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
+        if (timeline != null) s.createContext("/ha/log", ex -> guarded(ex, tokens, timeline::serve));
         s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
         s.start();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,8 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
+    @JsonSubTypes.Type(value = Command.Journal.class, name = "journal"),
+    @JsonSubTypes.Type(value = Command.SetMaintenance.class, name = "maintenance"),
 })
 public sealed interface Command {
 
@@ -54,4 +57,26 @@ public sealed interface Command {
 
     /** The outcome of fencing {@code node}, done by {@code by}; {@code ok} means confirmed off. */
     record Fenced(NodeId node, NodeId by, long atEpochMs, boolean ok, String summary) implements Command {}
+
+    /**
+     * Who proposed the entry that holds it and when (its wall clock), with the cluster-level events it saw
+     * that change no state; changes nothing itself. The timeline takes its times from here.
+     */
+    record Journal(NodeId by, long atEpochMs, List<JournalNote> notes) implements Command {
+        public Journal {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+
+        /** {@code entry} with a stamp in front, unless it has one: how the edge dates every entry it proposes. */
+        public static List<Command> stamped(List<Command> entry, NodeId by, long atEpochMs) {
+            if (entry.stream().anyMatch(c -> c instanceof Journal)) return entry;
+            List<Command> out = new java.util.ArrayList<>(entry.size() + 1);
+            out.add(new Journal(by, atEpochMs, List.of()));
+            out.addAll(entry);
+            return out;
+        }
+    }
+
+    /** Cluster-wide maintenance mode on or off (see {@link Maintenance}). */
+    record SetMaintenance(boolean on, String reason, long atEpochMs) implements Command {}
 }

@@ -23,6 +23,14 @@ final class ApiClient {
         return call(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    Reply getJson(String path) {
+        return call(HttpRequest.newBuilder(uri(path)).header("Accept", "application/json").GET());
+    }
+
+    Reply put(String path, String body) {
+        return call(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     Reply post(String path) {
         return call(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             WhyCommand.class,
             EventsCommand.class,
+            LogCommand.class,
+            MaintenanceCommand.class,
             ResourceCommand.class,
             ConfigCommand.class,
             FenceCommand.class,

@@ -61,7 +61,20 @@ public final class StatusDiff {
         out.add(Change.of("membership", text.toString(), "joined", joined, "left", left, "members", members));
     }
 
+    /** The changes from one committed state to another (for the timeline, one command at a time). */
+    public static List<Change> stateChanges(ClusterState prev, ClusterState next) {
+        List<Change> out = new ArrayList<>();
+        state(prev, next, out);
+        return out;
+    }
+
     private static void state(ClusterState prev, ClusterState next, List<Change> out) {
+        if (prev.maintenance().on() != next.maintenance().on()) {
+            out.add(next.maintenance().on()
+                    ? Change.of("maintenance", "maintenance mode on: " + next.maintenance().reason(), "on", true,
+                            "reason", next.maintenance().reason())
+                    : Change.of("maintenance", "maintenance mode off: resources reconcile to the cluster state again", "on", false));
+        }
         TreeSet<GroupId> groups = new TreeSet<>(prev.groups().keySet());
         groups.addAll(next.groups().keySet());
         for (GroupId g : groups) {

@@ -78,6 +78,9 @@ public final class NodeCore {
     private long firstTermProposalId = Long.MAX_VALUE;
     /** Nodes out of the view whose lease has provably run out (what fencing acts on). */
     private Set<NodeId> leaseLost = Set.of();
+    private final CoordinatorNotes notes;
+    /** Whether the committed state was in maintenance mode at the last step (leaving it means: look again). */
+    private boolean inMaintenance = false;
 
     public NodeCore(ClusterConfig config, NodeId self) {
         this(config, self, SafetyRules.of(config));
@@ -107,6 +110,7 @@ public final class NodeCore {
         this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
         this.fenceDuty = new FenceDuty(config);
         this.pair = PairQuorum.of(config, self);
+        this.notes = new CoordinatorNotes(self, config.nodeIds());
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -243,13 +247,16 @@ public final class NodeCore {
                         default -> LocalState.FAILED;
                     });
                     boolean assignedHere = state.group(config.groupOf(r).id()).assigned().equals(Optional.of(self));
-                    if (res.isOk() && !assignedHere) {
+                    if (res.isOk() && !assignedHere && !state.maintenance().on()) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
                         out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"));
                     }
                 } else if (before == LocalState.STARTED) {
                     if (res.isOk()) {
                         local.scheduleMonitor(r, nowMs);
+                    } else if (state.maintenance().on()) {
+                        leaveAlone(r, res.status() == AgentResult.Status.NOT_RUNNING ? LocalState.STOPPED : LocalState.FAILED,
+                                "monitor: " + describe(res), out);
                     } else {
                         fail(r, "monitor: " + describe(res), nowEpochMs, out);
                     }
@@ -316,8 +323,18 @@ public final class NodeCore {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
         if (local.state(r) == LocalState.STARTED && !stopping) {
-            fail(r, f.reason(), nowEpochMs, out);
+            if (state.maintenance().on()) leaveAlone(r, LocalState.FAILED, f.reason(), out);
+            else fail(r, f.reason(), nowEpochMs, out);
         }
+    }
+
+    /**
+     * Maintenance mode: what an administrator does by hand is seen, not undone. No failure is committed (it
+     * would count toward banning the node once maintenance ends); leaving maintenance probes everything again.
+     */
+    private void leaveAlone(ResourceId r, LocalState now, String why, List<Effect> out) {
+        local.set(r, now);
+        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is"));
     }
 
     private void fail(ResourceId r, String why, long nowEpochMs, List<Effect> out) {
@@ -352,8 +369,18 @@ public final class NodeCore {
             out.add(new Effect.Note("two_node: no ping node answers, so the fault is this node's uplink: stopping every resource here"));
         }
         boolean caughtUp = caughtUpWithCoordinator(nowMs);
+        boolean maintenance = state.maintenance().on();
+        if (inMaintenance && !maintenance && runsResources) {
+            reprobeAll();
+            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state"));
+        }
+        inMaintenance = maintenance;
+        // Hands off in maintenance, except when the lease is lost: "never run twice" outranks "hands off", since
+        // the majority may meanwhile have ended maintenance and placed these groups elsewhere.
+        boolean handsOff = maintenance && (leaseValid || holdingWithoutLease);
         if (runsResources) {
             for (GroupConfig g : config.groups()) {
+                if (handsOff) break;
                 var committed = state.group(g.id());
                 boolean assignedHere = committed.assigned().equals(Optional.of(self));
                 boolean keep = assignedHere && (leaseValid || holdingWithoutLease);
@@ -366,6 +393,7 @@ public final class NodeCore {
             }
         }
         reachable.filter(n -> !n.equals(state.connectivity().get(self))).ifPresent(outbox::connectivity);
+        notes.step(isLeader, leaseValid, members, nowEpochMs).ifPresent(j -> outbox.add(List.of(j)));
         reportStuckStops();
         SchedulerInput input = schedulerInput(nowMs, nowEpochMs);
         if (planIsStale(input, nowMs)) {

@@ -36,6 +36,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final ApiServer api;
     private final haven.events.EventRecorder events;
     private final haven.events.AlertRunner alerts;
+    private final haven.timeline.Timeline timeline;
     private GuardLink guard;
     private haven.ping.PingMonitor ping;
     private final Optional<haven.fencing.Fencer> fencer;
@@ -56,8 +57,9 @@ public final class NodeDaemon implements AutoCloseable {
             status = s;
             events.observe(s);
         });
+        this.timeline = new haven.timeline.Timeline(config, stateDir.resolve("timeline"));
         this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
-        this.api = new ApiServer(config, () -> status, cluster, events);
+        this.api = new ApiServer(config, () -> status, cluster, events).withTimeline(timeline);
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
     }
 
@@ -208,6 +210,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (!witness()) stopAllResources();
         if (guard != null) guard.close();
         cluster.close();
+        timeline.close();
         runner.close();
         // Last, so that a hook still running never delays stopping the resources.
         alerts.close();
@@ -228,6 +231,16 @@ public final class NodeDaemon implements AutoCloseable {
         @Override
         public void stateChanged(ClusterState state) {
             loop.enqueue(new NodeEvent.StateChanged(state));
+        }
+
+        @Override
+        public void entryApplied(ClusterState before, List<haven.cib.Command> entry, ClusterState after) {
+            timeline.entryApplied(before, entry, after);
+        }
+
+        @Override
+        public void snapshotInstalled(ClusterState state) {
+            timeline.snapshotInstalled(state);
         }
 
         @Override

@@ -28,6 +28,7 @@ public final class Scheduler {
     private Scheduler() {}
 
     public static Plan plan(SchedulerInput in) {
+        if (in.state().maintenance().on()) return frozen(in);
         List<Command> commands = new ArrayList<>();
         ClusterState state = in.state();
         for (NodeId lost : in.lost()) {
@@ -49,6 +50,21 @@ public final class Scheduler {
             explanations.put(group.id(), d.explanation());
         }
         return new Plan(commands, explanations);
+    }
+
+    /**
+     * Maintenance mode: no command at all, not even a lost node's (fencing, which is not the scheduler's, still
+     * happens); every group stays where the state says until maintenance ends.
+     */
+    private static Plan frozen(SchedulerInput in) {
+        TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
+        String why = "maintenance mode (" + in.state().maintenance().reason() + "): placement frozen, nothing is started,"
+                + " stopped or recovered";
+        for (GroupConfig g : in.config().groups()) {
+            Optional<NodeId> at = in.state().group(g.id()).assigned();
+            explanations.put(g.id(), new Explanation(at, at.map(n -> "stays on " + n).orElse("stays unplaced") + ": " + why, List.of()));
+        }
+        return new Plan(List.of(), explanations);
     }
 
     private record GroupDecision(Optional<Command> command, Explanation explanation) {}
