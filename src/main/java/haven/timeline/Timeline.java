@@ -53,16 +53,20 @@ public final class Timeline implements AutoCloseable {
 
     /** One committed entry, applied to {@code before} giving {@code after}. */
     public synchronized void entryApplied(ClusterState before, List<Command> entry, ClusterState after) {
-        long held = journal.lastVersion();
+        long held = journal.appliedVersion();
         if (after.version() <= held) return; // replayed from the log after a restart: recorded the first time
         if (before.version() > held && held > 0) gap(held, before.version(), entry);
         add(TimelineRecords.of(before, entry, after));
+        journal.applied(after.version());
     }
 
     /** The state arrived as a snapshot (joining late, or far behind): the versions it covers have no records here. */
     public synchronized void snapshotInstalled(ClusterState state) {
-        long held = journal.lastVersion();
-        if (state.version() > held) gap(held, state.version(), List.of());
+        long held = journal.appliedVersion();
+        if (state.version() > held) {
+            gap(held, state.version(), List.of());
+            journal.applied(state.version());
+        }
     }
 
     private void gap(long held, long upTo, List<Command> entry) {

@@ -27,6 +27,8 @@ import java.util.Map;
 public final class TimelineJournal implements AutoCloseable {
     public static final String FILE = "timeline.jsonl";
     public static final String ROTATED = "timeline.1.jsonl";
+    /** The last version applied, records or not (an entry may change nothing), so a restart knows where it was. */
+    public static final String APPLIED = "timeline.applied";
     public static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> LINE = new TypeReference<>() {};
@@ -36,6 +38,8 @@ public final class TimelineJournal implements AutoCloseable {
     private FileChannel out;
     private boolean dirty;
     private long lastVersion;
+    private long applied;
+    private boolean appliedDirty;
 
     public TimelineJournal(Path dir, long maxBytes) {
         this.dir = dir;
@@ -46,6 +50,8 @@ public final class TimelineJournal implements AutoCloseable {
             cutTornLine();
             out.position(out.size());
             lastVersion = readLastVersion();
+            Path a = dir.resolve(APPLIED);
+            applied = Files.exists(a) ? parseApplied(Files.readString(a)) : 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the timeline journal in " + dir + " (check that the state directory is"
                     + " writable)", e);
@@ -55,6 +61,26 @@ public final class TimelineJournal implements AutoCloseable {
     /** The version of the newest record held; 0 for an empty journal. Entries up to it are already recorded. */
     public synchronized long lastVersion() {
         return lastVersion;
+    }
+
+    /** The newest version this node applied and recorded (its records, if it had any, are in the journal). */
+    public synchronized long appliedVersion() {
+        return Math.max(applied, lastVersion);
+    }
+
+    public synchronized void applied(long version) {
+        if (version > applied) {
+            applied = version;
+            appliedDirty = true;
+        }
+    }
+
+    private static long parseApplied(String s) {
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return 0; // damaged: the journal's last record still says where it was, give or take entries without records
+        }
     }
 
     public synchronized void append(List<TimelineRecord> records) {
@@ -80,8 +106,14 @@ public final class TimelineJournal implements AutoCloseable {
 
     /** Forces what was appended since the last call to disk. */
     public synchronized void sync() {
-        if (!dirty) return;
         try {
+            if (appliedDirty) {
+                Path tmp = dir.resolve(APPLIED + ".tmp");
+                Files.writeString(tmp, Long.toString(applied));
+                Files.move(tmp, dir.resolve(APPLIED), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                appliedDirty = false;
+            }
+            if (!dirty) return;
             out.force(false);
             dirty = false;
         } catch (IOException e) {

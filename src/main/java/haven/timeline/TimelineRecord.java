@@ -20,7 +20,11 @@ public record TimelineRecord(long version, int index, long atEpochMs, String typ
     private static final Set<String> OWN_KEYS = Set.of("version", "index", "at", "time", "type", "proposer", "text");
 
     public TimelineRecord {
-        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        // Whole numbers as Long whichever way they came (a JSON reader gives Integer for small ones), so a record
+        // read back from the journal equals the one written.
+        Map<String, Object> f = new LinkedHashMap<>();
+        fields.forEach((k, v) -> f.put(k, v instanceof Integer || v instanceof Short ? Long.valueOf(((Number) v).longValue()) : v));
+        fields = Collections.unmodifiableMap(f);
         proposer = proposer == null ? "" : proposer;
     }
 

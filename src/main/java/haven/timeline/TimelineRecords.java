@@ -54,10 +54,11 @@ public final class TimelineRecords {
     private static List<Change> changes(Command c, ClusterState s, ClusterState next) {
         List<Change> out = new ArrayList<>();
         switch (c) {
-            case Command.Started st when next != s -> out.add(change("group", "group " + st.group() + " running on " + st.node()
+            case Command.Started st when !s.group(st.group()).started() && next.group(st.group()).started() -> out.add(change("group", "group " + st.group() + " running on " + st.node()
                     + " (generation " + st.generation() + ")", "group", st.group().name(), "node", st.node().name(), "state", "started",
                     "generation", st.generation()));
-            case Command.Released r when next != s -> out.add(change("group", "group " + r.group() + " stopped on " + r.node()
+            case Command.Released r when s.group(r.group()).mayBeActive().contains(r.node())
+                    && !next.group(r.group()).mayBeActive().contains(r.node()) -> out.add(change("group", "group " + r.group() + " stopped on " + r.node()
                     + " (generation " + r.generation() + ")", "group", r.group().name(), "node", r.node().name(), "state", "stopped",
                     "generation", r.generation()));
             case Command.NodeLost l when mentions(s, l.node()) -> out.add(change("node-lost", l.node() + " lost: out of the view and"
