@@ -39,7 +39,7 @@ public final class SimRun {
     static final ResourceId VIP = ResourceId.of("vip");
     static final ResourceId SITE = ResourceId.of("site");
     private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop",
-        "move", "standby", "lossy"};
+        "move", "standby", "lossy", "maintenance"};
     private static final haven.core.GroupId WEB = haven.core.GroupId.of("web");
 
     /** {@code violations} empty means the seed passed. */
@@ -68,6 +68,8 @@ public final class SimRun {
         m.put("coordinator fenced itself", "fencing itself");
         m.put("freeze: a node without quorum kept its services", "starting nothing (no_quorum_policy freeze)");
         m.put("heartbeats lost, duplicated and reordered", "FAULT lossy network");
+        m.put("maintenance: a failure left alone", "maintenance mode: ");
+        m.put("maintenance ended: everything probed again", "maintenance mode ended");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -119,6 +121,7 @@ public final class SimRun {
                         : java.util.Optional.empty()));
                 case "standby" -> c.admin(target, new haven.cib.Command.SetStandby(anyServiceNode(r, nodes, witness), r.nextBoolean()));
                 case "lossy" -> c.degradeNetwork(5 + r.nextInt(36), r.nextInt(21), r.nextInt(150));
+                case "maintenance" -> c.admin(target, new haven.cib.Command.SetMaintenance(r.nextBoolean(), "sim", c.now));
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
@@ -131,8 +134,12 @@ public final class SimRun {
         c.runUntil(c.now + 3_000);
         // The administrator undoes what was done by hand, so every node may run the group again.
         NodeId admin = NodeId.of("n1");
-        for (int attempt = 0; attempt < 10 && (!c.committed().moves().isEmpty() || !c.committed().standby().isEmpty()); attempt++) {
+        for (int attempt = 0; attempt < 10 && (!c.committed().moves().isEmpty() || !c.committed().standby().isEmpty()
+                || c.committed().maintenance().on()); attempt++) {
             c.admin(admin, new haven.cib.Command.Move(WEB, java.util.Optional.empty()));
+            // Through a node that is up: a fenced n1 stays off, and maintenance left on would keep the group down.
+            NodeId up = c.alive.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(admin);
+            if (c.committed().maintenance().on()) c.admin(up, new haven.cib.Command.SetMaintenance(false, "", c.now));
             for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
             c.runUntil(c.now + 1_000);
         }

@@ -92,7 +92,7 @@ public final class Timeline implements AutoCloseable {
         List<TimelineRecord> from;
         synchronized (this) {
             TimelineRecord first = recent.peekFirst();
-            boolean recentSuffices = recentIsAll || (first != null && (q.after().map(a -> !first.after(a[0], (int) a[1])).orElse(false)
+            boolean recentSuffices = recentIsAll || (first != null && (q.after().map(a -> !first.after(a)).orElse(false)
                     || q.sinceEpochMs().map(s -> s > first.atEpochMs()).orElse(false)));
             from = recentSuffices ? new ArrayList<>(recent) : null;
         }

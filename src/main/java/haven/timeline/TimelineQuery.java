@@ -22,7 +22,10 @@ import java.util.TreeSet;
  * {@code after} is given: then the oldest after it, so a follower pages forward without a hole).
  */
 public record TimelineQuery(Optional<Long> sinceEpochMs, Optional<String> resource, Optional<String> node,
-        Optional<long[]> after, int limit) {
+        Optional<TimelineQuery.Position> after, int limit) {
+    /** A record's place in the timeline, "VERSION.INDEX". */
+    public record Position(long version, int index) {}
+
     public static final int DEFAULT_LIMIT = 1000;
     public static final int MAX_LIMIT = 100_000;
     private static final Set<String> KEYS = Set.of("since", "resource", "node", "after", "limit");
@@ -52,7 +55,7 @@ public record TimelineQuery(Optional<Long> sinceEpochMs, Optional<String> resour
                 throw new IllegalArgumentException("node=" + n + ": no node of that name; nodes: " + config.nodeIds());
             }
         });
-        Optional<long[]> after = Optional.ofNullable(params.get("after")).map(TimelineQuery::position);
+        Optional<Position> after = Optional.ofNullable(params.get("after")).map(TimelineQuery::position);
         int limit = Optional.ofNullable(params.get("limit")).map(TimelineQuery::limit).orElse(DEFAULT_LIMIT);
         return new TimelineQuery(since, resource, node, after, limit);
     }
@@ -73,10 +76,10 @@ public record TimelineQuery(Optional<Long> sinceEpochMs, Optional<String> resour
         }
     }
 
-    private static long[] position(String s) {
+    private static Position position(String s) {
         String[] p = s.strip().split("\\.");
         try {
-            if (p.length == 2) return new long[] {Long.parseLong(p[0]), Long.parseLong(p[1])};
+            if (p.length == 2) return new Position(Long.parseLong(p[0]), Integer.parseInt(p[1]));
         } catch (NumberFormatException e) {
             // fall through to the error
         }
@@ -96,7 +99,7 @@ public record TimelineQuery(Optional<Long> sinceEpochMs, Optional<String> resour
 
     public boolean matches(TimelineRecord r, ClusterConfig config) {
         if (sinceEpochMs.isPresent() && r.atEpochMs() < sinceEpochMs.get()) return false;
-        if (after.isPresent() && !r.after(after.get()[0], (int) after.get()[1])) return false;
+        if (after.isPresent() && !r.after(after.get())) return false;
         if (node.isPresent() && !r.mentionsNode(node.get())) return false;
         return resource.map(x -> about(r, x, config)).orElse(true);
     }

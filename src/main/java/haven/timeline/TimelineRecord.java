@@ -33,8 +33,8 @@ public record TimelineRecord(long version, int index, long atEpochMs, String typ
         return version + "." + index;
     }
 
-    public boolean after(long v, int i) {
-        return version > v || (version == v && index > i);
+    public boolean after(TimelineQuery.Position p) {
+        return version > p.version() || (version == p.version() && index > p.index());
     }
 
     /** The JSON object of one line of the journal file and of GET /ha/log. */
