@@ -25,6 +25,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
+    @JsonSubTypes.Type(value = Command.FoundActive.class, name = "found-active"),
     @JsonSubTypes.Type(value = Command.Journal.class, name = "journal"),
     @JsonSubTypes.Type(value = Command.SetMaintenance.class, name = "maintenance"),
 })
@@ -42,7 +43,15 @@ public sealed interface Command {
     /** The coordinator declares a node gone: out of the view, and its lease has provably expired. */
     record NodeLost(NodeId node) implements Command {}
 
-    record ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail) implements Command {}
+    record ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail, FailureScope scope) implements Command {
+        public ResourceFailed {
+            if (scope == null) scope = FailureScope.LOCAL; // entries written before scopes existed
+        }
+
+        public ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail) {
+            this(resource, node, atEpochMs, detail, FailureScope.LOCAL);
+        }
+    }
 
     record SetStandby(NodeId node, boolean standby) implements Command {}
 
@@ -57,6 +66,13 @@ public sealed interface Command {
 
     /** The outcome of fencing {@code node}, done by {@code by}; {@code ok} means confirmed off. */
     record Fenced(NodeId node, NodeId by, long atEpochMs, boolean ok, String summary) implements Command {}
+
+    /**
+     * {@code node} found the group active although it is assigned elsewhere (generation {@code generation}),
+     * and the policy says stop every instance: the group is unassigned and {@code node} joins the nodes that
+     * may run it, so it starts again only once both instances are confirmed stopped.
+     */
+    record FoundActive(GroupId group, NodeId node, long generation) implements Command {}
 
     /**
      * Who proposed the entry that holds it and when (its wall clock), with the cluster-level events it saw

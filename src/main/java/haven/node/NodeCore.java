@@ -2,8 +2,11 @@ package haven.node;
 
 import haven.cib.ClusterState;
 import haven.cib.Command;
+import haven.cib.FailureScope;
+import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
+import haven.config.Policy;
 import haven.config.Quorum;
 import haven.core.NodeId;
 import haven.core.ResourceId;
@@ -246,10 +249,14 @@ public final class NodeCore {
                         case NOT_RUNNING -> LocalState.STOPPED;
                         default -> LocalState.FAILED;
                     });
-                    boolean assignedHere = state.group(config.groupOf(r).id()).assigned().equals(Optional.of(self));
+                    GroupState group = state.group(config.groupOf(r).id());
+                    boolean assignedHere = group.assigned().equals(Optional.of(self));
                     if (res.isOk() && !assignedHere && !state.maintenance().on()) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
-                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"));
+                        boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent();
+                        if (stopAll) outbox.add(List.of(new Command.FoundActive(config.groupOf(r).id(), self, group.generation())));
+                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"
+                                + (stopAll ? ", and the instance on " + group.assigned().get() + " too (multiple_active: stop_all)" : "")));
                     }
                 } else if (before == LocalState.STARTED) {
                     if (res.isOk()) {
@@ -258,7 +265,7 @@ public final class NodeCore {
                         leaveAlone(r, res.status() == AgentResult.Status.NOT_RUNNING ? LocalState.STOPPED : LocalState.FAILED,
                                 "monitor: " + describe(res), out);
                     } else {
-                        fail(r, "monitor: " + describe(res), nowEpochMs, out);
+                        fail(r, "monitor: " + describe(res), scopeOf(res), nowEpochMs, out);
                     }
                 }
             }
@@ -268,7 +275,7 @@ public final class NodeCore {
                     local.scheduleMonitor(r, nowMs);
                     out.add(new Effect.Note("started " + r));
                 } else {
-                    fail(r, "start: " + describe(res), nowEpochMs, out);
+                    fail(r, "start: " + describe(res), scopeOf(res), nowEpochMs, out);
                 }
             }
             case STOP -> {
@@ -296,7 +303,8 @@ public final class NodeCore {
             outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "stop failed, forced off: " + stopFailure + "; " + f.detail()));
             out.add(new Effect.Note("forced off " + r + ": " + f.detail()));
         } else {
-            Command.ResourceFailed stuck = new Command.ResourceFailed(r, self, nowEpochMs, stopFailure + "; forcing off failed: " + f.detail());
+            Command.ResourceFailed stuck = new Command.ResourceFailed(r, self, nowEpochMs, stopFailure + "; forcing off failed: " + f.detail(),
+                    FailureScope.STUCK);
             stuckStops.put(r, stuck);
             out.add(new Effect.Note("STOP FAILED for " + r + " and forcing it off failed too (" + f.detail() + "): it may still"
                     + " be active, so it is held here until this node is fenced or an administrator cleans it up"));
@@ -311,7 +319,8 @@ public final class NodeCore {
         for (var e : stuckStops.entrySet()) {
             Command.ResourceFailed stuck = e.getValue();
             if (local.state(e.getKey()) != LocalState.STOP_FAILED) continue;
-            if (!state.failures().contains(new haven.cib.FailureRecord(stuck.resource(), stuck.node(), stuck.atEpochMs(), stuck.detail()))
+            if (!state.failures().contains(new haven.cib.FailureRecord(stuck.resource(), stuck.node(), stuck.atEpochMs(), stuck.detail(),
+                    stuck.scope()))
                     && !outbox.holds(stuck)) {
                 outbox.failed(stuck);
             }
@@ -324,7 +333,7 @@ public final class NodeCore {
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
         if (local.state(r) == LocalState.STARTED && !stopping) {
             if (state.maintenance().on()) leaveAlone(r, LocalState.FAILED, f.reason(), out);
-            else fail(r, f.reason(), nowEpochMs, out);
+            else fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }
     }
 
@@ -337,10 +346,22 @@ public final class NodeCore {
         out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is"));
     }
 
-    private void fail(ResourceId r, String why, long nowEpochMs, List<Effect> out) {
+    private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {
         local.set(r, LocalState.FAILED);
-        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
-        out.add(new Effect.Note("resource " + r + " failed: " + why));
+        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why, scope));
+        out.add(new Effect.Note("resource " + r + " failed: " + why + switch (scope) {
+            case LOCAL, STUCK -> "";
+            case NODE -> " (this node cannot run it)";
+            case EVERYWHERE -> " (the config is wrong: no node can run it)";
+        }));
+    }
+
+    private static FailureScope scopeOf(AgentResult r) {
+        return switch (r.status()) {
+            case CONFIG_ERROR -> FailureScope.NODE;
+            case FATAL -> FailureScope.EVERYWHERE;
+            default -> FailureScope.LOCAL;
+        };
     }
 
     private static String describe(AgentResult r) {
@@ -351,7 +372,9 @@ public final class NodeCore {
         boolean wasValid = leaseValid;
         boolean wasHolding = holdingWithoutLease;
         pair.ifPresent(p -> {
-            if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) p.peerHeard();
+            if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) {
+                lease.lastBeatAtMs(p.peer()).ifPresent(p::peerHeard);
+            }
             lease.majority(p.majority());
         });
         leaseValid = lease.valid(nowMs);
