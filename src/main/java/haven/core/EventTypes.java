@@ -7,6 +7,7 @@ import java.util.List;
  * config's alert hooks can be checked against them. Part of the API.
  */
 public final class EventTypes {
+    /** "group", "node-lost" and "timeline" appear only in the cluster timeline (GET /ha/log), not on the stream. */
     public static final List<String> ALL = List.of("daemon-started", "membership", "quorum", "coordinator", "placement",
             "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "alert",
             "group", "node-lost", "maintenance", "timeline");
