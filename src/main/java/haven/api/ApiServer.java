@@ -46,12 +46,19 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer exposed;
     private ExecutorService threads;
     private EventStream stream;
+    private ConfigResource configResource;
 
     public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log, EventRecorder events) {
         this.config = config;
         this.status = status;
         this.log = log;
         this.events = events;
+    }
+
+    /** Serves /ha/config (reads and version-guarded changes); without it that path is not found. */
+    public ApiServer withConfig(ConfigResource resource) {
+        this.configResource = resource;
+        return this;
     }
 
     public void start() throws IOException {
@@ -74,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
         s.createContext("/ha", ex -> guarded(ex, tokens, this::handle));
         s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
         s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
+        if (configResource != null) s.createContext("/ha/config", ex -> guarded(ex, tokens, configResource::serve));
         s.start();
     }
 
