@@ -34,11 +34,12 @@ public final class ConfigFollower implements AutoCloseable {
     private final Sink sink;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("config-follower").factory());
     private volatile long seenVersion = 0;
+    /** Whether a state was observed yet: a committed config in the very first one predates this daemon's start. */
+    private volatile boolean observedAny = false;
     private volatile String text;
     /** Touched on the worker thread only. */
     private ClusterConfig current;
     private String currentSha;
-    private boolean first = true;
 
     /**
      * {@code file}: the config file this node was started with (empty: no file to keep, as for a witness
@@ -67,14 +68,14 @@ public final class ConfigFollower implements AutoCloseable {
 
     /** Called with the committed config of every applied state; cheap when it did not change. */
     public void observe(ConfigRevision committed) {
+        boolean atStart = !observedAny;
+        observedAny = true;
         if (!committed.committed() || committed.version() <= seenVersion) return;
         seenVersion = committed.version();
-        worker.execute(() -> take(committed));
+        worker.execute(() -> take(committed, atStart));
     }
 
-    private void take(ConfigRevision rev) {
-        boolean atStart = first;
-        first = false;
+    private void take(ConfigRevision rev, boolean atStart) {
         if (rev.sha256().equals(currentSha)) return;
         String where = file.map(Path::toString).orElse("this node's config");
         ClusterConfig next;
