@@ -372,10 +372,12 @@ public final class NodeCore {
         Set<ResourceId> held = configSwitch.held();
         if (runsResources) {
             for (GroupConfig g : config.groups()) {
-                if (g.members().stream().anyMatch(held::contains)) continue;
                 var committed = state.group(g.id());
                 boolean assignedHere = committed.assigned().equals(Optional.of(self));
                 boolean keep = assignedHere && (leaseValid || holdingWithoutLease);
+                // A group a pending config change is stopping or reloading is left to the change while it may
+                // run here; once it may not (lease lost, moved away), stopping it all is what both want.
+                if (keep && g.members().stream().anyMatch(held::contains)) continue;
                 reconciler.step(g, committed, keep, assignedHere && leaseValid && caughtUp, outbox, out::add);
             }
             for (var r : config.resources()) {
