@@ -37,4 +37,23 @@ class InstalledAgentReloadTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/lib/ocf/resource.d/heartbeat/IPaddr2")), "resource-agents is not installed");
         assertThat(OcfReloadRules.installed().reloads(ocf("IPaddr2"), Set.of("nic"))).isFalse();
     }
+
+    /** The reload call itself, through the real Dummy agent (its `fake` parameter is not unique, and it has reload). */
+    @Test
+    void dummyReloadsItsFakeParameterThroughTheRealAgent(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assumeTrue(Files.isExecutable(Path.of("/usr/lib/ocf/resource.d/heartbeat/Dummy")), "resource-agents is not installed");
+        Duration t = Duration.ofSeconds(20);
+        Map<String, String> params = Map.of("state", dir.resolve("dummy.state").toString(), "fake", "two");
+        ResourceConfig rc = new ResourceConfig(ResourceId.of("d"), "ocf:heartbeat:Dummy", params, t, t, t, t);
+        assertThat(OcfReloadRules.installed().reloads(rc, Set.of("fake"))).isTrue();
+        assertThat(OcfReloadRules.installed().reloads(rc, Set.of("state"))).isFalse();
+        var agent = new haven.executor.agents.ocf.OcfAgent(rc);
+        assertThat(agent.start(t).isOk()).isTrue();
+        try {
+            assertThat(agent.reload(t).isOk()).isTrue();
+            assertThat(agent.monitor(t).isOk()).isTrue();
+        } finally {
+            assertThat(agent.stop(t).isOk()).isTrue();
+        }
+    }
 }
