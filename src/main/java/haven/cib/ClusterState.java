@@ -50,14 +50,8 @@ public record ClusterState(
     }
 
     public ClusterState(long version, long lastGeneration, SortedMap<GroupId, GroupState> groups, SortedSet<NodeId> standby,
-            SortedMap<GroupId, NodeId> moves, List<FailureRecord> failures, SortedMap<NodeId, Integer> connectivity,
-            List<FenceRecord> fencing) {
-        this(version, lastGeneration, groups, standby, moves, failures, connectivity, fencing, ConfigRevision.NONE);
-    }
-
-    public ClusterState(long version, long lastGeneration, SortedMap<GroupId, GroupState> groups, SortedSet<NodeId> standby,
             SortedMap<GroupId, NodeId> moves, List<FailureRecord> failures) {
-        this(version, lastGeneration, groups, standby, moves, failures, new TreeMap<>(), List.of());
+        this(version, lastGeneration, groups, standby, moves, failures, new TreeMap<>(), List.of(), ConfigRevision.NONE);
     }
 
     public GroupState group(GroupId id) {
@@ -87,6 +81,7 @@ public record ClusterState(
             case Command.Connectivity c -> withConnectivity(c);
             case Command.Fenced f -> fenced(f);
             case Command.SetConfig c -> withConfig(c);
+            case Command.FoundActive fa -> foundActive(fa);
         };
     }
 
@@ -116,6 +111,19 @@ public record ClusterState(
         while (next.size() > FENCE_RECORDS_KEPT) next.remove(0);
         ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, config);
         return f.ok() ? s.nodeLost(f.node()) : s;
+    }
+
+    /** Stop all, start one: both instances must stop (and say so) before the group is placed again. */
+    private ClusterState foundActive(Command.FoundActive fa) {
+        GroupState old = group(fa.group());
+        if (old.generation() != fa.generation() || old.assigned().isEmpty() || old.assigned().equals(Optional.of(fa.node()))) {
+            return this; // the group moved on meanwhile: this report speaks of a placement that is gone
+        }
+        TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
+        active.add(fa.node());
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        next.put(fa.group(), new GroupState(Optional.empty(), old.generation(), active, false));
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, config);
     }
 
     private ClusterState assign(Command.Assign a) {
@@ -181,7 +189,7 @@ public record ClusterState(
 
     private ClusterState failed(Command.ResourceFailed f) {
         List<FailureRecord> next = new ArrayList<>(failures);
-        next.add(new FailureRecord(f.resource(), f.node(), f.atEpochMs(), f.detail()));
+        next.add(new FailureRecord(f.resource(), f.node(), f.atEpochMs(), f.detail(), f.scope()));
         List<FailureRecord> same = next.stream()
                 .filter(x -> x.resource().equals(f.resource()) && x.node().equals(f.node())).toList();
         if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {

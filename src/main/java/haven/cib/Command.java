@@ -25,6 +25,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
     @JsonSubTypes.Type(value = Command.SetConfig.class, name = "config"),
+    @JsonSubTypes.Type(value = Command.FoundActive.class, name = "found-active"),
 })
 public sealed interface Command {
 
@@ -40,7 +41,15 @@ public sealed interface Command {
     /** The coordinator declares a node gone: out of the view, and its lease has provably expired. */
     record NodeLost(NodeId node) implements Command {}
 
-    record ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail) implements Command {}
+    record ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail, FailureScope scope) implements Command {
+        public ResourceFailed {
+            if (scope == null) scope = FailureScope.LOCAL; // entries written before scopes existed
+        }
+
+        public ResourceFailed(ResourceId resource, NodeId node, long atEpochMs, String detail) {
+            this(resource, node, atEpochMs, detail, FailureScope.LOCAL);
+        }
+    }
 
     record SetStandby(NodeId node, boolean standby) implements Command {}
 
@@ -61,4 +70,11 @@ public sealed interface Command {
      * only if the committed config is still at {@code baseVersion}; see {@link ClusterState#apply}.
      */
     record SetConfig(long baseVersion, String text, String sha256) implements Command {}
+
+    /**
+     * {@code node} found the group active although it is assigned elsewhere (generation {@code generation}),
+     * and the policy says stop every instance: the group is unassigned and {@code node} joins the nodes that
+     * may run it, so it starts again only once both instances are confirmed stopped.
+     */
+    record FoundActive(GroupId group, NodeId node, long generation) implements Command {}
 }

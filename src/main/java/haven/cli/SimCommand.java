@@ -26,7 +26,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "0", description = "cluster size 3..9; 0 = 3, 4 or 5 by seed (default)")
     int nodes;
 
-    @Option(names = "--variant", description = "plain, witness or fencing; default: each in turn by seed")
+    @Option(names = "--variant", description = "plain, witness, fencing, freeze or two_node (always 2 nodes); default: each in turn by seed")
     String variant;
 
     @Option(names = "--threads", defaultValue = "2", description = "threads to run seeds on (default: ${DEFAULT-VALUE})")
@@ -39,8 +39,8 @@ public final class SimCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (seeds < 1 || (nodes != 0 && (nodes < 3 || nodes > 9)) || threads < 1) {
-            err.println("haven sim: --seeds must be at least 1, --nodes 3..9 (or 0), --threads at least 1");
+        if (seeds < 1 || (nodes != 0 && (nodes < 2 || nodes > 9)) || threads < 1) {
+            err.println("haven sim: --seeds must be at least 1, --nodes 3..9 (2 with --variant two_node; 0: 3..5 by seed), --threads at least 1");
             return 2;
         }
         SimRun.Variant fixed = null;
@@ -48,9 +48,13 @@ public final class SimCommand implements Callable<Integer> {
             try {
                 fixed = SimRun.Variant.valueOf(variant.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                err.println("haven sim: unknown --variant '" + variant + "'; use plain, witness or fencing");
+                err.println("haven sim: unknown --variant '" + variant + "'; use plain, witness, fencing, freeze or two_node");
                 return 2;
             }
+        }
+        if (nodes == 2 && fixed != SimRun.Variant.TWO_NODE) {
+            err.println("haven sim: --nodes 2 runs only with --variant two_node (a majority of two survives no failure)");
+            return 2;
         }
         SimBatch.Summary s = SimBatch.run(first, seeds, nodes, fixed, threads, r -> {
             out.println("FAILED seed " + r.seed() + " (" + r.nodes() + " nodes, " + r.variant().word() + "): " + r.violations());

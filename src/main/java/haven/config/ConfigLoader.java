@@ -19,7 +19,7 @@ import java.util.Optional;
  * <pre>
  * cluster:   name, key or key_file (exactly one; at least 16 bytes), port (7800), api_port (7480)
  * timing:    heartbeat, failure_timeout, verify_timeout, lease, lease_margin, join_timeout (optional)
- * policy:    stickiness, migration_threshold, failure_window (optional)
+ * policy:    stickiness, migration_threshold, failure_window, multiple_active (optional)
  * quorum:    mode (majority | two_node), wait_for_all, no_quorum_policy (stop | freeze | ignore), ping_nodes
  * nodes:     list of {name, address, role}; 1 or 3+ members (witnesses count), or exactly 2 in two_node mode
  * resources: list of {name, type, params, start_timeout, stop_timeout, monitor_interval, monitor_timeout}

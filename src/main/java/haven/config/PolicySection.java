@@ -7,7 +7,7 @@ import java.util.OptionalInt;
 
 /** The optional {@code policy:} section: stickiness and when repeated failures move a group away. */
 final class PolicySection {
-    static final List<String> KEYS = List.of("stickiness", "migration_threshold", "failure_window");
+    static final List<String> KEYS = List.of("stickiness", "migration_threshold", "failure_window", "multiple_active");
 
     private PolicySection() {}
 
@@ -22,9 +22,11 @@ final class PolicySection {
                 "migration_threshold counts failures before a group moves away; it must be at least 1 "
                         + "(1 moves the group on its first failure)");
         Optional<Duration> window = f.positiveDuration("failure_window", d.failureWindow());
-        if (stickiness.isEmpty() || threshold.isEmpty() || window.isEmpty()) {
+        Optional<Policy.MultipleActive> multipleActive = QuorumSection.choice(f, "multiple_active", Policy.MultipleActive.values(),
+                d.multipleActive(), problems);
+        if (stickiness.isEmpty() || threshold.isEmpty() || window.isEmpty() || multipleActive.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Policy(stickiness.get(), threshold.getAsInt(), window.get()));
+        return Optional.of(new Policy(stickiness.get(), threshold.getAsInt(), window.get(), multipleActive.get()));
     }
 }

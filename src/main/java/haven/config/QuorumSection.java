@@ -68,7 +68,8 @@ final class QuorumSection {
     }
 
     /** One of an enum's words, in lower case as the file writes them; {@code fallback} when absent. */
-    private static <E extends Enum<E>> Optional<E> choice(Fields f, String key, E[] values, E fallback,
+    /** One of an enum's words (lower case), or the fallback when absent; a wrong word is a problem with a suggestion. */
+    static <E extends Enum<E>> Optional<E> choice(Fields f, String key, E[] values, E fallback,
                                                           Problems problems) {
         if (!f.has(key)) {
             return Optional.of(fallback);

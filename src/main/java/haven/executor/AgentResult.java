@@ -13,8 +13,10 @@ public record AgentResult(Status status, String detail) {
         NOT_RUNNING(7),
         /** OCF 1: generic failure; a restart may fix it. */
         FAILED(1),
-        /** OCF 2, 3, 5, 6: bad parameters, missing program, unimplemented: no restart on this node will help. */
-        CONFIG_ERROR(6),
+        /** OCF 3, 4, 5: unimplemented, no permission, missing program: no restart on this node will help. */
+        CONFIG_ERROR(5),
+        /** OCF 2, 6: invalid arguments, not configured: the shared config is wrong, so no node can run it. */
+        FATAL(6),
         /** No answer within the operation's timeout: the outcome is unknown. */
         TIMEOUT(-1);
 
@@ -39,6 +41,10 @@ public record AgentResult(Status status, String detail) {
 
     public static AgentResult configError(String detail) {
         return new AgentResult(Status.CONFIG_ERROR, detail);
+    }
+
+    public static AgentResult fatal(String detail) {
+        return new AgentResult(Status.FATAL, detail);
     }
 
     public static AgentResult timeout(String detail) {

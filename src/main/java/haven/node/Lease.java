@@ -133,6 +133,10 @@ final class Lease {
     }
 
     /** The state version {@code peer} announced, if its beat is fresh (within the lease). */
+    Optional<Long> lastBeatAtMs(NodeId peer) {
+        return Optional.ofNullable(lastBeatMs.get(peer));
+    }
+
     Optional<Long> freshVersion(NodeId peer, long nowMs) {
         Long at = lastBeatMs.get(peer);
         if (at == null || nowMs - at > leaseMs) return Optional.empty();

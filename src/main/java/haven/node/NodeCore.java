@@ -2,8 +2,11 @@ package haven.node;
 
 import haven.cib.ClusterState;
 import haven.cib.Command;
+import haven.cib.FailureScope;
+import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
+import haven.config.Policy;
 import haven.config.Quorum;
 import haven.core.NodeId;
 import haven.core.ResourceId;
@@ -249,16 +252,20 @@ public final class NodeCore {
                         case NOT_RUNNING -> LocalState.STOPPED;
                         default -> LocalState.FAILED;
                     });
-                    boolean assignedHere = state.group(config.groupOf(r).id()).assigned().equals(Optional.of(self));
+                    GroupState group = state.group(config.groupOf(r).id());
+                    boolean assignedHere = group.assigned().equals(Optional.of(self));
                     if (res.isOk() && !assignedHere) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
-                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"));
+                        boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent();
+                        if (stopAll) outbox.add(List.of(new Command.FoundActive(config.groupOf(r).id(), self, group.generation())));
+                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"
+                                + (stopAll ? ", and the instance on " + group.assigned().get() + " too (multiple_active: stop_all)" : "")));
                     }
                 } else if (before == LocalState.STARTED) {
                     if (res.isOk()) {
                         local.scheduleMonitor(r, nowMs);
                     } else {
-                        fail(r, "monitor: " + describe(res), nowEpochMs, out);
+                        fail(r, "monitor: " + describe(res), scopeOf(res), nowEpochMs, out);
                     }
                 }
             }
@@ -268,7 +275,9 @@ public final class NodeCore {
                     local.scheduleMonitor(r, nowMs);
                     out.add(new Effect.Note("reloaded " + r + " with its new parameters"));
                 } else {
-                    fail(r, "reload: " + describe(res), nowEpochMs, out);
+                    // Local whatever the code: a restart applies the new parameters too, and if they are
+                    // wrong the start's own result says where it cannot run.
+                    fail(r, "reload: " + describe(res), FailureScope.LOCAL, nowEpochMs, out);
                 }
             }
             case START -> {
@@ -277,7 +286,7 @@ public final class NodeCore {
                     local.scheduleMonitor(r, nowMs);
                     out.add(new Effect.Note("started " + r));
                 } else {
-                    fail(r, "start: " + describe(res), nowEpochMs, out);
+                    fail(r, "start: " + describe(res), scopeOf(res), nowEpochMs, out);
                 }
             }
             case STOP -> {
@@ -332,14 +341,26 @@ public final class NodeCore {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
         if (local.state(r) == LocalState.STARTED && !stopping) {
-            fail(r, f.reason(), nowEpochMs, out);
+            fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }
     }
 
-    private void fail(ResourceId r, String why, long nowEpochMs, List<Effect> out) {
+    private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {
         local.set(r, LocalState.FAILED);
-        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
-        out.add(new Effect.Note("resource " + r + " failed: " + why));
+        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why, scope));
+        out.add(new Effect.Note("resource " + r + " failed: " + why + switch (scope) {
+            case LOCAL -> "";
+            case NODE -> " (this node cannot run it)";
+            case EVERYWHERE -> " (the config is wrong: no node can run it)";
+        }));
+    }
+
+    private static FailureScope scopeOf(AgentResult r) {
+        return switch (r.status()) {
+            case CONFIG_ERROR -> FailureScope.NODE;
+            case FATAL -> FailureScope.EVERYWHERE;
+            default -> FailureScope.LOCAL;
+        };
     }
 
     private static String describe(AgentResult r) {
@@ -350,7 +371,9 @@ public final class NodeCore {
         boolean wasValid = leaseValid;
         boolean wasHolding = holdingWithoutLease;
         pair.ifPresent(p -> {
-            if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) p.peerHeard();
+            if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) {
+                lease.lastBeatAtMs(p.peer()).ifPresent(p::peerHeard);
+            }
             lease.majority(p.majority());
         });
         leaseValid = lease.valid(nowMs);

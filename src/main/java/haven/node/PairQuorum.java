@@ -41,6 +41,7 @@ final class PairQuorum {
     private final long pingWaitMs;
     private Phase phase = Phase.PAIRED;
     private long racingSinceMs;
+    private long aloneSinceMs;
     private boolean fenceInFlight = false;
     private long nextFenceAtMs = Long.MIN_VALUE;
     private boolean peerInView = false;
@@ -88,9 +89,12 @@ final class PairQuorum {
         }
     }
 
-    /** The peer is back in the view and its beats show it sees this node: the pair's quorum is two again. */
-    void peerHeard() {
-        if (phase == Phase.ALONE && peerInView) phase = Phase.PAIRED;
+    /**
+     * The peer is back in the view and beats again: the pair's quorum is two again. Only a beat sent after the
+     * fencing counts; one from just before it would undo the fencing it preceded.
+     */
+    void peerHeard(long lastBeatAtMs) {
+        if (phase == Phase.ALONE && peerInView && lastBeatAtMs > aloneSinceMs) phase = Phase.PAIRED;
     }
 
     /** How many nodes make a quorum now. */
@@ -127,15 +131,21 @@ final class PairQuorum {
                 : ""));
     }
 
-    /** The answer to a fencing of the peer. True when this node is now alone with the quorum. */
+    /**
+     * The answer to a fencing of the peer. True when this node is now alone with the quorum. A confirmed
+     * fencing counts even when the peer rejoined while it ran (the device was already on its way): the peer
+     * is off now, and waiting for the view to say so would mean a second race and a second priority delay
+     * (the simulator, two_node seed 345).
+     */
     boolean fenceDone(boolean ok, long nowMs) {
         fenceInFlight = false;
-        if (phase != Phase.RACING) return false;
         if (!ok) {
-            nextFenceAtMs = nowMs + FenceDuty.RETRY_MS;
+            if (phase == Phase.RACING) nextFenceAtMs = nowMs + FenceDuty.RETRY_MS;
             return false;
         }
+        if (phase == Phase.ALONE) return false;
         phase = Phase.ALONE;
+        aloneSinceMs = nowMs;
         return true;
     }
 

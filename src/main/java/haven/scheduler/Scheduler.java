@@ -2,6 +2,7 @@ package haven.scheduler;
 
 import haven.cib.ClusterState;
 import haven.cib.Command;
+import haven.cib.FailureScope;
 import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
@@ -147,6 +148,7 @@ public final class Scheduler {
         private final java.util.SortedSet<NodeId> online;
         private final List<NodeId> nodes;
         private final java.util.Map<ResourceId, java.util.Map<NodeId, Long>> recentFailures = new TreeMap<>();
+        private final List<haven.cib.FailureRecord> hardFailures = new java.util.ArrayList<>();
         private final java.util.Map<Optional<NodeId>, List<String>> sharedReasons = new java.util.HashMap<>();
         /** The best ping reachability among online nodes that reported one, and a node that has it. */
         private final Optional<java.util.Map.Entry<NodeId, Integer>> bestConnected;
@@ -163,6 +165,7 @@ public final class Scheduler {
             for (var f : state.failures()) {
                 if (f.atEpochMs() >= since) {
                     recentFailures.computeIfAbsent(f.resource(), r -> new TreeMap<>()).merge(f.node(), 1L, Long::sum);
+                    if (f.scope() != FailureScope.LOCAL) hardFailures.add(f);
                 }
             }
         }
@@ -182,12 +185,33 @@ public final class Scheduler {
                         + bestConnected.get().getValue() + ")");
             }
             for (ResourceId r : group.members()) {
+                Optional<String> banned = bannedBy(r, node);
+                if (banned.isPresent()) return banned;
                 var perNode = recentFailures.get(r);
                 long failures = perNode == null ? 0 : perNode.getOrDefault(node, 0L);
                 if (failures >= config.policy().migrationThreshold()) {
                     return Optional.of(failures + " failures of " + r + " within " + Durations.format(config.policy().failureWindow())
                             + " (migration threshold " + config.policy().migrationThreshold() + "; `haven resource cleanup " + r
                             + "` clears them)");
+                }
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * A failure whose exit code says a restart cannot cure it: on this node (not installed, no permission)
+         * it bans the node, and a wrong config (invalid arguments, not configured) bans every node, until the
+         * failure is cleaned up or leaves the failure window.
+         */
+        private Optional<String> bannedBy(ResourceId r, NodeId node) {
+            for (var f : hardFailures) {
+                if (!f.resource().equals(r)) continue;
+                if (f.scope() == FailureScope.EVERYWHERE) {
+                    return Optional.of(r + " cannot run anywhere: " + f.detail() + " on " + f.node() + " (fix the config, then `haven resource cleanup "
+                            + r + "`)");
+                }
+                if (f.node().equals(node)) {
+                    return Optional.of(r + " cannot run here: " + f.detail() + " (`haven resource cleanup " + r + "` once fixed)");
                 }
             }
             return Optional.empty();

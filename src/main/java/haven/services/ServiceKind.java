@@ -14,7 +14,7 @@ public interface ServiceKind {
     ServiceGroup group(ServiceRequest request) throws ServiceException;
 
     List<ServiceKind> ALL = List.of(new WebService(), new DnsService(), new SmtpService(), new PostgresqlService(),
-            new FtpService(), new ImapService(), new SambaService());
+            new FtpService(), new ImapService(), new SambaService(), new NfsService());
 
     static Optional<ServiceKind> named(String kind) {
         return ALL.stream().filter(k -> k.kind().equals(kind)).findFirst();

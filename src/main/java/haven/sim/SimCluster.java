@@ -68,6 +68,11 @@ final class SimCluster {
     private final Map<NodeId, Long> pausedUntil = new TreeMap<>();
     /** Nodes whose log holds every committed entry: only they can win a Raft election. */
     private final Set<NodeId> upToDate = new TreeSet<>();
+    /**
+     * The cluster log's voters as each node believes them: every configured node, except that a two_node
+     * survivor that fenced its peer votes alone until it adds the peer back (membership.jgroups.PairVoters).
+     */
+    private final Map<NodeId, Set<NodeId>> votersOf = new TreeMap<>();
 
     SimCluster(ClusterConfig config, long seed) {
         this(config, seed, NodeCore.SafetyRules.of(config));
@@ -80,6 +85,7 @@ final class SimCluster {
         this.random = new Random(seed);
         for (NodeId n : config.nodeIds()) {
             upToDate.add(n);
+            votersOf.put(n, new TreeSet<>(config.nodeIds()));
             cores.put(n, new NodeCore(config, n, rules));
             alive.put(n, true);
             partition.put(n, 0);
@@ -175,6 +181,8 @@ final class SimCluster {
         trace.add(now + " FAULT restart " + n);
         cores.put(n, new NodeCore(config, n, rules));
         alive.put(n, true);
+        // A daemon that boots takes its voters from the config again (a shrunken list is not persisted).
+        votersOf.put(n, new TreeSet<>(config.nodeIds()));
         stopsFail.remove(n);
         forceOffFails.remove(n);
         guardArmed.get(n).clear();
@@ -247,14 +255,9 @@ final class SimCluster {
     // --- membership, beats, leader ------------------------------------------------------------------
 
     private void membershipChanged() {
-        Map<Integer, List<NodeId>> parts = new TreeMap<>();
-        for (NodeId n : config.nodeIds()) {
-            if (alive.get(n) && !paused(n)) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
-        }
-        for (var e : parts.entrySet()) {
+        for (List<NodeId> members : currentParts()) {
             int number = ++viewCounter;
             String key = "v" + number;
-            List<NodeId> members = List.copyOf(e.getValue());
             trace.add(now + " VIEW " + key + " " + members);
             for (NodeId n : members) {
                 // Views land on members with a skew, as in the lab: the majority must not rely on it being small.
@@ -268,19 +271,63 @@ final class SimCluster {
                     deliver(n, new NodeEvent.ViewChanged(key, members, now), 0);
                 });
             }
-            Optional<NodeId> leader = members.size() >= config.majority()
-                    ? members.stream().filter(upToDate::contains).findFirst().or(() -> Optional.of(members.get(0)))
-                    : Optional.empty();
-            for (NodeId n : members) {
-                // A node back from away hears of the new leader late too (a merge view comes first, Raft after).
-                deliverLeader(n, new NodeEvent.LeaderChanged(leader, leader.equals(Optional.of(n))),
-                        upToDate.contains(n) ? 2 + random.nextInt(20) : 100 + random.nextInt(500), number);
-                leaderSeen.put(n, leader);
-                // A node that missed commits (it was away) learns them later than the others: Raft's
-                // catch-up of a lagging follower took up to half a second in the lab.
-                if (leader.isPresent()) deliver(n, new NodeEvent.StateChanged(committed), upToDate.contains(n) ? 3 : 100 + random.nextInt(500));
-            }
+            elect(members, number);
         }
+    }
+
+    /** The members of each partition that a view would hold now: alive and not frozen. */
+    private List<List<NodeId>> currentParts() {
+        Map<Integer, List<NodeId>> parts = new TreeMap<>();
+        for (NodeId n : config.nodeIds()) {
+            if (alive.get(n) && !paused(n)) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
+        }
+        return parts.values().stream().map(List::copyOf).toList();
+    }
+
+    /** A Raft election among {@code members}: a node whose log is complete wins if its voters are there. */
+    private void elect(List<NodeId> members, long election) {
+        List<NodeId> candidates = members.stream().filter(c -> votersOf.get(c).contains(c) && hasVoterMajority(c, members)).toList();
+        Optional<NodeId> leader = candidates.stream().filter(upToDate::contains).findFirst().or(() -> candidates.stream().findFirst());
+        for (NodeId n : members) {
+            // A node back from away hears of the new leader late too (a merge view comes first, Raft after).
+            deliverLeader(n, new NodeEvent.LeaderChanged(leader, leader.equals(Optional.of(n))),
+                    upToDate.contains(n) ? 2 + random.nextInt(20) : 100 + random.nextInt(500), election);
+            leaderSeen.put(n, leader);
+            // A node that missed commits (it was away) learns them later than the others: Raft's
+            // catch-up of a lagging follower took up to half a second in the lab.
+            if (leader.isPresent()) deliver(n, new NodeEvent.StateChanged(committed), upToDate.contains(n) ? 3 : 100 + random.nextInt(500));
+        }
+        leader.ifPresent(l -> addBackVoters(l, members));
+    }
+
+    private boolean hasVoterMajority(NodeId candidate, List<NodeId> members) {
+        Set<NodeId> voters = votersOf.get(candidate);
+        return members.stream().filter(voters::contains).count() >= voters.size() / 2 + 1;
+    }
+
+    /** A leader with fewer voters than configured adds back a configured node it sees, by a committed entry. */
+    private void addBackVoters(NodeId leader, List<NodeId> members) {
+        for (NodeId m : members) {
+            if (votersOf.get(leader).contains(m)) continue;
+            at(100, () -> {
+                if (!alive.get(leader) || paused(leader) || !leaderSeen.get(leader).equals(Optional.of(leader)) || !alive.get(m)
+                        || !partition.get(m).equals(partition.get(leader)) || votersOf.get(leader).contains(m)) return;
+                votersOf.get(leader).add(m);
+                trace.add(now + " VOTERS " + leader + " adds " + m + " back: " + votersOf.get(leader));
+                for (NodeId v : votersOf.get(leader)) votersOf.put(v, new TreeSet<>(votersOf.get(leader)));
+            });
+            return;
+        }
+    }
+
+    /** The two_node survivor fenced its peer: it becomes the log's only voter and is elected at once. */
+    private void continueAlone(NodeId n) {
+        votersOf.put(n, new TreeSet<>(Set.of(n)));
+        at(20, () -> {
+            for (List<NodeId> members : currentParts()) {
+                if (members.contains(n)) elect(members, ++viewCounter);
+            }
+        });
     }
 
     /**
@@ -340,8 +387,10 @@ final class SimCluster {
     private void perform(NodeId n, Effect e) {
         switch (e) {
             case Effect.Note note -> trace.add(now + " " + n + ": " + note.text());
-            // The simulated log models majority quorum only; two_node runs in the lab (TwoNodeFailoverTest).
-            case Effect.ContinueAlone a -> trace.add(now + " " + n + ": continue alone without " + a.peer());
+            case Effect.ContinueAlone a -> {
+                trace.add(now + " " + n + ": continue alone without " + a.peer());
+                continueAlone(n);
+            }
             case Effect.RunOp op -> at(5 + random.nextInt(40), () -> {
                 if (!alive.get(n)) return;
                 AgentResult result = switch (op.op()) {
@@ -401,13 +450,13 @@ final class SimCluster {
         }
         Optional<NodeId> leader = leaderSeen.get(n);
         boolean reachable = leader.isPresent() && alive.get(leader.get()) && partition.get(leader.get()).equals(partition.get(n))
-                && majorityPartition(partition.get(n));
+                && leaderHasQuorum(leader.get());
         if (!reachable) {
             deliver(n, new NodeEvent.ProposalDone(p.proposalId(), false, "no leader"), 50);
             return;
         }
         at(2 + random.nextInt(5), () -> {
-            if (!alive.get(leader.get()) || !majorityPartition(partition.get(leader.get()))) {
+            if (!alive.get(leader.get()) || !leaderHasQuorum(leader.get())) {
                 deliver(n, new NodeEvent.ProposalDone(p.proposalId(), false, "lost leadership"), 10);
                 return;
             }
@@ -427,9 +476,11 @@ final class SimCluster {
         });
     }
 
-    private boolean majorityPartition(int part) {
-        long count = config.nodeIds().stream().filter(m -> alive.get(m) && !paused(m) && partition.get(m) == part).count();
-        return count >= config.majority();
+    private boolean leaderHasQuorum(NodeId leader) {
+        int part = partition.get(leader);
+        Set<NodeId> voters = votersOf.get(leader);
+        long count = voters.stream().filter(m -> alive.get(m) && !paused(m) && partition.get(m) == part).count();
+        return count >= voters.size() / 2 + 1;
     }
 
     // --- history and checks -------------------------------------------------------------------------

@@ -40,6 +40,14 @@ final class SimConfigs {
                         List.of()), c.fencing());
     }
 
+    /** Two nodes in two_node mode, fenced by the simulated device, with the default priority delay. */
+    static ClusterConfig pair() {
+        ClusterConfig c = fenced(2, false);
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
+                c.groups(), new haven.config.Quorum(haven.config.Quorum.Mode.TWO_NODE, true, haven.config.Quorum.NoQuorumPolicy.STOP,
+                        List.of()), c.fencing());
+    }
+
     /** With {@code witness}, the last of the {@code nodes} members is a witness named w + its number. */
     static ClusterConfig web(int nodes, boolean witness) {
         List<NodeConfig> ns = new ArrayList<>();

@@ -85,6 +85,16 @@ class TimingAndPolicyTest {
     }
 
     @Test
+    void multipleActiveIsReadAndAWrongWordGetsASuggestion() throws Exception {
+        ClusterConfig c = valid(HEAD + "policy:\n  multiple_active: stop_all\n");
+        assertThat(c.policy().multipleActive()).isEqualTo(Policy.MultipleActive.STOP_ALL);
+        assertThat(valid(HEAD + "policy:\n  stickiness: true\n").policy().multipleActive()).isEqualTo(Policy.MultipleActive.STOP_EXTRAS);
+        ConfigProblem p = onlyProblem(HEAD + "policy:\n  multiple_active: stop_al\n", 8, 20,
+                "policy.multiple_active 'stop_al' is not one of stop_extras, stop_all");
+        assertThat(p.hint()).contains("did you mean 'stop_all'");
+    }
+
+    @Test
     void sectionThatIsNotAMapping() {
         onlyProblem(HEAD + "timing: fast\n", 7, 9, "timing must be a mapping");
     }

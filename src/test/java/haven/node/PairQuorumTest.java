@@ -55,13 +55,27 @@ class PairQuorumTest {
         assertThat(q.fenceDone(true, 2_000)).isTrue();
         assertThat(q.phase()).isEqualTo(PairQuorum.Phase.ALONE);
         assertThat(q.majority()).isEqualTo(1);
-        q.peerHeard(); // a stray beat before the peer is in the view changes nothing
+        q.peerHeard(9_500); // a stray beat before the peer is in the view changes nothing
         assertThat(q.majority()).isEqualTo(1);
         q.viewChanged(List.of(N1, N2), true, 9_000);
         assertThat(q.majority()).isEqualTo(1);
-        q.peerHeard();
+        q.peerHeard(1_990); // a beat from before the fencing proves nothing about the peer now
+        assertThat(q.majority()).isEqualTo(1);
+        q.peerHeard(9_500);
         assertThat(q.phase()).isEqualTo(PairQuorum.Phase.PAIRED);
         assertThat(q.majority()).isEqualTo(2);
+    }
+
+    @Test
+    void aFencingConfirmedAfterThePeerRejoinedStillLeavesThisNodeAlone() {
+        PairQuorum q = paired(N2, false);
+        q.viewChanged(List.of(N2), false, 1_000);
+        assertThat(q.fenceDue(WEB_ON_N1, NO_PING_ANSWER_YET, 1_000 + DELAY)).isPresent();
+        q.viewChanged(List.of(N1, N2), true, 1_000 + DELAY + 100); // the peer rebooted and rejoined meanwhile
+        assertThat(q.phase()).isEqualTo(PairQuorum.Phase.PAIRED);
+        assertThat(q.fenceDone(true, 1_000 + DELAY + 600)).isTrue();
+        assertThat(q.phase()).isEqualTo(PairQuorum.Phase.ALONE);
+        assertThat(q.fenceDone(true, 1_000 + DELAY + 700)).isFalse(); // once is enough
     }
 
     @Test

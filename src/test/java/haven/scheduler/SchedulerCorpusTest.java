@@ -191,6 +191,7 @@ class SchedulerCorpusTest {
             case Command.Connectivity k -> "connectivity " + k.node() + " " + k.reachable();
             case Command.Fenced f -> "fenced " + f.node() + " by " + f.by() + (f.ok() ? " ok" : " FAILED") + " : " + f.summary();
             case Command.SetConfig k -> "config on version " + k.baseVersion() + " sha " + k.sha256();
+            case Command.FoundActive f -> "found-active " + f.group() + " " + f.node() + " gen " + f.generation();
         };
     }
 }

@@ -204,6 +204,26 @@ class SchedulerTest {
     }
 
     @Test
+    void oneFailureThisNodeCannotCureBansItAtOnce() {
+        ClusterState s = commit(ClusterState.EMPTY, assign("web", "n1"), new Command.ResourceFailed(r("site"), n("n1"), NOW - 1,
+                "start: config_error (exit 5 (not installed))", haven.cib.FailureScope.NODE));
+        Plan p = plan(WEB_ON_N1, s, ALL3);
+        assertThat(p.commands()).containsExactly(off("web", "move to n2"));
+        assertThat(p.explanations().get(g("web")).nodeReasons()).anySatisfy(line -> assertThat(line).startsWith("n1: site cannot run here"));
+    }
+
+    @Test
+    void aWrongConfigStopsTheGroupEverywhereUntilCleanedUp() {
+        ClusterState s = commit(ClusterState.EMPTY, assign("web", "n1"), new Command.ResourceFailed(r("site"), n("n1"), NOW - 1,
+                "monitor: fatal (exit 6 (not configured))", haven.cib.FailureScope.EVERYWHERE));
+        Plan p = plan(WEB_ON_N1, s, ALL3);
+        assertThat(p.commands()).containsExactly(off("web", "stop (no eligible node)"));
+        assertThat(p.explanations().get(g("web")).nodeReasons()).allSatisfy(line -> assertThat(line).contains("site cannot run anywhere"));
+        ClusterState cleaned = commit(commit(s, off("web", "stop (no eligible node)")), new Command.Cleanup(r("site"), Optional.empty()));
+        assertThat(plan(WEB_ON_N1, cleaned, ALL3).commands()).as("placed again once cleaned up").isNotEmpty();
+    }
+
+    @Test
     void cleanupMakesAFailedNodeEligibleAgain() {
         ClusterState failed = commit(ClusterState.EMPTY,
                 failure("site", "n1", NOW - 3), failure("site", "n1", NOW - 2), failure("site", "n1", NOW - 1));

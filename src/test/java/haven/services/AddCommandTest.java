@@ -73,6 +73,25 @@ class AddCommandTest {
     }
 
     @Test
+    void nfsExportsTheDirectoryToTheVipsSubnetAndBringsTheVipUpLast() throws Exception {
+        Path f = config();
+        Run nfs = run("add", "nfs", "share", "--ip", "10.0.5.7/16", "--data", "/srv/nfs/share", "-f", f.toString());
+        assertThat(nfs.code()).as(nfs.err()).isZero();
+        String text = Files.readString(f);
+        assertThat(text).contains("type: ocf:heartbeat:nfsserver").contains("nfs_shared_infodir: \"/srv/nfs/share.nfs-state\"")
+                .contains("type: ocf:heartbeat:exportfs").contains("clientspec: \"10.0.0.0/16\"")
+                .contains("fsid: \"" + NfsService.fsid("share") + "\"")
+                .contains("members: [share-nfsd, share-export, share-ip]");
+        assertThat(haven.config.ConfigLoader.load(f).groups()).hasSize(1);
+        Run noData = run("add", "nfs", "x", "--ip", "10.0.0.9/24", "-f", f.toString());
+        assertThat(noData.err()).contains("nfs needs --data");
+        Run withConfig = run("add", "nfs", "y", "--ip", "10.0.0.9/24", "--data", "/srv/y", "--config", "/etc/exports", "-f", f.toString());
+        assertThat(withConfig.err()).contains("--config has no meaning for nfs");
+        assertThat(NfsService.subnet("192.168.77.200", 25)).isEqualTo("192.168.77.128/25");
+        assertThat(NfsService.fsid("share")).isBetween(1L, 65535L).isEqualTo(NfsService.fsid("share"));
+    }
+
+    @Test
     void dryRunPrintsTheEntriesAndChangesNothing() throws Exception {
         Path f = config();
         Run r = run("add", "postgresql", "db", "--ip", "10.0.0.103/24", "--data", "/srv/pg", "--dry-run", "-f", f.toString());
@@ -88,13 +107,13 @@ class AddCommandTest {
         String once = Files.readString(f);
         List<Run> refused = new ArrayList<>();
         refused.add(run("add", "web", "www", "--ip", "10.0.0.110/24", "-f", f.toString()));
-        refused.add(run("add", "nfs", "x", "--ip", "10.0.0.110/24", "-f", f.toString()));
+        refused.add(run("add", "nfss", "x", "--ip", "10.0.0.110/24", "-f", f.toString()));
         refused.add(run("add", "web", "w2", "--ip", "10.0.0.300/24", "-f", f.toString()));
         refused.add(run("add", "web", "w2", "--ip", "10.0.0.110/24", "--node-prefer", "n9", "-f", f.toString()));
         refused.add(run("add", "postgresql", "db", "--ip", "10.0.0.110/24", "-f", f.toString()));
         assertThat(refused).allSatisfy(r -> assertThat(r.code()).as(r.err()).isEqualTo(1));
         assertThat(refused.get(0).err()).contains("cluster.yaml:").contains("'www' exists already");
-        assertThat(refused.get(1).err()).contains("unknown kind 'nfs'").contains("web, dns, smtp, postgresql, ftp, imap, samba");
+        assertThat(refused.get(1).err()).contains("unknown kind 'nfss'").contains("web, dns, smtp, postgresql, ftp, imap, samba, nfs");
         assertThat(refused.get(2).err()).contains("--ip '10.0.0.300/24'");
         assertThat(refused.get(3).err()).contains("'n9' is not a node").contains("is unchanged");
         assertThat(refused.get(4).err()).contains("postgresql needs --data");

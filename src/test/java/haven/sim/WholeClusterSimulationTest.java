@@ -225,6 +225,28 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void withMultipleActiveStopAllBothInstancesStopAndOneStartsAfresh() {
+        haven.config.ClusterConfig web = SimConfigs.web(3);
+        haven.config.ClusterConfig config = new haven.config.ClusterConfig(web.clusterName(), web.key(), web.port(), web.apiPort(),
+                web.timing(), new haven.config.Policy(true, 3, java.time.Duration.ofMinutes(10), haven.config.Policy.MultipleActive.STOP_ALL),
+                web.nodes(), web.resources(), web.groups());
+        SimCluster c = new SimCluster(config, 13);
+        c.runUntil(5_000);
+        long generationBefore = c.committed().group(haven.core.GroupId.of("web")).generation();
+        NodeId n3 = NodeId.of("n3");
+        c.isolate(n3, 1);
+        c.runUntil(6_000);
+        c.startBehindTheClustersBack(n3, SITE);
+        c.heal();
+        c.runUntil(12_000);
+        assertThat(c.trace).as("n3 asks for every instance to stop").anyMatch(l -> l.contains("FoundActive[group=web, node=n3"));
+        assertThat(c.holders(SITE)).as(String.join("\n", c.trace)).hasSize(1);
+        assertThat(c.holders(VIP)).isEqualTo(c.holders(SITE));
+        assertThat(c.committed().group(haven.core.GroupId.of("web")).generation()).as("placed afresh").isGreaterThan(generationBefore);
+        assertThat(c.violations).as("only the hand-started extra").hasSize(1);
+    }
+
+    @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
         randomSchedules(false);
     }

@@ -52,7 +52,8 @@ public final class LsbExit {
         return switch (code) {
             case 0 -> AgentResult.ok();
             // Same scopes as OCF's codes of the same numbers (see OcfExit).
-            case 2, 3, 4, 5, 6 -> AgentResult.configError(op.name().toLowerCase() + " exited " + describeAction(code) + tail);
+            case 3, 4, 5 -> AgentResult.configError(op.name().toLowerCase() + " exited " + describeAction(code) + tail);
+            case 2, 6 -> AgentResult.fatal(op.name().toLowerCase() + " exited " + describeAction(code) + tail);
             default -> AgentResult.failed(op.name().toLowerCase() + " exited " + describeAction(code) + tail);
         };
     }

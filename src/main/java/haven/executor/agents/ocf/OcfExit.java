@@ -15,8 +15,8 @@ import java.util.Optional;
  *     run the resource, another may (it has the program, the permission, a newer agent). Reported
  *     CONFIG_ERROR, the status that says "no restart on this node will help".</li>
  * <li>{@link Scope#EVERYWHERE} (2 invalid arguments, 6 not configured): the configuration itself is wrong,
- *     so no node can run it. Also reported CONFIG_ERROR, since AgentResult has no wider status; the detail
- *     says "on every node", and each node that tries fails the same way until the config is fixed.</li>
+ *     so no node can run it. Reported FATAL: the group stops on every node and starts nowhere until the
+ *     config is fixed and the failure cleaned up.</li>
  * </ul>
  * 7 is the clean "not running": the answer a monitor of a stopped resource must give, success for a stop,
  * a failure for a start. 8 (running promoted) and 190/191 (degraded) mean running: haven has no promotion
@@ -96,8 +96,8 @@ public enum OcfExit {
                 case START, RELOAD -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
             };
             case ERR_GENERIC, FAILED_PROMOTED -> AgentResult.failed(why);
-            case ERR_ARGS, ERR_UNIMPLEMENTED, ERR_PERM, ERR_INSTALLED, ERR_CONFIGURED ->
-                    AgentResult.configError(why + " [" + e.scope.meaning + "]");
+            case ERR_UNIMPLEMENTED, ERR_PERM, ERR_INSTALLED -> AgentResult.configError(why + " [" + e.scope.meaning + "]");
+            case ERR_ARGS, ERR_CONFIGURED -> AgentResult.fatal(why + " [" + e.scope.meaning + "]");
         };
     }
 }

@@ -103,6 +103,7 @@ class LsbAgentTest {
         assertThat(LsbExit.toResult(Operation.MONITOR, 3, "")).isEqualTo(AgentResult.notRunning());
         assertThat(LsbExit.toResult(Operation.MONITOR, 4, "").status()).isEqualTo(Status.FAILED);
         assertThat(LsbExit.toResult(Operation.START, 5, "").status()).isEqualTo(Status.CONFIG_ERROR);
+        assertThat(LsbExit.toResult(Operation.START, 6, "").status()).as("not configured: wrong on every node").isEqualTo(Status.FATAL);
         assertThat(LsbExit.toResult(Operation.STOP, 1, "").detail()).isEqualTo("stop exited 1 (generic error)");
     }
 

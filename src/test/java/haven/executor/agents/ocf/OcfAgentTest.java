@@ -77,7 +77,7 @@ class OcfAgentTest {
         Path dump = dir.resolve("env");
         var bad = new OcfAgent(rc("rec", "ocf:haventest:EnvDump", Map.of("dump", dump.toString(), "exitcode", "6")), root, List.of());
         AgentResult r = bad.start(T);
-        assertThat(r.status()).isEqualTo(Status.CONFIG_ERROR);
+        assertThat(r.status()).isEqualTo(Status.FATAL);
         assertThat(r.detail()).contains("ocf:haventest:EnvDump validate-all: exit 6 (not configured)")
                 .contains("validate-all says 6").contains("the configuration is wrong on every node");
         assertThat(dump.resolveSibling("env.start")).as("no start after a refused validate-all").doesNotExist();

@@ -48,7 +48,7 @@ class OcfExitTest {
     void invalidArgumentsAndNotConfiguredAreWrongOnEveryNode() {
         for (int code : new int[] {2, 6}) {
             AgentResult r = OcfExit.toResult(Operation.MONITOR, code, "");
-            assertThat(r.status()).isEqualTo(Status.CONFIG_ERROR);
+            assertThat(r.status()).isEqualTo(Status.FATAL);
             assertThat(r.detail()).contains("the configuration is wrong on every node");
             assertThat(OcfExit.of(code).orElseThrow().scope).isEqualTo(OcfExit.Scope.EVERYWHERE);
         }
