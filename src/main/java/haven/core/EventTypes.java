@@ -8,7 +8,7 @@ import java.util.List;
  */
 public final class EventTypes {
     public static final List<String> ALL = List.of("daemon-started", "membership", "quorum", "coordinator", "placement",
-            "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "alert");
+            "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "config", "alert");
 
     /** What alert hooks may not subscribe to: their own records, which would call them again without end. */
     public static final String ALERT = "alert";
