@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 /**
  * The daemon's HTTP API on 127.0.0.1 and, when the config's {@code api:} section asks for it, the same API
  * for other machines over HTTPS with tokens ({@link Access}): the /ha tree (read any path; write the few control leaves), the event
- * stream at /ha/events and /metrics. Reads come from the latest published status snapshot; writes become
+ * stream at /ha/events, /metrics and the web dashboard at / ({@link Dashboard}). Reads come from the latest published status snapshot; writes become
  * commands in the cluster log and return once committed, or say why not.
  *
  * <p>Threads: one virtual thread per exchange, so event streams that stay open for hours cost no platform
@@ -82,6 +82,8 @@ public final class ApiServer implements AutoCloseable {
         s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
         s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
         if (configResource != null) s.createContext("/ha/config", ex -> guarded(ex, tokens, configResource::serve));
+        // The page holds no data; what it shows it reads from /ha with the user's token, like any client.
+        s.createContext("/", Dashboard::serve);
         s.start();
     }
 

@@ -11,5 +11,10 @@ public enum FailureScope {
     /** This node cannot run it (OCF 3, 4, 5: unimplemented, no permission, not installed): banned here at once. */
     NODE,
     /** The configuration is wrong, so no node can run it (OCF 2, 6: invalid arguments, not configured). */
-    EVERYWHERE
+    EVERYWHERE,
+    /**
+     * Its stop failed and forcing it off failed too: it may still run on that node, which only fencing ends.
+     * Counted like a local failure; what it adds is the fencing (node.FenceDuty).
+     */
+    STUCK
 }

@@ -54,7 +54,7 @@ public final class GuardMain {
         reader.setDaemon(true);
         reader.start();
         runner.warmUp();
-        log("watching daemon PID " + daemonPid);
+        log("watching daemon PID " + daemonPid + ", " + Realtime.raise(ProcessHandle.current().pid()));
         while (true) {
             Optional<String> line;
             try {

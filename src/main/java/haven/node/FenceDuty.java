@@ -66,9 +66,14 @@ final class FenceDuty {
         long lastFenced = state.fencing().stream().filter(f -> f.ok() && f.node().equals(n))
                 .mapToLong(FenceRecord::atEpochMs).max().orElse(Long.MIN_VALUE);
         return state.failures().stream()
-                .filter(f -> f.node().equals(n) && f.detail().startsWith("stop: ") && f.detail().contains("forcing off failed")
-                        && f.atEpochMs() > lastFenced)
+                .filter(f -> f.node().equals(n) && stuck(f) && f.atEpochMs() > lastFenced)
                 .map(FailureRecord::resource).findFirst()
                 .map(r -> "the stop of " + r + " failed there").orElse(null);
+    }
+
+    /** Failures committed before scopes existed said so only in their text. */
+    private static boolean stuck(FailureRecord f) {
+        return f.scope() == haven.cib.FailureScope.STUCK
+                || (f.detail().startsWith("stop: ") && f.detail().contains("forcing off failed"));
     }
 }

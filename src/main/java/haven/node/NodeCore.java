@@ -314,7 +314,8 @@ public final class NodeCore {
             outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "stop failed, forced off: " + stopFailure + "; " + f.detail()));
             out.add(new Effect.Note("forced off " + r + ": " + f.detail()));
         } else {
-            Command.ResourceFailed stuck = new Command.ResourceFailed(r, self, nowEpochMs, stopFailure + "; forcing off failed: " + f.detail());
+            Command.ResourceFailed stuck = new Command.ResourceFailed(r, self, nowEpochMs, stopFailure + "; forcing off failed: " + f.detail(),
+                    FailureScope.STUCK);
             stuckStops.put(r, stuck);
             out.add(new Effect.Note("STOP FAILED for " + r + " and forcing it off failed too (" + f.detail() + "): it may still"
                     + " be active, so it is held here until this node is fenced or an administrator cleans it up"));
@@ -329,7 +330,8 @@ public final class NodeCore {
         for (var e : stuckStops.entrySet()) {
             Command.ResourceFailed stuck = e.getValue();
             if (local.state(e.getKey()) != LocalState.STOP_FAILED) continue;
-            if (!state.failures().contains(new haven.cib.FailureRecord(stuck.resource(), stuck.node(), stuck.atEpochMs(), stuck.detail()))
+            if (!state.failures().contains(new haven.cib.FailureRecord(stuck.resource(), stuck.node(), stuck.atEpochMs(), stuck.detail(),
+                    stuck.scope()))
                     && !outbox.holds(stuck)) {
                 outbox.failed(stuck);
             }
@@ -349,7 +351,7 @@ public final class NodeCore {
         local.set(r, LocalState.FAILED);
         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why, scope));
         out.add(new Effect.Note("resource " + r + " failed: " + why + switch (scope) {
-            case LOCAL -> "";
+            case LOCAL, STUCK -> "";
             case NODE -> " (this node cannot run it)";
             case EVERYWHERE -> " (the config is wrong: no node can run it)";
         }));

@@ -165,7 +165,7 @@ public final class Scheduler {
             for (var f : state.failures()) {
                 if (f.atEpochMs() >= since) {
                     recentFailures.computeIfAbsent(f.resource(), r -> new TreeMap<>()).merge(f.node(), 1L, Long::sum);
-                    if (f.scope() != FailureScope.LOCAL) hardFailures.add(f);
+                    if (f.scope() == FailureScope.NODE || f.scope() == FailureScope.EVERYWHERE) hardFailures.add(f);
                 }
             }
         }
