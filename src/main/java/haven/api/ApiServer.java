@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private ExecutorService threads;
     private EventStream stream;
     private LogQuery timeline;
+    private ConfigResource configResource;
 
     public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log, EventRecorder events) {
         this.config = config;
@@ -58,6 +59,12 @@ public final class ApiServer implements AutoCloseable {
     /** Serves this node's timeline at /ha/log (call before {@link #start}). */
     public ApiServer withTimeline(haven.timeline.Timeline t) {
         this.timeline = new LogQuery(config, t);
+        return this;
+    }
+
+    /** Serves /ha/config (reads and version-guarded changes); without it that path is not found. */
+    public ApiServer withConfig(ConfigResource resource) {
+        this.configResource = resource;
         return this;
     }
 
@@ -82,6 +89,7 @@ public final class ApiServer implements AutoCloseable {
         s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
         if (timeline != null) s.createContext("/ha/log", ex -> guarded(ex, tokens, timeline::serve));
         s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
+        if (configResource != null) s.createContext("/ha/config", ex -> guarded(ex, tokens, configResource::serve));
         // The page holds no data; what it shows it reads from /ha with the user's token, like any client.
         s.createContext("/", Dashboard::serve);
         s.start();

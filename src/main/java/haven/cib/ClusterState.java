@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * The replicated, versioned status of the cluster: where each group is placed, which nodes are in
- * standby, administrative moves, recent failures, and maintenance mode. {@code version} counts the log
- * entries applied.
+ * standby, administrative moves, recent failures, maintenance mode, and the committed config
+ * ({@link ConfigRevision}). {@code version} counts the log entries applied.
  * Immutable; {@link #apply} returns the next state. Sorted collections keep every node's copy, and its
  * JSON form, byte-identical.
  */
@@ -28,7 +28,8 @@ public record ClusterState(
         List<FailureRecord> failures,
         SortedMap<NodeId, Integer> connectivity,
         List<FenceRecord> fencing,
-        Maintenance maintenance) {
+        Maintenance maintenance,
+        ConfigRevision config) {
 
     /** Failures kept per resource and node; older ones are dropped (they are outside any useful window). */
     public static final int FAILURES_KEPT_PER_RESOURCE_NODE = 32;
@@ -48,11 +49,12 @@ public record ClusterState(
         connectivity = Collections.unmodifiableSortedMap(connectivity == null ? new TreeMap<>() : new TreeMap<>(connectivity));
         fencing = fencing == null ? List.of() : List.copyOf(fencing);
         maintenance = maintenance == null ? Maintenance.OFF : maintenance;
+        config = config == null ? ConfigRevision.NONE : config;
     }
 
     public ClusterState(long version, long lastGeneration, SortedMap<GroupId, GroupState> groups, SortedSet<NodeId> standby,
             SortedMap<GroupId, NodeId> moves, List<FailureRecord> failures) {
-        this(version, lastGeneration, groups, standby, moves, failures, new TreeMap<>(), List.of(), Maintenance.OFF);
+        this(version, lastGeneration, groups, standby, moves, failures, new TreeMap<>(), List.of(), Maintenance.OFF, ConfigRevision.NONE);
     }
 
     public GroupState group(GroupId id) {
@@ -65,7 +67,7 @@ public record ClusterState(
         for (Command c : entry) {
             s = s.with(c);
         }
-        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing, s.maintenance);
+        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing, s.maintenance, s.config);
     }
 
     /** Applies one command without counting a new version: for the scheduler's look-ahead. */
@@ -81,18 +83,29 @@ public record ClusterState(
             case Command.Cleanup c -> cleanup(c);
             case Command.Connectivity c -> withConnectivity(c);
             case Command.Fenced f -> fenced(f);
+            case Command.SetConfig c -> withConfig(c);
             case Command.FoundActive fa -> foundActive(fa);
             case Command.Journal j -> this;
             case Command.SetMaintenance m -> new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity,
                     fencing, m.on() ? new Maintenance(true, m.reason(), maintenance.on() ? maintenance.sinceEpochMs() : m.atEpochMs())
-                            : Maintenance.OFF);
+                            : Maintenance.OFF, config);
         };
+    }
+
+    /**
+     * A config change is a compare-and-set on the config's version: one made against an older version (two
+     * administrators at once, or a retried request) is skipped the same way on every node, never merged.
+     */
+    private ClusterState withConfig(Command.SetConfig c) {
+        if (c.baseVersion() != config.version()) return this;
+        ConfigRevision next = new ConfigRevision(config.version() + 1, c.text(), c.sha256());
+        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, fencing, maintenance, next);
     }
 
     private ClusterState withConnectivity(Command.Connectivity c) {
         TreeMap<NodeId, Integer> next = new TreeMap<>(connectivity);
         next.put(c.node(), c.reachable());
-        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, next, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, next, fencing, maintenance, config);
     }
 
     /**
@@ -103,7 +116,7 @@ public record ClusterState(
         List<FenceRecord> next = new ArrayList<>(fencing);
         next.add(new FenceRecord(f.node(), f.by(), f.atEpochMs(), f.ok(), f.summary()));
         while (next.size() > FENCE_RECORDS_KEPT) next.remove(0);
-        ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, maintenance);
+        ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, maintenance, config);
         return f.ok() ? s.nodeLost(f.node()) : s;
     }
 
@@ -117,7 +130,7 @@ public record ClusterState(
         active.add(fa.node());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(fa.group(), new GroupState(Optional.empty(), old.generation(), active, false));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState assign(Command.Assign a) {
@@ -125,7 +138,7 @@ public record ClusterState(
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         if (a.node().isEmpty()) {
             next.put(a.group(), new GroupState(Optional.empty(), old.generation(), old.mayBeActive(), false));
-            return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance);
+            return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config);
         }
         NodeId node = a.node().get();
         if (!old.onlyPossiblyActiveOn(node)) {
@@ -138,7 +151,7 @@ public record ClusterState(
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
         active.add(node);
         next.put(a.group(), new GroupState(Optional.of(node), generation, active, false));
-        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance);
+        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState released(Command.Released r) {
@@ -155,7 +168,7 @@ public record ClusterState(
         active.remove(r.node());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(r.group(), old.withMayBeActive(active));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState started(Command.Started st) {
@@ -165,7 +178,7 @@ public record ClusterState(
         }
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(st.group(), new GroupState(old.assigned(), old.generation(), old.mayBeActive(), true));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState nodeLost(NodeId node) {
@@ -178,7 +191,7 @@ public record ClusterState(
             next.put(e.getKey(), new GroupState(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
                     !wasThere && g.started()));
         }
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState failed(Command.ResourceFailed f) {
@@ -189,26 +202,26 @@ public record ClusterState(
         if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {
             next.remove(same.get(0));
         }
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState withStandby(Command.SetStandby sb) {
         TreeSet<NodeId> next = new TreeSet<>(standby);
         if (sb.standby()) next.add(sb.node()); else next.remove(sb.node());
-        return new ClusterState(version, lastGeneration, groups, next, moves, failures, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, groups, next, moves, failures, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState withMove(Command.Move m) {
         TreeMap<GroupId, NodeId> next = new TreeMap<>(moves);
         m.node().ifPresentOrElse(n -> next.put(m.group(), n), () -> next.remove(m.group()));
-        return new ClusterState(version, lastGeneration, groups, standby, next, failures, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, groups, standby, next, failures, connectivity, fencing, maintenance, config);
     }
 
     private ClusterState cleanup(Command.Cleanup c) {
         List<FailureRecord> next = failures.stream()
                 .filter(f -> !(f.resource().equals(c.resource()) && c.node().map(f.node()::equals).orElse(true)))
                 .toList();
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config);
     }
 
     /** Failures of {@code resource} on {@code node} at or after {@code sinceEpochMs}. */

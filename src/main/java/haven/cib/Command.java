@@ -25,6 +25,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
+    @JsonSubTypes.Type(value = Command.SetConfig.class, name = "config"),
     @JsonSubTypes.Type(value = Command.FoundActive.class, name = "found-active"),
     @JsonSubTypes.Type(value = Command.Journal.class, name = "journal"),
     @JsonSubTypes.Type(value = Command.SetMaintenance.class, name = "maintenance"),
@@ -66,6 +67,12 @@ public sealed interface Command {
 
     /** The outcome of fencing {@code node}, done by {@code by}; {@code ok} means confirmed off. */
     record Fenced(NodeId node, NodeId by, long atEpochMs, boolean ok, String summary) implements Command {}
+
+    /**
+     * Replace the cluster config with {@code text} (already validated by the node that took the request),
+     * only if the committed config is still at {@code baseVersion}; see {@link ClusterState#apply}.
+     */
+    record SetConfig(long baseVersion, String text, String sha256) implements Command {}
 
     /**
      * {@code node} found the group active although it is assigned elsewhere (generation {@code generation}),

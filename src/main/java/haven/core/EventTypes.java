@@ -9,7 +9,7 @@ import java.util.List;
 public final class EventTypes {
     /** "group", "node-lost" and "timeline" appear only in the cluster timeline (GET /ha/log), not on the stream. */
     public static final List<String> ALL = List.of("daemon-started", "membership", "quorum", "coordinator", "placement",
-            "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "alert",
+            "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "config", "alert",
             "group", "node-lost", "maintenance", "timeline");
 
     /** What alert hooks may not subscribe to: their own records, which would call them again without end. */

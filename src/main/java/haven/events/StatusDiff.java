@@ -105,6 +105,11 @@ public final class StatusDiff {
             }
         }
         failures(prev, next, out);
+        if (prev.config().version() != next.config().version()) {
+            out.add(Change.of("config", "config version " + next.config().version() + " committed (was " + prev.config().version()
+                    + "); every node applies it live", "version", next.config().version(), "previous", prev.config().version(),
+                    "sha256", next.config().sha256()));
+        }
         Set<FenceRecord> oldFences = new HashSet<>(prev.fencing());
         for (FenceRecord f : next.fencing()) {
             if (!oldFences.contains(f)) {

@@ -29,7 +29,9 @@ import java.util.TreeSet;
  * node leads the log, plans placement with the scheduler. Time is a parameter; one thread calls it.
  */
 public final class NodeCore {
-    private final ClusterConfig config;
+    /** The config this node runs now; a committed live change replaces it ({@link ConfigSwitch}). */
+    private ClusterConfig config;
+    private final ConfigSwitch configSwitch = new ConfigSwitch();
     private final NodeId self;
     private final Lease lease;
     private final LocalResources local;
@@ -198,6 +200,11 @@ public final class NodeCore {
                 out.add(new Effect.Note((f.ok() ? "fenced " : "FENCING FAILED for ") + f.target() + ": " + f.summary()));
             }
             case NodeEvent.Tick t -> { }
+            case NodeEvent.ConfigChanged c -> {
+                configSwitch.offer(c);
+                out.add(new Effect.Note("config version " + c.version() + " committed: " + c.diff().summary()
+                        + (c.diff().stopped().isEmpty() ? "" : "; stopping " + c.diff().stopped() + " here first where they run")));
+            }
         }
     }
 
@@ -267,6 +274,17 @@ public final class NodeCore {
                     } else {
                         fail(r, "monitor: " + describe(res), scopeOf(res), nowEpochMs, out);
                     }
+                }
+            }
+            case RELOAD -> {
+                if (res.isOk()) {
+                    local.set(r, LocalState.STARTED);
+                    local.scheduleMonitor(r, nowMs);
+                    out.add(new Effect.Note("reloaded " + r + " with its new parameters"));
+                } else {
+                    // Local whatever the code: a restart applies the new parameters too, and if they are
+                    // wrong the start's own result says where it cannot run.
+                    fail(r, "reload: " + describe(res), FailureScope.LOCAL, nowEpochMs, out);
                 }
             }
             case START -> {
@@ -401,12 +419,17 @@ public final class NodeCore {
         // Hands off in maintenance, except when the lease is lost: "never run twice" outranks "hands off", since
         // the majority may meanwhile have ended maintenance and placed these groups elsewhere.
         boolean handsOff = maintenance && (leaseValid || holdingWithoutLease);
+        configSwitch.step(config, local, runsResources, out::add).ifPresent(c -> switchConfig(c, out));
+        Set<ResourceId> held = configSwitch.held();
         if (runsResources) {
             for (GroupConfig g : config.groups()) {
                 if (handsOff) break;
                 var committed = state.group(g.id());
                 boolean assignedHere = committed.assigned().equals(Optional.of(self));
                 boolean keep = assignedHere && (leaseValid || holdingWithoutLease);
+                // A group a pending config change is stopping or reloading is left to the change while it may
+                // run here; once it may not (lease lost, moved away), stopping it all is what both want.
+                if (keep && g.members().stream().anyMatch(held::contains)) continue;
                 reconciler.step(g, committed, keep, assignedHere && leaseValid && caughtUp, outbox, out::add);
             }
             for (var r : config.resources()) {
@@ -414,6 +437,7 @@ public final class NodeCore {
                     out.add(local.begin(r.id(), Operation.MONITOR));
                 }
             }
+            releaseRemovedGroups();
         }
         reachable.filter(n -> !n.equals(state.connectivity().get(self))).ifPresent(outbox::connectivity);
         notes.step(isLeader, leaseValid, members, nowEpochMs).ifPresent(j -> outbox.add(List.of(j)));
@@ -464,6 +488,39 @@ public final class NodeCore {
         }
         if (outbox.idle(nowMs, state.version()) && outbox.hasPending() && haveView) {
             out.add(outbox.propose(state.version()));
+        }
+    }
+
+    /**
+     * Takes a committed config whose stops are done: the agents change first (the driver performs effects in
+     * order), then what only needed new parameters reloads. Planning starts afresh, since the groups changed.
+     */
+    private void switchConfig(NodeEvent.ConfigChanged c, List<Effect> out) {
+        config = c.config();
+        local.reconfigure(config);
+        lastPlanInput = null;
+        out.add(new Effect.UseConfig(config));
+        out.add(new Effect.Note("now running config version " + c.version()));
+        if (!runsResources) return;
+        for (ResourceId r : c.diff().reloaded()) {
+            if (local.state(r) == LocalState.STARTED && !local.busy(r)) {
+                out.add(local.begin(r, Operation.RELOAD));
+                out.add(new Effect.Note("reloading " + r + ": only parameters its agent reloads changed"));
+            }
+        }
+    }
+
+    /**
+     * A group a config change removed was stopped here before the switch; once the coordinator has taken it
+     * off this node, this node says so, and the cluster state forgets the node for it.
+     */
+    private void releaseRemovedGroups() {
+        if (configSwitch.pending()) return;
+        for (var e : state.groups().entrySet()) {
+            var g = e.getValue();
+            if (config.group(e.getKey()).isEmpty() && !g.assigned().equals(Optional.of(self)) && g.mayBeActive().contains(self)) {
+                outbox.released(e.getKey(), g.generation());
+            }
         }
     }
 

@@ -39,6 +39,15 @@ public final class Scheduler {
                 state = state.with(c);
             }
         }
+        for (var e : state.groups().entrySet()) {
+            // A group a live config change removed: take it off its node. That node stopped it before taking the
+            // change, and reports it released once it sees this.
+            if (in.config().group(e.getKey()).isEmpty() && e.getValue().assigned().isPresent()) {
+                Command c = new Command.Assign(e.getKey(), Optional.empty(), "removed from the config");
+                commands.add(c);
+                state = state.with(c);
+            }
+        }
         Eligibility eligibility = new Eligibility(in.config(), state, in.online(), in.nowEpochMs());
         TreeMap<NodeId, Integer> load = new TreeMap<>();
         for (GroupConfig g : in.config().groups()) {
