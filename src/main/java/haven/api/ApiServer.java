@@ -50,6 +50,8 @@ public final class ApiServer implements AutoCloseable {
     private final StatusWatch watch;
     private final Messages messages;
     private final Barriers barriers;
+    private LogQuery timeline;
+    private ConfigResource configResource;
 
     public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log, EventRecorder events) {
         this.config = config;
@@ -64,6 +66,18 @@ public final class ApiServer implements AutoCloseable {
     /** The daemon published a new status snapshot: wakes requests that wait for one (messages, barriers). */
     public void published() {
         watch.published();
+    }
+
+    /** Serves this node's timeline at /ha/log (call before {@link #start}). */
+    public ApiServer withTimeline(haven.timeline.Timeline t) {
+        this.timeline = new LogQuery(config, t);
+        return this;
+    }
+
+    /** Serves /ha/config (reads and version-guarded changes); without it that path is not found. */
+    public ApiServer withConfig(ConfigResource resource) {
+        this.configResource = resource;
+        return this;
     }
 
     public void start() throws IOException {
@@ -87,7 +101,9 @@ public final class ApiServer implements AutoCloseable {
         s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
         s.createContext("/ha/messages", ex -> guarded(ex, tokens, messages::serve));
         s.createContext("/ha/barriers", ex -> guarded(ex, tokens, barriers::serve));
+        if (timeline != null) s.createContext("/ha/log", ex -> guarded(ex, tokens, timeline::serve));
         s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
+        if (configResource != null) s.createContext("/ha/config", ex -> guarded(ex, tokens, configResource::serve));
         // The page holds no data; what it shows it reads from /ha with the user's token, like any client.
         s.createContext("/", Dashboard::serve);
         s.start();

@@ -22,6 +22,7 @@ import java.util.Optional;
  * POST /ha/resources/R/clear                       DELETE /ha/resources/R/moved_to
  * POST /ha/resources/R/cleanup[?node=N]
  * POST /ha/nodes/N/standby | online                PUT /ha/nodes/N/standby  body true|false
+ * PUT /ha/cluster/maintenance  body "on REASON" | off  (or ?reason=)
  * </pre>
  * R may name a resource or a group (a move always moves the whole group).
  */
@@ -30,7 +31,8 @@ public final class Control {
     public record Action(List<Command> commands, String done) {}
 
     static final String USAGE = "writable: POST /ha/resources/R/move?node=N | clear | cleanup[?node=N],"
-            + " PUT|DELETE /ha/resources/R/moved_to, POST /ha/nodes/N/standby | online, PUT /ha/nodes/N/standby (true|false)";
+            + " PUT|DELETE /ha/resources/R/moved_to, POST /ha/nodes/N/standby | online, PUT /ha/nodes/N/standby (true|false),"
+            + " PUT /ha/cluster/maintenance (on REASON | off)";
 
     private Control() {}
 
@@ -41,6 +43,9 @@ public final class Control {
         }
         if (path.size() == 3 && what.equals("nodes")) {
             return node(s, method, path.get(1), path.get(2), body.strip());
+        }
+        if (path.equals(List.of("cluster", "maintenance"))) {
+            return MaintenanceControl.of(method, query, body.strip(), System.currentTimeMillis());
         }
         throw new ApiError(405, method + " /ha/" + String.join("/", path) + " cannot be written; " + USAGE);
     }

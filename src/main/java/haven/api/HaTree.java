@@ -48,6 +48,8 @@ public final class HaTree {
         m.put("members", s.members().stream().map(NodeId::name).toList());
         m.put("version", s.state().version());
         m.put("views_seen", s.viewsSeen());
+        m.put("maintenance", s.state().maintenance().on());
+        m.put("maintenance_reason", s.state().maintenance().reason());
         return m;
     }
 

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * The replicated, versioned status of the cluster: where each group is placed, which nodes are in
- * standby, administrative moves, recent failures, and the applications' messages and barriers ({@code app}).
- * {@code version} counts the log entries applied.
+ * standby, administrative moves, recent failures, maintenance mode, the committed config
+ * ({@link ConfigRevision}), and the applications' messages and barriers ({@link AppChannel}). {@code version} counts the log entries applied.
  * Immutable; {@link #apply} returns the next state. Sorted collections keep every node's copy, and its
  * JSON form, byte-identical.
  */
@@ -28,6 +28,8 @@ public record ClusterState(
         List<FailureRecord> failures,
         SortedMap<NodeId, Integer> connectivity,
         List<FenceRecord> fencing,
+        Maintenance maintenance,
+        ConfigRevision config,
         AppChannel app) {
 
     /** Failures kept per resource and node; older ones are dropped (they are outside any useful window). */
@@ -47,12 +49,14 @@ public record ClusterState(
         // Absent in snapshots written before these existed.
         connectivity = Collections.unmodifiableSortedMap(connectivity == null ? new TreeMap<>() : new TreeMap<>(connectivity));
         fencing = fencing == null ? List.of() : List.copyOf(fencing);
+        maintenance = maintenance == null ? Maintenance.OFF : maintenance;
+        config = config == null ? ConfigRevision.NONE : config;
         if (app == null) app = AppChannel.EMPTY;
     }
 
     public ClusterState(long version, long lastGeneration, SortedMap<GroupId, GroupState> groups, SortedSet<NodeId> standby,
             SortedMap<GroupId, NodeId> moves, List<FailureRecord> failures) {
-        this(version, lastGeneration, groups, standby, moves, failures, new TreeMap<>(), List.of(), AppChannel.EMPTY);
+        this(version, lastGeneration, groups, standby, moves, failures, new TreeMap<>(), List.of(), Maintenance.OFF, ConfigRevision.NONE, AppChannel.EMPTY);
     }
 
     public GroupState group(GroupId id) {
@@ -65,7 +69,7 @@ public record ClusterState(
         for (Command c : entry) {
             s = s.with(c);
         }
-        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing, s.app);
+        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing, s.maintenance, s.config, s.app);
     }
 
     /** Applies one command without counting a new version: for the scheduler's look-ahead. */
@@ -81,16 +85,31 @@ public record ClusterState(
             case Command.Cleanup c -> cleanup(c);
             case Command.Connectivity c -> withConnectivity(c);
             case Command.Fenced f -> fenced(f);
+            case Command.SetConfig c -> withConfig(c);
             case Command.FoundActive fa -> foundActive(fa);
+            case Command.Journal j -> this;
             case Command.AppCommand a -> new ClusterState(version, lastGeneration, groups, standby, moves, failures,
-                    connectivity, fencing, app.with(a));
+                    connectivity, fencing, maintenance, config, app.with(a));
+            case Command.SetMaintenance m -> new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity,
+                    fencing, m.on() ? new Maintenance(true, m.reason(), maintenance.on() ? maintenance.sinceEpochMs() : m.atEpochMs())
+                            : Maintenance.OFF, config, app);
         };
+    }
+
+    /**
+     * A config change is a compare-and-set on the config's version: one made against an older version (two
+     * administrators at once, or a retried request) is skipped the same way on every node, never merged.
+     */
+    private ClusterState withConfig(Command.SetConfig c) {
+        if (c.baseVersion() != config.version()) return this;
+        ConfigRevision next = new ConfigRevision(config.version() + 1, c.text(), c.sha256());
+        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, fencing, maintenance, next, app);
     }
 
     private ClusterState withConnectivity(Command.Connectivity c) {
         TreeMap<NodeId, Integer> next = new TreeMap<>(connectivity);
         next.put(c.node(), c.reachable());
-        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, next, fencing, app);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, next, fencing, maintenance, config, app);
     }
 
     /**
@@ -101,7 +120,7 @@ public record ClusterState(
         List<FenceRecord> next = new ArrayList<>(fencing);
         next.add(new FenceRecord(f.node(), f.by(), f.atEpochMs(), f.ok(), f.summary()));
         while (next.size() > FENCE_RECORDS_KEPT) next.remove(0);
-        ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, app);
+        ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, maintenance, config, app);
         return f.ok() ? s.nodeLost(f.node()) : s;
     }
 
@@ -115,7 +134,7 @@ public record ClusterState(
         active.add(fa.node());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(fa.group(), new GroupState(Optional.empty(), old.generation(), active, false));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState assign(Command.Assign a) {
@@ -123,7 +142,7 @@ public record ClusterState(
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         if (a.node().isEmpty()) {
             next.put(a.group(), new GroupState(Optional.empty(), old.generation(), old.mayBeActive(), false));
-            return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, app);
+            return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
         }
         NodeId node = a.node().get();
         if (!old.onlyPossiblyActiveOn(node)) {
@@ -136,7 +155,7 @@ public record ClusterState(
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
         active.add(node);
         next.put(a.group(), new GroupState(Optional.of(node), generation, active, false));
-        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, app);
+        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState released(Command.Released r) {
@@ -153,7 +172,7 @@ public record ClusterState(
         active.remove(r.node());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(r.group(), old.withMayBeActive(active));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState started(Command.Started st) {
@@ -163,7 +182,7 @@ public record ClusterState(
         }
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(st.group(), new GroupState(old.assigned(), old.generation(), old.mayBeActive(), true));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState nodeLost(NodeId node) {
@@ -176,7 +195,7 @@ public record ClusterState(
             next.put(e.getKey(), new GroupState(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
                     !wasThere && g.started()));
         }
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState failed(Command.ResourceFailed f) {
@@ -187,26 +206,26 @@ public record ClusterState(
         if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {
             next.remove(same.get(0));
         }
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState withStandby(Command.SetStandby sb) {
         TreeSet<NodeId> next = new TreeSet<>(standby);
         if (sb.standby()) next.add(sb.node()); else next.remove(sb.node());
-        return new ClusterState(version, lastGeneration, groups, next, moves, failures, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, groups, next, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState withMove(Command.Move m) {
         TreeMap<GroupId, NodeId> next = new TreeMap<>(moves);
         m.node().ifPresentOrElse(n -> next.put(m.group(), n), () -> next.remove(m.group()));
-        return new ClusterState(version, lastGeneration, groups, standby, next, failures, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, groups, standby, next, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState cleanup(Command.Cleanup c) {
         List<FailureRecord> next = failures.stream()
                 .filter(f -> !(f.resource().equals(c.resource()) && c.node().map(f.node()::equals).orElse(true)))
                 .toList();
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, app);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config, app);
     }
 
     /** Failures of {@code resource} on {@code node} at or after {@code sinceEpochMs}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,7 +25,10 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
+    @JsonSubTypes.Type(value = Command.SetConfig.class, name = "config"),
     @JsonSubTypes.Type(value = Command.FoundActive.class, name = "found-active"),
+    @JsonSubTypes.Type(value = Command.Journal.class, name = "journal"),
+    @JsonSubTypes.Type(value = Command.SetMaintenance.class, name = "maintenance"),
     @JsonSubTypes.Type(value = Command.Send.class, name = "app-send"),
     @JsonSubTypes.Type(value = Command.BarrierArrive.class, name = "barrier-arrive"),
     @JsonSubTypes.Type(value = Command.BarrierTimeout.class, name = "barrier-timeout"),
@@ -68,11 +72,39 @@ public sealed interface Command {
     record Fenced(NodeId node, NodeId by, long atEpochMs, boolean ok, String summary) implements Command {}
 
     /**
+     * Replace the cluster config with {@code text} (already validated by the node that took the request),
+     * only if the committed config is still at {@code baseVersion}; see {@link ClusterState#apply}.
+     */
+    record SetConfig(long baseVersion, String text, String sha256) implements Command {}
+
+    /**
      * {@code node} found the group active although it is assigned elsewhere (generation {@code generation}),
      * and the policy says stop every instance: the group is unassigned and {@code node} joins the nodes that
      * may run it, so it starts again only once both instances are confirmed stopped.
      */
     record FoundActive(GroupId group, NodeId node, long generation) implements Command {}
+
+    /**
+     * Who proposed the entry that holds it and when (its wall clock), with the cluster-level events it saw
+     * that change no state; changes nothing itself. The timeline takes its times from here.
+     */
+    record Journal(NodeId by, long atEpochMs, List<JournalNote> notes) implements Command {
+        public Journal {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+
+        /** {@code entry} with a stamp in front, unless it has one: how the edge dates every entry it proposes. */
+        public static List<Command> stamped(List<Command> entry, NodeId by, long atEpochMs) {
+            if (entry.stream().anyMatch(c -> c instanceof Journal)) return entry;
+            List<Command> out = new java.util.ArrayList<>(entry.size() + 1);
+            out.add(new Journal(by, atEpochMs, List.of()));
+            out.addAll(entry);
+            return out;
+        }
+    }
+
+    /** Cluster-wide maintenance mode on or off (see {@link Maintenance}). */
+    record SetMaintenance(boolean on, String reason, long atEpochMs) implements Command {}
 
     /** The cluster services for applications ({@link AppChannel}); each carries its proposer's wall clock. */
     sealed interface AppCommand extends Command {

@@ -23,8 +23,25 @@ final class ApiClient {
         return call(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    Reply getJson(String path) {
+        return call(HttpRequest.newBuilder(uri(path)).header("Accept", "application/json").GET());
+    }
+
+    Reply put(String path, String body) {
+        return call(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     Reply post(String path) {
         return call(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    Reply get(String path, String accept) {
+        return call(HttpRequest.newBuilder(uri(path)).header("Accept", accept).GET());
+    }
+
+    Reply put(String path, String body, String ifMatch) {
+        return call(HttpRequest.newBuilder(uri(path)).header("If-Match", ifMatch)
+                .PUT(HttpRequest.BodyPublishers.ofString(body, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private URI uri(String path) {
@@ -33,7 +50,7 @@ final class ApiClient {
 
     private Reply call(HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body());
         } catch (ConnectException e) {
             throw new CliError("no haven daemon answers on 127.0.0.1:" + port

@@ -30,9 +30,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Offline tools for the cluster config file; they read only the file, never a running cluster. */
-@Command(name = "config", description = "Check a cluster config file, or print a commented example.",
-        subcommands = {ConfigCommand.Check.class, ConfigCommand.Example.class})
+/**
+ * The cluster config: check a file offline, print an example, and on a running cluster read the committed
+ * config or change it (through the local daemon's /ha/config).
+ */
+@Command(name = "config", description = "Check a cluster config file, print a commented example, or read / change the config"
+        + " of the running cluster.",
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Example.class, ConfigApply.class, ConfigShow.class})
 public final class ConfigCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -24,18 +24,44 @@ import java.util.function.Consumer;
  */
 final class ExecutorRunner implements OperationRunner {
     private final Executor executor;
+    private final NodeId self;
+    /** The config each agent was built from: an unchanged resource keeps its agent (and its lane) across a change. */
+    private Map<ResourceId, ResourceConfig> builtFrom;
 
-    private ExecutorRunner(Executor executor) {
+    private ExecutorRunner(Executor executor, NodeId self, Map<ResourceId, ResourceConfig> builtFrom) {
         this.executor = executor;
+        this.self = self;
+        this.builtFrom = builtFrom;
     }
 
     static OperationRunner create(ClusterConfig config, NodeId self) {
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
-        boolean witness = config.node(self).map(haven.config.NodeConfig::isWitness).orElse(false);
-        for (ResourceConfig rc : witness ? List.<ResourceConfig>of() : config.resources()) {
+        Map<ResourceId, ResourceConfig> from = new TreeMap<>();
+        for (ResourceConfig rc : runHere(config, self)) {
             agents.put(rc.id(), AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name())));
+            from.put(rc.id(), rc);
         }
-        return new ExecutorRunner(new Executor(agents));
+        return new ExecutorRunner(new Executor(agents), self, from);
+    }
+
+    private static List<ResourceConfig> runHere(ClusterConfig config, NodeId self) {
+        boolean witness = config.node(self).map(haven.config.NodeConfig::isWitness).orElse(false);
+        return witness ? List.of() : config.resources();
+    }
+
+    /** Called on the node's event loop thread only. */
+    @Override
+    public void reconfigure(ClusterConfig next) {
+        Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
+        Map<ResourceId, ResourceConfig> from = new TreeMap<>();
+        Map<ResourceId, ResourceAgent> now = executor.agents();
+        for (ResourceConfig rc : runHere(next, self)) {
+            boolean same = rc.equals(builtFrom.get(rc.id())) && now.containsKey(rc.id());
+            agents.put(rc.id(), same ? now.get(rc.id()) : AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name())));
+            from.put(rc.id(), rc);
+        }
+        executor.replaceAgents(agents);
+        builtFrom = from;
     }
 
     @Override

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             AppCommands.Messages.class,
             AppCommands.Barrier.class,
             AppCommands.Quorum.class,
+            LogCommand.class,
+            MaintenanceCommand.class,
             ResourceCommand.class,
             ConfigCommand.class,
             FenceCommand.class,

@@ -42,7 +42,8 @@ public final class NodeCommand implements Callable<Integer> {
         }
         NodeId self = NodeId.of(n);
         Path dir = stateDir != null ? stateDir : Path.of("/var/lib/haven", n);
-        NodeDaemon daemon = new NodeDaemon(cfg, self, dir, ExecutorRunner.create(cfg, self));
+        NodeDaemon daemon = new NodeDaemon(cfg, self, dir, ExecutorRunner.create(cfg, self), java.util.Optional.of(config),
+                java.nio.file.Files.readString(config));
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "haven-shutdown"));
         daemon.start();
         daemon.awaitStop();

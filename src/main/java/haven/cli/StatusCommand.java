@@ -35,6 +35,10 @@ public final class StatusCommand implements Callable<Integer> {
                 .append(")\n");
         b.append("  quorum:      ").append(s.path("quorate").asBoolean() ? "yes" : "NO — this node runs nothing").append('\n');
         b.append("  coordinator: ").append(s.path("coordinator").isNull() ? "(none)" : s.path("coordinator").asText()).append('\n');
+        if (s.path("maintenance").path("on").asBoolean()) {
+            b.append("  MAINTENANCE: on (").append(s.path("maintenance").path("reason").asText())
+                    .append("): nothing is started, stopped or recovered; `haven maintenance off` ends it\n");
+        }
         List<String> nodes = new ArrayList<>();
         for (JsonNode n : s.path("nodes")) {
             nodes.add(n.path("name").asText() + (n.path("online").asBoolean() ? " online" : " OFFLINE")

@@ -64,8 +64,10 @@ public final class WitnessCommand implements Callable<Integer> {
         for (int i = 0; i < clusters.size(); i++) {
             ClusterConfig cfg = clusters.get(i);
             NodeConfig self = selves.get(i);
+            // Each cluster's file follows that cluster's committed config, as on its other nodes.
             NodeDaemon daemon = new NodeDaemon(cfg, self.id(), stateDir.resolve(cfg.clusterName()),
-                    ExecutorRunner.create(cfg, self.id()));
+                    ExecutorRunner.create(cfg, self.id()), java.util.Optional.of(configs.get(i)),
+                    java.nio.file.Files.readString(configs.get(i)));
             try {
                 daemon.start();
             } catch (BindException e) {

@@ -60,7 +60,8 @@ public final class ConfigLoader {
         return parse(yaml, sourceName, Path.of(""));
     }
 
-    static ClusterConfig parse(String yaml, String sourceName, Path baseDir) throws ConfigException {
+    /** {@code baseDir}: where a relative {@code key_file} is looked for (the config file's folder). */
+    public static ClusterConfig parse(String yaml, String sourceName, Path baseDir) throws ConfigException {
         Problems problems = new Problems(sourceName);
         Optional<YamlNode> root = YamlReader.read(yaml, problems);
         if (root.isEmpty()) {

@@ -61,7 +61,20 @@ public final class StatusDiff {
         out.add(Change.of("membership", text.toString(), "joined", joined, "left", left, "members", members));
     }
 
+    /** The changes from one committed state to another (for the timeline, one command at a time). */
+    public static List<Change> stateChanges(ClusterState prev, ClusterState next) {
+        List<Change> out = new ArrayList<>();
+        state(prev, next, out);
+        return out;
+    }
+
     private static void state(ClusterState prev, ClusterState next, List<Change> out) {
+        if (prev.maintenance().on() != next.maintenance().on()) {
+            out.add(next.maintenance().on()
+                    ? Change.of("maintenance", "maintenance mode on: " + next.maintenance().reason(), "on", true,
+                            "reason", next.maintenance().reason())
+                    : Change.of("maintenance", "maintenance mode off: resources reconcile to the cluster state again", "on", false));
+        }
         TreeSet<GroupId> groups = new TreeSet<>(prev.groups().keySet());
         groups.addAll(next.groups().keySet());
         for (GroupId g : groups) {
@@ -92,6 +105,11 @@ public final class StatusDiff {
             }
         }
         failures(prev, next, out);
+        if (prev.config().version() != next.config().version()) {
+            out.add(Change.of("config", "config version " + next.config().version() + " committed (was " + prev.config().version()
+                    + "); every node applies it live", "version", next.config().version(), "previous", prev.config().version(),
+                    "sha256", next.config().sha256()));
+        }
         Set<FenceRecord> oldFences = new HashSet<>(prev.fencing());
         for (FenceRecord f : next.fencing()) {
             if (!oldFences.contains(f)) {

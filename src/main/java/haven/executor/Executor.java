@@ -36,9 +36,12 @@ public final class Executor implements AutoCloseable {
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(Executor.class.getName());
 
-    private final Map<ResourceId, Lane> lanes;
-    private final Map<ResourceId, ResourceAgent> agents;
+    /** Replaced whole (copy on write) by {@link #replaceAgents}; read without a lock. */
+    private volatile Map<ResourceId, Lane> lanes;
+    private volatile Map<ResourceId, ResourceAgent> agents;
+    private final Duration abandonSlack;
     private volatile BiConsumer<ResourceId, String> failureListener = (id, why) -> {};
+    private volatile Consumer<ResourceId> forceOffListener = id -> {};
     private volatile boolean closed;
 
     /** An executor over already-built agents (tests, or a daemon that builds its own). */
@@ -55,6 +58,37 @@ public final class Executor implements AutoCloseable {
         });
         this.lanes = Collections.unmodifiableMap(m);
         this.agents = Collections.unmodifiableMap(new TreeMap<>(agents));
+        this.abandonSlack = abandonSlack;
+    }
+
+    /**
+     * A live config change: {@code next} is every resource's agent from now on. A resource whose agent is the
+     * same object keeps its lane; a new or replaced agent gets a new lane; a resource not in {@code next} loses
+     * its lane (its queued operations are refused). The node calls this only when no operation of a replaced
+     * or removed resource is in flight.
+     */
+    public synchronized void replaceAgents(Map<ResourceId, ResourceAgent> next) {
+        Map<ResourceId, Lane> m = new TreeMap<>();
+        Map<ResourceId, ResourceAgent> old = agents;
+        next.forEach((id, agent) -> {
+            if (old.get(id) == agent) {
+                m.put(id, lanes.get(id));
+                return;
+            }
+            m.put(id, new Lane(id, agent, QUEUE_LIMIT, abandonSlack));
+            agent.onUnexpectedFailure(why -> forwardFailure(id, why));
+            agent.onForceOffChanged(() -> forceOffListener.accept(id));
+        });
+        Map<ResourceId, Lane> dropped = new TreeMap<>(lanes);
+        dropped.keySet().removeIf(id -> m.get(id) == dropped.get(id));
+        lanes = Collections.unmodifiableMap(m);
+        agents = Collections.unmodifiableMap(new TreeMap<>(next));
+        dropped.values().forEach(l -> l.refuseQueued("the resource's config changed before the operation ran"));
+    }
+
+    /** Each resource's agent now. */
+    public Map<ResourceId, ResourceAgent> agents() {
+        return agents;
     }
 
     /** Builds every resource's agent; throws IllegalArgumentException for an unknown type or bad parameters. */
@@ -115,6 +149,7 @@ public final class Executor implements AutoCloseable {
 
     /** Called with the resource whenever an agent's {@link ResourceAgent#forceOff} changes outside an operation. */
     public void onForceOffChanged(Consumer<ResourceId> listener) {
+        forceOffListener = listener;
         agents.forEach((id, agent) -> agent.onForceOffChanged(() -> listener.accept(id)));
     }
 

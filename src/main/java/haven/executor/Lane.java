@@ -106,6 +106,7 @@ final class Lane {
             case START -> agent.start(timeout, generation);
             case STOP -> agent.stop(timeout);
             case MONITOR -> agent.monitor(timeout);
+            case RELOAD -> agent.reload(timeout);
         };
     }
 

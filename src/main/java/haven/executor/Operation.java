@@ -1,5 +1,7 @@
 package haven.executor;
 
 public enum Operation {
-    START, STOP, MONITOR
+    START, STOP, MONITOR,
+    /** Apply changed parameters to a running resource without stopping it (OCF {@code reload-agent} or {@code reload}). */
+    RELOAD
 }

@@ -32,6 +32,15 @@ public interface ResourceAgent {
     AgentResult monitor(Duration timeout);
 
     /**
+     * Applies the parameters this agent was built with to the running resource without stopping it. Only
+     * called when the agent declared every changed parameter reloadable (haven.config.live.ReloadRules);
+     * the default refuses.
+     */
+    default AgentResult reload(Duration timeout) {
+        return AgentResult.configError("this agent cannot reload; the resource must be restarted instead");
+    }
+
+    /**
      * Registers a callback for failures the agent notices by itself between monitors (a supervised process
      * exiting). Called from any thread, at most once per failure; default: the agent notices nothing.
      */

@@ -23,6 +23,15 @@ public interface ClusterListener {
     /** The committed cluster state after one more log entry (or after a snapshot was installed). */
     void stateChanged(ClusterState state);
 
+    /**
+     * One committed entry, as applied: {@code before} and {@code after} the states around it (for the
+     * timeline). Called on the log's apply thread before {@link #stateChanged}; must be quick.
+     */
+    default void entryApplied(ClusterState before, List<haven.cib.Command> entry, ClusterState after) {}
+
+    /** The state was replaced by a snapshot (a node far behind, or joining late): no entries came for it. */
+    default void snapshotInstalled(ClusterState state) {}
+
     /** The cluster log's leader (the coordinator) changed; {@code self} is true when it is this node. */
     void leaderChanged(Optional<NodeId> leader, boolean self);
 }

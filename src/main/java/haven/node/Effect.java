@@ -48,6 +48,12 @@ public sealed interface Effect {
      */
     record ContinueAlone(NodeId peer) implements Effect {}
 
+    /**
+     * From now on run operations with the agents of {@code config} (a live config change): new resources get
+     * agents, removed ones lose theirs, changed ones get new ones. Comes before any operation that needs them.
+     */
+    record UseConfig(haven.config.ClusterConfig config) implements Effect {}
+
     /** A line for the operator's log: what the node decided and why. */
     record Note(String text) implements Effect {}
 }

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 final class LocalResources {
     record InFlight(long opId, Operation op) {}
 
-    private final ClusterConfig config;
+    private ClusterConfig config;
     private final Map<ResourceId, LocalState> states = new TreeMap<>();
     private final Map<ResourceId, InFlight> inFlight = new TreeMap<>();
     private final Map<ResourceId, Long> nextMonitorAtMs = new TreeMap<>();
@@ -26,6 +26,18 @@ final class LocalResources {
         for (ResourceConfig r : config.resources()) {
             states.put(r.id(), LocalState.UNKNOWN);
         }
+    }
+
+    /**
+     * Takes a changed config: new resources are unknown until probed, removed ones are forgotten (the core
+     * stopped them first), the others keep their state.
+     */
+    void reconfigure(ClusterConfig next) {
+        this.config = next;
+        for (ResourceConfig r : next.resources()) states.putIfAbsent(r.id(), LocalState.UNKNOWN);
+        states.keySet().removeIf(id -> next.resource(id).isEmpty());
+        inFlight.keySet().removeIf(id -> next.resource(id).isEmpty());
+        nextMonitorAtMs.keySet().removeIf(id -> next.resource(id).isEmpty());
     }
 
     LocalState state(ResourceId id) {
@@ -54,7 +66,7 @@ final class LocalResources {
         inFlight.put(id, new InFlight(opId, op));
         nextMonitorAtMs.remove(id);
         var timeout = switch (op) {
-            case START -> rc.startTimeout();
+            case START, RELOAD -> rc.startTimeout();
             case STOP -> rc.stopTimeout();
             case MONITOR -> rc.monitorTimeout();
         };

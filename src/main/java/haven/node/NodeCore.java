@@ -29,7 +29,9 @@ import java.util.TreeSet;
  * node leads the log, plans placement with the scheduler. Time is a parameter; one thread calls it.
  */
 public final class NodeCore {
-    private final ClusterConfig config;
+    /** The config this node runs now; a committed live change replaces it ({@link ConfigSwitch}). */
+    private ClusterConfig config;
+    private final ConfigSwitch configSwitch = new ConfigSwitch();
     private final NodeId self;
     private final Lease lease;
     private final LocalResources local;
@@ -81,6 +83,9 @@ public final class NodeCore {
     private long firstTermProposalId = Long.MAX_VALUE;
     /** Nodes out of the view whose lease has provably run out (what fencing acts on). */
     private Set<NodeId> leaseLost = Set.of();
+    private final CoordinatorNotes notes;
+    /** Whether the committed state was in maintenance mode at the last step (leaving it means: look again). */
+    private boolean inMaintenance = false;
 
     public NodeCore(ClusterConfig config, NodeId self) {
         this(config, self, SafetyRules.of(config));
@@ -110,6 +115,7 @@ public final class NodeCore {
         this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
         this.fenceDuty = new FenceDuty(config);
         this.pair = PairQuorum.of(config, self);
+        this.notes = new CoordinatorNotes(self, config.nodeIds());
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -194,6 +200,11 @@ public final class NodeCore {
                 out.add(new Effect.Note((f.ok() ? "fenced " : "FENCING FAILED for ") + f.target() + ": " + f.summary()));
             }
             case NodeEvent.Tick t -> { }
+            case NodeEvent.ConfigChanged c -> {
+                configSwitch.offer(c);
+                out.add(new Effect.Note("config version " + c.version() + " committed: " + c.diff().summary()
+                        + (c.diff().stopped().isEmpty() ? "" : "; stopping " + c.diff().stopped() + " here first where they run")));
+            }
         }
     }
 
@@ -247,7 +258,7 @@ public final class NodeCore {
                     });
                     GroupState group = state.group(config.groupOf(r).id());
                     boolean assignedHere = group.assigned().equals(Optional.of(self));
-                    if (res.isOk() && !assignedHere) {
+                    if (res.isOk() && !assignedHere && !state.maintenance().on()) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
                         boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent();
                         if (stopAll) outbox.add(List.of(new Command.FoundActive(config.groupOf(r).id(), self, group.generation())));
@@ -257,9 +268,23 @@ public final class NodeCore {
                 } else if (before == LocalState.STARTED) {
                     if (res.isOk()) {
                         local.scheduleMonitor(r, nowMs);
+                    } else if (state.maintenance().on()) {
+                        leaveAlone(r, res.status() == AgentResult.Status.NOT_RUNNING ? LocalState.STOPPED : LocalState.FAILED,
+                                "monitor: " + describe(res), out);
                     } else {
                         fail(r, "monitor: " + describe(res), scopeOf(res), nowEpochMs, out);
                     }
+                }
+            }
+            case RELOAD -> {
+                if (res.isOk()) {
+                    local.set(r, LocalState.STARTED);
+                    local.scheduleMonitor(r, nowMs);
+                    out.add(new Effect.Note("reloaded " + r + " with its new parameters"));
+                } else {
+                    // Local whatever the code: a restart applies the new parameters too, and if they are
+                    // wrong the start's own result says where it cannot run.
+                    fail(r, "reload: " + describe(res), FailureScope.LOCAL, nowEpochMs, out);
                 }
             }
             case START -> {
@@ -325,8 +350,18 @@ public final class NodeCore {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
         if (local.state(r) == LocalState.STARTED && !stopping) {
-            fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
+            if (state.maintenance().on()) leaveAlone(r, LocalState.FAILED, f.reason(), out);
+            else fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }
+    }
+
+    /**
+     * Maintenance mode: what an administrator does by hand is seen, not undone. No failure is committed (it
+     * would count toward banning the node once maintenance ends); leaving maintenance probes everything again.
+     */
+    private void leaveAlone(ResourceId r, LocalState now, String why, List<Effect> out) {
+        local.set(r, now);
+        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is"));
     }
 
     private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {
@@ -375,11 +410,26 @@ public final class NodeCore {
             out.add(new Effect.Note("two_node: no ping node answers, so the fault is this node's uplink: stopping every resource here"));
         }
         boolean caughtUp = caughtUpWithCoordinator(nowMs);
+        boolean maintenance = state.maintenance().on();
+        if (inMaintenance && !maintenance && runsResources) {
+            reprobeAll();
+            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state"));
+        }
+        inMaintenance = maintenance;
+        // Hands off in maintenance, except when the lease is lost: "never run twice" outranks "hands off", since
+        // the majority may meanwhile have ended maintenance and placed these groups elsewhere.
+        boolean handsOff = maintenance && (leaseValid || holdingWithoutLease);
+        configSwitch.step(config, local, runsResources, out::add).ifPresent(c -> switchConfig(c, out));
+        Set<ResourceId> held = configSwitch.held();
         if (runsResources) {
             for (GroupConfig g : config.groups()) {
+                if (handsOff) break;
                 var committed = state.group(g.id());
                 boolean assignedHere = committed.assigned().equals(Optional.of(self));
                 boolean keep = assignedHere && (leaseValid || holdingWithoutLease);
+                // A group a pending config change is stopping or reloading is left to the change while it may
+                // run here; once it may not (lease lost, moved away), stopping it all is what both want.
+                if (keep && g.members().stream().anyMatch(held::contains)) continue;
                 reconciler.step(g, committed, keep, assignedHere && leaseValid && caughtUp, outbox, out::add);
             }
             for (var r : config.resources()) {
@@ -387,8 +437,10 @@ public final class NodeCore {
                     out.add(local.begin(r.id(), Operation.MONITOR));
                 }
             }
+            releaseRemovedGroups();
         }
         reachable.filter(n -> !n.equals(state.connectivity().get(self))).ifPresent(outbox::connectivity);
+        notes.step(isLeader, leaseValid, members, nowEpochMs).ifPresent(j -> outbox.add(List.of(j)));
         reportStuckStops();
         SchedulerInput input = schedulerInput(nowMs, nowEpochMs);
         if (planIsStale(input, nowMs)) {
@@ -436,6 +488,39 @@ public final class NodeCore {
         }
         if (outbox.idle(nowMs, state.version()) && outbox.hasPending() && haveView) {
             out.add(outbox.propose(state.version()));
+        }
+    }
+
+    /**
+     * Takes a committed config whose stops are done: the agents change first (the driver performs effects in
+     * order), then what only needed new parameters reloads. Planning starts afresh, since the groups changed.
+     */
+    private void switchConfig(NodeEvent.ConfigChanged c, List<Effect> out) {
+        config = c.config();
+        local.reconfigure(config);
+        lastPlanInput = null;
+        out.add(new Effect.UseConfig(config));
+        out.add(new Effect.Note("now running config version " + c.version()));
+        if (!runsResources) return;
+        for (ResourceId r : c.diff().reloaded()) {
+            if (local.state(r) == LocalState.STARTED && !local.busy(r)) {
+                out.add(local.begin(r, Operation.RELOAD));
+                out.add(new Effect.Note("reloading " + r + ": only parameters its agent reloads changed"));
+            }
+        }
+    }
+
+    /**
+     * A group a config change removed was stopped here before the switch; once the coordinator has taken it
+     * off this node, this node says so, and the cluster state forgets the node for it.
+     */
+    private void releaseRemovedGroups() {
+        if (configSwitch.pending()) return;
+        for (var e : state.groups().entrySet()) {
+            var g = e.getValue();
+            if (config.group(e.getKey()).isEmpty() && !g.assigned().equals(Optional.of(self)) && g.mayBeActive().contains(self)) {
+                outbox.released(e.getKey(), g.generation());
+            }
         }
     }
 

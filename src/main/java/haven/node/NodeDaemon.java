@@ -28,7 +28,11 @@ public final class NodeDaemon implements AutoCloseable {
     static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(3);
     private static final haven.guard.ForceOffRunner FORCE = new haven.guard.ForceOffRunner();
 
+    /** The config the daemon started with: its transport, API, fencing and alerts never change while it runs. */
     private final ClusterConfig config;
+    private final haven.config.live.ConfigFollower follower;
+    /** The resources and groups as the core runs them now (a live change replaces them): what shutdown stops. */
+    private volatile ClusterConfig running;
     private final NodeId self;
     private final OperationRunner runner;
     private final EventLoop loop;
@@ -36,6 +40,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final ApiServer api;
     private final haven.events.EventRecorder events;
     private final haven.events.AlertRunner alerts;
+    private final haven.timeline.Timeline timeline;
     private GuardLink guard;
     private haven.ping.PingMonitor ping;
     private final Optional<haven.fencing.Fencer> fencer;
@@ -43,7 +48,17 @@ public final class NodeDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public NodeDaemon(ClusterConfig config, NodeId self, Path stateDir, OperationRunner runner) {
+        this(config, self, stateDir, runner, Optional.empty(), "");
+    }
+
+    /**
+     * {@code configFile}, {@code configText}: the file the config was loaded from and its text; committed
+     * config changes are written back to it.
+     */
+    public NodeDaemon(ClusterConfig config, NodeId self, Path stateDir, OperationRunner runner, Optional<Path> configFile,
+            String configText) {
         this.config = config;
+        this.running = config;
         this.self = self;
         this.runner = runner;
         NodeCore core = new NodeCore(config, self);
@@ -53,8 +68,14 @@ public final class NodeDaemon implements AutoCloseable {
         this.alerts = new haven.events.AlertRunner(config.alerts(), events, self.name(), new haven.executor.runner.ProcessRunner(),
                 WallClock.SYSTEM, NodeDaemon::log);
         this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, this::publish);
+        this.timeline = new haven.timeline.Timeline(config, stateDir.resolve("timeline"));
         this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
-        this.api = new ApiServer(config, () -> status, cluster, events);
+        this.follower = new haven.config.live.ConfigFollower(config, configText, configFile,
+                haven.config.live.OcfReloadRules.installed(), NodeDaemon::log,
+                (version, next, diff) -> loop.enqueue(new NodeEvent.ConfigChanged(version, next, diff)));
+        this.api = new ApiServer(config, () -> status, cluster, events).withTimeline(timeline).withConfig(new haven.api.ConfigResource(() -> status,
+                cluster, follower::text, new haven.config.live.ConfigValidator(follower.baseDir(),
+                        haven.config.live.ConfigValidator.AgentChecks.INSTALLED)));
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
     }
 
@@ -105,6 +126,10 @@ public final class NodeDaemon implements AutoCloseable {
                 case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
                         loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));
                 case Effect.Note n -> log(n.text());
+                case Effect.UseConfig u -> {
+                    runner.reconfigure(u.config());
+                    running = u.config();
+                }
                 case Effect.ContinueAlone a -> cluster.continueAlone();
                 case Effect.Arm a -> guard.arm(a.resource(), runner.forceOff(a.resource()));
                 case Effect.Disarm d -> guard.disarm(d.resource());
@@ -158,13 +183,14 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     private void stopAllResources() {
-        List<haven.config.GroupConfig> groups = new java.util.ArrayList<>(config.groups());
+        ClusterConfig running = this.running;
+        List<haven.config.GroupConfig> groups = new java.util.ArrayList<>(running.groups());
         java.util.Collections.reverse(groups);
         for (var g : groups) {
             List<haven.core.ResourceId> members = new java.util.ArrayList<>(g.members());
             java.util.Collections.reverse(members);
             for (var r : members) {
-                var rc = config.resource(r).orElseThrow();
+                var rc = running.resource(r).orElseThrow();
                 var done = new java.util.concurrent.CompletableFuture<haven.executor.AgentResult>();
                 runner.submit(r, haven.executor.Operation.STOP, rc.stopTimeout(), 0, done::complete);
                 try {
@@ -190,8 +216,9 @@ public final class NodeDaemon implements AutoCloseable {
      * starts these resources yet.
      */
     private Duration shutdownAllowance() {
+        ClusterConfig running = this.running;
         Duration all = Duration.ofSeconds(1);
-        for (var rc : config.resources()) all = all.plus(rc.stopTimeout()).plusSeconds(1);
+        for (var rc : running.resources()) all = all.plus(rc.stopTimeout()).plusSeconds(1);
         return all;
     }
 
@@ -212,7 +239,9 @@ public final class NodeDaemon implements AutoCloseable {
         if (!witness()) stopAllResources();
         if (guard != null) guard.close();
         cluster.close();
+        timeline.close();
         runner.close();
+        follower.close();
         // Last, so that a hook still running never delays stopping the resources.
         alerts.close();
         stopped.countDown();
@@ -232,6 +261,17 @@ public final class NodeDaemon implements AutoCloseable {
         @Override
         public void stateChanged(ClusterState state) {
             loop.enqueue(new NodeEvent.StateChanged(state));
+            follower.observe(state.config());
+        }
+
+        @Override
+        public void entryApplied(ClusterState before, List<haven.cib.Command> entry, ClusterState after) {
+            timeline.entryApplied(before, entry, after);
+        }
+
+        @Override
+        public void snapshotInstalled(ClusterState state) {
+            timeline.snapshotInstalled(state);
         }
 
         @Override

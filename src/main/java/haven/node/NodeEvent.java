@@ -34,4 +34,10 @@ public sealed interface NodeEvent {
     record ProposalDone(long proposalId, boolean ok, String error) implements NodeEvent {}
 
     record Tick() implements NodeEvent {}
+
+    /**
+     * A committed config change, parsed and compared with the previous one by the daemon (which may run agents
+     * for their reload rules): the core stops what {@code diff} says must stop, then takes {@code config}.
+     */
+    record ConfigChanged(long version, haven.config.ClusterConfig config, haven.config.live.ConfigDiff diff) implements NodeEvent {}
 }

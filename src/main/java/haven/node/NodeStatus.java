@@ -33,6 +33,8 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         m.put("version", state.version());
         m.put("members", members.stream().map(NodeId::name).toList());
         m.put("views_seen", viewsSeen);
+        m.put("maintenance", Map.of("on", state.maintenance().on(), "reason", state.maintenance().reason(),
+                "since_epoch_ms", state.maintenance().sinceEpochMs()));
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (NodeId n : config.nodeIds()) {
             Map<String, Object> nm = new LinkedHashMap<>();

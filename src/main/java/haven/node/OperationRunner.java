@@ -24,6 +24,12 @@ public interface OperationRunner extends AutoCloseable {
     /** Called with the resource whenever its {@link #forceOff} answer changes outside an operation. */
     default void onForceOffChanged(Consumer<ResourceId> listener) {}
 
+    /**
+     * A live config change (see {@link Effect.UseConfig}): operations from now on use agents built from
+     * {@code next}. The default, for runners that build no agents, ignores it.
+     */
+    default void reconfigure(haven.config.ClusterConfig next) {}
+
     @Override
     void close();
 }

@@ -29,11 +29,21 @@ public final class Scheduler {
     private Scheduler() {}
 
     public static Plan plan(SchedulerInput in) {
+        if (in.state().maintenance().on()) return frozen(in);
         List<Command> commands = new ArrayList<>();
         ClusterState state = in.state();
         for (NodeId lost : in.lost()) {
             if (mentions(state, lost)) {
                 Command c = new Command.NodeLost(lost);
+                commands.add(c);
+                state = state.with(c);
+            }
+        }
+        for (var e : state.groups().entrySet()) {
+            // A group a live config change removed: take it off its node. That node stopped it before taking the
+            // change, and reports it released once it sees this.
+            if (in.config().group(e.getKey()).isEmpty() && e.getValue().assigned().isPresent()) {
+                Command c = new Command.Assign(e.getKey(), Optional.empty(), "removed from the config");
                 commands.add(c);
                 state = state.with(c);
             }
@@ -50,6 +60,21 @@ public final class Scheduler {
             explanations.put(group.id(), d.explanation());
         }
         return new Plan(commands, explanations);
+    }
+
+    /**
+     * Maintenance mode: no command at all, not even a lost node's (fencing, which is not the scheduler's, still
+     * happens); every group stays where the state says until maintenance ends.
+     */
+    private static Plan frozen(SchedulerInput in) {
+        TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
+        String why = "maintenance mode (" + in.state().maintenance().reason() + "): placement frozen, nothing is started,"
+                + " stopped or recovered";
+        for (GroupConfig g : in.config().groups()) {
+            Optional<NodeId> at = in.state().group(g.id()).assigned();
+            explanations.put(g.id(), new Explanation(at, at.map(n -> "stays on " + n).orElse("stays unplaced") + ": " + why, List.of()));
+        }
+        return new Plan(List.of(), explanations);
     }
 
     private record GroupDecision(Optional<Command> command, Explanation explanation) {}

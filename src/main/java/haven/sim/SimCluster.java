@@ -404,10 +404,12 @@ final class SimCluster {
                         yield AgentResult.notRunning();
                     }
                     case MONITOR -> running.get(n).contains(op.resource()) ? AgentResult.ok() : AgentResult.notRunning();
+                    case RELOAD -> running.get(n).contains(op.resource()) ? AgentResult.ok() : AgentResult.failed("reload of a stopped resource");
                 };
                 deliver(n, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result), 0);
             });
             case Effect.Propose p -> propose(n, p);
+            case Effect.UseConfig u -> trace.add(now + " " + n + ": use config with " + u.config().resources().size() + " resources");
             case Effect.Fence f -> fence(n, f.target());
             case Effect.ForceOff f -> at(10, () -> {
                 if (!alive.get(n)) return;

@@ -44,7 +44,7 @@ public final class SimRun {
     static final ResourceId VIP = ResourceId.of("vip");
     static final ResourceId SITE = ResourceId.of("site");
     private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop",
-        "move", "standby", "lossy"};
+        "move", "standby", "lossy", "maintenance"};
     private static final haven.core.GroupId WEB = haven.core.GroupId.of("web");
 
     /** {@code violations} empty means the seed passed. */
@@ -75,6 +75,8 @@ public final class SimRun {
         m.put("heartbeats lost, duplicated and reordered", "FAULT lossy network");
         m.put("two_node: the survivor fenced its peer and carried on alone", "continue alone without");
         m.put("two_node: the fenced peer came back as a voter", " back: [");
+        m.put("maintenance: a failure left alone", "maintenance mode: ");
+        m.put("maintenance ended: everything probed again", "maintenance mode ended");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -128,6 +130,7 @@ public final class SimRun {
                         : java.util.Optional.empty()));
                 case "standby" -> c.admin(target, new haven.cib.Command.SetStandby(anyServiceNode(r, nodes, witness), r.nextBoolean()));
                 case "lossy" -> c.degradeNetwork(5 + r.nextInt(36), r.nextInt(21), r.nextInt(150));
+                case "maintenance" -> c.admin(target, new haven.cib.Command.SetMaintenance(r.nextBoolean(), "sim", c.now));
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
@@ -141,10 +144,11 @@ public final class SimRun {
         // The administrator undoes what was done by hand, and clears the failures that ban nodes (with two
         // nodes both are often banned by then), so every node may run the group again.
         for (int attempt = 0; attempt < 10 && (!c.committed().moves().isEmpty() || !c.committed().standby().isEmpty()
-                || !c.committed().failures().isEmpty()); attempt++) {
+                || !c.committed().failures().isEmpty() || c.committed().maintenance().on()); attempt++) {
             // Through a node that is up: a fencing on its way when the faults ended may have powered n1 off.
             NodeId admin = c.alive.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(NodeId.of("n1"));
             if (!c.committed().moves().isEmpty()) c.admin(admin, new haven.cib.Command.Move(WEB, java.util.Optional.empty()));
+            if (c.committed().maintenance().on()) c.admin(admin, new haven.cib.Command.SetMaintenance(false, "", c.now));
             for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
             if (!c.committed().failures().isEmpty()) {
                 for (ResourceId res : List.of(VIP, SITE)) c.admin(admin, new haven.cib.Command.Cleanup(res, java.util.Optional.empty()));

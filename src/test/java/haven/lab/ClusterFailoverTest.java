@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 @Tag("lab")
 class ClusterFailoverTest {
     private static final String PREFIX = "te2e";
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
     private static Lab lab;
     private WatchedLab watched;

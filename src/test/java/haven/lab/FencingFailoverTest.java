@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 @Tag("lab")
 class FencingFailoverTest {
     private static final String PREFIX = "tfenc";
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static Lab lab;
 

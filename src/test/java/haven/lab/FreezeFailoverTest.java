@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 @Tag("lab")
 class FreezeFailoverTest {
     private static final String PREFIX = "tfrz";
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(40);
     private static Lab lab;
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 @Tag("lab")
 class OcfFailoverTest {
     private static final String PREFIX = "tocf";
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
     private static Lab lab;
 

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 @Tag("lab")
 class TwoNodeFailoverTest {
     private static final String PREFIX = "ttwo";
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     // Detection, 4 s for the ping monitor, the lab's 10 s priority delay, a fencing that boots a JVM, the start.
     private static final Duration BACK_WITHIN = Duration.ofSeconds(45);
     private static Lab lab;

@@ -190,8 +190,11 @@ class SchedulerCorpusTest {
             case Command.Cleanup k -> "cleanup " + k.resource() + " " + k.node().map(NodeId::name).orElse("*");
             case Command.Connectivity k -> "connectivity " + k.node() + " " + k.reachable();
             case Command.Fenced f -> "fenced " + f.node() + " by " + f.by() + (f.ok() ? " ok" : " FAILED") + " : " + f.summary();
+            case Command.SetConfig k -> "config on version " + k.baseVersion() + " sha " + k.sha256();
             case Command.FoundActive f -> "found-active " + f.group() + " " + f.node() + " gen " + f.generation();
             case Command.AppCommand a -> "app " + a;
+            case Command.Journal j -> "journal " + j.by() + " " + j.notes();
+            case Command.SetMaintenance m -> "maintenance " + (m.on() ? "on" : "off");
         };
     }
 }

@@ -87,7 +87,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         Files.createDirectories(raftDir);
         ClusterKeystore.Written ks = ClusterKeystore.write(config.key(), stateDir);
         String xml = StackConfig.xml(config, self, ks.path().toString(), ks.password(), raftDir.toString());
-        replicated = new ReplicatedState(listener::stateChanged);
+        replicated = new ReplicatedState(listener);
         for (int attempt = 1; ; attempt++) {
             try {
                 connect(xml);
@@ -135,7 +135,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> propose(List<Command> entry, Duration timeout) {
-        byte[] bytes = Codec.encodeEntry(entry);
+        // Dated here, once, with this node's clock: every node's timeline takes the entry's time from the entry.
+        byte[] bytes = Codec.encodeEntry(Command.Journal.stamped(entry, self.id(), System.currentTimeMillis()));
         try {
             return raft.setAsync(bytes, 0, bytes.length, null)
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)

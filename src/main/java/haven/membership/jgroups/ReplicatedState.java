@@ -18,9 +18,11 @@ final class ReplicatedState implements StateMachine {
     private static final System.Logger LOG = System.getLogger("haven.cib");
     private volatile ClusterState state = ClusterState.EMPTY;
     private final Consumer<ClusterState> onChange;
+    private final haven.membership.ClusterListener listener;
 
-    ReplicatedState(Consumer<ClusterState> onChange) {
-        this.onChange = onChange;
+    ReplicatedState(haven.membership.ClusterListener listener) {
+        this.listener = listener;
+        this.onChange = listener::stateChanged;
     }
 
     ClusterState state() {
@@ -30,11 +32,18 @@ final class ReplicatedState implements StateMachine {
     @Override
     public byte[] apply(byte[] data, int offset, int length, boolean serializeResponse) throws Exception {
         List<Command> entry = Codec.decodeEntry(data, offset, length);
+        ClusterState before = state;
         try {
             state = state.apply(entry);
         } catch (AssertionError e) {
             LOG.log(System.Logger.Level.ERROR, "skipped a log entry that breaks a cluster-state invariant: " + e.getMessage());
             state = state.apply(List.of()); // still one version on, as on every other node
+        }
+        try {
+            listener.entryApplied(before, entry, state);
+        } catch (RuntimeException e) {
+            // The timeline is a record of the state, never a condition for it: the state moves on regardless.
+            LOG.log(System.Logger.Level.WARNING, "timeline: entry " + state.version() + " not recorded: " + e);
         }
         onChange.accept(state);
         return null;
@@ -46,6 +55,7 @@ final class ReplicatedState implements StateMachine {
         byte[] b = new byte[n];
         in.readFully(b);
         state = Codec.decodeState(b);
+        listener.snapshotInstalled(state);
         onChange.accept(state);
     }
 

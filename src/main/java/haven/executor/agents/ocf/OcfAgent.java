@@ -125,6 +125,27 @@ public final class OcfAgent implements ResourceAgent {
         return call(Operation.MONITOR, new OcfEnvironment.Call("monitor", timeout, monitorInterval, 0, 0));
     }
 
+    /**
+     * OCF 1.1's {@code reload-agent} when advertised (it reloads the parameters marked reloadable), else the
+     * older {@code reload} (for parameters not marked unique). The caller has checked that one exists.
+     */
+    @Override
+    public AgentResult reload(Duration timeout) {
+        Optional<AgentResult> missing = notInstalled();
+        if (missing.isPresent()) return missing.get();
+        OcfMetadata md;
+        try {
+            md = metadata();
+        } catch (IllegalArgumentException e) {
+            return AgentResult.configError(e.getMessage() + " [this node cannot run it]");
+        }
+        String action = md.advertises("reload-agent") ? "reload-agent" : "reload";
+        if (!md.advertises(action)) {
+            return AgentResult.configError(type + " advertises neither reload-agent nor reload; restart it instead");
+        }
+        return call(Operation.RELOAD, OcfEnvironment.Call.once(action, timeout));
+    }
+
     @Override
     public List<ForceOff> forceOff() {
         return forceOff;

@@ -93,7 +93,7 @@ public enum OcfExit {
             case RUNNING_PROMOTED, DEGRADED, DEGRADED_PROMOTED -> new AgentResult(AgentResult.Status.OK, e.meaning);
             case NOT_RUNNING -> switch (op) {
                 case MONITOR, STOP -> AgentResult.notRunning();
-                case START -> AgentResult.failed("start reported " + why);
+                case START, RELOAD -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
             };
             case ERR_GENERIC, FAILED_PROMOTED -> AgentResult.failed(why);
             case ERR_UNIMPLEMENTED, ERR_PERM, ERR_INSTALLED -> AgentResult.configError(why + " [" + e.scope.meaning + "]");

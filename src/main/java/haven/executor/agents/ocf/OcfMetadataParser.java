@@ -74,7 +74,8 @@ public final class OcfMetadataParser {
         String type = content == null || content.getAttribute("type").isBlank() ? "string" : content.getAttribute("type").strip();
         Optional<String> def = content == null || !content.hasAttribute("default") ? Optional.empty()
                 : Optional.of(content.getAttribute("default"));
-        return new OcfParameter(name, flag(p, "required"), flag(p, "unique"), type, def, oneLine(first(p, "shortdesc")));
+        return new OcfParameter(name, flag(p, "required"), flag(p, "unique"), type, def, oneLine(first(p, "shortdesc")),
+                flag(p, "reloadable"));
     }
 
     private static Optional<Duration> duration(String agent, String action, String attribute, Element a) {

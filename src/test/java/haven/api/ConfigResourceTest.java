@@ -1,0 +1,155 @@
+package haven.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.config.ClusterConfig;
+import haven.config.ConfigLoader;
+import haven.config.live.ConfigValidator;
+import haven.events.EventRecorder;
+import haven.membership.ClusterLog;
+import haven.node.NodeStatus;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * /ha/config over a real socket. The cluster log here applies each entry to the published state at once, as
+ * every node would; a proposal can also be made to lose the race to another change committed first.
+ */
+class ConfigResourceTest {
+    static final String TEXT = """
+            cluster: { name: lab, key: "0123456789abcdef", api_port: %d }
+            nodes:
+              - { name: n1, address: 10.0.0.1 }
+              - { name: n2, address: 10.0.0.2 }
+              - { name: n3, address: 10.0.0.3 }
+            resources:
+              - { name: vip, type: ipaddr, params: { address: 10.0.0.100/24 } }
+            groups:
+              - { name: web, members: [vip] }
+            """;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final AtomicReference<NodeStatus> status = new AtomicReference<>();
+    /** Committed by "someone else" just before each proposal of ours, when set. */
+    private final AtomicReference<Command> raceWinner = new AtomicReference<>();
+    private final ClusterLog log = (entry, timeout) -> {
+        Command first = raceWinner.getAndSet(null);
+        if (first != null) publish(status.get().state().apply(List.of(first)));
+        publish(status.get().state().apply(entry));
+        return CompletableFuture.completedFuture(null);
+    };
+    private ApiServer server;
+    private int port;
+    private String text;
+
+    private void publish(ClusterState s) {
+        NodeStatus n = status.get();
+        status.set(new NodeStatus(n.config(), n.self(), s, n.members(), n.coordinator(), n.quorate(), n.local(), n.explanations(), 1));
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        text = TEXT.formatted(port);
+        ClusterConfig config = ConfigLoader.parse(text, "test.yaml");
+        status.set(Snapshots.status(config, ClusterState.EMPTY, List.of(Snapshots.N1, Snapshots.N2, Snapshots.N3), true));
+        server = new ApiServer(config, status::get, log, new EventRecorder(Snapshots.N1, System::currentTimeMillis, 8))
+                .withConfig(new ConfigResource(status::get, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE)));
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> send(String method, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ha/config")).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) b.headers(headers);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String withSecondVip() {
+        return text.replace("groups:", "  - { name: vip2, type: ipaddr, params: { address: 10.0.0.101/24 } }\ngroups:")
+                + "  - { name: db, members: [vip2] }\n";
+    }
+
+    @Test
+    void beforeAnyChangeGetReturnsTheNodesFileAsVersionZero() throws Exception {
+        HttpResponse<String> r = send("GET", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("ETag")).hasValue("\"0\"");
+        assertThat(r.body()).isEqualTo(text);
+        assertThat(send("GET", null, "Accept", "application/json").body()).contains("\"version\" : 0", "\"sha256\" : \"");
+    }
+
+    @Test
+    void aChangeAgainstTheCurrentVersionIsCommittedAndReadBack() throws Exception {
+        HttpResponse<String> r = send("PUT", withSecondVip(), "If-Match", "\"0\"");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).startsWith("ok: config version 1 committed");
+        assertThat(r.headers().firstValue("ETag")).hasValue("\"1\"");
+        HttpResponse<String> read = send("GET", null);
+        assertThat(read.headers().firstValue("ETag")).hasValue("\"1\"");
+        assertThat(read.body()).isEqualTo(withSecondVip());
+    }
+
+    @Test
+    void aChangeAgainstAnOldVersionIsRefusedWithBothVersions() throws Exception {
+        assertThat(send("PUT", withSecondVip(), "If-Match", "0").statusCode()).isEqualTo(200);
+        HttpResponse<String> r = send("PUT", text, "If-Match", "0");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.body()).contains("made against version 0", "the cluster is at version 1", "nothing was changed");
+        assertThat(status.get().state().config().version()).isEqualTo(1);
+        assertThat(status.get().state().config().text()).isEqualTo(withSecondVip());
+    }
+
+    @Test
+    void losingTheRaceToAnotherChangeIsA409NotAMerge() throws Exception {
+        String theirs = text.replace("10.0.0.100/24", "10.0.0.102/24");
+        raceWinner.set(new Command.SetConfig(0, theirs, haven.cib.ConfigRevision.sha256(theirs)));
+        HttpResponse<String> r = send("PUT", withSecondVip(), "If-Match", "0");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(status.get().state().config().text()).as("theirs stands, ours was skipped").isEqualTo(theirs);
+    }
+
+    @Test
+    void anInvalidConfigIsRefusedWithEveryProblemAndNothingIsProposed() throws Exception {
+        String bad = withSecondVip().replace("10.0.0.101/24", "10.0.0.101/40").replace("members: [vip2]", "members: [vip2, ghost]");
+        HttpResponse<String> r = send("PUT", bad, "If-Match", "0");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains("nothing changed", "2 problems", "10.0.0.101/40", "'ghost'");
+        assertThat(status.get().state().version()).isZero();
+    }
+
+    @Test
+    void aChangeThatNeedsARestartIsRefused() throws Exception {
+        HttpResponse<String> r = send("PUT", text.replace("name: lab", "name: other"), "If-Match", "0");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains("cluster.name", "rolling restart");
+    }
+
+    @Test
+    void aChangeWithoutAVersionIsRefused() throws Exception {
+        HttpResponse<String> r = send("PUT", withSecondVip());
+        assertThat(r.statusCode()).isEqualTo(428);
+        assertThat(r.body()).contains("If-Match");
+        assertThat(send("PUT", withSecondVip(), "If-Match", "latest").statusCode()).isEqualTo(400);
+    }
+}
