@@ -48,7 +48,7 @@ class TreeViewTest {
         assertThat(n.path("standby").asBoolean()).isFalse();
         assertThat(n.path("groups").get(0).asText()).isEqualTo("web");
         JsonNode all = new ObjectMapper().readTree(get("/ha", false).body());
-        assertThat(all.fieldNames()).toIterable().containsExactlyInAnyOrder("cluster", "nodes", "resources", "groups");
+        assertThat(all.fieldNames()).toIterable().containsExactlyInAnyOrder("cluster", "quorum", "nodes", "resources", "groups");
     }
 
     @Test
