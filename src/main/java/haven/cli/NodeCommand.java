@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "node", description = {"Run this machine's haven daemon (in the foreground), or put a node in standby / online.",
-        "  haven node --config FILE --name NODE [--state-dir DIR]",
+        "  haven node --config FILE --name NODE [--state-dir DIR] [--watchdog /dev/watchdog]",
         "  haven node standby|online NODE"},
         subcommands = {NodeCommand.Standby.class, NodeCommand.Online.class})
 public final class NodeCommand implements Callable<Integer> {
@@ -24,6 +24,11 @@ public final class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--state-dir", description = "where the cluster log and keys live (default /var/lib/haven/NODE)")
     Path stateDir;
+
+    @Option(names = "--watchdog", paramLabel = "DEVICE", description = {"a watchdog device (e.g. /dev/watchdog) for the guard to pet:",
+        "if the guard hangs or dies, or cannot force off what this node runs, the kernel resets the machine.",
+        "Off by default: opening the device arms it."})
+    Path watchdog;
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +50,7 @@ public final class NodeCommand implements Callable<Integer> {
         NodeDaemon daemon = new NodeDaemon(cfg, self, dir, ExecutorRunner.create(cfg, self), java.util.Optional.of(config),
                 java.nio.file.Files.readString(config));
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "haven-shutdown"));
-        daemon.start();
+        daemon.withWatchdog(java.util.Optional.ofNullable(watchdog)).start();
         daemon.awaitStop();
         return 0;
     }

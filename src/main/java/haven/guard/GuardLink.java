@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ public final class GuardLink implements AutoCloseable {
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData");
 
     private final String node;
+    private final Optional<java.nio.file.Path> watchdog;
     private final Map<ResourceId, List<ForceOff>> armed = new TreeMap<>();
     private long deadlineMs = Long.MIN_VALUE;
     private long lastWriteMs = Long.MIN_VALUE;
@@ -40,13 +42,19 @@ public final class GuardLink implements AutoCloseable {
     private boolean closing = false;
     private int restarts = 0;
 
-    private GuardLink(String node) {
+    private GuardLink(String node, Optional<java.nio.file.Path> watchdog) {
         this.node = node;
+        this.watchdog = watchdog;
     }
 
     /** Starts the guard; IOException when it cannot be (no java binary to run it with). */
     public static GuardLink start(String node) throws IOException {
-        GuardLink link = new GuardLink(node);
+        return start(node, Optional.empty());
+    }
+
+    /** With {@code watchdog}, the guard also pets that device (e.g. /dev/watchdog); see {@link Watchdog}. */
+    public static GuardLink start(String node, Optional<java.nio.file.Path> watchdog) throws IOException {
+        GuardLink link = new GuardLink(node, watchdog);
         synchronized (link) {
             link.launch();
         }
@@ -125,6 +133,7 @@ public final class GuardLink implements AutoCloseable {
         argv.addAll(JVM_OPTIONS);
         argv.addAll(List.of("-cp", System.getProperty("java.class.path"), GuardMain.class.getName(),
                 String.valueOf(ProcessHandle.current().pid()), String.valueOf(HANG_LIMIT.toMillis()), node));
+        watchdog.ifPresent(w -> argv.add(w.toString()));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);

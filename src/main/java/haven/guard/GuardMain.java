@@ -35,18 +35,25 @@ public final class GuardMain {
     /** Lines from the daemon; an empty Optional marks the end of the pipe. */
     private final BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
 
-    private GuardMain(long daemonPid, long hangLimitMs, String node) {
+    private final Optional<java.nio.file.Path> watchdogPath;
+    private Optional<Watchdog> watchdog = Optional.empty();
+    /** Whether some force-off failed: something of this node's may still run, which only a reset ends. */
+    private boolean unforced = false;
+
+    private GuardMain(long daemonPid, long hangLimitMs, String node, Optional<java.nio.file.Path> watchdogPath) {
         this.daemonPid = daemonPid;
         this.node = node;
         this.state = new GuardState(hangLimitMs, nowMs());
+        this.watchdogPath = watchdogPath;
     }
 
     public static void main(String[] args) {
-        if (args.length != 3) {
-            System.err.println("usage: GuardMain DAEMON_PID HANG_LIMIT_MS NODE (started by `haven node`, not by hand)");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: GuardMain DAEMON_PID HANG_LIMIT_MS NODE [WATCHDOG_DEVICE] (started by `haven node`, not by hand)");
             System.exit(2);
         }
-        new GuardMain(Long.parseLong(args[0]), Long.parseLong(args[1]), args[2]).run();
+        Optional<java.nio.file.Path> device = args.length == 4 ? Optional.of(java.nio.file.Path.of(args[3])) : Optional.empty();
+        new GuardMain(Long.parseLong(args[0]), Long.parseLong(args[1]), args[2], device).run();
     }
 
     private void run() {
@@ -55,7 +62,21 @@ public final class GuardMain {
         reader.start();
         runner.warmUp();
         log("watching daemon PID " + daemonPid + ", " + Realtime.raise(ProcessHandle.current().pid()));
+        watchdogPath.ifPresent(path -> {
+            Watchdog.Result opened = Watchdog.open(path);
+            watchdog = opened.watchdog();
+            log(opened.text());
+        });
+        try {
+            watch();
+        } finally {
+            releaseWatchdog();
+        }
+    }
+
+    private void watch() {
         while (true) {
+            watchdog.flatMap(w -> unforced ? Optional.empty() : w.pet()).ifPresent(this::log);
             Optional<String> line;
             try {
                 line = lines.poll(state.sleepMs(nowMs(), MAX_SLEEP_MS), TimeUnit.MILLISECONDS);
@@ -93,6 +114,19 @@ public final class GuardMain {
         }
     }
 
+    /** Disarmed only when nothing of this node's can still run; otherwise the device resets the machine. */
+    private void releaseWatchdog() {
+        watchdog.ifPresent(w -> {
+            if (unforced) {
+                w.abandon();
+                log("WATCHDOG left armed: something here could not be forced off; the kernel will reset this machine");
+            } else {
+                w.close();
+                log("watchdog disarmed");
+            }
+        });
+    }
+
     private void forceOffAll(String why) {
         if (state.anyArmed()) forceOff(state.takeArmed(), why);
     }
@@ -107,7 +141,11 @@ public final class GuardMain {
         for (boolean addresses : List.of(true, false)) {
             all.forEach((r, steps) -> {
                 for (ForceOff step : steps) {
-                    if ((step instanceof ForceOff.RemoveAddress) == addresses) done.add("  " + r + ": " + runner.run(step).text());
+                    if ((step instanceof ForceOff.RemoveAddress) == addresses) {
+                        ForceOffRunner.Outcome outcome = runner.run(step);
+                        unforced |= !outcome.ok();
+                        done.add("  " + r + ": " + outcome.text());
+                    }
                 }
             });
         }

@@ -46,6 +46,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final Optional<haven.fencing.Fencer> fencer;
     private volatile NodeStatus status;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private Optional<Path> watchdog = Optional.empty();
 
     public NodeDaemon(ClusterConfig config, NodeId self, Path stateDir, OperationRunner runner) {
         this(config, self, stateDir, runner, Optional.empty(), "");
@@ -86,8 +87,14 @@ public final class NodeDaemon implements AutoCloseable {
         api.published();
     }
 
+    /** The watchdog device this node's guard pets (`haven node --watchdog`); call before {@link #start}. */
+    public NodeDaemon withWatchdog(Optional<Path> device) {
+        this.watchdog = device;
+        return this;
+    }
+
     public void start() throws Exception {
-        if (!witness()) guard = GuardLink.start(self.name());
+        if (!witness()) guard = GuardLink.start(self.name(), watchdog);
         runner.onUnexpectedFailure((r, why) -> loop.enqueue(new NodeEvent.AgentFailed(r, why)));
         if (guard != null) runner.onForceOffChanged(r -> guard.update(r, runner.forceOff(r)));
         loop.start();

@@ -66,6 +66,56 @@ class GuardProcessTest {
         return System.nanoTime() / 1_000_000L;
     }
 
+    /** A guard with a "watchdog device": here a plain file, which shows what the guard wrote to it. */
+    private Process guardWithWatchdog(long daemonPid, Path device, boolean withoutIp) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder b = new ProcessBuilder(java, "-Xmx16m", "-cp", System.getProperty("java.class.path"), GuardMain.class.getName(),
+                String.valueOf(daemonPid), "60000", "t1", device.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile());
+        // Without `ip` on the PATH no address can be forced off: the case where something may still run.
+        if (withoutIp) b.environment().put("PATH", dir.toString());
+        Process p = b.start();
+        started.add(p);
+        return p;
+    }
+
+    @Test
+    void theWatchdogIsPettedWhileTheGuardWatchesAndDisarmedWhenNothingCanStillRun() throws Exception {
+        Path device = dir.resolve("watchdog");
+        Files.createFile(device);
+        Process guard = guardWithWatchdog(fakeDaemon().pid(), device, false);
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (Files.size(device) < 3 && System.nanoTime() < until) Thread.sleep(100);
+        assertThat(Files.readString(device)).as("a pet on every turn of the loop, at least one a second").startsWith("...");
+        guard.getOutputStream().close();
+        assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(Files.readString(device)).endsWith("V");
+        assertThat(log()).contains("watchdog " + device + " armed").contains("watchdog disarmed");
+    }
+
+    @Test
+    void aGuardThatCannotForceSomethingOffLeavesTheWatchdogArmedSoTheMachineIsReset() throws Exception {
+        Path device = dir.resolve("watchdog");
+        Files.createFile(device);
+        Process guard = guardWithWatchdog(fakeDaemon().pid(), device, true);
+        say(guard, "deadline " + (now() + 60_000), "arm vip address:10.254.254.254/32");
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (Files.size(device) < 1 && System.nanoTime() < until) Thread.sleep(100);
+        guard.getOutputStream().close();
+        assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(log()).contains("NOT removed").contains("WATCHDOG left armed");
+        assertThat(Files.readString(device)).as("no magic close").isNotEmpty().doesNotContain("V");
+    }
+
+    @Test
+    void aDeviceThatCannotBeOpenedIsSaidAndTheGuardWatchesAllTheSame() throws Exception {
+        Process guard = guardWithWatchdog(fakeDaemon().pid(), dir.resolve("no/such/watchdog"), false);
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (!log().contains("NOT armed") && System.nanoTime() < until) Thread.sleep(50);
+        assertThat(log()).contains("NOT armed");
+        assertThat(guard.isAlive()).isTrue();
+    }
+
     /** Run as root (as the lab and CI run): the guard must not be starved on a saturated machine. */
     @Test
     void theGuardRunsOnTheRealTimeSchedulerWhenItMay() throws Exception {
