@@ -183,13 +183,36 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             return; // not ours; malformed input from the (authenticated) channel is dropped, never trusted
         }
         String[] parts = new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8).split("\n", -1);
-        if (parts.length != 4) return;
+        // A fifth part (the sender's term while it leads) came later; a beat without it is still a beat.
+        if (parts.length != 4 && parts.length != 5) return;
         try {
             List<NodeId> members = parts[3].isEmpty() ? List.of()
                     : java.util.Arrays.stream(parts[3].split(",")).map(NodeId::of).toList();
             listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at);
+            if (parts.length == 5) learnLeader(msg.getSrc(), Long.parseLong(parts[4]));
         } catch (IllegalArgumentException badNameOrNumber) {
             LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
+        }
+    }
+
+    /**
+     * A node that rejoins learns the leader only from ELECTION2's one "leader elected" message, sent when the
+     * leader installs the view; if the message arrives before this node has installed the same view, it is
+     * dropped ("leader not in view"), and while nothing new is committed no append follows: the node stayed
+     * without a leader for good (the lab's flapping link, twice in about 30 runs under load). The leader's beats
+     * carry its term, so a node without a leader takes it from them, on the same terms as that message: the
+     * sender is in this node's view, the view holds a majority of the voters, and Raft refuses a term older
+     * than the one it knows.
+     */
+    private void learnLeader(Address sender, long term) {
+        RAFT r = raft == null ? null : raft.raft();
+        if (term < 1 || r == null || r.leader() != null) return; // term 0 would mean "step down" to RAFT
+        View v = channel == null ? null : channel.getView();
+        if (v == null || !v.containsMember(sender)) return;
+        long votersInView = r.members().stream().filter(m -> v.getMembers().stream().anyMatch(a -> m.equals(NameCache.get(a)))).count();
+        if (votersInView < r.majority()) return;
+        if (r.trySetLeaderAndTerm(sender, term) >= 0) {
+            LOG.log(System.Logger.Level.INFO, "learned the leader " + sender + " (term " + term + ") from its heartbeat: its announcement was missed");
         }
     }
 
@@ -197,7 +220,10 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         try {
             String key = viewKey;
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
-            byte[] body = (self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers).getBytes(StandardCharsets.UTF_8);
+            RAFT r = raft == null ? null : raft.raft();
+            long leaderTerm = r != null && r.isLeader() ? r.currentTerm() : -1;
+            byte[] body = (self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers + "\n" + leaderTerm)
+                    .getBytes(StandardCharsets.UTF_8);
             byte[] payload = new byte[body.length + 1];
             payload[0] = BEAT;
             System.arraycopy(body, 0, payload, 1, body.length);
