@@ -45,6 +45,13 @@ import org.jgroups.util.NameCache;
 public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("haven.membership");
     private static final byte BEAT = 'B';
+    /**
+     * The leader's term, sent by the leader beside every fifth beat: a message of its own, because daemons
+     * before it drop a beat whose form they do not know, and a rolling upgrade must not cost their lease.
+     */
+    private static final byte LEADER = 'L';
+    private static final int LEADER_EVERY_BEATS = 5;
+    private int beatsSent = 0;
     private static final int MAX_JOIN_ATTEMPTS = 5;
 
     private final ClusterConfig config;
@@ -179,17 +186,24 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private void onMessage(Message msg) {
         long at = ticker.nowMs();
         byte[] b = msg.getArray();
-        if (b == null || msg.getLength() < 2 || b[msg.getOffset()] != BEAT) {
+        if (b == null || msg.getLength() < 2) return;
+        if (b[msg.getOffset()] == LEADER) {
+            try {
+                learnLeader(msg.getSrc(), Long.parseLong(new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8)));
+            } catch (NumberFormatException bad) {
+                LOG.log(System.Logger.Level.WARNING, "dropped a leader notice with a bad term from " + msg.getSrc());
+            }
+            return;
+        }
+        if (b[msg.getOffset()] != BEAT) {
             return; // not ours; malformed input from the (authenticated) channel is dropped, never trusted
         }
         String[] parts = new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8).split("\n", -1);
-        // A fifth part (the sender's term while it leads) came later; a beat without it is still a beat.
-        if (parts.length != 4 && parts.length != 5) return;
+        if (parts.length != 4) return;
         try {
             List<NodeId> members = parts[3].isEmpty() ? List.of()
                     : java.util.Arrays.stream(parts[3].split(",")).map(NodeId::of).toList();
             listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at);
-            if (parts.length == 5) learnLeader(msg.getSrc(), Long.parseLong(parts[4]));
         } catch (IllegalArgumentException badNameOrNumber) {
             LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
         }
@@ -199,10 +213,10 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
      * A node that rejoins learns the leader only from ELECTION2's one "leader elected" message, sent when the
      * leader installs the view; if the message arrives before this node has installed the same view, it is
      * dropped ("leader not in view"), and while nothing new is committed no append follows: the node stayed
-     * without a leader for good (the lab's flapping link, twice in about 30 runs under load). The leader's beats
-     * carry its term, so a node without a leader takes it from them, on the same terms as that message: the
-     * sender is in this node's view, the view holds a majority of the voters, and Raft refuses a term older
-     * than the one it knows.
+     * without a leader for good (the lab's flapping link, twice in about 30 runs under load). The leader
+     * repeats its term beside its beats, so a node without a leader takes it from there, on the same terms as
+     * that message: the sender is in this node's view, the view holds a majority of the voters, and Raft
+     * refuses a term older than the one it knows.
      */
     private void learnLeader(Address sender, long term) {
         RAFT r = raft == null ? null : raft.raft();
@@ -220,20 +234,23 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         try {
             String key = viewKey;
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
+            send(BEAT, self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers);
             RAFT r = raft == null ? null : raft.raft();
-            long leaderTerm = r != null && r.isLeader() ? r.currentTerm() : -1;
-            byte[] body = (self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers + "\n" + leaderTerm)
-                    .getBytes(StandardCharsets.UTF_8);
-            byte[] payload = new byte[body.length + 1];
-            payload[0] = BEAT;
-            System.arraycopy(body, 0, payload, 1, body.length);
-            Message m = new BytesMessage(null, payload)
-                    .setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY, Message.Flag.DONT_BUNDLE, Message.Flag.NO_FC)
-                    .setFlag(Message.TransientFlag.DONT_LOOPBACK);
-            channel.send(m);
+            if (++beatsSent % LEADER_EVERY_BEATS == 0 && r != null && r.isLeader()) send(LEADER, Long.toString(r.currentTerm()));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "heartbeat not sent: " + e);
         }
+    }
+
+    /** Unreliable, out of band, never bundled nor flow-controlled: a late beat is worse than a lost one. */
+    private void send(byte kind, String text) throws Exception {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[body.length + 1];
+        payload[0] = kind;
+        System.arraycopy(body, 0, payload, 1, body.length);
+        channel.send(new BytesMessage(null, payload)
+                .setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY, Message.Flag.DONT_BUNDLE, Message.Flag.NO_FC)
+                .setFlag(Message.TransientFlag.DONT_LOOPBACK));
     }
 
     private void watchLeader() {
