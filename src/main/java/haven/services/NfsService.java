@@ -1,5 +1,6 @@
 package haven.services;
 
+import haven.executor.agents.Ipv4Prefix;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -55,12 +56,7 @@ public final class NfsService implements ServiceKind {
 
     /** The network the VIP lives in, e.g. 10.0.0.0/24: the clients that may mount by default. */
     static String subnet(String address, int prefix) {
-        String[] octets = address.split("\\.");
-        long ip = 0;
-        for (String o : octets) ip = (ip << 8) | Integer.parseInt(o);
-        long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
-        long net = ip & mask;
-        return ((net >> 24) & 255) + "." + ((net >> 16) & 255) + "." + ((net >> 8) & 255) + "." + (net & 255) + "/" + prefix;
+        return Ipv4Prefix.parse(address + "/" + prefix, true).networkText();
     }
 
     /** A stable export id from the group's name, 1..65535 (0 is the NFSv4 root, which this export is not). */

@@ -1,14 +1,14 @@
 package haven.executor.agents;
 
 /** An IPv4 address with a prefix length, as in {@code 10.0.0.50/24}. */
-record Ipv4Prefix(int address, int length) {
+public record Ipv4Prefix(int address, int length) {
 
-    Ipv4Prefix {
+    public Ipv4Prefix {
         if (length < 0 || length > 32) throw new IllegalArgumentException("prefix length " + length + " is not within 0..32");
     }
 
     /** Parses {@code a.b.c.d/len}; with {@code lengthRequired} false a bare address means /32. */
-    static Ipv4Prefix parse(String text, boolean lengthRequired) {
+    public static Ipv4Prefix parse(String text, boolean lengthRequired) {
         String t = text.strip();
         int slash = t.indexOf('/');
         if (slash < 0 && lengthRequired) {
@@ -50,7 +50,7 @@ record Ipv4Prefix(int address, int length) {
         return ((address >>> 24) & 255) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "." + (address & 255);
     }
 
-    String networkText() {
+    public String networkText() {
         return new Ipv4Prefix(address & mask(), length).toString();
     }
 
