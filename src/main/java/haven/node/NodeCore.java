@@ -422,8 +422,7 @@ public final class NodeCore {
         configSwitch.step(config, local, runsResources, out::add).ifPresent(c -> switchConfig(c, out));
         Set<ResourceId> held = configSwitch.held();
         if (runsResources) {
-            for (GroupConfig g : config.groups()) {
-                if (handsOff) break;
+            for (GroupConfig g : handsOff ? List.<GroupConfig>of() : config.groups()) {
                 var committed = state.group(g.id());
                 boolean assignedHere = committed.assigned().equals(Optional.of(self));
                 boolean keep = assignedHere && (leaseValid || holdingWithoutLease);
