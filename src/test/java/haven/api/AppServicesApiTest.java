@@ -109,7 +109,7 @@ class AppServicesApiTest {
         HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            List<String> ids = new ArrayList<>();
+            List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
             CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
                 try {
                     for (String line = in.readLine(); line != null && ids.size() < 3; line = in.readLine()) {
@@ -119,7 +119,8 @@ class AppServicesApiTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(200);
+            // The replayed messages have arrived, so the stream is live: "d" must come through it, not a replay.
+            await(() -> ids.size() == 2);
             call("POST", "/ha/messages?name=m", "d");
             reader.get(5, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(ids).containsExactly("2", "3", "4");
@@ -134,10 +135,10 @@ class AppServicesApiTest {
         for (String p : List.of("a", "b")) {
             calls.add(CompletableFuture.supplyAsync(() -> barrier("go", p, "a,b,c", "10s"), AT_ONCE));
         }
-        Thread.sleep(300);
-        assertThat(calls).noneMatch(CompletableFuture::isDone);
+        await(() -> arrived("go").equals("[\"a\",\"b\"]"));
         JsonNode open = JSON.readTree(call("GET", "/ha/barriers/go", null).body());
         assertThat(open.path("missing").toString()).isEqualTo("[\"c\"]");
+        assertThat(calls).noneMatch(CompletableFuture::isDone);
         calls.add(CompletableFuture.supplyAsync(() -> barrier("go", "c", "a,b,c", "10s"), AT_ONCE));
         for (var c : calls) {
             HttpResponse<String> r = c.get(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -160,7 +161,7 @@ class AppServicesApiTest {
         // The first caller's timeout ended the round for both, well before the second one's own.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1900));
         var dup = CompletableFuture.supplyAsync(() -> barrier("again", "a", "2", "5s"), AT_ONCE);
-        Thread.sleep(200);
+        await(() -> arrived("again").equals("[\"a\"]"));
         var twice = barrier("again", "a", "2", "5s");
         assertThat(twice.statusCode()).isEqualTo(409);
         assertThat(twice.body()).contains("participant a already waits at barrier again");
@@ -170,6 +171,24 @@ class AppServicesApiTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("participant a is not among the expected [b, c]");
         assertThat(barrier("x", "a", "1", "soon").body()).contains("timeout: 'soon' is not a duration");
+    }
+
+    /** The participants an open barrier holds, as JSON text ("" while it is not open). */
+    private String arrived(String barrier) {
+        try {
+            var r = call("GET", "/ha/barriers/" + barrier, null);
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("arrived").toString() : "";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within 10 s");
+            Thread.sleep(10);
+        }
     }
 
     private HttpResponse<String> barrier(String name, String participant, String expected, String timeout) {
