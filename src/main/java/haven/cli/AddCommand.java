@@ -2,7 +2,7 @@ package haven.cli;
 
 import haven.config.ConfigAppender;
 import haven.config.ConfigException;
-import haven.services.AtomicFile;
+import haven.core.AtomicFile;
 import haven.services.ServiceException;
 import haven.services.ServiceGroup;
 import haven.services.ServiceKind;

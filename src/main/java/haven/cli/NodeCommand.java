@@ -1,9 +1,10 @@
 package haven.cli;
 
+import haven.daemon.ExecutorRunner;
 import haven.config.ClusterConfig;
 import haven.config.ConfigLoader;
 import haven.core.NodeId;
-import haven.node.NodeDaemon;
+import haven.daemon.NodeDaemon;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,10 @@
 package haven.cli;
 
+import haven.daemon.ExecutorRunner;
 import haven.config.ClusterConfig;
 import haven.config.ConfigLoader;
 import haven.config.NodeConfig;
-import haven.node.NodeDaemon;
+import haven.daemon.NodeDaemon;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;

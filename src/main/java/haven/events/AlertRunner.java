@@ -3,7 +3,7 @@ package haven.events;
 import haven.config.AlertHook;
 import haven.core.EventTypes;
 import haven.core.WallClock;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package haven.events;
 
 import haven.core.ResourceId;
-import haven.executor.AgentResult;
-import haven.executor.Operation;
+import haven.core.AgentResult;
+import haven.core.Operation;
 import java.util.Map;
 import java.util.TreeMap;
 

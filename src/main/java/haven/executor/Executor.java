@@ -1,5 +1,7 @@
 package haven.executor;
 
+import haven.core.AgentResult;
+import haven.core.Operation;
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
 import java.time.Duration;

@@ -7,7 +7,7 @@
  *   <li>{@link haven.executor.Executor} serializes operations per resource ({@code Lane}) and runs
  *       resources in parallel on virtual threads. It enforces every timeout itself (plus a short slack
  *       for the agent's own cleanup) and never lets an abandoned call overlap the next operation.
- *   <li>Every command runs in a process group of its own ({@link haven.executor.runner.ProcessGroup},
+ *   <li>Every command runs in a process group of its own ({@link haven.process.ProcessGroup},
  *       through util-linux setsid), so that a timeout or a stop ends children and grandchildren too:
  *       SIGTERM to the group, SIGKILL after a grace, then a check in /proc that no member is left.
  *   <li>Agents ({@code agents/}) check their parameters when created ({@link haven.executor.AgentFactory}),

@@ -1,6 +1,6 @@
 package haven.fencing;
 
-import haven.executor.runner.OutputTail;
+import haven.process.OutputTail;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package haven.fencing;
 
-import haven.executor.runner.OutputTail;
-import haven.executor.runner.ProcessGroup;
+import haven.process.OutputTail;
+import haven.process.ProcessGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package haven.fencing;
 
-import haven.executor.runner.ProcessGroup;
+import haven.process.ProcessGroup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package haven.guard;
 
 import haven.executor.ForceOff;
 import haven.executor.agents.IpAddrAgent;
-import haven.executor.runner.ProcessGroup;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessGroup;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

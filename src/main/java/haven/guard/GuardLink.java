@@ -2,7 +2,7 @@ package haven.guard;
 
 import haven.core.ResourceId;
 import haven.executor.ForceOff;
-import haven.executor.runner.ProcessGroup;
+import haven.process.ProcessGroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

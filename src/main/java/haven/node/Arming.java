@@ -20,7 +20,7 @@ final class Arming {
         Set<ResourceId> now = new TreeSet<>();
         for (var e : local.snapshot().entrySet()) {
             ResourceId r = e.getKey();
-            boolean starting = local.inFlight(r).map(f -> f.op() == haven.executor.Operation.START).orElse(false);
+            boolean starting = local.inFlight(r).map(f -> f.op() == haven.core.Operation.START).orElse(false);
             if (starting || mayBeActive(e.getValue())) now.add(r);
         }
         List<Effect> arms = new ArrayList<>();

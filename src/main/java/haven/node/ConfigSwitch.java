@@ -3,7 +3,7 @@ package haven.node;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
 import haven.core.ResourceId;
-import haven.executor.Operation;
+import haven.core.Operation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

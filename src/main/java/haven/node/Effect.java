@@ -3,7 +3,7 @@ package haven.node;
 import haven.cib.Command;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.executor.Operation;
+import haven.core.Operation;
 import java.time.Duration;
 import java.util.List;
 

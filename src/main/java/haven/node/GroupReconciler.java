@@ -5,7 +5,7 @@ import haven.cib.GroupState;
 import haven.config.GroupConfig;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.executor.Operation;
+import haven.core.Operation;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;

@@ -3,7 +3,7 @@ package haven.node;
 import haven.config.ClusterConfig;
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
-import haven.executor.Operation;
+import haven.core.Operation;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;

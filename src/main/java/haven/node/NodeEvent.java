@@ -3,8 +3,8 @@ package haven.node;
 import haven.cib.ClusterState;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.executor.AgentResult;
-import haven.executor.Operation;
+import haven.core.AgentResult;
+import haven.core.Operation;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
 package haven.node;
 
 import haven.core.ResourceId;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.executor.ForceOff;
-import haven.executor.Operation;
+import haven.core.Operation;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;

@@ -5,7 +5,7 @@ import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.Quorum;
 import haven.core.NodeId;
-import haven.ping.PingMonitor;
+import haven.core.PingRule;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,7 +52,7 @@ final class PairQuorum {
         this.peer = peer;
         this.priorityDelayMs = priorityDelayMs;
         this.pingNodesConfigured = pingNodesConfigured;
-        this.pingWaitMs = pingNodesConfigured ? PingMonitor.INTERVAL.toMillis() * (PingMonitor.DOWN_AFTER + 1) : 0;
+        this.pingWaitMs = pingNodesConfigured ? PingRule.INTERVAL.toMillis() * (PingRule.DOWN_AFTER + 1) : 0;
     }
 
     static Optional<PairQuorum> of(ClusterConfig config, NodeId self) {

@@ -13,8 +13,8 @@ import java.util.function.IntConsumer;
  * of reachable ping nodes whenever it changes (and once the first round is done).
  */
 public final class PingMonitor implements AutoCloseable {
-    public static final Duration INTERVAL = Duration.ofSeconds(1);
-    public static final int DOWN_AFTER = 3;
+    public static final Duration INTERVAL = haven.core.PingRule.INTERVAL;
+    public static final int DOWN_AFTER = haven.core.PingRule.DOWN_AFTER;
     private static final System.Logger LOG = System.getLogger(PingMonitor.class.getName());
 
     private final List<String> targets;

@@ -4,7 +4,7 @@ import haven.cib.ClusterState;
 import haven.config.ClusterConfig;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.node.Effect;
 import haven.node.NodeCore;
 import haven.node.NodeEvent;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
-import haven.executor.AgentResult.Status;
+import haven.core.AgentResult.Status;
 import haven.executor.ForceOff;
 import haven.executor.agents.ocf.OcfAgent;
 import haven.executor.agents.ocf.OcfRoot;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.cib.ClusterState;
 import haven.config.AlertHook;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.cib.ClusterState;
 import haven.cib.Command;
-import haven.executor.AgentResult;
-import haven.executor.Operation;
+import haven.core.AgentResult;
+import haven.core.Operation;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,8 @@ package haven.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import haven.core.AgentResult;
+import haven.core.Operation;
 import haven.core.ResourceId;
 import java.time.Duration;
 import java.util.Map;

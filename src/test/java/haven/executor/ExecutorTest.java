@@ -3,9 +3,11 @@ package haven.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import haven.core.AgentResult;
+import haven.core.Operation;
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
-import haven.executor.AgentResult.Status;
+import haven.core.AgentResult.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import haven.config.live.ReloadRules;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import haven.config.GroupConfig;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.executor.Operation;
+import haven.core.Operation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

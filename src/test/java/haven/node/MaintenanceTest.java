@@ -16,7 +16,7 @@ import haven.cib.ClusterState;
 import haven.cib.Command;
 import haven.cib.JournalNote;
 import haven.core.NodeId;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.scheduler.Plan;
 import haven.scheduler.Scheduler;
 import haven.scheduler.SchedulerInput;

@@ -1,6 +1,6 @@
 package haven.config.live;
 
-import haven.services.AtomicFile;
+import haven.core.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

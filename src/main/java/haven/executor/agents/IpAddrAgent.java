@@ -1,11 +1,11 @@
 package haven.executor.agents;
 
 import haven.config.ResourceConfig;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.executor.ForceOff;
 import haven.executor.ResourceAgent;
-import haven.executor.runner.ProcessGroup;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessGroup;
+import haven.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

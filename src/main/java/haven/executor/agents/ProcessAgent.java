@@ -1,10 +1,10 @@
 package haven.executor.agents;
 
 import haven.config.ResourceConfig;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.executor.ForceOff;
 import haven.executor.ResourceAgent;
-import haven.executor.runner.ProcessGroup;
+import haven.process.ProcessGroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package haven.executor.agents;
 
-import haven.executor.runner.OutputTail;
+import haven.process.OutputTail;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package haven.executor.agents;
 
-import haven.executor.runner.OutputTail;
-import haven.executor.runner.ProcessRunner;
+import haven.process.OutputTail;
+import haven.process.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
-import haven.executor.AgentResult.Status;
-import haven.executor.runner.ProcessRunner;
+import haven.core.AgentResult.Status;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
-import haven.executor.AgentResult.Status;
+import haven.core.AgentResult.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -4,7 +4,7 @@ import haven.executor.agents.ScriptCall;
 import haven.executor.agents.ocf.OcfAction;
 import haven.executor.agents.ocf.OcfMetadata;
 import haven.executor.agents.ocf.OcfMetadataParser;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

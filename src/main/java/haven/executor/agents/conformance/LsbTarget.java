@@ -2,7 +2,7 @@ package haven.executor.agents.conformance;
 
 import haven.executor.agents.ScriptCall;
 import haven.executor.agents.lsb.LsbExit;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

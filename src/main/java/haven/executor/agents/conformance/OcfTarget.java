@@ -5,7 +5,7 @@ import haven.executor.agents.ocf.OcfEnvironment;
 import haven.executor.agents.ocf.OcfExit;
 import haven.executor.agents.ocf.OcfRoot;
 import haven.executor.agents.ocf.OcfType;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package haven.executor.agents.conformance;
 
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.Optional;
 

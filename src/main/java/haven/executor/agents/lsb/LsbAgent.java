@@ -1,11 +1,11 @@
 package haven.executor.agents.lsb;
 
 import haven.config.ResourceConfig;
-import haven.executor.AgentResult;
-import haven.executor.Operation;
+import haven.core.AgentResult;
+import haven.core.Operation;
 import haven.executor.ResourceAgent;
 import haven.executor.agents.ScriptCall;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package haven.executor.agents.lsb;
 
-import haven.executor.AgentResult;
-import haven.executor.Operation;
+import haven.core.AgentResult;
+import haven.core.Operation;
 
 /**
  * LSB init script exit codes (LSB core, "Init Script Actions"). start and stop use 0 for success and

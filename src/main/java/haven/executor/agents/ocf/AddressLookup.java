@@ -1,6 +1,6 @@
 package haven.executor.agents.ocf;
 
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

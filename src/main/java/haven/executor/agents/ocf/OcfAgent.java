@@ -1,12 +1,12 @@
 package haven.executor.agents.ocf;
 
 import haven.config.ResourceConfig;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.executor.ForceOff;
-import haven.executor.Operation;
+import haven.core.Operation;
 import haven.executor.ResourceAgent;
 import haven.executor.agents.ScriptCall;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

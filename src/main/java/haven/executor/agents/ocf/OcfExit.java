@@ -1,7 +1,7 @@
 package haven.executor.agents.ocf;
 
-import haven.executor.AgentResult;
-import haven.executor.Operation;
+import haven.core.AgentResult;
+import haven.core.Operation;
 import java.util.Arrays;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package haven.executor.agents.ocf;
 
 import haven.executor.agents.ScriptCall;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

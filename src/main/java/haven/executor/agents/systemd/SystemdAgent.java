@@ -1,9 +1,9 @@
 package haven.executor.agents.systemd;
 
 import haven.config.ResourceConfig;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.executor.ResourceAgent;
-import haven.executor.runner.ProcessRunner;
+import haven.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

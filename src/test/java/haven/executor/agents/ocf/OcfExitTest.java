@@ -2,9 +2,9 @@ package haven.executor.agents.ocf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import haven.executor.AgentResult;
-import haven.executor.AgentResult.Status;
-import haven.executor.Operation;
+import haven.core.AgentResult;
+import haven.core.AgentResult.Status;
+import haven.core.Operation;
 import org.junit.jupiter.api.Test;
 
 /** The exit-code policy: which codes are running, stopped, a local failure, or a failure no restart here fixes. */

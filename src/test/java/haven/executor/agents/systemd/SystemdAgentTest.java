@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
 import haven.executor.AgentFactory;
-import haven.executor.AgentResult.Status;
+import haven.core.AgentResult.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

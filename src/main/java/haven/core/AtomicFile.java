@@ -1,4 +1,4 @@
-package haven.services;
+package haven.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

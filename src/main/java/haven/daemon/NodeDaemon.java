@@ -1,5 +1,10 @@
-package haven.node;
+package haven.daemon;
 
+import haven.node.NodeCore;
+import haven.node.Effect;
+import haven.node.OperationRunner;
+import haven.node.NodeEvent;
+import haven.node.NodeStatus;
 import haven.api.ApiServer;
 import haven.cib.ClusterState;
 import haven.config.ClusterConfig;
@@ -7,7 +12,7 @@ import haven.config.NodeConfig;
 import haven.core.NodeId;
 import haven.core.Ticker;
 import haven.core.WallClock;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.guard.GuardLink;
 import haven.membership.ClusterListener;
 import haven.membership.jgroups.JGroupsCluster;
@@ -66,7 +71,7 @@ public final class NodeDaemon implements AutoCloseable {
         this.status = core.status();
         this.events = new haven.events.EventRecorder(self, WallClock.SYSTEM, haven.events.EventRecorder.RING_CAPACITY);
         events.observe(status);
-        this.alerts = new haven.events.AlertRunner(config.alerts(), events, self.name(), new haven.executor.runner.ProcessRunner(),
+        this.alerts = new haven.events.AlertRunner(config.alerts(), events, self.name(), new haven.process.ProcessRunner(),
                 WallClock.SYSTEM, NodeDaemon::log);
         this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, this::publish);
         this.timeline = new haven.timeline.Timeline(config, stateDir.resolve("timeline"));
@@ -198,8 +203,8 @@ public final class NodeDaemon implements AutoCloseable {
             java.util.Collections.reverse(members);
             for (var r : members) {
                 var rc = running.resource(r).orElseThrow();
-                var done = new java.util.concurrent.CompletableFuture<haven.executor.AgentResult>();
-                runner.submit(r, haven.executor.Operation.STOP, rc.stopTimeout(), 0, done::complete);
+                var done = new java.util.concurrent.CompletableFuture<haven.core.AgentResult>();
+                runner.submit(r, haven.core.Operation.STOP, rc.stopTimeout(), 0, done::complete);
                 try {
                     var result = done.get(rc.stopTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
                     log("shutdown: stop " + r + ": " + result.status());

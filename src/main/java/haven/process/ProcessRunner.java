@@ -1,4 +1,4 @@
-package haven.executor.runner;
+package haven.process;
 
 import java.io.IOException;
 import java.io.InputStream;

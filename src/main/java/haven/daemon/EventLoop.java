@@ -1,5 +1,9 @@
-package haven.node;
+package haven.daemon;
 
+import haven.node.NodeCore;
+import haven.node.Effect;
+import haven.node.NodeEvent;
+import haven.node.NodeStatus;
 import haven.core.Ticker;
 import haven.core.WallClock;
 import java.util.List;

@@ -1,4 +1,4 @@
-package haven.executor;
+package haven.core;
 
 public enum Operation {
     START, STOP, MONITOR,

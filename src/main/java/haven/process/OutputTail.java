@@ -1,4 +1,4 @@
-package haven.executor.runner;
+package haven.process;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

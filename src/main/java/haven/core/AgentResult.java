@@ -1,4 +1,4 @@
-package haven.executor;
+package haven.core;
 
 /**
  * The result of one agent operation, with OCF meanings. TIMEOUT is its own status: a stop that timed out

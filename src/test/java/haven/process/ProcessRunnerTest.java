@@ -1,4 +1,4 @@
-package haven.executor.runner;
+package haven.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,14 @@
-package haven.cli;
+package haven.daemon;
 
 import haven.config.ClusterConfig;
 import haven.config.ResourceConfig;
 import haven.core.NodeId;
 import haven.core.ResourceId;
 import haven.executor.AgentFactory;
-import haven.executor.AgentResult;
+import haven.core.AgentResult;
 import haven.executor.Executor;
 import haven.executor.ForceOff;
-import haven.executor.Operation;
+import haven.core.Operation;
 import haven.executor.ResourceAgent;
 import haven.node.OperationRunner;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * Builds the real executor for a node: one agent per configured resource. Process commands see the node's
  * name as $HAVEN_NODE, so one config shared by every node can still name per-node paths.
  */
-final class ExecutorRunner implements OperationRunner {
+public final class ExecutorRunner implements OperationRunner {
     private final Executor executor;
     private final NodeId self;
     /** The config each agent was built from: an unchanged resource keeps its agent (and its lane) across a change. */
@@ -34,7 +34,7 @@ final class ExecutorRunner implements OperationRunner {
         this.builtFrom = builtFrom;
     }
 
-    static OperationRunner create(ClusterConfig config, NodeId self) {
+    public static OperationRunner create(ClusterConfig config, NodeId self) {
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
         Map<ResourceId, ResourceConfig> from = new TreeMap<>();
         for (ResourceConfig rc : runHere(config, self)) {
