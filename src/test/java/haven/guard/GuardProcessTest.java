@@ -2,7 +2,7 @@ package haven.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import haven.executor.runner.ProcessGroup;
+import haven.process.ProcessGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

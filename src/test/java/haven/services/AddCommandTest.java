@@ -2,6 +2,7 @@ package haven.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import haven.core.AtomicFile;
 import haven.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
