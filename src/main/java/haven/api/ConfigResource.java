@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import haven.cib.Codec;
 import haven.cib.Command;
 import haven.cib.ConfigRevision;
-import haven.config.live.ConfigValidator;
+import haven.validation.ConfigValidator;
 import haven.membership.ClusterLog;
 import haven.node.NodeStatus;
 import java.io.IOException;

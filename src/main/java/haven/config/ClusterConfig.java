@@ -3,7 +3,7 @@ package haven.config;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.fencing.FencingTopology;
+import haven.config.fence.FencingTopology;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package haven.config;
 
 import haven.core.Suggestions;
-import haven.fencing.FenceDevice;
-import haven.fencing.FenceLevel;
+import haven.config.fence.FenceDevice;
+import haven.config.fence.FenceLevel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package haven.config;
 
-import haven.fencing.FencingTopology;
+import haven.config.fence.FencingTopology;
 import java.util.List;
 
 /**

@@ -1,10 +1,9 @@
 package haven.config;
 
-import haven.fencing.AgentLocator;
-import haven.fencing.FenceDevice;
-import haven.fencing.FenceLevel;
-import haven.fencing.FencingTopology;
-import haven.fencing.ParameterCheck;
+import haven.config.fence.FenceAgents;
+import haven.config.fence.FenceDevice;
+import haven.config.fence.FenceLevel;
+import haven.config.fence.FencingTopology;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,7 +108,7 @@ final class FencingSection {
     }
 
     private static Optional<String> agent(Fields d, Problems problems) {
-        String where = "a name, looked up in " + String.join(", ", AgentLocator.DEFAULT_DIRS.stream()
+        String where = "a name, looked up in " + String.join(", ", FenceAgents.DIRS.stream()
                 .map(Object::toString).toList()) + " (e.g. agent: fence_ipmilan), or an absolute path";
         Optional<String> agent = d.requiredText("agent", "name the fence agent that drives this device: " + where);
         if (agent.isEmpty()) {
@@ -140,7 +139,7 @@ final class FencingSection {
                 problems.add(e.keyPlace(), key + " is written twice (first at " + places.get(e.key()).describe() + ")",
                         "keep one of them");
                 ok = false;
-            } else if (ParameterCheck.SET_BY_HAVEN.contains(e.key())) {
+            } else if (FenceAgents.SET_BY_HAVEN.contains(e.key())) {
                 // The device constructor refuses these too; checked here to point at the key itself.
                 problems.add(e.keyPlace(), key + " is set by haven on every run of the agent",
                         "remove it: haven gives the agent the action, and the plug of the node being fenced from "

@@ -7,7 +7,7 @@ import haven.core.ResourceId;
 import haven.executor.AgentFactory;
 import haven.core.AgentResult;
 import haven.executor.Executor;
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import haven.core.Operation;
 import haven.executor.ResourceAgent;
 import haven.node.OperationRunner;

@@ -35,7 +35,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** The config the daemon started with: its transport, API, fencing and alerts never change while it runs. */
     private final ClusterConfig config;
-    private final haven.config.live.ConfigFollower follower;
+    private final haven.daemon.ConfigFollower follower;
     /** The resources and groups as the core runs them now (a live change replaces them): what shutdown stops. */
     private volatile ClusterConfig running;
     private final NodeId self;
@@ -76,12 +76,12 @@ public final class NodeDaemon implements AutoCloseable {
         this.loop = new EventLoop(core, Ticker.SYSTEM, WallClock.SYSTEM, this::perform, this::publish);
         this.timeline = new haven.timeline.Timeline(config, stateDir.resolve("timeline"));
         this.cluster = new JGroupsCluster(config, self, stateDir, new Listener(), Ticker.SYSTEM);
-        this.follower = new haven.config.live.ConfigFollower(config, configText, configFile,
-                haven.config.live.OcfReloadRules.installed(), NodeDaemon::log,
+        this.follower = new haven.daemon.ConfigFollower(config, configText, configFile,
+                haven.validation.OcfReloadRules.installed(), NodeDaemon::log,
                 (version, next, diff) -> loop.enqueue(new NodeEvent.ConfigChanged(version, next, diff)));
         this.api = new ApiServer(config, () -> status, cluster, events).withTimeline(timeline).withConfig(new haven.api.ConfigResource(() -> status,
-                cluster, follower::text, new haven.config.live.ConfigValidator(follower.baseDir(),
-                        haven.config.live.ConfigValidator.AgentChecks.INSTALLED)));
+                cluster, follower::text, new haven.validation.ConfigValidator(follower.baseDir(),
+                        haven.validation.ConfigValidator.AgentChecks.INSTALLED)));
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
     }
 

@@ -1,5 +1,6 @@
 package haven.executor;
 
+import haven.core.ForceOff;
 import haven.core.AgentResult;
 import haven.core.Operation;
 import haven.config.ResourceConfig;

@@ -11,7 +11,7 @@ import java.util.Optional;
  * bundled with haven.
  */
 public final class AgentLocator {
-    public static final List<Path> DEFAULT_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"), Path.of("/sbin"));
+    public static final List<Path> DEFAULT_DIRS = haven.config.fence.FenceAgents.DIRS;
     private final List<Path> dirs;
 
     public AgentLocator(List<Path> dirs) {

@@ -1,5 +1,6 @@
 package haven.fencing;
 
+import haven.config.fence.Secrets;
 import haven.process.OutputTail;
 import haven.process.ProcessGroup;
 import java.io.IOException;
@@ -134,16 +135,8 @@ public final class FenceAgentRunner {
             return lines;
         }
 
-        /** A line break would start a new argument: refuse rather than let a value inject one. */
         static void check(String key, String value) {
-            if (key.isBlank() || key.contains("=") || key.contains("\n") || !key.strip().equals(key)) {
-                throw new IllegalArgumentException("fence agent parameter name '" + key + "' is not valid: use a"
-                        + " name such as 'ip' or 'username', without '=', spaces or line breaks");
-            }
-            if (value.contains("\n") || value.contains("\r")) {
-                throw new IllegalArgumentException("fence agent parameter '" + key + "' has a line break in its"
-                        + " value; the agent reads one key=value per line, so put the value on one line");
-            }
+            haven.config.fence.FenceAgents.checkArgument(key, value);
         }
     }
 }

@@ -1,5 +1,8 @@
 package haven.fencing;
 
+import haven.config.fence.FencingTopology;
+import haven.config.fence.FenceLevel;
+import haven.config.fence.FenceDevice;
 import haven.process.ProcessGroup;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,7 @@
 package haven.fencing;
 
+import haven.config.fence.Secrets;
+import haven.config.fence.FenceDevice;
 import haven.core.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,7 @@ public final class ParameterCheck {
      * Parameters haven sets itself on every run: the action, and the target under whichever name the
      * agent uses. A device must not configure them (see {@link FenceDevice}).
      */
-    public static final Set<String> SET_BY_HAVEN = Set.of("action", "plug", "port", "nodename");
+    public static final Set<String> SET_BY_HAVEN = haven.config.fence.FenceAgents.SET_BY_HAVEN;
 
     private ParameterCheck() {}
 

@@ -6,9 +6,9 @@
  * {@code key=value} lines on standard input), so the agents packaged by Linux distributions work unchanged.
  * {@link haven.fencing.FenceAgentRunner} runs one agent action; {@link haven.fencing.MetadataParser} and
  * {@link haven.fencing.ParameterCheck} read and check what an agent accepts; {@link haven.fencing.Fencer}
- * walks a target's {@link haven.fencing.FencingTopology levels} and records every attempt.
+ * walks a target's {@link haven.config.fence.FencingTopology levels} and records every attempt.
  *
- * <p>The configuration records ({@link haven.fencing.FenceDevice}, {@link haven.fencing.FenceLevel},
- * {@link haven.fencing.FencingTopology}) validate themselves and know nothing of the YAML layer.
+ * <p>The configuration records ({@link haven.config.fence.FenceDevice}, {@link haven.config.fence.FenceLevel},
+ * {@link haven.config.fence.FencingTopology}) validate themselves and know nothing of the YAML layer.
  */
 package haven.fencing;

@@ -1,6 +1,6 @@
 package haven.guard;
 
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import haven.executor.agents.IpAddrAgent;
 import haven.process.ProcessGroup;
 import haven.process.ProcessRunner;

@@ -1,7 +1,7 @@
 package haven.guard;
 
 import haven.core.ResourceId;
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import java.util.Arrays;
 import java.util.List;
 

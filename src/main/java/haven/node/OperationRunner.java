@@ -2,7 +2,7 @@ package haven.node;
 
 import haven.core.ResourceId;
 import haven.core.AgentResult;
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import haven.core.Operation;
 import java.time.Duration;
 import java.util.List;

@@ -26,10 +26,10 @@ final class SimConfigs {
     /** {@link #web(int, boolean)} with a fence device that can power off every member. */
     static ClusterConfig fenced(int nodes, boolean witness) {
         ClusterConfig c = web(nodes, witness);
-        var device = haven.fencing.FenceDevice.namedPlugs("sim", "fence_sim", Map.of(), c.nodeIds().stream().map(NodeId::name).toList(),
+        var device = haven.config.fence.FenceDevice.namedPlugs("sim", "fence_sim", Map.of(), c.nodeIds().stream().map(NodeId::name).toList(),
                 Duration.ofSeconds(5), Duration.ZERO);
         return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
-                c.groups(), c.quorum(), Optional.of(haven.fencing.FencingTopology.oneLevelPerDevice(List.of(device))));
+                c.groups(), c.quorum(), Optional.of(haven.config.fence.FencingTopology.oneLevelPerDevice(List.of(device))));
     }
 
     /** {@link #fenced} with no_quorum_policy freeze. */

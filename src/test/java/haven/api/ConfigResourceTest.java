@@ -6,7 +6,7 @@ import haven.cib.ClusterState;
 import haven.cib.Command;
 import haven.config.ClusterConfig;
 import haven.config.ConfigLoader;
-import haven.config.live.ConfigValidator;
+import haven.validation.ConfigValidator;
 import haven.events.EventRecorder;
 import haven.membership.ClusterLog;
 import haven.node.NodeStatus;

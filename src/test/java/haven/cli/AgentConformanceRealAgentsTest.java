@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
 import haven.core.AgentResult.Status;
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import haven.executor.agents.ocf.OcfAgent;
 import haven.executor.agents.ocf.OcfRoot;
 import haven.process.ProcessRunner;

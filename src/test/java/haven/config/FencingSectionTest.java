@@ -4,9 +4,9 @@ import static haven.config.Check.onlyProblem;
 import static haven.config.Check.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import haven.fencing.FenceDevice;
-import haven.fencing.FenceLevel;
-import haven.fencing.FencingTopology;
+import haven.config.fence.FenceDevice;
+import haven.config.fence.FenceLevel;
+import haven.config.fence.FencingTopology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package haven.fencing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import haven.config.fence.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

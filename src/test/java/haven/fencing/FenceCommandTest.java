@@ -3,6 +3,7 @@ package haven.fencing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import haven.config.fence.Secrets;
 import haven.cli.FenceCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,6 +3,10 @@ package haven.fencing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import haven.config.fence.Secrets;
+import haven.config.fence.FencingTopology;
+import haven.config.fence.FenceLevel;
+import haven.config.fence.FenceDevice;
 import haven.fencing.FenceAttempt.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package haven.fencing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import haven.config.fence.FencingTopology;
+import haven.config.fence.FenceDevice;
 import haven.lab.Detached;
 import haven.lab.Exec;
 import haven.lab.HavenRuntime;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import haven.core.ResourceId;
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -12,19 +12,19 @@ import java.util.Optional;
  * thing that was written: a timer left at its default has no line of its own, and in the haresources
  * short form a resource or group is only a part of one line.
  */
-final class Blame {
+public final class Blame {
     private final String source;
     private final YamlPlaces places;
     private final ClusterConfig config;
 
-    Blame(String source, YamlPlaces places, ClusterConfig config) {
+    public Blame(String source, YamlPlaces places, ClusterConfig config) {
         this.source = source;
         this.places = places;
         this.config = config;
     }
 
     /** The first of {@code keys} that is written in timing:, else the section, else the whole file. */
-    Spot timing(String... keys) {
+    public Spot timing(String... keys) {
         for (String key : keys) {
             Optional<Spot> at = places.at("timing/" + key);
             if (at.isPresent()) {
@@ -35,7 +35,7 @@ final class Blame {
     }
 
     /** The value of {@code key} of the resource, else its name, else the short-form line that holds it. */
-    Spot resource(ResourceConfig r, String key) {
+    public Spot resource(ResourceConfig r, String key) {
         Optional<Integer> i = places.indexWhere("resources", "name", r.id().name());
         if (i.isPresent()) {
             return places.at("resources/" + i.get() + "/" + key)
@@ -45,13 +45,13 @@ final class Blame {
     }
 
     /** Whether the resource's {@code key} is written in the file (not left to its default). */
-    boolean written(ResourceConfig r, String key) {
+    public boolean written(ResourceConfig r, String key) {
         return places.indexWhere("resources", "name", r.id().name())
                 .flatMap(i -> places.at("resources/" + i + "/" + key)).isPresent();
     }
 
     /** The group's name; for the implicit group of a lone resource, that resource's name. */
-    Spot group(GroupConfig g) {
+    public Spot group(GroupConfig g) {
         String name = g.id().name();
         return places.indexWhere("groups", "name", name).flatMap(i -> places.at("groups/" + i + "/name"))
                 .or(() -> places.indexWhere("resources", "name", name).flatMap(i -> places.at("resources/" + i + "/name")))
@@ -62,7 +62,7 @@ final class Blame {
      * The first of {@code keys} written for the fence device (paths below it, such as "params/ip"), else its
      * name, else the fencing section.
      */
-    Spot device(String name, String... keys) {
+    public Spot device(String name, String... keys) {
         Optional<Integer> i = places.indexWhere("fencing/devices", "name", name);
         if (i.isEmpty()) {
             return places.at("fencing").orElse(Spot.WHOLE_FILE);
@@ -82,7 +82,7 @@ final class Blame {
         return places.at("haresources/" + n).or(() -> places.at("haresources")).orElse(Spot.WHOLE_FILE);
     }
 
-    ConfigProblem problem(Spot at, String message, String hint) {
+    public ConfigProblem problem(Spot at, String message, String hint) {
         return new ConfigProblem(source, at.line(), at.column(), message, hint);
     }
 }

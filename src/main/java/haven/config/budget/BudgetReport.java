@@ -1,5 +1,6 @@
 package haven.config.budget;
 
+import haven.validation.FenceAgentCheck;
 import java.util.ArrayList;
 import java.util.List;
 

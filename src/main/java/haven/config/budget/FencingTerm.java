@@ -2,9 +2,9 @@ package haven.config.budget;
 
 import haven.config.ClusterConfig;
 import haven.core.NodeId;
-import haven.fencing.FenceDevice;
-import haven.fencing.FenceLevel;
-import haven.fencing.FencingTopology;
+import haven.config.fence.FenceDevice;
+import haven.config.fence.FenceLevel;
+import haven.config.fence.FencingTopology;
 import java.time.Duration;
 import java.util.Optional;
 

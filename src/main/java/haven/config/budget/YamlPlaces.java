@@ -19,9 +19,9 @@ import java.util.Optional;
  * only needs to find things, never to judge them. Places use the loader's convention (1-based line and
  * column of the value), so budget problems line up with every other config problem.
  */
-final class YamlPlaces {
+public final class YamlPlaces {
     /** A 1-based place in the file; line 0 when no single place is to blame. */
-    record Spot(int line, int column) {
+    public record Spot(int line, int column) {
         static final Spot WHOLE_FILE = new Spot(0, 0);
 
         boolean known() {
@@ -29,7 +29,7 @@ final class YamlPlaces {
         }
     }
 
-    static final YamlPlaces NONE = new YamlPlaces(Map.of(), Map.of());
+    public static final YamlPlaces NONE = new YamlPlaces(Map.of(), Map.of());
     private static final YAMLFactory FACTORY = new YAMLFactory();
 
     private final Map<String, Spot> spots;
@@ -40,7 +40,7 @@ final class YamlPlaces {
         this.texts = texts;
     }
 
-    static YamlPlaces of(String yaml) {
+    public static YamlPlaces of(String yaml) {
         Map<String, Spot> spots = new HashMap<>();
         Map<String, String> texts = new HashMap<>();
         try (JsonParser p = FACTORY.createParser(yaml)) {
@@ -72,12 +72,12 @@ final class YamlPlaces {
         return String.join("/", segments);
     }
 
-    Optional<Spot> at(String path) {
+    public Optional<Spot> at(String path) {
         return Optional.ofNullable(spots.get(path));
     }
 
     /** The index of the item of {@code list} whose {@code key} is written as {@code value}. */
-    Optional<Integer> indexWhere(String list, String key, String value) {
+    public Optional<Integer> indexWhere(String list, String key, String value) {
         for (int i = 0; spots.containsKey(list + "/" + i); i++) {
             if (value.equals(texts.get(list + "/" + i + "/" + key))) {
                 return Optional.of(i);

@@ -2,7 +2,7 @@ package haven.executor.agents;
 
 import haven.config.ResourceConfig;
 import haven.core.AgentResult;
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import haven.executor.ResourceAgent;
 import haven.process.ProcessGroup;
 import java.io.IOException;

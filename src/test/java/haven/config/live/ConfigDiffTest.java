@@ -2,6 +2,7 @@ package haven.config.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import haven.validation.OcfReloadRules;
 import haven.core.GroupId;
 import haven.core.ResourceId;
 import haven.executor.agents.ocf.OcfMetadataParser;

@@ -2,6 +2,7 @@ package haven.config.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import haven.daemon.ConfigFollower;
 import haven.cib.ConfigRevision;
 import java.nio.file.Files;
 import java.nio.file.Path;

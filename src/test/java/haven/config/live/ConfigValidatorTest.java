@@ -2,6 +2,7 @@ package haven.config.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import haven.validation.ConfigValidator;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

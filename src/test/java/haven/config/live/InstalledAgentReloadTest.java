@@ -3,6 +3,7 @@ package haven.config.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import haven.validation.OcfReloadRules;
 import haven.config.ResourceConfig;
 import haven.core.ResourceId;
 import java.nio.file.Files;

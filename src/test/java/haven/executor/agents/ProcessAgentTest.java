@@ -120,7 +120,7 @@ class ProcessAgentTest {
         assertThat(a.start(T, 42).status()).isEqualTo(Status.OK);
         assertThat(Files.readString(out).strip()).isEqualTo("42");
         assertThat(changes.get()).as("told at launch").isEqualTo(1);
-        assertThat(a.forceOff()).singleElement().isInstanceOf(haven.executor.ForceOff.KillGroup.class);
+        assertThat(a.forceOff()).singleElement().isInstanceOf(haven.core.ForceOff.KillGroup.class);
         assertThat(a.stop(T).status()).isEqualTo(Status.OK);
         assertThat(a.forceOff()).isEmpty();
     }

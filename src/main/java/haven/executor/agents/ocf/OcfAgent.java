@@ -2,7 +2,7 @@ package haven.executor.agents.ocf;
 
 import haven.config.ResourceConfig;
 import haven.core.AgentResult;
-import haven.executor.ForceOff;
+import haven.core.ForceOff;
 import haven.core.Operation;
 import haven.executor.ResourceAgent;
 import haven.executor.agents.ScriptCall;

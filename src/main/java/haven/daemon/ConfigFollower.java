@@ -1,5 +1,9 @@
-package haven.config.live;
+package haven.daemon;
 
+import haven.config.live.ConfigFile;
+import haven.config.live.ConfigDiff;
+import haven.config.live.ReloadRules;
+import haven.config.live.LiveScope;
 import haven.cib.ConfigRevision;
 import haven.config.ClusterConfig;
 import haven.config.ConfigException;

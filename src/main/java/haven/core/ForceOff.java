@@ -1,4 +1,4 @@
-package haven.executor;
+package haven.core;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package haven.config.live;
+package haven.validation;
 
+import haven.config.live.ReloadRules;
 import haven.config.ResourceConfig;
 import haven.executor.agents.ocf.OcfAgent;
 import haven.executor.agents.ocf.OcfMetadata;

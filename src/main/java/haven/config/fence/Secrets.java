@@ -1,4 +1,4 @@
-package haven.fencing;
+package haven.config.fence;
 
 import java.util.Comparator;
 import java.util.List;

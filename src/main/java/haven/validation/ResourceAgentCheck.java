@@ -1,5 +1,8 @@
-package haven.config.budget;
+package haven.validation;
 
+import haven.config.budget.YamlPlaces;
+import haven.config.budget.Finding;
+import haven.config.budget.Blame;
 import haven.config.ClusterConfig;
 import haven.config.ResourceConfig;
 import haven.config.budget.Finding.Severity;

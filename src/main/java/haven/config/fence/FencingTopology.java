@@ -1,4 +1,4 @@
-package haven.fencing;
+package haven.config.fence;
 
 import haven.core.Suggestions;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
-package haven.config.budget;
+package haven.validation;
 
+import haven.config.budget.YamlPlaces;
+import haven.config.budget.Finding;
+import haven.config.budget.Blame;
 import haven.config.ClusterConfig;
 import haven.config.budget.Finding.Severity;
 import haven.fencing.AgentLocator;
@@ -7,7 +10,7 @@ import haven.fencing.AgentMetadata;
 import haven.fencing.AgentRun;
 import haven.fencing.FenceAction;
 import haven.fencing.FenceAgentRunner;
-import haven.fencing.FenceDevice;
+import haven.config.fence.FenceDevice;
 import haven.fencing.FenceException;
 import haven.fencing.MetadataParser;
 import haven.fencing.ParameterCheck;

@@ -1,4 +1,4 @@
-package haven.fencing;
+package haven.config.fence;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
  * One fence device: an agent, its parameters, and the cluster nodes it can power off with the plug that
  * feeds each.
  *
- * @param agent   an agent name looked up by {@link AgentLocator} ("fence_ipmilan") or a path
+ * @param agent   an agent name looked up by the fence agent locator ("fence_ipmilan") or a path
  * @param params  the agent's parameters (address, login, password ...); never action or plug, which haven
  *                sets per run
  * @param plugs   node name → the plug the agent must be given for that node
  * @param timeout how long one agent run may take before its process group is killed
- * @param delay   a fixed wait before this device cuts power ({@link FenceAction#cutsPower}). In a fence race
+ * @param delay   a fixed wait before this device cuts power (for the actions that cut power). In a fence race
  *                between two nodes, the node whose device has the delay is shot later, so it wins.
  */
 public record FenceDevice(String name, String agent, Map<String, String> params, Map<String, String> plugs,
@@ -35,11 +35,11 @@ public record FenceDevice(String name, String agent, Map<String, String> params,
         }
         params = Map.copyOf(params);
         for (Map.Entry<String, String> e : params.entrySet()) {
-            if (ParameterCheck.SET_BY_HAVEN.contains(e.getKey())) {
+            if (FenceAgents.SET_BY_HAVEN.contains(e.getKey())) {
                 throw new IllegalArgumentException(where + " sets parameter '" + e.getKey() + "', which haven sets"
                         + " itself on each run; remove it (give per-node plugs in the device's node list instead)");
             }
-            FenceAgentRunner.StdinArgs.check(e.getKey(), e.getValue());
+            FenceAgents.checkArgument(e.getKey(), e.getValue());
         }
         if (plugs == null || plugs.isEmpty()) {
             throw new IllegalArgumentException(where + " fences no node: list the nodes it can power off");
@@ -48,7 +48,7 @@ public record FenceDevice(String name, String agent, Map<String, String> params,
             if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null || e.getValue().isBlank()) {
                 throw new IllegalArgumentException(where + " has an empty node or plug name in " + plugs);
             }
-            FenceAgentRunner.StdinArgs.check("plug", e.getValue());
+            FenceAgents.checkArgument("plug", e.getValue());
         }
         plugs = Map.copyOf(plugs);
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {

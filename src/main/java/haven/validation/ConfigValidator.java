@@ -1,12 +1,11 @@
-package haven.config.live;
+package haven.validation;
 
+import haven.config.live.LiveScope;
 import haven.config.ClusterConfig;
 import haven.config.ConfigException;
 import haven.config.ConfigLoader;
 import haven.config.budget.BudgetCheck;
 import haven.config.budget.BudgetReport;
-import haven.config.budget.FenceAgentCheck;
-import haven.config.budget.ResourceAgentCheck;
 import haven.fencing.AgentLocator;
 import haven.fencing.FenceAgentRunner;
 import java.nio.file.Path;
