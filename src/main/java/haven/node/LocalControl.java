@@ -1,0 +1,310 @@
+package haven.node;
+
+import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.cib.FailureRecord;
+import haven.cib.FailureScope;
+import haven.cib.GroupState;
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.config.Policy;
+import haven.core.AgentResult;
+import haven.core.NodeId;
+import haven.core.Operation;
+import haven.core.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Drives this node's resources toward the committed placement: agent results in, operations out; failures
+ * reported to the cluster log; stops that fail forced off; maintenance mode and live config switches applied
+ * here. Reads the step's {@link QuorumKeeper.LeaseView}; never decides placement.
+ */
+final class LocalControl {
+    private final NodeId self;
+    private final Outbox outbox;
+    private final LocalResources local;
+    private final GroupReconciler reconciler;
+    private final ConfigSwitch configSwitch = new ConfigSwitch();
+    private final Arming arming = new Arming();
+    /** Resources whose stop failed and that are being forced off, with the stop's failure. */
+    private final Map<ResourceId, String> stopFailures = new TreeMap<>();
+    /** Resources that neither stopped nor could be forced off, with the report that asks for fencing. */
+    private final Map<ResourceId, Command.ResourceFailed> stuckStops = new TreeMap<>();
+    /** Whether the committed state was in maintenance mode at the last step (leaving it means: look again). */
+    private boolean inMaintenance = false;
+
+    LocalControl(ClusterConfig config, NodeId self, Outbox outbox) {
+        this.self = self;
+        this.outbox = outbox;
+        this.local = new LocalResources(config);
+        this.reconciler = new GroupReconciler(self, local);
+    }
+
+    void offerConfig(NodeEvent.ConfigChanged c, List<Effect> out) {
+        configSwitch.offer(c);
+        out.add(new Effect.Note("config version " + c.version() + " committed: " + c.diff().summary()
+                + (c.diff().stopped().isEmpty() ? "" : "; stopping " + c.diff().stopped() + " here first where they run")));
+    }
+
+    void reprobeAll(ClusterConfig config) {
+        for (var r : config.resources()) {
+            if (!local.busy(r.id()) && local.state(r.id()) != LocalState.STOP_FAILED) local.set(r.id(), LocalState.UNKNOWN);
+        }
+    }
+
+    /**
+     * Members joined (a partition healed, a node came back): look again at what this node believes stopped.
+     * Whatever was started behind the cluster's back meanwhile (by hand, by a stray script) is found and,
+     * where its group is not assigned here, stopped: the extras go, the assigned instance stays.
+     */
+    void reprobeStopped(ClusterConfig config, List<Effect> out) {
+        List<ResourceId> again = new ArrayList<>();
+        for (var r : config.resources()) {
+            if (local.state(r.id()) == LocalState.STOPPED && !local.busy(r.id())) {
+                local.set(r.id(), LocalState.UNKNOWN);
+                again.add(r.id());
+            }
+        }
+        if (!again.isEmpty()) out.add(new Effect.Note("members joined: probing " + again + " again for instances started meanwhile"));
+    }
+
+    void onOpDone(NodeEvent.OpDone d, ClusterConfig config, ClusterState state, long nowMs, long nowEpochMs, List<Effect> out) {
+        if (!local.finish(d.resource(), d.opId())) return;
+        ResourceId r = d.resource();
+        AgentResult res = d.result();
+        LocalState before = local.state(r);
+        switch (d.op()) {
+            case MONITOR -> {
+                if (before == LocalState.UNKNOWN) {
+                    local.set(r, switch (res.status()) {
+                        case OK -> LocalState.STARTED;
+                        case NOT_RUNNING -> LocalState.STOPPED;
+                        default -> LocalState.FAILED;
+                    });
+                    GroupState group = state.group(config.groupOf(r).id());
+                    boolean assignedHere = group.assigned().equals(Optional.of(self));
+                    if (res.isOk() && !assignedHere && !state.maintenance().on()) {
+                        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
+                        boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent();
+                        if (stopAll) outbox.add(List.of(new Command.FoundActive(config.groupOf(r).id(), self, group.generation())));
+                        out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"
+                                + (stopAll ? ", and the instance on " + group.assigned().get() + " too (multiple_active: stop_all)" : "")));
+                    }
+                } else if (before == LocalState.STARTED) {
+                    if (res.isOk()) {
+                        local.scheduleMonitor(r, nowMs);
+                    } else if (state.maintenance().on()) {
+                        leaveAlone(r, res.status() == AgentResult.Status.NOT_RUNNING ? LocalState.STOPPED : LocalState.FAILED,
+                                "monitor: " + describe(res), out);
+                    } else {
+                        fail(r, "monitor: " + describe(res), scopeOf(res), nowEpochMs, out);
+                    }
+                }
+            }
+            case RELOAD -> {
+                if (res.isOk()) {
+                    local.set(r, LocalState.STARTED);
+                    local.scheduleMonitor(r, nowMs);
+                    out.add(new Effect.Note("reloaded " + r + " with its new parameters"));
+                } else {
+                    // Local whatever the code: a restart applies the new parameters too, and if they are
+                    // wrong the start's own result says where it cannot run.
+                    fail(r, "reload: " + describe(res), FailureScope.LOCAL, nowEpochMs, out);
+                }
+            }
+            case START -> {
+                if (res.isOk()) {
+                    local.set(r, LocalState.STARTED);
+                    local.scheduleMonitor(r, nowMs);
+                    out.add(new Effect.Note("started " + r));
+                } else {
+                    fail(r, "start: " + describe(res), scopeOf(res), nowEpochMs, out);
+                }
+            }
+            case STOP -> {
+                if (res.status() == AgentResult.Status.OK || res.status() == AgentResult.Status.NOT_RUNNING) {
+                    local.set(r, LocalState.STOPPED);
+                    out.add(new Effect.Note("stopped " + r));
+                } else {
+                    // Escalate as a watchdog would, at resource granularity: end it by force (SIGKILL, address
+                    // deleted). Only if that fails too is the node itself in doubt, and then fenced.
+                    local.set(r, LocalState.STOP_FAILED);
+                    stopFailures.put(r, "stop: " + describe(res));
+                    out.add(new Effect.ForceOff(r));
+                    out.add(new Effect.Note("STOP FAILED for " + r + " (" + describe(res) + "): forcing it off"));
+                }
+            }
+        }
+    }
+
+    void onForcedOff(NodeEvent.ForcedOff f, long nowEpochMs, List<Effect> out) {
+        ResourceId r = f.resource();
+        String stopFailure = stopFailures.remove(r);
+        if (stopFailure == null || local.state(r) != LocalState.STOP_FAILED) return;
+        if (f.ok()) {
+            local.set(r, LocalState.STOPPED);
+            outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "stop failed, forced off: " + stopFailure + "; " + f.detail()));
+            out.add(new Effect.Note("forced off " + r + ": " + f.detail()));
+        } else {
+            Command.ResourceFailed stuck = new Command.ResourceFailed(r, self, nowEpochMs, stopFailure + "; forcing off failed: " + f.detail(),
+                    FailureScope.STUCK);
+            stuckStops.put(r, stuck);
+            out.add(new Effect.Note("STOP FAILED for " + r + " and forcing it off failed too (" + f.detail() + "): it may still"
+                    + " be active, so it is held here until this node is fenced or an administrator cleans it up"));
+        }
+    }
+
+    void onAgentFailed(NodeEvent.AgentFailed f, ClusterState state, long nowEpochMs, List<Effect> out) {
+        ResourceId r = f.resource();
+        boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
+        if (local.state(r) == LocalState.STARTED && !stopping) {
+            if (state.maintenance().on()) leaveAlone(r, LocalState.FAILED, f.reason(), out);
+            else fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
+        }
+    }
+
+    /**
+     * One step toward the committed state: maintenance entered or left, a pending config change stopped for
+     * and switched to, every group started or stopped as its assignment and the lease allow, due monitors.
+     *
+     * @return the config to run from now on, when a committed change was switched to in this step
+     */
+    Optional<ClusterConfig> drive(ClusterConfig config, ClusterState state, QuorumKeeper.LeaseView lease, boolean caughtUp,
+            boolean runsResources, long nowMs, List<Effect> out) {
+        boolean maintenance = state.maintenance().on();
+        if (inMaintenance && !maintenance && runsResources) {
+            reprobeAll(config);
+            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state"));
+        }
+        inMaintenance = maintenance;
+        // Hands off in maintenance, except when the lease is lost: "never run twice" outranks "hands off", since
+        // the majority may meanwhile have ended maintenance and placed these groups elsewhere.
+        boolean handsOff = maintenance && lease.mayKeep();
+        Optional<ClusterConfig> switched = configSwitch.step(config, local, runsResources, out::add)
+                .map(c -> switchConfig(c, runsResources, out));
+        ClusterConfig now = switched.orElse(config);
+        Set<ResourceId> held = configSwitch.held();
+        if (runsResources) {
+            for (GroupConfig g : handsOff ? List.<GroupConfig>of() : now.groups()) {
+                var committed = state.group(g.id());
+                boolean assignedHere = committed.assigned().equals(Optional.of(self));
+                boolean keep = assignedHere && lease.mayKeep();
+                // A group a pending config change is stopping or reloading is left to the change while it may
+                // run here; once it may not (lease lost, moved away), stopping it all is what both want.
+                if (keep && g.members().stream().anyMatch(held::contains)) continue;
+                reconciler.step(g, committed, keep, assignedHere && lease.valid() && caughtUp, outbox, out::add);
+            }
+            for (var r : now.resources()) {
+                if (local.monitorDue(r.id(), nowMs)) {
+                    out.add(local.begin(r.id(), Operation.MONITOR));
+                }
+            }
+            releaseRemovedGroups(now, state);
+        }
+        return switched;
+    }
+
+    /** Resources are armed with the guard before their operations run. */
+    void arm(List<Effect> out) {
+        arming.wrap(local, out);
+    }
+
+    /** Whether a stop here could be ended neither by the agent nor by force. */
+    boolean hasStuckStops() {
+        return !stuckStops.isEmpty();
+    }
+
+    Set<ResourceId> stuckStops() {
+        return stuckStops.keySet();
+    }
+
+    /**
+     * A stop that could not be forced either must reach the log, where it makes the coordinator fence this
+     * node; a report lost to a failed proposal is made again (it is one condition, not a count).
+     */
+    void reportStuckStops(ClusterState state) {
+        for (var e : stuckStops.entrySet()) {
+            Command.ResourceFailed stuck = e.getValue();
+            if (local.state(e.getKey()) != LocalState.STOP_FAILED) continue;
+            if (!state.failures().contains(new FailureRecord(stuck.resource(), stuck.node(), stuck.atEpochMs(), stuck.detail(),
+                    stuck.scope()))
+                    && !outbox.holds(stuck)) {
+                outbox.failed(stuck);
+            }
+        }
+        stuckStops.keySet().removeIf(r -> local.state(r) != LocalState.STOP_FAILED);
+    }
+
+    Map<ResourceId, LocalState> snapshot() {
+        return local.snapshot();
+    }
+
+    /**
+     * Maintenance mode: what an administrator does by hand is seen, not undone. No failure is committed (it
+     * would count toward banning the node once maintenance ends); leaving maintenance probes everything again.
+     */
+    private void leaveAlone(ResourceId r, LocalState now, String why, List<Effect> out) {
+        local.set(r, now);
+        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is"));
+    }
+
+    private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {
+        local.set(r, LocalState.FAILED);
+        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why, scope));
+        out.add(new Effect.Note("resource " + r + " failed: " + why + switch (scope) {
+            case LOCAL, STUCK -> "";
+            case NODE -> " (this node cannot run it)";
+            case EVERYWHERE -> " (the config is wrong: no node can run it)";
+        }));
+    }
+
+    private static FailureScope scopeOf(AgentResult r) {
+        return switch (r.status()) {
+            case CONFIG_ERROR -> FailureScope.NODE;
+            case FATAL -> FailureScope.EVERYWHERE;
+            default -> FailureScope.LOCAL;
+        };
+    }
+
+    private static String describe(AgentResult r) {
+        return r.status().name().toLowerCase(java.util.Locale.ROOT) + (r.detail().isBlank() ? "" : " (" + r.detail() + ")");
+    }
+
+    /**
+     * Takes a committed config whose stops are done: the agents change first (the driver performs effects in
+     * order), then what only needed new parameters reloads.
+     */
+    private ClusterConfig switchConfig(NodeEvent.ConfigChanged c, boolean runsResources, List<Effect> out) {
+        ClusterConfig config = c.config();
+        local.reconfigure(config);
+        out.add(new Effect.UseConfig(config));
+        out.add(new Effect.Note("now running config version " + c.version()));
+        if (!runsResources) return config;
+        for (ResourceId r : c.diff().reloaded()) {
+            if (local.state(r) == LocalState.STARTED && !local.busy(r)) {
+                out.add(local.begin(r, Operation.RELOAD));
+                out.add(new Effect.Note("reloading " + r + ": only parameters its agent reloads changed"));
+            }
+        }
+        return config;
+    }
+
+    /**
+     * A group a config change removed was stopped here before the switch; once the coordinator has taken it
+     * off this node, this node says so, and the cluster state forgets the node for it.
+     */
+    private void releaseRemovedGroups(ClusterConfig config, ClusterState state) {
+        if (configSwitch.pending()) return;
+        for (var e : state.groups().entrySet()) {
+            var g = e.getValue();
+            if (config.group(e.getKey()).isEmpty() && !g.assigned().equals(Optional.of(self)) && g.mayBeActive().contains(self)) {
+                outbox.released(e.getKey(), g.generation());
+            }
+        }
+    }
+}
