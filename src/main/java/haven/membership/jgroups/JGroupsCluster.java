@@ -28,6 +28,7 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.raft.ELECTION2;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.stack.ProtocolStack;
@@ -129,6 +130,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         channel.name(self.id().name());
         raft = new RaftHandle(channel, replicated).raftId(self.id().name());
         channel.getProtocolStack().insertProtocol(new CommitClamp(raft.raft()), ProtocolStack.Position.BELOW, RAFT.class);
+        channel.getProtocolStack().insertProtocol(new ViewOrder(), ProtocolStack.Position.ABOVE, GMS.class);
         channel.setReceiver(new Receiver() {
             @Override
             public void viewAccepted(View view) {
