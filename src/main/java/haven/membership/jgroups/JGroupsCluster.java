@@ -28,6 +28,7 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.raft.ELECTION2;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.stack.ProtocolStack;
@@ -51,6 +52,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
      */
     private static final byte LEADER = 'L';
     private static final int LEADER_EVERY_BEATS = 5;
+    /** A member's Raft term, sent when the leader's is behind it (see {@link TermGap}); older daemons drop it. */
+    private static final byte TERM_AHEAD = 'T';
     private int beatsSent = 0;
     private static final int MAX_JOIN_ATTEMPTS = 5;
 
@@ -66,8 +69,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     });
     private JChannel channel;
     private RaftHandle raft;
-    private final LaggingFollowerRepair followerRepair = new LaggingFollowerRepair(
-            () -> raft == null ? null : raft.raft(), this::followers);
+    private final LaggingFollowerRepair followerRepair;
+    private final TermCatchUp termCatchUp;
     private final PairVoters pairVoters;
     private ReplicatedState replicated;
     private volatile String viewKey = "";
@@ -81,6 +84,11 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.stateDir = stateDir;
         this.listener = listener;
         this.ticker = ticker;
+        this.followerRepair = new LaggingFollowerRepair(() -> raft == null ? null : raft.raft(), this::followers, ticker);
+        this.termCatchUp = new TermCatchUp(() -> raft == null ? null : raft.raft(),
+                () -> channel == null ? null : channel.getProtocolStack().findProtocol(ELECTION2.class),
+                () -> channel == null ? null : channel.getView(), () -> channel == null ? null : channel.getAddress(),
+                this::sendTermAhead, ticker);
         this.pairVoters = config.quorum().mode() == haven.config.Quorum.Mode.TWO_NODE
                 ? new PairVoters(self.name(), config.nodeIds().stream().map(NodeId::name).toList(),
                         () -> raft == null ? null : raft.raft(),
@@ -122,6 +130,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         channel.name(self.id().name());
         raft = new RaftHandle(channel, replicated).raftId(self.id().name());
         channel.getProtocolStack().insertProtocol(new CommitClamp(raft.raft()), ProtocolStack.Position.BELOW, RAFT.class);
+        channel.getProtocolStack().insertProtocol(new ViewOrder(), ProtocolStack.Position.ABOVE, GMS.class);
         channel.setReceiver(new Receiver() {
             @Override
             public void viewAccepted(View view) {
@@ -187,12 +196,16 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         long at = ticker.nowMs();
         byte[] b = msg.getArray();
         if (b == null || msg.getLength() < 2) return;
-        if (b[msg.getOffset()] == LEADER) {
+        if (b[msg.getOffset()] == LEADER || b[msg.getOffset()] == TERM_AHEAD) {
+            long term;
             try {
-                learnLeader(msg.getSrc(), Long.parseLong(new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8)));
+                term = Long.parseLong(new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8));
             } catch (NumberFormatException bad) {
-                LOG.log(System.Logger.Level.WARNING, "dropped a leader notice with a bad term from " + msg.getSrc());
+                LOG.log(System.Logger.Level.WARNING, "dropped a term notice with a bad term from " + msg.getSrc());
+                return;
             }
+            if (b[msg.getOffset()] == LEADER) learnLeader(msg.getSrc(), term);
+            else termCatchUp.noticed(msg.getSrc(), term);
             return;
         }
         if (b[msg.getOffset()] != BEAT) {
@@ -216,7 +229,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
      * without a leader for good (the lab's flapping link, twice in about 30 runs under load). The leader
      * repeats its term beside its beats, so a node without a leader takes it from there, on the same terms as
      * that message: the sender is in this node's view, the view holds a majority of the voters, and Raft
-     * refuses a term older than the one it knows.
+     * refuses a term older than the one it knows. A refused term means this node is ahead of the leader and
+     * would drop its appends forever: {@link TermCatchUp} gets the cluster to elect past it.
      */
     private void learnLeader(Address sender, long term) {
         RAFT r = raft == null ? null : raft.raft();
@@ -227,6 +241,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         if (votersInView < r.majority()) return;
         if (r.trySetLeaderAndTerm(sender, term) >= 0) {
             LOG.log(System.Logger.Level.INFO, "learned the leader " + sender + " (term " + term + ") from its heartbeat: its announcement was missed");
+        } else {
+            termCatchUp.leaderTermRefused(sender, term);
         }
     }
 
@@ -239,6 +255,14 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             if (++beatsSent % LEADER_EVERY_BEATS == 0 && r != null && r.isLeader()) send(LEADER, Long.toString(r.currentTerm()));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "heartbeat not sent: " + e);
+        }
+    }
+
+    private void sendTermAhead(long term) {
+        try {
+            send(TERM_AHEAD, Long.toString(term));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "term notice not sent: " + e);
         }
     }
 

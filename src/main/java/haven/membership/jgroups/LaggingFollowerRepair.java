@@ -1,8 +1,7 @@
 package haven.membership.jgroups;
 
-import java.util.HashMap;
+import haven.core.Ticker;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.protocols.raft.RAFT;
@@ -26,7 +25,11 @@ import org.jgroups.raft.util.CommitTable;
  * <p>On the leader, a follower whose match index has stayed below the leader's log end for longer than
  * {@link #PATIENCE_MS} gets {@code next_index = match_index + 1}, the value Raft itself would back off to;
  * the leader's own resend path then sends it the missing range. Entries in flight for a healthy follower
- * are acknowledged well within that time and are left alone.
+ * are acknowledged well within that time and are left alone. The rules are {@link FollowerWatch}'s; this
+ * class reads and writes RAFT's commit table.
+ *
+ * <p>A follower whose term is ahead of the leader's drops everything the leader sends, so no next index
+ * helps it: {@link TermCatchUp} handles that one.
  *
  * <p>Thread safety: runs on the edge's timer thread; the commit table's entries are plain fields that the
  * RAFT thread also writes. A lost or late write only means one more repair round, never a wrong commit:
@@ -38,21 +41,21 @@ final class LaggingFollowerRepair {
 
     private final Supplier<RAFT> raft;
     private final Supplier<List<Address>> followers;
-    private final Map<Address, Long> laggingSinceMs = new HashMap<>();
-    private final Map<Address, Long> uncommittedSinceMs = new HashMap<>();
+    private final Ticker ticker;
+    private final FollowerWatch<Address> watch = new FollowerWatch<>(PATIENCE_MS);
 
     /** {@code followers}: the view's members other than this node. */
-    LaggingFollowerRepair(Supplier<RAFT> raft, Supplier<List<Address>> followers) {
+    LaggingFollowerRepair(Supplier<RAFT> raft, Supplier<List<Address>> followers, Ticker ticker) {
         this.raft = raft;
         this.followers = followers;
+        this.ticker = ticker;
     }
 
     void run() {
         try {
             RAFT r = raft.get();
             if (r == null || !r.isLeader()) {
-                laggingSinceMs.clear();
-                uncommittedSinceMs.clear();
+                watch.clear();
                 return;
             }
             CommitTable table = r.commitTable();
@@ -65,59 +68,18 @@ final class LaggingFollowerRepair {
                 LOG.log(System.Logger.Level.INFO, "adding rejoined followers to the commit table: " + inView);
                 table.adjust(inView, last);
             }
-            long now = System.nanoTime() / 1_000_000L;
-            laggingSinceMs.keySet().retainAll(table.keys());
-            uncommittedSinceMs.keySet().retainAll(table.keys());
-            long commit = r.commitIndex();
-            table.forEach((member, entry) -> {
-                // A follower that holds the entries but will not commit them: its entries past its commit index
-                // were never checked against this leader's log (CommitClamp holds its commit back), and the
-                // leader, believing them matched, only sends commit notices. Sending them again after the
-                // follower's commit index lets it check them.
-                if (entry.commitIndex() >= commit || entry.matchIndex() < commit) {
-                    uncommittedSinceMs.remove(member);
-                } else {
-                    long since = uncommittedSinceMs.computeIfAbsent(member, m -> now);
-                    if (now - since >= PATIENCE_MS && entry.nextIndex() > entry.commitIndex() + 1) {
-                        LOG.log(System.Logger.Level.INFO, "follower " + member + " has not committed (commit " + entry.commitIndex()
-                                + ", match " + entry.matchIndex() + ", leader commit " + commit + "): resending from " + (entry.commitIndex() + 1));
-                        entry.nextIndex(resendFrom(r, entry.commitIndex()));
-                        uncommittedSinceMs.remove(member);
-                    }
-                }
-                if (entry.matchIndex() >= last) {
-                    laggingSinceMs.remove(member);
-                    return;
-                }
-                long since = laggingSinceMs.computeIfAbsent(member, m -> now);
-                boolean truncatedAway = !heldInLog(r, entry.matchIndex());
-                if (now - since >= PATIENCE_MS && (entry.nextIndex() > entry.matchIndex() + 1 || truncatedAway)) {
-                    long from = resendFrom(r, entry.matchIndex());
-                    LOG.log(System.Logger.Level.INFO, "follower " + member + " is behind (match " + entry.matchIndex()
-                            + ", next " + entry.nextIndex() + ", log end " + last + "): "
-                            + (truncatedAway ? "sending the snapshot" : "resending from " + from));
-                    entry.nextIndex(from);
-                    laggingSinceMs.put(member, now); // give the resend or the snapshot a patience of its own
-                }
-            });
+            long now = ticker.nowMs();
+            watch.retain(table.keys());
+            FollowerWatch.LeaderLog log = new FollowerWatch.LeaderLog(r.commitIndex(), last, r.log().firstAppended(),
+                    index -> r.log().get(index) != null);
+            table.forEach((member, entry) -> watch.decide(member,
+                    new FollowerWatch.Progress(entry.matchIndex(), entry.nextIndex(), entry.commitIndex()), log, now)
+                    .ifPresent(repair -> {
+                        LOG.log(System.Logger.Level.INFO, "follower " + member + " " + repair.why());
+                        entry.nextIndex(repair.nextIndex());
+                    }));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "follower repair: " + e);
         }
-    }
-
-    /**
-     * The next index to send a follower known to hold everything up to {@code held}: the entry after it, whose
-     * request carries {@code held}'s term for the follower to check. When this leader's log no longer holds
-     * that entry (a snapshot truncated it), jgroups-raft 1.1.4 sends term 0 instead, the follower refuses,
-     * and since the refused index is committed there, it can never back off (seen in the CTS after a Pause:
-     * 'resending of N failed; entry not found' on the leader, 'cannot delete entries <= N' on the follower).
-     * Then an index below the log's start makes the leader send its snapshot instead.
-     */
-    private static long resendFrom(RAFT r, long held) {
-        return heldInLog(r, held) ? held + 1 : Math.max(0, r.log().firstAppended() - 1);
-    }
-
-    private static boolean heldInLog(RAFT r, long index) {
-        return index == 0 || r.log().get(index) != null;
     }
 }
