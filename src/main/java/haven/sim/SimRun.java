@@ -125,39 +125,39 @@ public final class SimRun {
                 case "kill-daemon" -> c.killDaemon(target);
                 case "pause" -> c.pause(target, 100 + r.nextInt(3_000));
                 case "heal" -> c.heal();
-                case "restart-all" -> c.alive.keySet().forEach(c::restart);
+                case "restart-all" -> c.restartAll();
                 case "move" -> c.admin(target, new haven.cib.Command.Move(WEB, r.nextBoolean() ? java.util.Optional.of(anyServiceNode(r, nodes, witness))
                         : java.util.Optional.empty()));
                 case "standby" -> c.admin(target, new haven.cib.Command.SetStandby(anyServiceNode(r, nodes, witness), r.nextBoolean()));
                 case "lossy" -> c.degradeNetwork(5 + r.nextInt(36), r.nextInt(21), r.nextInt(150));
-                case "maintenance" -> c.admin(target, new haven.cib.Command.SetMaintenance(r.nextBoolean(), "sim", c.now));
+                case "maintenance" -> c.admin(target, new haven.cib.Command.SetMaintenance(r.nextBoolean(), "sim", c.now()));
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
                 }
             }
-            c.runUntil(c.now + 200 + r.nextInt(3_000));
+            c.runUntil(c.now() + 200 + r.nextInt(3_000));
         }
         c.heal();
-        c.alive.keySet().forEach(c::restart);
-        c.runUntil(c.now + 3_000);
+        c.restartAll();
+        c.runUntil(c.now() + 3_000);
         // The administrator undoes what was done by hand, and clears the failures that ban nodes (with two
         // nodes both are often banned by then), so every node may run the group again.
         for (int attempt = 0; attempt < 10 && (!c.committed().moves().isEmpty() || !c.committed().standby().isEmpty()
                 || !c.committed().failures().isEmpty() || c.committed().maintenance().on()); attempt++) {
             // Through a node that is up: a fencing on its way when the faults ended may have powered n1 off.
-            NodeId admin = c.alive.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(NodeId.of("n1"));
+            NodeId admin = c.nodes().stream().filter(n -> c.host(n).alive).findFirst().orElse(NodeId.of("n1"));
             if (!c.committed().moves().isEmpty()) c.admin(admin, new haven.cib.Command.Move(WEB, java.util.Optional.empty()));
-            if (c.committed().maintenance().on()) c.admin(admin, new haven.cib.Command.SetMaintenance(false, "", c.now));
+            if (c.committed().maintenance().on()) c.admin(admin, new haven.cib.Command.SetMaintenance(false, "", c.now()));
             for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
             if (!c.committed().failures().isEmpty()) {
                 for (ResourceId res : List.of(VIP, SITE)) c.admin(admin, new haven.cib.Command.Cleanup(res, java.util.Optional.empty()));
             }
-            c.runUntil(c.now + 1_000);
+            c.runUntil(c.now() + 1_000);
         }
         // A fencing already on its way when the faults ended may have powered off a node since: power it on.
-        c.alive.keySet().forEach(c::restart);
-        c.runUntil(c.now + 10_000);
+        c.restartAll();
+        c.runUntil(c.now() + 10_000);
         List<String> violations = new ArrayList<>(c.violations);
         if (c.holders(SITE).size() != 1 || !c.holders(VIP).equals(c.holders(SITE))) {
             violations.add("liveness: 10 s after every fault was healed, site runs on " + c.holders(SITE) + " and vip on "
