@@ -157,7 +157,7 @@ public final class NodeCore {
             // caughtUpWithCoordinator covers that (found by the lab's pause bench).
             if (runsResources) reprobeAll();
             out.add(new Effect.Note("this node stood still for " + (nowMs - lastStepMs) + " ms (frozen or starved), longer than"
-                    + " its lease: the lease is void until fresh heartbeats arrive"));
+                    + " its lease: the lease is void until fresh heartbeats arrive", Probe.FROZEN_LEASE_VOIDED));
         }
         lastStepMs = nowMs;
     }
@@ -183,7 +183,7 @@ public final class NodeCore {
             case NodeEvent.ProposalDone p -> {
                 if (p.ok() && isLeader && p.proposalId() >= firstTermProposalId) termEntryCommitted = true;
                 if (outbox.done(p.proposalId(), p.ok(), nowMs) && !p.ok()) {
-                    out.add(new Effect.Note("proposal " + p.proposalId() + " not committed: " + p.error() + "; retrying"));
+                    out.add(new Effect.Note("proposal " + p.proposalId() + " not committed: " + p.error() + "; retrying", Probe.PROPOSAL_RETRIED));
                 }
             }
             case NodeEvent.Reachability r -> reachable = Optional.of(r.reachable());
@@ -240,7 +240,7 @@ public final class NodeCore {
                 again.add(r.id());
             }
         }
-        if (!again.isEmpty()) out.add(new Effect.Note("members joined: probing " + again + " again for instances started meanwhile"));
+        if (!again.isEmpty()) out.add(new Effect.Note("members joined: probing " + again + " again for instances started meanwhile", Probe.MEMBERS_JOINED_REPROBE));
     }
 
     private void onOpDone(NodeEvent.OpDone d, long nowMs, long nowEpochMs, List<Effect> out) {
@@ -361,7 +361,7 @@ public final class NodeCore {
      */
     private void leaveAlone(ResourceId r, LocalState now, String why, List<Effect> out) {
         local.set(r, now);
-        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is"));
+        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is", Probe.MAINTENANCE_LEFT_ALONE));
     }
 
     private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {
@@ -403,7 +403,8 @@ public final class NodeCore {
                     : pair.isPresent() ? "two_node: no beats from " + pair.get().peer() + ": keeping what runs here, starting"
                             + " nothing; fencing it once it leaves the view"
                     : "quorum lease lost: keeping what runs here, starting nothing (no_quorum_policy "
-                            + config.quorum().noQuorumPolicy().word() + ")"));
+                            + config.quorum().noQuorumPolicy().word() + ")",
+                    holdingWithoutLease && pair.isEmpty() ? java.util.Optional.of(Probe.FREEZE_KEPT_SERVICES) : java.util.Optional.empty()));
         } else if (!wasValid && leaseValid) {
             out.add(new Effect.Note("quorum lease held"));
         } else if (wasHolding && !holdingWithoutLease && !leaseValid) {
@@ -413,7 +414,7 @@ public final class NodeCore {
         boolean maintenance = state.maintenance().on();
         if (inMaintenance && !maintenance && runsResources) {
             reprobeAll();
-            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state"));
+            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state", Probe.MAINTENANCE_ENDED));
         }
         inMaintenance = maintenance;
         // Hands off in maintenance, except when the lease is lost: "never run twice" outranks "hands off", since

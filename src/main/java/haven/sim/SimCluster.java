@@ -35,6 +35,8 @@ final class SimCluster {
     final List<String> trace = new ArrayList<>();
     /** Fencings done, for tests: "target by fencer". */
     final List<String> fenced = new ArrayList<>();
+    /** The rare paths this run reached. */
+    final Set<SimProbe> probes = java.util.EnumSet.noneOf(SimProbe.class);
 
     SimCluster(ClusterConfig config, long seed) {
         this(config, seed, NodeCore.SafetyRules.of(config));
@@ -68,6 +70,10 @@ final class SimCluster {
 
     Set<NodeId> nodes() {
         return hosts.keySet();
+    }
+
+    void probe(SimProbe p) {
+        probes.add(p);
     }
 
     void trace(String afterTime) {
@@ -104,7 +110,7 @@ final class SimCluster {
         h.alive = false;
         h.pausedUntil = Long.MIN_VALUE;
         clock.at(2, () -> {
-            guardForcesOff(h, "daemon died");
+            guardForcesOff(h, "daemon died", SimProbe.GUARD_DAEMON_DIED);
             h.guardArmed.clear();
         });
         clock.at(SimNetwork.DETECT_MS, net::membershipChanged);
@@ -123,8 +129,9 @@ final class SimCluster {
         });
     }
 
-    private void guardForcesOff(SimHost h, String why) {
+    private void guardForcesOff(SimHost h, String why, SimProbe probe) {
         if (h.guardArmed.isEmpty()) return;
+        probe(probe);
         trace(" GUARD of " + h.id + " forces off " + h.guardArmed + " (" + why + ")");
         h.running.removeAll(h.guardArmed);
     }
@@ -134,7 +141,7 @@ final class SimCluster {
      * real guard, it keeps what is armed: a living daemon goes on from there without arming again.
      */
     private void guardCheck(SimHost h, long deadline) {
-        if (h.guardDeadline != null && h.guardDeadline == deadline) guardForcesOff(h, "deadline " + deadline + " passed");
+        if (h.guardDeadline != null && h.guardDeadline == deadline) guardForcesOff(h, "deadline " + deadline + " passed", SimProbe.GUARD_DEADLINE);
     }
 
     /** The node boots again with an empty memory (its cluster state comes back from the log). */
@@ -228,8 +235,12 @@ final class SimCluster {
     private void perform(SimHost h, Effect e) {
         NodeId n = h.id;
         switch (e) {
-            case Effect.Note note -> trace(" " + n + ": " + note.text());
+            case Effect.Note note -> {
+                trace(" " + n + ": " + note.text());
+                note.probe().ifPresent(p -> probe(SimProbe.of(p)));
+            }
             case Effect.ContinueAlone a -> {
+                probe(SimProbe.PAIR_CONTINUED_ALONE);
                 trace(" " + n + ": continue alone without " + a.peer());
                 log.continueAlone(n);
             }
@@ -239,11 +250,14 @@ final class SimCluster {
             });
             case Effect.Propose p -> log.propose(n, p);
             case Effect.UseConfig u -> trace(" " + n + ": use config with " + u.config().resources().size() + " resources");
-            case Effect.Fence f -> fence(n, f.target());
+            case Effect.Fence f -> {
+                if (f.target().equals(n)) probe(SimProbe.COORDINATOR_FENCED_ITSELF);
+                fence(n, f.target());
+            }
             case Effect.ForceOff f -> clock.at(10, () -> {
                 if (!h.alive) return;
                 boolean ok = !h.forceOffFails;
-                if (ok) h.running.remove(f.resource());
+                if (ok && h.running.remove(f.resource())) probe(SimProbe.STOP_FORCED_OFF);
                 deliver(n, new NodeEvent.ForcedOff(f.resource(), ok, ok ? "killed" : "survives SIGKILL"), 0);
             });
             case Effect.Arm a -> h.guardArmed.add(a.resource());
@@ -279,6 +293,7 @@ final class SimCluster {
         clock.at(300 + random.nextInt(700), () -> {
             if (host(target).alive) {
                 trace(" FENCE " + target + " powered off by " + by);
+                probe(SimProbe.STUCK_NODE_FENCED);
                 crash(target);
             }
             fenced.add(target + " by " + by);

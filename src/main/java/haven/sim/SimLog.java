@@ -82,6 +82,7 @@ final class SimLog {
                         || !c.net.reaches(leader, m) || votersOf.get(leader).contains(m)) return;
                 votersOf.get(leader).add(m);
                 c.trace(" VOTERS " + leader + " adds " + m + " back: " + votersOf.get(leader));
+                c.probe(SimProbe.PAIR_PEER_BACK);
                 for (NodeId v : votersOf.get(leader)) votersOf.put(v, new TreeSet<>(votersOf.get(leader)));
             });
             return;
@@ -135,6 +136,7 @@ final class SimLog {
                 if (c.host(m).up(c.now()) && c.net.reaches(leader.get(), m)) upToDate.add(m);
             }
             c.trace(" COMMIT by " + n + " v" + committed.version() + " " + p.entry());
+            if (p.entry().stream().anyMatch(x -> x instanceof haven.cib.Command.NodeLost)) c.probe(SimProbe.NODE_LOST_MOVED);
             ClusterState snapshot = committed;
             for (NodeId m : c.config.nodeIds()) {
                 if (c.host(m).up(c.now()) && c.net.reaches(leader.get(), m)) {

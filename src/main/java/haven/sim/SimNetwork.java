@@ -57,6 +57,7 @@ final class SimNetwork {
     void degrade(int lossPercent, int duplicatePercent, int jitterMs) {
         c.trace(" FAULT lossy network: " + lossPercent + "% of beats lost, " + duplicatePercent + "% duplicated, up to "
                 + jitterMs + " ms of extra delay");
+        c.probe(SimProbe.LOSSY_BEATS);
         beatLossPercent = lossPercent;
         beatDuplicatePercent = duplicatePercent;
         beatJitterMs = jitterMs;

@@ -3,9 +3,7 @@ package haven.sim;
 import haven.core.NodeId;
 import haven.core.ResourceId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -38,9 +36,6 @@ public final class SimRun {
         }
     }
 
-    /** Rare paths a batch should reach, found in the trace by the words each writes. */
-    public static final Map<String, String> MARKS = marks();
-
     static final ResourceId VIP = ResourceId.of("vip");
     static final ResourceId SITE = ResourceId.of("site");
     private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop",
@@ -48,7 +43,7 @@ public final class SimRun {
     private static final haven.core.GroupId WEB = haven.core.GroupId.of("web");
 
     /** {@code violations} empty means the seed passed. */
-    public record Result(long seed, int nodes, Variant variant, List<String> violations, List<String> trace, List<String> marksReached) {
+    public record Result(long seed, int nodes, Variant variant, List<String> violations, List<String> trace, java.util.Set<SimProbe> probesReached) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -59,26 +54,6 @@ public final class SimRun {
     }
 
     private SimRun() {}
-
-    private static Map<String, String> marks() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("node declared lost and its group moved", "coordinator plans [NodeLost[");
-        m.put("guard forced off the resources of a dead daemon", "(daemon died)");
-        m.put("guard forced off at the end of the lease", "passed)");
-        m.put("frozen node voided its lease on waking", "stood still for");
-        m.put("members joined: stopped resources probed again", "members joined: probing");
-        m.put("proposal lost with its coordinator, retried", "not committed");
-        m.put("stop failed and was forced off", ": forced off ");
-        m.put("stop could not be forced: node fenced", "FENCE ");
-        m.put("coordinator fenced itself", "fencing itself");
-        m.put("freeze: a node without quorum kept its services", "starting nothing (no_quorum_policy freeze)");
-        m.put("heartbeats lost, duplicated and reordered", "FAULT lossy network");
-        m.put("two_node: the survivor fenced its peer and carried on alone", "continue alone without");
-        m.put("two_node: the fenced peer came back as a voter", " back: [");
-        m.put("maintenance: a failure left alone", "maintenance mode: ");
-        m.put("maintenance ended: everything probed again", "maintenance mode ended");
-        return java.util.Collections.unmodifiableMap(m);
-    }
 
     public static Result run(long seed, int nodes, Variant variant) {
         return run(seed, nodes, variant, Mutation.NONE);
@@ -163,9 +138,7 @@ public final class SimRun {
             violations.add("liveness: 10 s after every fault was healed, site runs on " + c.holders(SITE) + " and vip on "
                     + c.holders(VIP) + " (expected both on one node)");
         }
-        List<String> reached = MARKS.entrySet().stream()
-                .filter(e -> c.trace.stream().anyMatch(line -> line.contains(e.getValue()))).map(Map.Entry::getKey).toList();
-        return new Result(seed, nodes, variant, List.copyOf(violations), List.copyOf(c.trace), reached);
+        return new Result(seed, nodes, variant, List.copyOf(violations), List.copyOf(c.trace), java.util.Set.copyOf(c.probes));
     }
 
     private static NodeId anyServiceNode(Random r, int nodes, boolean witness) {

@@ -26,8 +26,8 @@ class SimBatchTest {
     void everySeedKeepsEveryResourceOnAtMostOneNodeAndRecoversAndTheBatchReachesEveryRarePath() {
         int seeds = Integer.getInteger("haven.sim.batch", 10_000);
         SimBatch.Summary s = batch(seeds);
-        System.out.printf("simulation: %d seeds in %.1f s (%.0f seeds/s on 2 threads); marks %s%n", s.seeds(), s.millis() / 1000.0,
-                s.seedsPerSecond(), s.marks());
+        System.out.printf("simulation: %d seeds in %.1f s (%.0f seeds/s on 2 threads); rare paths %s%n", s.seeds(), s.millis() / 1000.0,
+                s.seedsPerSecond(), s.probes());
         if (!s.failures().isEmpty()) {
             SimRun.Result first = s.failures().get(0);
             assertThat(s.failures()).as("%d failing seeds; first: seed %d (%d nodes, %s), replay: %s%n%s%n%s", s.failures().size(),
@@ -35,7 +35,7 @@ class SimBatchTest {
                     String.join("\n", first.trace())).isEmpty();
         }
         if (seeds >= 1_000) {
-            assertThat(s.marksMissed()).as("rare paths no seed reached").isEmpty();
+            assertThat(s.probesMissed()).as("rare paths no seed reached").isEmpty();
         }
     }
 
