@@ -120,8 +120,16 @@ public final class SimRun {
         // nodes both are often banned by then), so every node may run the group again.
         for (int attempt = 0; attempt < 10 && (!c.committed().moves().isEmpty() || !c.committed().standby().isEmpty()
                 || !c.committed().failures().isEmpty() || c.committed().maintenance().on()); attempt++) {
-            // Through a node that is up: a fencing on its way when the faults ended may have powered n1 off.
-            NodeId admin = c.nodes().stream().filter(n -> c.host(n).alive).findFirst().orElse(NodeId.of("n1"));
+            // A fencing on its way when the faults ended may have powered nodes off since (in two_node both,
+            // seed 99564): power them on, and send through a node that is up; a command that found no leader is
+            // sent again on the next round.
+            c.restartAll();
+            java.util.Optional<NodeId> up = c.nodes().stream().filter(n -> c.host(n).up(c.now())).findFirst();
+            if (up.isEmpty()) {
+                c.runUntil(c.now() + 1_000);
+                continue;
+            }
+            NodeId admin = up.get();
             if (!c.committed().moves().isEmpty()) c.admin(admin, new haven.cib.Command.Move(WEB, java.util.Optional.empty()));
             if (c.committed().maintenance().on()) c.admin(admin, new haven.cib.Command.SetMaintenance(false, "", c.now()));
             for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
