@@ -38,6 +38,8 @@ public final class NodeCore {
     private final GroupReconciler reconciler;
     private final Outbox outbox;
     private final long lostAfterMs;
+    /** Safety rules broken on purpose: only the simulator's mutation check passes any. */
+    private final Set<SafetyRules.Broken> broken;
     /** How long a starting coordinator waits for every node before placing groups for the first time. */
     private final long coldStartGraceMs;
 
@@ -96,7 +98,21 @@ public final class NodeCore {
      * departed node's lease must be given to run out. Only the simulator's mutation check passes others, to
      * prove its checkers catch a broken rule.
      */
-    public record SafetyRules(int majority, long lostAfterMs) {
+    public record SafetyRules(int majority, long lostAfterMs, Set<Broken> broken) {
+        /** Rules the mutation check breaks on purpose (the daemon breaks none). */
+        public enum Broken {
+            /** The scheduler starts a group though another node may still run it. */
+            MAY_BE_ACTIVE,
+            /** no_quorum_policy freeze: a lost node's groups start elsewhere without fencing it first. */
+            FREEZE_WITHOUT_FENCING,
+            /** two_node: the survivor carries on alone though the fencing of its peer failed. */
+            PAIR_WITHOUT_FENCING
+        }
+
+        public SafetyRules(int majority, long lostAfterMs) {
+            this(majority, lostAfterMs, Set.of());
+        }
+
         public static SafetyRules of(ClusterConfig config) {
             return new SafetyRules(config.majority(), config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis());
         }
@@ -110,6 +126,7 @@ public final class NodeCore {
         this.reconciler = new GroupReconciler(self, local);
         this.outbox = new Outbox(self);
         this.lostAfterMs = rules.lostAfterMs();
+        this.broken = rules.broken();
         this.coldStartGraceMs = 2 * config.timing().joinTimeout().toMillis();
         this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
         this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
@@ -191,7 +208,8 @@ public final class NodeCore {
             case NodeEvent.FenceDone f -> {
                 if (f.target().equals(self)) selfFencing = false; // still alive to hear it: the power-off failed
                 fenceDuty.done(f.target(), f.ok(), nowMs);
-                if (pair.isPresent() && f.target().equals(pair.get().peer()) && pair.get().fenceDone(f.ok(), nowMs)) {
+                if (pair.isPresent() && f.target().equals(pair.get().peer())
+                        && pair.get().fenceDone(f.ok() || broken.contains(SafetyRules.Broken.PAIR_WITHOUT_FENCING), nowMs)) {
                     lease.majority(pair.get().majority());
                     out.add(new Effect.ContinueAlone(f.target()));
                     out.add(new Effect.Note("two_node: " + f.target() + " is confirmed off; this node alone holds the quorum"));
@@ -594,10 +612,12 @@ public final class NodeCore {
         leaseLost = Set.copyOf(lost);
         // freeze: a lost node keeps running what it ran, so its lease proves nothing; only a confirmed fencing
         // (a committed Fenced, which frees its groups) lets its groups start elsewhere.
-        if (config.quorum().noQuorumPolicy() == Quorum.NoQuorumPolicy.FREEZE && pair.isEmpty()) lost.clear();
+        if (config.quorum().noQuorumPolicy() == Quorum.NoQuorumPolicy.FREEZE && pair.isEmpty()
+                && !broken.contains(SafetyRules.Broken.FREEZE_WITHOUT_FENCING)) lost.clear();
         // wait_for_all: the first placement waits for every node however long it takes, not only for the grace.
         boolean coldStart = !seenEveryNode && (config.quorum().waitForAll() || nowMs - firstViewAtMs < coldStartGraceMs);
-        return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart);
+        return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart)
+                .ignoringMayBeActive(broken.contains(SafetyRules.Broken.MAY_BE_ACTIVE));
     }
 
     public NodeStatus status() {

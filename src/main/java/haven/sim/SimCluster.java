@@ -4,7 +4,6 @@ import haven.cib.ClusterState;
 import haven.config.ClusterConfig;
 import haven.core.NodeId;
 import haven.core.ResourceId;
-import haven.executor.AgentResult;
 import haven.node.Effect;
 import haven.node.NodeCore;
 import haven.node.NodeEvent;
@@ -24,12 +23,14 @@ import java.util.TreeMap;
 final class SimCluster {
     final ClusterConfig config;
     private final NodeCore.SafetyRules rules;
+    final Mutation mutation;
     final Random random;
     final SimClock clock = new SimClock();
     private final Map<NodeId, SimHost> hosts = new TreeMap<>();
     final SimNetwork net;
     final SimLog log;
     final SimChecks checks;
+    final SimAgents agents;
     final List<String> violations;
     /** The readable history: faults, and every decision each node wrote to its log. */
     final List<String> trace = new ArrayList<>();
@@ -39,20 +40,29 @@ final class SimCluster {
     final Set<SimProbe> probes = java.util.EnumSet.noneOf(SimProbe.class);
 
     SimCluster(ClusterConfig config, long seed) {
-        this(config, seed, NodeCore.SafetyRules.of(config));
+        this(config, seed, Mutation.NONE);
     }
 
-    /** With other safety rules than the config's: the mutation check. */
-    SimCluster(ClusterConfig config, long seed, NodeCore.SafetyRules rules) {
-        this.rules = rules;
+    /** With a safety rule broken on purpose: the mutation check. */
+    SimCluster(ClusterConfig config, long seed, Mutation mutation) {
+        this.mutation = mutation;
+        this.rules = mutation.rules(NodeCore.SafetyRules.of(config));
         this.config = config;
         this.random = new Random(seed);
-        for (NodeId n : config.nodeIds()) hosts.put(n, new SimHost(n, new NodeCore(config, n, rules)));
-        this.net = new SimNetwork(this);
-        this.log = new SimLog(this);
         this.checks = new SimChecks(this);
         this.violations = checks.violations;
-        for (NodeId n : config.nodeIds()) scheduleTicks(n);
+        for (NodeId n : config.nodeIds()) {
+            SimHost h = new SimHost(n, new NodeCore(config, n, rules));
+            h.guard = new SimGuard(this, h, mutation != Mutation.NO_GUARD_DEADLINE);
+            hosts.put(n, h);
+        }
+        this.net = new SimNetwork(this);
+        this.log = new SimLog(this);
+        this.agents = new SimAgents(this);
+        for (NodeId n : config.nodeIds()) {
+            host(n).guard.daemonStarted();
+            scheduleTicks(n);
+        }
         net.start();
     }
 
@@ -95,8 +105,11 @@ final class SimCluster {
         trace(" FAULT crash " + n);
         SimHost h = host(n);
         h.alive = false;
+        h.pausedUntil = Long.MIN_VALUE;
         h.running.clear();
-        clock.at(SimNetwork.DETECT_MS, net::membershipChanged);
+        h.guard.gone();
+        checks.topologyChanged();
+        clock.at(net.detectMs, net::membershipChanged);
     }
 
     /**
@@ -109,11 +122,34 @@ final class SimCluster {
         trace(" FAULT kill-daemon " + n);
         h.alive = false;
         h.pausedUntil = Long.MIN_VALUE;
-        clock.at(2, () -> {
-            guardForcesOff(h, "daemon died", SimProbe.GUARD_DAEMON_DIED);
-            h.guardArmed.clear();
-        });
-        clock.at(SimNetwork.DETECT_MS, net::membershipChanged);
+        checks.topologyChanged();
+        clock.at(2, h.guard::daemonDied);
+        clock.at(net.detectMs, net::membershipChanged);
+    }
+
+    /**
+     * The guard killed its daemon, silent past the hang limit (frozen, stuck); the service manager starts the
+     * daemon again after a while.
+     */
+    void guardKillsDaemon(SimHost h) {
+        probe(SimProbe.GUARD_KILLED_HUNG_DAEMON);
+        trace(" GUARD of " + h.id + " kills its daemon, silent for over " + haven.guard.GuardLink.HANG_LIMIT.toMillis() + " ms");
+        h.alive = false;
+        h.pausedUntil = Long.MIN_VALUE;
+        checks.topologyChanged();
+        h.guard.daemonDied();
+        clock.at(net.detectMs, net::membershipChanged);
+        clock.at(2_000, () -> restart(h.id));
+    }
+
+    /** The guard process dies {@code times} times, {@code everyMs} apart. */
+    void guardDies(NodeId n, int times, long everyMs) {
+        trace(" FAULT the guard of " + n + " dies " + times + " times, every " + everyMs + " ms");
+        for (int i = 0; i < times; i++) {
+            clock.at(i * everyMs, () -> {
+                if (host(n).alive) host(n).guard.dies();
+            });
+        }
     }
 
     /** The daemon freezes for {@code ms} (SIGSTOP, then SIGCONT); its guard keeps watching the clock. */
@@ -122,26 +158,14 @@ final class SimCluster {
         if (!h.up(now())) return;
         trace(" FAULT pause " + n + " for " + ms + " ms");
         h.pausedUntil = now() + ms;
-        clock.at(SimNetwork.DETECT_MS, net::membershipChanged);
+        checks.topologyChanged();
+        clock.at(net.detectMs, net::membershipChanged);
         clock.at(ms, () -> {
+            if (!h.alive) return;
             trace(" resume " + n);
-            clock.at(SimNetwork.DETECT_MS, net::membershipChanged);
+            checks.topologyChanged();
+            clock.at(net.detectMs, net::membershipChanged);
         });
-    }
-
-    private void guardForcesOff(SimHost h, String why, SimProbe probe) {
-        if (h.guardArmed.isEmpty()) return;
-        probe(probe);
-        trace(" GUARD of " + h.id + " forces off " + h.guardArmed + " (" + why + ")");
-        h.running.removeAll(h.guardArmed);
-    }
-
-    /**
-     * The guard's deadline passed and no later one came: the lease is gone or the daemon is silent. Like the
-     * real guard, it keeps what is armed: a living daemon goes on from there without arming again.
-     */
-    private void guardCheck(SimHost h, long deadline) {
-        if (h.guardDeadline != null && h.guardDeadline == deadline) guardForcesOff(h, "deadline " + deadline + " passed", SimProbe.GUARD_DEADLINE);
     }
 
     /** The node boots again with an empty memory (its cluster state comes back from the log). */
@@ -152,12 +176,16 @@ final class SimCluster {
         h.core = new NodeCore(config, n, rules);
         h.alive = true;
         log.restarted(n);
+        h.pausedUntil = Long.MIN_VALUE;
         h.stopsFail = false;
         h.forceOffFails = false;
-        h.guardArmed.clear();
-        h.guardDeadline = null;
+        h.startsFail = false;
+        h.monitorFailsOnce.clear();
+        h.guard.daemonStarted();
+        checks.forget(n);
         net.forget(n);
-        clock.at(SimNetwork.DETECT_MS, net::membershipChanged);
+        checks.topologyChanged();
+        clock.at(net.detectMs, net::membershipChanged);
     }
 
     void restartAll() {
@@ -187,6 +215,28 @@ final class SimCluster {
     void admin(NodeId via, haven.cib.Command command) {
         trace(" ADMIN via " + via + ": " + command);
         if (host(via).up(now())) log.propose(via, new Effect.Propose(-1, List.of(command)));
+    }
+
+    /** From now on every start on {@code n} fails (until it restarts). */
+    void failStarts(NodeId n) {
+        trace(" FAULT starts fail on " + n);
+        host(n).startsFail = true;
+    }
+
+    /** The administrator fixes what made starts fail everywhere (a stop that hangs stays until a restart). */
+    void fixStarts() {
+        trace(" FAULT fixed: starts work again everywhere");
+        nodes().forEach(n -> host(n).startsFail = false);
+    }
+
+    /** The next health check of {@code r} on {@code n} fails though it runs. */
+    void failMonitorOnce(NodeId n, ResourceId r) {
+        trace(" FAULT the next monitor of " + r + " on " + n + " fails");
+        host(n).monitorFailsOnce.add(r);
+    }
+
+    void cutOneWay(NodeId n) {
+        net.cutOneWay(n);
     }
 
     void isolate(NodeId n, int part) {
@@ -229,6 +279,8 @@ final class SimCluster {
             if (e instanceof NodeEvent.LeaderChanged l) log.noteBelieved(n, l.leader());
             List<Effect> effects = h.core.step(in, now(), 1_700_000_000_000L + now());
             for (Effect eff : effects) perform(h, eff);
+            h.guard.alive();
+            checks.stepped(h, e);
         });
     }
 
@@ -244,60 +296,17 @@ final class SimCluster {
                 trace(" " + n + ": continue alone without " + a.peer());
                 log.continueAlone(n);
             }
-            case Effect.RunOp op -> clock.at(5 + random.nextInt(40), () -> {
-                if (!h.alive) return;
-                deliver(n, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), runAgent(h, op)), 0);
-            });
+            case Effect.RunOp op -> agents.run(h, op);
             case Effect.Propose p -> log.propose(n, p);
             case Effect.UseConfig u -> trace(" " + n + ": use config with " + u.config().resources().size() + " resources");
             case Effect.Fence f -> {
                 if (f.target().equals(n)) probe(SimProbe.COORDINATOR_FENCED_ITSELF);
-                fence(n, f.target());
+                agents.fence(n, f.target());
             }
-            case Effect.ForceOff f -> clock.at(10, () -> {
-                if (!h.alive) return;
-                boolean ok = !h.forceOffFails;
-                if (ok && h.running.remove(f.resource())) probe(SimProbe.STOP_FORCED_OFF);
-                deliver(n, new NodeEvent.ForcedOff(f.resource(), ok, ok ? "killed" : "survives SIGKILL"), 0);
-            });
-            case Effect.Arm a -> h.guardArmed.add(a.resource());
-            case Effect.Disarm d -> h.guardArmed.remove(d.resource());
-            case Effect.GuardDeadline g -> {
-                h.guardDeadline = g.atMs();
-                clock.at(Math.max(0, g.atMs() - now()) + 1, () -> guardCheck(h, g.atMs()));
-            }
+            case Effect.ForceOff f -> agents.forceOff(h, f);
+            case Effect.Arm a -> h.guard.arm(a.resource());
+            case Effect.Disarm d -> h.guard.disarm(d.resource());
+            case Effect.GuardDeadline g -> h.guard.deadline(g.atMs());
         }
-    }
-
-    private AgentResult runAgent(SimHost h, Effect.RunOp op) {
-        return switch (op.op()) {
-            case START -> {
-                checks.started(h.id, op.resource());
-                yield AgentResult.ok();
-            }
-            case STOP -> {
-                if (h.stopsFail) yield AgentResult.timeout("simulated stop that hangs");
-                h.running.remove(op.resource());
-                yield AgentResult.notRunning();
-            }
-            case MONITOR -> h.running.contains(op.resource()) ? AgentResult.ok() : AgentResult.notRunning();
-            case RELOAD -> h.running.contains(op.resource()) ? AgentResult.ok() : AgentResult.failed("reload of a stopped resource");
-        };
-    }
-
-    /**
-     * A fence device that powers the target off after a delay, reachable from any partition (it is out of
-     * band), as the lab device is; the fencer hears back unless it died meanwhile.
-     */
-    private void fence(NodeId by, NodeId target) {
-        clock.at(300 + random.nextInt(700), () -> {
-            if (host(target).alive) {
-                trace(" FENCE " + target + " powered off by " + by);
-                probe(SimProbe.STUCK_NODE_FENCED);
-                crash(target);
-            }
-            fenced.add(target + " by " + by);
-            deliver(by, new NodeEvent.FenceDone(target, true, "simulated power off"), 1);
-        });
     }
 }

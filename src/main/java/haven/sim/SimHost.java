@@ -15,13 +15,16 @@ final class SimHost {
     /** Until when the daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
     long pausedUntil = Long.MIN_VALUE;
     final Set<ResourceId> running = new TreeSet<>();
-    /** What the guard would force off, and by when it must hear again. */
-    final Set<ResourceId> guardArmed = new TreeSet<>();
-    Long guardDeadline;
+    /** The guard process beside the daemon. */
+    SimGuard guard;
     /** Every stop fails (a hung stop), until the node restarts. */
     boolean stopsFail;
     /** Even SIGKILL does not end a resource (a process stuck in the kernel), until restart. */
     boolean forceOffFails;
+    /** Every start fails, half of them leaving the resource running anyway, until the node restarts. */
+    boolean startsFail;
+    /** The next monitor of these reports a failure though they run (a health check that times out once). */
+    final Set<ResourceId> monitorFailsOnce = new TreeSet<>();
 
     SimHost(NodeId id, NodeCore core) {
         this.id = id;

@@ -46,6 +46,11 @@ final class SimLog {
     /** A daemon that boots takes its voters from the config again (a shrunken list is not persisted). */
     void restarted(NodeId n) {
         votersOf.put(n, new TreeSet<>(c.config.nodeIds()));
+        c.checks.topologyChanged();
+    }
+
+    Set<NodeId> voters(NodeId n) {
+        return votersOf.get(n);
     }
 
     void noteBelieved(NodeId n, Optional<NodeId> leader) {
@@ -84,6 +89,7 @@ final class SimLog {
                 c.trace(" VOTERS " + leader + " adds " + m + " back: " + votersOf.get(leader));
                 c.probe(SimProbe.PAIR_PEER_BACK);
                 for (NodeId v : votersOf.get(leader)) votersOf.put(v, new TreeSet<>(votersOf.get(leader)));
+                c.checks.topologyChanged();
             });
             return;
         }
@@ -92,6 +98,7 @@ final class SimLog {
     /** The two_node survivor fenced its peer: it becomes the log's only voter and is elected at once. */
     void continueAlone(NodeId n) {
         votersOf.put(n, new TreeSet<>(Set.of(n)));
+        c.checks.topologyChanged();
         c.clock.at(20, () -> {
             for (List<NodeId> members : c.net.currentParts()) {
                 if (members.contains(n)) elect(members, c.net.nextElection());
@@ -114,6 +121,11 @@ final class SimLog {
 
     void propose(NodeId n, Effect.Propose p) {
         if (believedLeader.getOrDefault(n, Optional.empty()).equals(Optional.of(n)) && !leaderSeen.get(n).equals(Optional.of(n))) {
+            if (c.mutation == Mutation.STALE_LEADER_ACCEPTED) {
+                // The broken rule: the old term's entries count, with no majority of the new one behind them.
+                c.clock.at(2 + c.random.nextInt(5), () -> commit(n, n, p));
+                return;
+            }
             // A node that still believes it leads appends under its old term, which the others refuse (Raft);
             // only a node that knows it follows forwards its proposal to the leader.
             c.deliver(n, new NodeEvent.ProposalDone(p.proposalId(), false, "stale leader: a newer term exists"), 50);
@@ -130,21 +142,25 @@ final class SimLog {
                 c.deliver(n, new NodeEvent.ProposalDone(p.proposalId(), false, "lost leadership"), 10);
                 return;
             }
-            committed = committed.apply(p.entry());
-            upToDate.clear();
-            for (NodeId m : c.config.nodeIds()) {
-                if (c.host(m).up(c.now()) && c.net.reaches(leader.get(), m)) upToDate.add(m);
-            }
-            c.trace(" COMMIT by " + n + " v" + committed.version() + " " + p.entry());
-            if (p.entry().stream().anyMatch(x -> x instanceof haven.cib.Command.NodeLost)) c.probe(SimProbe.NODE_LOST_MOVED);
-            ClusterState snapshot = committed;
-            for (NodeId m : c.config.nodeIds()) {
-                if (c.host(m).up(c.now()) && c.net.reaches(leader.get(), m)) {
-                    c.deliver(m, new NodeEvent.StateChanged(snapshot), 1 + c.random.nextInt(3));
-                }
-            }
-            c.deliver(n, new NodeEvent.ProposalDone(p.proposalId(), true, ""), 5);
+            commit(n, leader.get(), p);
         });
+    }
+
+    private void commit(NodeId n, NodeId leader, Effect.Propose p) {
+        committed = committed.apply(p.entry());
+        upToDate.clear();
+        for (NodeId m : c.config.nodeIds()) {
+            if (c.host(m).up(c.now()) && c.net.reaches(leader, m)) upToDate.add(m);
+        }
+        c.trace(" COMMIT by " + n + " v" + committed.version() + " " + p.entry());
+        if (p.entry().stream().anyMatch(x -> x instanceof haven.cib.Command.NodeLost)) c.probe(SimProbe.NODE_LOST_MOVED);
+        ClusterState snapshot = committed;
+        for (NodeId m : c.config.nodeIds()) {
+            if (c.host(m).up(c.now()) && c.net.reaches(leader, m)) {
+                c.deliver(m, new NodeEvent.StateChanged(snapshot), 1 + c.random.nextInt(3));
+            }
+        }
+        c.deliver(n, new NodeEvent.ProposalDone(p.proposalId(), true, ""), 5);
     }
 
     private boolean leaderHasQuorum(NodeId leader) {

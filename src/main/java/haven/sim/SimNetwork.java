@@ -5,18 +5,22 @@ import haven.node.NodeEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The simulated network: which nodes reach which, the membership views that follow after a detection
  * delay, and the heartbeats (unreliable multicasts) with their loss, duplication and delay.
  */
 final class SimNetwork {
-    static final long DETECT_MS = 500;
-    static final long BEAT_MS = 80;
-
     private final SimCluster c;
+    /** How long a silent node takes to leave the others' views: failure_timeout + verify_timeout. */
+    final long detectMs;
+    private final long beatMs;
     final Map<NodeId, Integer> partition = new TreeMap<>();
+    /** Nodes cut off one way: they hear their peers, the peers do not hear them. */
+    private final Set<NodeId> mute = new TreeSet<>();
     final Map<NodeId, String> viewKey = new TreeMap<>();
     final Map<NodeId, List<NodeId>> viewMembers = new TreeMap<>();
     private final Map<NodeId, Integer> viewNumber = new TreeMap<>();
@@ -27,6 +31,8 @@ final class SimNetwork {
 
     SimNetwork(SimCluster c) {
         this.c = c;
+        this.detectMs = c.config.timing().failureTimeout().plus(c.config.timing().verifyTimeout()).toMillis();
+        this.beatMs = c.config.timing().heartbeatInterval().toMillis();
         for (NodeId n : c.config.nodeIds()) partition.put(n, 0);
     }
 
@@ -37,7 +43,7 @@ final class SimNetwork {
 
     /** Whether a message from {@code from} reaches {@code to} now (both ends' daemons aside). */
     boolean reaches(NodeId from, NodeId to) {
-        return partition.get(from).equals(partition.get(to));
+        return from.equals(to) || (partition.get(from).equals(partition.get(to)) && !mute.contains(from));
     }
 
     int nextElection() {
@@ -47,7 +53,20 @@ final class SimNetwork {
     void isolate(NodeId n, int part) {
         c.trace(" FAULT isolate " + n + " into partition " + part);
         partition.put(n, part);
-        c.clock.at(DETECT_MS, this::membershipChanged);
+        c.checks.topologyChanged();
+        c.clock.at(detectMs, this::membershipChanged);
+    }
+
+    /**
+     * An asymmetric cut: {@code n} still hears its peers, they no longer hear it. They drop it from their
+     * views; it gets no new view (the view install does not reach it) and keeps hearing their heartbeats.
+     */
+    void cutOneWay(NodeId n) {
+        c.trace(" FAULT one-way cut: " + n + " hears its peers, they do not hear it");
+        c.probe(SimProbe.ONE_WAY_CUT);
+        mute.add(n);
+        c.checks.topologyChanged();
+        c.clock.at(detectMs, this::membershipChanged);
     }
 
     /**
@@ -66,10 +85,12 @@ final class SimNetwork {
     void heal() {
         c.trace(" FAULT heal");
         partition.replaceAll((k, v) -> 0);
+        mute.clear();
+        c.checks.topologyChanged();
         beatLossPercent = 0;
         beatDuplicatePercent = 0;
         beatJitterMs = 0;
-        c.clock.at(DETECT_MS, this::membershipChanged);
+        c.clock.at(detectMs, this::membershipChanged);
     }
 
     /** The node's daemon starts afresh: it holds no view until the next one reaches it. */
@@ -92,6 +113,7 @@ final class SimNetwork {
                     viewNumber.put(n, number);
                     viewKey.put(n, key);
                     viewMembers.put(n, members);
+                    c.checks.topologyChanged();
                     c.deliver(n, new NodeEvent.ViewChanged(key, members, c.now()), 0);
                 });
             }
@@ -99,17 +121,17 @@ final class SimNetwork {
         }
     }
 
-    /** The members of each partition that a view would hold now: alive and not frozen. */
+    /** The members of each partition that a view would hold now: alive, not frozen, heard by the others. */
     List<List<NodeId>> currentParts() {
         Map<Integer, List<NodeId>> parts = new TreeMap<>();
         for (NodeId n : c.config.nodeIds()) {
-            if (c.host(n).up(c.now())) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
+            if (c.host(n).up(c.now()) && !mute.contains(n)) parts.computeIfAbsent(partition.get(n), k -> new ArrayList<>()).add(n);
         }
         return parts.values().stream().map(List::copyOf).toList();
     }
 
     private void scheduleBeats(NodeId n) {
-        c.clock.at(BEAT_MS, () -> {
+        c.clock.at(beatMs, () -> {
             if (c.host(n).up(c.now())) {
                 for (NodeId peer : c.config.nodeIds()) {
                     if (!peer.equals(n) && c.host(peer).alive && reaches(n, peer) && viewKey.containsKey(n)) {

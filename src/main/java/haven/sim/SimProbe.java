@@ -24,7 +24,13 @@ public enum SimProbe {
     PAIR_CONTINUED_ALONE("two_node: the survivor fenced its peer and carried on alone"),
     PAIR_PEER_BACK("two_node: the fenced peer came back as a voter"),
     MAINTENANCE_LEFT_ALONE("maintenance: a failure left alone", Probe.MAINTENANCE_LEFT_ALONE),
-    MAINTENANCE_ENDED("maintenance ended: everything probed again", Probe.MAINTENANCE_ENDED);
+    MAINTENANCE_ENDED("maintenance ended: everything probed again", Probe.MAINTENANCE_ENDED),
+    GUARD_KILLED_HUNG_DAEMON("guard killed a daemon silent past the hang limit"),
+    GUARD_RESTARTED("guard died and was started again, told everything"),
+    START_FAILED("a start failed (sometimes leaving the resource running)"),
+    MONITOR_FAILED("a health check failed on a running resource"),
+    FENCE_FAILED("a fence device failed"),
+    ONE_WAY_CUT("one-way partition: a node hears its peers, they do not hear it");
 
     private final String description;
     private final Optional<Probe> fromNode;

@@ -39,13 +39,18 @@ public final class SimRun {
     static final ResourceId VIP = ResourceId.of("vip");
     static final ResourceId SITE = ResourceId.of("site");
     private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop",
-        "move", "standby", "lossy", "maintenance"};
+        "move", "standby", "lossy", "maintenance", "one-way", "start-fails", "monitor-fails", "guard-dies"};
     private static final haven.core.GroupId WEB = haven.core.GroupId.of("web");
 
     /** {@code violations} empty means the seed passed. */
     public record Result(long seed, int nodes, Variant variant, List<String> violations, List<String> trace, java.util.Set<SimProbe> probesReached) {
         public boolean passed() {
             return violations.isEmpty();
+        }
+
+        /** The violations of a safety rule (two active, an action without quorum, a lost change), not of liveness. */
+        public List<String> safetyViolations() {
+            return violations.stream().filter(v -> !v.startsWith(SimChecks.LIVENESS)).toList();
         }
 
         public String replay() {
@@ -59,35 +64,23 @@ public final class SimRun {
         return run(seed, nodes, variant, Mutation.NONE);
     }
 
-    /** A rule broken on purpose: the checkers must notice. */
-    public enum Mutation {
-        NONE,
-        /** A lone node counts as a quorum. */
-        QUORUM_OF_ONE,
-        /** A departed node's groups start elsewhere without waiting for its lease to run out. */
-        NO_LEASE_WAIT
-    }
-
     public static Result run(long seed, int nodes, Variant variant, Mutation mutation) {
         if (variant == Variant.TWO_NODE) nodes = 2;
         else if (nodes < 3 || nodes > 9) throw new IllegalArgumentException("the simulation runs 3 to 9 nodes, not " + nodes);
         boolean witness = variant == Variant.WITNESS;
-        var config = switch (variant) {
+        Random r = new Random(seed * 31 + nodes * 7L + variant.ordinal());
+        var timing = SimConfigs.drawTiming(r);
+        var config = SimConfigs.withTiming(switch (variant) {
             case FENCING -> SimConfigs.fenced(nodes, false);
             case FREEZE -> SimConfigs.frozen(nodes);
             case TWO_NODE -> SimConfigs.pair();
             case PLAIN, WITNESS -> SimConfigs.web(nodes, witness);
-        };
-        var rules = haven.node.NodeCore.SafetyRules.of(config);
-        rules = switch (mutation) {
-            case NONE -> rules;
-            case QUORUM_OF_ONE -> new haven.node.NodeCore.SafetyRules(1, rules.lostAfterMs());
-            case NO_LEASE_WAIT -> new haven.node.NodeCore.SafetyRules(rules.majority(), 0);
-        };
-        SimCluster c = new SimCluster(config, seed, rules);
-        Random r = new Random(seed * 31 + nodes * 7L + variant.ordinal());
+        }, timing);
+        SimCluster c = new SimCluster(config, seed, mutation);
         int[] weights = faultMix(r, variant);
-        c.trace.add("0 fault mix " + describe(weights));
+        int fenceFailPercent = variant == Variant.PLAIN || variant == Variant.WITNESS || r.nextInt(3) > 0 ? 0 : 10 + r.nextInt(30);
+        c.agents.fenceFailPercent(fenceFailPercent);
+        c.trace.add("0 fault mix " + describe(weights) + "; fence device fails " + fenceFailPercent + "%; timing " + SimConfigs.describe(timing));
         c.runUntil(4_000);
         int steps = 4 + r.nextInt(7);
         for (int step = 0; step < steps; step++) {
@@ -98,7 +91,8 @@ public final class SimRun {
                 case "isolate" -> isolateSome(c, r, nodes, witness);
                 case "kill-service" -> c.killService(target, SITE);
                 case "kill-daemon" -> c.killDaemon(target);
-                case "pause" -> c.pause(target, 100 + r.nextInt(3_000));
+                // Now and then past the guard's hang limit, so that the guard kills the daemon.
+                case "pause" -> c.pause(target, r.nextInt(5) == 0 ? 5_000 + r.nextInt(4_000) : 100 + r.nextInt(3_000));
                 case "heal" -> c.heal();
                 case "restart-all" -> c.restartAll();
                 case "move" -> c.admin(target, new haven.cib.Command.Move(WEB, r.nextBoolean() ? java.util.Optional.of(anyServiceNode(r, nodes, witness))
@@ -106,6 +100,11 @@ public final class SimRun {
                 case "standby" -> c.admin(target, new haven.cib.Command.SetStandby(anyServiceNode(r, nodes, witness), r.nextBoolean()));
                 case "lossy" -> c.degradeNetwork(5 + r.nextInt(36), r.nextInt(21), r.nextInt(150));
                 case "maintenance" -> c.admin(target, new haven.cib.Command.SetMaintenance(r.nextBoolean(), "sim", c.now()));
+                case "one-way" -> c.cutOneWay(target);
+                case "start-fails" -> c.failStarts(target);
+                case "monitor-fails" -> c.failMonitorOnce(target, r.nextBoolean() ? SITE : VIP);
+                // Within the link's restart budget: past it the daemon carries on unguarded (issue 13).
+                case "guard-dies" -> c.guardDies(target, 1 + r.nextInt(SimGuard.MAX_RESTARTS), 50 + r.nextInt(450));
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
@@ -114,6 +113,7 @@ public final class SimRun {
             c.runUntil(c.now() + 200 + r.nextInt(3_000));
         }
         c.heal();
+        c.fixStarts();
         c.restartAll();
         c.runUntil(c.now() + 3_000);
         // The administrator undoes what was done by hand, and clears the failures that ban nodes (with two
@@ -141,9 +141,10 @@ public final class SimRun {
         // A fencing already on its way when the faults ended may have powered off a node since: power it on.
         c.restartAll();
         c.runUntil(c.now() + 10_000);
+        c.checks.converged();
         List<String> violations = new ArrayList<>(c.violations);
         if (c.holders(SITE).size() != 1 || !c.holders(VIP).equals(c.holders(SITE))) {
-            violations.add("liveness: 10 s after every fault was healed, site runs on " + c.holders(SITE) + " and vip on "
+            violations.add(SimChecks.LIVENESS + "10 s after every fault was healed, site runs on " + c.holders(SITE) + " and vip on "
                     + c.holders(VIP) + " (expected both on one node)");
         }
         return new Result(seed, nodes, variant, List.copyOf(violations), List.copyOf(c.trace), java.util.Set.copyOf(c.probes));

@@ -48,16 +48,27 @@ class SimBatchTest {
         }
     }
 
-    /** Proof that the checkers bite: break a safety rule on purpose and the batch must find a double start. */
+    /**
+     * Proof that each safety rule matters: break it on purpose and, in the variant where it applies, some
+     * seed within 2,000 must break safety (two active, an action without quorum, a lost change), not merely
+     * stall. Prints each mutation with the seed that caught it.
+     */
     @Test
-    void theCheckersCatchABrokenQuorumRuleAndABrokenLeaseWait() {
-        for (SimRun.Mutation m : List.of(SimRun.Mutation.QUORUM_OF_ONE, SimRun.Mutation.NO_LEASE_WAIT)) {
+    void everyBrokenSafetyRuleIsCaughtAsASafetyViolation() {
+        for (Mutation m : Mutation.values()) {
+            if (m == Mutation.NONE) continue;
             long found = -1;
-            for (long seed = 1; seed <= 500 && found < 0; seed++) {
-                if (!SimRun.run(seed, 3, SimRun.Variant.PLAIN, m).passed()) found = seed;
+            SimRun.Result caught = null;
+            for (long seed = 1; seed <= 2_000 && found < 0; seed++) {
+                SimRun.Result r = SimRun.run(seed, SimBatch.nodesOf(seed, 0), m.variant(), m);
+                if (!r.safetyViolations().isEmpty()) {
+                    found = seed;
+                    caught = r;
+                }
             }
-            System.out.println("mutation " + m + ": first violation at seed " + found);
-            assertThat(found).as("a violation found with " + m).isPositive();
+            System.out.println("mutation " + m + " (" + m.variant().word() + "): first safety violation at seed " + found
+                    + (caught == null ? "" : ": " + caught.safetyViolations().get(0)));
+            assertThat(found).as("a safety violation found with " + m + " in variant " + m.variant().word()).isPositive();
         }
     }
 
