@@ -72,7 +72,9 @@ public final class SimCommand implements Callable<Integer> {
         out.printf("%d seeds in %.1f s (%.0f seeds/s on %d threads): %d failed%n", s.seeds(), s.millis() / 1000.0,
                 s.seedsPerSecond(), threads, s.failures().size());
         out.println("rare paths reached (seeds):");
-        SimRun.MARKS.keySet().forEach(m -> out.printf("  %-52s %d%n", m, s.marks().getOrDefault(m, 0)));
+        for (haven.sim.SimProbe p : haven.sim.SimProbe.values()) {
+            out.printf("  %-62s %d%n", p.description(), s.probes().getOrDefault(p, 0));
+        }
         return s.failures().isEmpty() ? 0 : 1;
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * One line on the pipe from a daemon to its guard. Text, so that a guard's log and a hand-driven guard
  * (`printf 'arm vip address:10.0.0.5/24\n' | haven guard ...`) read the same words.
  */
-sealed interface GuardMessage {
+public sealed interface GuardMessage {
     /** Resource {@code resource} may be active; these steps end it (none known yet: "-"). */
     record Arm(ResourceId resource, List<ForceOff> steps) implements GuardMessage {
         @Override

@@ -16,8 +16,10 @@ import java.util.TreeMap;
  *   stuck while its sockets still answer leaves the cluster and lets the others take over.</li>
  * </ul>
  */
-final class GuardState {
+public final class GuardState {
     private final long hangLimitMs;
+    /** False only in the simulator's mutation check, which proves that the deadline rule matters. */
+    private final boolean deadlineRule;
     private final Map<ResourceId, List<ForceOff>> armed = new TreeMap<>();
     private long deadlineMs = Long.MIN_VALUE;
     /** The deadline already acted on: the daemon may start again only after it gives a later one. */
@@ -25,13 +27,19 @@ final class GuardState {
     private long lastHeardMs;
     private boolean shuttingDown = false;
 
-    GuardState(long hangLimitMs, long nowMs) {
+    public GuardState(long hangLimitMs, long nowMs) {
+        this(hangLimitMs, nowMs, true);
+    }
+
+    /** {@code deadlineRule} false breaks the deadline rule on purpose; the guard process never does. */
+    public GuardState(long hangLimitMs, long nowMs, boolean deadlineRule) {
         this.hangLimitMs = hangLimitMs;
         this.lastHeardMs = nowMs;
+        this.deadlineRule = deadlineRule;
     }
 
     /** Takes in one message; true when the guard's work is over (bye). */
-    boolean heard(GuardMessage m, long nowMs) {
+    public boolean heard(GuardMessage m, long nowMs) {
         lastHeardMs = nowMs;
         switch (m) {
             case GuardMessage.Arm a -> armed.put(a.resource(), a.steps());
@@ -49,47 +57,47 @@ final class GuardState {
         return false;
     }
 
-    boolean deadlinePassed(long nowMs) {
-        return !armed.isEmpty() && nowMs > deadlineMs && firedForDeadlineMs != deadlineMs;
+    public boolean deadlinePassed(long nowMs) {
+        return deadlineRule && !armed.isEmpty() && nowMs > deadlineMs && firedForDeadlineMs != deadlineMs;
     }
 
     /**
      * Everything armed, to force off because the deadline passed. The guard keeps it armed: the daemon
      * lives on and will stop or restart these under a later deadline, without arming them again.
      */
-    Map<ResourceId, List<ForceOff>> armedAtDeadline() {
+    public Map<ResourceId, List<ForceOff>> armedAtDeadline() {
         firedForDeadlineMs = deadlineMs;
         return new TreeMap<>(armed);
     }
 
-    boolean daemonHung(long nowMs) {
+    public boolean daemonHung(long nowMs) {
         return !shuttingDown && nowMs - lastHeardMs > hangLimitMs;
     }
 
     /** After the guard has killed the daemon, only the pipe's end is awaited. */
-    void stopHangCheck() {
+    public void stopHangCheck() {
         shuttingDown = true;
     }
 
     /** How long the guard may sleep before a rule could fire. */
-    long sleepMs(long nowMs, long maxMs) {
+    public long sleepMs(long nowMs, long maxMs) {
         long untilHang = shuttingDown ? maxMs : lastHeardMs + hangLimitMs + 1 - nowMs;
         long untilDeadline = armed.isEmpty() || firedForDeadlineMs == deadlineMs ? maxMs : deadlineMs + 1 - nowMs;
         return Math.max(0, Math.min(maxMs, Math.min(untilHang, untilDeadline)));
     }
 
     /** Everything armed, which the caller now forces off for good (the daemon is gone); the guard forgets it. */
-    Map<ResourceId, List<ForceOff>> takeArmed() {
+    public Map<ResourceId, List<ForceOff>> takeArmed() {
         Map<ResourceId, List<ForceOff>> all = new TreeMap<>(armed);
         armed.clear();
         return all;
     }
 
-    boolean anyArmed() {
+    public boolean anyArmed() {
         return !armed.isEmpty();
     }
 
-    long deadlineMs() {
+    public long deadlineMs() {
         return deadlineMs;
     }
 }

@@ -42,9 +42,12 @@ final class CoordinatorDuties {
     private SchedulerInput lastPlanInput = null;
     private long lastPlanAtMs = 0;
     private boolean selfFencing = false;
+    /** Safety rules broken on purpose: only the simulator's mutation check passes any. */
+    private final Set<NodeCore.SafetyRules.Broken> broken;
 
-    CoordinatorDuties(ClusterConfig config, NodeId self, Outbox outbox) {
+    CoordinatorDuties(ClusterConfig config, NodeId self, Outbox outbox, Set<NodeCore.SafetyRules.Broken> broken) {
         this.self = self;
+        this.broken = broken;
         this.outbox = outbox;
         this.fenceDuty = new FenceDuty(config);
         this.notes = new CoordinatorNotes(self, config.nodeIds());
@@ -176,8 +179,10 @@ final class CoordinatorDuties {
         TreeSet<NodeId> lost = new TreeSet<>(leaseLost);
         // freeze: a lost node keeps running what it ran, so its lease proves nothing; only a confirmed fencing
         // (a committed Fenced, which frees its groups) lets its groups start elsewhere.
-        if (config.quorum().noQuorumPolicy() == haven.config.Quorum.NoQuorumPolicy.FREEZE && quorum.pair().isEmpty()) lost.clear();
+        if (config.quorum().noQuorumPolicy() == haven.config.Quorum.NoQuorumPolicy.FREEZE && quorum.pair().isEmpty()
+                && !broken.contains(NodeCore.SafetyRules.Broken.FREEZE_WITHOUT_FENCING)) lost.clear();
         boolean coldStart = quorum.holdFirstPlacement(online, nowMs, coldStartGraceMs);
-        return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart);
+        return SchedulerInput.of(config, state, online, lost, nowEpochMs).holdingFirstPlacement(coldStart)
+                .ignoringMayBeActive(broken.contains(NodeCore.SafetyRules.Broken.MAY_BE_ACTIVE));
     }
 }

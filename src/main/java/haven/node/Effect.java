@@ -54,6 +54,17 @@ public sealed interface Effect {
      */
     record UseConfig(haven.config.ClusterConfig config) implements Effect {}
 
-    /** A line for the operator's log: what the node decided and why. */
-    record Note(String text) implements Effect {}
+    /**
+     * A line for the operator's log: what the node decided and why; {@code probe} tags the rare paths the
+     * simulator counts.
+     */
+    record Note(String text, java.util.Optional<Probe> probe) implements Effect {
+        public Note(String text) {
+            this(text, java.util.Optional.empty());
+        }
+
+        public Note(String text, Probe probe) {
+            this(text, java.util.Optional.of(probe));
+        }
+    }
 }

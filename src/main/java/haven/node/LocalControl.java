@@ -70,7 +70,7 @@ final class LocalControl {
                 again.add(r.id());
             }
         }
-        if (!again.isEmpty()) out.add(new Effect.Note("members joined: probing " + again + " again for instances started meanwhile"));
+        if (!again.isEmpty()) out.add(new Effect.Note("members joined: probing " + again + " again for instances started meanwhile", Probe.MEMBERS_JOINED_REPROBE));
     }
 
     void onOpDone(NodeEvent.OpDone d, ClusterConfig config, ClusterState state, long nowMs, long nowEpochMs, List<Effect> out) {
@@ -179,7 +179,7 @@ final class LocalControl {
         boolean maintenance = state.maintenance().on();
         if (inMaintenance && !maintenance && runsResources) {
             reprobeAll(config);
-            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state"));
+            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state", Probe.MAINTENANCE_ENDED));
         }
         inMaintenance = maintenance;
         // Hands off in maintenance, except when the lease is lost: "never run twice" outranks "hands off", since
@@ -250,7 +250,7 @@ final class LocalControl {
      */
     private void leaveAlone(ResourceId r, LocalState now, String why, List<Effect> out) {
         local.set(r, now);
-        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is"));
+        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is", Probe.MAINTENANCE_LEFT_ALONE));
     }
 
     private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {

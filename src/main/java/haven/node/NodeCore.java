@@ -7,6 +7,7 @@ import haven.core.NodeId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One node's logic, sans I/O: events in, effects out. Three parts share each step: the {@link QuorumKeeper}
@@ -38,7 +39,21 @@ public final class NodeCore {
      * departed node's lease must be given to run out. Only the simulator's mutation check passes others, to
      * prove its checkers catch a broken rule.
      */
-    public record SafetyRules(int majority, long lostAfterMs) {
+    public record SafetyRules(int majority, long lostAfterMs, Set<Broken> broken) {
+        /** Rules the mutation check breaks on purpose (the daemon breaks none). */
+        public enum Broken {
+            /** The scheduler starts a group though another node may still run it. */
+            MAY_BE_ACTIVE,
+            /** no_quorum_policy freeze: a lost node's groups start elsewhere without fencing it first. */
+            FREEZE_WITHOUT_FENCING,
+            /** two_node: the survivor carries on alone though the fencing of its peer failed. */
+            PAIR_WITHOUT_FENCING
+        }
+
+        public SafetyRules(int majority, long lostAfterMs) {
+            this(majority, lostAfterMs, Set.of());
+        }
+
         public static SafetyRules of(ClusterConfig config) {
             return new SafetyRules(config.majority(), config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis());
         }
@@ -51,7 +66,7 @@ public final class NodeCore {
         this.outbox = new Outbox(self);
         this.quorum = new QuorumKeeper(config, self, rules, runsResources);
         this.control = new LocalControl(config, self, outbox);
-        this.coordinator = new CoordinatorDuties(config, self, outbox);
+        this.coordinator = new CoordinatorDuties(config, self, outbox, rules.broken());
     }
 
     public List<Effect> step(NodeEvent event, long nowMs, long nowEpochMs) {
@@ -91,7 +106,7 @@ public final class NodeCore {
             case NodeEvent.ProposalDone p -> {
                 coordinator.proposalDone(p);
                 if (outbox.done(p.proposalId(), p.ok(), nowMs) && !p.ok()) {
-                    out.add(new Effect.Note("proposal " + p.proposalId() + " not committed: " + p.error() + "; retrying"));
+                    out.add(new Effect.Note("proposal " + p.proposalId() + " not committed: " + p.error() + "; retrying", Probe.PROPOSAL_RETRIED));
                 }
             }
             case NodeEvent.Reachability r -> quorum.reachable(r.reachable());

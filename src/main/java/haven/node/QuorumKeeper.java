@@ -21,6 +21,8 @@ final class QuorumKeeper {
     private final boolean runsResources;
     private final long guardSlackMs;
     private final long lostAfterMs;
+    /** Safety rules broken on purpose: only the simulator's mutation check passes any. */
+    private final Set<NodeCore.SafetyRules.Broken> broken;
 
     private boolean leaseValid = false;
     private boolean holdingWithoutLease = false;
@@ -50,6 +52,7 @@ final class QuorumKeeper {
         this.runsResources = runsResources;
         this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
         this.lostAfterMs = rules.lostAfterMs();
+        this.broken = rules.broken();
     }
 
     /**
@@ -69,7 +72,7 @@ final class QuorumKeeper {
         if (frozen) {
             lease.frozen(nowMs, 2 * config.timing().heartbeatInterval().toMillis());
             out.add(new Effect.Note("this node stood still for " + (nowMs - lastStepMs) + " ms (frozen or starved), longer than"
-                    + " its lease: the lease is void until fresh heartbeats arrive"));
+                    + " its lease: the lease is void until fresh heartbeats arrive", Probe.FROZEN_LEASE_VOIDED));
         }
         lastStepMs = nowMs;
         return frozen;
@@ -97,7 +100,7 @@ final class QuorumKeeper {
 
     /** A fencing of the two_node peer was confirmed: this node may carry on alone. */
     void fenceDone(NodeEvent.FenceDone f, long nowMs, List<Effect> out) {
-        if (pair.isPresent() && f.target().equals(pair.get().peer()) && pair.get().fenceDone(f.ok(), nowMs)) {
+        if (pair.isPresent() && f.target().equals(pair.get().peer()) && pair.get().fenceDone(f.ok() || broken.contains(NodeCore.SafetyRules.Broken.PAIR_WITHOUT_FENCING), nowMs)) {
             lease.majority(pair.get().majority());
             out.add(new Effect.ContinueAlone(f.target()));
             out.add(new Effect.Note("two_node: " + f.target() + " is confirmed off; this node alone holds the quorum"));
@@ -122,7 +125,8 @@ final class QuorumKeeper {
                     : pair.isPresent() ? "two_node: no beats from " + pair.get().peer() + ": keeping what runs here, starting"
                             + " nothing; fencing it once it leaves the view"
                     : "quorum lease lost: keeping what runs here, starting nothing (no_quorum_policy "
-                            + config.quorum().noQuorumPolicy().word() + ")"));
+                            + config.quorum().noQuorumPolicy().word() + ")",
+                    holdingWithoutLease && pair.isEmpty() ? Optional.of(Probe.FREEZE_KEPT_SERVICES) : Optional.empty()));
         } else if (!wasValid && leaseValid) {
             out.add(new Effect.Note("quorum lease held"));
         } else if (wasHolding && !holdingWithoutLease && !leaseValid) {

@@ -107,7 +107,7 @@ public final class Scheduler {
                     "cold start: waiting for every node to join (or the start-up grace to pass) before the first placement",
                     reasons));
         }
-        if (!gs.onlyPossiblyActiveOn(target)) {
+        if (!in.ignoreMayBeActive() && !gs.onlyPossiblyActiveOn(target)) {
             return new GroupDecision(Optional.empty(), new Explanation(want,
                     "waiting: " + group.id() + " may still be active on " + gs.mayBeActive() + "; it starts on " + target
                             + " once they have stopped it or are declared lost", reasons));

@@ -3,7 +3,6 @@ package haven.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -11,16 +10,16 @@ import java.util.function.Consumer;
 
 /**
  * A batch of seeds: seed s runs with {@code nodes} nodes (or 3..5 by seed when 0) and the given variant (or
- * all variants in turn when null), on {@code threads} threads. Collects failures and the marks reached.
+ * all variants in turn when null), on {@code threads} threads. Collects failures and the rare paths reached.
  */
 public final class SimBatch {
-    public record Summary(int seeds, long millis, List<SimRun.Result> failures, Map<String, Integer> marks) {
+    public record Summary(int seeds, long millis, List<SimRun.Result> failures, Map<SimProbe, Integer> probes) {
         public double seedsPerSecond() {
             return millis == 0 ? seeds : seeds * 1000.0 / millis;
         }
 
-        public List<String> marksMissed() {
-            return SimRun.MARKS.keySet().stream().filter(m -> marks.getOrDefault(m, 0) == 0).toList();
+        public List<SimProbe> probesMissed() {
+            return java.util.Arrays.stream(SimProbe.values()).filter(p -> probes.getOrDefault(p, 0) == 0).toList();
         }
     }
 
@@ -44,16 +43,16 @@ public final class SimBatch {
                 results.add(pool.submit(() -> SimRun.run(seed, nodesOf(seed, nodes), variantOf(seed, variant))));
             }
             List<SimRun.Result> failures = new ArrayList<>();
-            Map<String, Integer> marks = new TreeMap<>();
+            Map<SimProbe, Integer> probes = new java.util.EnumMap<>(SimProbe.class);
             for (Future<SimRun.Result> f : results) {
                 SimRun.Result r = f.get();
-                r.marksReached().forEach(m -> marks.merge(m, 1, Integer::sum));
+                r.probesReached().forEach(p -> probes.merge(p, 1, Integer::sum));
                 if (!r.passed()) {
                     failures.add(r);
                     onFailure.accept(r);
                 }
             }
-            return new Summary(seeds, (System.nanoTime() - start) / 1_000_000, failures, marks);
+            return new Summary(seeds, (System.nanoTime() - start) / 1_000_000, failures, probes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation batch interrupted", e);

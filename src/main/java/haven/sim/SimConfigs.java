@@ -48,6 +48,30 @@ final class SimConfigs {
                         List.of()), c.fencing());
     }
 
+    /**
+     * Timing drawn from the ranges the config check accepts (lease shorter than failure_timeout +
+     * verify_timeout, heartbeat under half of failure_timeout), with a lease of at least two heartbeats.
+     */
+    static Timing drawTiming(java.util.Random r) {
+        long beat = 50 + r.nextInt(101);
+        long failure = 2 * beat + 1 + r.nextInt(400);
+        long verify = 50 + r.nextInt(251);
+        long lease = 2 * beat + r.nextInt((int) (failure + verify - 2 * beat));
+        return new Timing(Duration.ofMillis(beat), Duration.ofMillis(failure), Duration.ofMillis(verify), Duration.ofMillis(lease),
+                Duration.ofMillis(50 + r.nextInt(251)), Duration.ofMillis(1_000 + r.nextInt(2_001)));
+    }
+
+    static String describe(Timing t) {
+        return "heartbeat " + t.heartbeatInterval().toMillis() + " failure " + t.failureTimeout().toMillis() + " verify "
+                + t.verifyTimeout().toMillis() + " lease " + t.lease().toMillis() + " margin " + t.leaseMargin().toMillis() + " join "
+                + t.joinTimeout().toMillis() + " ms";
+    }
+
+    static ClusterConfig withTiming(ClusterConfig c, Timing t) {
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), t, c.policy(), c.nodes(), c.resources(),
+                c.groups(), c.quorum(), c.fencing());
+    }
+
     /** With {@code witness}, the last of the {@code nodes} members is a witness named w + its number. */
     static ClusterConfig web(int nodes, boolean witness) {
         List<NodeConfig> ns = new ArrayList<>();

@@ -110,9 +110,9 @@ class WholeClusterSimulationTest {
         c.runUntil(5_000);
         for (int i = 0; i < 3; i++) {
             c.killService(N1, SITE);
-            c.runUntil(c.now + 1_000);
+            c.runUntil(c.now() + 1_000);
         }
-        c.runUntil(c.now + 2_000);
+        c.runUntil(c.now() + 2_000);
         assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);
         assertThat(c.violations).isEmpty();
     }
@@ -294,14 +294,14 @@ class WholeClusterSimulationTest {
                     case 4 -> c.pause(target, 100 + r.nextInt(3_000));
                     default -> c.heal();
                 }
-                c.runUntil(c.now + 200 + r.nextInt(3_000));
+                c.runUntil(c.now() + 200 + r.nextInt(3_000));
                 if (r.nextBoolean()) {
-                    c.alive.keySet().forEach(c::restart);
+                    c.restartAll();
                 }
             }
             c.heal();
-            c.alive.keySet().forEach(c::restart);
-            c.runUntil(c.now + 8_000);
+            c.restartAll();
+            c.runUntil(c.now() + 8_000);
             String replay = "seed " + seed + (witness ? " with a witness" : "") + " (replay: run this test with that seed)\n"
                     + String.join("\n", c.trace);
             assertThat(c.violations).as(replay).isEmpty();

@@ -1,0 +1,54 @@
+package haven.sim;
+
+import haven.node.NodeCore;
+import java.util.Set;
+
+/**
+ * A safety rule broken on purpose, to prove the checkers notice: each must produce a safety violation (a
+ * resource active twice, or an action without quorum), not only a stall, in the variant where the rule
+ * applies. Switched by constructor parameters the daemon never sets ({@link NodeCore.SafetyRules},
+ * {@code GuardState}'s deadline rule) or in the simulated log itself (Raft's refusal of a stale term).
+ */
+public enum Mutation {
+    NONE(SimRun.Variant.PLAIN),
+    /** A lone node counts as a quorum. */
+    MAJORITY_OF_ONE(SimRun.Variant.PLAIN),
+    /** A departed node's groups start elsewhere without waiting for its lease to run out. */
+    NO_LEASE_WAIT(SimRun.Variant.PLAIN),
+    /** The guard never forces off at its deadline: a frozen daemon's resources outlive its lease. */
+    NO_GUARD_DEADLINE(SimRun.Variant.PLAIN),
+    /** The scheduler starts a group while another node may still run it. */
+    IGNORE_MAY_BE_ACTIVE(SimRun.Variant.PLAIN),
+    /** no_quorum_policy freeze: a lost node's groups start elsewhere without fencing it. */
+    FREEZE_WITHOUT_FENCING(SimRun.Variant.FREEZE),
+    /** The log commits entries of a leader whose term is over. */
+    STALE_LEADER_ACCEPTED(SimRun.Variant.PLAIN),
+    /** two_node: the survivor carries on alone though the fencing of its peer failed. */
+    PAIR_WITHOUT_FENCING(SimRun.Variant.TWO_NODE);
+
+    private final SimRun.Variant variant;
+
+    Mutation(SimRun.Variant variant) {
+        this.variant = variant;
+    }
+
+    /** The variant where the rule applies. */
+    public SimRun.Variant variant() {
+        return variant;
+    }
+
+    NodeCore.SafetyRules rules(NodeCore.SafetyRules real) {
+        return switch (this) {
+            case MAJORITY_OF_ONE -> new NodeCore.SafetyRules(1, real.lostAfterMs());
+            case NO_LEASE_WAIT -> new NodeCore.SafetyRules(real.majority(), 0);
+            case IGNORE_MAY_BE_ACTIVE -> broken(real, NodeCore.SafetyRules.Broken.MAY_BE_ACTIVE);
+            case FREEZE_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.FREEZE_WITHOUT_FENCING);
+            case PAIR_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.PAIR_WITHOUT_FENCING);
+            default -> real;
+        };
+    }
+
+    private static NodeCore.SafetyRules broken(NodeCore.SafetyRules real, NodeCore.SafetyRules.Broken rule) {
+        return new NodeCore.SafetyRules(real.majority(), real.lostAfterMs(), Set.of(rule));
+    }
+}

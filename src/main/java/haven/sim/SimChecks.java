@@ -1,0 +1,126 @@
+package haven.sim;
+
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.core.Operation;
+import haven.node.Effect;
+import haven.node.NodeEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The safety checks, run on the history as it happens: each breach becomes a violation with its time.
+ * <ul>
+ *   <li>A resource never starts on a witness, nor while another node still runs it.</li>
+ *   <li>No resource action (start, reload) by a node outside a quorate partition: a node that for longer than
+ *   its lease (plus the heartbeats' delivery time) has not been heard by a majority of its log's voters that
+ *   hold it in their views could not hold a lease, so it must not act.</li>
+ *   <li>An acknowledged change is never lost: a node's applied cluster state never goes back to an older
+ *   version, and every node ends with the log's last committed state.</li>
+ * </ul>
+ */
+final class SimChecks {
+    /** Violations that are not about safety: the cluster did not recover in time. */
+    static final String LIVENESS = "liveness: ";
+    /** A beat already on its way when the cut came may still arrive: delivery and jitter, and the agent's own delay. */
+    private static final long IN_FLIGHT_MS = 250;
+
+    private final SimCluster c;
+    final List<String> violations = new ArrayList<>();
+    /** Since when each node has been outside a quorate partition (absent: it is in one). */
+    private final Map<NodeId, Long> outsideSince = new TreeMap<>();
+    private final Map<NodeId, Long> appliedVersion = new TreeMap<>();
+
+    SimChecks(SimCluster c) {
+        this.c = c;
+    }
+
+    private void violation(String text) {
+        c.trace(" VIOLATION " + text);
+        violations.add("t=" + c.now() + "ms: " + text);
+    }
+
+    /** {@code r} starts on {@code n}: never on a witness, never while another node still runs it. */
+    void started(NodeId n, ResourceId r) {
+        if (c.config.node(n).map(haven.config.NodeConfig::isWitness).orElse(false)) {
+            violation(r + " started on witness " + n);
+        }
+        if (c.host(n).running.add(r)) {
+            for (NodeId other : c.config.nodeIds()) {
+                if (!other.equals(n) && c.host(other).running.contains(r)) {
+                    violation(r + " started on " + n + " while still running on " + other);
+                }
+            }
+        }
+    }
+
+    /** Reachability, liveness or voters changed: note who left or joined a quorate partition. */
+    void topologyChanged() {
+        for (NodeId n : c.config.nodeIds()) {
+            if (quorate(n)) outsideSince.remove(n);
+            else outsideSince.putIfAbsent(n, c.now());
+        }
+    }
+
+    private boolean quorate(NodeId n) {
+        if (!c.host(n).up(c.now())) return false;
+        Set<NodeId> voters = c.log == null ? c.config.nodeIds().stream().collect(java.util.stream.Collectors.toSet()) : c.log.voters(n);
+        // A voter counts while it is heard here and holds this node in its view: its heartbeats renew this
+        // node's lease until it installs a view without it (and the others wait out the lease from then on).
+        long reached = voters.stream().filter(v -> v.equals(n) || (c.host(v).up(c.now()) && c.net.reaches(v, n)
+                && c.net.viewMembers.getOrDefault(v, List.of()).contains(n))).count();
+        return reached >= voters.size() / 2 + 1;
+    }
+
+    /** A node runs an agent action that changes what is active. */
+    void acted(NodeId n, Effect.RunOp op) {
+        if (op.op() != Operation.START && op.op() != Operation.RELOAD) return;
+        Long since = outsideSince.get(n);
+        long allowed = c.config.timing().lease().toMillis() + IN_FLIGHT_MS;
+        if (since != null && c.now() - since > allowed) {
+            violation(n + " ran " + op.op() + " of " + op.resource() + " outside a quorate partition (for " + (c.now() - since)
+                    + " ms, more than the lease and delivery, " + allowed + " ms)");
+        }
+    }
+
+    /** After a node took in {@code event}: the state it applied never goes back. */
+    void stepped(SimHost h, NodeEvent event) {
+        if (!(event instanceof NodeEvent.StateChanged)) return;
+        long version = h.core.status().state().version();
+        Long before = appliedVersion.put(h.id, version);
+        if (before != null && version < before) {
+            violation(h.id + " went back from cluster state version " + before + " to " + version + ": acknowledged changes lost");
+        }
+    }
+
+    /** The daemon restarted: it learns the state again from the log. */
+    void forget(NodeId n) {
+        appliedVersion.remove(n);
+    }
+
+    /** At the end: every running daemon holds the log's last committed state. */
+    void converged() {
+        long committed = c.committed().version();
+        for (NodeId n : c.config.nodeIds()) {
+            SimHost h = c.host(n);
+            if (!h.alive) continue;
+            long version = h.core.status().state().version();
+            if (version != committed) {
+                violation(n + " ended with cluster state version " + version + ", not the committed " + committed
+                        + ": acknowledged changes lost for it");
+            }
+        }
+    }
+
+    Set<NodeId> holders(ResourceId r) {
+        Set<NodeId> s = new TreeSet<>();
+        for (NodeId n : c.config.nodeIds()) {
+            if (c.host(n).running.contains(r)) s.add(n);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,42 @@
+package haven.sim;
+
+import haven.core.NodeId;
+import haven.core.ResourceId;
+import haven.node.NodeCore;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** One simulated machine: its daemon (the real node core), the resources running on it, and its guard. */
+final class SimHost {
+    final NodeId id;
+    NodeCore core;
+    /** The daemon runs (a crash or SIGKILL ends it; a restart brings it back). */
+    boolean alive = true;
+    /** Until when the daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
+    long pausedUntil = Long.MIN_VALUE;
+    final Set<ResourceId> running = new TreeSet<>();
+    /** The guard process beside the daemon. */
+    SimGuard guard;
+    /** Every stop fails (a hung stop), until the node restarts. */
+    boolean stopsFail;
+    /** Even SIGKILL does not end a resource (a process stuck in the kernel), until restart. */
+    boolean forceOffFails;
+    /** Every start fails, half of them leaving the resource running anyway, until the node restarts. */
+    boolean startsFail;
+    /** The next monitor of these reports a failure though they run (a health check that times out once). */
+    final Set<ResourceId> monitorFailsOnce = new TreeSet<>();
+
+    SimHost(NodeId id, NodeCore core) {
+        this.id = id;
+        this.core = core;
+    }
+
+    boolean paused(long now) {
+        return pausedUntil > now;
+    }
+
+    /** Alive and not frozen: it takes in events and sends messages. */
+    boolean up(long now) {
+        return alive && !paused(now);
+    }
+}
