@@ -3,6 +3,7 @@ package haven.fencing;
 import haven.config.fence.FencingTopology;
 import haven.config.fence.FenceLevel;
 import haven.config.fence.FenceDevice;
+import haven.core.Ticker;
 import haven.process.ProcessGroup;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,18 +34,36 @@ public final class Fencer {
     private final AgentLocator locator;
     private final FenceAgentRunner runner;
     private final Clock clock;
+    private final Ticker ticker;
+    private final Pause pause;
     /** Metadata does not change while haven runs. */
     private final Map<Path, Optional<AgentMetadata>> metadata = new ConcurrentHashMap<>();
 
-    public Fencer(FencingTopology topology) {
-        this(topology, AgentLocator.standard(), new FenceAgentRunner(), Clock.systemUTC());
+    /** Waits out a device's delay. Tests pass one that only moves their own clock forward. */
+    @FunctionalInterface
+    public interface Pause {
+        void sleep(Duration d) throws InterruptedException;
+
+        Pause REAL = Thread::sleep;
     }
 
-    public Fencer(FencingTopology topology, AgentLocator locator, FenceAgentRunner runner, Clock clock) {
+    public Fencer(FencingTopology topology) {
+        this(topology, AgentLocator.standard(), new FenceAgentRunner(), Clock.systemUTC(), Ticker.SYSTEM, Pause.REAL);
+    }
+
+    /**
+     * @param clock  stamps each attempt's start, for people to read
+     * @param ticker measures how long a fencing took
+     * @param pause  waits out the devices' delays
+     */
+    public Fencer(FencingTopology topology, AgentLocator locator, FenceAgentRunner runner, Clock clock, Ticker ticker,
+            Pause pause) {
         this.topology = topology;
         this.locator = locator;
         this.runner = runner;
         this.clock = clock;
+        this.ticker = ticker;
+        this.pause = pause;
     }
 
     public FencingTopology topology() {
@@ -61,11 +80,11 @@ public final class Fencer {
         if (action != FenceAction.OFF && action != FenceAction.REBOOT && action != FenceAction.ON) {
             throw new IllegalArgumentException("a node is fenced with off, reboot or on, not " + action);
         }
-        long startNs = System.nanoTime();
+        long startMs = ticker.nowMs();
         List<FenceLevel> levels = topology.levelsFor(target);
         if (levels.isEmpty()) {
             return new FenceOutcome(target, action, false, 0, List.of(), "no fence device can fence " + target
-                    + ": add a device that lists " + target + " among its nodes", since(startNs));
+                    + ": add a device that lists " + target + " among its nodes", since(startMs));
         }
         List<FenceAttempt> history = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -80,12 +99,12 @@ public final class Fencer {
                         .map(a -> a.device() + " " + a.action() + " " + a.verdict())
                         .reduce((a, b) -> a + ", " + b).map(s -> " (note: " + s + ")").orElse("");
                 return new FenceOutcome(target, action, true, level.index(), history, target + " fenced (" + action
-                        + ") by level " + level.index() + " (" + devices + ")" + note, since(startNs));
+                        + ") by level " + level.index() + " (" + devices + ")" + note, since(startMs));
             }
             failures.add("level " + level.index() + ": " + failure.get());
         }
         return new FenceOutcome(target, action, false, 0, history, target + " could not be fenced (" + action + "): "
-                + String.join("; ", failures), since(startNs));
+                + String.join("; ", failures), since(startMs));
     }
 
     /** Runs one level; empty when it fenced the target, else why not. */
@@ -192,9 +211,9 @@ public final class Fencer {
         }
     }
 
-    private static void pause(Duration d) {
+    private void pause(Duration d) {
         try {
-            Thread.sleep(d);
+            pause.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProcessGroup.CancelledException("interrupted during a fence delay");
@@ -205,7 +224,7 @@ public final class Fencer {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static Duration since(long startNs) {
-        return Duration.ofNanos(System.nanoTime() - startNs);
+    private Duration since(long startMs) {
+        return Duration.ofMillis(ticker.nowMs() - startMs);
     }
 }

@@ -140,15 +140,31 @@ class FencerTest {
 
     @Test
     void theStaticDelayComesBeforeCuttingPowerOnly() {
-        Fencer f = fencer(List.of(device("slow", Map.of(), Duration.ofSeconds(10), Duration.ofMillis(400))),
-                Map.of("n2", List.of(FenceLevel.of(1, "slow"))));
+        // Time that moves only when the fencer pauses: the agents run for real, the delay is only recorded.
+        java.util.concurrent.atomic.AtomicLong nowMs = new java.util.concurrent.atomic.AtomicLong(1_000);
+        List<Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.time.Instant origin = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        java.time.Clock clock = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId z) { return this; }
+            @Override public java.time.Instant instant() { return origin.plusMillis(nowMs.get()); }
+        };
+        Fencer f = new Fencer(new FencingTopology(List.of(device("slow", Map.of(), Duration.ofSeconds(10), Duration.ofMillis(400))),
+                Map.of("n2", List.of(FenceLevel.of(1, "slow")))), AgentLocator.standard(), new FenceAgentRunner(), clock,
+                nowMs::get, d -> {
+                    pauses.add(d);
+                    nowMs.addAndGet(d.toMillis());
+                });
         FenceOutcome off = f.fence("n2", FenceAction.OFF);
         assertThat(off.fenced()).isTrue();
-        assertThat(off.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
-        assertThat(off.attempts().get(0).elapsed()).isLessThan(Duration.ofMillis(400));
+        assertThat(pauses).containsExactly(Duration.ofMillis(400));
+        assertThat(off.elapsed()).isEqualTo(Duration.ofMillis(400));
+        // The power was cut after the delay, and the status check runs without one.
+        assertThat(off.attempts()).extracting(FenceAttempt::startedAt).containsOnly(origin.plusMillis(1_400));
         FenceOutcome on = f.fence("n2", FenceAction.ON);
         assertThat(on.fenced()).isTrue();
         assertThat(on.attempts()).singleElement().extracting(FenceAttempt::action).isEqualTo(FenceAction.ON);
+        assertThat(pauses).as("powering on waits for no delay").hasSize(1);
     }
 
     @Test
