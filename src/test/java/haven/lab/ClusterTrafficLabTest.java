@@ -1,0 +1,226 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12 from a host on the cluster network without the cluster key (the lab's client namespace): forged
+ * header-only JGroups messages, replayed captures and a garbage flood must change nothing, and a cut-off
+ * node fed with replays must still let go of its VIP. Needs root, nginx, tcpdump and a built daemon.
+ */
+@Tag("lab")
+class ClusterTrafficLabTest {
+    private static final String PREFIX = "wsec";
+    private static final int CLUSTER_PORT = 7800;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
+    private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
+    private static Lab lab;
+    private WatchedLab watched;
+
+    @BeforeAll
+    static void up() {
+        Lab.down(PREFIX);
+        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
+    }
+
+    @AfterAll
+    static void down() {
+        Lab.down(PREFIX);
+        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
+    }
+
+    @BeforeEach
+    void settle() {
+        watched = WatchedLab.settle(lab);
+    }
+
+    @AfterEach
+    void heal() {
+        if (watched != null) watched.close();
+    }
+
+    @Test
+    void forgedHeaderOnlyMessagesFromAHostWithoutTheKeyChangeNothing() throws Exception {
+        int active = holder();
+        long[] views = viewCounts();
+        // Random member ids: the ids are inside the ciphertext now, and whatever the id, unsealed bytes are refused unread.
+        String out = attack(Duration.ofSeconds(30), "forge", lab.layout().clusterName(), Integer.toString(CLUSTER_PORT), nodeAddresses());
+        assertThat(out).startsWith("sent ");
+        stayFor(Duration.ofSeconds(3));
+        assertThat(viewCounts()).as("no node installed a new view").isEqualTo(views);
+        assertThat(watched.watch.holders()).containsExactly(active);
+        assertThat(watched.watch.splitBrainNanos()).isZero();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(log(i)).as("node %d logged the refusal", i)
+                    .contains("refused a cluster datagram from " + lab.layout().clientAddress() + ":");
+        }
+    }
+
+    @Test
+    void replayedCapturesDoNotKeepACutOffNodesLease() throws Exception {
+        int victim = holder();
+        Path pcap = capture(victim, Duration.ofSeconds(4));
+        Faults.Injected cut = cutOff(victim);
+        Process replay = start("replay", pcap.toString(), lab.layout().nodeAddress(victim), Integer.toString(CLUSTER_PORT), "12");
+        try {
+            long gone = awaitVipGoneFrom(victim, cut, Duration.ofMillis(1_500));
+            System.err.println("VIP left the cut-off " + name(victim) + " " + (gone - cut.effectiveNanos()) / 1_000_000
+                    + " ms after the cut, with the replay running");
+            watched.awaitBack(cut, BACK_WITHIN);
+            assertThat(watched.watch.awaitAtMostOneHolder(System.nanoTime() + BACK_WITHIN.toNanos())).isTrue();
+            assertThat(replay.isAlive()).as("the replay still runs").isTrue();
+            assertThat(watched.watch.holders()).hasSize(1).doesNotContain(victim);
+            assertThat(watched.watch.splitBrainNanos()).isZero();
+        } finally {
+            assertThat(finish(replay, Duration.ofSeconds(30))).startsWith("sent ");
+        }
+        assertThat(watched.watch.splitBrainNanos()).isZero();
+        assertThat(log(victim)).contains("refused a cluster datagram from " + lab.layout().clientAddress() + ":");
+    }
+
+    @Test
+    void aGarbageFloodLeavesTheViewAndTheLogsAloneAndAFailoverStillWorks() throws Exception {
+        int active = holder();
+        long[] views = viewCounts();
+        long[] logSizes = logSizes();
+        Process flood = start("flood", Integer.toString(CLUSTER_PORT), nodeAddresses(), "20000", "15");
+        try {
+            stayFor(Duration.ofSeconds(5));
+            assertThat(viewCounts()).as("no node installed a new view during 5 s of flood").isEqualTo(views);
+            assertThat(watched.watch.holders()).containsExactly(active);
+            Faults.Injected kill = watched.faults.kill(active);
+            ProbeResult back = watched.awaitBack(kill, BACK_WITHIN);
+            System.err.println("service back " + (back.endNanos() - kill.effectiveNanos()) / 1_000_000
+                    + " ms after the power loss, during the flood: " + back.detail());
+            assertThat(back.detail()).isNotEqualTo("served by " + name(active));
+            assertThat(watched.watch.splitBrainNanos()).isZero();
+        } finally {
+            String out = finish(flood, Duration.ofSeconds(40));
+            System.err.println("flood: " + out);
+            assertThat(Long.parseLong(out.substring("sent ".length()).trim())).as("datagrams sent in 15 s").isGreaterThan(250_000);
+        }
+        long[] after = logSizes();
+        for (int i = 1; i <= 3; i++) {
+            System.err.println(name(i) + " log grew " + (after[i - 1] - logSizes[i - 1]) + " bytes during the flood");
+            if (i != active) assertThat(after[i - 1] - logSizes[i - 1]).as("log growth of %s", name(i)).isLessThan(1_000_000);
+            if (i != active) assertThat(log(i)).contains("refused a cluster datagram from " + lab.layout().clientAddress() + ":");
+        }
+        assertThat(watched.watch.splitBrainNanos()).isZero();
+    }
+
+    private int holder() {
+        List<Integer> h = watched.watch.holders();
+        assertThat(h).as("VIP holders").hasSize(1);
+        return h.get(0);
+    }
+
+    private String name(int node) {
+        return lab.layout().nodeName(node);
+    }
+
+    private String nodeAddresses() {
+        List<String> a = new ArrayList<>();
+        for (int i = 1; i <= lab.layout().nodes(); i++) a.add(lab.layout().nodeAddress(i));
+        return String.join(",", a);
+    }
+
+    private Path logPath(int node) {
+        return lab.cluster().state().log(name(node));
+    }
+
+    private String log(int node) throws IOException {
+        return Files.readString(logPath(node), StandardCharsets.UTF_8);
+    }
+
+    private long[] logSizes() throws IOException {
+        long[] s = new long[lab.layout().nodes()];
+        for (int i = 1; i <= s.length; i++) s[i - 1] = Files.size(logPath(i));
+        return s;
+    }
+
+    /** How many views each node has installed (the daemon logs a line for each). */
+    private long[] viewCounts() throws IOException {
+        long[] v = new long[lab.layout().nodes()];
+        for (int i = 1; i <= v.length; i++) v[i - 1] = log(i).lines().filter(l -> l.contains(" jgroups view ")).count();
+        return v;
+    }
+
+    /** Watches for the given time that the VIP never has two holders. */
+    private void stayFor(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(watched.watch.splitBrainNanos()).isZero();
+            Pids.sleep(50);
+        }
+    }
+
+    /** Cuts the node off from every peer; the client host, where the attacker is, still reaches it. */
+    private Faults.Injected cutOff(int node) {
+        long at = 0;
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            if (i == node) continue;
+            lab.network().cut(node, i);
+            if (at == 0) at = System.nanoTime();
+        }
+        return new Faults.Injected(name(node) + " cut off from its peers (the client host still reaches it)", at);
+    }
+
+    /** The datagrams sent to the node, captured for the given time on its bridge port. */
+    private Path capture(int node, Duration d) throws Exception {
+        Path pcap = Files.createTempFile("wsec-", ".pcap");
+        Process tcpdump = new ProcessBuilder("tcpdump", "-i", lab.layout().nodePort(node), "-U", "-w", pcap.toString(),
+                "udp and dst port " + CLUSTER_PORT + " and dst host " + lab.layout().nodeAddress(node))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Pids.sleep(d.toMillis());
+        tcpdump.destroy();
+        assertThat(tcpdump.waitFor(10, TimeUnit.SECONDS)).as("tcpdump stops").isTrue();
+        assertThat(Files.size(pcap)).as("captured datagrams").isGreaterThan(10_000);
+        return pcap;
+    }
+
+    private long awaitVipGoneFrom(int node, Faults.Injected fault, Duration within) {
+        long deadline = fault.effectiveNanos() + within.toNanos();
+        while (watched.watch.holders().contains(node)) {
+            assertThat(System.nanoTime()).as("VIP still on %s %d ms after: %s\n%s", name(node), within.toMillis(),
+                    fault.description(), lab.cluster().logTails(20)).isLessThan(deadline);
+            Pids.sleep(5);
+        }
+        return System.nanoTime();
+    }
+
+    private static Process start(String... args) throws IOException {
+        List<String> java = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), ClusterAttacker.class.getName(), List.of(args));
+        List<String> cmd = new ArrayList<>(java);
+        int cp = cmd.indexOf("-cp");
+        cmd.set(cp + 1, System.getProperty("java.class.path")); // the attacker lives in the test classes
+        return new ProcessBuilder(Netns.execIn(lab.layout().clientNamespace(), cmd.toArray(String[]::new)))
+                .redirectErrorStream(true).start();
+    }
+
+    private static String finish(Process p, Duration timeout) throws Exception {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the attacker did not finish within " + timeout.toSeconds() + " s");
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    private static String attack(Duration timeout, String... args) throws Exception {
+        return finish(start(args), timeout);
+    }
+}
