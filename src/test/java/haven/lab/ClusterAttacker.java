@@ -29,8 +29,9 @@ import org.jgroups.util.Util;
  * {@link ClusterTrafficLabTest}. Prints one line, "sent N", when done.
  *
  * <pre>
- * forge CLUSTER PORT IP,IP,...           header-only JGroups messages (LEAVE_REQ, JOIN_REQ) in JGroups' own
- *                                        wire format, and frames in haven's sealed format with a wrong key
+ * forge CLUSTER PORT IP,IP,... UUID      header-only JGroups messages (LEAVE_REQ, JOIN_REQ) in JGroups' own
+ *                                        wire format, for and from the member UUID and random ones, and
+ *                                        frames in haven's sealed format with no key
  * flood PORT IP,IP,... PER_SECOND SECONDS  garbage datagrams that start with JGroups' version
  * replay PCAP IP PORT SECONDS            the UDP payloads captured to IP:PORT, sent again from this host,
  *                                        at their captured pace, over and over
@@ -41,7 +42,7 @@ public final class ClusterAttacker {
 
     public static void main(String[] args) throws Exception {
         long sent = switch (args[0]) {
-            case "forge" -> forge(args[1], Integer.parseInt(args[2]), addresses(args[3]));
+            case "forge" -> forge(args[1], Integer.parseInt(args[2]), addresses(args[3]), UUID.fromString(args[4]));
             case "flood" -> flood(Integer.parseInt(args[1]), addresses(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "replay" -> replay(Path.of(args[1]), InetAddress.getByName(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown attack " + args[0] + ": forge, flood or replay");
@@ -55,12 +56,12 @@ public final class ClusterAttacker {
         return out;
     }
 
-    private static long forge(String cluster, int port, List<InetAddress> targets) throws Exception {
+    private static long forge(String cluster, int port, List<InetAddress> targets, UUID victim) throws Exception {
         short tpId = ClassConfigurator.getProtocolId(TP.class);
         short gmsId = ClassConfigurator.getProtocolId(GMS.class);
         List<byte[]> datagrams = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            UUID member = UUID.randomUUID();
+            UUID member = i % 2 == 0 ? victim : UUID.randomUUID();
             for (byte type : new byte[] {GMS.GmsHeader.LEAVE_REQ, GMS.GmsHeader.JOIN_REQ}) {
                 for (boolean multicast : new boolean[] {true, false}) {
                     Message m = new EmptyMessage(multicast ? null : UUID.randomUUID()).setSrc(member)

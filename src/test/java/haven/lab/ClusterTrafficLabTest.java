@@ -59,8 +59,14 @@ class ClusterTrafficLabTest {
         int active = holder();
         long[] views = viewCounts();
         long[] logSizes = logSizes();
-        // Random member ids: the ids are inside the ciphertext now, and whatever the id, unsealed bytes are refused unread.
-        String out = attack(Duration.ofSeconds(30), "forge", lab.layout().clusterName(), Integer.toString(CLUSTER_PORT), nodeAddresses());
+        // The active node's real JGroups id, as an attacker who sniffed it before the upgrade would know it.
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("JGroups address of " + name(active) + ": ([0-9a-f-]{36})")
+                .matcher(log(active));
+        String uuid = null;
+        while (id.find()) uuid = id.group(1);
+        assertThat(uuid).as("the daemon logs its JGroups address").isNotNull();
+        String out = attack(Duration.ofSeconds(30), "forge", lab.layout().clusterName(), Integer.toString(CLUSTER_PORT),
+                nodeAddresses(), uuid);
         assertThat(out).startsWith("sent ");
         stayFor(Duration.ofSeconds(3));
         assertThat(viewCounts()).as("no node installed a new view").isEqualTo(views);
