@@ -18,6 +18,8 @@ final class ClusterSeal {
     private ClusterSeal() {}
 
     static Sealer create(ClusterConfig config, NodeConfig self, Path stateDir, Ticker ticker) throws IOException {
+        // Earlier versions wrote the derived SYM_ENCRYPT key here; no secret should outlive its use.
+        java.nio.file.Files.deleteIfExists(stateDir.resolve("cluster-key.p12"));
         long epoch = BootEpoch.next(stateDir, System.currentTimeMillis());
         // A datagram older than the failure timeout is news of a member that may since have been declared dead.
         ReplayGuard guard = new ReplayGuard(Math.max(MIN_MAX_AGE_MS, config.timing().failureTimeout().toMillis()));
