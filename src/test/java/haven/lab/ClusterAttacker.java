@@ -33,8 +33,8 @@ import org.jgroups.util.Util;
  *                                        wire format, for and from the member UUID and random ones, and
  *                                        frames in haven's sealed format with no key
  * flood PORT IP,IP,... PER_SECOND SECONDS  garbage datagrams that start with JGroups' version
- * replay PCAP IP PORT SECONDS            the UDP payloads captured to IP:PORT, sent again from this host,
- *                                        at their captured pace, over and over
+ * replay PCAP PORT SECONDS               the UDP payloads captured to PORT, each sent again from this host to
+ *                                        the address it went to, at their captured pace, over and over
  * </pre>
  */
 public final class ClusterAttacker {
@@ -44,7 +44,7 @@ public final class ClusterAttacker {
         long sent = switch (args[0]) {
             case "forge" -> forge(args[1], Integer.parseInt(args[2]), addresses(args[3]), UUID.fromString(args[4]));
             case "flood" -> flood(Integer.parseInt(args[1]), addresses(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "replay" -> replay(Path.of(args[1]), InetAddress.getByName(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "replay" -> replay(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown attack " + args[0] + ": forge, flood or replay");
         };
         System.out.println("sent " + sent);
@@ -118,11 +118,11 @@ public final class ClusterAttacker {
         return sent;
     }
 
-    private record Captured(long atMicros, byte[] payload) {}
+    private record Captured(long atMicros, InetAddress to, byte[] payload) {}
 
-    private static long replay(Path pcap, InetAddress target, int port, int seconds) throws Exception {
-        List<Captured> captured = udpPayloads(Files.readAllBytes(pcap), target, port);
-        if (captured.isEmpty()) throw new IllegalStateException("no datagram to " + target + ":" + port + " in " + pcap);
+    private static long replay(Path pcap, int port, int seconds) throws Exception {
+        List<Captured> captured = udpPayloads(Files.readAllBytes(pcap), port);
+        if (captured.isEmpty()) throw new IllegalStateException("no datagram to port " + port + " in " + pcap);
         long sent = 0;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         try (DatagramSocket socket = new DatagramSocket()) {
@@ -134,7 +134,7 @@ public final class ClusterAttacker {
                     long wait = due - System.nanoTime();
                     if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     if (System.nanoTime() >= end) break;
-                    socket.send(new DatagramPacket(c.payload(), c.payload().length, target, port));
+                    socket.send(new DatagramPacket(c.payload(), c.payload().length, c.to(), port));
                     sent++;
                 }
             }
@@ -142,13 +142,12 @@ public final class ClusterAttacker {
         return sent;
     }
 
-    /** UDP payloads of unfragmented IPv4 packets to target:port in a pcap file of Ethernet frames (tcpdump -w). */
-    private static List<Captured> udpPayloads(byte[] file, InetAddress target, int port) {
+    /** UDP payloads of unfragmented IPv4 packets to port in a pcap file of Ethernet frames (tcpdump -w). */
+    private static List<Captured> udpPayloads(byte[] file, int port) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(file);
         int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
         if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) b.order(ByteOrder.BIG_ENDIAN);
         boolean nanos = b.getInt(0) == 0xa1b23c4d;
-        byte[] want = target.getAddress();
         List<Captured> out = new ArrayList<>();
         int at = 24;
         while (at + 16 <= file.length) {
@@ -162,15 +161,14 @@ public final class ClusterAttacker {
             int headerLength = (file[ip] & 0x0f) * 4;
             boolean fragmented = ((file[ip + 6] & 0x3f) | file[ip + 7]) != 0;
             if (file[ip + 9] != 17 || fragmented) continue;
-            boolean toTarget = true;
-            for (int i = 0; i < 4; i++) toTarget &= file[ip + 16 + i] == want[i];
+            InetAddress to = InetAddress.getByAddress(java.util.Arrays.copyOfRange(file, ip + 16, ip + 20));
             int udp = ip + headerLength;
             int dstPort = ((file[udp + 2] & 0xff) << 8) | (file[udp + 3] & 0xff);
             int udpLength = ((file[udp + 4] & 0xff) << 8) | (file[udp + 5] & 0xff);
-            if (!toTarget || dstPort != port || udp + udpLength > at) continue;
+            if (dstPort != port || udp + udpLength > at) continue;
             byte[] payload = new byte[udpLength - 8];
             System.arraycopy(file, udp + 8, payload, 0, payload.length);
-            out.add(new Captured(micros, payload));
+            out.add(new Captured(micros, to, payload));
         }
         return out;
     }

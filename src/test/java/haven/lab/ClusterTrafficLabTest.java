@@ -82,9 +82,9 @@ class ClusterTrafficLabTest {
     void replayedCapturesDoNotKeepACutOffNodesLease() throws Exception {
         int victim = holder();
         long[] logSizes = logSizes();
-        Path pcap = capture(victim, Duration.ofSeconds(4));
+        Path pcap = capture(victim, "dst", Duration.ofSeconds(4));
         Faults.Injected cut = cutOff(victim);
-        Process replay = start("replay", pcap.toString(), lab.layout().nodeAddress(victim), Integer.toString(CLUSTER_PORT), "12");
+        Process replay = start("replay", pcap.toString(), Integer.toString(CLUSTER_PORT), "12");
         try {
             long gone = awaitVipGoneFrom(victim, cut, Duration.ofMillis(1_500));
             System.err.println("VIP left the cut-off " + name(victim) + " " + (gone - cut.effectiveNanos()) / 1_000_000
@@ -105,6 +105,32 @@ class ClusterTrafficLabTest {
         assertThat(watched.watch.splitBrainNanos()).isZero();
         assertThat(logSince(victim, logSizes)).containsPattern("refused a cluster datagram from "
                 + java.util.regex.Pattern.quote(lab.layout().clientAddress()) + ":\\d+: (a replay of|.* held back too long|.* behind its newest)");
+    }
+
+    @Test
+    void replayingADeadDaemonsCapturedTrafficDoesNotHideItsDeath() throws Exception {
+        int victim = holder();
+        long[] logSizes = logSizes();
+        Path pcap = capture(victim, "src", Duration.ofSeconds(4));
+        Faults.Injected kill = watched.faults.killDaemon(victim);
+        Process replay = start("replay", pcap.toString(), Integer.toString(CLUSTER_PORT), "12");
+        try {
+            var back = watched.prober.awaitGoodAnswerNotFrom(name(victim), kill.effectiveNanos(), Duration.ofSeconds(5));
+            assertThat(back).as("another node serves within 5 s of the daemon's death, the replay running\n%s",
+                    lab.cluster().logTails(20)).isPresent();
+            System.err.println("service back on another node " + (back.get().endNanos() - kill.effectiveNanos()) / 1_000_000
+                    + " ms after SIGKILL to the daemon, its own captured traffic being replayed");
+            assertThat(replay.isAlive()).as("the replay still runs").isTrue();
+            assertThat(watched.watch.splitBrainNanos()).isZero();
+        } finally {
+            String out = finish(replay, Duration.ofSeconds(30));
+            Files.deleteIfExists(pcap);
+            assertThat(out).startsWith("sent ");
+        }
+        for (int i = 1; i <= 3; i++) {
+            if (i != victim) assertThat(logSince(i, logSizes)).containsPattern("refused a cluster datagram from "
+                    + java.util.regex.Pattern.quote(lab.layout().clientAddress()) + ":\\d+: (a replay of|.* held back too long|.* behind its newest)");
+        }
     }
 
     @Test
@@ -201,11 +227,11 @@ class ClusterTrafficLabTest {
         return new Faults.Injected(name(node) + " cut off from its peers (the client host still reaches it)", at);
     }
 
-    /** The datagrams sent to the node, captured for the given time on its bridge port. */
-    private Path capture(int node, Duration d) throws Exception {
+    /** The datagrams sent to ("dst") or by ("src") the node, captured for the given time on its bridge port. */
+    private Path capture(int node, String direction, Duration d) throws Exception {
         Path pcap = Files.createTempFile("wsec-", ".pcap");
         Process tcpdump = new ProcessBuilder("tcpdump", "-i", lab.layout().nodePort(node), "-U", "-w", pcap.toString(),
-                "udp and dst port " + CLUSTER_PORT + " and dst host " + lab.layout().nodeAddress(node))
+                "udp and dst port " + CLUSTER_PORT + " and " + direction + " host " + lab.layout().nodeAddress(node))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Pids.sleep(d.toMillis());
         tcpdump.destroy();
