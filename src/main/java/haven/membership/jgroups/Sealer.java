@@ -26,7 +26,7 @@ final class Sealer {
     private final Ticker ticker;
     private final long bootMs;
     private final Consumer<Map<String, Long>> persistPeerEpochs;
-    private final RejectLog rejectLog = new RejectLog(LOG_INTERVAL_MS, 64);
+    private final RejectLog rejectLog = new RejectLog(LOG_INTERVAL_MS, 16);
     private volatile long lastExpiry;
 
     Sealer(SealKeys keys, String self, long epoch, Set<String> senders, ReplayGuard guard, Ticker ticker,
@@ -47,7 +47,7 @@ final class Sealer {
         return SealFrame.seal(ownKey, self, epoch, counter.incrementAndGet(), ticker.nowMs() - bootMs, plain, offset, length);
     }
 
-    /** The plain datagram, or null when it is refused. {@code source} (the IP and port) only names it in the log. */
+    /** The plain datagram, or null when it is refused. {@code source} (the sending host) only names it in the log. */
     byte[] open(String source, byte[] data, int offset, int length) {
         long now = ticker.nowMs();
         SealFrame.Header h = SealFrame.header(data, offset, length);
