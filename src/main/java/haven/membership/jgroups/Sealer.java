@@ -97,8 +97,4 @@ final class Sealer {
         }
         return null;
     }
-
-    static int overhead(String self) {
-        return SealFrame.overhead(self);
-    }
 }
