@@ -7,6 +7,7 @@ import haven.core.NodeId;
 import haven.core.ResourceId;
 import haven.events.EventRecorder;
 import haven.events.OperationStats;
+import haven.membership.jgroups.TrafficStats;
 import haven.node.NodeStatus;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +59,7 @@ public final class Metrics {
         operations(events.operations().snapshot(), w);
         w.counter("haven_events", "events published on this node's /ha/events stream since it started");
         w.sample("haven_events_total", "", events.ring().last());
+        clusterTraffic(w);
         return w.done();
     }
 
@@ -86,6 +88,17 @@ public final class Metrics {
                 w.sample("haven_resource_failures", label("resource", r.name()) + "," + label("node", n.name()),
                         s.state().failureCount(r, n, 0));
             }
+        }
+    }
+
+    private static void clusterTraffic(Writer w) {
+        w.counter("haven_cluster_datagrams_sent", "sealed cluster datagrams this node sent since it started");
+        w.sample("haven_cluster_datagrams_sent_total", "", TrafficStats.sentCount());
+        w.counter("haven_cluster_datagrams_accepted", "cluster datagrams that authenticated and passed the replay check");
+        w.sample("haven_cluster_datagrams_accepted_total", "", TrafficStats.acceptedCount());
+        w.counter("haven_cluster_datagrams_refused", "cluster datagrams refused before JGroups saw them, by reason");
+        for (TrafficStats.Refusal r : TrafficStats.Refusal.values()) {
+            w.sample("haven_cluster_datagrams_refused_total", label("reason", r.label), TrafficStats.refusedCount(r));
         }
     }
 

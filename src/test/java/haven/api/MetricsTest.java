@@ -92,6 +92,16 @@ class MetricsTest {
     }
 
     @Test
+    void refusedClusterDatagramsAreCountedByReason() {
+        String text = render(false);
+        checkWellFormed(text, false);
+        assertThat(text).contains("# TYPE haven_cluster_datagrams_refused_total counter\n")
+                .containsPattern("haven_cluster_datagrams_refused_total\\{reason=\"forged\"\\} \\d+\n")
+                .containsPattern("haven_cluster_datagrams_refused_total\\{reason=\"replayed\"\\} \\d+\n")
+                .containsPattern("haven_cluster_datagrams_accepted_total \\d+\n");
+    }
+
+    @Test
     void labelValuesAreEscaped() {
         assertThat(Metrics.label("detail", "a \"b\" \\ c\nd")).isEqualTo("detail=\"a \\\"b\\\" \\\\ c\\nd\"");
     }

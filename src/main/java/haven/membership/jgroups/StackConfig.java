@@ -26,8 +26,11 @@ import java.util.stream.Collectors;
  * queue behind those connects: in the lab the survivors installed the view that dropped a powered-off
  * node up to a second apart, and the lease heartbeats thinned out. UDP never connects, so a dead peer
  * costs nothing but a dropped datagram; NAKACK2 and UNICAST3 already give reliability.
- * SYM_ENCRYPT sits right above the transport, so even discovery from a node without the cluster key is
- * dropped.
+ * The transport is {@link SealedUDP}: every datagram, headers and discovery included, is encrypted and
+ * authenticated with a key derived from the cluster key and checked against replay before JGroups parses it.
+ * Not SYM_ENCRYPT: on 5.4.11 it leaves headers in clear and unauthenticated, lets header-only messages
+ * through unencrypted, cannot use AES/GCM (it passes an IvParameterSpec, which the JDK's GCM refuses), and
+ * has no replay protection; SERIALIZE above it still copies the GMS header outside the ciphertext.
  *
  * <p>RAFT {@code max_log_size} is in bytes (jgroups-raft's default, 1 MB). It was 1000, which made every node
  * snapshot and truncate its log every few entries, and jgroups-raft 1.1.4's snapshot paths are where the
@@ -38,7 +41,7 @@ import java.util.stream.Collectors;
 final class StackConfig {
     private StackConfig() {}
 
-    static String xml(ClusterConfig config, NodeConfig self, String keystorePath, String keystorePassword, String logDir) {
+    static String xml(ClusterConfig config, NodeConfig self, String logDir) {
         Timing t = config.timing();
         String hosts = config.nodes().stream().map(n -> n.address() + "[" + config.port() + "]")
                 .collect(Collectors.joining(","));
@@ -46,10 +49,9 @@ final class StackConfig {
         long joinMs = t.joinTimeout().toMillis();
         String stack = """
                 <config xmlns="urn:org:jgroups">
-                  <UDP bind_addr="%s" bind_port="%d" port_range="0" ip_mcast="false"
+                  <haven.membership.jgroups.SealedUDP bind_addr="%s" bind_port="%d" port_range="0" ip_mcast="false"
                        ucast_recv_buf_size="2m" ucast_send_buf_size="1m" bundler_type="per-destination"
                        thread_pool.min_threads="0" thread_pool.max_threads="50" diag.enabled="false"/>
-                  <SYM_ENCRYPT keystore_name="%s" keystore_type="PKCS12" store_password="%s" key_password="%s" alias="cluster"/>
                   <TCPPING async_discovery="true" initial_hosts="%s" port_range="0"/>
                   <MERGE3 min_interval="1000" max_interval="3000"/>
                   <FD_ALL3 timeout="%d" interval="%d"/>
@@ -69,7 +71,7 @@ final class StackConfig {
                              send_commits_immediately="false" max_log_size="1000000" log_use_fsync="true"/>
                   <raft.REDIRECT/>
                 </config>
-                """.formatted(self.address(), config.port(), keystorePath, keystorePassword, keystorePassword, hosts,
+                """.formatted(self.address(), config.port(), hosts,
                 t.failureTimeout().toMillis(), t.heartbeatInterval().toMillis(), t.verifyTimeout().toMillis(),
                 joinMs, Math.max(300, t.failureTimeout().toMillis()), members, self.id().name(), logDir,
                 config.clusterName() + "-" + self.id().name());

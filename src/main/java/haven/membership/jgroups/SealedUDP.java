@@ -1,0 +1,49 @@
+package haven.membership.jgroups;
+
+import java.net.InetAddress;
+import java.util.Objects;
+import org.jgroups.Address;
+import org.jgroups.protocols.UDP;
+import org.jgroups.stack.IpAddress;
+
+/**
+ * JGroups' UDP transport with every datagram sealed (see {@link Sealer}): the seal wraps the bytes JGroups
+ * puts on the wire, so headers, discovery, views and haven's beats are all encrypted and authenticated, and
+ * JGroups parses only datagrams that opened. Garbage therefore never reaches JGroups' parser, whose every
+ * failure is a SEVERE with a stack trace.
+ *
+ * <p>Both choke points are the transport's own: every send of UDP (unicast or the per-member copies of a
+ * multicast) goes through {@code _send}, every received datagram through {@code receive}.
+ */
+public class SealedUDP extends UDP {
+    private volatile Sealer sealer;
+
+    /** Must be set before the channel connects; without it nothing is sent or accepted. */
+    void sealer(Sealer sealer) {
+        this.sealer = sealer;
+    }
+
+    @Override
+    public void start() throws Exception {
+        if (sealer == null) throw new IllegalStateException("SealedUDP started without the cluster key: set a Sealer before connect");
+        super.start();
+    }
+
+    @Override
+    protected void _send(InetAddress dest, int port, byte[] data, int offset, int length) throws Exception {
+        Sealer s = sealer;
+        if (s == null) throw new IllegalStateException("SealedUDP has no cluster key: refusing to send in clear");
+        byte[] sealed = s.seal(data, offset, length);
+        super._send(dest, port, sealed, 0, sealed.length);
+    }
+
+    @Override
+    public void receive(Address sender, byte[] data, int offset, int length) {
+        Sealer s = sealer;
+        if (data == null || s == null || Objects.equals(local_physical_addr, sender)) return;
+        // Refusals are logged per host, not per port: a flood from ever new source ports is still one source.
+        String source = sender instanceof IpAddress ip ? ip.getIpAddress().getHostAddress() : String.valueOf(sender);
+        byte[] plain = s.open(source, data, offset, length);
+        if (plain != null) super.receive(sender, plain, 0, plain.length);
+    }
+}
