@@ -39,6 +39,7 @@ final class Guard {
     private void serve(HttpExchange ex, Handler h) throws IOException {
         try (ex) {
             try {
+                if (local != null) checkBrowserOrigin(ex);
                 Caller.set(caller(ex));
                 if (!isRead(ex.getRequestMethod())) {
                     Caller.current().requireWrite(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
@@ -63,6 +64,27 @@ final class Guard {
         return new Caller(() -> new Caller.Identity("token " + t.label() + " (" + t.role().label() + ")", admin, false,
                 "the exposed API never shows secrets in clear (token " + t.label() + "); read them as root on a node's local"
                         + " API: haven config show --secrets"));
+    }
+
+    /**
+     * A web page in the browser of root on this machine could otherwise make the browser, whose sockets are
+     * root's, post to the local API (cross-site request forgery), or read it under a name that resolves to
+     * 127.0.0.1 (DNS rebinding). So the local API answers only requests addressed to itself, and refuses
+     * requests a page of another origin sent. The CLI and curl send no Origin; the dashboard is same-origin.
+     */
+    private static void checkBrowserOrigin(HttpExchange ex) {
+        int port = ex.getLocalAddress().getPort();
+        List<String> self = List.of("127.0.0.1:" + port, "localhost:" + port);
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (host != null && !self.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+            throw new ApiError(403, "Host '" + host + "' is not this API: the local API answers only requests to"
+                    + " http://127.0.0.1:" + port + " (or localhost), so that a web page cannot reach it under another name");
+        }
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin != null && self.stream().noneMatch(h -> origin.equalsIgnoreCase("http://" + h))) {
+            throw new ApiError(403, "a web page from " + origin + " may not use the local API; open the dashboard at"
+                    + " http://127.0.0.1:" + port + "/ instead");
+        }
     }
 
     static boolean isRead(String method) {

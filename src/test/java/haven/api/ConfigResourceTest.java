@@ -148,6 +148,14 @@ class ConfigResourceTest {
         assertThat(bad.statusCode()).isEqualTo(400);
     }
 
+    private static String curlCode(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+
     /** curl run as user nobody (uid 65534, no groups): another local user of the machine. */
     private String[] asNobody(String... curlArgs) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
@@ -182,6 +190,16 @@ class ConfigResourceTest {
         assertThat(maintenance[0]).isEqualTo("403");
         assertThat(maintenance[1]).contains("let a group do it with api.local_group");
         assertThat(asNobody(base + "/ha/cluster/quorate")[0]).isEqualTo("200");
+    }
+
+    @Test
+    void aWebPageOfAnotherOriginOrUnderAnotherHostNameIsRefusedEvenInRootsBrowser() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        assertThat(curlCode("-H", "Origin: http://evil.example", "-X", "PUT", "--data", "off", base + "/ha/cluster/maintenance"))
+                .isEqualTo("403");
+        assertThat(curlCode("-H", "Host: rebound.example:" + port, base + "/ha/config?secrets=true")).isEqualTo("403");
+        HttpResponse<String> sameOrigin = send("GET", null, "Origin", base);
+        assertThat(sameOrigin.statusCode()).isEqualTo(200);
     }
 
     @Test
