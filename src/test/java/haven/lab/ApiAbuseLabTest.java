@@ -14,14 +14,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A slow-connection attack on the exposed HTTPS API of one node: the client host (the attacker) keeps 5,000
+ * The API of real daemons abused from where an attacker would be. A local user who is not root, on a node,
+ * can read the state but change nothing and read no secret, while root's CLI works as before and its change
+ * is named in every node's timeline. And a slow-connection attack on the exposed HTTPS API of one node: the client host (the attacker) keeps 5,000
  * connections to n1:7443 that send a byte of a TLS handshake every 10 s and never finish it, and opens them
  * again when they are closed. Meanwhile n1 must stay in the cluster (no view change anywhere, same daemon
  * process), and a valid request from another host (n2, with a token) must be answered within 1 s every time.
  * Once 2,000 such connections ran a 64 MB daemon out of memory and the node out of the cluster.
  */
 @Tag("lab")
-class SlowConnectionsLabTest {
+class ApiAbuseLabTest {
     private static final String PREFIX = "aslow";
     private static final String READ_TOKEN = "aslow-read-0123456789abcdef";
     private static final int ATTACK_CONNECTIONS = 5000;
@@ -33,7 +35,7 @@ class SlowConnectionsLabTest {
     @BeforeAll
     static void up() {
         Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, SlowConnectionsLabTest::exposeTheApi);
+        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, ApiAbuseLabTest::exposeTheApi);
         lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1)).forEach(w -> System.err.println("lab warning: " + w));
     }
 
@@ -75,6 +77,56 @@ class SlowConnectionsLabTest {
                 "--cacert", caCert.toString(), "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-H",
                 "Authorization: Bearer " + READ_TOKEN, "https://" + lab.layout().nodeAddress(1) + ":7443/ha/cluster/quorate"));
         return (r.out().isBlank() ? "000 99 " + r.err() : r.out().strip()).split(" ", 2);
+    }
+
+    /** A command in node {@code i}'s namespace, as root or (with {@code asNobody}) as user nobody without groups. */
+    private static Exec.Result in(int i, boolean asNobody, String... command) {
+        List<String> cmd = new ArrayList<>();
+        if (asNobody) cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        cmd.addAll(List.of(command));
+        return Exec.run(Duration.ofSeconds(60), Netns.execIn(lab.layout().nodeNamespace(i), cmd.toArray(String[]::new)));
+    }
+
+    private static String[] curl(int i, boolean asNobody, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", "10", "-w", "\n%{http_code}"));
+        cmd.addAll(List.of(args));
+        Exec.Result r = in(i, asNobody, cmd.toArray(String[]::new));
+        assertThat(r.code()).as("curl %s: %s", cmd, r.err()).isZero();
+        int nl = r.out().lastIndexOf('\n');
+        return new String[] {r.out().substring(nl + 1).trim(), r.out().substring(0, nl)};
+    }
+
+    @Test
+    void aLocalUserWhoIsNotRootChangesNothingAndReadsNoSecretWhileRootsCliWorksAndIsNamedInTheTimeline() {
+        String api = "http://127.0.0.1:7480";
+        String[] maintenance = curl(1, true, "-X", "PUT", "--data", "on by nobody", api + "/ha/cluster/maintenance");
+        assertThat(maintenance[0]).isEqualTo("403");
+        assertThat(maintenance[1]).contains("this connection is nobody (uid 65534)");
+        assertThat(curl(1, true, "-X", "POST", api + "/ha/resources/site/move?node=" + lab.layout().nodeName(2))[0]).isEqualTo("403");
+        assertThat(curl(1, true, "-X", "PUT", "-H", "If-Match: 0", "--data-binary", "cluster: {}", api + "/ha/config")[0]).isEqualTo("403");
+        String[] config = curl(1, true, api + "/ha/config");
+        assertThat(config[0]).isEqualTo("200");
+        assertThat(config[1]).contains("key: <redacted>").doesNotContain(LabFiles.KEY);
+        assertThat(curl(1, true, api + "/ha/config?secrets=true")[0]).isEqualTo("403");
+        String[] read = curl(1, true, api + "/ha/cluster/maintenance");
+        assertThat(read[0]).as("a read needs nothing").isEqualTo("200");
+        assertThat(read[1].strip()).isEqualTo("false");
+
+        List<String> cli = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main",
+                List.of("maintenance", "on", "--reason", "root checks the api"));
+        Exec.Result on = in(1, false, cli.toArray(String[]::new));
+        assertThat(on.code()).as("haven maintenance on as root: %s %s", on.out(), on.err()).isZero();
+        Exec.Result off = in(1, false, HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main",
+                List.of("maintenance", "off")).toArray(String[]::new));
+        assertThat(off.code()).as("haven maintenance off as root: %s %s", off.out(), off.err()).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String log = "";
+        while (System.nanoTime() < deadline && !log.contains("PUT /ha/cluster/maintenance by root (uid 0) on " + lab.layout().nodeName(1))) {
+            log = curl(2, true, api + "/ha/log?since=5m")[1];
+            Pids.sleep(200);
+        }
+        assertThat(log).as("n2's timeline, read by nobody").contains("request PUT /ha/cluster/maintenance by root (uid 0) on "
+                + lab.layout().nodeName(1) + "'s local API");
     }
 
     @Test
