@@ -36,6 +36,7 @@ final class ConnectionFront implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private int total;
     private volatile boolean closed;
+    private long lastAcceptFailureLogged;
 
     private ConnectionFront(ServerSocket listener, InetSocketAddress backend, HttpLimits.Front limits) {
         this.listener = listener;
@@ -67,8 +68,15 @@ final class ConnectionFront implements AutoCloseable {
             try {
                 client = listener.accept();
             } catch (IOException e) {
-                if (!closed) LOG.log(System.Logger.Level.WARNING, "the exposed API stopped accepting connections: " + e);
-                return;
+                if (closed) return;
+                // Out of file descriptors, say: a pause, and the listener goes on (it must not end for good).
+                long now = System.currentTimeMillis();
+                if (now - lastAcceptFailureLogged >= REFUSAL_LOG_INTERVAL_MS) {
+                    lastAcceptFailureLogged = now;
+                    LOG.log(System.Logger.Level.WARNING, "the exposed API cannot accept a connection (" + e + "); retrying");
+                }
+                sleepQuietly(100);
+                continue;
             }
             InetAddress from = client.getInetAddress();
             String refusal = admit(from);
@@ -144,6 +152,14 @@ final class ConnectionFront implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
