@@ -69,8 +69,13 @@ class ConfigResourceTest {
         ClusterConfig config = ConfigLoader.parse(text, "test.yaml");
         status.set(Snapshots.status(config, ClusterState.EMPTY, List.of(Snapshots.N1, Snapshots.N2, Snapshots.N3), true));
         server = new ApiServer(config, status::get, log, new EventRecorder(Snapshots.N1, System::currentTimeMillis, 8))
-                .withConfig(new ConfigResource(status::get, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE)));
+                .withConfig(resource(status::get, log, text));
         server.start();
+    }
+
+    /** /ha/config over {@code text} as this node's file, checked without asking agents. */
+    static ConfigResource resource(java.util.function.Supplier<NodeStatus> status, ClusterLog log, String text) {
+        return new ConfigResource(status, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE));
     }
 
     @AfterEach

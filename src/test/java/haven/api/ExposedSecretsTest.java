@@ -7,7 +7,6 @@ import haven.cib.Command;
 import haven.config.ApiAccess;
 import haven.config.ClusterConfig;
 import haven.config.ConfigLoader;
-import haven.config.live.ConfigValidator;
 import haven.events.EventRecorder;
 import haven.membership.ClusterLog;
 import haven.node.NodeStatus;
@@ -79,7 +78,7 @@ class ExposedSecretsTest {
             return CompletableFuture.completedFuture(null);
         };
         server = new ApiServer(config, status::get, log, new EventRecorder(Snapshots.N1, System::currentTimeMillis, 8))
-                .withConfig(new ConfigResource(status::get, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE)));
+                .withConfig(ConfigResourceTest.resource(status::get, log, text));
         server.start();
 
         KeyStore trust = KeyStore.getInstance("PKCS12");
