@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import haven.cib.Codec;
 import haven.cib.Command;
-import haven.config.ApiAccess;
 import haven.config.ClusterConfig;
 import haven.events.EventRecorder;
 import haven.membership.ClusterLog;
@@ -33,8 +32,9 @@ import java.util.function.Supplier;
  * stream at /ha/events, /metrics and the web dashboard at / ({@link Dashboard}). Reads come from the latest published status snapshot; writes become
  * commands in the cluster log and return once committed, or say why not.
  *
- * <p>Threads: one virtual thread per exchange, so event streams that stay open for hours cost no platform
- * thread; their number is capped by {@link EventStream#MAX_CLIENTS}.
+ * <p>Who may do what: {@link Guard}. Threads: one virtual thread per exchange, so event streams that stay open
+ * for hours cost no platform thread; their number is capped by {@link EventStream#MAX_CLIENTS}, and
+ * connections and the time to send a request by {@link HttpLimits} and {@link ConnectionFront}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
@@ -45,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
     private final EventRecorder events;
     private HttpServer server;
     private HttpServer exposed;
+    private ConnectionFront front;
     private ExecutorService threads;
     private EventStream stream;
     private final StatusWatch watch;
@@ -81,54 +82,36 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        HttpLimits.apply();
         threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("haven-api-", 0).factory());
         stream = new EventStream(events, status.get().self().name());
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", config.apiPort()), 64);
-        serve(server, List.of());
+        serve(server, Guard.local(new LocalAccess(status.get().self().name(), config.api().localGroup())));
         var outside = config.api().exposed();
         if (outside.isPresent()) {
-            HttpsServer https = HttpsServer.create(new InetSocketAddress(outside.get().listen(), outside.get().port()), 64);
+            // Behind a front that bounds connections per client address: the JDK's server only bounds them in all.
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
             https.setHttpsConfigurator(new HttpsConfigurator(Tls.context(outside.get().tls())));
             exposed = https;
-            serve(exposed, outside.get().tokens());
+            serve(exposed, Guard.tokens(outside.get().tokens()));
+            front = ConnectionFront.open(new InetSocketAddress(outside.get().listen(), outside.get().port()),
+                    https.getAddress(), HttpLimits.EXPOSED);
         }
     }
 
-    /** The same contexts on each listener; a non-empty token list means every request needs one of them. */
-    private void serve(HttpServer s, List<ApiAccess.Token> tokens) {
+    /** The same contexts on each listener, each behind its listener's guard. */
+    private void serve(HttpServer s, Guard g) {
         s.setExecutor(threads);
-        s.createContext("/ha", ex -> guarded(ex, tokens, this::handle));
-        s.createContext("/ha/events", ex -> guarded(ex, tokens, stream::serve));
-        s.createContext("/ha/messages", ex -> guarded(ex, tokens, messages::serve));
-        s.createContext("/ha/barriers", ex -> guarded(ex, tokens, barriers::serve));
-        if (timeline != null) s.createContext("/ha/log", ex -> guarded(ex, tokens, timeline::serve));
-        s.createContext("/metrics", ex -> guarded(ex, tokens, this::metrics));
-        if (configResource != null) s.createContext("/ha/config", ex -> guarded(ex, tokens, configResource::serve));
+        s.createContext("/ha", g.around(this::handle));
+        s.createContext("/ha/events", g.around(stream::serve));
+        s.createContext("/ha/messages", g.around(messages::serve));
+        s.createContext("/ha/barriers", g.around(barriers::serve));
+        if (timeline != null) s.createContext("/ha/log", g.around(timeline::serve));
+        s.createContext("/metrics", g.around(this::metrics));
+        if (configResource != null) s.createContext("/ha/config", g.around(configResource::serve));
         // The page holds no data; what it shows it reads from /ha with the user's token, like any client.
         s.createContext("/", Dashboard::serve);
         s.start();
-    }
-
-    private interface Handler {
-        void handle(HttpExchange ex) throws IOException;
-    }
-
-    /** The one place where access is checked and a refusal or a bug becomes a reply. */
-    private static void guarded(HttpExchange ex, List<ApiAccess.Token> tokens, Handler h) throws IOException {
-        try (ex) {
-            try {
-                if (!tokens.isEmpty()) {
-                    Access.check(tokens, ex.getRequestMethod(), ex.getRequestHeaders().getFirst("Authorization"));
-                }
-                h.handle(ex);
-            } catch (ApiError e) {
-                if (e.code() == 405) ex.getResponseHeaders().set("Allow", "GET, POST, PUT, DELETE");
-                if (e.code() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"haven\"");
-                send(ex, e.code(), "text/plain", e.getMessage() + "\n");
-            } catch (RuntimeException e) {
-                send(ex, 500, "text/plain", "internal error (a bug; please report it with the daemon's log): " + e + "\n");
-            }
-        }
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -171,7 +154,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void write(HttpExchange ex, NodeStatus s, Control.Action action) throws IOException {
-        commit(s, action.commands());
+        commit(s, Requests.stamped(s.self(), ex.getRequestMethod() + " " + ex.getRequestURI().getPath(), action.commands()));
         send(ex, 200, "text/plain", action.done() + "\n");
     }
 
@@ -242,6 +225,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         // Stopping the server closes every connection; interrupting the threads ends event streams that wait.
+        if (front != null) front.close();
         if (exposed != null) exposed.stop(0);
         if (server != null) server.stop(0);
         if (threads != null) threads.shutdownNow();

@@ -65,6 +65,11 @@ final class Barriers {
 
     private void arrive(HttpExchange ex, String name, Map<String, String> query) throws IOException {
         long startNs = System.nanoTime();
+        // The arrival is all in the query; a body (curl --data) is read now, because the server counts a request
+        // whose body is unread as still arriving and closes it after HttpLimits.REQUEST_SECONDS, mid-wait.
+        if (ex.getRequestBody().readNBytes(4097).length > 4096) {
+            throw ApiError.badRequest("a barrier arrival takes no body: participant, expected and timeout go in the query");
+        }
         NodeStatus s = status.get();
         String participant = required(query, "participant", name);
         String expectedText = required(query, "expected", name);

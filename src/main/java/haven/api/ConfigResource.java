@@ -25,6 +25,10 @@ import java.util.function.Supplier;
  * on the version, so a change made against an older version is refused with 409, never merged.
  *
  * <p>Version 0 means no change was ever committed: GET returns this node's own file.
+ *
+ * <p>Secrets (the cluster key, passwords) read as {@link ConfigSecrets#REDACTED}; {@code ?secrets=true} gives
+ * the clear text to root on the local API and to no one else. A PUT whose text still has a secret as
+ * {@code <redacted>} keeps the stored one, so a text read, edited and written back keeps them all.
  */
 public final class ConfigResource {
     static final int MAX_CONFIG_BYTES = 1 << 20;
@@ -61,11 +65,18 @@ public final class ConfigResource {
     private void read(HttpExchange ex) throws IOException {
         ConfigRevision rev = status.get().state().config();
         String text = rev.committed() ? rev.text() : fileText.get();
+        if (wantsSecrets(ex)) {
+            Caller.current().secretsRefusal().ifPresent(why -> {
+                throw new ApiError(403, "secrets in clear refused: " + why);
+            });
+        } else {
+            text = ConfigSecrets.redact(text);
+        }
         ex.getResponseHeaders().set("ETag", "\"" + rev.version() + "\"");
         if (ApiServer.accepts(ex, "application/json")) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("version", rev.version());
-            m.put("sha256", ConfigRevision.sha256(text));
+            m.put("sha256", rev.committed() ? rev.sha256() : ConfigRevision.sha256(fileText.get()));
             m.put("text", text);
             ApiServer.send(ex, 200, "application/json", Codec.toJson(m));
         } else {
@@ -75,8 +86,9 @@ public final class ConfigResource {
 
     private void write(HttpExchange ex) throws IOException {
         long base = expectedVersion(ex);
-        String text = body(ex);
         NodeStatus s = status.get();
+        String stored = s.state().config().committed() ? s.state().config().text() : fileText.get();
+        String text = ConfigSecrets.restore(body(ex), stored);
         long current = s.state().config().version();
         if (base != current) throw stale(base, current);
         String sha = ConfigRevision.sha256(text);
@@ -95,7 +107,8 @@ public final class ConfigResource {
                     + " node of the majority partition");
         }
         try {
-            log.propose(List.of(new Command.SetConfig(base, text, sha)), COMMIT_TIMEOUT)
+            log.propose(Requests.stamped(s.self(), "PUT /ha/config (version " + (base + 1) + ")",
+                            List.of(new Command.SetConfig(base, text, sha))), COMMIT_TIMEOUT)
                     .get(COMMIT_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new ApiError(503, "not committed (" + e.getMessage() + "): there may be no coordinator right now;"
@@ -108,6 +121,15 @@ public final class ConfigResource {
             return;
         }
         throw stale(base, after.version());
+    }
+
+    /** {@code ?secrets=true}: the clear text, for root on the local API only ({@link Caller}). */
+    private static boolean wantsSecrets(HttpExchange ex) {
+        String v = ApiServer.query(ex.getRequestURI().getRawQuery()).get("secrets");
+        if (v == null || v.equals("false")) return false;
+        if (v.equals("true")) return true;
+        throw ApiError.badRequest("secrets=" + v + ": write secrets=true for the clear text (root on the local API only),"
+                + " or leave it out for the text with every secret shown as " + ConfigSecrets.REDACTED);
     }
 
     private ConfigRevision awaitPast(long base) {

@@ -7,12 +7,17 @@ import java.util.Optional;
 
 /**
  * Who may use the daemon's HTTP API from where: the {@code api:} section. The local API on
- * 127.0.0.1:{@code cluster.api_port} is always there and needs no token, as before: whoever reaches it is
- * on the machine (the CLI is its client). The section adds an exposed API for other machines, and that one
- * is always HTTPS and always asks for a token; the token's role decides whether it may change anything.
+ * 127.0.0.1:{@code cluster.api_port} is always there and needs no token: it knows its callers by their uid;
+ * anyone on the machine may read, only root or a member of {@code localGroup} may change anything or read a
+ * secret. The section may add an exposed API for other machines, and that one is always HTTPS and always asks
+ * for a token; the token's role decides whether it may change anything.
  */
-public record ApiAccess(Optional<Exposed> exposed) {
-    public static final ApiAccess LOOPBACK = new ApiAccess(Optional.empty());
+public record ApiAccess(Optional<Exposed> exposed, Optional<String> localGroup) {
+    public static final ApiAccess LOOPBACK = new ApiAccess(Optional.empty(), Optional.empty());
+
+    public ApiAccess(Optional<Exposed> exposed) {
+        this(exposed, Optional.empty());
+    }
 
     /**
      * The API for other machines.

@@ -22,11 +22,15 @@ import java.util.Set;
  *   tokens_file: api-tokens    # lines 'read TOKEN [LABEL]' / 'admin TOKEN [LABEL]'; # comments
  *   tls_cert: api.crt          # PEM certificate chain, this API's own certificate first
  *   tls_key: api.key           # its PEM private key, PKCS#8, unencrypted
+ *   local_group: haven         # optional: members may write to the local API as root may (alone, or with the above)
  * </pre>
  * Relative paths are resolved against the config file's directory.
  */
 final class ApiSection {
-    static final List<String> KEYS = List.of("listen", "port", "tokens_file", "tls_cert", "tls_key");
+    static final List<String> KEYS = List.of("listen", "port", "tokens_file", "tls_cert", "tls_key", "local_group");
+    /** The keys of the exposed API: none of them written means there is none, only the local API. */
+    private static final List<String> EXPOSED_KEYS = List.of("listen", "port", "tokens_file", "tls_cert", "tls_key");
+    private static final java.util.regex.Pattern GROUP_NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
     static final int DEFAULT_PORT = 7443;
     static final int MIN_TOKEN_CHARS = 16;
     static final String MAKE_TOKEN = "make one with: head -c 24 /dev/urandom | base64";
@@ -39,6 +43,11 @@ final class ApiSection {
         Optional<Fields> section = top.mapping("api", KEYS);
         if (section.isEmpty()) return Optional.of(ApiAccess.LOOPBACK);
         Fields f = section.get();
+        Optional<String> localGroup = localGroup(f, problems);
+        if (EXPOSED_KEYS.stream().noneMatch(f::has)) {
+            return localGroup.map(g -> new ApiAccess(Optional.empty(), Optional.of(g)))
+                    .or(() -> f.has("local_group") ? Optional.empty() : Optional.of(ApiAccess.LOOPBACK));
+        }
         Optional<String> listen = f.requiredText("listen", "name the address other machines reach this API on,"
                 + " or 0.0.0.0 for all of this machine's addresses");
         if (listen.isPresent()) {
@@ -62,7 +71,21 @@ final class ApiSection {
                 : missing(f, "tokens_file", "a file with lines 'read TOKEN' and 'admin TOKEN' (" + MAKE_TOKEN + ")", problems);
         Optional<ApiAccess.Tls> tls = tls(f, baseDir, problems);
         if (listen.isEmpty() || port < 0 || tokens.isEmpty() || tls.isEmpty()) return Optional.empty();
-        return Optional.of(new ApiAccess(Optional.of(new ApiAccess.Exposed(listen.get(), port, tokens.get(), tls.get()))));
+        if (f.has("local_group") && localGroup.isEmpty()) return Optional.empty();
+        return Optional.of(new ApiAccess(Optional.of(new ApiAccess.Exposed(listen.get(), port, tokens.get(), tls.get())), localGroup));
+    }
+
+    /** The group whose members may use the local API as root may; its existence is the machine's business. */
+    private static Optional<String> localGroup(Fields f, Problems problems) {
+        if (!f.has("local_group")) return Optional.empty();
+        Optional<String> g = f.text("local_group");
+        if (g.isPresent() && !GROUP_NAME.matcher(g.get()).matches()) {
+            problems.add(f.valuePlace("local_group"), f.key("local_group") + " '" + g.get() + "' is not a Unix group name",
+                    "name a group of the nodes, e.g. haven (groupadd haven; usermod -aG haven USER): lowercase letters,"
+                            + " digits, _ . -, starting with a letter or _");
+            return Optional.empty();
+        }
+        return g;
     }
 
     private static <T> Optional<T> missing(Fields f, String key, String what, Problems problems) {

@@ -7,10 +7,13 @@ import java.util.List;
  * config's alert hooks can be checked against them. Part of the API.
  */
 public final class EventTypes {
-    /** "group", "node-lost" and "timeline" appear only in the cluster timeline (GET /ha/log), not on the stream. */
+    /**
+     * "group", "node-lost", "timeline" and "request" (who asked the API for a change) appear only in the cluster
+     * timeline (GET /ha/log), not on the stream.
+     */
     public static final List<String> ALL = List.of("daemon-started", "membership", "quorum", "coordinator", "placement",
             "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "config", "alert",
-            "group", "node-lost", "maintenance", "timeline");
+            "group", "node-lost", "maintenance", "timeline", "request");
 
     /** What alert hooks may not subscribe to: their own records, which would call them again without end. */
     public static final String ALERT = "alert";

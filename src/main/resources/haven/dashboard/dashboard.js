@@ -140,6 +140,15 @@ function showApiTrouble(e) {
   b.hidden = false;
 }
 
+/**
+ * On the node's own listener the page writes as the user whose browser runs it, and only root (or the
+ * config's api.local_group) may write there: say what to do instead of leaving the CLI's advice alone.
+ */
+function localWriteHint(e) {
+  if (e.status !== 403 || location.protocol !== 'http:') return '';
+  return ' The page writes as the user running this browser: use the HTTPS listener with an admin token, or run haven as root.';
+}
+
 function showWriteResult(ok, text) {
   const b = $('banner-write');
   b.className = 'banner ' + (ok ? 'done' : 'error');
@@ -322,7 +331,7 @@ function confirmThen(title, detail, method, path) {
       const text = await call(method, path, 'text/plain');
       showWriteResult(true, text.trim());
     } catch (e) {
-      showWriteResult(false, (e.status ? 'Refused (' + e.status + '): ' : 'Not sent: ') + e.message);
+      showWriteResult(false, (e.status ? 'Refused (' + e.status + '): ' : 'Not sent: ') + e.message + localWriteHint(e));
     }
     refresh();
   };

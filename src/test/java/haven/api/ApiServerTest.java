@@ -35,8 +35,10 @@ import org.junit.jupiter.api.Test;
  */
 class ApiServerTest {
     private final List<List<Command>> committed = new CopyOnWriteArrayList<>();
+    /** Who asked for each committed entry, as its journal stamp says. */
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private final ClusterLog log = (entry, timeout) -> {
-        committed.add(entry);
+        committed.add(RequestNotes.strip(entry, requests));
         return CompletableFuture.completedFuture(null);
     };
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -95,6 +97,9 @@ class ApiServerTest {
         var put = send("PUT", "/ha/nodes/n3/standby", "false");
         assertThat(put.statusCode()).isEqualTo(200);
         assertThat(committed).containsExactly(List.of(new Command.Move(WEB, Optional.of(N1))), List.of(new Command.SetStandby(N3, false)));
+        // The test runs as root: the uid owning this client's socket, read from the kernel, is in the timeline's note.
+        assertThat(requests).containsExactly("POST /ha/resources/site/move by root (uid 0) on n1's local API",
+                "PUT /ha/nodes/n3/standby by root (uid 0) on n1's local API");
 
         var refused = send("POST", "/ha/resources/site/move?node=n3", null);
         assertThat(refused.statusCode()).isEqualTo(409);

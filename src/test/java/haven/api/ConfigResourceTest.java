@@ -69,8 +69,13 @@ class ConfigResourceTest {
         ClusterConfig config = ConfigLoader.parse(text, "test.yaml");
         status.set(Snapshots.status(config, ClusterState.EMPTY, List.of(Snapshots.N1, Snapshots.N2, Snapshots.N3), true));
         server = new ApiServer(config, status::get, log, new EventRecorder(Snapshots.N1, System::currentTimeMillis, 8))
-                .withConfig(new ConfigResource(status::get, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE)));
+                .withConfig(resource(status::get, log, text));
         server.start();
+    }
+
+    /** /ha/config over {@code text} as this node's file, checked without asking agents. */
+    static ConfigResource resource(java.util.function.Supplier<NodeStatus> status, ClusterLog log, String text) {
+        return new ConfigResource(status, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE));
     }
 
     @AfterEach
@@ -95,7 +100,7 @@ class ConfigResourceTest {
         HttpResponse<String> r = send("GET", null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("ETag")).hasValue("\"0\"");
-        assertThat(r.body()).isEqualTo(text);
+        assertThat(r.body()).isEqualTo(text.replace("\"0123456789abcdef\"", "<redacted>"));
         assertThat(send("GET", null, "Accept", "application/json").body()).contains("\"version\" : 0", "\"sha256\" : \"");
     }
 
@@ -107,7 +112,99 @@ class ConfigResourceTest {
         assertThat(r.headers().firstValue("ETag")).hasValue("\"1\"");
         HttpResponse<String> read = send("GET", null);
         assertThat(read.headers().firstValue("ETag")).hasValue("\"1\"");
-        assertThat(read.body()).isEqualTo(withSecondVip());
+        assertThat(read.body()).isEqualTo(withSecondVip().replace("\"0123456789abcdef\"", "<redacted>"));
+    }
+
+    @Test
+    void aRedactedTextWrittenBackKeepsTheStoredKey() throws Exception {
+        String read = send("GET", null).body();
+        assertThat(read).contains("key: <redacted>").doesNotContain("0123456789abcdef");
+        String edited = read.replace("groups:", "  - { name: vip2, type: ipaddr, params: { address: 10.0.0.101/24 } }\ngroups:")
+                + "  - { name: db, members: [vip2] }\n";
+        HttpResponse<String> r = send("PUT", edited, "If-Match", "0");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(status.get().state().config().text()).isEqualTo(withSecondVip());
+        // A key written in clear is taken as written (ConfigSecretsTest): here the live check refuses a new cluster key.
+        String newKey = send("GET", null).body().replace("<redacted>", "\"fedcba9876543210-new\"");
+        HttpResponse<String> changed = send("PUT", newKey, "If-Match", "1");
+        assertThat(changed.statusCode()).isEqualTo(422);
+        assertThat(changed.body()).contains("cluster").doesNotContain("fedcba9876543210-new", "0123456789abcdef");
+    }
+
+    @Test
+    void aRedactedSecretWithNothingStoredAtItsPathIsRefusedNamingThePath() throws Exception {
+        String withFenceDevice = send("GET", null).body() + "fencing:\n  devices:\n    - name: ipmi1\n      agent: fence_ipmilan\n"
+                + "      params: { ip: 10.0.0.9, password: <redacted> }\n      hosts: [n1]\n";
+        HttpResponse<String> r = send("PUT", withFenceDevice, "If-Match", "0");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains("fencing.devices[ipmi1].params.password is <redacted>, but the running config has no"
+                + " value there to keep; write the secret in clear");
+        assertThat(status.get().state().config().version()).isZero();
+    }
+
+    @Test
+    void rootMayAskForTheClearTextAndAnythingElseThanTrueOrFalseIsABadRequest() throws Exception {
+        HttpResponse<String> clear = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ha/config?secrets=true"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(clear.statusCode()).isEqualTo(200);
+        assertThat(clear.body()).isEqualTo(text);
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ha/config?secrets=yes"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+
+    private static String curlCode(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+
+    /** curl run as user nobody (uid 65534, no groups): another local user of the machine. */
+    private String[] asNobody(String... curlArgs) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "curl", "-sS", "-m", "10", "-w", "\n%{http_code}"));
+        cmd.addAll(List.of(curlArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("curl as nobody finished").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        int nl = out.lastIndexOf('\n');
+        return new String[] {out.substring(nl + 1).trim(), out.substring(0, nl)};
+    }
+
+    @Test
+    void anotherLocalUserReadsTheRedactedConfigButCannotChangeItNorReadItsSecrets() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        String[] read = asNobody(base + "/ha/config");
+        assertThat(read[0]).isEqualTo("200");
+        assertThat(read[1]).contains("key: <redacted>").doesNotContain("0123456789abcdef");
+
+        String[] secrets = asNobody(base + "/ha/config?secrets=true");
+        assertThat(secrets[0]).isEqualTo("403");
+        assertThat(secrets[1]).startsWith("secrets in clear refused: on the local API only root may change the cluster or"
+                + " read its secrets, and this connection is nobody (uid 65534); run the command as root (sudo haven ...)");
+
+        String[] put = asNobody("-X", "PUT", "-H", "If-Match: 0", "--data-binary", withSecondVip(), base + "/ha/config");
+        assertThat(put[0]).isEqualTo("403");
+        assertThat(put[1]).startsWith("PUT /ha/config refused: on the local API only root");
+        assertThat(status.get().state().config().version()).isZero();
+
+        String[] maintenance = asNobody("-X", "PUT", "--data", "on because", base + "/ha/cluster/maintenance");
+        assertThat(maintenance[0]).isEqualTo("403");
+        assertThat(maintenance[1]).contains("let a group do it with api.local_group");
+        assertThat(asNobody(base + "/ha/cluster/quorate")[0]).isEqualTo("200");
+    }
+
+    @Test
+    void aWebPageOfAnotherOriginOrUnderAnotherHostNameIsRefusedEvenInRootsBrowser() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        assertThat(curlCode("-H", "Origin: http://evil.example", "-X", "PUT", "--data", "off", base + "/ha/cluster/maintenance"))
+                .isEqualTo("403");
+        assertThat(curlCode("-H", "Host: rebound.example:" + port, base + "/ha/config?secrets=true")).isEqualTo("403");
+        HttpResponse<String> sameOrigin = send("GET", null, "Origin", base);
+        assertThat(sameOrigin.statusCode()).isEqualTo(200);
     }
 
     @Test

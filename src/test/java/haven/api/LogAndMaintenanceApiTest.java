@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LogAndMaintenanceApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<List<Command>> committed = new CopyOnWriteArrayList<>();
+    /** Who asked for each committed entry, as its journal stamp says. */
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private final ClusterLog log = (entry, timeout) -> {
-        committed.add(entry);
+        committed.add(RequestNotes.strip(entry, requests));
         return CompletableFuture.completedFuture(null);
     };
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -43,6 +43,21 @@ class ApiSectionTest {
     }
 
     @Test
+    void aLocalGroupAloneNamesWhoMayWriteToTheLocalApiAndExposesNothing() throws Exception {
+        ApiAccess a = valid(HEAD + "api:\n  local_group: haven-admin\n").api();
+        assertThat(a.localGroup()).contains("haven-admin");
+        assertThat(a.exposed()).isEmpty();
+        assertThat(valid(api("0.0.0.0", tokens, pair.cert(), pair.key()) + "  local_group: wheel\n").api().localGroup())
+                .contains("wheel");
+        assertThat(valid(api("0.0.0.0", tokens, pair.cert(), pair.key())).api().localGroup()).isEmpty();
+    }
+
+    @Test
+    void aLocalGroupThatIsNoGroupNameIsRefused() {
+        onlyProblem(HEAD + "api:\n  local_group: \"Bad Group\"\n", 8, 16, "api.local_group 'Bad Group' is not a Unix group name");
+    }
+
+    @Test
     void anExposedApiHasItsTokensWithRolesAndLabelsAndItsCertificate() throws Exception {
         ApiAccess.Exposed x = valid(api("0.0.0.0", tokens, pair.cert(), pair.key())).api().exposed().orElseThrow();
         assertThat(x.listen()).isEqualTo("0.0.0.0");

@@ -56,9 +56,10 @@ class ConfigLabTest {
         return Exec.run(Duration.ofSeconds(60), Netns.execIn(lab.layout().nodeNamespace(node), cmd.toArray(String[]::new)));
     }
 
+    /** The committed config in clear (root on the node's local API may ask for its secrets). */
     private static JsonNode committed(int node) throws Exception {
         Exec.Result r = Exec.run(Duration.ofSeconds(15), Netns.execIn(lab.layout().nodeNamespace(node), "curl", "-sS", "-m", "10",
-                "-H", "Accept: application/json", "http://127.0.0.1:7480/ha/config"));
+                "-H", "Accept: application/json", "http://127.0.0.1:7480/ha/config?secrets=true"));
         assertThat(r.code()).as("curl: %s", r.err()).isZero();
         return JSON.readTree(r.out());
     }
