@@ -69,7 +69,7 @@ class ConfigResourceTest {
         ClusterConfig config = ConfigLoader.parse(text, "test.yaml");
         status.set(Snapshots.status(config, ClusterState.EMPTY, List.of(Snapshots.N1, Snapshots.N2, Snapshots.N3), true));
         server = new ApiServer(config, status::get, log, new EventRecorder(Snapshots.N1, System::currentTimeMillis, 8))
-                .withConfig(new ConfigResource(status::get, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE)));
+                .withConfig(new ConfigResource(status::get, log, () -> text, new ConfigValidator(Path.of(""), haven.validation.AgentChecks.NONE)));
         server.start();
     }
 

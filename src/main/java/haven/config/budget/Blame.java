@@ -23,17 +23,6 @@ public final class Blame {
         this.config = config;
     }
 
-    /** The first of {@code keys} that is written in timing:, else the section, else the whole file. */
-    public Spot timing(String... keys) {
-        for (String key : keys) {
-            Optional<Spot> at = places.at("timing/" + key);
-            if (at.isPresent()) {
-                return at.get();
-            }
-        }
-        return places.at("timing").orElse(Spot.WHOLE_FILE);
-    }
-
     /** The value of {@code key} of the resource, else its name, else the short-form line that holds it. */
     public Spot resource(ResourceConfig r, String key) {
         Optional<Integer> i = places.indexWhere("resources", "name", r.id().name());

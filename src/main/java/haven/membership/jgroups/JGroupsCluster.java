@@ -99,7 +99,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     public void start() throws Exception {
         quietJGroupsLogging();
         Path raftDir = stateDir.resolve("raft");
-        Files.createDirectories(raftDir);
+        haven.core.PrivateFiles.directory(raftDir); // the log holds every committed config, key included: 0700
         Sealer sealer = ClusterSeal.create(config, self, stateDir, ticker);
         String xml = StackConfig.xml(config, self, raftDir.toString());
         replicated = new ReplicatedState(listener);
@@ -116,6 +116,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 Thread.sleep(config.timing().joinTimeout().toMillis());
             }
         }
+        haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
         long beatMs = config.timing().heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
