@@ -57,6 +57,9 @@ public final class SecretFileModes {
 
     /** "is readable by its group and others (mode 0644)", or empty when only its owner may read it. */
     static Optional<String> readableByOthers(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty(); // missing or a device: the loader refuses it, a mode would be beside the point
+        }
         Set<PosixFilePermission> perms;
         try {
             // The target's mode: a symbolic link's own mode says nothing.

@@ -1,4 +1,4 @@
-package haven.services;
+package haven.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
