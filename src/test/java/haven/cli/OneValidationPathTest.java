@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * `haven node`, `haven config check` and a change through PUT /ha/config (what `haven config apply` sends)
- * judge a file by the same rules and report each problem the same way, at its line and column: a timing
- * rule that only the check used to enforce, and an OCF parameter name only the executor used to refuse
- * (at start, with an exception and no place).
+ * `haven node`, `haven witness`, `haven config check` and a change through PUT /ha/config (what
+ * `haven config apply` sends) judge a file by the same rules and report each problem the same way, at its
+ * line and column: a timing rule that only the check used to enforce, and an OCF parameter name only the
+ * executor used to refuse (at start, with an exception and no place).
  */
 class OneValidationPathTest {
     private static final String GOOD = """
@@ -75,6 +75,16 @@ class OneValidationPathTest {
                 "--name", "n1", "--state-dir", dir.resolve("state").toString())).isEqualTo(2));
         assertThat(err).contains(file + TIMING, file + CRM_META, "2 problems in " + file);
         assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void aWitnessRefusesToStartWithTheTimingRuleReportedTheSameWay(@TempDir Path dir) throws Exception {
+        // A witness runs no resource and asks no agent, but every rule of the loader is the node's.
+        Path file = write(dir);
+        String err = stderrOf(() -> assertThat(new CommandLine(new WitnessCommand()).execute("--config", file.toString(),
+                "--state-dir", dir.resolve("witness").toString())).isEqualTo(2));
+        assertThat(err).contains(file + TIMING, file + CRM_META);
+        assertThat(dir.resolve("witness")).doesNotExist();
     }
 
     @Test
