@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StateDirModesTest {
     @Test
-    void theRaftLogAndTheKeystoreAreOwnerOnly(@TempDir Path dir) throws Exception {
+    void theRaftLogAndTheSealFilesAreOwnerOnly(@TempDir Path dir) throws Exception {
         int port;
         try (DatagramSocket free = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
@@ -46,7 +46,7 @@ class StateDirModesTest {
             try (Stream<Path> all = Files.walk(state)) {
                 all.forEach(p -> (Files.isDirectory(p) ? dirs : files).add(p));
             }
-            assertThat(files).extracting(p -> p.getFileName().toString()).contains("entries.raft", "cluster-key.p12");
+            assertThat(files).extracting(p -> p.getFileName().toString()).contains("entries.raft", "seal-epoch");
             for (Path f : files) {
                 assertThat(mode(f)).as(f.toString()).isEqualTo("rw-------");
             }
