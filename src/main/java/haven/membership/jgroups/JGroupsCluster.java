@@ -11,7 +11,6 @@ import haven.membership.ClusterListener;
 import haven.membership.ClusterLog;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
