@@ -1,7 +1,7 @@
 package haven.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import haven.config.ConfigException;
+import haven.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,9 +33,9 @@ final class ConfigApply implements Callable<Integer> {
     public Integer call() {
         String text;
         try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            System.err.println("haven config apply: cannot read " + file + ": " + e.getMessage());
+            text = ConfigLoader.read(file); // refuses a file too large to check before sending it
+        } catch (ConfigException e) {
+            System.err.println("haven config apply: " + e.getMessage());
             return 2;
         }
         ApiClient client = api.client();

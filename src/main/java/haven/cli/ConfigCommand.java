@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import haven.config.ClusterConfig;
-import haven.config.ConfigException;
-import haven.config.ConfigLoader;
-import haven.config.budget.BudgetCheck;
 import haven.config.budget.BudgetJson;
 import haven.config.budget.BudgetReport;
 import haven.config.budget.BudgetTable;
-import haven.validation.FenceAgentCheck;
-import haven.validation.ResourceAgentCheck;
-import haven.fencing.AgentLocator;
-import haven.fencing.FenceAgentRunner;
+import haven.validation.AgentChecks;
+import haven.validation.ConfigCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -86,27 +81,20 @@ public final class ConfigCommand implements Runnable {
                         + "`haven config example` prints one)");
                 return 2;
             }
-            ClusterConfig config;
-            try {
-                config = ConfigLoader.load(file);
-            } catch (ConfigException e) {
+            // One entry point for every caller (the daemon at start, PUT /ha/config): same rules, same places.
+            ConfigCheck.Outcome outcome = ConfigCheck.file(file, AgentChecks.INSTALLED);
+            if (outcome.budget().isEmpty()) {
                 if (json) {
-                    ArrayNode problems = JsonNodeFactory.instance.arrayNode();
-                    e.problems().forEach(p -> problems.add(BudgetJson.problem(p, "error")));
-                    printJson(out, false, null, JsonNodeFactory.instance.arrayNode(), problems);
+                    printJson(out, false, null, JsonNodeFactory.instance.arrayNode(), BudgetJson.problems(outcome.findings()));
                 } else {
-                    e.problems().forEach(err::println);
-                    err.println(count(e.problems().size(), "problem") + " in " + file);
+                    outcome.findings().forEach(err::println);
+                    err.println(count(outcome.errors().size(), "problem") + " in " + file + warningCount(outcome.warnings().size()));
                 }
                 return 1;
             }
-            String yaml = textOf(file);
-            // The loader never runs agents (daemons and tests load configs where none is installed); the
-            // check does, since it runs where the user wants to know.
-            BudgetReport budget = BudgetCheck.run(config, yaml, file.toString()).with(
-                    new FenceAgentCheck(AgentLocator.standard(), new FenceAgentRunner()).run(config, yaml, file.toString()))
-                    .with(ResourceAgentCheck.standard().run(config, yaml, file.toString()));
-            boolean valid = budget.errors().isEmpty();
+            BudgetReport budget = outcome.budget().get();
+            ClusterConfig config = outcome.config().orElseThrow();
+            boolean valid = outcome.ok();
             if (json) {
                 printJson(out, valid, config, BudgetJson.groups(budget), BudgetJson.problems(budget.findings()));
                 return valid ? 0 : 1;
@@ -120,8 +108,7 @@ public final class ConfigCommand implements Runnable {
             budget.findings().forEach(err::println);
             int warnings = budget.warnings().size();
             if (!valid) {
-                err.println(count(budget.errors().size(), "problem") + " in " + file
-                        + (warnings == 0 ? "" : "; " + count(warnings, "warning")));
+                err.println(count(budget.errors().size(), "problem") + " in " + file + warningCount(warnings));
             } else if (warnings > 0) {
                 err.println(count(warnings, "warning") + " in " + file);
             }
@@ -146,13 +133,8 @@ public final class ConfigCommand implements Runnable {
             }
         }
 
-        /** The loader has just read the file; if a second read fails, problems lose only their places. */
-        private static String textOf(Path file) {
-            try {
-                return Files.readString(file);
-            } catch (IOException e) {
-                return null;
-            }
+        private static String warningCount(int warnings) {
+            return warnings == 0 ? "" : "; " + count(warnings, "warning");
         }
 
         private static String count(int n, String noun) {

@@ -2,7 +2,6 @@ package haven.cli;
 
 import haven.daemon.ExecutorRunner;
 import haven.config.ClusterConfig;
-import haven.config.ConfigLoader;
 import haven.core.NodeId;
 import haven.daemon.NodeDaemon;
 import java.nio.file.Path;
@@ -33,13 +32,13 @@ public final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClusterConfig cfg;
-        try {
-            cfg = ConfigLoader.load(config);
-        } catch (haven.config.ConfigException e) {
-            System.err.println(e.getMessage());
+        // The same rules as `haven config check`, agents included: a file it refuses must not start a node.
+        java.util.Optional<haven.validation.ConfigCheck.Outcome> checked =
+                StartupConfig.load(config, haven.validation.AgentChecks.INSTALLED, System.err);
+        if (checked.isEmpty()) {
             return 2;
         }
+        ClusterConfig cfg = checked.get().config().orElseThrow();
         String n = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
         if (cfg.nodeIds().stream().noneMatch(id -> id.name().equals(n))) {
             System.err.println("haven: node '" + n + "' is not in " + config + " (nodes: " + cfg.nodeIds()
@@ -49,7 +48,7 @@ public final class NodeCommand implements Callable<Integer> {
         NodeId self = NodeId.of(n);
         Path dir = stateDir != null ? stateDir : Path.of("/var/lib/haven", n);
         NodeDaemon daemon = new NodeDaemon(cfg, self, dir, ExecutorRunner.create(cfg, self), java.util.Optional.of(config),
-                java.nio.file.Files.readString(config));
+                checked.get().text().orElseThrow());
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "haven-shutdown"));
         daemon.withWatchdog(java.util.Optional.ofNullable(watchdog)).start();
         daemon.awaitStop();

@@ -2,7 +2,6 @@ package haven.cli;
 
 import haven.daemon.ExecutorRunner;
 import haven.config.ClusterConfig;
-import haven.config.ConfigLoader;
 import haven.config.NodeConfig;
 import haven.daemon.NodeDaemon;
 import java.net.BindException;
@@ -36,14 +35,16 @@ public final class WitnessCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<ClusterConfig> clusters = new ArrayList<>();
         List<NodeConfig> selves = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         for (Path file : configs) {
-            ClusterConfig cfg;
-            try {
-                cfg = ConfigLoader.load(file);
-            } catch (haven.config.ConfigException e) {
-                System.err.println(e.getMessage());
+            // A witness runs no resource, so no agent is asked; every other rule is the node's.
+            java.util.Optional<haven.validation.ConfigCheck.Outcome> checked =
+                    StartupConfig.load(file, haven.validation.AgentChecks.NONE, System.err);
+            if (checked.isEmpty()) {
                 return 2;
             }
+            ClusterConfig cfg = checked.get().config().orElseThrow();
+            texts.add(checked.get().text().orElseThrow());
             List<NodeConfig> witnesses = cfg.nodes().stream().filter(NodeConfig::isWitness)
                     .filter(n -> name == null || n.id().name().equals(name)).toList();
             if (witnesses.size() != 1) {
@@ -68,7 +69,7 @@ public final class WitnessCommand implements Callable<Integer> {
             // Each cluster's file follows that cluster's committed config, as on its other nodes.
             NodeDaemon daemon = new NodeDaemon(cfg, self.id(), stateDir.resolve(cfg.clusterName()),
                     ExecutorRunner.create(cfg, self.id()), java.util.Optional.of(configs.get(i)),
-                    java.nio.file.Files.readString(configs.get(i)));
+                    texts.get(i));
             try {
                 daemon.start();
             } catch (BindException e) {

@@ -14,8 +14,6 @@ final class AgentTypeName {
     private static final Pattern OCF = Pattern.compile("ocf:[A-Za-z0-9][A-Za-z0-9._+-]*:[A-Za-z0-9][A-Za-z0-9._+-]*");
     private static final Pattern LSB = Pattern.compile("lsb:[A-Za-z0-9][A-Za-z0-9._@+-]*");
     private static final Pattern SYSTEMD = Pattern.compile("systemd:[A-Za-z0-9:_.@\\\\][A-Za-z0-9:_.@\\\\-]*");
-    /** A parameter becomes the shell variable OCF_RESKEY_name. */
-    static final Pattern OCF_PARAMETER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private AgentTypeName() {}
 

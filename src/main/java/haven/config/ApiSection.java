@@ -137,6 +137,12 @@ final class ApiSection {
         String name = f.key("tokens_file") + " '" + file + "'";
         List<String> lines;
         try {
+            // A device or a huge file would be read until memory runs out: refuse it unread.
+            if (Files.exists(file) && (!Files.isRegularFile(file) || Files.size(file) > PemFiles.MAX_PEM_BYTES)) {
+                problems.add(at, name + " is not a regular file of at most " + PemFiles.MAX_PEM_BYTES + " bytes",
+                        "point it at the tokens file itself (lines 'read TOKEN' and 'admin TOKEN')");
+                return Optional.empty();
+            }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             problems.add(at, name + " does not exist", "create it with lines 'read TOKEN' and 'admin TOKEN' (" + MAKE_TOKEN

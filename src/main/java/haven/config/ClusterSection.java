@@ -2,6 +2,7 @@ package haven.config;
 
 import haven.core.Names;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ final class ClusterSection {
     static final int DEFAULT_PORT = 7800;
     static final int DEFAULT_API_PORT = 7480;
     static final int MIN_KEY_BYTES = 16;
+    /** A key is a line of text; anything larger is the wrong file, and is refused before it is read whole. */
+    static final int MAX_KEY_FILE_BYTES = 4096;
     static final List<String> KEYS = List.of("name", "key", "key_file", "port", "api_port");
     static final String MAKE_KEY = "make one with: head -c 32 /dev/urandom | base64";
 
@@ -76,12 +79,29 @@ final class ClusterSection {
         Path resolved = baseDir.resolve(path);
         Place at = f.valuePlace("key_file");
         String name = f.key("key_file");
+        String make = "head -c 32 /dev/urandom | base64 > KEY && chmod 600 KEY (copy the same file to every node)";
         try {
             if (Files.isDirectory(resolved)) {
                 problems.add(at, name + " '" + resolved + "' is a directory", "point it at the key file itself");
                 return Optional.empty();
             }
-            return checkLength(trim(Files.readAllBytes(resolved)), at, name + " '" + resolved + "'", problems);
+            // A device or a pipe (/dev/zero, /dev/stdin) would be read until memory runs out, or forever.
+            if (Files.exists(resolved) && !Files.isRegularFile(resolved)) {
+                problems.add(at, name + " '" + resolved + "' is not a regular file (a device, pipe or socket)",
+                        "point it at a file that holds the key; " + make);
+                return Optional.empty();
+            }
+            byte[] content;
+            try (InputStream in = Files.newInputStream(resolved)) {
+                content = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
+            }
+            if (content.length > MAX_KEY_FILE_BYTES) {
+                problems.add(at, name + " '" + resolved + "' is " + Files.size(resolved) + " bytes, more than a key file's "
+                        + MAX_KEY_FILE_BYTES, "check the path: a key is a line of " + MIN_KEY_BYTES + " to a few hundred "
+                                + "bytes; " + make);
+                return Optional.empty();
+            }
+            return checkLength(trim(content), at, name + " '" + resolved + "'", problems);
         } catch (NoSuchFileException e) {
             problems.add(at, name + " '" + resolved + "' does not exist",
                     "create it: head -c 32 /dev/urandom | base64 > " + resolved + " && chmod 600 " + resolved

@@ -1,6 +1,7 @@
 package haven.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +40,42 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     public static ClusterConfig load(Path file) throws ConfigException {
+        return parse(read(file), file.toString(), baseDirOf(file));
+    }
+
+    /** The folder a relative key_file in {@code file} is read from. */
+    public static Path baseDirOf(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        return dir == null ? Path.of("") : dir;
+    }
+
+    /**
+     * The text of a config file, refused before it is read when it is not a regular file or is larger than
+     * {@link YamlLimits#MAX_FILE_BYTES}: a parser given 50 MB spends minutes and gigabytes on it.
+     */
+    public static String read(Path file) throws ConfigException {
         String source = file.toString();
-        String yaml;
         try {
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(source);
+            }
+            if (!Files.isRegularFile(file)) {
+                throw wholeFile(source, "config file is not a regular file", "give the path of a YAML file; "
+                        + "`haven config example > FILE` writes one");
+            }
+            long size = Files.size(file);
+            if (size > YamlLimits.MAX_FILE_BYTES) {
+                throw tooLarge(source, size);
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(YamlLimits.MAX_FILE_BYTES + 1); // it may grow while we read
+            }
+            if (bytes.length > YamlLimits.MAX_FILE_BYTES) {
+                throw tooLarge(source, bytes.length);
+            }
             // A strict decoder, because a stray Latin-1 byte would otherwise turn silently into U+FFFD.
-            yaml = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw wholeFile(source, "config file does not exist", "check the path, or create one with "
                     + "`haven config example > " + file + "`");
@@ -52,8 +84,13 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw wholeFile(source, "config file cannot be read: " + e, "check that it is a readable regular file");
         }
-        Path dir = file.toAbsolutePath().getParent();
-        return parse(yaml, source, dir == null ? Path.of("") : dir);
+    }
+
+    private static ConfigException tooLarge(String source, long size) {
+        return wholeFile(source, "config file is " + size + " bytes (" + YamlLimits.mebibytes(size) + "), over the limit of "
+                + YamlLimits.MAX_FILE_BYTES + " bytes (" + YamlLimits.mebibytes(YamlLimits.MAX_FILE_BYTES) + ")",
+                "check that this is the right file: a config of 50,000 groups is about 7 MB; a larger cluster would "
+                        + "be split into several");
     }
 
     public static ClusterConfig parse(String yaml, String sourceName) throws ConfigException {

@@ -26,11 +26,13 @@ import java.util.List;
  */
 final class PemFiles {
     private static final String PKCS8 = "-----BEGIN PRIVATE KEY-----";
+    /** A long chain of large certificates is a few tens of KiB; a device or a huge file is the wrong path. */
+    static final int MAX_PEM_BYTES = 1024 * 1024;
 
     private PemFiles() {}
 
     static List<X509Certificate> certificates(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new java.io.ByteArrayInputStream(readSmall(file))) {
             List<X509Certificate> chain = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 chain.add((X509Certificate) c);
@@ -43,7 +45,7 @@ final class PemFiles {
     }
 
     static PrivateKey privateKey(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        String text = new String(readSmall(file), StandardCharsets.US_ASCII);
         if (text.contains("ENCRYPTED")) {
             throw new IllegalArgumentException("is an encrypted key; the daemon starts unattended, so it needs it"
                     + " unencrypted: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out " + file + ".new (then chmod 600)");
@@ -93,5 +95,20 @@ final class PemFiles {
         } catch (GeneralSecurityException e) {
             return false;
         }
+    }
+
+    /** The file's bytes, refused unread when it is not a regular file or larger than {@link #MAX_PEM_BYTES}. */
+    private static byte[] readSmall(Path file) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("is not a regular file (a device, pipe or socket); give the PEM file's path");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_PEM_BYTES + 1);
+        }
+        if (bytes.length > MAX_PEM_BYTES) {
+            throw new IllegalArgumentException("is larger than " + MAX_PEM_BYTES + " bytes, more than any PEM file; check the path");
+        }
+        return bytes;
     }
 }

@@ -101,10 +101,9 @@ final class ResourcesSection {
             } else if (builtin.isEmpty() && !AgentTypeName.takesParameters(word)) {
                 problems.add(e.keyPlace(), key + ": type " + word + " takes no parameters",
                         "remove params:; an init script or unit reads its settings from its own files");
-            } else if (builtin.isEmpty() && !AgentTypeName.OCF_PARAMETER.matcher(e.key()).matches()) {
-                problems.add(e.keyPlace(), key + " is not an OCF parameter name",
-                        "OCF passes it as the shell variable OCF_RESKEY_" + e.key() + ": use letters, digits and '_'; "
-                                + "`haven agent info " + word + "` lists the parameters");
+            } else if (builtin.isEmpty() && !OcfParameterName.valid(e.key())) {
+                problems.add(e.keyPlace(), key + " " + OcfParameterName.problem(e.key()).orElseThrow(),
+                        OcfParameterName.hint(e.key(), word));
             } else if (places.containsKey(e.key())) {
                 problems.add(e.keyPlace(), key + " is written twice (first at " + places.get(e.key()).describe() + ")",
                         "keep one of them");

@@ -5,8 +5,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The optional {@code timing:} section and the rules that tie its timers together. */
+/**
+ * The optional {@code timing:} section and the rules that tie its timers together. Every rule is here, in
+ * the loader, so that a daemon refuses at start exactly what `haven config check` refuses.
+ */
 final class TimingSection {
+    /**
+     * The least margin that still leaves room for what it must absorb: the lost node's event loop notices
+     * its lease has run out only at its next 20 ms tick, its guard force-stops at half the margin, and
+     * heartbeats reach the lost node and the coordinator a few milliseconds apart.
+     */
+    static final Duration MIN_LEASE_MARGIN = Duration.ofMillis(50);
+
     static final List<String> KEYS =
             List.of("heartbeat", "failure_timeout", "verify_timeout", "lease", "lease_margin", "join_timeout");
 
@@ -52,6 +62,30 @@ final class TimingSection {
                             + "failure_timeout (" + fmt(t.failureTimeout()) + ")",
                     "at least two heartbeats must fit in failure_timeout, so that one lost packet does not make "
                             + "a live node look dead; lower heartbeat or raise failure_timeout");
+            ok = false;
+        }
+        // Heartbeats are datagrams that are never resent. A lease shorter than two intervals lapses as soon
+        // as one round of beats is lost or late (a busy host delays them all at once), and a healthy node
+        // whose lease lapses stops every resource it runs.
+        if (t.lease().compareTo(t.heartbeatInterval().multipliedBy(2)) < 0) {
+            problems.add(placeOf(f, "lease", "heartbeat"),
+                    f.key("lease") + " (" + fmt(t.lease()) + ") must be at least twice " + f.key("heartbeat") + " ("
+                            + fmt(t.heartbeatInterval()) + ")",
+                    "a lease that one lost heartbeat can break makes healthy nodes stop their resources; raise lease to "
+                            + fmt(t.heartbeatInterval().multipliedBy(2)) + " or more, or lower heartbeat to "
+                            + fmt(t.lease().dividedBy(2)) + " or less (lease must stay below failure_timeout + "
+                            + "verify_timeout)");
+            ok = false;
+        }
+        // In the worst case (a survivor installs the new view late and renews the lost node's lease until
+        // then) the margin is all the time between the end of the lost node's lease and the start of its
+        // groups elsewhere; too small a margin lets the two overlap.
+        if (t.leaseMargin().compareTo(MIN_LEASE_MARGIN) < 0) {
+            problems.add(placeOf(f, "lease_margin"),
+                    f.key("lease_margin") + " (" + fmt(t.leaseMargin()) + ") must be at least " + fmt(MIN_LEASE_MARGIN),
+                    "the margin must cover the lost node's 20 ms event-loop tick, its guard's hard stop (at half the "
+                            + "margin) and heartbeat delivery skew, or a group could run on two nodes at once; set "
+                            + "lease_margin to " + fmt(MIN_LEASE_MARGIN) + " or more (100ms is the default)");
             ok = false;
         }
         return ok;

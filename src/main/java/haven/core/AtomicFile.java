@@ -11,11 +11,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Replaces a file's content so that a reader (or a crash) sees either the old file or the new one, never
- * half of each: write a temp file beside it, fsync, rename over, fsync the folder. The old file's mode and
- * owner carry over, since a config may hold the cluster key and be readable by root alone.
+ * half of each: write a temp file beside it, fsync, rename over, fsync the folder. A config may hold the
+ * cluster key, so a new file is 0600; a replaced one keeps its owner, group and the owner's and group's
+ * bits (an administrator may share it with a group of operators with chgrp and chmod 640), but never
+ * keeps others' bits: every write tightens a file an older version or an editor left world-readable.
  */
 public final class AtomicFile {
     private AtomicFile() {}
@@ -27,7 +32,11 @@ public final class AtomicFile {
             PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
             if (Files.exists(file) && view != null) {
                 PosixFileAttributes old = Files.readAttributes(file, PosixFileAttributes.class);
-                view.setPermissions(old.permissions());
+                Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+                mode.addAll(old.permissions());
+                mode.removeAll(EnumSet.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+                        PosixFilePermission.OTHERS_EXECUTE));
+                view.setPermissions(mode);
                 try {
                     view.setOwner(old.owner());
                     view.setGroup(old.group());

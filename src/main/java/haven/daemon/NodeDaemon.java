@@ -81,7 +81,7 @@ public final class NodeDaemon implements AutoCloseable {
                 (version, next, diff) -> loop.enqueue(new NodeEvent.ConfigChanged(version, next, diff)));
         this.api = new ApiServer(config, () -> status, cluster, events).withTimeline(timeline).withConfig(new haven.api.ConfigResource(() -> status,
                 cluster, follower::text, new haven.validation.ConfigValidator(follower.baseDir(),
-                        haven.validation.ConfigValidator.AgentChecks.INSTALLED)));
+                        haven.validation.AgentChecks.INSTALLED)));
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
     }
 

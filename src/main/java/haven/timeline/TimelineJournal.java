@@ -2,6 +2,7 @@ package haven.timeline;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import haven.core.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The node's copy of the timeline on disk: JSON lines appended to {@code timeline.jsonl}, forced to disk by
@@ -45,8 +47,12 @@ public final class TimelineJournal implements AutoCloseable {
         this.dir = dir;
         this.maxBytes = maxBytes;
         try {
-            Files.createDirectories(dir);
-            out = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            // Records name nodes, resources and who did what: for root's eyes (0700 folder, 0600 files), also
+            // when an older version left them readable.
+            PrivateFiles.directory(dir);
+            PrivateFiles.tightenTree(dir);
+            out = FileChannel.open(dir.resolve(FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ), PrivateFiles.fileAttribute());
             cutTornLine();
             out.position(out.size());
             lastVersion = readLastVersion();
@@ -109,6 +115,8 @@ public final class TimelineJournal implements AutoCloseable {
         try {
             if (appliedDirty) {
                 Path tmp = dir.resolve(APPLIED + ".tmp");
+                Files.deleteIfExists(tmp);
+                Files.createFile(tmp, PrivateFiles.fileAttribute());
                 Files.writeString(tmp, Long.toString(applied));
                 Files.move(tmp, dir.resolve(APPLIED), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 appliedDirty = false;
@@ -146,7 +154,8 @@ public final class TimelineJournal implements AutoCloseable {
         out.force(false);
         out.close();
         Files.move(dir.resolve(FILE), dir.resolve(ROTATED), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        out = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        out = FileChannel.open(dir.resolve(FILE), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), PrivateFiles.fileAttribute());
         dirty = false;
     }
 

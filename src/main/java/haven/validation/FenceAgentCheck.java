@@ -48,7 +48,7 @@ public final class FenceAgentCheck {
         if (config.fencing().isEmpty()) {
             return List.of();
         }
-        Blame blame = new Blame(source, yaml == null ? YamlPlaces.NONE : YamlPlaces.of(yaml), config);
+        Blame blame = Blame.lazy(source, yaml, config);
         List<Finding> found = new ArrayList<>();
         for (FenceDevice d : config.fencing().get().devices()) {
             found.addAll(check(d, blame));

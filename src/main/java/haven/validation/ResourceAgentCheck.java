@@ -49,7 +49,7 @@ public final class ResourceAgentCheck {
 
     /** @param yaml the text the config was loaded from, for places; null when it is not at hand */
     public List<Finding> run(ClusterConfig config, String yaml, String source) {
-        Blame blame = new Blame(source, yaml == null ? YamlPlaces.NONE : YamlPlaces.of(yaml), config);
+        Blame blame = Blame.lazy(source, yaml, config);
         List<Finding> found = new ArrayList<>();
         for (ResourceConfig r : config.resources()) {
             if (OcfType.looksLike(r.type())) {

@@ -75,7 +75,7 @@ class ConfigResourceTest {
 
     /** /ha/config over {@code text} as this node's file, checked without asking agents. */
     static ConfigResource resource(java.util.function.Supplier<NodeStatus> status, ClusterLog log, String text) {
-        return new ConfigResource(status, log, () -> text, new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE));
+        return new ConfigResource(status, log, () -> text, new ConfigValidator(Path.of(""), haven.validation.AgentChecks.NONE));
     }
 
     @AfterEach

@@ -52,23 +52,29 @@ class ConfigCommandBudgetTest {
     void anUnsafeTimerIsAProblemAtItsPlaceAndExitsOne(@TempDir Path dir) throws Exception {
         Path file = write(dir, "30ms");
         assertThat(run("check", file.toString())).isEqualTo(1);
-        assertThat(out.toString()).doesNotContain("ok:").contains("web    500ms   80ms     430ms");
+        // A timing rule is the loader's (the daemon refuses the same file), so no budget is computed.
+        assertThat(out.toString()).doesNotContain("ok:").doesNotContain("web ");
         assertThat(err.toString())
                 .contains(file + ":9:17: timing.lease_margin (30ms) must be at least 50ms")
                 .contains("  hint: ")
-                .contains("1 problem in " + file + "; 2 warnings");
+                .contains("1 problem in " + file);
     }
 
     @Test
     void jsonGivesMillisecondsAndEveryFinding(@TempDir Path dir) throws Exception {
-        assertThat(run("check", "--json", write(dir, "30ms").toString())).isEqualTo(1);
+        assertThat(run("check", "--json", write(dir, "100ms").toString())).isEqualTo(0);
         JsonNode doc = new ObjectMapper().readTree(out.toString());
-        assertThat(doc.path("valid").asBoolean()).isFalse();
+        assertThat(doc.path("valid").asBoolean()).isTrue();
         assertThat(doc.path("groups").get(0).path("group").asText()).isEqualTo("web");
-        assertThat(doc.path("groups").get(0).path("worst_case_ms").asLong()).isEqualTo(500 + 80 + 430 + 80 + 10_000);
-        assertThat(doc.path("problems")).extracting(p -> p.path("severity").asText() + "@" + p.path("line").asInt())
-                .containsExactly("error@9", "warning@11", "warning@13");
+        assertThat(doc.path("groups").get(0).path("worst_case_ms").asLong()).isEqualTo(500 + 80 + 500 + 80 + 10_000);
         assertThat(err.toString()).isEmpty();
+        out.getBuffer().setLength(0);
+        assertThat(run("check", "--json", write(dir, "30ms").toString())).isEqualTo(1);
+        doc = new ObjectMapper().readTree(out.toString());
+        assertThat(doc.path("valid").asBoolean()).isFalse();
+        assertThat(doc.path("groups")).isEmpty();
+        assertThat(doc.path("problems")).extracting(p -> p.path("severity").asText() + "@" + p.path("line").asInt())
+                .containsExactly("error@9");
     }
 
     @Test
@@ -83,7 +89,9 @@ class ConfigCommandBudgetTest {
     }
 
     private static Path write(Path dir, String leaseMargin) throws Exception {
-        return Files.writeString(dir.resolve("cluster.yaml"), CONFIG.formatted(leaseMargin));
+        // Owner-only, as it holds the key: a file others may read would add a warning to every check.
+        return Files.setPosixFilePermissions(Files.writeString(dir.resolve("cluster.yaml"), CONFIG.formatted(leaseMargin)),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     private int run(String... args) {

@@ -108,6 +108,14 @@ class ApiSectionTest {
     }
 
     @Test
+    void devicesAreRefusedUnreadWhereATokensFileOrAPemFileBelongs() throws Exception {
+        Path zero = Path.of("/dev/zero");
+        onlyProblem(api("0.0.0.0", zero, pair.cert(), pair.key()), 10, 16, "is not a regular file of at most");
+        onlyProblem(api("0.0.0.0", tokens, zero, pair.key()), 11, 13, "is not a regular file");
+        onlyProblem(api("0.0.0.0", tokens, pair.cert(), zero), 12, 12, "is not a regular file");
+    }
+
+    @Test
     void aKeyOfAnotherCertificateIsRefused() throws Exception {
         TestCerts.Pair other = TestCerts.make(dir, "other", "10.0.0.2");
         onlyProblem(api("0.0.0.0", tokens, pair.cert(), other.key()), 12, 12,

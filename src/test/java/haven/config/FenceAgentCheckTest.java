@@ -100,6 +100,8 @@ class FenceAgentCheckTest {
     private static Path write(Path dir, String yaml) throws Exception {
         Path file = dir.resolve("cluster.yaml");
         Files.writeString(file, yaml);
+        // Owner-only, as it holds the key: a file others may read would add a warning to every check.
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 

@@ -43,6 +43,28 @@ class TimelineJournalTest {
     }
 
     @Test
+    void theJournalIsOwnerOnlyAndAnOlderOpenOneIsTightenedOnOpening() throws IOException {
+        Path journal = dir.resolve("timeline");
+        java.nio.file.Files.createDirectories(journal);
+        Path old = java.nio.file.Files.writeString(journal.resolve("timeline.jsonl"), "");
+        java.nio.file.Files.setPosixFilePermissions(old, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.Files.setPosixFilePermissions(journal, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (TimelineJournal j = new TimelineJournal(journal, 200)) {
+            j.append(List.of(record(1, 0, "placement", "a".repeat(300)))); // past maxBytes: rotates
+            j.applied(1);
+            j.sync();
+        }
+        assertThat(mode(journal)).isEqualTo("rwx------");
+        for (String file : List.of("timeline.jsonl", "timeline.1.jsonl", "timeline.applied")) {
+            assertThat(mode(journal.resolve(file))).as(file).isEqualTo("rw-------");
+        }
+    }
+
+    private static String mode(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p));
+    }
+
+    @Test
     void aTornLastLineFromACrashIsCutOffAndAppendingGoesOnCleanly() throws IOException {
         try (TimelineJournal j = new TimelineJournal(dir, 1 << 20)) {
             j.append(List.of(record(1, 0, "placement", "a")));

@@ -14,47 +14,52 @@ import java.util.Optional;
  */
 public final class Blame {
     private final String source;
-    private final YamlPlaces places;
+    private final java.util.function.Supplier<YamlPlaces> read;
+    private YamlPlaces places;
     private final ClusterConfig config;
 
-    public Blame(String source, YamlPlaces places, ClusterConfig config) {
+    private Blame(String source, java.util.function.Supplier<YamlPlaces> read, ClusterConfig config) {
         this.source = source;
-        this.places = places;
+        this.read = read;
         this.config = config;
     }
 
-    /** The first of {@code keys} that is written in timing:, else the section, else the whole file. */
-    public Spot timing(String... keys) {
-        for (String key : keys) {
-            Optional<Spot> at = places.at("timing/" + key);
-            if (at.isPresent()) {
-                return at.get();
-            }
+    /**
+     * Places are found by reading the text again, which for a large file costs as much as loading it, so
+     * only when a finding needs one.
+     */
+    public static Blame lazy(String source, String yaml, ClusterConfig config) {
+        return new Blame(source, () -> yaml == null ? YamlPlaces.NONE : YamlPlaces.of(yaml), config);
+    }
+
+    private YamlPlaces places() {
+        if (places == null) {
+            places = read.get();
         }
-        return places.at("timing").orElse(Spot.WHOLE_FILE);
+        return places;
     }
 
     /** The value of {@code key} of the resource, else its name, else the short-form line that holds it. */
     public Spot resource(ResourceConfig r, String key) {
-        Optional<Integer> i = places.indexWhere("resources", "name", r.id().name());
+        Optional<Integer> i = places().indexWhere("resources", "name", r.id().name());
         if (i.isPresent()) {
-            return places.at("resources/" + i.get() + "/" + key)
-                    .or(() -> places.at("resources/" + i.get() + "/name")).orElse(Spot.WHOLE_FILE);
+            return places().at("resources/" + i.get() + "/" + key)
+                    .or(() -> places().at("resources/" + i.get() + "/name")).orElse(Spot.WHOLE_FILE);
         }
         return shortFormLine(config.groupOf(r.id()));
     }
 
     /** Whether the resource's {@code key} is written in the file (not left to its default). */
     public boolean written(ResourceConfig r, String key) {
-        return places.indexWhere("resources", "name", r.id().name())
-                .flatMap(i -> places.at("resources/" + i + "/" + key)).isPresent();
+        return places().indexWhere("resources", "name", r.id().name())
+                .flatMap(i -> places().at("resources/" + i + "/" + key)).isPresent();
     }
 
     /** The group's name; for the implicit group of a lone resource, that resource's name. */
     public Spot group(GroupConfig g) {
         String name = g.id().name();
-        return places.indexWhere("groups", "name", name).flatMap(i -> places.at("groups/" + i + "/name"))
-                .or(() -> places.indexWhere("resources", "name", name).flatMap(i -> places.at("resources/" + i + "/name")))
+        return places().indexWhere("groups", "name", name).flatMap(i -> places().at("groups/" + i + "/name"))
+                .or(() -> places().indexWhere("resources", "name", name).flatMap(i -> places().at("resources/" + i + "/name")))
                 .orElseGet(() -> shortFormLine(g));
     }
 
@@ -63,23 +68,23 @@ public final class Blame {
      * name, else the fencing section.
      */
     public Spot device(String name, String... keys) {
-        Optional<Integer> i = places.indexWhere("fencing/devices", "name", name);
+        Optional<Integer> i = places().indexWhere("fencing/devices", "name", name);
         if (i.isEmpty()) {
-            return places.at("fencing").orElse(Spot.WHOLE_FILE);
+            return places().at("fencing").orElse(Spot.WHOLE_FILE);
         }
         for (String key : keys) {
-            Optional<Spot> at = places.at("fencing/devices/" + i.get() + "/" + key);
+            Optional<Spot> at = places().at("fencing/devices/" + i.get() + "/" + key);
             if (at.isPresent()) {
                 return at.get();
             }
         }
-        return places.at("fencing/devices/" + i.get() + "/name").orElse(Spot.WHOLE_FILE);
+        return places().at("fencing/devices/" + i.get() + "/name").orElse(Spot.WHOLE_FILE);
     }
 
     /** Short and long form never mix, so with haresources the n-th group is the n-th line. */
     private Spot shortFormLine(GroupConfig g) {
         int n = config.groups().indexOf(g);
-        return places.at("haresources/" + n).or(() -> places.at("haresources")).orElse(Spot.WHOLE_FILE);
+        return places().at("haresources/" + n).or(() -> places().at("haresources")).orElse(Spot.WHOLE_FILE);
     }
 
     public ConfigProblem problem(Spot at, String message, String hint) {

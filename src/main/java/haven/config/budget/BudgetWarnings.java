@@ -17,12 +17,15 @@ final class BudgetWarnings {
 
     static List<Finding> check(ClusterConfig config, List<GroupBudget> budgets, Blame blame) {
         List<Finding> found = new ArrayList<>();
+        java.util.Map<haven.core.ResourceId, ResourceConfig> byId = FailoverBudget.byId(config);
         for (GroupConfig g : config.groups()) {
-            found.addAll(stopsCutShort(g, config, blame));
+            found.addAll(stopsCutShort(g, config, byId, blame));
         }
+        java.util.Map<haven.core.GroupId, GroupConfig> groups = new java.util.HashMap<>();
+        config.groups().forEach(g -> groups.put(g.id(), g));
         for (GroupBudget b : budgets) {
             if (b.worstCase().compareTo(SLOW_FAILOVER) > 0) {
-                GroupConfig g = config.group(b.group()).orElseThrow();
+                GroupConfig g = groups.get(b.group());
                 found.add(new Finding(Severity.WARNING, blame.problem(blame.group(g),
                         "groups[" + g.id() + "]: a failover may take up to " + HumanDuration.format(b.worstCase())
                                 + " (more than " + HumanDuration.format(SLOW_FAILOVER) + "), of which "
@@ -44,12 +47,13 @@ final class BudgetWarnings {
      * Only stop timeouts the user wrote are warned about: a default says nothing about what the service
      * needs, and a warning on every default would teach people to skip warnings.
      */
-    private static List<Finding> stopsCutShort(GroupConfig g, ClusterConfig config, Blame blame) {
+    private static List<Finding> stopsCutShort(GroupConfig g, ClusterConfig config,
+                                               java.util.Map<haven.core.ResourceId, ResourceConfig> byId, Blame blame) {
         Duration window = config.timing().leaseMargin().dividedBy(2);
         List<Finding> found = new ArrayList<>();
         Duration doneBy = Duration.ZERO;
         List<String> stoppedBefore = new ArrayList<>();
-        List<ResourceConfig> members = g.members().stream().map(id -> config.resource(id).orElseThrow()).toList();
+        List<ResourceConfig> members = g.members().stream().map(byId::get).toList();
         for (ResourceConfig r : members.reversed()) {
             doneBy = doneBy.plus(r.stopTimeout());
             if (doneBy.compareTo(window) > 0 && blame.written(r, "stop_timeout")) {
@@ -57,7 +61,7 @@ final class BudgetWarnings {
                 found.add(new Finding(Severity.WARNING, blame.problem(blame.resource(r, "stop_timeout"),
                         "resources[" + r.id() + "]: after a lease loss its stop may run until "
                                 + HumanDuration.format(doneBy) + " past the end of the lease (stop_timeout "
-                                + TimingRules.fmt(r.stopTimeout()) + after + "), but the guard force-stops it at "
+                                + haven.core.Durations.format(r.stopTimeout()) + after + "), but the guard force-stops it at "
                                 + HumanDuration.format(window) + " (half of lease_margin)",
                         "the forced stop is safe but skips a clean shutdown; if " + r.id() + " needs one, lower the "
                                 + "stop_timeout of it and of the members after it to what they need, or raise "

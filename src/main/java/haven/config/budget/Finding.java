@@ -10,7 +10,7 @@ public record Finding(Severity severity, ConfigProblem problem) {
     public enum Severity { ERROR, WARNING }
 
     /** File order, as the loader reports, which is how people fix a file. */
-    static final java.util.Comparator<Finding> FILE_ORDER = java.util.Comparator
+    public static final java.util.Comparator<Finding> FILE_ORDER = java.util.Comparator
             .comparingInt((Finding f) -> f.problem().line()).thenComparingInt(f -> f.problem().column());
 
     public boolean isError() {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import haven.config.YamlLimits;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -30,10 +30,10 @@ public final class YamlPlaces {
     }
 
     public static final YamlPlaces NONE = new YamlPlaces(Map.of(), Map.of());
-    private static final YAMLFactory FACTORY = new YAMLFactory();
 
     private final Map<String, Spot> spots;
     private final Map<String, String> texts;
+    private final Map<String, Map<String, Integer>> indexes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private YamlPlaces(Map<String, Spot> spots, Map<String, String> texts) {
         this.spots = spots;
@@ -43,7 +43,7 @@ public final class YamlPlaces {
     public static YamlPlaces of(String yaml) {
         Map<String, Spot> spots = new HashMap<>();
         Map<String, String> texts = new HashMap<>();
-        try (JsonParser p = FACTORY.createParser(yaml)) {
+        try (JsonParser p = YamlLimits.factory().createParser(yaml)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.FIELD_NAME || t.isStructEnd()) {
                     continue;
@@ -76,13 +76,22 @@ public final class YamlPlaces {
         return Optional.ofNullable(spots.get(path));
     }
 
-    /** The index of the item of {@code list} whose {@code key} is written as {@code value}. */
+    /**
+     * The index of the first item of {@code list} whose {@code key} is written as {@code value}. Each
+     * (list, key) is indexed once: asked per resource, a scan per question was quadratic (50,000 groups
+     * never finished).
+     */
     public Optional<Integer> indexWhere(String list, String key, String value) {
-        for (int i = 0; spots.containsKey(list + "/" + i); i++) {
-            if (value.equals(texts.get(list + "/" + i + "/" + key))) {
-                return Optional.of(i);
+        Map<String, Integer> index = indexes.computeIfAbsent(list + "\u0000" + key, k -> {
+            Map<String, Integer> byValue = new HashMap<>();
+            for (int i = 0; spots.containsKey(list + "/" + i); i++) {
+                String text = texts.get(list + "/" + i + "/" + key);
+                if (text != null) {
+                    byValue.putIfAbsent(text, i);
+                }
             }
-        }
-        return Optional.empty();
+            return byValue;
+        });
+        return Optional.ofNullable(index.get(value));
     }
 }

@@ -11,7 +11,6 @@ import haven.membership.ClusterListener;
 import haven.membership.ClusterLog;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +98,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     public void start() throws Exception {
         quietJGroupsLogging();
         Path raftDir = stateDir.resolve("raft");
-        Files.createDirectories(raftDir);
+        haven.core.PrivateFiles.directory(raftDir); // the log holds every committed config, key included: 0700
         Sealer sealer = ClusterSeal.create(config, self, stateDir, ticker);
         String xml = StackConfig.xml(config, self, raftDir.toString());
         replicated = new ReplicatedState(listener);
@@ -116,6 +115,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 Thread.sleep(config.timing().joinTimeout().toMillis());
             }
         }
+        haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
         long beatMs = config.timing().heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** A proposed config is refused with every problem named, and changes that need a restart are refused too. */
 class ConfigValidatorTest {
-    final ConfigValidator validator = new ConfigValidator(Path.of(""), ConfigValidator.AgentChecks.NONE);
+    final ConfigValidator validator = new ConfigValidator(Path.of(""), haven.validation.AgentChecks.NONE);
     final haven.config.ClusterConfig running = LiveConfigs.parse(LiveConfigs.web());
 
     @Test
@@ -40,7 +40,8 @@ class ConfigValidatorTest {
 
     @Test
     void agentChecksAddTheirErrors() {
-        ConfigValidator strict = new ConfigValidator(Path.of(""), (c, y, s) -> java.util.List.of("site: agent says no"));
-        assertThat(strict.check(LiveConfigs.web(), "PUT", running).problems()).containsExactly("site: agent says no");
+        ConfigValidator strict = new ConfigValidator(Path.of(""), (c, y, s) -> java.util.List.of(new haven.config.budget.Finding(
+                haven.config.budget.Finding.Severity.ERROR, new haven.config.ConfigProblem(s, 9, 5, "site: agent says no", ""))));
+        assertThat(strict.check(LiveConfigs.web(), "PUT", running).problems()).containsExactly("PUT:9:5: site: agent says no");
     }
 }

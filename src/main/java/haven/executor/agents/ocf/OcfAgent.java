@@ -69,10 +69,11 @@ public final class OcfAgent implements ResourceAgent {
         this.monitorInterval = rc.monitorInterval();
         this.prefix = List.copyOf(prefix);
         for (String name : params.keySet()) {
-            if (!OcfEnvironment.validParameterName(name)) {
+            // The loader refuses such a name with its place in the file; this guards configs built in code.
+            haven.config.OcfParameterName.problem(name).ifPresent(why -> {
                 throw new IllegalArgumentException("resource " + rc.id() + " (type " + type + "): parameter '" + name
-                        + "' cannot be passed as OCF_RESKEY_" + name + "; OCF parameter names use letters, digits and '_'");
-            }
+                        + "' " + why + " (`haven config check` names its line)");
+            });
         }
         this.script = new ScriptCall(prefix, root.script(type), instance);
     }

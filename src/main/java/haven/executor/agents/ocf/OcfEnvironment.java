@@ -1,9 +1,9 @@
 package haven.executor.agents.ocf;
 
+import haven.config.OcfParameterName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The environment an OCF agent reads, as the OCF standard (resource-agent API 1.1) and Pacemaker define it:
@@ -15,8 +15,6 @@ public final class OcfEnvironment {
     public static final String RA_VERSION_MAJOR = "1";
     public static final String RA_VERSION_MINOR = "1";
     public static final String GENERATION_VARIABLE = "HAVEN_GENERATION";
-    /** A parameter becomes part of a shell variable name, so it must be one. */
-    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private OcfEnvironment() {}
 
@@ -27,8 +25,9 @@ public final class OcfEnvironment {
         }
     }
 
+    /** The loader's rule ({@link OcfParameterName}): a config that loaded never breaks it. */
     public static boolean validParameterName(String name) {
-        return PARAMETER_NAME.matcher(name).matches() && !name.startsWith("CRM_meta_");
+        return OcfParameterName.valid(name);
     }
 
     public static Map<String, String> of(OcfRoot root, OcfType type, String instance, Map<String, String> params, Call call) {
