@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsServer;
 import haven.cib.Codec;
 import haven.cib.Command;
 import haven.config.ClusterConfig;
+import haven.core.WallClock;
 import haven.events.EventRecorder;
 import haven.membership.ClusterLog;
 import haven.node.NodeStatus;
@@ -61,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
         this.events = events;
         this.watch = new StatusWatch(status);
         this.messages = new Messages(status, watch, this::commit);
-        this.barriers = new Barriers(status, watch, this::commit);
+        this.barriers = new Barriers(status, watch, this::commit, WallClock.SYSTEM);
     }
 
     /** The daemon published a new status snapshot: wakes requests that wait for one (messages, barriers). */

@@ -7,6 +7,7 @@ import haven.cib.BarrierOutcome;
 import haven.cib.Codec;
 import haven.cib.Command;
 import haven.core.Durations;
+import haven.core.WallClock;
 import haven.node.NodeStatus;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -42,11 +43,14 @@ final class Barriers {
     private final Supplier<NodeStatus> status;
     private final StatusWatch watch;
     private final BiConsumer<NodeStatus, List<Command>> commit;
+    /** Stamps arrivals and timeouts in the log; the waits themselves serve real callers on the monotonic clock. */
+    private final WallClock clock;
 
-    Barriers(Supplier<NodeStatus> status, StatusWatch watch, BiConsumer<NodeStatus, List<Command>> commit) {
+    Barriers(Supplier<NodeStatus> status, StatusWatch watch, BiConsumer<NodeStatus, List<Command>> commit, WallClock clock) {
         this.status = status;
         this.watch = watch;
         this.commit = commit;
+        this.clock = clock;
     }
 
     void serve(HttpExchange ex) throws IOException {
@@ -84,7 +88,7 @@ final class Barriers {
         Duration timeout = timeout(query.get("timeout"));
         long ticket = TICKETS.nextLong();
         Command.BarrierArrive a = new Command.BarrierArrive(name, participant, expectedCount, expectedNames, timeout.toMillis(),
-                s.self(), System.currentTimeMillis(), ticket);
+                s.self(), clock.epochMs(), ticket);
         AppChannel.problem(a).ifPresent(p -> {
             throw ApiError.badRequest(p);
         });
@@ -102,7 +106,7 @@ final class Barriers {
         Optional<Barrier> waiting = now.state().app().waiting(a.ticket());
         if (waiting.isPresent()) {
             commit.accept(now, List.of(new Command.BarrierTimeout(a.barrier(), waiting.get().round(), a.participant(), now.self(),
-                    System.currentTimeMillis())));
+                    clock.epochMs())));
         }
         Optional<NodeStatus> done = await(x -> x.state().app().outcome(a.ticket()).isPresent(), System.nanoTime() + SETTLE_NS);
         if (done.isEmpty()) {
