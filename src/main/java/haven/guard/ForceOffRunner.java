@@ -30,6 +30,32 @@ public final class ForceOffRunner {
         };
     }
 
+    /** What {@link #runAll} did: whether every part is gone, and one log line per step. */
+    public record Report(boolean ok, List<String> lines) {}
+
+    /**
+     * Runs every step of every resource, addresses first: once the address is gone no client reaches the node,
+     * and the peer that takes over can announce it; the processes behind it are killed next.
+     */
+    public Report runAll(java.util.Map<haven.core.ResourceId, List<ForceOff>> all) {
+        List<String> done = new ArrayList<>();
+        boolean ok = true;
+        for (boolean addresses : List.of(true, false)) {
+            for (var e : all.entrySet()) {
+                for (ForceOff step : e.getValue()) {
+                    if ((step instanceof ForceOff.RemoveAddress) != addresses) continue;
+                    Outcome outcome = run(step);
+                    ok &= outcome.ok();
+                    done.add("  " + e.getKey() + ": " + outcome.text());
+                }
+            }
+        }
+        all.forEach((r, steps) -> {
+            if (steps.isEmpty()) done.add("  " + r + ": no step known (its processes were not started yet)");
+        });
+        return new Report(ok, done);
+    }
+
     /**
      * Runs the address query once at start: the first run of a code path in a fresh JVM pays for class
      * loading, and the first real force-off must not.

@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,28 +130,11 @@ public final class GuardMain {
         if (state.anyArmed()) forceOff(state.takeArmed(), why);
     }
 
-    /**
-     * Addresses go first: once the address is gone no client reaches the node, and the peer that takes over
-     * can announce it; the processes behind it are killed next.
-     */
     private void forceOff(Map<ResourceId, List<ForceOff>> all, String why) {
         log("forcing off " + all.keySet() + ": " + why);
-        List<String> done = new ArrayList<>();
-        for (boolean addresses : List.of(true, false)) {
-            all.forEach((r, steps) -> {
-                for (ForceOff step : steps) {
-                    if ((step instanceof ForceOff.RemoveAddress) == addresses) {
-                        ForceOffRunner.Outcome outcome = runner.run(step);
-                        unforced |= !outcome.ok();
-                        done.add("  " + r + ": " + outcome.text());
-                    }
-                }
-            });
-        }
-        all.forEach((r, steps) -> {
-            if (steps.isEmpty()) done.add("  " + r + ": no step known (its processes were not started yet)");
-        });
-        done.forEach(this::log);
+        ForceOffRunner.Report report = runner.runAll(all);
+        unforced |= !report.ok();
+        report.lines().forEach(this::log);
     }
 
     private void killDaemon() {

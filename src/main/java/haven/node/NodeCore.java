@@ -165,7 +165,7 @@ public final class NodeCore {
     private void apply(NodeEvent event, long nowMs, long nowEpochMs, List<Effect> out) {
         switch (event) {
             case NodeEvent.ViewChanged v -> onView(v, out);
-            case NodeEvent.Beat b -> lease.beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), b.atMs());
+            case NodeEvent.Beat b -> lease.beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), b.atMs(), b.echoedMs());
             case NodeEvent.StateChanged s -> {
                 if (s.state().version() >= state.version()) state = s.state();
             }
