@@ -2,7 +2,9 @@ package haven.guard;
 
 import haven.executor.ForceOff;
 import haven.executor.agents.IpAddrAgent;
+import haven.executor.runner.MarkedProcesses;
 import haven.executor.runner.ProcessGroup;
+import haven.executor.runner.RecordedGroup;
 import haven.executor.runner.ProcessRunner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,8 @@ public final class ForceOffRunner {
                     ? new Outcome(true, "process group " + g.pgid() + " killed")
                     : new Outcome(false, "process group " + g.pgid() + " STILL HAS MEMBERS after SIGKILL");
             case ForceOff.RemoveAddress a -> removeAddress(a.cidr());
+            case ForceOff.KillMarked m -> killMarked(m.marker());
+            case ForceOff.KillRecordedGroup g -> killRecorded(new RecordedGroup(java.nio.file.Path.of(g.file())));
         };
     }
 
@@ -62,6 +66,27 @@ public final class ForceOffRunner {
      */
     public void warmUp() {
         ip("-o", "-4", "addr", "show");
+    }
+
+    private Outcome killRecorded(RecordedGroup recorded) {
+        java.util.OptionalLong pgid = recorded.pgid();
+        if (pgid.isEmpty()) return new Outcome(true, "no living process group recorded in " + recorded);
+        return recorded.terminate(Duration.ZERO, KILL_WAIT)
+                ? new Outcome(true, "process group " + pgid.getAsLong() + " (recorded in " + recorded + ") killed")
+                : new Outcome(false, "process group " + pgid.getAsLong() + " (recorded in " + recorded + ") STILL HAS MEMBERS after SIGKILL");
+    }
+
+    private Outcome killMarked(String marker) {
+        List<Long> found;
+        try {
+            found = MarkedProcesses.find(marker);
+        } catch (IllegalStateException e) {
+            return new Outcome(false, "processes marked " + marker + " NOT looked for: " + e.getMessage());
+        }
+        if (found.isEmpty()) return new Outcome(true, "no process marked " + marker);
+        return MarkedProcesses.terminate(marker, Duration.ZERO, KILL_WAIT)
+                ? new Outcome(true, "processes marked " + marker + " killed " + found)
+                : new Outcome(false, "processes marked " + marker + " STILL RUN after SIGKILL: " + MarkedProcesses.find(marker));
     }
 
     private Outcome removeAddress(String cidr) {

@@ -42,16 +42,17 @@ public final class GuardLink implements AutoCloseable {
     private Process process;
     private OutputStream pipe;
     private boolean closing = false;
-    private final RestartWindow restarts = new RestartWindow(MAX_RESTARTS, RESTART_WINDOW.toMillis());
+    private final RestartWindow restarts;
     private int restartCount = 0;
     /** The pipe broke and that was logged: one line per dead guard, not one per write (a thousand in 20 s). */
     private boolean pipeBroken = false;
     private boolean givenUp = false;
     private Runnable onGivenUp = () -> { };
 
-    private GuardLink(String node, Optional<java.nio.file.Path> watchdog) {
+    private GuardLink(String node, Optional<java.nio.file.Path> watchdog, RestartWindow restarts) {
         this.node = node;
         this.watchdog = watchdog;
+        this.restarts = restarts;
     }
 
     /** Starts the guard; IOException when it cannot be (no java binary to run it with). */
@@ -61,7 +62,11 @@ public final class GuardLink implements AutoCloseable {
 
     /** With {@code watchdog}, the guard also pets that device (e.g. /dev/watchdog); see {@link Watchdog}. */
     public static GuardLink start(String node, Optional<java.nio.file.Path> watchdog) throws IOException {
-        GuardLink link = new GuardLink(node, watchdog);
+        return start(node, watchdog, new RestartWindow(MAX_RESTARTS, RESTART_WINDOW.toMillis()));
+    }
+
+    static GuardLink start(String node, Optional<java.nio.file.Path> watchdog, RestartWindow restarts) throws IOException {
+        GuardLink link = new GuardLink(node, watchdog, restarts);
         synchronized (link) {
             link.launch();
         }
@@ -85,6 +90,11 @@ public final class GuardLink implements AutoCloseable {
     /** Whether the guard was given up (see {@link #onGivenUp}). */
     public synchronized boolean givenUp() {
         return givenUp;
+    }
+
+    /** The running guard's PID (tests kill it). */
+    synchronized long guardPid() {
+        return process.pid();
     }
 
     /** Tells the guard new steps for a resource it already guards; ignored for one it does not. */
