@@ -19,6 +19,8 @@ public final class ForceOffRunner {
     static final Duration COMMAND_LIMIT = Duration.ofSeconds(2);
     static final Duration KILL_WAIT = Duration.ofSeconds(2);
     private final ProcessRunner runner = new ProcessRunner();
+    /** How an outcome that found nothing to end begins. */
+    private static final String NOTHING = "no ";
 
     /** What one step did: whether the resource's part is gone, and a line for the log. */
     public record Outcome(boolean ok, String text) {}
@@ -61,6 +63,24 @@ public final class ForceOffRunner {
     }
 
     /**
+     * Runs again only the steps that find processes without a group id (recorded groups, markers), and reports
+     * only those that found something: for a start that was in flight when the first pass ran.
+     */
+    public Report sweep(java.util.Map<haven.core.ResourceId, List<ForceOff>> all) {
+        List<String> found = new ArrayList<>();
+        boolean ok = true;
+        for (var e : all.entrySet()) {
+            for (ForceOff step : e.getValue()) {
+                if (!(step instanceof ForceOff.KillRecordedGroup || step instanceof ForceOff.KillMarked)) continue;
+                Outcome outcome = run(step);
+                ok &= outcome.ok();
+                if (!outcome.text().startsWith(NOTHING)) found.add("  " + e.getKey() + ": " + outcome.text());
+            }
+        }
+        return new Report(ok, found);
+    }
+
+    /**
      * Runs the address query once at start: the first run of a code path in a fresh JVM pays for class
      * loading, and the first real force-off must not.
      */
@@ -70,7 +90,7 @@ public final class ForceOffRunner {
 
     private Outcome killRecorded(RecordedGroup recorded) {
         java.util.OptionalLong pgid = recorded.pgid();
-        if (pgid.isEmpty()) return new Outcome(true, "no living process group recorded in " + recorded);
+        if (pgid.isEmpty()) return new Outcome(true, NOTHING + "living process group recorded in " + recorded);
         return recorded.terminate(Duration.ZERO, KILL_WAIT)
                 ? new Outcome(true, "process group " + pgid.getAsLong() + " (recorded in " + recorded + ") killed")
                 : new Outcome(false, "process group " + pgid.getAsLong() + " (recorded in " + recorded + ") STILL HAS MEMBERS after SIGKILL");
@@ -83,7 +103,7 @@ public final class ForceOffRunner {
         } catch (IllegalStateException e) {
             return new Outcome(false, "processes marked " + marker + " NOT looked for: " + e.getMessage());
         }
-        if (found.isEmpty()) return new Outcome(true, "no process marked " + marker);
+        if (found.isEmpty()) return new Outcome(true, NOTHING + "process marked " + marker);
         return MarkedProcesses.terminate(marker, Duration.ZERO, KILL_WAIT)
                 ? new Outcome(true, "processes marked " + marker + " killed " + found)
                 : new Outcome(false, "processes marked " + marker + " STILL RUN after SIGKILL: " + MarkedProcesses.find(marker));

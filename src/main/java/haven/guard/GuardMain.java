@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class GuardMain {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final long MAX_SLEEP_MS = 1000;
+    /** When the steps that need no group id run again after a daemon is gone (see {@link #forceOffAll}). */
+    private static final List<Long> SWEEP_AFTER_MS = List.of(100L, 900L);
 
     private final long daemonPid;
     private final String node;
@@ -127,7 +129,25 @@ public final class GuardMain {
     }
 
     private void forceOffAll(String why) {
-        if (state.anyArmed()) forceOff(state.takeArmed(), why);
+        if (!state.anyArmed()) return;
+        Map<ResourceId, List<ForceOff>> all = state.takeArmed();
+        forceOff(all, why);
+        // A start the daemon had begun may not have recorded its group yet (its shell writes the record a few ms
+        // after the fork, and before the exec nothing carries the marker): look again once it has had time to.
+        for (long ms : SWEEP_AFTER_MS) {
+            sleep(ms);
+            ForceOffRunner.Report again = runner.sweep(all);
+            unforced |= !again.ok();
+            again.lines().forEach(line -> log("second look:" + line));
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void forceOff(Map<ResourceId, List<ForceOff>> all, String why) {
