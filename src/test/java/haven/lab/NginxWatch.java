@@ -24,6 +24,8 @@ final class NginxWatch implements AutoCloseable {
     /** Network namespace inode to node index. */
     private final Map<Long, Integer> nodeOfNamespace = new TreeMap<>();
     private Set<Integer> holders = new TreeSet<>();
+    /** When each node stopped running nginx (System.nanoTime of the first poll that found none), in order. */
+    private final List<long[]> losses = new ArrayList<>();
     private long overlapNanos = 0;
     private long overlapSince = -1;
     private long lastPollNanos = 0;
@@ -64,6 +66,9 @@ final class NginxWatch implements AutoCloseable {
                 overlapNanos += at - overlapSince;
                 overlapSince = -1;
             }
+            for (int node : holders) {
+                if (!now.contains(node)) losses.add(new long[] {node, at});
+            }
             holders = now;
             lastPollNanos = at;
             notifyAll();
@@ -91,6 +96,14 @@ final class NginxWatch implements AutoCloseable {
             throw new LabException("cannot list /proc: " + e.getMessage());
         }
         return found;
+    }
+
+    /** The first poll after {@code afterNanos} that found no nginx left on {@code node}, if any. */
+    synchronized java.util.OptionalLong lostAfter(int node, long afterNanos) {
+        for (long[] l : losses) {
+            if (l[0] == node && l[1] > afterNanos) return java.util.OptionalLong.of(l[1]);
+        }
+        return java.util.OptionalLong.empty();
     }
 
     /** Nodes running nginx at the last poll. */
