@@ -52,7 +52,7 @@ public final class NodeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "haven-shutdown"));
         daemon.withWatchdog(java.util.Optional.ofNullable(watchdog)).start();
         daemon.awaitStop();
-        return 0;
+        return daemon.exitStatus();
     }
 
     @Command(name = "standby", description = "Move every group off NODE and keep it off until `haven node online NODE`.")

@@ -37,6 +37,40 @@ public sealed interface ForceOff {
         }
     }
 
+    /**
+     * SIGKILL to every process whose environment carries {@code HAVEN_RESOURCE=marker}: known before the start,
+     * so the guard can end a process whose group id the daemon died before telling it.
+     */
+    record KillMarked(String marker) implements ForceOff {
+        private static final Pattern MARKER = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
+
+        public KillMarked {
+            if (!MARKER.matcher(marker).matches()) throw new IllegalArgumentException("not a resource marker (NAME/NAME/...): '" + marker + "'");
+        }
+
+        @Override
+        public String encode() {
+            return "marked:" + marker;
+        }
+    }
+
+    /**
+     * SIGKILL to the process group whose id the resource's process wrote to {@code file} before it ran its
+     * command ({@code process.RecordedGroup}): the path is known before the start, the group id is not.
+     */
+    record KillRecordedGroup(String file) implements ForceOff {
+        private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9_./-]+");
+
+        public KillRecordedGroup {
+            if (!PATH.matcher(file).matches()) throw new IllegalArgumentException("not an absolute path without spaces: '" + file + "'");
+        }
+
+        @Override
+        public String encode() {
+            return "recorded:" + file;
+        }
+    }
+
     String encode();
 
     /** Parses one step as written by {@link #encode}; IllegalArgumentException naming the bad word. */
@@ -46,6 +80,8 @@ public sealed interface ForceOff {
         String value = colon < 0 ? "" : word.substring(colon + 1);
         return switch (kind) {
             case "address" -> new RemoveAddress(value);
+            case "marked" -> new KillMarked(value);
+            case "recorded" -> new KillRecordedGroup(value);
             case "group" -> {
                 try {
                     yield new KillGroup(Long.parseLong(value));
@@ -53,7 +89,7 @@ public sealed interface ForceOff {
                     throw new IllegalArgumentException("'" + word + "': a process group id must be a number");
                 }
             }
-            default -> throw new IllegalArgumentException("'" + word + "': unknown step (expected address:A/LEN or group:PGID)");
+            default -> throw new IllegalArgumentException("'" + word + "': unknown step (expected address:A/LEN, group:PGID, recorded:FILE or marked:MARKER)");
         };
     }
 

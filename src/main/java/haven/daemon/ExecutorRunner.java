@@ -38,7 +38,7 @@ public final class ExecutorRunner implements OperationRunner {
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
         Map<ResourceId, ResourceConfig> from = new TreeMap<>();
         for (ResourceConfig rc : runHere(config, self)) {
-            agents.put(rc.id(), AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name())));
+            agents.put(rc.id(), AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name(), "HAVEN_CLUSTER", config.clusterName())));
             from.put(rc.id(), rc);
         }
         return new ExecutorRunner(new Executor(agents), self, from);
@@ -57,7 +57,7 @@ public final class ExecutorRunner implements OperationRunner {
         Map<ResourceId, ResourceAgent> now = executor.agents();
         for (ResourceConfig rc : runHere(next, self)) {
             boolean same = rc.equals(builtFrom.get(rc.id())) && now.containsKey(rc.id());
-            agents.put(rc.id(), same ? now.get(rc.id()) : AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name())));
+            agents.put(rc.id(), same ? now.get(rc.id()) : AgentFactory.create(rc, Map.of("HAVEN_NODE", self.name(), "HAVEN_CLUSTER", next.clusterName())));
             from.put(rc.id(), rc);
         }
         executor.replaceAgents(agents);

@@ -52,6 +52,8 @@ public final class NodeDaemon implements AutoCloseable {
     private volatile NodeStatus status;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Optional<Path> watchdog = Optional.empty();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean guardGivenUp = false;
 
     public NodeDaemon(ClusterConfig config, NodeId self, Path stateDir, OperationRunner runner) {
         this(config, self, stateDir, runner, Optional.empty(), "");
@@ -99,7 +101,10 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     public void start() throws Exception {
-        if (!witness()) guard = GuardLink.start(self.name(), watchdog);
+        if (!witness()) {
+            guard = GuardLink.start(self.name(), watchdog);
+            guard.onGivenUp(this::leaveWithoutGuard);
+        }
         runner.onUnexpectedFailure((r, why) -> loop.enqueue(new NodeEvent.AgentFailed(r, why)));
         if (guard != null) runner.onForceOffChanged(r -> guard.update(r, runner.forceOff(r)));
         loop.start();
@@ -120,6 +125,22 @@ public final class NodeDaemon implements AutoCloseable {
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /** What `haven node` exits with: 0 after an orderly stop, 3 when it left because its guard could not be kept. */
+    public int exitStatus() {
+        return guardGivenUp ? 3 : 0;
+    }
+
+    /**
+     * The guard keeps dying, so nothing would end this node's resources if the daemon froze or died: they were
+     * forced off already (by the link); stop the rest in order and leave the cluster, so that the others take the
+     * groups over under their lease rules. A service manager restarts the daemon with a fresh guard.
+     */
+    private void leaveWithoutGuard() {
+        guardGivenUp = true;
+        log("the guard cannot be kept: stopping every resource here and leaving the cluster (exit status 3)");
+        close();
     }
 
     private void perform(List<Effect> effects) {
@@ -244,6 +265,10 @@ public final class NodeDaemon implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            awaitStopQuietly();
+            return;
+        }
         if (ping != null) ping.close();
         loop.stop();
         api.close();
@@ -259,6 +284,15 @@ public final class NodeDaemon implements AutoCloseable {
         stopped.countDown();
     }
 
+    /** A second close (the shutdown hook after a leave) waits for the first to finish, no longer than its stops take. */
+    private void awaitStopQuietly() {
+        try {
+            stopped.await(shutdownAllowance().toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private final class Listener implements ClusterListener {
         @Override
         public void viewChanged(String viewKey, List<NodeId> members, long atMs) {
@@ -267,7 +301,12 @@ public final class NodeDaemon implements AutoCloseable {
 
         @Override
         public void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs) {
-            loop.enqueue(new NodeEvent.Beat(from, viewKey, members, stateVersion, atMs));
+            beat(from, viewKey, members, stateVersion, atMs, java.util.OptionalLong.empty());
+        }
+
+        @Override
+        public void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs) {
+            loop.enqueue(new NodeEvent.Beat(from, viewKey, members, stateVersion, atMs, echoedMs));
         }
 
         @Override

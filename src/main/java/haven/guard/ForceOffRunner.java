@@ -2,8 +2,10 @@ package haven.guard;
 
 import haven.core.ForceOff;
 import haven.executor.agents.IpAddrAgent;
+import haven.process.MarkedProcesses;
 import haven.process.ProcessGroup;
 import haven.process.ProcessRunner;
+import haven.process.RecordedGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,8 @@ public final class ForceOffRunner {
     static final Duration COMMAND_LIMIT = Duration.ofSeconds(2);
     static final Duration KILL_WAIT = Duration.ofSeconds(2);
     private final ProcessRunner runner = new ProcessRunner();
+    /** How an outcome that found nothing to end begins. */
+    private static final String NOTHING = "no ";
 
     /** What one step did: whether the resource's part is gone, and a line for the log. */
     public record Outcome(boolean ok, String text) {}
@@ -27,7 +31,53 @@ public final class ForceOffRunner {
                     ? new Outcome(true, "process group " + g.pgid() + " killed")
                     : new Outcome(false, "process group " + g.pgid() + " STILL HAS MEMBERS after SIGKILL");
             case ForceOff.RemoveAddress a -> removeAddress(a.cidr());
+            case ForceOff.KillMarked m -> killMarked(m.marker());
+            case ForceOff.KillRecordedGroup g -> killRecorded(new RecordedGroup(java.nio.file.Path.of(g.file())));
         };
+    }
+
+    /** What {@link #runAll} did: whether every part is gone, and one log line per step. */
+    public record Report(boolean ok, List<String> lines) {}
+
+    /**
+     * Runs every step of every resource, addresses first: once the address is gone no client reaches the node,
+     * and the peer that takes over can announce it; the processes behind it are killed next.
+     */
+    public Report runAll(java.util.Map<haven.core.ResourceId, List<ForceOff>> all) {
+        List<String> done = new ArrayList<>();
+        boolean ok = true;
+        for (boolean addresses : List.of(true, false)) {
+            for (var e : all.entrySet()) {
+                for (ForceOff step : e.getValue()) {
+                    if ((step instanceof ForceOff.RemoveAddress) != addresses) continue;
+                    Outcome outcome = run(step);
+                    ok &= outcome.ok();
+                    done.add("  " + e.getKey() + ": " + outcome.text());
+                }
+            }
+        }
+        all.forEach((r, steps) -> {
+            if (steps.isEmpty()) done.add("  " + r + ": no step known (its processes were not started yet)");
+        });
+        return new Report(ok, done);
+    }
+
+    /**
+     * Runs again only the steps that find processes without a group id (recorded groups, markers), and reports
+     * only those that found something: for a start that was in flight when the first pass ran.
+     */
+    public Report sweep(java.util.Map<haven.core.ResourceId, List<ForceOff>> all) {
+        List<String> found = new ArrayList<>();
+        boolean ok = true;
+        for (var e : all.entrySet()) {
+            for (ForceOff step : e.getValue()) {
+                if (!(step instanceof ForceOff.KillRecordedGroup || step instanceof ForceOff.KillMarked)) continue;
+                Outcome outcome = run(step);
+                ok &= outcome.ok();
+                if (!outcome.text().startsWith(NOTHING)) found.add("  " + e.getKey() + ": " + outcome.text());
+            }
+        }
+        return new Report(ok, found);
     }
 
     /**
@@ -36,6 +86,27 @@ public final class ForceOffRunner {
      */
     public void warmUp() {
         ip("-o", "-4", "addr", "show");
+    }
+
+    private Outcome killRecorded(RecordedGroup recorded) {
+        java.util.OptionalLong pgid = recorded.pgid();
+        if (pgid.isEmpty()) return new Outcome(true, NOTHING + "living process group recorded in " + recorded);
+        return recorded.terminate(Duration.ZERO, KILL_WAIT)
+                ? new Outcome(true, "process group " + pgid.getAsLong() + " (recorded in " + recorded + ") killed")
+                : new Outcome(false, "process group " + pgid.getAsLong() + " (recorded in " + recorded + ") STILL HAS MEMBERS after SIGKILL");
+    }
+
+    private Outcome killMarked(String marker) {
+        List<Long> found;
+        try {
+            found = MarkedProcesses.find(marker);
+        } catch (IllegalStateException e) {
+            return new Outcome(false, "processes marked " + marker + " NOT looked for: " + e.getMessage());
+        }
+        if (found.isEmpty()) return new Outcome(true, NOTHING + "process marked " + marker);
+        return MarkedProcesses.terminate(marker, Duration.ZERO, KILL_WAIT)
+                ? new Outcome(true, "processes marked " + marker + " killed " + found)
+                : new Outcome(false, "processes marked " + marker + " STILL RUN after SIGKILL: " + MarkedProcesses.find(marker));
     }
 
     private Outcome removeAddress(String cidr) {

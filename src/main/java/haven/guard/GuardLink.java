@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 public final class GuardLink implements AutoCloseable {
     public static final Duration HANG_LIMIT = Duration.ofSeconds(5);
     static final Duration ALIVE_EVERY = Duration.ofMillis(100);
+    /** A guard that dies more often than this within {@link #RESTART_WINDOW} is given up, and the node with it. */
     static final int MAX_RESTARTS = 10;
+    static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
     static final Duration EXIT_WAIT = Duration.ofSeconds(10);
     private static final List<String> JVM_OPTIONS = List.of("-Xmx16m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData");
@@ -40,11 +42,17 @@ public final class GuardLink implements AutoCloseable {
     private Process process;
     private OutputStream pipe;
     private boolean closing = false;
-    private int restarts = 0;
+    private final RestartWindow restarts;
+    private int restartCount = 0;
+    /** The pipe broke and that was logged: one line per dead guard, not one per write (a thousand in 20 s). */
+    private boolean pipeBroken = false;
+    private boolean givenUp = false;
+    private Runnable onGivenUp = () -> { };
 
-    private GuardLink(String node, Optional<java.nio.file.Path> watchdog) {
+    private GuardLink(String node, Optional<java.nio.file.Path> watchdog, RestartWindow restarts) {
         this.node = node;
         this.watchdog = watchdog;
+        this.restarts = restarts;
     }
 
     /** Starts the guard; IOException when it cannot be (no java binary to run it with). */
@@ -54,7 +62,11 @@ public final class GuardLink implements AutoCloseable {
 
     /** With {@code watchdog}, the guard also pets that device (e.g. /dev/watchdog); see {@link Watchdog}. */
     public static GuardLink start(String node, Optional<java.nio.file.Path> watchdog) throws IOException {
-        GuardLink link = new GuardLink(node, watchdog);
+        return start(node, watchdog, new RestartWindow(MAX_RESTARTS, RESTART_WINDOW.toMillis()));
+    }
+
+    static GuardLink start(String node, Optional<java.nio.file.Path> watchdog, RestartWindow restarts) throws IOException {
+        GuardLink link = new GuardLink(node, watchdog, restarts);
         synchronized (link) {
             link.launch();
         }
@@ -64,6 +76,25 @@ public final class GuardLink implements AutoCloseable {
     public synchronized void arm(ResourceId resource, List<ForceOff> steps) {
         armed.put(resource, List.copyOf(steps));
         send(new GuardMessage.Arm(resource, steps));
+    }
+
+    /**
+     * Called (on a thread of its own) once the guard is given up: it died more than {@link #MAX_RESTARTS} times
+     * within {@link #RESTART_WINDOW}, or could not be started again. By then this link has forced off everything
+     * armed, as the guard would have; a node without a guard must not keep resources, so the daemon leaves.
+     */
+    public synchronized void onGivenUp(Runnable listener) {
+        onGivenUp = listener;
+    }
+
+    /** Whether the guard was given up (see {@link #onGivenUp}). */
+    public synchronized boolean givenUp() {
+        return givenUp;
+    }
+
+    /** The running guard's PID (tests kill it). */
+    synchronized long guardPid() {
+        return process.pid();
     }
 
     /** Tells the guard new steps for a resource it already guards; ignored for one it does not. */
@@ -122,7 +153,8 @@ public final class GuardLink implements AutoCloseable {
             lastWriteMs = System.nanoTime() / 1_000_000L;
         } catch (IOException e) {
             // The guard died; its exit handler starts a new one and tells it everything.
-            log("guard pipe broke (" + e.getMessage() + ")");
+            if (!pipeBroken) log("guard pipe broke (" + e.getMessage() + "); further writes to this guard are not logged");
+            pipeBroken = true;
         }
     }
 
@@ -140,6 +172,7 @@ public final class GuardLink implements AutoCloseable {
         Process p = ProcessGroup.start(builder).process();
         process = p;
         pipe = p.getOutputStream();
+        pipeBroken = false;
         p.onExit().thenRun(() -> exited(p));
         if (deadlineMs != Long.MIN_VALUE) send(new GuardMessage.Deadline(deadlineMs));
         armed.forEach((r, steps) -> send(new GuardMessage.Arm(r, steps)));
@@ -147,18 +180,35 @@ public final class GuardLink implements AutoCloseable {
 
     private synchronized void exited(Process p) {
         if (closing || p != process) return;
-        restarts++;
-        if (restarts > MAX_RESTARTS) {
-            log("GUARD EXITED again (status " + p.exitValue() + "), " + MAX_RESTARTS + " restarts used up: resources here are"
-                    + " unguarded if the daemon dies; see the guard's lines above");
+        restartCount++;
+        if (!restarts.died(System.nanoTime() / 1_000_000L)) {
+            giveUp("GUARD EXITED again (status " + p.exitValue() + "), " + restarts.recent() + " times within "
+                    + RESTART_WINDOW.toSeconds() + " s; see the guard's lines above");
             return;
         }
-        log("GUARD EXITED with status " + p.exitValue() + " (restart " + restarts + "); starting a new one");
+        log("GUARD EXITED with status " + p.exitValue() + " (restart " + restartCount + ", " + restarts.recent() + " within "
+                + RESTART_WINDOW.toSeconds() + " s); starting a new one");
         try {
             launch();
         } catch (IOException e) {
-            log("CANNOT RESTART THE GUARD: " + e.getMessage() + "; resources here are unguarded if the daemon dies");
+            giveUp("CANNOT RESTART THE GUARD: " + e.getMessage());
         }
+    }
+
+    /**
+     * Without a guard a daemon that freezes keeps its resources while the others start them (8 s of a VIP on
+     * two nodes in the lab): end them now, as the guard would, and let the daemon leave. With a watchdog the
+     * device gets no more pets, so the kernel resets the machine too.
+     */
+    private void giveUp(String why) {
+        givenUp = true;
+        log(why + ": GIVING UP THE GUARD; forcing off " + armed.keySet() + " here and leaving the cluster"
+                + watchdog.map(w -> "; nothing pets the watchdog " + w + " any more: the kernel will reset this machine").orElse(""));
+        ForceOffRunner.Report report = new ForceOffRunner().runAll(new TreeMap<>(armed));
+        report.lines().forEach(this::log);
+        if (!report.ok()) log("SOME FORCE-OFF STEPS FAILED: resources above may still run here");
+        Runnable listener = onGivenUp;
+        Thread.ofPlatform().name("guard-given-up").start(listener);
     }
 
     private void log(String text) {

@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class GuardMain {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final long MAX_SLEEP_MS = 1000;
+    /** When the steps that need no group id run again after a daemon is gone (see {@link #forceOffAll}). */
+    private static final List<Long> SWEEP_AFTER_MS = List.of(100L, 900L);
 
     private final long daemonPid;
     private final String node;
@@ -128,31 +129,32 @@ public final class GuardMain {
     }
 
     private void forceOffAll(String why) {
-        if (state.anyArmed()) forceOff(state.takeArmed(), why);
+        if (!state.anyArmed()) return;
+        Map<ResourceId, List<ForceOff>> all = state.takeArmed();
+        forceOff(all, why);
+        // A start the daemon had begun may not have recorded its group yet (its shell writes the record a few ms
+        // after the fork, and before the exec nothing carries the marker): look again once it has had time to.
+        for (long ms : SWEEP_AFTER_MS) {
+            sleep(ms);
+            ForceOffRunner.Report again = runner.sweep(all);
+            unforced |= !again.ok();
+            again.lines().forEach(line -> log("second look:" + line));
+        }
     }
 
-    /**
-     * Addresses go first: once the address is gone no client reaches the node, and the peer that takes over
-     * can announce it; the processes behind it are killed next.
-     */
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void forceOff(Map<ResourceId, List<ForceOff>> all, String why) {
         log("forcing off " + all.keySet() + ": " + why);
-        List<String> done = new ArrayList<>();
-        for (boolean addresses : List.of(true, false)) {
-            all.forEach((r, steps) -> {
-                for (ForceOff step : steps) {
-                    if ((step instanceof ForceOff.RemoveAddress) == addresses) {
-                        ForceOffRunner.Outcome outcome = runner.run(step);
-                        unforced |= !outcome.ok();
-                        done.add("  " + r + ": " + outcome.text());
-                    }
-                }
-            });
-        }
-        all.forEach((r, steps) -> {
-            if (steps.isEmpty()) done.add("  " + r + ": no step known (its processes were not started yet)");
-        });
-        done.forEach(this::log);
+        ForceOffRunner.Report report = runner.runAll(all);
+        unforced |= !report.ok();
+        report.lines().forEach(this::log);
     }
 
     private void killDaemon() {

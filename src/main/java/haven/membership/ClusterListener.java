@@ -20,6 +20,14 @@ public interface ClusterListener {
      */
     void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs);
 
+    /**
+     * A beat that echoes one of this node's own: {@code echoedMs} is when this node sent the newest own beat the
+     * peer had heard before sending this one (this node's Ticker), empty when the peer does not echo.
+     */
+    default void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs) {
+        beat(from, viewKey, members, stateVersion, atMs);
+    }
+
     /** The committed cluster state after one more log entry (or after a snapshot was installed). */
     void stateChanged(ClusterState state);
 

@@ -21,12 +21,21 @@ import java.util.TreeMap;
  * it. So a node that left is declared lost only after every peer in this node's view has shown, by a
  * beat stamped with this very view, that it no longer counts the lost node; then the lease and a margin
  * for delivery must pass.
+ *
+ * <p><b>When a beat renews.</b> A beat read now may have waited in a socket while this node stood still
+ * (a stall, a GC pause), sent before its peer dropped this node. So a beat renews the lease from the moment
+ * it provably counts from: the send time of this node's own beat that the peer echoes back in it (the peer
+ * heard that beat, then sent this one with this node in its view), never from when it was read. A peer that
+ * echoes nothing (an older daemon) renews from the reading time, as before; see docs/design.md.
  */
 final class Lease {
     private final NodeId self;
     private int majority;
     private final long leaseMs;
+    /** Per peer, when its latest beat was read (what the state version and the pair's peer check go by). */
     private final Map<NodeId, Long> lastBeatMs = new TreeMap<>();
+    /** Per peer, the moment from which its newest beat renews this node's lease (see "When a beat renews"). */
+    private final Map<NodeId, Long> renewedFromMs = new TreeMap<>();
     private final Map<NodeId, Long> lastVersion = new TreeMap<>();
     private final Map<NodeId, Long> confirmedAtMs = new TreeMap<>();
     /** Each peer's latest beat: when it came and the members of the view it was stamped with. */
@@ -53,6 +62,7 @@ final class Lease {
         viewAtMs = atMs;
         members = List.copyOf(newMembers);
         lastBeatMs.keySet().retainAll(members);
+        renewedFromMs.keySet().retainAll(members);
         lastVersion.keySet().retainAll(members);
         lastHeardMs.keySet().retainAll(members);
         lastPeerMembers.keySet().retainAll(members);
@@ -66,6 +76,7 @@ final class Lease {
      */
     void frozen(long nowMs, long drainMs) {
         lastBeatMs.clear();
+        renewedFromMs.clear();
         lastVersion.clear();
         confirmedAtMs.clear();
         lastHeardMs.clear();
@@ -74,6 +85,14 @@ final class Lease {
     }
 
     void beat(NodeId from, String key, List<NodeId> senderMembers, long stateVersion, long atMs) {
+        beat(from, key, senderMembers, stateVersion, atMs, OptionalLong.empty());
+    }
+
+    /**
+     * {@code echoedMs}: the send time of this node's own beat that the peer echoes (this node's clock), empty
+     * when the peer does not echo. An echo later than the reading time cannot be true and counts as that.
+     */
+    void beat(NodeId from, String key, List<NodeId> senderMembers, long stateVersion, long atMs, OptionalLong echoedMs) {
         if (from.equals(self) || !members.contains(from) || atMs < ignoreBeatsBeforeMs) return;
         if (atMs >= lastHeardMs.getOrDefault(from, Long.MIN_VALUE)) {
             lastHeardMs.put(from, atMs);
@@ -81,6 +100,8 @@ final class Lease {
         }
         if (senderMembers.contains(self)) {
             lastBeatMs.merge(from, atMs, Math::max);
+            long renewFrom = echoedMs.isPresent() ? Math.min(echoedMs.getAsLong(), atMs) : atMs;
+            if (renewFrom >= ignoreBeatsBeforeMs) renewedFromMs.merge(from, renewFrom, Math::max);
             lastVersion.merge(from, stateVersion, Math::max);
         }
         if (key.equals(viewKey)) {
@@ -90,7 +111,7 @@ final class Lease {
 
     boolean valid(long nowMs) {
         if (!members.contains(self) || members.size() < majority) return false;
-        long fresh = lastBeatMs.values().stream().filter(t -> nowMs - t <= leaseMs).count();
+        long fresh = renewedFromMs.values().stream().filter(t -> nowMs - t <= leaseMs).count();
         return fresh + 1 >= majority;
     }
 
@@ -102,7 +123,7 @@ final class Lease {
         if (!valid(nowMs)) return OptionalLong.empty();
         int peersNeeded = majority - 1;
         if (peersNeeded == 0) return OptionalLong.of(nowMs + leaseMs);
-        long[] freshest = lastBeatMs.values().stream().mapToLong(Long::longValue).filter(t -> nowMs - t <= leaseMs)
+        long[] freshest = renewedFromMs.values().stream().mapToLong(Long::longValue).filter(t -> nowMs - t <= leaseMs)
                 .map(t -> -t).sorted().map(t -> -t).toArray();
         return OptionalLong.of(freshest[peersNeeded - 1] + leaseMs);
     }

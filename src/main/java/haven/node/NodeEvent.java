@@ -12,7 +12,18 @@ import java.util.Optional;
 public sealed interface NodeEvent {
     record ViewChanged(String viewKey, List<NodeId> members, long atMs) implements NodeEvent {}
 
-    record Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs) implements NodeEvent {}
+    /**
+     * A peer's heartbeat, read at {@code atMs}. {@code echoedMs}: when this node sent the newest of its own beats
+     * that the peer had heard before sending this one (this node's clock), which proves the peer still counted
+     * this node after that moment whenever this beat is read; empty from a peer that does not echo (an older
+     * daemon, the simulator), whose beat then counts from the moment it is read.
+     */
+    record Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs)
+            implements NodeEvent {
+        public Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs) {
+            this(from, viewKey, members, stateVersion, atMs, java.util.OptionalLong.empty());
+        }
+    }
 
     record StateChanged(ClusterState state) implements NodeEvent {}
 

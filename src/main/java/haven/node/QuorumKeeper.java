@@ -87,7 +87,7 @@ final class QuorumKeeper {
     }
 
     void beat(NodeEvent.Beat b) {
-        lease.beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), b.atMs());
+        lease.beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), b.atMs(), b.echoedMs());
     }
 
     void reachable(int nodes) {

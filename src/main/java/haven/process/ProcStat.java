@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * The few fields of /proc/PID/stat we need. The command name (field 2) may hold spaces and parentheses,
  * so fields are counted from the last ')'.
  */
-record ProcStat(long pid, char state, long ppid, long pgrp) {
+record ProcStat(long pid, char state, long ppid, long pgrp, long startTicks) {
+    /** Linux reports start times in USER_HZ ticks, 100 a second on every architecture it supports. */
+    static final long TICKS_PER_SECOND = 100;
 
     boolean zombie() {
         return state == 'Z' || state == 'X';
@@ -25,7 +27,7 @@ record ProcStat(long pid, char state, long ppid, long pgrp) {
         int close = text.lastIndexOf(')');
         if (close < 0) return null;
         String[] f = text.substring(close + 2).split(" ");
-        if (f.length < 3) return null;
-        return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]));
+        if (f.length < 20) return null;
+        return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[19]));
     }
 }

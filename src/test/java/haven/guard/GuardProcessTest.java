@@ -204,4 +204,24 @@ class GuardProcessTest {
         guard.getOutputStream().close();
         assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
+
+    /**
+     * A daemon killed just after it forked a start (issue 13): the guard's first pass finds no record yet; the
+     * shell writes it a moment later, and the guard's second look ends the group.
+     */
+    @Test
+    void aStartRecordedOnlyAfterTheDaemonIsGoneIsEndedByTheSecondLook() throws Exception {
+        Path record = dir.resolve("web.pgid");
+        Process guard = guard(fakeDaemon().pid(), 60_000);
+        say(guard, "deadline " + (now() + 60_000), "arm web recorded:" + record);
+        guard.getOutputStream().close();
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (!log().contains("no living process group recorded") && System.nanoTime() < until) Thread.sleep(5);
+        assertThat(log()).as("the first pass found nothing").contains("no living process group recorded");
+        ProcessGroup late = ProcessGroup.start(new ProcessBuilder(haven.process.RecordedGroup.launcher(record, "sleep 600 & exec sleep 600")));
+        started.add(late.process());
+        assertThat(late.awaitEmpty(WAIT)).as("the second look ends it\n%s", log()).isTrue();
+        assertThat(guard.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(log()).contains("second look:");
+    }
 }

@@ -192,4 +192,50 @@ class LeaseTest {
         l.beat(N3, "v3", ALL3, 0, 300);
         assertThat(l.countedByAPeer(N3, 201 + LEASE_MS)).isFalse();
     }
+
+    /**
+     * The outside measurement (issue 13): n1 cut off one way at 1000 (it hears n2, n2 no longer hears it), its
+     * loop stalled 1000-1370 while n2 still held it in view and beat every 80 ms. Read after the stall, those
+     * queued beats echo n1's last beat n2 heard (sent at 960): the lease ends at 960 + lease, not 400 ms after
+     * the reading.
+     */
+    @Test
+    void beatsQueuedDuringAStallRenewOnlyFromTheOwnBeatTheyEcho() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        for (long t = 40; t <= 1000; t += 80) l.beat(N2, "v1", ALL3, 0, t, OptionalLong.of(t - 40));
+        assertThat(l.validUntil(1000)).hasValue(960 + LEASE_MS);
+        for (long sent = 1040; sent <= 1360; sent += 80) l.beat(N2, "v1", ALL3, 0, 1370, OptionalLong.of(960));
+        assertThat(l.valid(1370)).as("queued beats prove nothing after 960").isFalse();
+        assertThat(l.validUntil(1370)).isEmpty();
+        assertThat(l.valid(960 + LEASE_MS)).isTrue();
+    }
+
+    @Test
+    void withoutEchoesTheSameQueuedBeatsWouldRenewFromTheirReadingTime() {
+        // What an older daemon's beats still do in a rolling upgrade, and what went wrong before echoes.
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 1370);
+        assertThat(l.validUntil(1370)).hasValue(1370 + LEASE_MS);
+    }
+
+    @Test
+    void anEchoFromTheFutureCountsAsTheReadingTime() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 500, OptionalLong.of(9_000));
+        assertThat(l.validUntil(500)).hasValue(500 + LEASE_MS);
+    }
+
+    @Test
+    void afterAFreezeOnlyEchoesOfBeatsSentAfterTheDrainRenew() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.frozen(2000, 160);
+        l.beat(N2, "v1", ALL3, 0, 2200, OptionalLong.of(1990)); // read late enough, but echoes a pre-freeze beat
+        assertThat(l.valid(2200)).isFalse();
+        l.beat(N2, "v1", ALL3, 0, 2300, OptionalLong.of(2170));
+        assertThat(l.validUntil(2300)).hasValue(2170 + LEASE_MS);
+    }
 }

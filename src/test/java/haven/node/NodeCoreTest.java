@@ -295,4 +295,37 @@ class NodeCoreTest {
         // fresh beats now: the lease runs 400 ms from here, and the guard's deadline adds half the 100 ms margin
         assertThat(deadline.atMs()).isEqualTo(now + 400 + 50);
     }
+
+    /** Beats from both peers read now, each echoing n2's own beat sent at {@code echoedMs}. */
+    NodeEvent[] echoedBeats(long echoedMs) {
+        return new NodeEvent[] {
+            new NodeEvent.Beat(N1, "v1", ALL, 1, now, java.util.OptionalLong.of(echoedMs)),
+            new NodeEvent.Beat(N3, "v1", ALL, 1, now, java.util.OptionalLong.of(echoedMs))
+        };
+    }
+
+    /**
+     * Issue 13's one-way cut: from 1000 the peers no longer hear n2 (their echoes stay at its beat of 960), and
+     * n2's loop stands still 1000-1370, less than a lease, while the peers still hold it in their view. The
+     * beats read after the stall must not renew the lease: it ends 400 ms after the beat they echo.
+     */
+    @Test
+    void beatsReadAfterAShortStallDuringAOneWayCutRenewNothingPastTheBeatTheyEcho() {
+        startWebHere(1);
+        for (now = 40; now <= 1000; now += 80) step(echoedBeats(now - 40));
+        now = 1370;
+        List<Effect> afterStall = step(echoedBeats(960));
+        assertThat(afterStall).as("the lease ended at 960 + 400").anyMatch(e -> e instanceof Effect.Note n && n.text().startsWith("quorum lease lost"));
+        assertThat(afterStall).noneMatch(e -> e instanceof Effect.GuardDeadline d && d.atMs() > 1360 + CONFIG.timing().leaseMargin().toMillis() / 2);
+    }
+
+    @Test
+    void withoutEchoesTheSameStallWouldKeepTheLease() {
+        // What a beat from an older daemon still does (see docs/design.md, rolling upgrades): read time counts.
+        startWebHere(1);
+        for (now = 40; now <= 1000; now += 80) step(beats(1));
+        now = 1370;
+        assertThat(step(beats(1))).noneMatch(e -> e instanceof Effect.Note n && n.text().startsWith("quorum lease lost"));
+        assertThat(core.status().quorate()).isTrue();
+    }
 }

@@ -28,6 +28,10 @@ import java.util.function.Consumer;
  * <p>The command must stay in the foreground: a daemon that detaches starts a session of its own, and its
  * leader's exit looks like a failure (which it is, for supervision).
  *
+ * <p>What to kill is known before the start ({@link ResourceMarks}): the guard is told it first, so a daemon
+ * killed before it could report the new group leaves nothing behind; and a start, a stop or a probe that finds
+ * marked processes this agent did not launch (an earlier daemon's) ends them, or reports them.
+ *
  * <p>Thread safety: operations come one at a time from the executor; the exit callback runs on the JDK's
  * process reaper thread. Both meet under {@code lock}.
  */
@@ -65,6 +69,7 @@ public final class ProcessAgent implements ResourceAgent {
     private final List<Runnable> forceOffListeners = new CopyOnWriteArrayList<>();
 
     private final Map<String, String> environment;
+    private final ResourceMarks marks;
     private final Object lock = new Object();
     private State state = State.STOPPED;
     private Launch current;
@@ -79,6 +84,7 @@ public final class ProcessAgent implements ResourceAgent {
         this.environment = Map.copyOf(environment);
         Params p = Params.of(rc, PARAMS);
         this.resource = rc.id().name();
+        this.marks = new ResourceMarks(resource, environment);
         this.command = p.required("command", "/usr/sbin/nginx -g 'daemon off;'");
         try {
             this.check = p.optional("check").map(HealthCheck::parse);
@@ -99,12 +105,23 @@ public final class ProcessAgent implements ResourceAgent {
         forceOffListeners.add(listener);
     }
 
-    /** The process group of the current run: its members are the resource, whoever their parent is now. */
+    /**
+     * The process group of the current run (its members are the resource, whoever their parent is now), and the
+     * marker, known before any start: what a start in flight launches carries it.
+     */
     @Override
     public List<ForceOff> forceOff() {
         synchronized (lock) {
-            return current == null ? List.of() : List.of(new ForceOff.KillGroup(current.group().pgid()));
+            if (current == null) return marks.steps();
+            List<ForceOff> all = new java.util.ArrayList<>(List.of(new ForceOff.KillGroup(current.group().pgid())));
+            all.addAll(marks.steps());
+            return List.copyOf(all);
         }
+    }
+
+    /** The value of {@code HAVEN_RESOURCE} in this resource's processes. */
+    public String marker() {
+        return marks.marker();
     }
 
     @Override
@@ -127,6 +144,9 @@ public final class ProcessAgent implements ResourceAgent {
         if (old != null && !old.group().terminate(Duration.ZERO, KILL_WAIT)) {
             return AgentResult.failed("processes of the previous run survive SIGKILL: " + old.group().livingMembers());
         }
+        // An earlier daemon's run (killed as it started this) would hold the port, and answer the check for us.
+        Optional<String> stale = marks.endLeftovers(LEFTOVER_GRACE, KILL_WAIT, LOG, resource);
+        if (stale.isPresent()) return AgentResult.failed(stale.get());
         Launch launch;
         try {
             launch = launch(generation);
@@ -167,7 +187,7 @@ public final class ProcessAgent implements ResourceAgent {
     private Launch launch(long generation) throws IOException {
         if (cwd.isPresent() && !Files.isDirectory(cwd.get())) throw new IOException("cwd " + cwd.get() + " is not a directory");
         ProcessOutput output = log.map(ProcessOutput::toLogFile).orElseGet(() -> ProcessOutput.toStdout(resource));
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
+        ProcessBuilder builder = marks.launch(command);
         cwd.ifPresent(d -> builder.directory(d.toFile()));
         builder.environment().putAll(environment);
         if (generation > 0) builder.environment().put(GENERATION_VARIABLE, Long.toString(generation));
@@ -262,7 +282,10 @@ public final class ProcessAgent implements ResourceAgent {
         synchronized (lock) {
             switch (state) {
                 case STOPPED:
-                    return AgentResult.notRunning();
+                    List<Long> leftovers = marks.find();
+                    return leftovers.isEmpty() ? AgentResult.notRunning()
+                            : AgentResult.failed(leftovers.size() + " processes of " + marks.marker() + " run here that this daemon did not"
+                                    + " start (left over from an earlier run): " + leftovers);
                 case FAILED:
                     return AgentResult.failed(failure);
                 case STARTING, STOPPING:
@@ -281,11 +304,15 @@ public final class ProcessAgent implements ResourceAgent {
         Launch launch;
         synchronized (lock) {
             launch = current;
-            if (launch == null) {
-                state = State.STOPPED;
-                return AgentResult.ok();
+            if (launch != null) state = State.STOPPING;
+        }
+        if (launch == null) {
+            Optional<String> stale = marks.endLeftovers(LEFTOVER_GRACE, KILL_WAIT, LOG, resource);
+            synchronized (lock) {
+                state = stale.isPresent() ? State.FAILED : State.STOPPED;
+                if (stale.isPresent()) failure = stale.get();
             }
-            state = State.STOPPING;
+            return stale.map(AgentResult::timeout).orElse(AgentResult.ok());
         }
         // Keep a quarter of the time (at most a second) for SIGKILL, the rest is the polite SIGTERM grace.
         Duration killReserve = min(timeout.dividedBy(4), Duration.ofSeconds(1));
@@ -295,6 +322,7 @@ public final class ProcessAgent implements ResourceAgent {
                 state = State.STOPPED;
                 current = null;
                 failure = "";
+                marks.forgetGroup();
                 return AgentResult.ok();
             }
             state = State.FAILED;

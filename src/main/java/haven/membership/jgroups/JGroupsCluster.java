@@ -53,6 +53,14 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private static final int LEADER_EVERY_BEATS = 5;
     /** A member's Raft term, sent when the leader's is behind it (see {@link TermGap}); older daemons drop it. */
     private static final byte TERM_AHEAD = 'T';
+    /**
+     * A beat with its send stamp and the echoes of the peers' stamps ({@link BeatEcho}), sent beside the plain
+     * beat, which older daemons still read. Once a peer has sent one, its plain beats are ignored: read late,
+     * they would renew this node's lease from the reading time.
+     */
+    private static final byte ECHO_BEAT = 'E';
+    private final java.util.Set<Address> echoing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final BeatEcho echo;
     private int beatsSent = 0;
     private static final int MAX_JOIN_ATTEMPTS = 5;
 
@@ -82,6 +90,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.self = config.node(self).orElseThrow(() -> new IllegalArgumentException("node " + self + " is not in the config"));
         this.stateDir = stateDir;
         this.listener = listener;
+        this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
         this.ticker = ticker;
         this.followerRepair = new LaggingFollowerRepair(() -> raft == null ? null : raft.raft(), this::followers, ticker);
         this.termCatchUp = new TermCatchUp(() -> raft == null ? null : raft.raft(),
@@ -190,6 +199,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             nodeOf(a).ifPresent(members::add);
         }
         viewMembers = String.join(",", members.stream().map(NodeId::name).toList());
+        echo.retain(members.stream().map(NodeId::name).toList());
+        echoing.retainAll(view.getMembers());
         viewKey = view.getViewId().toString();
         LOG.log(System.Logger.Level.DEBUG, "view " + viewKey + " " + members);
         System.out.println(java.time.LocalTime.now() + " jgroups view " + viewKey + " " + members);
@@ -212,15 +223,21 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             else termCatchUp.noticed(msg.getSrc(), term);
             return;
         }
-        if (b[msg.getOffset()] != BEAT) {
-            return; // not ours; malformed input from the (authenticated) channel is dropped, never trusted
+        boolean echoed = b[msg.getOffset()] == ECHO_BEAT;
+        if (b[msg.getOffset()] != BEAT && !echoed || !echoed && echoing.contains(msg.getSrc())) {
+            return; // not ours, or a plain beat beside an echoed one; malformed input is dropped, never trusted
         }
         String[] parts = new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8).split("\n", -1);
-        if (parts.length != 4) return;
+        if (parts.length != (echoed ? 6 : 4)) return;
         try {
             List<NodeId> members = parts[3].isEmpty() ? List.of()
                     : java.util.Arrays.stream(parts[3].split(",")).map(NodeId::of).toList();
-            listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at);
+            java.util.OptionalLong echoedMs = echoed ? echo.echoedToMe(parts[5]) : java.util.OptionalLong.empty();
+            if (echoed) {
+                echoing.add(msg.getSrc());
+                echo.heard(parts[0], parts[4]);
+            }
+            listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at, echoedMs);
         } catch (IllegalArgumentException badNameOrNumber) {
             LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
         }
@@ -254,7 +271,9 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         try {
             String key = viewKey;
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
-            send(BEAT, self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers);
+            String beat = self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers;
+            send(ECHO_BEAT, beat + "\n" + echo.stamp(ticker.nowMs()) + "\n" + echo.echoes());
+            send(BEAT, beat);
             RAFT r = raft == null ? null : raft.raft();
             if (++beatsSent % LEADER_EVERY_BEATS == 0 && r != null && r.isLeader()) send(LEADER, Long.toString(r.currentTerm()));
         } catch (Exception e) {

@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ProcessAgentTest {
     private static final Duration T = Duration.ofSeconds(10);
+    /** A cluster name of this JVM's own, so that no other test run's processes carry the same marker. */
+    private static final String RUN_DIR = System.getProperty("haven.run.dir", "/run/haven");
+    private static final Map<String, String> MARKED = Map.of("HAVEN_CLUSTER", "test" + ProcessHandle.current().pid(), "HAVEN_NODE", "n1");
 
     @TempDir
     Path dir;
@@ -37,9 +40,18 @@ class ProcessAgentTest {
         for (ProcessAgent a : started) a.stop(Duration.ofSeconds(5));
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void removeRecords() throws IOException {
+        Path records = Path.of(RUN_DIR, MARKED.get("HAVEN_CLUSTER"));
+        if (!Files.exists(records)) return;
+        try (var walk = Files.walk(records)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
     private ProcessAgent agent(Map<String, String> params) {
         var rc = new ResourceConfig(ResourceId.of("web"), "process", params, T, T, Duration.ofSeconds(5), T);
-        ProcessAgent a = new ProcessAgent(rc);
+        ProcessAgent a = new ProcessAgent(rc, MARKED);
         started.add(a);
         return a;
     }
@@ -116,13 +128,16 @@ class ProcessAgentTest {
         ProcessAgent a = agent(Map.of("command", "echo \"$HAVEN_GENERATION\" > " + out + "; exec sleep 600"));
         AtomicReference<Integer> changes = new AtomicReference<>(0);
         a.onForceOffChanged(() -> changes.updateAndGet(n -> n + 1));
-        assertThat(a.forceOff()).isEmpty();
+        var known = List.of(new haven.core.ForceOff.KillRecordedGroup(RUN_DIR + "/" + a.marker() + ".pgid"),
+                new haven.core.ForceOff.KillMarked(a.marker()));
+        assertThat(a.forceOff()).as("known before the start").isEqualTo(known);
         assertThat(a.start(T, 42).status()).isEqualTo(Status.OK);
         assertThat(Files.readString(out).strip()).isEqualTo("42");
         assertThat(changes.get()).as("told at launch").isEqualTo(1);
-        assertThat(a.forceOff()).singleElement().isInstanceOf(haven.core.ForceOff.KillGroup.class);
+        assertThat(a.forceOff()).hasSize(3).first().isInstanceOf(haven.core.ForceOff.KillGroup.class);
+        assertThat(a.forceOff()).containsAll(known);
         assertThat(a.stop(T).status()).isEqualTo(Status.OK);
-        assertThat(a.forceOff()).isEmpty();
+        assertThat(a.forceOff()).isEqualTo(known);
     }
 
     @Test
@@ -252,5 +267,42 @@ class ProcessAgentTest {
         assertThatThrownBy(() -> agent(Map.of("command", "true", "chek", "tcp:1.2.3.4:5"))).hasMessageContaining("unknown parameter 'chek'");
         assertThatThrownBy(() -> agent(Map.of("command", "true", "check", "ftp://x"))).hasMessageContaining("check").hasMessageContaining("tcp:HOST:PORT");
         assertThatThrownBy(() -> agent(Map.of("command", "true", "log", "rel/file"))).hasMessageContaining("absolute");
+    }
+
+    /**
+     * The outside measurement (issue 13): a daemon killed as nginx started left it running, and the restarted
+     * daemon's own nginx failed to bind while the leftover answered its check, so it reported "started". Here
+     * the first agent stands for the dead daemon's; the second, with the same marker, for the restarted one's.
+     */
+    @Test
+    void aLeftoverOfAnEarlierRunIsReportedByTheProbeAndEndedBeforeTheNextStart() throws Exception {
+        int port = freePort();
+        ProcessAgent earlier = nginx(port);
+        assertThat(earlier.start(T).status()).isEqualTo(Status.OK);
+        long leftoverMaster = nginxMaster();
+        List<Long> leftovers = new ArrayList<>(children(leftoverMaster));
+        leftovers.add(leftoverMaster);
+        ProcessAgent restarted = nginx(port);
+        var probe = restarted.monitor(T);
+        assertThat(probe.status()).as("the probe finds what it did not start").isEqualTo(Status.FAILED);
+        assertThat(probe.detail()).contains("left over").contains(String.valueOf(leftoverMaster));
+        assertThat(restarted.start(T).status()).isEqualTo(Status.OK);
+        assertThat(awaitGone(leftovers, T)).as("the leftover nginx %s is ended before the new start", leftovers).isTrue();
+        assertThat(nginxMaster()).isNotEqualTo(leftoverMaster);
+        assertThat(restarted.monitor(T).status()).isEqualTo(Status.OK);
+        // nginx writes its title over its environment, so the marker is gone there: the recorded group finds it.
+        assertThat(new haven.process.RecordedGroup(Path.of(RUN_DIR, restarted.marker() + ".pgid")).members()).contains(nginxMaster());
+    }
+
+    @Test
+    void aStopWithNothingLaunchedHereStillEndsALeftover() throws Exception {
+        ProcessAgent earlier = agent(Map.of("command", "sleep 600 & exec sleep 600"));
+        assertThat(earlier.start(T).status()).isEqualTo(Status.OK);
+        List<Long> marked = haven.process.MarkedProcesses.find(earlier.marker());
+        assertThat(marked).hasSize(2);
+        ProcessAgent restarted = agent(Map.of("command", "sleep 600 & exec sleep 600"));
+        assertThat(restarted.stop(T).status()).isEqualTo(Status.OK);
+        assertThat(awaitGone(marked, T)).isTrue();
+        assertThat(restarted.monitor(T).status()).isEqualTo(Status.NOT_RUNNING);
     }
 }

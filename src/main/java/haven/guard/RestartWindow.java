@@ -1,0 +1,34 @@
+package haven.guard;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * How many guard deaths a daemon takes before it gives the guard up: at most {@code max} within any
+ * {@code windowMs}. Counted in a window, not over the daemon's life, so that a guard killed now and then over
+ * months (an OOM kill, an admin's mistake) is always restarted, while one that keeps dying is not. Pure: time
+ * comes in as a parameter.
+ */
+final class RestartWindow {
+    private final int max;
+    private final long windowMs;
+    private final Deque<Long> deaths = new ArrayDeque<>();
+
+    RestartWindow(int max, long windowMs) {
+        if (max < 0 || windowMs <= 0) throw new IllegalArgumentException("restart window needs max >= 0 and a positive length");
+        this.max = max;
+        this.windowMs = windowMs;
+    }
+
+    /** Records a death at {@code nowMs}; true when a restart is still allowed. */
+    boolean died(long nowMs) {
+        deaths.addLast(nowMs);
+        while (!deaths.isEmpty() && nowMs - deaths.peekFirst() >= windowMs) deaths.removeFirst();
+        return deaths.size() <= max;
+    }
+
+    /** Deaths within the window as of the last {@link #died}. */
+    int recent() {
+        return deaths.size();
+    }
+}

@@ -1,0 +1,109 @@
+package haven.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The processes of one resource found by the marker in their environment ({@code HAVEN_RESOURCE=CLUSTER/NODE/RESOURCE}),
+ * which every process a resource starts inherits, forks and detached daemons included. It reaches what a
+ * process group id cannot: the processes of a start whose group the daemon died before telling its guard,
+ * and those a restarted daemon finds left over from its previous run.
+ *
+ * <p>A program that clears its environment before exec (env -i, some init wrappers) drops the marker and is
+ * out of this reach, as a detached daemon is out of a process group's.
+ */
+public final class MarkedProcesses {
+    public static final String VARIABLE = "HAVEN_RESOURCE";
+    private static final Duration POLL = Duration.ofMillis(5);
+
+    private MarkedProcesses() {}
+
+    /** The environment entry that marks {@code marker}'s processes. */
+    public static String entry(String marker) {
+        return VARIABLE + "=" + marker;
+    }
+
+    /** Living (not zombie) processes carrying {@code marker}, this JVM excepted. */
+    public static List<Long> find(String marker) {
+        byte[] needle = (entry(marker)).getBytes(StandardCharsets.UTF_8);
+        long me = ProcessHandle.current().pid();
+        List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path entry : dir) {
+                String name = entry.getFileName().toString();
+                if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
+                long pid = Long.parseLong(name);
+                if (pid == me) continue;
+                byte[] env;
+                try {
+                    env = Files.readAllBytes(entry.resolve("environ"));
+                } catch (IOException | SecurityException gone) {
+                    continue; // exited meanwhile, or a kernel thread
+                }
+                if (holds(env, needle)) {
+                    ProcStat stat = ProcStat.read(pid);
+                    if (stat != null && !stat.zombie()) found.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc to find processes marked " + entry(marker), e);
+        }
+        return found;
+    }
+
+    /**
+     * SIGTERM to every marked process, up to {@code grace} for them to go, then SIGKILL until none is left or
+     * {@code killWait} has passed; true when none is left. Each marked group leader's whole group is signalled
+     * too, so that a member forking meanwhile is reached.
+     */
+    public static boolean terminate(String marker, Duration grace, Duration killWait) {
+        if (find(marker).isEmpty()) return true;
+        if (!grace.isZero()) {
+            signalAll(marker, ProcessGroup.Signal.TERM);
+            if (awaitNone(marker, grace, null)) return true;
+        }
+        return awaitNone(marker, killWait, ProcessGroup.Signal.KILL);
+    }
+
+    /** Waits until no marked process is left, sending {@code signal} (if any) to what is found on each round. */
+    private static boolean awaitNone(String marker, Duration limit, ProcessGroup.Signal signal) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            if (signal != null) signalAll(marker, signal);
+            if (find(marker).isEmpty()) return true;
+            if (System.nanoTime() >= deadline) return false;
+            ProcessGroup.sleep(POLL);
+        }
+    }
+
+    private static void signalAll(String marker, ProcessGroup.Signal signal) {
+        List<Long> pids = find(marker);
+        for (long pid : pids) {
+            ProcStat stat = ProcStat.read(pid);
+            if (stat != null && stat.pgrp() == pid && pid > 1) ProcessGroup.signalGroup(pid, signal);
+        }
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                if (signal == ProcessGroup.Signal.KILL) h.destroyForcibly(); else h.destroy();
+            });
+        }
+    }
+
+    /** Whether the NUL-separated environment {@code env} holds exactly the entry {@code needle}. */
+    static boolean holds(byte[] env, byte[] needle) {
+        int start = 0;
+        for (int i = 0; i <= env.length; i++) {
+            if (i == env.length || env[i] == 0) {
+                if (i - start == needle.length && java.util.Arrays.equals(env, start, i, needle, 0, needle.length)) return true;
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+}
