@@ -229,13 +229,18 @@ class RunTwiceLabTest {
         trigger.run();
         long deadline = System.nanoTime() + limit.toNanos();
         List<Long> children = new ArrayList<>();
+        // A PID is allocated a moment before its process shows in /proc: look again for up to 100 ms.
+        java.util.Map<Long, Long> unseen = new java.util.HashMap<>();
         while (System.nanoTime() < deadline) {
             long now = lastPid();
             long from = now >= last ? last + 1 : now; // after a wrap, only the newest is looked at
-            for (long pid = from; pid <= now; pid++) {
-                if (parentOf(pid) == daemon) children.add(pid);
-            }
+            for (long pid = from; pid <= now; pid++) unseen.put(pid, System.nanoTime());
             last = now;
+            for (var e : List.copyOf(unseen.entrySet())) {
+                long parent = parentOf(e.getKey());
+                if (parent == daemon) children.add(e.getKey());
+                if (parent != -1 || System.nanoTime() - e.getValue() > 100_000_000L) unseen.remove(e.getKey());
+            }
             for (long pid : List.copyOf(children)) {
                 String comm = comm(pid);
                 if (comm.isEmpty() || parentOf(pid) != daemon) {
