@@ -220,7 +220,7 @@ class RunTwiceLabTest {
      * Watches for a new child of {@code daemon} (with {@code nginxOnly}, one that has become nginx) and kills the
      * daemon {@code delayMs} after it appears. A child seen before it is nginx is still in its launcher: the daemon
      * has not learnt its process group yet, the case the issue found. New PIDs are found from the kernel's last
-     * allocated PID (one small file), so a round takes microseconds, not a scan of /proc. Returns how long after
+     * allocated PID (/proc/loadavg, one small file), so a round takes microseconds, not a scan of /proc. Returns how long after
      * the process appeared the kill went out, or empty.
      */
     private static Optional<Double> killDaemonAsNginxAppears(long daemon, boolean nginxOnly, long delayMs, Runnable trigger, Duration limit) {
@@ -258,7 +258,9 @@ class RunTwiceLabTest {
 
     private static long lastPid() {
         try {
-            return Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/ns_last_pid")).strip());
+            // The last field of /proc/loadavg; ns_last_pid read 1 from a JVM here.
+            String load = Files.readString(Path.of("/proc/loadavg")).strip();
+            return Long.parseLong(load.substring(load.lastIndexOf(' ') + 1));
         } catch (IOException e) {
             throw new LabException("cannot read the last PID: " + e.getMessage());
         }
