@@ -131,8 +131,14 @@ class ConnectionBoundsTest {
         int tries = HttpLimits.EXPOSED.maxPerAddress() + 8;
         long opened = System.nanoTime();
         List<Socket> attempts = new ArrayList<>();
-        for (int i = 0; i < tries; i++) attempts.add(slow(attacker, exposedPort, helloStart));
         int refusedAtOnce = 0;
+        for (int i = 0; i < tries; i++) {
+            try {
+                attempts.add(slow(attacker, exposedPort, helloStart));
+            } catch (java.net.SocketException resetWhileConnecting) {
+                refusedAtOnce++; // the front's reset may beat the end of our own connect on a busy machine
+            }
+        }
         for (Socket s : attempts) {
             if (endsAfter(s, opened, 300) >= 0) refusedAtOnce++;
         }
@@ -143,7 +149,8 @@ class ConnectionBoundsTest {
         HttpResponse<String> r = fresh.send(quorate, HttpResponse.BodyHandlers.ofString());
         long answeredMs = (System.nanoTime() - asked) / 1_000_000;
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(answeredMs).as("another address is answered while one holds its bound").isLessThan(1000);
+        // Well inside the 10 s after which the held connections would be closed anyway: the front let it through.
+        assertThat(answeredMs).as("another address is answered while one holds its bound").isLessThan(5000);
 
         long slowest = 0;
         for (Socket s : attempts) {
