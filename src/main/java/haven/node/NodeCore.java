@@ -106,7 +106,9 @@ public final class NodeCore {
             /** no_quorum_policy freeze: a lost node's groups start elsewhere without fencing it first. */
             FREEZE_WITHOUT_FENCING,
             /** two_node: the survivor carries on alone though the fencing of its peer failed. */
-            PAIR_WITHOUT_FENCING
+            PAIR_WITHOUT_FENCING,
+            /** A coordinator plans though a peer announces a newer state than it holds (it led before it froze). */
+            STALE_COORDINATOR
         }
 
         public SafetyRules(int majority, long lostAfterMs) {
@@ -592,6 +594,7 @@ public final class NodeCore {
      * plans only once its own state is at least as new as every peer announces.
      */
     private boolean behindAPeer(long nowMs) {
+        if (broken.contains(SafetyRules.Broken.STALE_COORDINATOR)) return false;
         return members.stream().filter(m -> !m.equals(self))
                 .anyMatch(m -> lease.freshVersion(m, nowMs).map(v -> v > state.version()).orElse(false));
     }
