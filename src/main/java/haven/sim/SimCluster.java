@@ -105,6 +105,7 @@ final class SimCluster {
         trace(" FAULT crash " + n);
         SimHost h = host(n);
         h.alive = false;
+        h.incarnation++;
         h.pausedUntil = Long.MIN_VALUE;
         h.running.clear();
         h.guard.gone();
@@ -121,6 +122,7 @@ final class SimCluster {
         if (!h.alive) return;
         trace(" FAULT kill-daemon " + n);
         h.alive = false;
+        h.incarnation++;
         h.pausedUntil = Long.MIN_VALUE;
         checks.topologyChanged();
         clock.at(2, h.guard::daemonDied);
@@ -135,6 +137,7 @@ final class SimCluster {
         probe(SimProbe.GUARD_KILLED_HUNG_DAEMON);
         trace(" GUARD of " + h.id + " kills its daemon, silent for over " + haven.guard.GuardLink.HANG_LIMIT.toMillis() + " ms");
         h.alive = false;
+        h.incarnation++;
         h.pausedUntil = Long.MIN_VALUE;
         checks.topologyChanged();
         h.guard.daemonDied();
@@ -160,8 +163,9 @@ final class SimCluster {
         h.pausedUntil = now() + ms;
         checks.topologyChanged();
         clock.at(net.detectMs, net::membershipChanged);
+        int incarnation = h.incarnation;
         clock.at(ms, () -> {
-            if (!h.alive) return;
+            if (!h.alive || h.incarnation != incarnation) return;
             trace(" resume " + n);
             checks.topologyChanged();
             clock.at(net.detectMs, net::membershipChanged);
@@ -266,22 +270,30 @@ final class SimCluster {
     }
 
     void deliver(NodeId n, NodeEvent e, long delayMs) {
-        clock.at(delayMs, () -> {
-            SimHost h = host(n);
-            if (!h.alive) return;
-            if (h.paused(now())) {
-                deliver(n, e, h.pausedUntil - now());
-                return;
-            }
-            // Like the real edge, a heartbeat is stamped when it is taken in, not when it was sent: a node
-            // that was frozen reads old beats with fresh stamps.
-            NodeEvent in = e instanceof NodeEvent.Beat b ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now()) : e;
-            if (e instanceof NodeEvent.LeaderChanged l) log.noteBelieved(n, l.leader());
-            List<Effect> effects = h.core.step(in, now(), 1_700_000_000_000L + now());
-            for (Effect eff : effects) perform(h, eff);
-            h.guard.alive();
-            checks.stepped(h, e);
-        });
+        int incarnation = host(n).incarnation;
+        clock.at(delayMs, () -> deliverNow(n, e, incarnation));
+    }
+
+    /**
+     * Events for a daemon that died since they were queued are lost with it: a fencing's answer reaches
+     * only the process that asked (seed 8712: a restarted daemon took its predecessor's answer, queued
+     * while it was frozen, and freed a node that had come back and taken the group).
+     */
+    private void deliverNow(NodeId n, NodeEvent e, int incarnation) {
+        SimHost h = host(n);
+        if (!h.alive || h.incarnation != incarnation) return;
+        if (h.paused(now())) {
+            clock.at(h.pausedUntil - now(), () -> deliverNow(n, e, incarnation));
+            return;
+        }
+        // Like the real edge, a heartbeat is stamped when it is taken in, not when it was sent: a node
+        // that was frozen reads old beats with fresh stamps.
+        NodeEvent in = e instanceof NodeEvent.Beat b ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now()) : e;
+        if (e instanceof NodeEvent.LeaderChanged l) log.noteBelieved(n, l.leader());
+        List<Effect> effects = h.core.step(in, now(), 1_700_000_000_000L + now());
+        for (Effect eff : effects) perform(h, eff);
+        h.guard.alive();
+        checks.stepped(h, e);
     }
 
     private void perform(SimHost h, Effect e) {

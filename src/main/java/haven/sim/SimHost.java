@@ -12,6 +12,8 @@ final class SimHost {
     NodeCore core;
     /** The daemon runs (a crash or SIGKILL ends it; a restart brings it back). */
     boolean alive = true;
+    /** Bumped whenever the daemon dies: what was queued for the old process dies with it. */
+    int incarnation;
     /** Until when the daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
     long pausedUntil = Long.MIN_VALUE;
     final Set<ResourceId> running = new TreeSet<>();
