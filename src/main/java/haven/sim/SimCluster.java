@@ -36,6 +36,8 @@ final class SimCluster {
     final List<String> trace = new ArrayList<>();
     /** Fencings done, for tests: "target by fencer". */
     final List<String> fenced = new ArrayList<>();
+    /** The configs a committed SetConfig may name, by its text. */
+    private final Map<String, ClusterConfig> configs = new TreeMap<>();
     /** The rare paths this run reached. */
     final Set<SimProbe> probes = java.util.EnumSet.noneOf(SimProbe.class);
 
@@ -53,9 +55,12 @@ final class SimCluster {
         this.violations = checks.violations;
         for (NodeId n : config.nodeIds()) {
             SimHost h = new SimHost(n, new NodeCore(config, n, rules));
+            h.config = config;
             h.guard = new SimGuard(this, h, mutation != Mutation.NO_GUARD_DEADLINE);
             hosts.put(n, h);
         }
+        configs.put("web", config);
+        configs.put("web+db", SimConfigs.withDb(config));
         this.net = new SimNetwork(this);
         this.log = new SimLog(this);
         this.agents = new SimAgents(this);
@@ -178,6 +183,8 @@ final class SimCluster {
         if (h.alive) return;
         trace(" FAULT restart " + n);
         h.core = new NodeCore(config, n, rules);
+        h.config = config;
+        h.configVersion = 0;
         h.alive = true;
         log.restarted(n);
         h.pausedUntil = Long.MIN_VALUE;
@@ -243,6 +250,18 @@ final class SimCluster {
         net.cutOneWay(n);
     }
 
+    /** An administrator adds the db group through {@code via}, or removes it if the committed config has it. */
+    void changeConfig(NodeId via) {
+        haven.cib.ConfigRevision current = committed().config();
+        String text = current.committed() && current.text().equals("web+db") ? "web" : "web+db";
+        admin(via, new haven.cib.Command.SetConfig(current.version(), text, haven.cib.ConfigRevision.sha256(text)));
+    }
+
+    /** The config the log committed last, as the daemons run it. */
+    ClusterConfig committedConfig() {
+        return committed().config().committed() ? configs.get(committed().config().text()) : config;
+    }
+
     void isolate(NodeId n, int part) {
         net.isolate(n, part);
     }
@@ -294,6 +313,20 @@ final class SimCluster {
         for (Effect eff : effects) perform(h, eff);
         h.guard.alive();
         checks.stepped(h, e);
+        if (e instanceof NodeEvent.StateChanged s) followConfig(h, s.state().config());
+    }
+
+    /** The daemon's config follower: a newly committed config is handed to the core with what changed. */
+    private void followConfig(SimHost h, haven.cib.ConfigRevision revision) {
+        if (!h.alive || revision.version() <= h.configVersion) return;
+        ClusterConfig next = configs.get(revision.text());
+        var diff = haven.config.live.ConfigDiff.between(h.config, next, haven.config.live.ReloadRules.NEVER);
+        h.config = next;
+        h.configVersion = revision.version();
+        probe(SimProbe.CONFIG_CHANGED);
+        for (Effect eff : h.core.step(new NodeEvent.ConfigChanged(revision.version(), next, diff), now(), 1_700_000_000_000L + now())) {
+            perform(h, eff);
+        }
     }
 
     private void perform(SimHost h, Effect e) {

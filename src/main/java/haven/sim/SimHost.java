@@ -17,6 +17,9 @@ final class SimHost {
     /** Until when the daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
     long pausedUntil = Long.MIN_VALUE;
     final Set<ResourceId> running = new TreeSet<>();
+    /** The config the daemon runs, and the committed version it came from (0: the file it booted with). */
+    haven.config.ClusterConfig config;
+    long configVersion;
     /** The guard process beside the daemon. */
     SimGuard guard;
     /** Every stop fails (a hung stop), until the node restarts. */

@@ -320,6 +320,23 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void aConfigChangeThroughTheLogAddsAGroupEverywhereAndASecondOneRemovesIt() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 19);
+        ResourceId db = ResourceId.of("db");
+        c.runUntil(5_000);
+        c.changeConfig(N1);
+        c.runUntil(7_000);
+        assertThat(c.holders(db)).as(String.join("\n", c.trace)).containsExactly(NodeId.of("n2"));
+        assertThat(c.nodes()).allSatisfy(n -> assertThat(c.host(n).config.group(haven.core.GroupId.of("db"))).isPresent());
+        c.changeConfig(NodeId.of("n3"));
+        c.runUntil(9_000);
+        assertThat(c.holders(db)).as(String.join("\n", c.trace)).isEmpty();
+        assertThat(c.committed().config().version()).isEqualTo(2);
+        assertThat(c.holders(SITE)).containsExactly(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
         randomSchedules(false);
     }
