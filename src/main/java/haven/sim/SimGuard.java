@@ -87,6 +87,10 @@ final class SimGuard {
         generation++;
     }
 
+    int restartsLeft() {
+        return MAX_RESTARTS - restarts;
+    }
+
     /** Power loss: the guard goes with everything else. */
     void gone() {
         state = null;

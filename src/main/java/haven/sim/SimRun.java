@@ -105,7 +105,7 @@ public final class SimRun {
                 case "monitor-fails" -> c.failMonitorOnce(target, r.nextBoolean() ? SITE : VIP);
                 // Within the link's restart budget: past it the daemon carries on unguarded (issue 13).
                 case "config" -> c.changeConfig(target);
-                case "guard-dies" -> c.guardDies(target, 1 + r.nextInt(SimGuard.MAX_RESTARTS), 50 + r.nextInt(450));
+                case "guard-dies" -> c.guardDies(target, 1 + r.nextInt(SimGuard.MAX_RESTARTS), 50 + r.nextInt(450), true);
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
@@ -135,7 +135,7 @@ public final class SimRun {
             if (c.committed().maintenance().on()) c.admin(admin, new haven.cib.Command.SetMaintenance(false, "", c.now()));
             for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
             if (!c.committed().failures().isEmpty()) {
-                for (ResourceId res : List.of(VIP, SITE)) c.admin(admin, new haven.cib.Command.Cleanup(res, java.util.Optional.empty()));
+                for (ResourceId res : List.of(VIP, SITE, ResourceId.of("db"))) c.admin(admin, new haven.cib.Command.Cleanup(res, java.util.Optional.empty()));
             }
             c.runUntil(c.now() + 1_000);
         }

@@ -42,7 +42,7 @@ class RunTwiceScenariosTest {
     void aNodeThatCannotKeepAGuardDoesNotKeepItsResources() {
         SimCluster c = new SimCluster(SimConfigs.web(3), 1);
         c.runUntil(5_000);
-        c.guardDies(N1, SimGuard.MAX_RESTARTS + 1, 600);
+        c.guardDies(N1, SimGuard.MAX_RESTARTS + 1, 600, false);
         c.runUntil(12_000);
         c.killDaemon(N1);
         c.runUntil(15_000);

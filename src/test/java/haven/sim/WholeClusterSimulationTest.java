@@ -280,7 +280,7 @@ class WholeClusterSimulationTest {
     void aGuardStartedAgainAfterDyingIsToldWhatToForceOffWhenTheDaemonDies() {
         SimCluster c = new SimCluster(SimConfigs.web(3), 16);
         c.runUntil(5_000);
-        c.guardDies(N1, 1, 0);
+        c.guardDies(N1, 1, 0, true);
         c.runUntil(5_600);
         assertThat(c.trace).anyMatch(l -> l.contains("GUARD of n1 died (restart 1)"));
         c.killDaemon(N1);
