@@ -168,6 +168,7 @@ final class CoordinatorDuties {
      * plans only once its own state is at least as new as every peer announces.
      */
     private boolean behindAPeer(ClusterState state, List<NodeId> members, QuorumKeeper quorum, long nowMs) {
+        if (broken.contains(NodeCore.SafetyRules.Broken.STALE_COORDINATOR)) return false;
         return members.stream().filter(m -> !m.equals(self))
                 .anyMatch(m -> quorum.freshVersion(m, nowMs).map(v -> v > state.version()).orElse(false));
     }

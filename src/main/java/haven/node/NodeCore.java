@@ -47,7 +47,9 @@ public final class NodeCore {
             /** no_quorum_policy freeze: a lost node's groups start elsewhere without fencing it first. */
             FREEZE_WITHOUT_FENCING,
             /** two_node: the survivor carries on alone though the fencing of its peer failed. */
-            PAIR_WITHOUT_FENCING
+            PAIR_WITHOUT_FENCING,
+            /** A coordinator plans though a peer announces a newer state than it holds (it led before it froze). */
+            STALE_COORDINATOR
         }
 
         public SafetyRules(int majority, long lostAfterMs) {

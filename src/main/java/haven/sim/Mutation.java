@@ -21,7 +21,10 @@ public enum Mutation {
     IGNORE_MAY_BE_ACTIVE(SimRun.Variant.PLAIN),
     /** no_quorum_policy freeze: a lost node's groups start elsewhere without fencing it. */
     FREEZE_WITHOUT_FENCING(SimRun.Variant.FREEZE),
-    /** The log commits entries of a leader whose term is over. */
+    /**
+     * A stale leader's commands are accepted: the log commits entries of a leader whose term is over, and a
+     * coordinator behind its peers plans anyway (the node's own guard against a stale belief that it leads).
+     */
     STALE_LEADER_ACCEPTED(SimRun.Variant.PLAIN),
     /** two_node: the survivor carries on alone though the fencing of its peer failed. */
     PAIR_WITHOUT_FENCING(SimRun.Variant.TWO_NODE);
@@ -44,6 +47,7 @@ public enum Mutation {
             case IGNORE_MAY_BE_ACTIVE -> broken(real, NodeCore.SafetyRules.Broken.MAY_BE_ACTIVE);
             case FREEZE_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.FREEZE_WITHOUT_FENCING);
             case PAIR_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.PAIR_WITHOUT_FENCING);
+            case STALE_LEADER_ACCEPTED -> broken(real, NodeCore.SafetyRules.Broken.STALE_COORDINATOR);
             default -> real;
         };
     }

@@ -16,9 +16,9 @@ import java.util.TreeSet;
  * The safety checks, run on the history as it happens: each breach becomes a violation with its time.
  * <ul>
  *   <li>A resource never starts on a witness, nor while another node still runs it.</li>
- *   <li>No resource action (start, reload) by a node outside a quorate partition: a node that for longer than
- *   its lease (plus the heartbeats' delivery time) has not been heard by a majority of its log's voters that
- *   hold it in their views could not hold a lease, so it must not act.</li>
+ *   <li>No resource action (start, reload) by a node outside a quorate partition: unless a majority of its
+ *   log's voters counted it (heard by it, holding it in their views) within its lease plus the heartbeats'
+ *   delivery time, it could not hold a lease, so it must not act.</li>
  *   <li>An acknowledged change is never lost: a node's applied cluster state never goes back to an older
  *   version, and every node ends with the log's last committed state.</li>
  * </ul>
@@ -31,8 +31,9 @@ final class SimChecks {
 
     private final SimCluster c;
     final List<String> violations = new ArrayList<>();
-    /** Since when each node has been outside a quorate partition (absent: it is in one). */
-    private final Map<NodeId, Long> outsideSince = new TreeMap<>();
+    /** The voters that count each node now ({@link #counts}), and when each last stopped doing so. */
+    private final Map<NodeId, Set<NodeId>> countedBy = new TreeMap<>();
+    private final Map<NodeId, Map<NodeId, Long>> lastCountedAt = new TreeMap<>();
     private final Map<NodeId, Long> appliedVersion = new TreeMap<>();
 
     SimChecks(SimCluster c) {
@@ -61,29 +62,40 @@ final class SimChecks {
     /** Reachability, liveness or voters changed: note who left or joined a quorate partition. */
     void topologyChanged() {
         for (NodeId n : c.config.nodeIds()) {
-            if (quorate(n)) outsideSince.remove(n);
-            else outsideSince.putIfAbsent(n, c.now());
+            Set<NodeId> now = new TreeSet<>();
+            for (NodeId v : c.config.nodeIds()) {
+                if (counts(v, n)) now.add(v);
+            }
+            Set<NodeId> before = countedBy.getOrDefault(n, Set.of());
+            for (NodeId v : before) {
+                if (!now.contains(v)) lastCountedAt.computeIfAbsent(n, k -> new TreeMap<>()).put(v, c.now());
+            }
+            countedBy.put(n, now);
         }
     }
 
-    private boolean quorate(NodeId n) {
-        if (!c.host(n).up(c.now())) return false;
-        Set<NodeId> voters = c.log == null ? c.config.nodeIds().stream().collect(java.util.stream.Collectors.toSet()) : c.log.voters(n);
-        // A voter counts while it is heard here and holds this node in its view: its heartbeats renew this
-        // node's lease until it installs a view without it (and the others wait out the lease from then on).
-        long reached = voters.stream().filter(v -> v.equals(n) || (c.host(v).up(c.now()) && c.net.reaches(v, n)
-                && c.net.viewMembers.getOrDefault(v, List.of()).contains(n))).count();
-        return reached >= voters.size() / 2 + 1;
+    /**
+     * Whether voter {@code v} counts node {@code n} now: it is up, heard by {@code n}, and holds {@code n} in its
+     * view, so its heartbeats renew n's lease (until it installs a view without n; the others then wait out the
+     * lease). A node counts itself while it is up.
+     */
+    private boolean counts(NodeId v, NodeId n) {
+        if (v.equals(n)) return c.host(n).up(c.now());
+        return c.host(v).up(c.now()) && c.net.reaches(v, n) && c.net.viewMembers.getOrDefault(v, List.of()).contains(n);
     }
 
     /** A node runs an agent action that changes what is active. */
     void acted(NodeId n, Effect.RunOp op) {
         if (op.op() != Operation.START && op.op() != Operation.RELOAD) return;
-        Long since = outsideSince.get(n);
         long allowed = c.config.timing().lease().toMillis() + IN_FLIGHT_MS;
-        if (since != null && c.now() - since > allowed) {
-            violation(n + " ran " + op.op() + " of " + op.resource() + " outside a quorate partition (for " + (c.now() - since)
-                    + " ms, more than the lease and delivery, " + allowed + " ms)");
+        Set<NodeId> voters = c.log.voters(n);
+        Set<NodeId> now = countedBy.getOrDefault(n, Set.of());
+        Map<NodeId, Long> last = lastCountedAt.getOrDefault(n, Map.of());
+        // A voter that counted n within the lease (and the beats' delivery) may still renew its lease.
+        long counting = voters.stream().filter(v -> now.contains(v) || c.now() - last.getOrDefault(v, Long.MIN_VALUE / 2) <= allowed).count();
+        if (counting < voters.size() / 2 + 1) {
+            violation(n + " ran " + op.op() + " of " + op.resource() + " outside a quorate partition (counted within the lease and"
+                    + " delivery, " + allowed + " ms, by " + counting + " of its " + voters.size() + " voters)");
         }
     }
 

@@ -67,6 +67,17 @@ final class SimConfigs {
                 + t.joinTimeout().toMillis() + " ms";
     }
 
+    /** {@code c} with a second group, db (one process resource), preferring n2: what a config change adds. */
+    static ClusterConfig withDb(ClusterConfig c) {
+        Duration s20 = Duration.ofSeconds(20);
+        List<ResourceConfig> rs = new ArrayList<>(c.resources());
+        rs.add(new ResourceConfig(ResourceId.of("db"), "process", Map.of("command", "true"), s20, s20, Duration.ofSeconds(2), s20));
+        List<GroupConfig> gs = new ArrayList<>(c.groups());
+        gs.add(new GroupConfig(GroupId.of("db"), List.of(ResourceId.of("db")), Optional.of(NodeId.of("n2"))));
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), rs, gs, c.quorum(),
+                c.fencing());
+    }
+
     static ClusterConfig withTiming(ClusterConfig c, Timing t) {
         return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), t, c.policy(), c.nodes(), c.resources(),
                 c.groups(), c.quorum(), c.fencing());

@@ -87,6 +87,10 @@ final class SimGuard {
         generation++;
     }
 
+    int restartsLeft() {
+        return MAX_RESTARTS - restarts;
+    }
+
     /** Power loss: the guard goes with everything else. */
     void gone() {
         state = null;
@@ -105,9 +109,16 @@ final class SimGuard {
         }
         restarts++;
         c.trace(" GUARD of " + h.id + " died (restart " + restarts + ")");
-        // A guard is a JVM of its own: it takes a few hundred milliseconds to start.
+        // The link starts the new guard at once and writes everything into its pipe; the guard is a JVM of its
+        // own and reads it a few hundred milliseconds later. If the daemon died meanwhile, the guard still
+        // reads what was written, then the pipe's end, and forces all of it off.
         c.clock.at(150 + c.random.nextInt(300), () -> {
-            if (gen == generation && h.alive) launch();
+            if (gen != generation) return;
+            if (h.alive) {
+                launch();
+            } else {
+                forceOff(Set.copyOf(told), "daemon died before the new guard read its pipe", SimProbe.GUARD_DAEMON_DIED);
+            }
         });
     }
 

@@ -12,9 +12,14 @@ final class SimHost {
     NodeCore core;
     /** The daemon runs (a crash or SIGKILL ends it; a restart brings it back). */
     boolean alive = true;
+    /** Bumped whenever the daemon dies: what was queued for the old process dies with it. */
+    int incarnation;
     /** Until when the daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
     long pausedUntil = Long.MIN_VALUE;
     final Set<ResourceId> running = new TreeSet<>();
+    /** The config the daemon runs, and the committed version it came from (0: the file it booted with). */
+    haven.config.ClusterConfig config;
+    long configVersion;
     /** The guard process beside the daemon. */
     SimGuard guard;
     /** Every stop fails (a hung stop), until the node restarts. */

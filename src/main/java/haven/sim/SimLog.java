@@ -1,6 +1,8 @@
 package haven.sim;
 
 import haven.cib.ClusterState;
+import haven.cib.Command;
+import haven.cib.GroupState;
 import haven.core.NodeId;
 import haven.node.Effect;
 import haven.node.NodeEvent;
@@ -147,7 +149,7 @@ final class SimLog {
     }
 
     private void commit(NodeId n, NodeId leader, Effect.Propose p) {
-        committed = committed.apply(p.entry());
+        committed = committed.apply(c.mutation == Mutation.IGNORE_MAY_BE_ACTIVE ? withoutMayBeActiveCheck(p.entry()) : p.entry());
         upToDate.clear();
         for (NodeId m : c.config.nodeIds()) {
             if (c.host(m).up(c.now()) && c.net.reaches(leader, m)) upToDate.add(m);
@@ -161,6 +163,29 @@ final class SimLog {
             }
         }
         c.deliver(n, new NodeEvent.ProposalDone(p.proposalId(), true, ""), 5);
+    }
+
+    /**
+     * The mutation check's "may still be active" rule broken in the log too: the cluster state's own
+     * compare-and-set refuses an assignment while another node may run the group, so this forges that
+     * node's release in front of it.
+     */
+    private List<Command> withoutMayBeActiveCheck(List<Command> entry) {
+        List<Command> out = new java.util.ArrayList<>();
+        ClusterState scratch = committed;
+        for (Command cmd : entry) {
+            List<Command> step = new java.util.ArrayList<>();
+            if (cmd instanceof Command.Assign a && a.node().isPresent()) {
+                GroupState g = scratch.group(a.group());
+                for (NodeId m : g.mayBeActive()) {
+                    if (!m.equals(a.node().get())) step.add(new Command.Released(a.group(), m, g.generation()));
+                }
+            }
+            step.add(cmd);
+            out.addAll(step);
+            scratch = scratch.apply(step);
+        }
+        return out;
     }
 
     private boolean leaderHasQuorum(NodeId leader) {

@@ -30,7 +30,8 @@ public enum SimProbe {
     START_FAILED("a start failed (sometimes leaving the resource running)"),
     MONITOR_FAILED("a health check failed on a running resource"),
     FENCE_FAILED("a fence device failed"),
-    ONE_WAY_CUT("one-way partition: a node hears its peers, they do not hear it");
+    ONE_WAY_CUT("one-way partition: a node hears its peers, they do not hear it"),
+    CONFIG_CHANGED("a committed config change (the db group added or removed) taken by a node");
 
     private final String description;
     private final Optional<Probe> fromNode;

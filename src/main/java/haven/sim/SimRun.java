@@ -39,7 +39,7 @@ public final class SimRun {
     static final ResourceId VIP = ResourceId.of("vip");
     static final ResourceId SITE = ResourceId.of("site");
     private static final String[] FAULTS = {"crash", "isolate", "kill-service", "kill-daemon", "pause", "heal", "restart-all", "hung-stop",
-        "move", "standby", "lossy", "maintenance", "one-way", "start-fails", "monitor-fails", "guard-dies"};
+        "move", "standby", "lossy", "maintenance", "one-way", "start-fails", "monitor-fails", "guard-dies", "config"};
     private static final haven.core.GroupId WEB = haven.core.GroupId.of("web");
 
     /** {@code violations} empty means the seed passed. */
@@ -104,7 +104,8 @@ public final class SimRun {
                 case "start-fails" -> c.failStarts(target);
                 case "monitor-fails" -> c.failMonitorOnce(target, r.nextBoolean() ? SITE : VIP);
                 // Within the link's restart budget: past it the daemon carries on unguarded (issue 13).
-                case "guard-dies" -> c.guardDies(target, 1 + r.nextInt(SimGuard.MAX_RESTARTS), 50 + r.nextInt(450));
+                case "config" -> c.changeConfig(target);
+                case "guard-dies" -> c.guardDies(target, 1 + r.nextInt(SimGuard.MAX_RESTARTS), 50 + r.nextInt(450), true);
                 default -> {
                     if (r.nextBoolean()) c.failStops(target); else c.failStopsAndForce(target);
                     c.killService(target, SITE);
@@ -134,7 +135,7 @@ public final class SimRun {
             if (c.committed().maintenance().on()) c.admin(admin, new haven.cib.Command.SetMaintenance(false, "", c.now()));
             for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
             if (!c.committed().failures().isEmpty()) {
-                for (ResourceId res : List.of(VIP, SITE)) c.admin(admin, new haven.cib.Command.Cleanup(res, java.util.Optional.empty()));
+                for (ResourceId res : List.of(VIP, SITE, ResourceId.of("db"))) c.admin(admin, new haven.cib.Command.Cleanup(res, java.util.Optional.empty()));
             }
             c.runUntil(c.now() + 1_000);
         }
@@ -146,6 +147,12 @@ public final class SimRun {
         if (c.holders(SITE).size() != 1 || !c.holders(VIP).equals(c.holders(SITE))) {
             violations.add(SimChecks.LIVENESS + "10 s after every fault was healed, site runs on " + c.holders(SITE) + " and vip on "
                     + c.holders(VIP) + " (expected both on one node)");
+        }
+        ResourceId db = ResourceId.of("db");
+        boolean dbConfigured = c.committedConfig().resource(db).isPresent();
+        if (c.holders(db).size() != (dbConfigured ? 1 : 0)) {
+            violations.add(SimChecks.LIVENESS + "10 s after every fault was healed, db runs on " + c.holders(db) + " (expected "
+                    + (dbConfigured ? "one node" : "none: the committed config removed it") + ")");
         }
         return new Result(seed, nodes, variant, List.copyOf(violations), List.copyOf(c.trace), java.util.Set.copyOf(c.probes));
     }

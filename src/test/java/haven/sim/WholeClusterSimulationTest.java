@@ -247,6 +247,96 @@ class WholeClusterSimulationTest {
     }
 
     @Test
+    void aDaemonFrozenPastTheHangLimitIsKilledByItsGuardTheGroupMovesAndTheDaemonComesBack() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 14);
+        c.runUntil(5_000);
+        c.pause(N1, 9_000);
+        c.runUntil(5_000 + haven.guard.GuardLink.HANG_LIMIT.toMillis() + 200);
+        assertThat(c.trace).as(String.join("\n", c.trace)).anyMatch(l -> l.contains("GUARD of n1 kills its daemon"));
+        assertThat(c.host(N1).alive).isFalse();
+        assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);
+        c.runUntil(16_000);
+        assertThat(c.host(N1).alive).as("started again by its service manager").isTrue();
+        assertThat(c.holders(SITE)).hasSize(1);
+        assertThat(c.violations).isEmpty();
+        assertThat(c.probes).contains(SimProbe.GUARD_KILLED_HUNG_DAEMON);
+    }
+
+    @Test
+    void aNodeCutOffOneWayStopsItsGroupAndTheOthersTakeItOver() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 15);
+        c.runUntil(5_000);
+        c.cutOneWay(N1);
+        c.runUntil(9_000);
+        assertThat(c.holders(SITE)).as(String.join("\n", c.trace)).hasSize(1).doesNotContain(N1);
+        assertThat(c.holders(VIP)).isEqualTo(c.holders(SITE));
+        c.heal();
+        c.runUntil(13_000);
+        assertThat(c.holders(SITE)).hasSize(1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
+    void aGuardStartedAgainAfterDyingIsToldWhatToForceOffWhenTheDaemonDies() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 16);
+        c.runUntil(5_000);
+        c.guardDies(N1, 1, 0, true);
+        c.runUntil(5_600);
+        assertThat(c.trace).anyMatch(l -> l.contains("GUARD of n1 died (restart 1)"));
+        c.killDaemon(N1);
+        c.runUntil(5_610);
+        assertThat(c.holders(SITE)).as("the new guard forced the group off n1").isEmpty();
+        assertThat(c.holders(VIP)).isEmpty();
+        c.runUntil(9_000);
+        assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
+    void aStartThatFailsMovesTheGroupAway() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 17);
+        c.failStarts(N1);
+        c.runUntil(10_000);
+        assertThat(c.holders(SITE)).as(String.join("\n", c.trace)).hasSize(1).doesNotContain(N1);
+        assertThat(c.holders(VIP)).isEqualTo(c.holders(SITE));
+        assertThat(c.violations).isEmpty();
+    }
+
+    /** The checker bites: a start by a node cut off longer than its lease is flagged; one in the majority is not. */
+    @Test
+    void aStartOutsideAQuoratePartitionIsAViolationAndOneInsideIsNot() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 18);
+        c.runUntil(5_000);
+        c.isolate(N1, 1);
+        c.runUntil(5_300);
+        var start = new haven.node.Effect.RunOp(SITE, haven.core.Operation.START, java.time.Duration.ofSeconds(20), 1);
+        c.checks.acted(N1, start);
+        assertThat(c.violations).as("within the lease a cut-off node may still act").isEmpty();
+        c.runUntil(7_000);
+        c.checks.acted(NodeId.of("n2"), start);
+        assertThat(c.violations).isEmpty();
+        c.checks.acted(N1, start);
+        assertThat(c.violations).singleElement().asString().contains("n1 ran START of site outside a quorate partition");
+    }
+
+    @Test
+    void aConfigChangeThroughTheLogAddsAGroupEverywhereAndASecondOneRemovesIt() {
+        SimCluster c = new SimCluster(SimConfigs.web(3), 19);
+        ResourceId db = ResourceId.of("db");
+        c.runUntil(5_000);
+        c.changeConfig(N1);
+        c.runUntil(7_000);
+        assertThat(c.holders(db)).as(String.join("\n", c.trace)).containsExactly(NodeId.of("n2"));
+        assertThat(c.nodes()).allSatisfy(n -> assertThat(c.host(n).config.group(haven.core.GroupId.of("db"))).isPresent());
+        c.changeConfig(NodeId.of("n3"));
+        c.runUntil(9_000);
+        assertThat(c.holders(db)).as(String.join("\n", c.trace)).isEmpty();
+        assertThat(c.committed().config().version()).isEqualTo(2);
+        assertThat(c.holders(SITE)).containsExactly(N1);
+        assertThat(c.violations).isEmpty();
+    }
+
+    @Test
     void randomFaultSchedulesNeverRunAResourceTwiceAndAlwaysRecover() {
         randomSchedules(false);
     }
