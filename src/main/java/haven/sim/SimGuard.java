@@ -14,8 +14,9 @@ import java.util.TreeSet;
  * so that a guard started again after dying is told everything again, up to the link's restart budget.
  */
 final class SimGuard {
-    /** GuardLink's budget of guard restarts over a daemon's life. */
+    /** GuardLink's budget: a guard that dies more often than this within {@link #RESTART_WINDOW_MS} is given up. */
     static final int MAX_RESTARTS = 10;
+    static final long RESTART_WINDOW_MS = 60_000;
     static final long ALIVE_EVERY_MS = 100;
     private static final long MAX_SLEEP_MS = 1_000;
 
@@ -29,7 +30,8 @@ final class SimGuard {
     private final Set<ResourceId> told = new TreeSet<>();
     private long toldDeadline = Long.MIN_VALUE;
     private long lastWriteMs = Long.MIN_VALUE;
-    private int restarts;
+    /** When the guard died, within the last {@link #RESTART_WINDOW_MS}. */
+    private final java.util.ArrayDeque<Long> deaths = new java.util.ArrayDeque<>();
 
     SimGuard(SimCluster c, SimHost h, boolean deadlineRule) {
         this.c = c;
@@ -41,7 +43,7 @@ final class SimGuard {
     void daemonStarted() {
         told.clear();
         toldDeadline = Long.MIN_VALUE;
-        restarts = 0;
+        deaths.clear();
         launch();
     }
 
@@ -88,7 +90,12 @@ final class SimGuard {
     }
 
     int restartsLeft() {
-        return MAX_RESTARTS - restarts;
+        forgetOldDeaths();
+        return MAX_RESTARTS - deaths.size();
+    }
+
+    private void forgetOldDeaths() {
+        while (!deaths.isEmpty() && deaths.peekFirst() <= c.now() - RESTART_WINDOW_MS) deaths.removeFirst();
     }
 
     /** Power loss: the guard goes with everything else. */
@@ -103,12 +110,18 @@ final class SimGuard {
         c.probe(SimProbe.GUARD_RESTARTED);
         state = null;
         int gen = ++generation;
-        if (restarts >= MAX_RESTARTS) {
-            c.trace(" GUARD of " + h.id + " died; " + MAX_RESTARTS + " restarts used up: unguarded");
+        forgetOldDeaths();
+        deaths.addLast(c.now());
+        if (deaths.size() > MAX_RESTARTS) {
+            // GuardLink gives the guard up: the daemon forces off everything it armed, stops the rest and leaves,
+            // and the service manager starts it again later. A node that cannot keep a guard keeps nothing.
+            c.trace(" GUARD of " + h.id + " died " + deaths.size() + " times within " + RESTART_WINDOW_MS / 1000
+                    + " s: given up; the daemon forces off " + h.running + " and exits");
+            h.running.clear();
+            c.daemonExits(h);
             return;
         }
-        restarts++;
-        c.trace(" GUARD of " + h.id + " died (restart " + restarts + ")");
+        c.trace(" GUARD of " + h.id + " died (restart " + deaths.size() + ")");
         // The link starts the new guard at once and writes everything into its pipe; the guard is a JVM of its
         // own and reads it a few hundred milliseconds later. If the daemon died meanwhile, the guard still
         // reads what was written, then the pipe's end, and forces all of it off.

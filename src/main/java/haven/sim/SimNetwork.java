@@ -25,6 +25,11 @@ final class SimNetwork {
     final Map<NodeId, List<NodeId>> viewMembers = new TreeMap<>();
     private final Map<NodeId, Integer> viewNumber = new TreeMap<>();
     private int viewCounter = 0;
+    /**
+     * For each reader, the send time of the newest beat it has taken in from each peer: what it echoes back to
+     * that peer in its own beats, as the real edge does, so a lease renews only from a beat its peers read.
+     */
+    private final Map<NodeId, Map<NodeId, Long>> heardSent = new TreeMap<>();
     private int beatLossPercent = 0;
     private int beatDuplicatePercent = 0;
     private int beatJitterMs = 0;
@@ -136,8 +141,9 @@ final class SimNetwork {
                 for (NodeId peer : c.config.nodeIds()) {
                     if (!peer.equals(n) && c.host(peer).alive && reaches(n, peer) && viewKey.containsKey(n)) {
                         if (c.random.nextInt(100) < beatLossPercent) continue;
+                        Long echoed = heardSent.getOrDefault(n, Map.of()).get(peer);
                         NodeEvent.Beat beat = new NodeEvent.Beat(n, viewKey.get(n), viewMembers.get(n), c.host(n).core.status().state().version(),
-                                c.now() + 1);
+                                c.now() + 1, echoed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(echoed));
                         c.deliver(peer, beat, 1 + c.random.nextInt(3) + (beatJitterMs > 0 ? c.random.nextInt(beatJitterMs) : 0));
                         if (c.random.nextInt(100) < beatDuplicatePercent) c.deliver(peer, beat, 1 + c.random.nextInt(3 + beatJitterMs));
                     }
@@ -145,5 +151,15 @@ final class SimNetwork {
             }
             scheduleBeats(n);
         });
+    }
+
+    /** {@code reader} took in {@code beat} (its atMs still the send time): remember it for the echo. */
+    void tookIn(NodeId reader, NodeEvent.Beat beat) {
+        heardSent.computeIfAbsent(reader, k -> new TreeMap<>()).merge(beat.from(), beat.atMs(), Math::max);
+    }
+
+    /** A restarted daemon has heard nothing yet. */
+    void forget(NodeId reader) {
+        heardSent.remove(reader);
     }
 }

@@ -3,7 +3,6 @@ package haven.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.core.NodeId;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,10 +14,10 @@ class RunTwiceScenariosTest {
 
     /**
      * The active node is cut off one way (it hears its peers, they do not hear it) and stalls 370 ms as they
-     * drop it: the beats queued during the stall are stamped when read and renew its lease, while the
-     * majority, which waited out the lease from its view change, starts the group (seed 6: vip on n1 and n2).
+     * drop it. Before the fix the beats queued during the stall, stamped when read, renewed its lease while the
+     * majority, which waited out the lease from its view change, started the group (seed 6: vip on n1 and n2);
+     * now a lease renews only from the send time of its own beat that a peer echoes.
      */
-    @Disabled("issue 13: Lease renews from beats stamped on reading; enable after the Lease fix")
     @Test
     void aShortStallDuringAOneWayCutDoesNotRenewTheLeaseFromQueuedBeats() {
         for (long seed = 1; seed <= 40; seed++) {
@@ -33,11 +32,10 @@ class RunTwiceScenariosTest {
     }
 
     /**
-     * The guard dies eleven times: GuardLink's budget of ten restarts is used up and the daemon carries on
-     * unguarded with its lease and resources; its daemon is then killed and nothing forces them off. The
-     * simulator models GuardLink's end of the pipe ({@link SimGuard}): update it with the fix.
+     * The guard dies eleven times within a minute: GuardLink gives it up, and the daemon forces off what it armed
+     * and leaves; its daemon killed afterwards leaves nothing running (before the fix it carried on unguarded and
+     * a killed daemon left its resources running beside the ones started elsewhere).
      */
-    @Disabled("issue 13: a node that cannot keep a guard keeps its resources; enable after the GuardLink fix")
     @Test
     void aNodeThatCannotKeepAGuardDoesNotKeepItsResources() {
         SimCluster c = new SimCluster(SimConfigs.web(3), 1);
