@@ -198,7 +198,6 @@ final class SimCluster {
         if (h.alive) return;
         trace(" FAULT restart " + n);
         h.core = new NodeCore(config, n, rules);
-        net.forget(n);
         h.config = config;
         h.configVersion = 0;
         h.alive = true;

@@ -98,10 +98,11 @@ final class SimNetwork {
         c.clock.at(detectMs, this::membershipChanged);
     }
 
-    /** The node's daemon starts afresh: it holds no view until the next one reaches it. */
+    /** The node's daemon starts afresh: it holds no view until the next one reaches it, and has heard no beat. */
     void forget(NodeId n) {
         viewKey.remove(n);
         viewNumber.remove(n);
+        heardSent.remove(n);
     }
 
     void membershipChanged() {
@@ -156,10 +157,5 @@ final class SimNetwork {
     /** {@code reader} took in {@code beat} (its atMs still the send time): remember it for the echo. */
     void tookIn(NodeId reader, NodeEvent.Beat beat) {
         heardSent.computeIfAbsent(reader, k -> new TreeMap<>()).merge(beat.from(), beat.atMs(), Math::max);
-    }
-
-    /** A restarted daemon has heard nothing yet. */
-    void forget(NodeId reader) {
-        heardSent.remove(reader);
     }
 }
