@@ -41,6 +41,7 @@ public final class ClusterAttacker {
     private ClusterAttacker() {}
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("jgroups.use.jdk_logger", "true"); // as the daemon does: not SLF4J from the test class path
         long sent = switch (args[0]) {
             case "forge" -> forge(args[1], Integer.parseInt(args[2]), addresses(args[3]), UUID.fromString(args[4]));
             case "flood" -> flood(Integer.parseInt(args[1]), addresses(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
