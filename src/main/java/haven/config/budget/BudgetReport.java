@@ -1,6 +1,5 @@
 package haven.config.budget;
 
-import haven.validation.FenceAgentCheck;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +10,7 @@ public record BudgetReport(List<GroupBudget> groups, FencingTerm fencing, List<F
         findings = List.copyOf(findings);
     }
 
-    /** This report with {@code more} findings, such as those of {@link FenceAgentCheck}, in file order. */
+    /** This report with {@code more} findings, such as those of the agent checks above this package, in file order. */
     public BudgetReport with(List<Finding> more) {
         List<Finding> all = new ArrayList<>(findings);
         all.addAll(more);

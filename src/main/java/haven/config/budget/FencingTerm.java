@@ -29,7 +29,7 @@ public record FencingTerm(Duration slowestLevelPath, Duration staticDelay) {
      * The term of a config: the slowest of its service nodes to fence, since any group may have run on any
      * of them (a witness runs no group, so its fencing delays none).
      *
-     * <p>Fencing a node, {@link haven.fencing.Fencer} tries its levels in order until one succeeds; the
+     * <p>Fencing a node, the fencer tries its levels in order until one succeeds; the
      * slowest success is the one where every level before the last fails only at the end of its time, so
      * every level's time adds up. Within a level the devices run one after the other, not together, so
      * their times add up too. A device's time is its delay, then the off run and the status run that
