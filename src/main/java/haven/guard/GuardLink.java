@@ -28,8 +28,8 @@ public final class GuardLink implements AutoCloseable {
     public static final Duration HANG_LIMIT = Duration.ofSeconds(5);
     static final Duration ALIVE_EVERY = Duration.ofMillis(100);
     /** A guard that dies more often than this within {@link #RESTART_WINDOW} is given up, and the node with it. */
-    static final int MAX_RESTARTS = 10;
-    static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
+    public static final int MAX_RESTARTS = 10;
+    public static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
     static final Duration EXIT_WAIT = Duration.ofSeconds(10);
     private static final List<String> JVM_OPTIONS = List.of("-Xmx16m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData");

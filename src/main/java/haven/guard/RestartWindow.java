@@ -9,22 +9,32 @@ import java.util.Deque;
  * months (an OOM kill, an admin's mistake) is always restarted, while one that keeps dying is not. Pure: time
  * comes in as a parameter.
  */
-final class RestartWindow {
+public final class RestartWindow {
     private final int max;
     private final long windowMs;
     private final Deque<Long> deaths = new ArrayDeque<>();
 
-    RestartWindow(int max, long windowMs) {
+    public RestartWindow(int max, long windowMs) {
         if (max < 0 || windowMs <= 0) throw new IllegalArgumentException("restart window needs max >= 0 and a positive length");
         this.max = max;
         this.windowMs = windowMs;
     }
 
     /** Records a death at {@code nowMs}; true when a restart is still allowed. */
-    boolean died(long nowMs) {
+    public boolean died(long nowMs) {
         deaths.addLast(nowMs);
-        while (!deaths.isEmpty() && nowMs - deaths.peekFirst() >= windowMs) deaths.removeFirst();
+        forgetBefore(nowMs);
         return deaths.size() <= max;
+    }
+
+    /** Restarts still allowed at {@code nowMs}, deaths older than the window forgotten. */
+    public int left(long nowMs) {
+        forgetBefore(nowMs);
+        return max - deaths.size();
+    }
+
+    private void forgetBefore(long nowMs) {
+        while (!deaths.isEmpty() && nowMs - deaths.peekFirst() >= windowMs) deaths.removeFirst();
     }
 
     /** Deaths within the window as of the last {@link #died}. */

@@ -4,6 +4,7 @@ import haven.core.ResourceId;
 import haven.guard.GuardLink;
 import haven.guard.GuardMessage;
 import haven.guard.GuardState;
+import haven.guard.RestartWindow;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,9 +15,8 @@ import java.util.TreeSet;
  * so that a guard started again after dying is told everything again, up to the link's restart budget.
  */
 final class SimGuard {
-    /** GuardLink's budget: a guard that dies more often than this within {@link #RESTART_WINDOW_MS} is given up. */
-    static final int MAX_RESTARTS = 10;
-    static final long RESTART_WINDOW_MS = 60_000;
+    /** GuardLink's budget: a guard that dies more often than this within its window is given up. */
+    static final int MAX_RESTARTS = GuardLink.MAX_RESTARTS;
     static final long ALIVE_EVERY_MS = 100;
     private static final long MAX_SLEEP_MS = 1_000;
 
@@ -30,8 +30,8 @@ final class SimGuard {
     private final Set<ResourceId> told = new TreeSet<>();
     private long toldDeadline = Long.MIN_VALUE;
     private long lastWriteMs = Long.MIN_VALUE;
-    /** When the guard died, within the last {@link #RESTART_WINDOW_MS}. */
-    private final java.util.ArrayDeque<Long> deaths = new java.util.ArrayDeque<>();
+    /** GuardLink's own count of the guard's recent deaths. */
+    private RestartWindow deaths = newWindow();
 
     SimGuard(SimCluster c, SimHost h, boolean deadlineRule) {
         this.c = c;
@@ -43,7 +43,7 @@ final class SimGuard {
     void daemonStarted() {
         told.clear();
         toldDeadline = Long.MIN_VALUE;
-        deaths.clear();
+        deaths = newWindow();
         launch();
     }
 
@@ -90,12 +90,11 @@ final class SimGuard {
     }
 
     int restartsLeft() {
-        forgetOldDeaths();
-        return MAX_RESTARTS - deaths.size();
+        return deaths.left(c.now());
     }
 
-    private void forgetOldDeaths() {
-        while (!deaths.isEmpty() && deaths.peekFirst() <= c.now() - RESTART_WINDOW_MS) deaths.removeFirst();
+    private static RestartWindow newWindow() {
+        return new RestartWindow(MAX_RESTARTS, GuardLink.RESTART_WINDOW.toMillis());
     }
 
     /** Power loss: the guard goes with everything else. */
@@ -110,18 +109,16 @@ final class SimGuard {
         c.probe(SimProbe.GUARD_RESTARTED);
         state = null;
         int gen = ++generation;
-        forgetOldDeaths();
-        deaths.addLast(c.now());
-        if (deaths.size() > MAX_RESTARTS) {
+        if (!deaths.died(c.now())) {
             // GuardLink gives the guard up: the daemon forces off everything it armed, stops the rest and leaves,
             // and the service manager starts it again later. A node that cannot keep a guard keeps nothing.
-            c.trace(" GUARD of " + h.id + " died " + deaths.size() + " times within " + RESTART_WINDOW_MS / 1000
-                    + " s: given up; the daemon forces off " + h.running + " and exits");
+            c.trace(" GUARD of " + h.id + " died more than " + MAX_RESTARTS + " times within "
+                    + GuardLink.RESTART_WINDOW.toSeconds() + " s: given up; the daemon forces off " + h.running + " and exits");
             h.running.clear();
             c.daemonExits(h);
             return;
         }
-        c.trace(" GUARD of " + h.id + " died (restart " + deaths.size() + ")");
+        c.trace(" GUARD of " + h.id + " died (restart " + (MAX_RESTARTS - deaths.left(c.now())) + ")");
         // The link starts the new guard at once and writes everything into its pipe; the guard is a JVM of its
         // own and reads it a few hundred milliseconds later. If the daemon died meanwhile, the guard still
         // reads what was written, then the pipe's end, and forces all of it off.
