@@ -22,8 +22,33 @@ final class SimAgents {
     void run(SimHost h, Effect.RunOp op) {
         c.clock.at(5 + c.random.nextInt(40), () -> {
             if (!h.alive) return;
-            c.deliver(h.id, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result(h, op)), 0);
+            AgentResult result = result(h, op);
+            if (!h.alive) return; // killed between the launch and learning of it
+            // The launch returned: a daemon that tells its guard only now (the mutation) does so here.
+            if (h.armAfterLaunch.remove(op.resource())) h.guard.arm(op.resource());
+            c.deliver(h.id, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result), 0);
         });
+    }
+
+    /**
+     * The start's process runs from here on, whatever becomes of its daemon. A daemon set to die at this
+     * moment dies before the launch returns: only a guard told before the start can end the process.
+     */
+    private void launch(SimHost h, haven.core.ResourceId r) {
+        c.checks.started(h.id, r);
+        h.launchedBy.put(r, h.incarnation);
+        if (!h.killAtNextStart) return;
+        h.killAtNextStart = false;
+        c.probe(SimProbe.DAEMON_KILLED_AT_START);
+        c.trace(" " + r + " launched on " + h.id + "; its daemon is killed before it learns of the process");
+        c.killDaemon(h.id);
+        // The service manager starts the daemon again; its start-up probe must find what was left.
+        c.clock.at(500 + c.random.nextInt(2_500), () -> c.restart(h.id));
+    }
+
+    /** The mutation's probe sees only processes this daemon launched itself, not a predecessor's leftovers. */
+    private boolean blindTo(SimHost h, haven.core.ResourceId r) {
+        return c.mutation == Mutation.GUARD_LEARNS_AFTER_LAUNCH && !Integer.valueOf(h.incarnation).equals(h.launchedBy.get(r));
     }
 
     private AgentResult result(SimHost h, Effect.RunOp op) {
@@ -32,10 +57,10 @@ final class SimAgents {
                 c.checks.acted(h.id, op);
                 if (h.startsFail) {
                     c.probe(SimProbe.START_FAILED);
-                    if (c.random.nextBoolean()) c.checks.started(h.id, op.resource());
+                    if (c.random.nextBoolean()) launch(h, op.resource());
                     yield AgentResult.failed("simulated start failure");
                 }
-                c.checks.started(h.id, op.resource());
+                launch(h, op.resource());
                 yield AgentResult.ok();
             }
             case STOP -> {
@@ -44,7 +69,7 @@ final class SimAgents {
                 yield AgentResult.notRunning();
             }
             case MONITOR -> {
-                if (!h.running.contains(op.resource())) yield AgentResult.notRunning();
+                if (!h.running.contains(op.resource()) || blindTo(h, op.resource())) yield AgentResult.notRunning();
                 if (h.monitorFailsOnce.remove(op.resource())) {
                     c.probe(SimProbe.MONITOR_FAILED);
                     yield AgentResult.failed("simulated health check failure");

@@ -27,6 +27,8 @@ public enum SimProbe {
     MAINTENANCE_ENDED("maintenance ended: everything probed again", Probe.MAINTENANCE_ENDED),
     GUARD_KILLED_HUNG_DAEMON("guard killed a daemon silent past the hang limit"),
     GUARD_RESTARTED("guard died and was started again, told everything"),
+    GUARD_GIVEN_UP("guard died past its restart budget: the node gave up its resources and its daemon left"),
+    DAEMON_KILLED_AT_START("daemon killed between launching a process and learning of it"),
     START_FAILED("a start failed (sometimes leaving the resource running)"),
     MONITOR_FAILED("a health check failed on a running resource"),
     FENCE_FAILED("a fence device failed"),
