@@ -4,19 +4,27 @@ import haven.core.NodeId;
 import haven.core.AgentResult;
 import haven.node.Effect;
 import haven.node.NodeEvent;
+import haven.fencing.FenceAction;
+import haven.fencing.FenceWalk;
+import java.util.Optional;
 
 /** The simulated agents a node runs (start, stop, monitor, force off) and the fence device. */
 final class SimAgents {
     private final SimCluster c;
-    /** How often the fence device fails to power a node off (a device that does not answer). */
-    private int fenceFailPercent = 0;
+    /** How often each fence device fails to power a node off (a device that does not answer), by name. */
+    private final java.util.Map<String, Integer> fenceFailPercent = new java.util.TreeMap<>();
 
     SimAgents(SimCluster c) {
         this.c = c;
     }
 
+    /** How often the first level's device fails. */
     void fenceFailPercent(int percent) {
-        fenceFailPercent = percent;
+        fenceFailPercent(SimConfigs.FENCE_DEVICE, percent);
+    }
+
+    void fenceFailPercent(String device, int percent) {
+        fenceFailPercent.put(device, percent);
     }
 
     void run(SimHost h, Effect.RunOp op) {
@@ -93,24 +101,42 @@ final class SimAgents {
     }
 
     /**
-     * A fence device that powers the target off after a delay, reachable from any partition (it is out of
-     * band), as the lab device is; it fails now and then; the fencer hears back unless it died meanwhile.
+     * Fences {@code target} through the config's topology by the real level walk ({@link FenceWalk}): each device
+     * answers after a delay, reachable from any partition (it is out of band), as the lab device is, and fails
+     * now and then; a failed level gives way to the next. The target loses power once a level fenced it; the
+     * fencer hears back unless it died meanwhile.
      */
     void fence(NodeId by, NodeId target) {
-        c.clock.at(300 + c.random.nextInt(700), () -> {
-            if (c.random.nextInt(100) < fenceFailPercent) {
-                c.probe(SimProbe.FENCE_FAILED);
-                c.trace(" FENCE of " + target + " by " + by + " failed (the device did not answer)");
-                c.deliver(by, new NodeEvent.FenceDone(target, false, "simulated device timeout"), 1);
-                return;
+        FenceWalk walk = FenceWalk.start(c.config.fencing().orElseThrow(), target.name(), FenceAction.OFF, c.now());
+        walk(by, target, walk, walk.next());
+    }
+
+    private void walk(NodeId by, NodeId target, FenceWalk walk, FenceWalk.Next next) {
+        switch (next) {
+            case FenceWalk.RunDevice run -> c.clock.at(300 + c.random.nextInt(700), () -> {
+                String device = run.device().name();
+                boolean fails = c.random.nextInt(100) < fenceFailPercent.getOrDefault(device, 0);
+                if (fails) {
+                    c.probe(SimProbe.FENCE_FAILED);
+                    c.trace(" FENCE of " + target + " by " + by + ": level " + run.level().index() + " (" + device
+                            + ") failed (the device did not answer)");
+                }
+                walk(by, target, walk, walk.report(fails ? Optional.of(device + ": simulated device timeout") : Optional.empty(), c.now()));
+            });
+            case FenceWalk.Fenced f -> {
+                if (f.level().index() > 1) c.probe(SimProbe.FENCE_NEXT_LEVEL);
+                if (c.host(target).alive || !c.host(target).running.isEmpty()) {
+                    c.trace(" FENCE " + target + " powered off by " + by + " (level " + f.level().index() + ")");
+                    c.probe(SimProbe.STUCK_NODE_FENCED);
+                    c.crash(target);
+                }
+                c.fenced.add(target + " by " + by);
+                c.deliver(by, new NodeEvent.FenceDone(target, true, "simulated power off by level " + f.level().index()), 1);
             }
-            if (c.host(target).alive || !c.host(target).running.isEmpty()) {
-                c.trace(" FENCE " + target + " powered off by " + by);
-                c.probe(SimProbe.STUCK_NODE_FENCED);
-                c.crash(target);
+            case FenceWalk.NotFenced n -> {
+                c.trace(" FENCE " + n.summary());
+                c.deliver(by, new NodeEvent.FenceDone(target, false, n.summary()), 1);
             }
-            c.fenced.add(target + " by " + by);
-            c.deliver(by, new NodeEvent.FenceDone(target, true, "simulated power off"), 1);
-        });
+        }
     }
 }

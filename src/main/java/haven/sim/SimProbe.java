@@ -32,6 +32,7 @@ public enum SimProbe {
     START_FAILED("a start failed (sometimes leaving the resource running)"),
     MONITOR_FAILED("a health check failed on a running resource"),
     FENCE_FAILED("a fence device failed"),
+    FENCE_NEXT_LEVEL("a fence level failed and the next level fenced the node"),
     ONE_WAY_CUT("one-way partition: a node hears its peers, they do not hear it"),
     CONFIG_CHANGED("a committed config change (the db group added or removed) taken by a node");
 

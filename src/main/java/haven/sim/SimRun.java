@@ -76,11 +76,19 @@ public final class SimRun {
             case TWO_NODE -> SimConfigs.pair();
             case PLAIN, WITNESS -> SimConfigs.web(nodes, witness);
         }, timing);
+        // Half the fenced seeds have a second fence level (a PDU behind the first device), failing now and then
+        // too: the real level walk then gives way from a failed level to the next. A stream of its own, as below.
+        Random fencing = new Random(seed * 7919 + nodes * 13L + variant.ordinal());
+        boolean secondLevel = config.fencing().isPresent() && fencing.nextBoolean();
+        if (secondLevel) config = SimConfigs.withFenceLevels(config, 2);
         SimCluster c = new SimCluster(config, seed, mutation);
         int[] weights = faultMix(r, variant);
         int fenceFailPercent = variant == Variant.PLAIN || variant == Variant.WITNESS || r.nextInt(3) > 0 ? 0 : 10 + r.nextInt(30);
         c.agents.fenceFailPercent(fenceFailPercent);
-        c.trace.add("0 fault mix " + describe(weights) + "; fence device fails " + fenceFailPercent + "%; timing " + SimConfigs.describe(timing));
+        int secondFailPercent = secondLevel ? fencing.nextInt(40) : 0;
+        c.agents.fenceFailPercent(SimConfigs.SECOND_FENCE_DEVICE, secondFailPercent);
+        c.trace.add("0 fault mix " + describe(weights) + "; fence device fails " + fenceFailPercent + "%"
+                + (secondLevel ? ", second level " + secondFailPercent + "%" : "") + "; timing " + SimConfigs.describe(timing));
         c.runUntil(4_000);
         int steps = 4 + r.nextInt(7);
         // The faults added since drawn from a stream of their own: a seed's earlier history stays as it was
