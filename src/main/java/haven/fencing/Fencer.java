@@ -1,7 +1,6 @@
 package haven.fencing;
 
 import haven.config.fence.FencingTopology;
-import haven.config.fence.FenceLevel;
 import haven.config.fence.FenceDevice;
 import haven.core.Ticker;
 import haven.process.ProcessGroup;
@@ -15,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Fences a node through its topology: the levels in order, every device of a level, until a level
- * succeeds. After an agent reports {@code off}, a {@code status} run confirms it when the agent has that
+ * Fences a node through its topology by driving a {@link FenceWalk} (the levels in order, every device of a
+ * level, until a level succeeds) with real agents. After an agent reports {@code off}, a {@code status} run confirms it when the agent has that
  * action: a plug still reported on fails the device, while a status that gives no answer leaves the off's
  * own success standing (the agent's exit 0 is the protocol's promise) and is recorded as unconfirmed.
  *
@@ -77,53 +76,27 @@ public final class Fencer {
      * @throws ProcessGroup.CancelledException if the thread is interrupted (a running agent is killed first)
      */
     public FenceOutcome fence(String target, FenceAction action) {
-        if (action != FenceAction.OFF && action != FenceAction.REBOOT && action != FenceAction.ON) {
-            throw new IllegalArgumentException("a node is fenced with off, reboot or on, not " + action);
-        }
-        long startMs = ticker.nowMs();
-        List<FenceLevel> levels = topology.levelsFor(target);
-        if (levels.isEmpty()) {
-            return new FenceOutcome(target, action, false, 0, List.of(), "no fence device can fence " + target
-                    + ": add a device that lists " + target + " among its nodes", since(startMs));
-        }
+        FenceWalk walk = FenceWalk.start(topology, target, action, ticker.nowMs());
         List<FenceAttempt> history = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        for (FenceLevel level : levels) {
-            int before = history.size();
-            Optional<String> failure = runLevel(target, action, level, history);
-            if (failure.isEmpty()) {
-                String devices = String.join(", ", level.devices());
-                String note = history.subList(before, history.size()).stream()
+        FenceWalk.Next next = walk.next();
+        while (next instanceof FenceWalk.RunDevice run) {
+            next = walk.report(runDevice(target, run.action(), run.level().index(), run.device(), history), ticker.nowMs());
+        }
+        return switch (next) {
+            case FenceWalk.Fenced f -> {
+                String devices = String.join(", ", f.level().devices());
+                // Each level is walked once: its runs are the history's entries of that level.
+                String note = history.stream().filter(a -> a.level() == f.level().index())
                         .filter(a -> a.verdict() == FenceAttempt.Verdict.STATUS_UNKNOWN
                                 || (a.action() == FenceAction.ON && !a.verdict().good()))
                         .map(a -> a.device() + " " + a.action() + " " + a.verdict())
                         .reduce((a, b) -> a + ", " + b).map(s -> " (note: " + s + ")").orElse("");
-                return new FenceOutcome(target, action, true, level.index(), history, target + " fenced (" + action
-                        + ") by level " + level.index() + " (" + devices + ")" + note, since(startMs));
+                yield new FenceOutcome(target, action, true, f.level().index(), history, target + " fenced (" + action
+                        + ") by level " + f.level().index() + " (" + devices + ")" + note, Duration.ofMillis(f.tookMs()));
             }
-            failures.add("level " + level.index() + ": " + failure.get());
-        }
-        return new FenceOutcome(target, action, false, 0, history, target + " could not be fenced (" + action + "): "
-                + String.join("; ", failures), since(startMs));
-    }
-
-    /** Runs one level; empty when it fenced the target, else why not. */
-    private Optional<String> runLevel(String target, FenceAction action, FenceLevel level, List<FenceAttempt> history) {
-        List<FenceDevice> devices = level.devices().stream()
-                .map(n -> topology.device(n).orElseThrow()).toList();
-        if (action == FenceAction.REBOOT && devices.size() > 1) {
-            for (FenceDevice d : devices) {
-                Optional<String> f = runDevice(target, FenceAction.OFF, level.index(), d, history);
-                if (f.isPresent()) return f;
-            }
-            for (FenceDevice d : devices) runDevice(target, FenceAction.ON, level.index(), d, history);
-            return Optional.empty();
-        }
-        for (FenceDevice d : devices) {
-            Optional<String> f = runDevice(target, action, level.index(), d, history);
-            if (f.isPresent()) return f;
-        }
-        return Optional.empty();
+            case FenceWalk.NotFenced n -> new FenceOutcome(target, action, false, 0, history, n.summary(), Duration.ofMillis(n.tookMs()));
+            case FenceWalk.RunDevice r -> throw new IllegalStateException("unreachable: the loop runs every device");
+        };
     }
 
     /** One device's part: delay, action, confirmation. Empty on success, else why it failed. */
@@ -224,7 +197,4 @@ public final class Fencer {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private Duration since(long startMs) {
-        return Duration.ofMillis(ticker.nowMs() - startMs);
-    }
 }

@@ -27,7 +27,13 @@ public enum Mutation {
      */
     STALE_LEADER_ACCEPTED(SimRun.Variant.PLAIN),
     /** two_node: the survivor carries on alone though the fencing of its peer failed. */
-    PAIR_WITHOUT_FENCING(SimRun.Variant.TWO_NODE);
+    PAIR_WITHOUT_FENCING(SimRun.Variant.TWO_NODE),
+    /**
+     * The guard learns a process only after its launch returned, and a restarted daemon's probe finds only what
+     * it started itself (the code before issue 13's fix): a daemon killed between launching a process and
+     * learning of it leaves that process running for good, unseen, while the group starts elsewhere.
+     */
+    GUARD_LEARNS_AFTER_LAUNCH(SimRun.Variant.PLAIN);
 
     private final SimRun.Variant variant;
 

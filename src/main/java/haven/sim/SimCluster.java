@@ -168,8 +168,7 @@ final class SimCluster {
         trace(" FAULT the guard of " + n + " dies " + times + " times, every " + everyMs + " ms");
         for (int i = 0; i < times; i++) {
             clock.at(i * everyMs, () -> {
-                // Within the link's restart budget unless asked otherwise: past it the daemon gives the node up
-                // (RunTwiceScenariosTest); the batch keeps its deaths within the budget.
+                // Past the budget the daemon gives the node up (SimGuard.dies): some batch seeds and a scenario go there.
                 if (host(n).alive && (!withinBudget || host(n).guard.restartsLeft() > 0)) host(n).guard.dies();
             });
         }
@@ -207,6 +206,8 @@ final class SimCluster {
         h.forceOffFails = false;
         h.startsFail = false;
         h.monitorFailsOnce.clear();
+        h.killAtNextStart = false;
+        h.armAfterLaunch.clear();
         h.guard.daemonStarted();
         checks.forget(n);
         net.forget(n);
@@ -241,6 +242,12 @@ final class SimCluster {
     void admin(NodeId via, haven.cib.Command command) {
         trace(" ADMIN via " + via + ": " + command);
         if (host(via).up(now())) log.propose(via, new Effect.Propose(-1, List.of(command)));
+    }
+
+    /** The daemon of {@code n} is killed just after it launches its next start's process, before it learns of it. */
+    void killDaemonAtNextStart(NodeId n) {
+        trace(" FAULT the daemon of " + n + " dies as its next start launches");
+        host(n).killAtNextStart = true;
     }
 
     /** From now on every start on {@code n} fails (until it restarts). */
@@ -327,7 +334,7 @@ final class SimCluster {
                 ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now(), b.echoedMs()) : e;
         if (e instanceof NodeEvent.LeaderChanged l) log.noteBelieved(n, l.leader());
         List<Effect> effects = h.core.step(in, now(), 1_700_000_000_000L + now());
-        for (Effect eff : effects) perform(h, eff);
+        performAll(h, effects);
         h.guard.alive();
         checks.stepped(h, e);
         if (e instanceof NodeEvent.StateChanged s) followConfig(h, s.state().config());
@@ -341,9 +348,17 @@ final class SimCluster {
         h.config = next;
         h.configVersion = revision.version();
         probe(SimProbe.CONFIG_CHANGED);
-        for (Effect eff : h.core.step(new NodeEvent.ConfigChanged(revision.version(), next, diff), now(), 1_700_000_000_000L + now())) {
-            perform(h, eff);
+        performAll(h, h.core.step(new NodeEvent.ConfigChanged(revision.version(), next, diff), now(), 1_700_000_000_000L + now()));
+    }
+
+    private void performAll(SimHost h, List<Effect> effects) {
+        if (mutation == Mutation.GUARD_LEARNS_AFTER_LAUNCH) {
+            // The guard is told of a starting resource only once its launch returns (SimAgents.run).
+            for (Effect e : effects) {
+                if (e instanceof Effect.RunOp op && op.op() == haven.core.Operation.START) h.armAfterLaunch.add(op.resource());
+            }
         }
+        for (Effect eff : effects) perform(h, eff);
     }
 
     private void perform(SimHost h, Effect e) {
@@ -366,8 +381,13 @@ final class SimCluster {
                 agents.fence(n, f.target());
             }
             case Effect.ForceOff f -> agents.forceOff(h, f);
-            case Effect.Arm a -> h.guard.arm(a.resource());
-            case Effect.Disarm d -> h.guard.disarm(d.resource());
+            case Effect.Arm a -> {
+                if (!h.armAfterLaunch.contains(a.resource())) h.guard.arm(a.resource());
+            }
+            case Effect.Disarm d -> {
+                h.armAfterLaunch.remove(d.resource());
+                h.guard.disarm(d.resource());
+            }
             case Effect.GuardDeadline g -> h.guard.deadline(g.atMs());
         }
     }

@@ -23,13 +23,24 @@ final class SimConfigs {
         return web(nodes, false);
     }
 
+    /** The first level's fence device; {@link #SECOND_FENCE_DEVICE} is the next level's, where there is one. */
+    static final String FENCE_DEVICE = "sim";
+    static final String SECOND_FENCE_DEVICE = "pdu";
+
     /** {@link #web(int, boolean)} with a fence device that can power off every member. */
     static ClusterConfig fenced(int nodes, boolean witness) {
-        ClusterConfig c = web(nodes, witness);
-        var device = haven.config.fence.FenceDevice.namedPlugs("sim", "fence_sim", Map.of(), c.nodeIds().stream().map(NodeId::name).toList(),
-                Duration.ofSeconds(5), Duration.ZERO);
+        return withFenceLevels(web(nodes, witness), 1);
+    }
+
+    /** {@code c} fenced by {@code levels} (1 or 2) levels of one device each, for every member. */
+    static ClusterConfig withFenceLevels(ClusterConfig c, int levels) {
+        List<haven.config.fence.FenceDevice> devices = new ArrayList<>();
+        for (String name : List.of(FENCE_DEVICE, SECOND_FENCE_DEVICE).subList(0, levels)) {
+            devices.add(haven.config.fence.FenceDevice.namedPlugs(name, "fence_" + name, Map.of(),
+                    c.nodeIds().stream().map(NodeId::name).toList(), Duration.ofSeconds(5), Duration.ZERO));
+        }
         return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
-                c.groups(), c.quorum(), Optional.of(haven.config.fence.FencingTopology.oneLevelPerDevice(List.of(device))));
+                c.groups(), c.quorum(), Optional.of(haven.config.fence.FencingTopology.oneLevelPerDevice(devices)));
     }
 
     /** {@link #fenced} with no_quorum_policy freeze. */

@@ -112,6 +112,7 @@ final class SimGuard {
         if (!deaths.died(c.now())) {
             // GuardLink gives the guard up: the daemon forces off everything it armed, stops the rest and leaves,
             // and the service manager starts it again later. A node that cannot keep a guard keeps nothing.
+            c.probe(SimProbe.GUARD_GIVEN_UP);
             c.trace(" GUARD of " + h.id + " died more than " + MAX_RESTARTS + " times within "
                     + GuardLink.RESTART_WINDOW.toSeconds() + " s: given up; the daemon forces off " + h.running + " and exits");
             h.running.clear();

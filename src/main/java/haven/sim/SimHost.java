@@ -30,6 +30,15 @@ final class SimHost {
     boolean startsFail;
     /** The next monitor of these reports a failure though they run (a health check that times out once). */
     final Set<ResourceId> monitorFailsOnce = new TreeSet<>();
+    /** The daemon dies right after it launches the next start's process, before it learns of it. */
+    boolean killAtNextStart;
+    /** Which daemon (its incarnation) launched each running process: a later one did not start a leftover. */
+    final java.util.Map<ResourceId, Integer> launchedBy = new java.util.TreeMap<>();
+    /**
+     * {@link Mutation#GUARD_LEARNS_AFTER_LAUNCH}: arms held back until the start they belong to reports, as the
+     * daemon once told its guard a process group only once the launch had returned it.
+     */
+    final Set<ResourceId> armAfterLaunch = new TreeSet<>();
 
     SimHost(NodeId id, NodeCore core) {
         this.id = id;

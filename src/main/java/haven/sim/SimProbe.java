@@ -27,9 +27,12 @@ public enum SimProbe {
     MAINTENANCE_ENDED("maintenance ended: everything probed again", Probe.MAINTENANCE_ENDED),
     GUARD_KILLED_HUNG_DAEMON("guard killed a daemon silent past the hang limit"),
     GUARD_RESTARTED("guard died and was started again, told everything"),
+    GUARD_GIVEN_UP("guard died past its restart budget: the node gave up its resources and its daemon left"),
+    DAEMON_KILLED_AT_START("daemon killed between launching a process and learning of it"),
     START_FAILED("a start failed (sometimes leaving the resource running)"),
     MONITOR_FAILED("a health check failed on a running resource"),
     FENCE_FAILED("a fence device failed"),
+    FENCE_NEXT_LEVEL("a fence level failed and the next level fenced the node"),
     ONE_WAY_CUT("one-way partition: a node hears its peers, they do not hear it"),
     CONFIG_CHANGED("a committed config change (the db group added or removed) taken by a node");
 
