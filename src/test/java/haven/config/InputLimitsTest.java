@@ -28,7 +28,7 @@ class InputLimitsTest {
         }
         long start = System.nanoTime();
         ConfigProblem p = onlyProblem(() -> ConfigLoader.load(big));
-        assertThat((System.nanoTime() - start) / 1_000_000).as("ms to refuse").isLessThan(500);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms to refuse (reading it would take far longer, or forever)").isLessThan(5000);
         assertThat(p.source()).isEqualTo(big.toString());
         assertThat(p.message()).contains("52428800 bytes (50.0 MiB)", "over the limit of 33554432 bytes (32.0 MiB)");
         assertThat(p.hint()).contains("right file");
@@ -54,9 +54,12 @@ class InputLimitsTest {
     @Test
     void oneLongTokenIsRefusedAtItsLineInsteadOfParsedInQuadraticTime() {
         String yaml = HEAD.replace("0123456789abcdef", "k".repeat(8 * 1024 * 1024));
-        long start = System.nanoTime();
+        // CPU time of this thread, not wall time: a loaded machine stretches the latter. Quadratic parsing of an
+        // 8 MiB token costs minutes of CPU; the line check costs milliseconds.
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         ConfigProblem p = onlyProblem(() -> ConfigLoader.parse(yaml, "long.yaml"));
-        assertThat((System.nanoTime() - start) / 1_000_000).as("ms to refuse").isLessThan(1000);
+        assertThat((threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000).as("CPU ms to refuse").isLessThan(3000);
         assertThat(p.line()).isEqualTo(3);
         assertThat(p.column()).isEqualTo(YamlLimits.MAX_LINE_CHARS + 1);
         assertThat(p.message()).contains("line 3 is 8388617 characters long", "limit of 16384");
@@ -86,7 +89,7 @@ class InputLimitsTest {
             long start = System.nanoTime();
             ConfigProblem p = onlyProblem(() -> ConfigLoader.parse(HEAD.replace("key: \"0123456789abcdef\"",
                     "key_file: " + path), "dev.yaml", dir));
-            assertThat((System.nanoTime() - start) / 1_000_000).as("ms to refuse").isLessThan(500);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms to refuse (reading it would take far longer, or forever)").isLessThan(5000);
             assertThat(p.line()).isEqualTo(3);
             assertThat(p.column()).isEqualTo(13);
             assertThat(p.message()).contains("is not a regular file");

@@ -132,6 +132,9 @@ class ProcessAgentTest {
                 new haven.core.ForceOff.KillMarked(a.marker()));
         assertThat(a.forceOff()).as("known before the start").isEqualTo(known);
         assertThat(a.start(T, 42).status()).isEqualTo(Status.OK);
+        // The shell writes the file after the launch that start() waits for: wait for it, not for a guess.
+        long until = System.nanoTime() + T.toNanos();
+        while (!(Files.exists(out) && Files.readString(out).endsWith("\n")) && System.nanoTime() < until) Thread.sleep(10);
         assertThat(Files.readString(out).strip()).isEqualTo("42");
         assertThat(changes.get()).as("told at launch").isEqualTo(1);
         assertThat(a.forceOff()).hasSize(3).first().isInstanceOf(haven.core.ForceOff.KillGroup.class);
@@ -194,7 +197,9 @@ class ProcessAgentTest {
             System.out.printf("round %d: SIGKILL -> failure listener: %d ms; -> workers gone: %d ms; reason: %s%n",
                     round, listenerMs, workersGoneMs, reason.get());
 
-            assertThat(listenerMs).isLessThan(100);
+            // "At once" means by the process-exit hook, not by the next monitor (every T = 10 s): a bound far
+            // below T that a loaded machine still meets (the printed figure is the measurement; ~1 ms idle).
+            assertThat(listenerMs).isLessThan(T.toMillis() / 5);
             assertThat(reason.get()).contains("signal 9");
             assertThat(a.monitor(T).status()).isEqualTo(Status.FAILED);
             assertThat(a.stop(T).status()).isEqualTo(Status.OK);
@@ -227,7 +232,7 @@ class ProcessAgentTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.status()).as(r.detail()).isEqualTo(Status.TIMEOUT);
         assertThat(r.detail()).contains("tcp 127.0.0.1:" + port);
-        assertThat(ms).isBetween(300L, 2000L);
+        assertThat(ms).as("waited the timeout, then not much longer").isBetween(300L, 5000L);
         assertThat(gone(Long.parseLong(Files.readString(pids).strip()))).isTrue();
         assertThat(a.monitor(T).status()).isEqualTo(Status.NOT_RUNNING);
     }
@@ -237,7 +242,7 @@ class ProcessAgentTest {
         ProcessAgent a = agent(Map.of("command", "echo started; exec sleep 1000", "cwd", dir.toString()));
         long t0 = System.nanoTime();
         assertThat(a.start(T).status()).isEqualTo(Status.OK);
-        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(100L, 1000L);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("waited the settle time, and not for the process to end").isBetween(100L, 5000L);
         assertThat(a.monitor(T).status()).isEqualTo(Status.OK);
         assertThat(a.stop(Duration.ofSeconds(2)).status()).isEqualTo(Status.OK);
     }
@@ -250,7 +255,7 @@ class ProcessAgentTest {
         var r = a.stop(Duration.ofMillis(800));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.status()).as(r.detail()).isEqualTo(Status.OK);
-        assertThat(ms).isBetween(600L, 1500L);
+        assertThat(ms).as("escalated after the timeout instead of waiting for the process").isBetween(600L, 5000L);
     }
 
     @Test
