@@ -21,14 +21,15 @@ final class IdleBench {
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
 
     record Report(long seconds, boolean cpuHog, int samples, long membershipChanges, int coordinatorChanges,
-            int placementChanges, int samplesWithoutOneVipHolder, int unanswered, double rssMbMax) {
+            int placementChanges, int samplesWithoutOneVipHolder, int unanswered, double rssMbMax,
+            double cpuSecondsPerMinuteMax) {
 
         String json() {
             return String.format(Locale.ROOT, "{\"bench\":\"idle\",\"seconds\":%d,\"cpu_hog\":%b,\"samples\":%d,"
                     + "\"membership_changes\":%d,\"coordinator_changes\":%d,\"placement_changes\":%d,"
-                    + "\"samples_without_one_vip_holder\":%d,\"unanswered_status\":%d,\"rss_mb_max\":%.1f}",
+                    + "\"samples_without_one_vip_holder\":%d,\"unanswered_status\":%d,\"rss_mb_max\":%.1f,\"cpu_s_per_min_max\":%.2f}",
                     seconds, cpuHog, samples, membershipChanges, coordinatorChanges, placementChanges,
-                    samplesWithoutOneVipHolder, unanswered, rssMbMax);
+                    samplesWithoutOneVipHolder, unanswered, rssMbMax, cpuSecondsPerMinuteMax);
         }
 
         boolean quiet() {
@@ -55,6 +56,8 @@ final class IdleBench {
         String placement = null;
         int samples = 0, coordinatorChanges = 0, placementChanges = 0, badVip = 0, unanswered = 0;
         try (RssSampler rss = RssSampler.start(() -> lab.cluster().livePids())) {
+            // Starts after the lab settled: JIT and class loading of start-up are not what idle costs.
+            CpuMeter cpu = new CpuMeter(() -> daemonPids(layout));
             long end = System.nanoTime() + length.toNanos();
             while (System.nanoTime() < end) {
                 samples++;
@@ -78,15 +81,20 @@ final class IdleBench {
                     }
                 }
                 if (lab.cluster().vipHolders().size() != 1) badVip++;
+                cpu.sample();
                 if (samples % 60 == 0) {
-                    narrate.accept(String.format("%d s: views %s, coordinator %s, placement %s", samples, lastViews, coordinator, placement));
+                    narrate.accept(String.format("%d s: views %s, coordinator %s, placement %s, CPU s/min per node %s",
+                            samples, lastViews, coordinator, placement, rounded(cpu.perMinute())));
                 }
                 Thread.sleep(SAMPLE_EVERY);
             }
             long membership = 0;
             for (var e : lastViews.entrySet()) membership += e.getValue() - firstViews.get(e.getKey());
+            Map<Integer, Double> perNode = cpu.perMinute();
+            narrate.accept("CPU seconds a minute per node (daemon + guard): " + rounded(perNode));
+            double cpuMax = perNode.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
             return new Report(length.toSeconds(), cpuHog, samples, membership, coordinatorChanges, placementChanges, badVip,
-                    unanswered, rss.maxMb());
+                    unanswered, rss.maxMb(), cpuMax);
         } catch (java.io.IOException e) {
             throw new LabException("a node's /ha/status was not JSON: " + e.getMessage());
         } finally {
@@ -95,6 +103,21 @@ final class IdleBench {
                 hog.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
+    }
+
+    private Map<Integer, Long> daemonPids(LabLayout layout) {
+        Map<Integer, Long> pids = new HashMap<>();
+        for (int i = 1; i <= layout.nodes(); i++) {
+            int node = i;
+            lab.cluster().pid(i).ifPresent(pid -> pids.put(node, pid));
+        }
+        return pids;
+    }
+
+    private static Map<String, String> rounded(Map<Integer, Double> perNode) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        perNode.forEach((node, s) -> out.put("n" + node, String.format(Locale.ROOT, "%.2f", s)));
+        return out;
     }
 
     private static String placementOf(JsonNode s) {
