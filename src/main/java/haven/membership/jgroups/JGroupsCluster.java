@@ -84,6 +84,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private volatile String viewMembers = "";
     private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
+    /** The leader's address at the last {@link #watchLeader} (timer thread only). */
+    private Address lastLeaderAddress;
 
     public JGroupsCluster(ClusterConfig config, NodeId self, Path stateDir, ClusterListener listener, Ticker ticker) {
         this.config = config;
@@ -273,12 +275,25 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
             String beat = self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers;
             send(ECHO_BEAT, beat + "\n" + echo.stamp(ticker.nowMs()) + "\n" + echo.echoes());
-            send(BEAT, beat);
+            if (somePeerReadsPlainBeats()) send(BEAT, beat);
             RAFT r = raft == null ? null : raft.raft();
             if (++beatsSent % LEADER_EVERY_BEATS == 0 && r != null && r.isLeader()) send(LEADER, Long.toString(r.currentTerm()));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "heartbeat not sent: " + e);
         }
+    }
+
+    /**
+     * The plain beat is for daemons that do not send (so perhaps cannot read) echoed ones: while every other
+     * member of the view has sent an echoed beat, it is one datagram per peer per interval for nobody.
+     */
+    private boolean somePeerReadsPlainBeats() {
+        View v = channel.getView();
+        if (v == null) return true;
+        for (Address a : v.getMembers()) {
+            if (!a.equals(channel.getAddress()) && !echoing.contains(a)) return true;
+        }
+        return false;
     }
 
     private void sendTermAhead(long term) {
@@ -300,10 +315,17 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 .setFlag(Message.TransientFlag.DONT_LOOPBACK));
     }
 
+    /**
+     * Runs every 10 ms so that a new leader is known at once, hence the shortcut: the same leader address as
+     * last time (the usual case) costs a read and a compare, not a search of the node list.
+     */
     private void watchLeader() {
         try {
             Address a = raft.leader();
+            if (a == lastLeaderAddress && a != null) return;
             Optional<NodeId> leader = a == null ? Optional.empty() : nodeOf(a);
+            // Kept only once named: an address whose name is not known yet is looked up again next time.
+            lastLeaderAddress = leader.isPresent() ? a : null;
             if (!Objects.equals(leader, lastLeader)) {
                 lastLeader = leader;
                 listener.leaderChanged(leader, leader.equals(Optional.of(self.id())));
