@@ -84,6 +84,10 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private volatile String viewMembers = "";
     private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
+    private static final long LEADER_WATCH_FAST_MS = 10;
+    /** How long after a view the leader is watched every {@link #LEADER_WATCH_FAST_MS}: elections end well within it. */
+    private static final long LEADER_WATCH_FAST_FOR_MS = 5000;
+    private volatile long lastViewAtMs;
     /** The leader's address at the last {@link #watchLeader} (timer thread only). */
     private Address lastLeaderAddress;
 
@@ -129,7 +133,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
         long beatMs = config.timing().heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
-        timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
+        timer.schedule(this::watchLeaderAndAgain, 0, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(followerRepair::run, 100, 100, TimeUnit.MILLISECONDS);
         if (pairVoters != null) {
             timer.scheduleAtFixedRate(() -> pairVoters.restore(List.of(viewMembers.split(","))), 100, 100, TimeUnit.MILLISECONDS);
@@ -195,6 +199,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 return;
             }
             lastViewNumber = id;
+            lastViewAtMs = at;
         }
         List<NodeId> members = new ArrayList<>();
         for (Address a : view.getMembers()) {
@@ -316,7 +321,24 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     }
 
     /**
-     * Runs every 10 ms so that a new leader is known at once, hence the shortcut: the same leader address as
+     * jgroups-raft elects on a view change, and a node without a leader learns one from the leader's beats or
+     * its appends: so every {@link #LEADER_WATCH_FAST_MS} while a view is new or there is no leader, when a new
+     * leader must be known at once, and at the beat interval in between, when none is to be expected (and the
+     * timer thread need not wake 100 times a second for nothing).
+     */
+    private void watchLeaderAndAgain() {
+        watchLeader();
+        boolean fast = lastLeaderAddress == null || ticker.nowMs() - lastViewAtMs < LEADER_WATCH_FAST_FOR_MS;
+        try {
+            timer.schedule(this::watchLeaderAndAgain, fast ? LEADER_WATCH_FAST_MS : config.timing().heartbeatInterval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closing
+        }
+    }
+
+    /**
+     * Runs every 10 ms while a leader is expected to change, hence the shortcut: the same leader address as
      * last time (the usual case) costs a read and a compare, not a search of the node list.
      */
     private void watchLeader() {
