@@ -84,12 +84,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private volatile String viewMembers = "";
     private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
-    private static final long LEADER_WATCH_FAST_MS = 10;
-    /** How long after a view the leader is watched every {@link #LEADER_WATCH_FAST_MS}: elections end well within it. */
-    private static final long LEADER_WATCH_FAST_FOR_MS = 5000;
-    private volatile long lastViewAtMs;
-    /** The leader's address at the last {@link #watchLeader} (timer thread only). */
-    private Address lastLeaderAddress;
+    private final LeaderWatch leaderWatch;
 
     public JGroupsCluster(ClusterConfig config, NodeId self, Path stateDir, ClusterListener listener, Ticker ticker) {
         this.config = config;
@@ -98,6 +93,11 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.listener = listener;
         this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
         this.ticker = ticker;
+        this.leaderWatch = new LeaderWatch(timer, ticker, config.timing().heartbeatInterval().toMillis(),
+                () -> raft.leader(), this::nodeOf, (leader, address) -> {
+                    lastLeader = leader;
+                    listener.leaderChanged(leader, leader.equals(Optional.of(self)));
+                });
         this.followerRepair = new LaggingFollowerRepair(() -> raft == null ? null : raft.raft(), this::followers, ticker);
         this.termCatchUp = new TermCatchUp(() -> raft == null ? null : raft.raft(),
                 () -> channel == null ? null : channel.getProtocolStack().findProtocol(ELECTION2.class),
@@ -133,7 +133,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
         long beatMs = config.timing().heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
-        timer.schedule(this::watchLeaderAndAgain, 0, TimeUnit.MILLISECONDS);
+        leaderWatch.start();
         timer.scheduleAtFixedRate(followerRepair::run, 100, 100, TimeUnit.MILLISECONDS);
         if (pairVoters != null) {
             timer.scheduleAtFixedRate(() -> pairVoters.restore(List.of(viewMembers.split(","))), 100, 100, TimeUnit.MILLISECONDS);
@@ -199,7 +199,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 return;
             }
             lastViewNumber = id;
-            lastViewAtMs = at;
+            leaderWatch.viewChanged(at);
         }
         List<NodeId> members = new ArrayList<>();
         for (Address a : view.getMembers()) {
@@ -326,37 +326,6 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
      * leader must be known at once, and at the beat interval in between, when none is to be expected (and the
      * timer thread need not wake 100 times a second for nothing).
      */
-    private void watchLeaderAndAgain() {
-        watchLeader();
-        boolean fast = lastLeaderAddress == null || ticker.nowMs() - lastViewAtMs < LEADER_WATCH_FAST_FOR_MS;
-        try {
-            timer.schedule(this::watchLeaderAndAgain, fast ? LEADER_WATCH_FAST_MS : config.timing().heartbeatInterval().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // closing
-        }
-    }
-
-    /**
-     * Runs every 10 ms while a leader is expected to change, hence the shortcut: the same leader address as
-     * last time (the usual case) costs a read and a compare, not a search of the node list.
-     */
-    private void watchLeader() {
-        try {
-            Address a = raft.leader();
-            if (a == lastLeaderAddress && a != null) return;
-            Optional<NodeId> leader = a == null ? Optional.empty() : nodeOf(a);
-            // Kept only once named: an address whose name is not known yet is looked up again next time.
-            lastLeaderAddress = leader.isPresent() ? a : null;
-            if (!Objects.equals(leader, lastLeader)) {
-                lastLeader = leader;
-                listener.leaderChanged(leader, leader.equals(Optional.of(self.id())));
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "leader watch: " + e);
-        }
-    }
-
     private List<Address> followers() {
         View v = channel == null ? null : channel.getView();
         if (v == null) return List.of();
