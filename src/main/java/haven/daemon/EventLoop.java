@@ -6,40 +6,29 @@ import haven.node.NodeEvent;
 import haven.node.NodeStatus;
 import haven.core.Ticker;
 import haven.core.WallClock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * The single thread that owns a node's state: it takes events in arrival order, steps the core and hands
- * the effects to the driver. Every other thread only enqueues. Ticks drive leases, monitors and retries,
- * every 20 ms while anything moves and less often while nothing does ({@link TickPace}); the queue is
- * unbounded in type but bounded in practice by its producers (one view, one beat per peer per interval,
- * one result per operation in flight).
+ * the effects to the driver. Every other thread only enqueues. A tick every {@code TICK_MS} drives
+ * leases, monitors and retries; the queue is unbounded in type but bounded in practice by its producers
+ * (one view, one beat per peer per interval, one result per operation in flight).
  */
 final class EventLoop {
+    static final long TICK_MS = 20;
     static final int MAX_BATCH = 1000;
     private static final System.Logger LOG = System.getLogger("haven.node");
 
-    /** Every event, in arrival order. */
-    private final Queue<NodeEvent> queue = new ConcurrentLinkedQueue<>();
-    /**
-     * One permit per event that wakes the loop: all but heartbeats. Beats wait in the queue for the next step
-     * instead: a steady cluster sends one per peer per interval, and waking for each doubled an idle node's
-     * steps. Nothing is lost by waiting: a beat renews a lease from its own time stamps, not from when it is
-     * taken in, and the step that takes it in is the one that would have judged the lease next anyway.
-     */
-    private final Semaphore wake = new Semaphore(0);
+    private final BlockingQueue<NodeEvent> queue = new LinkedBlockingQueue<>();
     private final NodeCore core;
     private final Ticker ticker;
     private final WallClock clock;
     private final Consumer<List<Effect>> driver;
     private final Consumer<NodeStatus> publish;
-    private final TickPace pace;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -49,13 +38,10 @@ final class EventLoop {
         this.clock = clock;
         this.driver = driver;
         this.publish = publish;
-        // The guard's slack is half the lease margin: hot ticks from a whole margin before its deadline.
-        this.pace = new TickPace(core.status().config().timing().leaseMargin().toMillis());
     }
 
     void enqueue(NodeEvent e) {
         queue.add(e);
-        if (!(e instanceof NodeEvent.Beat)) wake.release();
     }
 
     void start() {
@@ -68,17 +54,15 @@ final class EventLoop {
         while (running) {
             try {
                 long wait = Math.max(0, nextTick - ticker.nowMs());
-                boolean woken = wake.tryAcquire(wait, TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-                List<NodeEvent> batch = new ArrayList<>();
-                for (NodeEvent e; batch.size() < MAX_BATCH && (e = queue.poll()) != null; ) batch.add(e);
-                if (batch.size() == MAX_BATCH && !queue.isEmpty()) wake.release(); // the rest at once, as before
-                if (!woken) batch.add(new NodeEvent.Tick());
-                long now = ticker.nowMs();
-                List<Effect> effects = core.stepAll(batch, now, clock.epochMs());
-                pace.stepped(batch, effects, now);
-                long due = now + pace.interval(now);
-                nextTick = woken ? Math.min(nextTick, due) : due;
+                NodeEvent e = queue.poll(wait, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    e = new NodeEvent.Tick();
+                    nextTick = ticker.nowMs() + TICK_MS;
+                }
+                List<NodeEvent> batch = new java.util.ArrayList<>();
+                batch.add(e);
+                queue.drainTo(batch, MAX_BATCH);
+                List<Effect> effects = core.stepAll(batch, ticker.nowMs(), clock.epochMs());
                 driver.accept(effects);
                 publish.accept(core.status());
             } catch (InterruptedException ie) {
