@@ -32,6 +32,7 @@ public final class Timeline implements AutoCloseable {
     private final ArrayDeque<TimelineRecord> recent = new ArrayDeque<>();
     /** Whether {@link #recent} starts at the journal's first record, so it alone answers any query. */
     private boolean recentIsAll;
+    private final java.util.concurrent.atomic.AtomicBoolean syncPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService syncer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "haven-timeline-sync");
         t.setDaemon(true);
@@ -48,7 +49,23 @@ public final class Timeline implements AutoCloseable {
         List<TimelineRecord> held = journal.readAll();
         recentIsAll = held.size() <= RECENT;
         held.subList(Math.max(0, held.size() - RECENT), held.size()).forEach(recent::addLast);
-        syncer.scheduleWithFixedDelay(journal::sync, SYNC_EVERY_MS, SYNC_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The disk is synced {@link #SYNC_EVERY_MS} after a write, not on a fixed beat: an idle node writes
+     * nothing for hours, and a thread woken five times a second to find nothing to sync is idle CPU for nothing.
+     */
+    private void syncSoon() {
+        if (syncPending.compareAndSet(false, true)) {
+            try {
+                syncer.schedule(() -> {
+                    syncPending.set(false); // first: a write during this sync schedules the next one
+                    journal.sync();
+                }, SYNC_EVERY_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // closing: close() syncs what is left
+            }
+        }
     }
 
     /** One committed entry, applied to {@code before} giving {@code after}. */
@@ -58,6 +75,7 @@ public final class Timeline implements AutoCloseable {
         if (before.version() > held && held > 0) gap(held, before.version(), entry);
         add(TimelineRecords.of(before, entry, after));
         journal.applied(after.version());
+        syncSoon();
     }
 
     /** The state arrived as a snapshot (joining late, or far behind): the versions it covers have no records here. */
@@ -66,6 +84,7 @@ public final class Timeline implements AutoCloseable {
         if (state.version() > held) {
             gap(held, state.version(), List.of());
             journal.applied(state.version());
+            syncSoon();
         }
     }
 

@@ -19,7 +19,7 @@ class LabLayoutTest {
     void prefixesThatWouldOverflowInterfaceNamesAreRefused() {
         assertThatThrownBy(() -> new LabLayout("abcdefg", 3)).hasMessageContaining("1 to 6");
         assertThatThrownBy(() -> new LabLayout("Hv", 3)).isInstanceOf(LabException.class);
-        assertThatThrownBy(() -> new LabLayout("hv", 10)).hasMessageContaining("1 to 9");
+        assertThatThrownBy(() -> new LabLayout("hv", 17)).hasMessageContaining("1 to 16");
     }
 
     @Test

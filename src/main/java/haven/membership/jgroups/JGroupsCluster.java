@@ -84,6 +84,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private volatile String viewMembers = "";
     private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
+    private final LeaderWatch leaderWatch;
 
     public JGroupsCluster(ClusterConfig config, NodeId self, Path stateDir, ClusterListener listener, Ticker ticker) {
         this.config = config;
@@ -92,6 +93,11 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.listener = listener;
         this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
         this.ticker = ticker;
+        this.leaderWatch = new LeaderWatch(timer, ticker, config.timing().heartbeatInterval().toMillis(),
+                () -> raft.leader(), this::nodeOf, (leader, address) -> {
+                    lastLeader = leader;
+                    listener.leaderChanged(leader, leader.equals(Optional.of(self)));
+                });
         this.followerRepair = new LaggingFollowerRepair(() -> raft == null ? null : raft.raft(), this::followers, ticker);
         this.termCatchUp = new TermCatchUp(() -> raft == null ? null : raft.raft(),
                 () -> channel == null ? null : channel.getProtocolStack().findProtocol(ELECTION2.class),
@@ -127,7 +133,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
         long beatMs = config.timing().heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
-        timer.scheduleAtFixedRate(this::watchLeader, 0, 10, TimeUnit.MILLISECONDS);
+        leaderWatch.start();
         timer.scheduleAtFixedRate(followerRepair::run, 100, 100, TimeUnit.MILLISECONDS);
         if (pairVoters != null) {
             timer.scheduleAtFixedRate(() -> pairVoters.restore(List.of(viewMembers.split(","))), 100, 100, TimeUnit.MILLISECONDS);
@@ -193,6 +199,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 return;
             }
             lastViewNumber = id;
+            leaderWatch.viewChanged(at);
         }
         List<NodeId> members = new ArrayList<>();
         for (Address a : view.getMembers()) {
@@ -273,12 +280,25 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
             String beat = self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers;
             send(ECHO_BEAT, beat + "\n" + echo.stamp(ticker.nowMs()) + "\n" + echo.echoes());
-            send(BEAT, beat);
+            if (somePeerReadsPlainBeats()) send(BEAT, beat);
             RAFT r = raft == null ? null : raft.raft();
             if (++beatsSent % LEADER_EVERY_BEATS == 0 && r != null && r.isLeader()) send(LEADER, Long.toString(r.currentTerm()));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "heartbeat not sent: " + e);
         }
+    }
+
+    /**
+     * The plain beat is for daemons that do not send (so perhaps cannot read) echoed ones: while every other
+     * member of the view has sent an echoed beat, it is one datagram per peer per interval for nobody.
+     */
+    private boolean somePeerReadsPlainBeats() {
+        View v = channel.getView();
+        if (v == null) return true;
+        for (Address a : v.getMembers()) {
+            if (!a.equals(channel.getAddress()) && !echoing.contains(a)) return true;
+        }
+        return false;
     }
 
     private void sendTermAhead(long term) {
@@ -300,19 +320,12 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 .setFlag(Message.TransientFlag.DONT_LOOPBACK));
     }
 
-    private void watchLeader() {
-        try {
-            Address a = raft.leader();
-            Optional<NodeId> leader = a == null ? Optional.empty() : nodeOf(a);
-            if (!Objects.equals(leader, lastLeader)) {
-                lastLeader = leader;
-                listener.leaderChanged(leader, leader.equals(Optional.of(self.id())));
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "leader watch: " + e);
-        }
-    }
-
+    /**
+     * jgroups-raft elects on a view change, and a node without a leader learns one from the leader's beats or
+     * its appends: so every {@link #LEADER_WATCH_FAST_MS} while a view is new or there is no leader, when a new
+     * leader must be known at once, and at the beat interval in between, when none is to be expected (and the
+     * timer thread need not wake 100 times a second for nothing).
+     */
     private List<Address> followers() {
         View v = channel == null ? null : channel.getView();
         if (v == null) return List.of();
