@@ -86,7 +86,7 @@ public final class LabCommand implements Runnable {
     @Command(name = "up", description = "Create namespaces, bridge and config, start one haven node per namespace,"
             + " wait until the service answers at the VIP; prints the VIP.")
     static final class Up extends LabAction {
-        @Option(names = "--nodes", defaultValue = "3", description = "number of service nodes, 1..9 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--nodes", defaultValue = "3", description = "number of service nodes, 1..16 (default: ${DEFAULT-VALUE})")
         int nodes;
 
         @Option(names = "--witness", description = "add a witness (votes, runs nothing) as one more lab host")

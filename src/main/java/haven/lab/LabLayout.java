@@ -22,7 +22,7 @@ import java.util.zip.CRC32;
 public record LabLayout(String prefix, int nodes, boolean witness, boolean fencing, boolean ping, boolean ocfAgents,
                         boolean freeze) {
     public static final String DEFAULT_PREFIX = "hv";
-    public static final int MAX_NODES = 9;
+    public static final int MAX_NODES = 16;
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,5}");
 
     public LabLayout {
