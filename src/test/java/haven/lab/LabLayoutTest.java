@@ -9,9 +9,9 @@ class LabLayoutTest {
 
     @Test
     void everyInterfaceNameFitsTheKernelLimitForTheLongestPrefix() {
-        LabLayout l = new LabLayout("abcdef", 9);
+        LabLayout l = new LabLayout("abcdef", 16);
         assertThat(l.clientPort()).hasSizeLessThanOrEqualTo(15);
-        assertThat(l.nodePort(9)).hasSizeLessThanOrEqualTo(15);
+        assertThat(l.nodePort(16)).hasSizeLessThanOrEqualTo(15);
         assertThat(l.bridge()).hasSizeLessThanOrEqualTo(15);
     }
 
@@ -19,7 +19,7 @@ class LabLayoutTest {
     void prefixesThatWouldOverflowInterfaceNamesAreRefused() {
         assertThatThrownBy(() -> new LabLayout("abcdefg", 3)).hasMessageContaining("1 to 6");
         assertThatThrownBy(() -> new LabLayout("Hv", 3)).isInstanceOf(LabException.class);
-        assertThatThrownBy(() -> new LabLayout("hv", 10)).hasMessageContaining("1 to 9");
+        assertThatThrownBy(() -> new LabLayout("hv", 17)).hasMessageContaining("1 to 16");
     }
 
     @Test
