@@ -198,15 +198,15 @@ public final class LabNetwork {
         }
     }
 
-    /** Namespaces that belong to the lab with this prefix: P-n1..P-n9 and P-client. */
+    /** Namespaces that belong to the lab with this prefix: P-n1..P-n99 and P-client. */
     static List<String> namespacesOf(String prefix) {
-        Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(n[1-9]|client)");
+        Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(n[1-9][0-9]?|client)");
         return Netns.list().stream().filter(n -> mine.matcher(n).matches()).toList();
     }
 
     /** Root-namespace links of the lab: its bridge and the host ends of its veth pairs. */
     static List<String> linksOf(String prefix) {
-        Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(br|n[1-9]-h|client-h)");
+        Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(br|n[1-9][0-9]?-h|client-h)");
         List<String> links = new ArrayList<>();
         for (String line : Exec.run("ip", "-o", "link", "show").out().split("\n")) {
             String[] parts = line.split(":\\s+", 3);
