@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param fencing the {@code fencing:} section; empty when the cluster has no fence devices
  * @param api     the {@code api:} section, {@link ApiAccess#LOOPBACK} when absent
  * @param alerts  the {@code alerts:} section: scripts run on events; empty when absent
+ * @param voters  {@code cluster.voters}: which nodes vote in the cluster log, {@link Voters#DEFAULT} when absent
  */
 public record ClusterConfig(
         String clusterName,
@@ -30,7 +31,8 @@ public record ClusterConfig(
         Quorum quorum,
         Optional<FencingTopology> fencing,
         ApiAccess api,
-        List<AlertHook> alerts) {
+        List<AlertHook> alerts,
+        Voters voters) {
 
     public ClusterConfig {
         nodes = List.copyOf(nodes);
@@ -41,6 +43,15 @@ public record ClusterConfig(
         Objects.requireNonNull(fencing, "fencing");
         Objects.requireNonNull(api, "api");
         alerts = List.copyOf(alerts);
+        Objects.requireNonNull(voters, "voters");
+    }
+
+    /** A config with the default voters, as before {@code cluster.voters} existed. */
+    public ClusterConfig(String clusterName, byte[] key, int port, int apiPort, Timing timing, Policy policy,
+            List<NodeConfig> nodes, List<ResourceConfig> resources, List<GroupConfig> groups, Quorum quorum,
+            Optional<FencingTopology> fencing, ApiAccess api, List<AlertHook> alerts) {
+        this(clusterName, key, port, apiPort, timing, policy, nodes, resources, groups, quorum, fencing, api, alerts,
+                Voters.DEFAULT);
     }
 
     /** A config without alert hooks, as before the {@code alerts:} section existed. */
@@ -91,6 +102,12 @@ public record ClusterConfig(
                 .orElseThrow(() -> new IllegalStateException("resource " + id + " has no group"));
     }
 
+    /** The nodes that vote in the cluster log (the rest follow it); see {@link Voters}. */
+    public List<NodeId> voterIds() {
+        return voters.of(nodeIds());
+    }
+
+    /** Of every configured node, voters or not: the quorum lease counts them all. */
     public int majority() {
         return nodes.size() / 2 + 1;
     }

@@ -12,18 +12,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code cluster:} section: the cluster's name, its shared key and its ports. */
+/** The {@code cluster:} section: the cluster's name, its shared key, its ports and how many nodes vote in its log. */
 final class ClusterSection {
     static final int DEFAULT_PORT = 7800;
     static final int DEFAULT_API_PORT = 7480;
     static final int MIN_KEY_BYTES = 16;
     /** A key is a line of text; anything larger is the wrong file, and is refused before it is read whole. */
     static final int MAX_KEY_FILE_BYTES = 4096;
-    static final List<String> KEYS = List.of("name", "key", "key_file", "port", "api_port");
+    static final List<String> KEYS = List.of("name", "key", "key_file", "port", "api_port", "voters");
     static final String MAKE_KEY = "make one with: head -c 32 /dev/urandom | base64";
 
     /** What the section says; any part that was missing or bad is empty (and already reported). */
-    record Settings(Optional<String> name, Optional<byte[]> key, int port, int apiPort) {}
+    record Settings(Optional<String> name, Optional<byte[]> key, int port, int apiPort, Voters voters) {}
 
     private ClusterSection() {}
 
@@ -34,7 +34,7 @@ final class ClusterSection {
                 problems.add(top.keyPlace("cluster"), "the 'cluster' section is missing",
                         "add 'cluster:' with at least 'name:' and 'key:' (" + MAKE_KEY + ")");
             }
-            return new Settings(Optional.empty(), Optional.empty(), DEFAULT_PORT, DEFAULT_API_PORT);
+            return new Settings(Optional.empty(), Optional.empty(), DEFAULT_PORT, DEFAULT_API_PORT, Voters.DEFAULT);
         }
         Fields f = section.get();
         Optional<String> name = f.requiredText("name", "name the cluster, e.g. name: lab");
@@ -51,7 +51,26 @@ final class ClusterSection {
             problems.add(f.valuePlace("api_port"), f.key("api_port") + " " + apiPort + " is the same as "
                     + f.key("port"), "the cluster transport and the HTTP API each need their own port");
         }
-        return new Settings(name, key, port, apiPort);
+        return new Settings(name, key, port, apiPort, voters(f, problems));
+    }
+
+    private static Voters voters(Fields f, Problems problems) {
+        if (!f.has("voters")) return Voters.DEFAULT;
+        String hint = "write voters: 3, 5 (the default), 7 or 9, or voters: all; the other nodes follow the log"
+                + " without voting, so a large cluster commits and elects as fast as a small one";
+        Optional<String> text = f.text("voters");
+        if (text.isEmpty()) return Voters.DEFAULT;
+        String t = text.get().trim();
+        if (t.equals("all")) return Voters.EVERY_NODE;
+        if (t.matches("\\d{1,3}")) {
+            int n = Integer.parseInt(t);
+            if (n >= Voters.MIN_COUNT && n <= Voters.MAX_COUNT && n % 2 == 1) return new Voters(n);
+            problems.add(f.valuePlace("voters"), f.key("voters") + " " + n + " is not an odd number "
+                    + Voters.MIN_COUNT + ".." + Voters.MAX_COUNT, hint);
+        } else {
+            problems.add(f.valuePlace("voters"), f.key("voters") + " '" + t + "' is neither a number nor 'all'", hint);
+        }
+        return Voters.DEFAULT;
     }
 
     private static Optional<byte[]> key(Fields f, Path baseDir, Problems problems) {

@@ -130,7 +130,7 @@ public final class ConfigLoader {
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),
                 concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()),
                 quorum.quorum().orElseThrow(), fencing.topology(), api.orElseThrow(),
-                alerts.orElseThrow());
+                alerts.orElseThrow(), cluster.voters());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

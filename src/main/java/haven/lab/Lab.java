@@ -9,6 +9,14 @@ import java.util.function.Consumer;
  */
 public final class Lab {
     public static final Duration UP_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * {@link #UP_TIMEOUT} for three nodes, and 10 s more for every node beyond: every daemon and guard JVM
+     * starts on the same few cores, so a lab of 16 takes several times as long to come up as one of 3.
+     */
+    public static Duration upTimeout(LabLayout layout) {
+        return UP_TIMEOUT.plusSeconds(10L * Math.max(0, layout.nodes() - 3));
+    }
     private final LabLayout layout;
     private final LabNetwork network;
     private final LabCluster cluster;

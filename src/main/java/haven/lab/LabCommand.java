@@ -69,7 +69,7 @@ public final class LabCommand implements Runnable {
                 Runtime.getRuntime().addShutdownHook(cleanup);
             }
             try {
-                return bench.applyAsInt(Lab.up(layout, Lab.UP_TIMEOUT, this::say));
+                return bench.applyAsInt(Lab.up(layout, Lab.upTimeout(layout), this::say));
             } finally {
                 if (!keep) {
                     Lab.down(prefix);
@@ -112,7 +112,7 @@ public final class LabCommand implements Runnable {
             if (ping) layout = layout.withPing();
             if (freeze) layout = layout.withFreeze();
             if (ocf) layout = layout.withOcfAgents();
-            Lab lab = Lab.up(layout, Lab.UP_TIMEOUT, this::say);
+            Lab lab = Lab.up(layout, Lab.upTimeout(layout), this::say);
             out().println(lab.layout().vip());
             return 0;
         }

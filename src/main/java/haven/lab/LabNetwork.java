@@ -198,7 +198,7 @@ public final class LabNetwork {
         }
     }
 
-    /** Namespaces that belong to the lab with this prefix: P-n1..P-n16 and P-client. */
+    /** Namespaces that belong to the lab with this prefix: P-n1..P-n99 and P-client. */
     static List<String> namespacesOf(String prefix) {
         Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(n[1-9][0-9]?|client)");
         return Netns.list().stream().filter(n -> mine.matcher(n).matches()).toList();

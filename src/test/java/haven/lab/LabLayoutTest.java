@@ -9,9 +9,9 @@ class LabLayoutTest {
 
     @Test
     void everyInterfaceNameFitsTheKernelLimitForTheLongestPrefix() {
-        LabLayout l = new LabLayout("abcdef", 9);
+        LabLayout l = new LabLayout("abcdef", 16);
         assertThat(l.clientPort()).hasSizeLessThanOrEqualTo(15);
-        assertThat(l.nodePort(9)).hasSizeLessThanOrEqualTo(15);
+        assertThat(l.nodePort(16)).hasSizeLessThanOrEqualTo(15);
         assertThat(l.bridge()).hasSizeLessThanOrEqualTo(15);
     }
 

@@ -23,6 +23,11 @@ public final class LiveScope {
         if (!Arrays.equals(old.key(), next.key())) out.add(need("cluster.key / key_file", "the cluster key"));
         if (old.port() != next.port()) out.add(need("cluster.port", "the transport port"));
         if (old.apiPort() != next.apiPort()) out.add(need("cluster.api_port", "the local API port"));
+        if (!old.voters().equals(next.voters())) {
+            // Not even by a rolling restart: old and new voters would both be live, with majorities that need not overlap.
+            out.add("cluster.voters: the cluster log's voters cannot change on a running cluster, nor node by node;"
+                    + " stop every node, edit the file on every node, then start them all, or leave it as it is in this change");
+        }
         if (!old.nodes().equals(next.nodes())) out.add(need("nodes", "the node list (names, addresses, roles)"));
         if (!old.timing().equals(next.timing())) out.add(need("timing", "the cluster timing (lease, heartbeat, timeouts)"));
         if (!old.quorum().equals(next.quorum())) out.add(need("quorum", "the quorum rules"));

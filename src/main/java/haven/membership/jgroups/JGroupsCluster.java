@@ -28,7 +28,7 @@ import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
 import org.jgroups.protocols.pbcast.GMS;
-import org.jgroups.protocols.raft.ELECTION2;
+import org.jgroups.protocols.raft.election.BaseElection;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.raft.RaftHandle;
@@ -100,13 +100,13 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 });
         this.followerRepair = new LaggingFollowerRepair(() -> raft == null ? null : raft.raft(), this::followers, ticker);
         this.termCatchUp = new TermCatchUp(() -> raft == null ? null : raft.raft(),
-                () -> channel == null ? null : channel.getProtocolStack().findProtocol(ELECTION2.class),
+                () -> channel == null ? null : channel.getProtocolStack().findProtocol(BaseElection.class),
                 () -> channel == null ? null : channel.getView(), () -> channel == null ? null : channel.getAddress(),
                 this::sendTermAhead, ticker);
         this.pairVoters = config.quorum().mode() == haven.config.Quorum.Mode.TWO_NODE
                 ? new PairVoters(self.name(), config.nodeIds().stream().map(NodeId::name).toList(),
                         () -> raft == null ? null : raft.raft(),
-                        () -> channel == null ? null : channel.getProtocolStack().findProtocol(ELECTION2.class))
+                        () -> channel == null ? null : channel.getProtocolStack().findProtocol(BaseElection.class))
                 : null;
     }
 
@@ -147,6 +147,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         raft = new RaftHandle(channel, replicated).raftId(self.id().name());
         channel.getProtocolStack().insertProtocol(new CommitClamp(raft.raft()), ProtocolStack.Position.BELOW, RAFT.class);
         channel.getProtocolStack().insertProtocol(new ViewOrder(), ProtocolStack.Position.ABOVE, GMS.class);
+        channel.getProtocolStack().insertProtocol(new VoterPin(raft.raft(), config.voterIds().stream().map(NodeId::name).toList()),
+                ProtocolStack.Position.ABOVE, RAFT.class);
         channel.setReceiver(new Receiver() {
             @Override
             public void viewAccepted(View view) {

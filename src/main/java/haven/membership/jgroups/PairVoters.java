@@ -3,7 +3,7 @@ package haven.membership.jgroups;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.jgroups.protocols.raft.ELECTION2;
+import org.jgroups.protocols.raft.election.BaseElection;
 import org.jgroups.protocols.raft.RAFT;
 
 /**
@@ -25,10 +25,10 @@ final class PairVoters {
     private final String self;
     private final List<String> configured;
     private final Supplier<RAFT> raft;
-    private final Supplier<ELECTION2> election;
+    private final Supplier<BaseElection> election;
     private CompletableFuture<byte[]> pending = CompletableFuture.completedFuture(null);
 
-    PairVoters(String self, List<String> configured, Supplier<RAFT> raft, Supplier<ELECTION2> election) {
+    PairVoters(String self, List<String> configured, Supplier<RAFT> raft, Supplier<BaseElection> election) {
         this.self = self;
         this.configured = List.copyOf(configured);
         this.raft = raft;
@@ -41,7 +41,7 @@ final class PairVoters {
         if (r == null) return;
         LOG.log(System.Logger.Level.INFO, "two_node: the peer is fenced; " + self + " is the cluster log's only voter (was " + r.members() + ")");
         r.members(List.of(self));
-        ELECTION2 e = election.get();
+        BaseElection e = election.get();
         if (e != null && !r.isLeader()) e.startVotingThread();
     }
 

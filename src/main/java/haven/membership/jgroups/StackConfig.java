@@ -45,7 +45,8 @@ final class StackConfig {
         Timing t = config.timing();
         String hosts = config.nodes().stream().map(n -> n.address() + "[" + config.port() + "]")
                 .collect(Collectors.joining(","));
-        String members = config.nodes().stream().map(n -> n.id().name()).collect(Collectors.joining(","));
+        // The log's voters; every other node is a jgroups-raft learner (see haven.config.Voters).
+        String members = config.voterIds().stream().map(haven.core.NodeId::name).collect(Collectors.joining(","));
         long joinMs = t.joinTimeout().toMillis();
         String stack = """
                 <config xmlns="urn:org:jgroups">
@@ -66,7 +67,7 @@ final class StackConfig {
                   <MFC max_credits="2M"/>
                   <UFC max_credits="2M"/>
                   <FRAG2 frag_size="60000"/>
-                  <raft.ELECTION2 vote_timeout="%d"/>
+                  <haven.membership.jgroups.SteadyElection vote_timeout="%d"/>
                   <raft.RAFT members="%s" raft_id="%s" log_dir="%s" log_prefix="%s" resend_interval="100"
                              send_commits_immediately="false" max_log_size="1000000" log_use_fsync="true"/>
                   <raft.REDIRECT/>

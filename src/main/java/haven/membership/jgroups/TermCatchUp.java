@@ -5,7 +5,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.View;
-import org.jgroups.protocols.raft.ELECTION2;
+import org.jgroups.protocols.raft.election.BaseElection;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.util.NameCache;
 
@@ -20,7 +20,7 @@ final class TermCatchUp {
     private static final System.Logger LOG = System.getLogger("haven.membership");
 
     private final Supplier<RAFT> raft;
-    private final Supplier<ELECTION2> election;
+    private final Supplier<BaseElection> election;
     private final Supplier<View> view;
     private final Supplier<Address> self;
     private final LongConsumer sendOwnTerm;
@@ -28,7 +28,7 @@ final class TermCatchUp {
     private final TermGap gap = new TermGap();
 
     /** {@code sendOwnTerm}: multicasts this node's term to the view (an unreliable notice is enough: it repeats). */
-    TermCatchUp(Supplier<RAFT> raft, Supplier<ELECTION2> election, Supplier<View> view, Supplier<Address> self,
+    TermCatchUp(Supplier<RAFT> raft, Supplier<BaseElection> election, Supplier<View> view, Supplier<Address> self,
             LongConsumer sendOwnTerm, Ticker ticker) {
         this.raft = raft;
         this.election = election;
@@ -61,7 +61,7 @@ final class TermCatchUp {
 
     private void act(Address from, long term) {
         RAFT r = raft.get();
-        ELECTION2 e = election.get();
+        BaseElection e = election.get();
         View v = view.get();
         Address me = self.get();
         if (r == null || e == null || v == null || me == null || !v.containsMember(from)) return;
