@@ -39,7 +39,7 @@ class DnsServiceFailoverTest {
      * Everything named writes (pid, session key, managed keys) goes to the node's own folder, owned by the
      * bind user; the localhost zone is Debian's, which the agent's monitor asks about.
      */
-    private static void server(Path dir, String node, ServiceLab lab) throws IOException {
+    static void server(Path dir, String node, ServiceLab lab) throws IOException {
         Path etc = lab.etc();
         Path work = dir.resolve("named");
         Files.createDirectories(work);
@@ -69,7 +69,7 @@ class DnsServiceFailoverTest {
                 """.formatted(lab.vip(), node));
     }
 
-    private static Optional<String> ask(ServiceLab lab) {
+    static Optional<String> ask(ServiceLab lab) {
         return lab.client(Duration.ofSeconds(4), "dig", "@" + lab.vip(), "+short", "+time=1", "+tries=1",
                 "node.haven.test", "TXT").filter(a -> !a.isEmpty());
     }

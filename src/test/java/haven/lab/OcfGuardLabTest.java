@@ -1,0 +1,83 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.process.MarkedProcesses;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guard finds what an unmodified OCF agent started: ocf:heartbeat:named runs BIND's named detached, in a
+ * session of its own, so a daemon killed with SIGKILL leaves it running and no process group names it. Every
+ * agent call carries HAVEN_RESOURCE, named inherits it, and the guard, told the marker before the start, ends
+ * named when its daemon's pipe closes. (ocf:heartbeat:nginx would not do: nginx writes its process title over
+ * its environment, marker included, so /proc shows no marker to find.) Needs root, bind9, resource-agents.
+ */
+@Tag("lab")
+class OcfGuardLabTest {
+    private static final String PREFIX = "hlocf";
+    private static final Duration GUARD_WITHIN = Duration.ofSeconds(10);
+    private static ServiceLab lab;
+
+    @BeforeAll
+    static void up() {
+        Path etc = LabFiles.etcDir(PREFIX);
+        lab = ServiceLab.up(PREFIX, List.of(), DnsServiceFailoverTest::server, "dns", "ns",
+                "--config", etc.resolve("named.conf").toString(), "--data", etc.resolve("named").toString());
+    }
+
+    @AfterAll
+    static void down() {
+        if (lab != null) lab.close();
+    }
+
+    @Test
+    void namedStartedByItsOcfAgentOutlivesItsKilledDaemonUntilTheGuardEndsItByItsMarker() throws Exception {
+        lab.awaitAnswer(DnsServiceFailoverTest::ask, Optional.empty(), Duration.ofSeconds(60));
+        List<Integer> holders = lab.holders();
+        assertThat(holders).as("holders of %s", lab.vip()).hasSize(1);
+        int holder = holders.get(0);
+        String node = lab.layout.nodeName(holder);
+        String marker = lab.layout.clusterName() + "/" + node + "/ns-named";
+        List<Long> named = MarkedProcesses.find(marker).stream().filter(pid -> comm(pid).equals("named")).toList();
+        assertThat(named).as("named bears %s", marker).hasSize(1);
+        long daemon = lab.lab.cluster().pid(holder).orElseThrow();
+        assertThat(session(named.get(0))).as("named runs in a session of its own, out of its daemon's reach")
+                .isNotEqualTo(session(daemon));
+
+        Faults.Injected killed = new Faults(lab.lab).killDaemon(holder);
+        long deadline = killed.effectiveNanos() + GUARD_WITHIN.toNanos();
+        while (!MarkedProcesses.find(marker).isEmpty() && System.nanoTime() < deadline) Pids.sleep(5);
+        long goneNanos = System.nanoTime() - killed.effectiveNanos();
+        assertThat(MarkedProcesses.find(marker)).as("left %d s after: %s\n%s", GUARD_WITHIN.toSeconds(), killed.description(),
+                lab.lab.cluster().logTails(30)).isEmpty();
+        assertThat(lab.lab.cluster().logTails(300)).contains("processes marked " + marker + " killed");
+
+        String back = lab.awaitAnswer(DnsServiceFailoverTest::ask, Optional.of(node), Duration.ofSeconds(45));
+        assertThat(lab.holders()).hasSize(1).doesNotContain(holder);
+        System.out.printf("named of %s (ocf:heartbeat:named) ended by its guard within %.0f ms of its daemon's SIGKILL;"
+                + " then answered by %s%n", node, goneNanos / 1e6, back);
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /** The session id (the sixth field of /proc/PID/stat). */
+    private static long session(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    }
+}
