@@ -20,13 +20,18 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class DnsServiceFailoverTest {
-    private static final String PREFIX = "tsvd";
+    private static final String PREFIX = SharedLab.prefix("tsvd");
     private static ServiceLab lab;
 
     @BeforeAll
     static void up() {
-        Path etc = LabFiles.etcDir(PREFIX);
-        lab = ServiceLab.up(PREFIX, List.of(), DnsServiceFailoverTest::server, "dns", "ns",
+        lab = upDns(PREFIX);
+    }
+
+    /** A service lab with `haven add dns ns` (its VIP and ns-named) and each node's own named.conf. */
+    static ServiceLab upDns(String prefix) {
+        Path etc = LabFiles.etcDir(prefix);
+        return ServiceLab.up(prefix, List.of(), DnsServiceFailoverTest::server, "dns", "ns",
                 "--config", etc.resolve("named.conf").toString(), "--data", etc.resolve("named").toString());
     }
 

@@ -23,15 +23,13 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class OcfGuardLabTest {
-    private static final String PREFIX = "hlocf";
+    private static final String PREFIX = SharedLab.prefix("hlocf");
     private static final Duration GUARD_WITHIN = Duration.ofSeconds(10);
     private static ServiceLab lab;
 
     @BeforeAll
     static void up() {
-        Path etc = LabFiles.etcDir(PREFIX);
-        lab = ServiceLab.up(PREFIX, List.of(), DnsServiceFailoverTest::server, "dns", "ns",
-                "--config", etc.resolve("named.conf").toString(), "--data", etc.resolve("named").toString());
+        lab = DnsServiceFailoverTest.upDns(PREFIX);
     }
 
     @AfterAll
