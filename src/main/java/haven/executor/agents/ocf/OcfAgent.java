@@ -31,6 +31,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * marker before the first start and finds them as it finds a process resource's. The same marker lets stop end
  * what the agent's own stop missed, and a monitor that says "not running" while marked processes run (left
  * over from a daemon killed as it started them) report them as a failure, so they are stopped before a start.
+ * Out of the marker's reach: programs that write their title over their environment (nginx, postgres) and agents
+ * that clear it (ocf:heartbeat:anything runs its program through {@code su -}); there the agent's own monitor
+ * (its pid file) is all that finds a leftover.
  *
  * <p>Thread safety: operations come one at a time from the executor; {@code forceOff} may be read from
  * any thread (volatile).
