@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "High-availability cluster manager for Linux.",
         subcommands = {
             NodeCommand.class,
-            WitnessCommand.class,
+            haven.daemon.WitnessCommand.class,
             SimCommand.class,
             StatusCommand.class,
             WhyCommand.class,
@@ -31,9 +31,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        // JGroups logs through SLF4J whenever its API is on the class path, even with no provider (then nowhere):
-        // haven's logs take one path, the JDK's, whatever else shares the class path (tests, packagers' extras).
-        System.setProperty("jgroups.use.jdk_logger", "true");
+        haven.daemon.DaemonMain.prepareJvm();
         int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(code);
     }

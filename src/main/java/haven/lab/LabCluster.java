@@ -1,5 +1,6 @@
 package haven.lab;
 
+import haven.daemon.DaemonMain;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class LabCluster {
         }
         List<String> args = List.of(layout.isWitness(i) ? "witness" : "node", "--config", state.config().toAbsolutePath().toString(),
                 "--name", node, "--state-dir", state.nodeDir(node).toAbsolutePath().toString());
-        List<String> cmd = runtime.javaCommand(HavenRuntime.daemonOptions(), "haven.cli.Main", args);
+        List<String> cmd = runtime.javaCommand(HavenRuntime.daemonOptions(), DaemonMain.class.getName(), args);
         Map<String, String> env = new HashMap<>();
         env.put("HAVEN_JDK", runtime.java().getParent().getParent().toString());
         long pid = Detached.start(layout.nodeNamespace(i), cmd, state.log(node), env);

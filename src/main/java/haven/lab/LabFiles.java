@@ -149,13 +149,16 @@ public final class LabFiles {
         }
     }
 
-    /** The `haven` the lab fence agent calls: this lab's own runtime, so it works from a test build too. */
+    /**
+     * The `haven` the lab fence agent calls (`haven lab fault kill|heal`): this lab's own runtime, so it works from a
+     * test build too, with {@link LabMain}, which knows the lab's commands only.
+     */
     Path launcher() {
         return state.dir().resolve("haven");
     }
 
     private void writeLauncher() {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of());
+        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), LabMain.class.getName(), List.of());
         List<String> quoted = new java.util.ArrayList<>();
         for (String word : cmd) quoted.add("'" + word.replace("'", "'\\''") + "'");
         try {

@@ -57,6 +57,27 @@ class LayeringTest {
     }
 
     @Test
+    void noSourceNamesAClassAboveItAsAString() throws java.io.IOException {
+        java.nio.file.Path src = java.nio.file.Path.of("src/main/java/haven");
+        List<String> found = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.walk(src)) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                String pkg = src.relativize(file).getName(0).toString();
+                for (String name : HAVEN.namedAbove(pkg, java.nio.file.Files.readString(file))) found.add(file + ": " + name);
+            }
+        }
+        assertThat(found).as("start a class of a package below by its Class object (DaemonMain.class.getName()), not by a string")
+                .isEmpty();
+    }
+
+    @Test
+    void aPlantedStringNameOfAClassAboveIsCaught() {
+        String source = "cmd = java(\"haven.cli.Main\", args); prop = \"haven.run.dir\"; low = \"haven.core.NodeId\";";
+        assertThat(HAVEN.namedAbove("lab", source)).containsExactly("haven.cli.Main");
+        assertThat(HAVEN.namedAbove("cli", source)).isEmpty();
+    }
+
+    @Test
     void aPlantedUpwardImportIsCaught() {
         JavaClasses planted = new ClassFileImporter().importPackages("haven.archfixture.upward");
         Layers layers = new Layers("haven.archfixture.upward").layer("low").layer("high");

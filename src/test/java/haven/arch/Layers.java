@@ -42,6 +42,36 @@ final class Layers {
         return bottomUp.stream().flatMap(List::stream).toList();
     }
 
+    /** Whether a class of {@code user} may use one of {@code used}: the same package, one below, or listed beside it. */
+    boolean mayUse(String user, String used) {
+        if (user.equals(used) || sideways.getOrDefault(user, Set.of()).contains(used)) return true;
+        int u = levelOf(user);
+        int v = levelOf(used);
+        return u >= 0 && v >= 0 && v < u;
+    }
+
+    private int levelOf(String pkg) {
+        for (int level = 0; level < bottomUp.size(); level++) {
+            if (bottomUp.get(level).contains(pkg)) return level;
+        }
+        return -1;
+    }
+
+    /**
+     * Class names written as strings ({@code "ROOT.PACKAGE.Name"}) in the source of a class of {@code user}, whose
+     * package it may not use: a main class started by name is a dependency ArchUnit cannot see in the bytecode.
+     */
+    List<String> namedAbove(String user, String source) {
+        List<String> found = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(root)
+                + "\\.([a-z]+)\\.[A-Za-z0-9_.$]*").matcher(source);
+        while (m.find()) {
+            String used = m.group(1);
+            if (levelOf(used) >= 0 && !mayUse(user, used)) found.add(m.group().substring(1));
+        }
+        return found;
+    }
+
     /** Every upward or unlisted sideways dependency, as ArchUnit words it; empty when the layering holds. */
     List<String> violations(JavaClasses classes) {
         List<String> found = new ArrayList<>();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import haven.config.ClusterConfig;
 import haven.config.ConfigLoader;
 import haven.config.budget.Finding;
+import haven.daemon.DaemonMain;
+import haven.daemon.WitnessCommand;
 import haven.validation.AgentChecks;
 import haven.validation.ConfigCheck;
 import haven.validation.ConfigValidator;
@@ -75,6 +77,29 @@ class OneValidationPathTest {
                 "--name", "n1", "--state-dir", dir.resolve("state").toString())).isEqualTo(2));
         assertThat(err).contains(file + TIMING, file + CRM_META, "2 problems in " + file);
         assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void theDaemonEntryTheLabStartsRefusesTheSameWay(@TempDir Path dir) throws Exception {
+        // The lab starts daemons through DaemonMain, below the CLI: it must be `haven node` word for word.
+        String err = stderrOf(() -> assertThat(new CommandLine(new DaemonMain()).execute("node", "--config", write(dir).toString(),
+                "--name", "n1", "--state-dir", dir.resolve("state").toString())).isEqualTo(2));
+        assertThat(err).contains(dir.resolve("cluster.yaml") + TIMING, dir.resolve("cluster.yaml") + CRM_META);
+        assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void theDaemonEntryParsesTheOptionsOfHavenNodeAndHavenWitness() {
+        CommandLine daemon = new CommandLine(new DaemonMain());
+        CommandLine cli = new CommandLine(new Main());
+        for (String command : new String[] {"node", "witness"}) {
+            assertThat(optionNames(daemon.getSubcommands().get(command))).as(command)
+                    .isNotEmpty().isEqualTo(optionNames(cli.getSubcommands().get(command)));
+        }
+    }
+
+    private static java.util.List<String> optionNames(CommandLine command) {
+        return command.getCommandSpec().options().stream().map(o -> String.join("|", o.names())).sorted().toList();
     }
 
     @Test

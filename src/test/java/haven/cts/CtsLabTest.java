@@ -3,6 +3,7 @@ package haven.cts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.lab.Lab;
+import haven.lab.SharedLab;
 import haven.lab.LabLayout;
 import haven.lab.LabNetwork;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A short CTS run on three real haven nodes in namespaces. Seed 258 gives two moves, a web server kill, a cut
@@ -18,26 +20,15 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class CtsLabTest {
-    private static final String PREFIX = "tcts";
+    private static final String PREFIX = SharedLab.prefix("tcts");
     private static final long SEED = 258;
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3));
 
     @Test
     void aSeededRunPassesEveryAuditAndReportsEachStep() {
         List<StepPlan.Planned> plan = StepPlan.of(Catalogue.all(), lab.layout(), SEED, 8);
-        CtsReport report = new Runner(lab, SEED, line -> System.err.println("cts: " + line)).run(plan);
+        CtsReport report = new Runner(lab.get(), SEED, line -> System.err.println("cts: " + line)).run(plan);
         System.err.println(report.text());
 
         assertThat(report.passed()).as(report.text()).isTrue();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API of real daemons abused from where an attacker would be. A local user who is not root, on a node,
@@ -24,20 +25,14 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class ApiAbuseLabTest {
-    private static final String PREFIX = "aslow";
+    private static final String PREFIX = SharedLab.prefix("aslow");
     private static final String READ_TOKEN = "aslow-read-0123456789abcdef";
     private static final int ATTACK_CONNECTIONS = 5000;
     private static final int ATTACK_SECONDS = 40;
     private static final LabLayout LAYOUT = new LabLayout(PREFIX, 3);
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(LAYOUT).beforeStart(ApiAbuseLabTest::exposeTheApi).settled();
     private static Path caCert;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, ApiAbuseLabTest::exposeTheApi);
-        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1)).forEach(w -> System.err.println("lab warning: " + w));
-    }
 
     /** An api: section on every node (HTTPS on 7443 with a read token), written before the daemons start. */
     private static void exposeTheApi(LabState state) {
@@ -55,12 +50,6 @@ class ApiAbuseLabTest {
         } catch (Exception e) {
             throw new IllegalStateException("cannot write the lab's api section", e);
         }
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
     }
 
     /** A leaf of node {@code i}'s local API, as text. */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The /ha API of real daemons in namespaces, used the way an operator or an application would: the real
@@ -32,19 +33,18 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class ApiLabTest {
-    private static final String PREFIX = "tapi";
+    private static final String PREFIX = SharedLab.prefix("tapi");
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String READ_TOKEN = "tapi-read-0123456789abcdef";
     private static final String ADMIN_TOKEN = "tapi-admin-0123456789abcdef";
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3));
     private static haven.config.TestCerts.Pair cert;
     private WatchedLab watched;
 
     @BeforeAll
     static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
         exposeTheApiWithTokens();
     }
 
@@ -99,15 +99,9 @@ class ApiLabTest {
         Pids.waitGone(left, Duration.ofSeconds(5));
     }
 
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
-
     @BeforeEach
     void settle() {
-        watched = WatchedLab.settle(lab);
+        watched = WatchedLab.settle(lab.get());
     }
 
     /** Heals every node and clears the move, through whichever node answers first (a healed one may still boot). */

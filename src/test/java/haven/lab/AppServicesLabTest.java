@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cluster services for applications on real daemons in namespaces. Applications reach their node's API
@@ -24,25 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class AppServicesLabTest {
-    private static final String PREFIX = "tmsg";
+    private static final String PREFIX = SharedLab.prefix("tmsg");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PER_SENDER = 30;
     /** Every CLI and sender at once: the common pool has one thread on a 2-core host, which would run them in turn. */
     private static final ExecutorService AT_ONCE = Executors.newVirtualThreadPerTaskExecutor();
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
-        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1));
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3)).settled();
 
     /** The haven CLI inside node {@code i}'s namespace, talking to that node's API on 127.0.0.1. */
     private static Exec.Result haven(int i, Duration timeout, String... args) {

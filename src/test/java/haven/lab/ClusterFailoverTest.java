@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end on three real haven nodes in namespaces: each test faults the node holding the VIP while a
@@ -19,31 +20,20 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class ClusterFailoverTest {
-    private static final String PREFIX = "te2e";
+    private static final String PREFIX = SharedLab.prefix("te2e");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3));
     private WatchedLab watched;
     private VipWatch watch;
     private ProberProcess prober;
     private Faults faults;
 
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
-
     @BeforeEach
     void settle() {
-        watched = WatchedLab.settle(lab);
+        watched = WatchedLab.settle(lab.get());
         watch = watched.watch;
         prober = watched.prober;
         faults = watched.faults;
@@ -169,7 +159,6 @@ class ClusterFailoverTest {
     private List<Long> nginxIn(int node) {
         return Netns.pids(lab.layout().nodeNamespace(node)).stream().filter(Faults::isNginx).toList();
     }
-
 
     @Test
     void killingTheCoordinatorMidTransitionStillConvergesToOneHolder() {

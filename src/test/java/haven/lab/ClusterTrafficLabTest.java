@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12 from a host on the cluster network without the cluster key (the lab's client namespace): forged
@@ -24,29 +25,18 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class ClusterTrafficLabTest {
-    private static final String PREFIX = "wsec";
+    private static final String PREFIX = SharedLab.prefix("wsec");
     private static final int CLUSTER_PORT = 7800;
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3));
     private WatchedLab watched;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX);
-        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
 
     @BeforeEach
     void settle() {
-        watched = WatchedLab.settle(lab);
+        watched = WatchedLab.settle(lab.get());
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -26,23 +27,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @Tag("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConfigLabTest {
-    private static final String PREFIX = "tcfg";
+    private static final String PREFIX = SharedLab.prefix("tcfg");
     private static final Duration WITHIN = Duration.ofSeconds(40);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(new LabLayout(PREFIX, 3).withOcfAgents(), Lab.UP_TIMEOUT, line -> { });
-        lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1)).forEach(w -> System.err.println("lab warning: " + w));
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3).withOcfAgents()).settled();
 
     private static LabState state() {
         return lab.cluster().state();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web dashboard in real headless Chromium on the lab's client machine, over the exposed HTTPS listener
@@ -25,21 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class DashboardLabTest {
-    private static final String PREFIX = "tdsh";
+    private static final String PREFIX = SharedLab.prefix("tdsh");
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final String READ_TOKEN = "tdsh-read-0123456789abcdef";
     private static final String ADMIN_TOKEN = "tdsh-admin-0123456789abcdef";
     private static final String WEB_NODE = "document.querySelector('[data-group=web] [data-where]')?.textContent ?? null";
     private static final LabLayout LAYOUT = new LabLayout(PREFIX, 3);
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(LAYOUT).beforeStart(DashboardLabTest::exposeTheApi);
     private WatchedLab watched;
     private HeadlessChromium browser;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, DashboardLabTest::exposeTheApi);
-    }
 
     /** An api: section in the config before the daemons start: HTTPS on 7443 with a read and an admin token. */
     private static void exposeTheApi(LabState state) {
@@ -58,15 +54,9 @@ class DashboardLabTest {
         }
     }
 
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
-
     @BeforeEach
     void settle() {
-        watched = WatchedLab.settle(lab);
+        watched = WatchedLab.settle(lab.get());
         browser = HeadlessChromium.startIn(lab.layout().clientNamespace(), 1440, 900);
     }
 

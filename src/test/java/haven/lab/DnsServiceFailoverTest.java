@@ -20,13 +20,18 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class DnsServiceFailoverTest {
-    private static final String PREFIX = "tsvd";
+    private static final String PREFIX = SharedLab.prefix("tsvd");
     private static ServiceLab lab;
 
     @BeforeAll
     static void up() {
-        Path etc = LabFiles.etcDir(PREFIX);
-        lab = ServiceLab.up(PREFIX, List.of(), DnsServiceFailoverTest::server, "dns", "ns",
+        lab = upDns(PREFIX);
+    }
+
+    /** A service lab with `haven add dns ns` (its VIP and ns-named) and each node's own named.conf. */
+    static ServiceLab upDns(String prefix) {
+        Path etc = LabFiles.etcDir(prefix);
+        return ServiceLab.up(prefix, List.of(), DnsServiceFailoverTest::server, "dns", "ns",
                 "--config", etc.resolve("named.conf").toString(), "--data", etc.resolve("named").toString());
     }
 
@@ -39,7 +44,7 @@ class DnsServiceFailoverTest {
      * Everything named writes (pid, session key, managed keys) goes to the node's own folder, owned by the
      * bind user; the localhost zone is Debian's, which the agent's monitor asks about.
      */
-    private static void server(Path dir, String node, ServiceLab lab) throws IOException {
+    static void server(Path dir, String node, ServiceLab lab) throws IOException {
         Path etc = lab.etc();
         Path work = dir.resolve("named");
         Files.createDirectories(work);
@@ -69,7 +74,7 @@ class DnsServiceFailoverTest {
                 """.formatted(lab.vip(), node));
     }
 
-    private static Optional<String> ask(ServiceLab lab) {
+    static Optional<String> ask(ServiceLab lab) {
         return lab.client(Duration.ofSeconds(4), "dig", "@" + lab.vip(), "+short", "+time=1", "+tries=1",
                 "node.haven.test", "TXT").filter(a -> !a.isEmpty());
     }

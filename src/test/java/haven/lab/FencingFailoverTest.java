@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes with the lab fence device (fence_haven_lab, which powers a lab host off as the `kill` fault
@@ -19,23 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class FencingFailoverTest {
-    private static final String PREFIX = "tfenc";
+    private static final String PREFIX = SharedLab.prefix("tfenc");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(30);
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX);
-        lab = Lab.up(new LabLayout(PREFIX, 3).withFencing(), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3).withFencing());
 
     private static JsonNode json(String text) {
         try {
@@ -49,7 +39,7 @@ class FencingFailoverTest {
     void anIsolatedHolderIsFencedOffAndTheServiceMovesWithNeverTwoHolders() {
         try (VipWatch watch = VipWatch.start(lab.layout());
                 ProberProcess prober = ProberProcess.start(lab.layout(), HavenRuntime.current())) {
-            Faults faults = new Faults(lab, watch::pids);
+            Faults faults = new Faults(lab.get(), watch::pids);
             lab.cluster().awaitSettled(Duration.ofSeconds(60), Duration.ofSeconds(1));
             assertThat(prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10))).isPresent();
             List<Integer> holders = watch.holders();

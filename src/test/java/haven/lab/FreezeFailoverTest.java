@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes, the lab fence device and no_quorum_policy freeze: a holder cut off from the majority keeps its
@@ -17,27 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class FreezeFailoverTest {
-    private static final String PREFIX = "tfrz";
+    private static final String PREFIX = SharedLab.prefix("tfrz");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(40);
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX);
-        lab = Lab.up(new LabLayout(PREFIX, 3).withFencing().withFreeze(), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3).withFencing().withFreeze());
 
     @Test
     void anIsolatedHolderKeepsItsServicesUntilTheMajorityHasFencedItThenTheyMove() {
-        try (WatchedLab watched = WatchedLab.settle(lab)) {
+        try (WatchedLab watched = WatchedLab.settle(lab.get())) {
             List<Integer> holders = watched.watch.holders();
             assertThat(holders).hasSize(1);
             int victim = holders.get(0);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class FtpServiceFailoverTest {
-    private static final String PREFIX = "tsvf";
+    private static final String PREFIX = SharedLab.prefix("tsvf");
     private static ServiceLab lab;
 
     @BeforeAll

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class ImapServiceFailoverTest {
-    private static final String PREFIX = "tsvi";
+    private static final String PREFIX = SharedLab.prefix("tsvi");
     private static ServiceLab lab;
 
     @BeforeAll

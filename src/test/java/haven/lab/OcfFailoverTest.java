@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A group made only of unmodified ClusterLabs agents, ocf:heartbeat:IPaddr2 and ocf:heartbeat:nginx, on
@@ -18,32 +19,19 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class OcfFailoverTest {
-    private static final String PREFIX = "tocf";
+    private static final String PREFIX = SharedLab.prefix("tocf");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(new LabLayout(PREFIX, 3).withOcfAgents(), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-        assertThat(Files.exists(Path.of("/etc/haven-lab-" + PREFIX))).isFalse();
-        assertThat(Files.exists(Path.of("/etc/netns/" + PREFIX + "-n1"))).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3).withOcfAgents());
 
     @Test
     void powerLossOfTheActiveNodeBringsTheOcfGroupBackOnAnotherNodeWithNeverTwoHolders() throws Exception {
         String config = Files.readString(LabState.find(PREFIX).orElseThrow().config());
         assertThat(config).contains("type: ocf:heartbeat:IPaddr2").contains("type: ocf:heartbeat:nginx")
                 .doesNotContain("type: ipaddr").doesNotContain("type: process");
-        try (WatchedLab watched = WatchedLab.settle(lab)) {
+        try (WatchedLab watched = WatchedLab.settle(lab.get())) {
             List<Integer> holders = watched.watch.holders();
             assertThat(holders).as("VIP holders").hasSize(1);
             int victim = holders.get(0);

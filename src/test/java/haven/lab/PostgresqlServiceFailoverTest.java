@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class PostgresqlServiceFailoverTest {
-    private static final String PREFIX = "tsvp";
+    private static final String PREFIX = SharedLab.prefix("tsvp");
     private static ServiceLab lab;
 
     @BeforeAll

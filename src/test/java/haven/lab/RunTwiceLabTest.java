@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The three ways to run twice that issue 13 found from outside, reproduced as they were measured: a watcher of
@@ -23,24 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class RunTwiceLabTest {
-    private static final String PREFIX = "twice";
+    private static final String PREFIX = SharedLab.prefix("twice");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(40);
     private static final long LEASE_AND_MARGIN_MS = 500;
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX);
-        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3));
 
     private static int soleHolder(WatchedLab w) {
         List<Integer> holders = w.watch.holders();
@@ -110,7 +100,7 @@ class RunTwiceLabTest {
 
     @Test
     void aNodeWhoseGuardKeepsDyingLetsItsServicesGoWithinItsLeaseAndNothingRunsTwice() throws Exception {
-        try (WatchedLab w = WatchedLab.settle(lab); NginxWatch nginx = NginxWatch.start(lab.layout())) {
+        try (WatchedLab w = WatchedLab.settle(lab.get()); NginxWatch nginx = NginxWatch.start(lab.layout())) {
             int victim = soleHolder(w);
             long daemon = lab.cluster().pid(victim).orElseThrow();
             long guard = -1;
@@ -186,7 +176,7 @@ class RunTwiceLabTest {
         long worstVip = 0;
         long worstNginx = 0;
         for (long after : stallAfterMs) {
-            try (WatchedLab w = WatchedLab.settle(lab); NginxWatch nginx = NginxWatch.start(lab.layout())) {
+            try (WatchedLab w = WatchedLab.settle(lab.get()); NginxWatch nginx = NginxWatch.start(lab.layout())) {
                 int active = soleHolder(w);
                 long daemon = lab.cluster().pid(active).orElseThrow();
                 muteTowardPeers(active);
@@ -289,7 +279,7 @@ class RunTwiceLabTest {
         for (int trial = 0; trial < 6; trial++) {
             long delayMs = trial % 2;
             boolean nginxOnly = trial >= 2;
-            try (WatchedLab w = WatchedLab.settle(lab); NginxWatch nginx = NginxWatch.start(lab.layout())) {
+            try (WatchedLab w = WatchedLab.settle(lab.get()); NginxWatch nginx = NginxWatch.start(lab.layout())) {
                 int holder = soleHolder(w);
                 long daemon = lab.cluster().pid(holder).orElseThrow();
                 int logFrom = logLines(holder);

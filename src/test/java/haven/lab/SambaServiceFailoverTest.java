@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class SambaServiceFailoverTest {
-    private static final String PREFIX = "tsvs";
+    private static final String PREFIX = SharedLab.prefix("tsvs");
     private static ServiceLab lab;
 
     @BeforeAll

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole cluster restarted at once, ten times: every node must learn the coordinator and catch up on the
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class SimultaneousRestartLabTest {
-    private static final String PREFIX = "crst";
+    private static final String PREFIX = SharedLab.prefix("crst");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final int ROUNDS = 10;
@@ -40,19 +41,8 @@ class SimultaneousRestartLabTest {
     private static final Duration STOP_WITHIN = Duration.ofSeconds(20);
     /** How far ahead a planted term is of every other node's: more than the few rounds an election takes. */
     private static final long TERM_LEAD = 5;
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(new LabLayout(PREFIX, 3), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3));
 
     @Test
     void everyNodeLearnsTheCoordinatorAfterEachSimultaneousRestart() {

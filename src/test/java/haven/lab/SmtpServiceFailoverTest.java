@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class SmtpServiceFailoverTest {
-    private static final String PREFIX = "tsvm";
+    private static final String PREFIX = SharedLab.prefix("tsvm");
     private static ServiceLab lab;
 
     @BeforeAll

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cluster timeline and maintenance mode on real daemons with a fence device: the real `haven log` and
@@ -23,27 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class TimelineLabTest {
-    private static final String PREFIX = "tlog";
+    private static final String PREFIX = SharedLab.prefix("tlog");
     private static final Duration WITHIN = Duration.ofSeconds(40);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 3).withFencing());
     private WatchedLab watched;
-
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX);
-        lab = Lab.up(new LabLayout(PREFIX, 3).withFencing(), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
 
     @BeforeEach
     void settle() {
-        watched = WatchedLab.settle(lab);
+        watched = WatchedLab.settle(lab.get());
     }
 
     @AfterEach

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes, no witness: quorum.mode two_node with the lab fence device (it powers a lab host off) and the
@@ -19,33 +20,25 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class TwoNodeFailoverTest {
-    private static final String PREFIX = "ttwo";
+    private static final String PREFIX = SharedLab.prefix("ttwo");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     // Detection, 4 s for the ping monitor, the lab's 10 s priority delay, a fencing that boots a JVM, the start.
     private static final Duration BACK_WITHIN = Duration.ofSeconds(45);
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(new LabLayout(PREFIX, 2).withFencing().withPing());
     private WatchedLab watched;
     private VipWatch watch;
     private Faults faults;
 
     @BeforeAll
     static void up() {
-        Lab.down(PREFIX);
-        LabLayout layout = new LabLayout(PREFIX, 2).withFencing().withPing();
-        assertThat(layout.twoNode()).isTrue();
-        lab = Lab.up(layout, Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
+        assertThat(lab.layout().twoNode()).isTrue();
     }
 
     @BeforeEach
     void settle() {
-        watched = WatchedLab.settle(lab);
+        watched = WatchedLab.settle(lab.get());
         watch = watched.watch;
         faults = watched.faults;
     }

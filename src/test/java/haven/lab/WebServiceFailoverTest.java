@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class WebServiceFailoverTest {
-    private static final String PREFIX = "tsvw";
+    private static final String PREFIX = SharedLab.prefix("tsvw");
     private static ServiceLab lab;
 
     @BeforeAll

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two service nodes and a witness (`haven witness`, its own lab host), the smallest cluster that survives
@@ -18,32 +19,21 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class WitnessFailoverTest {
-    private static final String PREFIX = "twit";
+    private static final String PREFIX = SharedLab.prefix("twit");
     @org.junit.jupiter.api.extension.RegisterExtension
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
     private static final int WITNESS = 3;
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(LabLayout.of(PREFIX, 2, true).withPing());
     private WatchedLab watched;
     private VipWatch watch;
     private ProberProcess prober;
     private Faults faults;
 
-    @BeforeAll
-    static void up() {
-        Lab.down(PREFIX);
-        lab = Lab.up(LabLayout.of(PREFIX, 2, true).withPing(), Lab.UP_TIMEOUT, line -> { });
-    }
-
-    @AfterAll
-    static void down() {
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
-    }
-
     @BeforeEach
     void settle() {
-        watched = WatchedLab.settle(lab);
+        watched = WatchedLab.settle(lab.get());
         watch = watched.watch;
         prober = watched.prober;
         faults = watched.faults;
@@ -132,5 +122,4 @@ class WitnessFailoverTest {
         assertThat(prober.awaitGoodAnswer(System.nanoTime(), BACK_WITHIN)).isPresent();
         assertThat(watch.splitBrainNanos()).isZero();
     }
-
 }

@@ -21,14 +21,19 @@ import java.util.TreeSet;
  * reaches detached children of programs that leave their environment alone. Both are known before a start, so
  * the guard can be told them first.
  */
-final class ResourceMarks {
+public final class ResourceMarks {
     private final String marker;
     private final RecordedGroup recorded;
 
     /** {@code environment}: what the daemon hands its agents (HAVEN_CLUSTER, HAVEN_NODE). */
     ResourceMarks(String resource, Map<String, String> environment) {
-        this.marker = environment.getOrDefault("HAVEN_CLUSTER", "-") + "/" + environment.getOrDefault("HAVEN_NODE", "-") + "/" + resource;
+        this.marker = markerOf(resource, environment);
         this.recorded = new RecordedGroup(Path.of(System.getProperty("haven.run.dir", "/run/haven"), marker + ".pgid"));
+    }
+
+    /** {@code CLUSTER/NODE/RESOURCE}: the value of HAVEN_RESOURCE in the processes of {@code resource}, for every agent kind. */
+    public static String markerOf(String resource, Map<String, String> environment) {
+        return environment.getOrDefault("HAVEN_CLUSTER", "-") + "/" + environment.getOrDefault("HAVEN_NODE", "-") + "/" + resource;
     }
 
     String marker() {

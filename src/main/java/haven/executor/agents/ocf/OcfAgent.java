@@ -5,7 +5,9 @@ import haven.core.AgentResult;
 import haven.core.ForceOff;
 import haven.core.Operation;
 import haven.executor.ResourceAgent;
+import haven.executor.agents.ResourceMarks;
 import haven.executor.agents.ScriptCall;
+import haven.process.MarkedProcesses;
 import haven.process.ProcessRunner;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +24,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * parameter is reported as a configuration error rather than as a failed start that looks retryable.
  *
  * <p>Force-off: for IPaddr2 and IPaddr the address is known from the parameters (or, without
- * cidr_netmask, read from the interface after start), so the guard can delete it if the daemon dies. For
- * other agents nothing is offered: the processes an OCF agent starts detach into sessions of their own,
- * and the call's process group is gone when start returns, so there is no group we could name that
- * holds the service, and killing by guessed name is what this project never does.
+ * cidr_netmask, read from the interface after start), so the guard can delete it if the daemon dies. The
+ * processes an OCF agent starts detach into sessions of their own, and the call's process group is gone when
+ * start returns, so no group id names the service; but every call runs with {@code HAVEN_RESOURCE} in its
+ * environment, which the programs it starts inherit ({@link MarkedProcesses}), so the guard is given the
+ * marker before the first start and finds them as it finds a process resource's. The same marker lets stop end
+ * what the agent's own stop missed, and a monitor that says "not running" while marked processes run (left
+ * over from a daemon killed as it started them) report them as a failure, so they are stopped before a start.
+ * Out of the marker's reach: programs that write their title over their environment (nginx, postgres) and agents
+ * that clear it (ocf:heartbeat:anything runs its program through {@code su -}); there the agent's own monitor
+ * (its pid file) is all that finds a leftover.
  *
  * <p>Thread safety: operations come one at a time from the executor; {@code forceOff} may be read from
  * any thread (volatile).
@@ -33,6 +41,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class OcfAgent implements ResourceAgent {
     static final Duration ADDRESS_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
     private static final List<String> ADDRESS_AGENTS = List.of("IPaddr2", "IPaddr");
+    /** After the agent's stop, what still bears the marker gets this long after SIGTERM, then SIGKILL. */
+    static final Duration STRAY_GRACE = Duration.ofMillis(500);
+    static final Duration KILL_WAIT = Duration.ofSeconds(2);
+    private static final System.Logger LOG = System.getLogger(OcfAgent.class.getName());
 
     private final Map<String, String> environment;
     private final OcfRoot root;
@@ -43,8 +55,9 @@ public final class OcfAgent implements ResourceAgent {
     private final List<String> prefix;
     private final ScriptCall script;
     private final List<Runnable> forceOffListeners = new CopyOnWriteArrayList<>();
+    private final String marker;
     private boolean validated;
-    private volatile List<ForceOff> forceOff = List.of();
+    private volatile List<ForceOff> addressOff = List.of();
 
     public OcfAgent(ResourceConfig rc) {
         this(rc, Map.of());
@@ -76,6 +89,12 @@ public final class OcfAgent implements ResourceAgent {
             });
         }
         this.script = new ScriptCall(prefix, root.script(type), instance);
+        this.marker = ResourceMarks.markerOf(instance, environment);
+    }
+
+    /** The value of {@code HAVEN_RESOURCE} in every call of this agent and the processes it starts. */
+    public String marker() {
+        return marker;
     }
 
     public OcfType type() {
@@ -109,9 +128,11 @@ public final class OcfAgent implements ResourceAgent {
         if (missing.isPresent()) return missing.get();
         AgentResult r = call(Operation.STOP, OcfEnvironment.Call.once("stop", timeout));
         if (r.status() == AgentResult.Status.OK || r.status() == AgentResult.Status.NOT_RUNNING) {
-            // Stopped means OK for the cluster, whichever of the two the agent said.
-            if (!forceOff.isEmpty()) {
-                forceOff = List.of();
+            // Stopped means OK for the cluster, whichever of the two the agent said, once nothing marked is left.
+            Optional<String> strays = endStrays();
+            if (strays.isPresent()) return AgentResult.timeout(type + " stop: " + strays.get());
+            if (!addressOff.isEmpty()) {
+                addressOff = List.of();
                 forceOffListeners.forEach(Runnable::run);
             }
             return AgentResult.ok();
@@ -119,11 +140,25 @@ public final class OcfAgent implements ResourceAgent {
         return r;
     }
 
+    /** Ends processes that still bear the marker after the agent's stop: empty when none is left, else why. */
+    private Optional<String> endStrays() {
+        List<Long> found = MarkedProcesses.find(marker);
+        if (found.isEmpty()) return Optional.empty();
+        boolean gone = MarkedProcesses.terminate(marker, STRAY_GRACE, KILL_WAIT);
+        LOG.log(System.Logger.Level.WARNING, instance + ": " + type + " stop left " + found.size() + " processes marked " + marker
+                + " " + found + (gone ? "; ended them" : "; some survive SIGKILL: " + MarkedProcesses.find(marker)));
+        return gone ? Optional.empty() : Optional.of("processes marked " + marker + " survive SIGKILL: " + MarkedProcesses.find(marker));
+    }
+
     @Override
     public AgentResult monitor(Duration timeout) {
         Optional<AgentResult> missing = notInstalled();
         if (missing.isPresent()) return missing.get();
-        return call(Operation.MONITOR, new OcfEnvironment.Call("monitor", timeout, monitorInterval, 0, 0));
+        AgentResult r = call(Operation.MONITOR, new OcfEnvironment.Call("monitor", timeout, monitorInterval, 0, 0));
+        if (r.status() != AgentResult.Status.NOT_RUNNING) return r;
+        List<Long> leftovers = MarkedProcesses.find(marker);
+        return leftovers.isEmpty() ? r : AgentResult.failed(type + " monitor says not running, but " + leftovers.size()
+                + " processes marked " + marker + " run here (left over from an earlier run): " + leftovers);
     }
 
     /**
@@ -147,9 +182,12 @@ public final class OcfAgent implements ResourceAgent {
         return call(Operation.RELOAD, OcfEnvironment.Call.once(action, timeout));
     }
 
+    /** The address (address agents, once started) and the marker, which is known before any start. */
     @Override
     public List<ForceOff> forceOff() {
-        return forceOff;
+        List<ForceOff> all = new java.util.ArrayList<>(addressOff);
+        all.add(new ForceOff.KillMarked(marker));
+        return List.copyOf(all);
     }
 
     @Override
@@ -184,9 +222,10 @@ public final class OcfAgent implements ResourceAgent {
         return mapped.detail().isEmpty() ? mapped : new AgentResult(mapped.status(), type + " " + call.action() + ": " + mapped.detail());
     }
 
-    /** The daemon's variables first, so that no OCF variable can be overridden by them. */
+    /** The daemon's variables first, so that no OCF variable can be overridden by them; the marker over them. */
     private Map<String, String> env(OcfEnvironment.Call call) {
         Map<String, String> env = new java.util.TreeMap<>(environment);
+        env.put(MarkedProcesses.VARIABLE, marker);
         env.putAll(OcfEnvironment.of(root, type, instance, params, call));
         return env;
     }
@@ -206,7 +245,7 @@ public final class OcfAgent implements ResourceAgent {
                 .or(() -> AddressLookup.prefixLength(prefix, ip.get(), ADDRESS_LOOKUP_TIMEOUT));
         if (len.isEmpty()) return;
         try {
-            forceOff = List.of(new ForceOff.RemoveAddress(ip.get() + "/" + len.get()));
+            addressOff = List.of(new ForceOff.RemoveAddress(ip.get() + "/" + len.get()));
         } catch (IllegalArgumentException e) {
             return; // an IPv6 address or a name: the guard removes IPv4 addresses only
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import haven.config.ResourceConfig;
+import haven.core.ForceOff;
 import haven.core.ResourceId;
+import haven.process.MarkedProcesses;
 import haven.executor.AgentFactory;
 import haven.core.AgentResult;
 import haven.core.AgentResult.Status;
@@ -39,7 +41,8 @@ class OcfAgentTest {
         assertThat(state).doesNotExist();
         assertThat(agent.stop(T)).isEqualTo(AgentResult.ok());
         assertThat(agent.monitor(T).status()).isEqualTo(Status.NOT_RUNNING);
-        assertThat(agent.forceOff()).as("Dummy has nothing the guard could end").isEmpty();
+        assertThat(agent.forceOff()).as("whatever an OCF agent starts is found by the marker, known before any start")
+                .containsExactly(new ForceOff.KillMarked("-/-/dummy"));
     }
 
     @Test
@@ -61,7 +64,8 @@ class OcfAgentTest {
                 .containsEntry("OCF_RESKEY_CRM_meta_interval", "0")
                 .containsEntry("OCF_CHECK_LEVEL", "0")
                 .containsEntry("HAVEN_GENERATION", "42")
-                .containsEntry("HAVEN_NODE", "n2");
+                .containsEntry("HAVEN_NODE", "n2")
+                .containsEntry("HAVEN_RESOURCE", "-/n2/rec");
         // What is left of 9 s after meta-data and validate-all.
         assertThat(Long.parseLong(start.getProperty("OCF_RESKEY_CRM_meta_timeout"))).isBetween(7000L, 9000L);
         Properties monitor = read(dump, "monitor");
@@ -104,6 +108,36 @@ class OcfAgentTest {
         assertThat(ms).isLessThan(5000);
         long child = Long.parseLong(Files.readString(dir.resolve("env.child")).strip());
         assertThat(livesAndIsNoZombie(child)).as("the agent's sleeping child").isFalse();
+    }
+
+    @Test
+    void whatAnAgentStartsDetachedCarriesTheMarkerAndOutlivesNeitherAFailedProbeNorAStop(@TempDir Path dir) throws Exception {
+        OcfRoot root = ShippedAgents.install(dir.resolve("ocf"));
+        Path pidfile = dir.resolve("d.pid");
+        var agent = new OcfAgent(rc("daemon", "ocf:haventest:Daemonizes", Map.of("pidfile", pidfile.toString())),
+                Map.of("HAVEN_CLUSTER", "c" + ProcessHandle.current().pid(), "HAVEN_NODE", "n1"), root, List.of());
+        String marker = "c" + ProcessHandle.current().pid() + "/n1/daemon";
+        assertThat(agent.marker()).isEqualTo(marker);
+        assertThat(agent.forceOff()).as("the guard is told before the start").contains(new ForceOff.KillMarked(marker));
+        try {
+            assertThat(agent.start(T).status()).isEqualTo(Status.OK);
+            long pid = Long.parseLong(Files.readString(pidfile).strip());
+            assertThat(MarkedProcesses.find(marker)).as("the detached daemon, in a session of its own").containsExactly(pid);
+
+            // The agent loses track of it (as a daemon killed as it started it would): the probe must not say "stopped".
+            Files.delete(pidfile);
+            AgentResult probe = agent.monitor(T);
+            assertThat(probe.status()).isEqualTo(Status.FAILED);
+            assertThat(probe.detail()).contains("monitor says not running").contains("processes marked " + marker)
+                    .contains(Long.toString(pid));
+
+            assertThat(agent.stop(T)).as("the agent's stop finds nothing; the marker does").isEqualTo(AgentResult.ok());
+            assertThat(MarkedProcesses.find(marker)).isEmpty();
+            assertThat(livesAndIsNoZombie(pid)).isFalse();
+            assertThat(agent.monitor(T).status()).isEqualTo(Status.NOT_RUNNING);
+        } finally {
+            MarkedProcesses.terminate(marker, Duration.ZERO, T);
+        }
     }
 
     @Test

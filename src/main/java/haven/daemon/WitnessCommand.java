@@ -1,9 +1,7 @@
-package haven.cli;
+package haven.daemon;
 
-import haven.daemon.ExecutorRunner;
 import haven.config.ClusterConfig;
 import haven.config.NodeConfig;
-import haven.daemon.NodeDaemon;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package haven.cli;
+package haven.daemon;
 
 import haven.config.budget.Finding;
 import haven.validation.AgentChecks;
