@@ -68,12 +68,14 @@ public record ConfigDiff(Set<ResourceId> added, Set<ResourceId> removed, Set<Res
                 stopped.addAll(o.members());
                 continue;
             }
-            int from = firstDifference(o.members(), n.get().members());
-            stopped.addAll(o.members().subList(from, o.members().size()));
+            // In start order: a member started after a changed or restarted one depends on it.
+            List<ResourceId> was = o.startOrder();
+            int from = firstDifference(was, n.get().startOrder());
+            stopped.addAll(was.subList(from, was.size()));
             // A restarted member takes the members after it down with it.
-            for (int i = 0; i < o.members().size(); i++) {
-                if (stopped.contains(o.members().get(i))) {
-                    stopped.addAll(o.members().subList(i, o.members().size()));
+            for (int i = 0; i < was.size(); i++) {
+                if (stopped.contains(was.get(i))) {
+                    stopped.addAll(was.subList(i, was.size()));
                     break;
                 }
             }
