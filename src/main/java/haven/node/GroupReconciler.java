@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * ({@link GroupConfig#startOrder}: as listed, but by default a virtual address after the members that can
  * start without it, so clients reach the node only once its service listens), or all stopped in reverse. One step at a time: it never starts a member before the ones
  * before it run, never starts anything while an operation of the group is in flight, and a failed
- * member is stopped (with the members after it) before it is started again.
+ * member is stopped (with the members that depend on it, {@link GroupConfig#dependentsOf}) before it is
+ * started again.
  */
 final class GroupReconciler {
     private final NodeId self;
@@ -49,9 +50,10 @@ final class GroupReconciler {
         List<ResourceId> members = group.startOrder();
         int failed = indexOf(members, LocalState.FAILED);
         if (failed >= 0) {
-            for (int j = members.size() - 1; j > failed; j--) {
-                if (local.state(members.get(j)) != LocalState.STOPPED) {
-                    out.accept(local.begin(members.get(j), Operation.STOP));
+            List<ResourceId> dependents = group.dependentsOf(members.get(failed));
+            for (int j = dependents.size() - 1; j >= 0; j--) {
+                if (local.state(dependents.get(j)) != LocalState.STOPPED) {
+                    out.accept(local.begin(dependents.get(j), Operation.STOP));
                     return;
                 }
             }

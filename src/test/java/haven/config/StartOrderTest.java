@@ -90,4 +90,14 @@ class StartOrderTest {
                 "groups[g].order 'vip_first' is not a start order");
         assertThat(p.hint()).contains("auto", "address_last", "listed");
     }
+
+    @Test
+    void dependentsAreAfterAMemberBothAsListedAndInStartOrder() throws ConfigException {
+        ClusterConfig c = ConfigLoader.parse(RESOURCES + "  - name: g\n    members: [vip, worker, bound, site]\n", "test.yaml");
+        GroupConfig g = c.group(GroupId.of("g")).orElseThrow();
+        // start order: worker, vip, bound, site
+        assertThat(g.dependentsOf(ResourceId.of("worker"))).containsExactly(ResourceId.of("bound"), ResourceId.of("site"));
+        assertThat(g.dependentsOf(ResourceId.of("vip"))).containsExactly(ResourceId.of("bound"), ResourceId.of("site"));
+        assertThat(g.dependentsOf(ResourceId.of("site"))).isEmpty();
+    }
 }

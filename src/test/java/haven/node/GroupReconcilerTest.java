@@ -198,11 +198,18 @@ class GroupReconcilerTest {
     }
 
     @Test
-    void aFailedServiceTakesTheAddressStartedAfterItDownFirst() {
+    void aFailedServiceRestartsInPlaceUnderItsAddressWithTheMembersThatDependOnIt() {
         all(LocalState.STARTED);
         local.set(B, LocalState.FAILED);
-        assertThat(runToRest(ADDRESS_LAST, HERE, true))
-                .containsExactly("STOP a", "STOP c", "STOP b", "START b", "START c", "START a");
+        assertThat(runToRest(ADDRESS_LAST, HERE, true)).containsExactly("STOP c", "STOP b", "START b", "START c");
+        assertThat(local.state(A)).as("the address, listed before b, does not depend on it").isEqualTo(LocalState.STARTED);
+    }
+
+    @Test
+    void aFailedAddressRestartsAlone() {
+        all(LocalState.STARTED);
+        local.set(A, LocalState.FAILED);
+        assertThat(runToRest(ADDRESS_LAST, HERE, true)).containsExactly("STOP a", "START a");
     }
 
     @Test

@@ -37,25 +37,28 @@ class ConfigDiffTest {
         assertThat(d.stopped()).containsExactly(VIP2);
     }
 
+    /** The web group started exactly as listed: vip, then site. */
+    static String listed(String yaml) {
+        return yaml.replace("members: [vip, site]", "members: [vip, site], order: listed");
+    }
+
     @Test
     void aChangedParameterRestartsTheResourceAndTheMembersAfterIt() {
-        // The group starts site, then vip (an address comes up last): a new site command takes the vip down too.
-        String siteChanged = LiveConfigs.web("sleep 2000", "", "");
-        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(siteChanged), ReloadRules.NEVER);
+        String vipMoved = listed(LiveConfigs.web()).replace("10.0.0.100/24", "10.0.0.102/24");
+        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(listed(LiveConfigs.web())), LiveConfigs.parse(vipMoved), ReloadRules.NEVER);
         assertThat(d.stopped()).containsExactlyInAnyOrder(VIP, SITE);
         assertThat(d.summary()).isEqualTo("restart [site, vip]");
     }
 
     @Test
-    void aMovedAddressRestartsAloneWhenItStartsLast() {
+    void anAddressThatStartsLastRestartsAloneAndStaysUpWhileTheServiceRestarts() {
+        // By default the group starts site, then vip: neither depends on the other.
         String vipMoved = LiveConfigs.web().replace("10.0.0.100/24", "10.0.0.102/24");
         ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(vipMoved), ReloadRules.NEVER);
         assertThat(d.stopped()).containsExactly(VIP);
-        // started as listed, the address takes the site down with it
-        String listed = LiveConfigs.web().replace("members: [vip, site]", "members: [vip, site], order: listed");
-        ConfigDiff l = ConfigDiff.between(LiveConfigs.parse(listed),
-                LiveConfigs.parse(listed.replace("10.0.0.100/24", "10.0.0.102/24")), ReloadRules.NEVER);
-        assertThat(l.stopped()).containsExactlyInAnyOrder(VIP, SITE);
+        String siteChanged = LiveConfigs.web("sleep 2000", "", "");
+        ConfigDiff s = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(siteChanged), ReloadRules.NEVER);
+        assertThat(s.stopped()).containsExactly(SITE);
     }
 
     @Test
@@ -69,9 +72,9 @@ class ConfigDiffTest {
 
     @Test
     void aReloadableResourceAfterARestartedOneIsRestartedWithIt() {
-        ReloadRules everythingReloadsButSite = (next, changed) -> !next.id().equals(SITE);
-        String both = LiveConfigs.web("sleep 2000", "", "").replace("10.0.0.100/24", "10.0.0.102/24");
-        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(both), everythingReloadsButSite);
+        ReloadRules everythingReloadsButVip = (next, changed) -> !next.id().equals(VIP);
+        String both = listed(LiveConfigs.web("sleep 2000", "", "")).replace("10.0.0.100/24", "10.0.0.102/24");
+        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(listed(LiveConfigs.web())), LiveConfigs.parse(both), everythingReloadsButVip);
         assertThat(d.stopped()).containsExactlyInAnyOrder(VIP, SITE);
         assertThat(d.reloaded()).isEmpty();
     }
@@ -88,9 +91,8 @@ class ConfigDiffTest {
 
     @Test
     void reorderingAGroupRestartsFromTheFirstMovedMember() {
-        String listed = LiveConfigs.web().replace("members: [vip, site]", "members: [vip, site], order: listed");
-        String reordered = listed.replace("members: [vip, site]", "members: [site, vip]");
-        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(listed), LiveConfigs.parse(reordered), ReloadRules.NEVER);
+        String reordered = listed(LiveConfigs.web()).replace("members: [vip, site]", "members: [site, vip]");
+        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(listed(LiveConfigs.web())), LiveConfigs.parse(reordered), ReloadRules.NEVER);
         assertThat(d.stopped()).containsExactlyInAnyOrder(VIP, SITE);
     }
 
