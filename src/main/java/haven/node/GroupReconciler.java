@@ -13,10 +13,10 @@ import java.util.function.Consumer;
 /**
  * Drives one group on this node toward what the committed state says: all members running in start order
  * ({@link GroupConfig#startOrder}: as listed, but by default a virtual address after the members that can
- * start without it, so clients reach the node only once its service listens), or all stopped in reverse. One step at a time: it never starts a member before the ones
- * before it run, never starts anything while an operation of the group is in flight, and a failed
- * member is stopped (with the members that depend on it, {@link GroupConfig#dependentsOf}) before it is
- * started again.
+ * start without it, so clients reach the node only once its service listens), or all stopped in reverse.
+ * One step at a time: it never starts a member before the ones before it run, never starts anything while
+ * an operation of the group is in flight, and a failed member is stopped (with the members that depend on
+ * it, {@link GroupConfig#dependentsOf}) before it is started again.
  */
 final class GroupReconciler {
     private final NodeId self;
