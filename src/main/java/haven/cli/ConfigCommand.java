@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -102,6 +103,7 @@ public final class ConfigCommand implements Runnable {
             if (valid) {
                 out.println("ok: cluster " + config.clusterName() + ", " + config.nodes().size() + " nodes, "
                         + config.resources().size() + " resources in " + config.groups().size() + " groups");
+                printStartOrders(out, config);
                 out.println();
             }
             out.print(BudgetTable.render(budget));
@@ -113,6 +115,19 @@ public final class ConfigCommand implements Runnable {
                 err.println(count(warnings, "warning") + " in " + file);
             }
             return valid ? 0 : 1;
+        }
+
+        /** The groups that do not start as listed (their address last), so that no one is surprised by it. */
+        private static void printStartOrders(PrintWriter out, ClusterConfig config) {
+            List<String> moved = config.groups().stream().filter(g -> !g.startOrder().equals(g.members()))
+                    .map(g -> g.id().name() + " starts " + String.join(", then ", g.startOrder().stream()
+                            .map(haven.core.ResourceId::name).toList()))
+                    .toList();
+            if (moved.isEmpty()) return;
+            out.println("start order (addresses after the members that can start without them; order: listed keeps"
+                    + " the written order):");
+            moved.stream().limit(10).forEach(line -> out.println("  " + line));
+            if (moved.size() > 10) out.println("  ... and " + (moved.size() - 10) + " more groups");
         }
 
         private void printJson(PrintWriter out, boolean valid, ClusterConfig config, ArrayNode groups, ArrayNode problems) {

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import haven.core.ResourceId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -126,9 +129,12 @@ public final class ConfigLoader {
         Optional<ApiAccess> api = ApiSection.read(top, cluster.apiPort(), baseDir, problems);
         Optional<List<AlertHook>> alerts = AlertsSection.read(top, problems);
         problems.throwIfAny();
+        List<ResourceConfig> allResources = concat(resources.resources(), shortForm.resources());
+        Map<ResourceId, ResourceConfig> byId = new HashMap<>();
+        allResources.forEach(r -> byId.put(r.id(), r));
         return new ClusterConfig(cluster.name().orElseThrow(), cluster.key().orElseThrow(), cluster.port(),
                 cluster.apiPort(), timing.orElseThrow(), policy.orElseThrow(), nodes.nodes(),
-                concat(resources.resources(), shortForm.resources()), concat(groups, shortForm.groups()),
+                allResources, StartOrder.resolve(concat(groups, shortForm.groups()), byId),
                 quorum.quorum().orElseThrow(), fencing.topology(), api.orElseThrow(),
                 alerts.orElseThrow(), cluster.voters());
     }

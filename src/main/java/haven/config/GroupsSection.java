@@ -16,7 +16,7 @@ import java.util.Optional;
  * resource listed in none gets a group of its own, named after it and placed after the written groups.
  */
 final class GroupsSection {
-    static final List<String> KEYS = List.of("name", "members", "prefer");
+    static final List<String> KEYS = List.of("name", "members", "prefer", "order");
 
     private GroupsSection() {}
 
@@ -70,13 +70,28 @@ final class GroupsSection {
                 return Optional.empty();
             }
         }
-        if (!unique || members.isEmpty()) {
+        Optional<StartOrder.Mode> order = order(f, problems);
+        if (!unique || members.isEmpty() || order.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new GroupConfig(GroupId.of(name.get()), members, prefer));
+        return Optional.of(new GroupConfig(GroupId.of(name.get()), members, prefer, order.get(), members));
     }
 
-    /** The group's members in start order; empty when the list is missing, empty, or has a bad entry. */
+    /** The {@code order:} key; {@code auto} when absent, empty when it is not one of the words. */
+    private static Optional<StartOrder.Mode> order(Fields f, Problems problems) {
+        if (!f.has("order")) return Optional.of(StartOrder.Mode.AUTO);
+        Optional<String> word = f.text("order");
+        if (word.isEmpty()) return Optional.empty();
+        Optional<StartOrder.Mode> mode = StartOrder.Mode.of(word.get());
+        if (mode.isEmpty()) {
+            problems.add(f.valuePlace("order"), f.key("order") + " '" + word.get() + "' is not a start order",
+                    "write one of " + String.join(", ", StartOrder.Mode.words()) + " (auto, the default: the group's"
+                            + " addresses start after its other members; listed: exactly as members lists them)");
+        }
+        return mode;
+    }
+
+    /** The group's members as listed; empty when the list is missing, empty, or has a bad entry. */
     private static List<ResourceId> members(Fields f, String group, Map<String, Place> resourceNames,
                                             Map<String, Place> memberOf, Map<String, String> groupOfMember,
                                             Problems problems) {

@@ -87,8 +87,8 @@ final class HaresourcesSection {
             return Optional.empty();
         }
         ResourceId last = members.get(members.size() - 1).id();
-        GroupConfig group = new GroupConfig(GroupId.of(last.name()), members.stream().map(ResourceConfig::id).toList(),
-                Optional.of(NodeId.of(node)));
+        List<ResourceId> ids = members.stream().map(ResourceConfig::id).toList();
+        GroupConfig group = new GroupConfig(GroupId.of(last.name()), ids, Optional.of(NodeId.of(node)), StartOrder.Mode.AUTO, ids);
         return Optional.of(new Result(members, List.of(group)));
     }
 

@@ -220,7 +220,7 @@ public final class NodeDaemon implements AutoCloseable {
         List<haven.config.GroupConfig> groups = new java.util.ArrayList<>(running.groups());
         java.util.Collections.reverse(groups);
         for (var g : groups) {
-            List<haven.core.ResourceId> members = new java.util.ArrayList<>(g.members());
+            List<haven.core.ResourceId> members = new java.util.ArrayList<>(g.startOrder());
             java.util.Collections.reverse(members);
             for (var r : members) {
                 var rc = running.resource(r).orElseThrow();

@@ -6,9 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Results of a failover benchmark: one outage per successful trial, plus failures, split brain and memory. */
+/**
+ * Results of a failover benchmark: one outage per successful trial, plus failures, split brain and memory.
+ * {@code refusedMs}: per successful trial, how long clients were refused (see {@link Refusals}).
+ */
 public record BenchReport(String fault, int trials, List<Long> outageMs, List<String> failures, long splitBrainMs,
-        double rssMbMax) {
+        double rssMbMax, List<Long> refusedMs) {
+
+    public BenchReport {
+        refusedMs = List.copyOf(refusedMs);
+    }
 
     public long medianMs() {
         if (outageMs.isEmpty()) {
@@ -36,6 +43,8 @@ public record BenchReport(String fault, int trials, List<Long> outageMs, List<St
         o.put("split_brain_ms", splitBrainMs);
         o.put("rss_mb_max", Math.round(rssMbMax * 10) / 10.0);
         o.put("failed", failures.size());
+        o.putPOJO("refused_ms", refusedMs);
+        o.put("refused_max_ms", refusedMs.stream().mapToLong(Long::longValue).max().orElse(0));
         try {
             return m.writeValueAsString(o);
         } catch (Exception e) {
@@ -45,7 +54,8 @@ public record BenchReport(String fault, int trials, List<Long> outageMs, List<St
 
     public String summary() {
         return String.format(Locale.ROOT, "%s: %d trials, %d ok, %d failed; outage median %d ms, max %d ms;"
-                + " split brain %d ms; daemon RSS max %.1f MB", fault, trials, outageMs.size(), failures.size(),
-                medianMs(), maxMs(), splitBrainMs, rssMbMax);
+                + " split brain %d ms; daemon RSS max %.1f MB; refused for up to %d ms", fault, trials, outageMs.size(),
+                failures.size(), medianMs(), maxMs(), splitBrainMs, rssMbMax,
+                refusedMs.stream().mapToLong(Long::longValue).max().orElse(0));
     }
 }

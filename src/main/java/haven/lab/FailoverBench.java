@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 public final class FailoverBench {
     public static final Duration TRIAL_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Refusals NONE = new Refusals(0, 0);
 
     private final Lab lab;
     private final Faults.Kind fault;
@@ -29,10 +30,11 @@ public final class FailoverBench {
     }
 
     /** One trial's outcome: the outage, or why it failed. */
-    public record Trial(int number, String victim, Optional<Long> outageMs, String detail) {}
+    public record Trial(int number, String victim, Optional<Long> outageMs, Refusals refused, String detail) {}
 
     public BenchReport run(int trials) {
         List<Long> outages = new ArrayList<>();
+        List<Long> refused = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         LabCluster cluster = lab.cluster();
         try (VipWatch watch = VipWatch.start(lab.layout());
@@ -51,6 +53,7 @@ public final class FailoverBench {
                 Trial trial = trial(t, watch, faults);
                 if (trial.outageMs().isPresent()) {
                     outages.add(trial.outageMs().get());
+                    refused.add(trial.refused().spanMs());
                 } else {
                     failures.add("trial " + t + ": " + trial.detail() + "; logs kept in " + keepLogs(t));
                 }
@@ -70,20 +73,20 @@ public final class FailoverBench {
                 cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
             }
             return new BenchReport(fault.name().toLowerCase().replace('_', '-'), trials, outages, failures,
-                    watch.splitBrainNanos() / 1_000_000, rss.maxMb());
+                    watch.splitBrainNanos() / 1_000_000, rss.maxMb(), refused);
         }
     }
 
     private Trial trial(int number, VipWatch watch, Faults faults) {
         List<Integer> holders = watch.holders();
         if (holders.size() != 1) {
-            return new Trial(number, "", Optional.empty(), "VIP held by " + holders.size() + " nodes before the fault");
+            return new Trial(number, "", Optional.empty(), NONE, "VIP held by " + holders.size() + " nodes before the fault");
         }
         int victim = holders.get(0);
         String name = lab.layout().nodeName(victim);
         try (ProberProcess prober = ProberProcess.start(lab.layout(), HavenRuntime.current())) {
             if (prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10)).isEmpty()) {
-                return new Trial(number, name, Optional.empty(), "the service did not answer the prober before the fault");
+                return new Trial(number, name, Optional.empty(), NONE, "the service did not answer the prober before the fault");
             }
             Faults.Injected injected = faults.inject(fault, victim);
             long deadline = injected.effectiveNanos() + TRIAL_TIMEOUT.toNanos();
@@ -94,16 +97,17 @@ public final class FailoverBench {
             Optional<ProbeResult> back = mustMove ? prober.awaitGoodAnswerNotFrom(name, injected.effectiveNanos(), left)
                     : prober.awaitGoodAnswer(injected.effectiveNanos(), left);
             if (back.isEmpty()) {
-                return new Trial(number, name, Optional.empty(), "FAILED: no answer within " + TRIAL_TIMEOUT.toSeconds()
+                return new Trial(number, name, Optional.empty(), NONE, "FAILED: no answer within " + TRIAL_TIMEOUT.toSeconds()
                         + " s after the fault; VIP now on " + names(watch.holders()));
             }
             if (!watch.awaitAtMostOneHolder(deadline)) {
-                return new Trial(number, name, Optional.empty(), "FAILED: VIP still on " + names(watch.holders())
+                return new Trial(number, name, Optional.empty(), NONE, "FAILED: VIP still on " + names(watch.holders())
                         + " " + TRIAL_TIMEOUT.toSeconds() + " s after the fault");
             }
             long ms = (back.get().endNanos() - injected.effectiveNanos()) / 1_000_000;
-            return new Trial(number, name, Optional.of(ms), back.get().detail() + " after " + ms + " ms"
-                    + vipChanges(watch, injected.effectiveNanos()));
+            Refusals refusals = Refusals.between(prober.results(), injected.effectiveNanos(), back.get().startNanos());
+            return new Trial(number, name, Optional.of(ms), refusals, back.get().detail() + " after " + ms + " ms"
+                    + vipChanges(watch, injected.effectiveNanos()) + refusals.describe());
         }
     }
 

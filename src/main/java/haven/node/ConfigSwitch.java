@@ -67,7 +67,7 @@ final class ConfigSwitch {
         List<GroupConfig> groups = new ArrayList<>(config.groups());
         Collections.reverse(groups);
         for (GroupConfig g : groups) {
-            List<ResourceId> members = new ArrayList<>(g.members());
+            List<ResourceId> members = new ArrayList<>(g.startOrder());
             Collections.reverse(members);
             order.addAll(members);
         }

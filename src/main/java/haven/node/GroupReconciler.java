@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Drives one group on this node toward what the committed state says: all members running in order,
- * or all stopped in reverse order. One step at a time: it never starts a member before the ones
- * before it run, never starts anything while an operation of the group is in flight, and a failed
- * member is stopped (with the members after it) before it is started again.
+ * Drives one group on this node toward what the committed state says: all members running in start order
+ * ({@link GroupConfig#startOrder}: as listed, but by default a virtual address after the members that can
+ * start without it, so clients reach the node only once its service listens), or all stopped in reverse.
+ * One step at a time: it never starts a member before the ones before it run, never starts anything while
+ * an operation of the group is in flight, and a failed member is stopped (with the members that depend on
+ * it, {@link GroupConfig#dependentsOf}) before it is started again.
  */
 final class GroupReconciler {
     private final NodeId self;
@@ -28,7 +30,7 @@ final class GroupReconciler {
     /** What the group needs next; emits at most one operation, or one report for the cluster log. */
     void step(GroupConfig group, GroupState committed, boolean shouldRun, boolean mayStart, Reports reports,
             Consumer<Effect> out) {
-        List<ResourceId> members = group.members();
+        List<ResourceId> members = group.startOrder();
         if (members.stream().anyMatch(local::busy)) return;
         for (ResourceId r : members) {
             if (local.state(r) == LocalState.UNKNOWN) {
@@ -45,12 +47,13 @@ final class GroupReconciler {
     }
 
     private void start(GroupConfig group, GroupState committed, Reports reports, Consumer<Effect> out) {
-        List<ResourceId> members = group.members();
+        List<ResourceId> members = group.startOrder();
         int failed = indexOf(members, LocalState.FAILED);
         if (failed >= 0) {
-            for (int j = members.size() - 1; j > failed; j--) {
-                if (local.state(members.get(j)) != LocalState.STOPPED) {
-                    out.accept(local.begin(members.get(j), Operation.STOP));
+            List<ResourceId> dependents = group.dependentsOf(members.get(failed));
+            for (int j = dependents.size() - 1; j >= 0; j--) {
+                if (local.state(dependents.get(j)) != LocalState.STOPPED) {
+                    out.accept(local.begin(dependents.get(j), Operation.STOP));
                     return;
                 }
             }
@@ -67,7 +70,7 @@ final class GroupReconciler {
     }
 
     private void stop(GroupConfig group, GroupState committed, Reports reports, Consumer<Effect> out) {
-        List<ResourceId> members = group.members();
+        List<ResourceId> members = group.startOrder();
         for (int j = members.size() - 1; j >= 0; j--) {
             if (local.state(members.get(j)) != LocalState.STOPPED) {
                 out.accept(local.begin(members.get(j), Operation.STOP));

@@ -105,8 +105,9 @@ final class SimConfigs {
         List<ResourceConfig> rs = List.of(
                 new ResourceConfig(ResourceId.of("vip"), "ipaddr", Map.of("address", "10.0.0.100/24"), s20, s20, Duration.ofSeconds(2), s20),
                 new ResourceConfig(ResourceId.of("site"), "process", Map.of("command", "true"), s20, s20, Duration.ofSeconds(2), s20));
+        // As the config file would give it (order: auto): the address starts after the site and stops before it.
         List<GroupConfig> gs = List.of(new GroupConfig(GroupId.of("web"), List.of(ResourceId.of("vip"), ResourceId.of("site")),
-                Optional.of(NodeId.of("n1"))));
+                Optional.of(NodeId.of("n1")), haven.config.StartOrder.Mode.AUTO, List.of(ResourceId.of("site"), ResourceId.of("vip"))));
         return new ClusterConfig("sim", "0123456789abcdef".getBytes(), 7800, 7480, Timing.DEFAULT, Policy.DEFAULT, ns, rs, gs);
     }
 }

@@ -41,6 +41,8 @@ class ConfigCommandBudgetTest {
         assertThat(run("check", write(dir, "100ms").toString())).isEqualTo(0);
         assertThat(out.toString().lines().toList()).startsWith(
                 "ok: cluster lab, 3 nodes, 2 resources in 1 groups",
+                "start order (addresses after the members that can start without them; order: listed keeps the written order):",
+                "  web starts site, then vip",
                 "",
                 "failover budget: worst case from a node's death to its groups running elsewhere",
                 "group  detect  confirm  lease-wait  fence  plan  probe+start  worst-case",

@@ -51,7 +51,7 @@ class ExampleConfigTest {
                         Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(10)));
         assertThat(c.groups()).containsExactly(
                 new GroupConfig(GroupId.of("web"), List.of(ResourceId.of("vip"), ResourceId.of("site")),
-                        Optional.of(NodeId.of("n1"))),
+                        Optional.of(NodeId.of("n1")), StartOrder.Mode.AUTO, List.of(ResourceId.of("site"), ResourceId.of("vip"))),
                 new GroupConfig(GroupId.of("monitor"), List.of(ResourceId.of("monitor")), Optional.empty()));
     }
 

@@ -86,7 +86,8 @@ class GroupsSectionTest {
     void ungroupedResourcesGetImplicitGroupsAfterTheWrittenOnesInResourceOrder() throws Exception {
         ClusterConfig c = valid(THREE + "  - name: web\n    members: [b]\n    prefer: n1\n");
         assertThat(c.groups()).containsExactly(
-                new GroupConfig(GroupId.of("web"), java.util.List.of(ResourceId.of("b")), Optional.of(NodeId.of("n1"))),
+                new GroupConfig(GroupId.of("web"), java.util.List.of(ResourceId.of("b")), Optional.of(NodeId.of("n1")),
+                        StartOrder.Mode.AUTO, java.util.List.of(ResourceId.of("b"))),
                 new GroupConfig(GroupId.of("a"), java.util.List.of(ResourceId.of("a")), Optional.empty()),
                 new GroupConfig(GroupId.of("c"), java.util.List.of(ResourceId.of("c")), Optional.empty()));
         assertThat(c.groupOf(ResourceId.of("c")).id()).isEqualTo(GroupId.of("c"));

@@ -37,8 +37,9 @@ class HaresourcesTest {
                 .isEqualTo(Map.of("command", "/usr/sbin/nginx -g 'daemon off;'"));
         assertThat(c.groups()).containsExactly(
                 new GroupConfig(GroupId.of("web"), List.of(ResourceId.of("ip-10.0.0.100"), ResourceId.of("web")),
-                        Optional.of(NodeId.of("n1"))),
-                new GroupConfig(GroupId.of("db-ip"), List.of(ResourceId.of("db-ip")), Optional.of(NodeId.of("n2"))));
+                        Optional.of(NodeId.of("n1")), StartOrder.Mode.AUTO, List.of(ResourceId.of("web"), ResourceId.of("ip-10.0.0.100"))),
+                new GroupConfig(GroupId.of("db-ip"), List.of(ResourceId.of("db-ip")), Optional.of(NodeId.of("n2")),
+                        StartOrder.Mode.AUTO, List.of(ResourceId.of("db-ip"))));
     }
 
     @Test

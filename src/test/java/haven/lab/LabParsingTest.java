@@ -55,10 +55,25 @@ class LabParsingTest {
 
     @Test
     void benchReportHasMedianMaxAndOneJsonObject() {
-        BenchReport r = new BenchReport("kill", 4, List.of(300L, 100L, 400L, 200L), List.of(), 0, 81.26);
+        BenchReport r = new BenchReport("kill", 4, List.of(300L, 100L, 400L, 200L), List.of(), 0, 81.26, List.of(0L, 12L, 0L, 0L));
         assertThat(r.medianMs()).isEqualTo(250);
         assertThat(r.maxMs()).isEqualTo(400);
         assertThat(r.json()).isEqualTo("{\"fault\":\"kill\",\"trials\":4,\"outage_ms\":[300,100,400,200],"
-                + "\"median_ms\":250,\"max_ms\":400,\"split_brain_ms\":0,\"rss_mb_max\":81.3,\"failed\":0}");
+                + "\"median_ms\":250,\"max_ms\":400,\"split_brain_ms\":0,\"rss_mb_max\":81.3,\"failed\":0,"
+                + "\"refused_ms\":[0,12,0,0],\"refused_max_ms\":12}");
+    }
+
+    @Test
+    void refusalsCountOnlyResetsSentInTheWindow() {
+        List<ProbeResult> rs = List.of(
+                new ProbeResult(1_000_000, 301_000_000, false, "SocketTimeoutException"), // dead holder: not a refusal
+                new ProbeResult(5_000_000, 6_000_000, false, "ConnectException"), // before the window
+                new ProbeResult(400_000_000, 401_000_000, false, "ConnectException"),
+                new ProbeResult(410_000_000, 411_000_000, true, "served by n2"),
+                new ProbeResult(420_000_000, 433_000_000, false, "ConnectException"),
+                new ProbeResult(900_000_000, 901_000_000, false, "ConnectException")); // after the window
+        Refusals r = Refusals.between(rs, 10_000_000, 500_000_000);
+        assertThat(r).isEqualTo(new Refusals(2, 33));
+        assertThat(Refusals.between(rs, 10_000_000, 300_000_000)).isEqualTo(new Refusals(0, 0));
     }
 }

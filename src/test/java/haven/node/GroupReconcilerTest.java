@@ -171,6 +171,47 @@ class GroupReconcilerTest {
         assertThat(reports.lines).containsExactly("started web 4");
     }
 
+    /** The group as config resolves it when a is its address: a starts last and stops first. */
+    static final GroupConfig ADDRESS_LAST = new GroupConfig(WEB.id(), WEB.members(), Optional.empty(),
+            haven.config.StartOrder.Mode.AUTO, List.of(B, C, A));
+
+    List<String> runToRest(GroupConfig group, GroupState committed, boolean shouldRun) {
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            List<Effect> out = new ArrayList<>();
+            reconciler.step(group, committed, shouldRun, true, reports, out::add);
+            if (out.isEmpty()) return order;
+            assertThat(out).as("one operation at a time").hasSize(1);
+            Effect.RunOp op = (Effect.RunOp) out.get(0);
+            order.add(describe(op));
+            complete(op, op.op() == Operation.STOP ? LocalState.STOPPED : LocalState.STARTED);
+        }
+        throw new AssertionError("did not come to rest: " + order);
+    }
+
+    @Test
+    void membersStartInTheGroupsStartOrderAndStopInItsReverse() {
+        all(LocalState.STOPPED);
+        assertThat(runToRest(ADDRESS_LAST, HERE, true)).containsExactly("START b", "START c", "START a");
+        assertThat(reports.lines).containsExactly("started web 4");
+        assertThat(runToRest(ADDRESS_LAST, TAKEN_OFF, false)).containsExactly("STOP a", "STOP c", "STOP b");
+    }
+
+    @Test
+    void aFailedServiceRestartsInPlaceUnderItsAddressWithTheMembersThatDependOnIt() {
+        all(LocalState.STARTED);
+        local.set(B, LocalState.FAILED);
+        assertThat(runToRest(ADDRESS_LAST, HERE, true)).containsExactly("STOP c", "STOP b", "START b", "START c");
+        assertThat(local.state(A)).as("the address, listed before b, does not depend on it").isEqualTo(LocalState.STARTED);
+    }
+
+    @Test
+    void aFailedAddressRestartsAlone() {
+        all(LocalState.STARTED);
+        local.set(A, LocalState.FAILED);
+        assertThat(runToRest(ADDRESS_LAST, HERE, true)).containsExactly("STOP a", "START a");
+    }
+
     @Test
     void stopFailureBlocksEveryFurtherOperationAndTheRelease() {
         all(LocalState.STARTED);

@@ -53,7 +53,7 @@ final class BudgetWarnings {
         List<Finding> found = new ArrayList<>();
         Duration doneBy = Duration.ZERO;
         List<String> stoppedBefore = new ArrayList<>();
-        List<ResourceConfig> members = g.members().stream().map(byId::get).toList();
+        List<ResourceConfig> members = g.startOrder().stream().map(byId::get).toList();
         for (ResourceConfig r : members.reversed()) {
             doneBy = doneBy.plus(r.stopTimeout());
             if (doneBy.compareTo(window) > 0 && blame.written(r, "stop_timeout")) {

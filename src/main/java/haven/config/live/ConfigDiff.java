@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * <ul>
  * <li>{@code stopped}: stopped under the old config before the new one is taken: removed resources, members
  * of removed groups, resources whose type or (non-reloadable) parameters changed, and in a group whose
- * member list changed, every old member from the first changed position on. Since a group starts in order,
- * a restarted member takes the members after it down with it, as in Pacemaker.</li>
+ * start order changed, every old member from the first changed position on. Since a group starts in order,
+ * a restarted member takes the members that depend on it down with it, as in Pacemaker (those after it both
+ * as listed and in start order: an address the start order put after a service stays up while it restarts).</li>
  * <li>{@code reloaded}: running resources whose only changes are parameters their agent reloads.</li>
  * <li>{@code added}, {@code removed}: resources that appear or disappear; new groups are placed by the
  * coordinator once every node has the new config.</li>
@@ -68,14 +69,14 @@ public record ConfigDiff(Set<ResourceId> added, Set<ResourceId> removed, Set<Res
                 stopped.addAll(o.members());
                 continue;
             }
-            int from = firstDifference(o.members(), n.get().members());
-            stopped.addAll(o.members().subList(from, o.members().size()));
-            // A restarted member takes the members after it down with it.
-            for (int i = 0; i < o.members().size(); i++) {
-                if (stopped.contains(o.members().get(i))) {
-                    stopped.addAll(o.members().subList(i, o.members().size()));
-                    break;
-                }
+            // In start order: a member started after a changed or restarted one depends on it.
+            List<ResourceId> was = o.startOrder();
+            int from = firstDifference(was, n.get().startOrder());
+            stopped.addAll(was.subList(from, was.size()));
+            // A restarted member takes the members that depend on it down with it (in start order, so that
+            // theirs follow too).
+            for (ResourceId r : was) {
+                if (stopped.contains(r)) stopped.addAll(o.dependentsOf(r));
             }
         }
         reloaded.removeAll(stopped);

@@ -37,12 +37,28 @@ class ConfigDiffTest {
         assertThat(d.stopped()).containsExactly(VIP2);
     }
 
+    /** The web group started exactly as listed: vip, then site. */
+    static String listed(String yaml) {
+        return yaml.replace("members: [vip, site]", "members: [vip, site], order: listed");
+    }
+
     @Test
     void aChangedParameterRestartsTheResourceAndTheMembersAfterIt() {
-        String vipMoved = LiveConfigs.web().replace("10.0.0.100/24", "10.0.0.102/24");
-        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(vipMoved), ReloadRules.NEVER);
+        String vipMoved = listed(LiveConfigs.web()).replace("10.0.0.100/24", "10.0.0.102/24");
+        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(listed(LiveConfigs.web())), LiveConfigs.parse(vipMoved), ReloadRules.NEVER);
         assertThat(d.stopped()).containsExactlyInAnyOrder(VIP, SITE);
         assertThat(d.summary()).isEqualTo("restart [site, vip]");
+    }
+
+    @Test
+    void anAddressThatStartsLastRestartsAloneAndStaysUpWhileTheServiceRestarts() {
+        // By default the group starts site, then vip: neither depends on the other.
+        String vipMoved = LiveConfigs.web().replace("10.0.0.100/24", "10.0.0.102/24");
+        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(vipMoved), ReloadRules.NEVER);
+        assertThat(d.stopped()).containsExactly(VIP);
+        String siteChanged = LiveConfigs.web("sleep 2000", "", "");
+        ConfigDiff s = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(siteChanged), ReloadRules.NEVER);
+        assertThat(s.stopped()).containsExactly(SITE);
     }
 
     @Test
@@ -57,8 +73,8 @@ class ConfigDiffTest {
     @Test
     void aReloadableResourceAfterARestartedOneIsRestartedWithIt() {
         ReloadRules everythingReloadsButVip = (next, changed) -> !next.id().equals(VIP);
-        String both = LiveConfigs.web("sleep 2000", "", "").replace("10.0.0.100/24", "10.0.0.102/24");
-        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(both), everythingReloadsButVip);
+        String both = listed(LiveConfigs.web("sleep 2000", "", "")).replace("10.0.0.100/24", "10.0.0.102/24");
+        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(listed(LiveConfigs.web())), LiveConfigs.parse(both), everythingReloadsButVip);
         assertThat(d.stopped()).containsExactlyInAnyOrder(VIP, SITE);
         assertThat(d.reloaded()).isEmpty();
     }
@@ -75,9 +91,17 @@ class ConfigDiffTest {
 
     @Test
     void reorderingAGroupRestartsFromTheFirstMovedMember() {
+        String reordered = listed(LiveConfigs.web()).replace("members: [vip, site]", "members: [site, vip]");
+        ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(listed(LiveConfigs.web())), LiveConfigs.parse(reordered), ReloadRules.NEVER);
+        assertThat(d.stopped()).containsExactlyInAnyOrder(VIP, SITE);
+    }
+
+    @Test
+    void aReorderingThatKeepsTheStartOrderRestartsNothing() {
+        // [vip, site] already starts site first: writing it that way changes nothing that runs
         String reordered = LiveConfigs.web().replace("members: [vip, site]", "members: [site, vip]");
         ConfigDiff d = ConfigDiff.between(LiveConfigs.parse(LiveConfigs.web()), LiveConfigs.parse(reordered), ReloadRules.NEVER);
-        assertThat(d.stopped()).containsExactlyInAnyOrder(VIP, SITE);
+        assertThat(d.stopped()).isEmpty();
     }
 
     @Test
