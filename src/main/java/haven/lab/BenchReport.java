@@ -6,9 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Results of a failover benchmark: one outage per successful trial, plus failures, split brain and memory. */
+/**
+ * Results of a failover benchmark: one outage per successful trial, plus failures, split brain, memory, and in
+ * how many trials the faulted node's guard forced something off (its daemon did not stop in time itself).
+ */
 public record BenchReport(String fault, int trials, List<Long> outageMs, List<String> failures, long splitBrainMs,
-        double rssMbMax) {
+        double rssMbMax, int guardActed) {
+
+    public BenchReport(String fault, int trials, List<Long> outageMs, List<String> failures, long splitBrainMs, double rssMbMax) {
+        this(fault, trials, outageMs, failures, splitBrainMs, rssMbMax, 0);
+    }
 
     public long medianMs() {
         if (outageMs.isEmpty()) {
@@ -36,6 +43,7 @@ public record BenchReport(String fault, int trials, List<Long> outageMs, List<St
         o.put("split_brain_ms", splitBrainMs);
         o.put("rss_mb_max", Math.round(rssMbMax * 10) / 10.0);
         o.put("failed", failures.size());
+        o.put("guard_acted", guardActed);
         try {
             return m.writeValueAsString(o);
         } catch (Exception e) {
@@ -45,7 +53,7 @@ public record BenchReport(String fault, int trials, List<Long> outageMs, List<St
 
     public String summary() {
         return String.format(Locale.ROOT, "%s: %d trials, %d ok, %d failed; outage median %d ms, max %d ms;"
-                + " split brain %d ms; daemon RSS max %.1f MB", fault, trials, outageMs.size(), failures.size(),
-                medianMs(), maxMs(), splitBrainMs, rssMbMax);
+                + " split brain %d ms; daemon RSS max %.1f MB; guard acted in %d", fault, trials, outageMs.size(), failures.size(),
+                medianMs(), maxMs(), splitBrainMs, rssMbMax, guardActed);
     }
 }

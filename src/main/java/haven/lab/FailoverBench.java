@@ -28,12 +28,17 @@ public final class FailoverBench {
         this.narrate = narrate;
     }
 
-    /** One trial's outcome: the outage, or why it failed. */
-    public record Trial(int number, String victim, Optional<Long> outageMs, String detail) {}
+    /** One trial's outcome: the outage, or why it failed; whether the victim's guard forced something off. */
+    public record Trial(int number, String victim, Optional<Long> outageMs, String detail, boolean guardActed) {
+        Trial(int number, String victim, Optional<Long> outageMs, String detail) {
+            this(number, victim, outageMs, detail, false);
+        }
+    }
 
     public BenchReport run(int trials) {
         List<Long> outages = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        int guardActed = 0;
         LabCluster cluster = lab.cluster();
         try (VipWatch watch = VipWatch.start(lab.layout());
                 RssSampler rss = RssSampler.start(cluster::livePids)) {
@@ -49,6 +54,7 @@ public final class FailoverBench {
                     break;
                 }
                 Trial trial = trial(t, watch, faults);
+                if (trial.guardActed()) guardActed++;
                 if (trial.outageMs().isPresent()) {
                     outages.add(trial.outageMs().get());
                 } else {
@@ -70,7 +76,7 @@ public final class FailoverBench {
                 cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
             }
             return new BenchReport(fault.name().toLowerCase().replace('_', '-'), trials, outages, failures,
-                    watch.splitBrainNanos() / 1_000_000, rss.maxMb());
+                    watch.splitBrainNanos() / 1_000_000, rss.maxMb(), guardActed);
         }
     }
 
@@ -85,6 +91,8 @@ public final class FailoverBench {
             if (prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10)).isEmpty()) {
                 return new Trial(number, name, Optional.empty(), "the service did not answer the prober before the fault");
             }
+            java.nio.file.Path log = lab.cluster().state().log(name);
+            long logMark = GuardActions.mark(log);
             Faults.Injected injected = faults.inject(fault, victim);
             long deadline = injected.effectiveNanos() + TRIAL_TIMEOUT.toNanos();
             // A dead or frozen daemon leaves its service answering until the guard ends it: what counts
@@ -102,8 +110,10 @@ public final class FailoverBench {
                         + " " + TRIAL_TIMEOUT.toSeconds() + " s after the fault");
             }
             long ms = (back.get().endNanos() - injected.effectiveNanos()) / 1_000_000;
+            // The takeover waits past the victim's guard deadline, so whatever the guard did is logged by now.
+            boolean acted = GuardActions.acted(log, name, logMark);
             return new Trial(number, name, Optional.of(ms), back.get().detail() + " after " + ms + " ms"
-                    + vipChanges(watch, injected.effectiveNanos()));
+                    + vipChanges(watch, injected.effectiveNanos()) + (acted ? "; the guard forced something off" : ""), acted);
         }
     }
 
