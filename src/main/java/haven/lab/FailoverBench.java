@@ -111,9 +111,10 @@ public final class FailoverBench {
             }
             long ms = (back.get().endNanos() - injected.effectiveNanos()) / 1_000_000;
             // The takeover waits past the victim's guard deadline, so whatever the guard did is logged by now.
-            boolean acted = GuardActions.acted(log, name, logMark);
+            List<String> acted = GuardActions.acted(log, name, logMark);
             return new Trial(number, name, Optional.of(ms), back.get().detail() + " after " + ms + " ms"
-                    + vipChanges(watch, injected.effectiveNanos()) + (acted ? "; the guard forced something off" : ""), acted);
+                    + vipChanges(watch, injected.effectiveNanos())
+                    + (acted.isEmpty() ? "" : "; its guard forced off: " + String.join(" | ", acted)), !acted.isEmpty());
         }
     }
 

@@ -24,16 +24,16 @@ final class GuardActions {
         }
     }
 
-    /** Whether the guard of {@code node} forced something off in {@code log} after {@code from}. */
-    static boolean acted(Path log, String node, long from) {
+    /** The lines in which the guard of {@code node} forced something off in {@code log} after {@code from}. */
+    static java.util.List<String> acted(Path log, String node, long from) {
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            if (f.length() <= from) return false;
+            if (f.length() <= from) return java.util.List.of();
             f.seek(from);
             byte[] tail = new byte[(int) Math.min(f.length() - from, 8 << 20)];
             f.readFully(tail);
-            return new String(tail, StandardCharsets.UTF_8).lines().anyMatch(line -> forcedOff(line, node));
+            return new String(tail, StandardCharsets.UTF_8).lines().filter(line -> forcedOff(line, node)).toList();
         } catch (IOException e) {
-            return false;
+            return java.util.List.of();
         }
     }
 

@@ -23,7 +23,7 @@ final class QuorumKeeper {
     /**
      * How long before its lease runs out this node starts stopping: its own stop (a service's, then its
      * address's; 140 ms in the lab) must end before the guard's deadline, or the guard forces off a healthy
-     * daemon's resources. With the guard's slack the stop has twice the margin.
+     * daemon's resources.
      */
     private final long stopLeadMs;
     private final long lostAfterMs;
@@ -165,15 +165,14 @@ final class QuorumKeeper {
     }
 
     /**
-     * How long after the lease's end the guard forces off what is left: one and a half margins. This node
-     * starts stopping up to half a margin before its lease ends ({@link #stopLeadMs}), so its own stop has up to
-     * two margins before the guard
-     * acts; the coordinator waits two margins past the lease ({@link NodeCore.SafetyRules#of}), which leaves
-     * the guard's force-off half a margin.
+     * How long after the lease's end the guard forces off what is left: two margins. This node starts stopping
+     * up to half a margin before its lease ends ({@link #stopLeadMs}), so its own stop has up to two and a half
+     * margins (250 ms by default; the lab's nginx and address took 140 ms, and longer on a loaded machine)
+     * before the guard acts; the coordinator waits two and a half margins past the lease
+     * ({@link NodeCore.SafetyRules#of}), which leaves the guard's force-off half a margin.
      */
     static long guardSlackMs(ClusterConfig config) {
-        long margin = config.timing().leaseMargin().toMillis();
-        return margin + margin / 2;
+        return 2 * config.timing().leaseMargin().toMillis();
     }
 
     /**
