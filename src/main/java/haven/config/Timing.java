@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * Failure-detection and lease timers. Detection of a silent host takes about
  * {@code failureTimeout + verifyTimeout}; a node keeps running its resources only while it has heard a
- * quorum within {@code lease}, and the coordinator waits {@code lease + leaseMargin} after a node leaves
- * the view before starting that node's resources elsewhere.
+ * quorum within {@code lease}, and the coordinator waits {@code lease + 2.5 × leaseMargin} from the last
+ * moment a member of its view could renew a departed node's lease before starting that node's resources
+ * elsewhere ({@code node.Lease}).
  */
 public record Timing(
         Duration heartbeatInterval,

@@ -83,8 +83,8 @@ final class TimingSection {
         if (t.leaseMargin().compareTo(MIN_LEASE_MARGIN) < 0) {
             problems.add(placeOf(f, "lease_margin"),
                     f.key("lease_margin") + " (" + fmt(t.leaseMargin()) + ") must be at least " + fmt(MIN_LEASE_MARGIN),
-                    "the margin must cover the lost node's 20 ms event-loop tick, its guard's hard stop (at half the "
-                            + "margin) and heartbeat delivery skew, or a group could run on two nodes at once; set "
+                    "the margin must cover the lost node's 20 ms event-loop tick, its guard's hard stop (at two "
+                            + "margins past its lease, half a margin before the takeover) and heartbeat delivery skew, or a group could run on two nodes at once; set "
                             + "lease_margin to " + fmt(MIN_LEASE_MARGIN) + " or more (100ms is the default)");
             ok = false;
         }

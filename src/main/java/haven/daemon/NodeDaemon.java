@@ -306,7 +306,13 @@ public final class NodeDaemon implements AutoCloseable {
 
         @Override
         public void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs) {
-            loop.enqueue(new NodeEvent.Beat(from, viewKey, members, stateVersion, atMs, echoedMs));
+            beat(from, viewKey, members, stateVersion, atMs, echoedMs, java.util.Map.of());
+        }
+
+        @Override
+        public void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs,
+                java.util.Map<NodeId, Long> departedAgeMs) {
+            loop.enqueue(new NodeEvent.Beat(from, viewKey, members, stateVersion, atMs, echoedMs, departedAgeMs));
         }
 
         @Override

@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Results of a failover benchmark: one outage per successful trial, plus failures, split brain and memory.
+ * Results of a failover benchmark: one outage per successful trial, plus failures, split brain, memory, and in
+ * how many trials the faulted node's guard forced something off (its daemon did not stop in time itself).
  * {@code refusedMs}: per successful trial, how long clients were refused (see {@link Refusals}).
  */
 public record BenchReport(String fault, int trials, List<Long> outageMs, List<String> failures, long splitBrainMs,
-        double rssMbMax, List<Long> refusedMs) {
+        double rssMbMax, List<Long> refusedMs, int guardActed) {
 
     public BenchReport {
         refusedMs = List.copyOf(refusedMs);
@@ -45,6 +46,7 @@ public record BenchReport(String fault, int trials, List<Long> outageMs, List<St
         o.put("failed", failures.size());
         o.putPOJO("refused_ms", refusedMs);
         o.put("refused_max_ms", refusedMs.stream().mapToLong(Long::longValue).max().orElse(0));
+        o.put("guard_acted", guardActed);
         try {
             return m.writeValueAsString(o);
         } catch (Exception e) {
@@ -54,8 +56,8 @@ public record BenchReport(String fault, int trials, List<Long> outageMs, List<St
 
     public String summary() {
         return String.format(Locale.ROOT, "%s: %d trials, %d ok, %d failed; outage median %d ms, max %d ms;"
-                + " split brain %d ms; daemon RSS max %.1f MB; refused for up to %d ms", fault, trials, outageMs.size(),
-                failures.size(), medianMs(), maxMs(), splitBrainMs, rssMbMax,
-                refusedMs.stream().mapToLong(Long::longValue).max().orElse(0));
+                + " split brain %d ms; daemon RSS max %.1f MB; refused for up to %d ms; guard acted in %d", fault, trials,
+                outageMs.size(), failures.size(), medianMs(), maxMs(), splitBrainMs, rssMbMax,
+                refusedMs.stream().mapToLong(Long::longValue).max().orElse(0), guardActed);
     }
 }

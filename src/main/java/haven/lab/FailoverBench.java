@@ -29,13 +29,19 @@ public final class FailoverBench {
         this.narrate = narrate;
     }
 
-    /** One trial's outcome: the outage, or why it failed. */
-    public record Trial(int number, String victim, Optional<Long> outageMs, Refusals refused, String detail) {}
+    /** One trial's outcome: the outage, or why it failed; whether the victim's guard forced something off. */
+    public record Trial(int number, String victim, Optional<Long> outageMs, Refusals refused, String detail,
+            boolean guardActed) {
+        Trial(int number, String victim, Optional<Long> outageMs, Refusals refused, String detail) {
+            this(number, victim, outageMs, refused, detail, false);
+        }
+    }
 
     public BenchReport run(int trials) {
         List<Long> outages = new ArrayList<>();
         List<Long> refused = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        int guardActed = 0;
         LabCluster cluster = lab.cluster();
         try (VipWatch watch = VipWatch.start(lab.layout());
                 RssSampler rss = RssSampler.start(cluster::livePids)) {
@@ -51,6 +57,7 @@ public final class FailoverBench {
                     break;
                 }
                 Trial trial = trial(t, watch, faults);
+                if (trial.guardActed()) guardActed++;
                 if (trial.outageMs().isPresent()) {
                     outages.add(trial.outageMs().get());
                     refused.add(trial.refused().spanMs());
@@ -73,7 +80,7 @@ public final class FailoverBench {
                 cluster.awaitSettled(SETTLE_TIMEOUT, Duration.ofSeconds(2)).forEach(w -> narrate.accept("warning: " + w));
             }
             return new BenchReport(fault.name().toLowerCase().replace('_', '-'), trials, outages, failures,
-                    watch.splitBrainNanos() / 1_000_000, rss.maxMb(), refused);
+                    watch.splitBrainNanos() / 1_000_000, rss.maxMb(), refused, guardActed);
         }
     }
 
@@ -88,6 +95,8 @@ public final class FailoverBench {
             if (prober.awaitGoodAnswer(System.nanoTime(), Duration.ofSeconds(10)).isEmpty()) {
                 return new Trial(number, name, Optional.empty(), NONE, "the service did not answer the prober before the fault");
             }
+            java.nio.file.Path log = lab.cluster().state().log(name);
+            long logMark = GuardActions.mark(log);
             Faults.Injected injected = faults.inject(fault, victim);
             long deadline = injected.effectiveNanos() + TRIAL_TIMEOUT.toNanos();
             // A dead or frozen daemon leaves its service answering until the guard ends it: what counts
@@ -106,8 +115,11 @@ public final class FailoverBench {
             }
             long ms = (back.get().endNanos() - injected.effectiveNanos()) / 1_000_000;
             Refusals refusals = Refusals.between(prober.results(), injected.effectiveNanos(), back.get().startNanos());
+            // The takeover waits past the victim's guard deadline, so whatever the guard did is logged by now.
+            List<String> acted = GuardActions.acted(log, name, logMark);
             return new Trial(number, name, Optional.of(ms), refusals, back.get().detail() + " after " + ms + " ms"
-                    + vipChanges(watch, injected.effectiveNanos()) + refusals.describe());
+                    + vipChanges(watch, injected.effectiveNanos()) + refusals.describe()
+                    + (acted.isEmpty() ? "" : "; its guard forced off: " + String.join(" | ", acted)), !acted.isEmpty());
         }
     }
 

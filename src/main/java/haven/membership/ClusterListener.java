@@ -28,6 +28,15 @@ public interface ClusterListener {
         beat(from, viewKey, members, stateVersion, atMs);
     }
 
+    /**
+     * The same, with {@code departedAgeMs}: for each node that left the peer's view, how long before sending
+     * this beat the peer's beats last could have renewed that node's lease (see {@code node.Lease}).
+     */
+    default void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs,
+            java.util.Map<NodeId, Long> departedAgeMs) {
+        beat(from, viewKey, members, stateVersion, atMs, echoedMs);
+    }
+
     /** The committed cluster state after one more log entry (or after a snapshot was installed). */
     void stateChanged(ClusterState state);
 

@@ -20,7 +20,15 @@ import java.util.TreeMap;
  * skew was seen in the lab), and a peer renews the lost node's lease until it installs the view without
  * it. So a node that left is declared lost only after every peer in this node's view has shown, by a
  * beat stamped with this very view, that it no longer counts the lost node; then the lease and a margin
- * for delivery must pass.
+ * must have passed since the last moment any of them (this node too) can have renewed the lost node's
+ * lease: its <em>anchor</em>. A node renews from the echo of its own stamp (below), so a member's beats
+ * renew the lost node at the latest from when that member took in the stamp it echoes, long before
+ * detection ends; a member that held no stamp counts until it dropped the node. Each peer's beat carries
+ * the age of its anchor; the anchor on this node's clock is at most the beat's reading time minus that age
+ * (delivery takes no negative time), and a peer that says nothing anchors at its first beat of this view.
+ * The lost node needs at least one member of this node's view to renew it (a majority is in this view), so
+ * its lease ends by the latest anchor plus the lease; the margin covers clock-rate drift, its 20 ms tick,
+ * its guard's force-off and the delivery of beats that echo nothing.
  *
  * <p><b>When a beat renews.</b> A beat read now may have waited in a socket while this node stood still
  * (a stall, a GC pause), sent before its peer dropped this node. So a beat renews the lease from the moment
@@ -45,6 +53,11 @@ final class Lease {
     private long viewAtMs = 0;
     private List<NodeId> members = List.of();
     private long ignoreBeatsBeforeMs = Long.MIN_VALUE;
+    /** Per node that left this node's view, this node's anchor (see "Declaring a node lost"). */
+    private final Map<NodeId, Long> departedFromMs = new TreeMap<>();
+    /** Per peer, per node out of the view, the earliest anchor its beats stamped with this view imply. */
+    private final Map<NodeId, Map<NodeId, Long>> peerAnchorMs = new TreeMap<>();
+    private long firstViewAtMs = Long.MIN_VALUE;
 
     Lease(NodeId self, int majority, long leaseMs) {
         this.self = self;
@@ -58,6 +71,13 @@ final class Lease {
     }
 
     void viewChanged(String key, List<NodeId> newMembers, long atMs) {
+        if (firstViewAtMs == Long.MIN_VALUE) firstViewAtMs = atMs;
+        for (NodeId m : members) {
+            // This node's beats renewed m from the stamp it took in last, or until now if it held none.
+            if (!m.equals(self) && !newMembers.contains(m)) departedFromMs.put(m, lastHeardMs.getOrDefault(m, atMs));
+        }
+        departedFromMs.keySet().removeAll(newMembers);
+        peerAnchorMs.clear();
         viewKey = key;
         viewAtMs = atMs;
         members = List.copyOf(newMembers);
@@ -93,7 +113,17 @@ final class Lease {
      * when the peer does not echo. An echo later than the reading time cannot be true and counts as that.
      */
     void beat(NodeId from, String key, List<NodeId> senderMembers, long stateVersion, long atMs, OptionalLong echoedMs) {
+        beat(from, key, senderMembers, stateVersion, atMs, echoedMs, Map.of());
+    }
+
+    /** {@code departedAgeMs}: the sender's anchors for the nodes out of its view, as ages at its send. */
+    void beat(NodeId from, String key, List<NodeId> senderMembers, long stateVersion, long atMs, OptionalLong echoedMs,
+            Map<NodeId, Long> departedAgeMs) {
         if (from.equals(self) || !members.contains(from) || atMs < ignoreBeatsBeforeMs) return;
+        if (key.equals(viewKey)) {
+            Map<NodeId, Long> anchors = peerAnchorMs.computeIfAbsent(from, k -> new TreeMap<>());
+            departedAgeMs.forEach((node, age) -> anchors.merge(node, atMs - Math.max(0, age), Math::min));
+        }
         if (atMs >= lastHeardMs.getOrDefault(from, Long.MIN_VALUE)) {
             lastHeardMs.put(from, atMs);
             lastPeerMembers.put(from, List.copyOf(senderMembers));
@@ -101,7 +131,9 @@ final class Lease {
         if (senderMembers.contains(self)) {
             lastBeatMs.merge(from, atMs, Math::max);
             long renewFrom = echoedMs.isPresent() ? Math.min(echoedMs.getAsLong(), atMs) : atMs;
-            if (renewFrom >= ignoreBeatsBeforeMs) renewedFromMs.merge(from, renewFrom, Math::max);
+            // An echo of an earlier run of this node renews nothing: the peer has not heard this run.
+            boolean renews = renewFrom != NodeEvent.Beat.EARLIER_RUN && renewFrom >= ignoreBeatsBeforeMs;
+            if (renews) renewedFromMs.merge(from, renewFrom, Math::max);
             lastVersion.merge(from, stateVersion, Math::max);
         }
         if (key.equals(viewKey)) {
@@ -145,12 +177,25 @@ final class Lease {
      */
     java.util.SortedSet<NodeId> lost(java.util.Collection<NodeId> configured, long nowMs, long lostAfterMs) {
         java.util.SortedSet<NodeId> lost = new java.util.TreeSet<>();
-        OptionalLong confirmed = viewConfirmedAtMs();
-        if (confirmed.isEmpty() || nowMs - confirmed.getAsLong() < lostAfterMs) return lost;
+        if (viewConfirmedAtMs().isEmpty()) return lost;
         for (NodeId n : configured) {
-            if (!members.contains(n) && !countedByAPeer(n, nowMs)) lost.add(n);
+            if (!members.contains(n) && !countedByAPeer(n, nowMs) && nowMs - renewableUntilMs(n) >= lostAfterMs) lost.add(n);
         }
         return lost;
+    }
+
+    /**
+     * The latest moment from which a beat of this view's members can have renewed {@code node}'s lease (see
+     * "Declaring a node lost"); only while every peer has confirmed the view.
+     */
+    long renewableUntilMs(NodeId node) {
+        long latest = departedFromMs.getOrDefault(node, firstViewAtMs);
+        for (NodeId m : members) {
+            if (m.equals(self)) continue;
+            long confirmedAt = confirmedAtMs.get(m);
+            latest = Math.max(latest, Math.min(confirmedAt, peerAnchorMs.getOrDefault(m, Map.of()).getOrDefault(node, confirmedAt)));
+        }
+        return latest;
     }
 
     /** The state version {@code peer} announced, if its beat is fresh (within the lease). */

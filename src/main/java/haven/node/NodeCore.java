@@ -56,8 +56,14 @@ public final class NodeCore {
             this(majority, lostAfterMs, Set.of());
         }
 
+        /**
+         * A lost node's groups start elsewhere once lease + two and a half margins have passed since the last
+         * moment any member of the view could renew its lease ({@code Lease.renewableUntilMs}): its guard acts
+         * two margins after its lease's end ({@code QuorumKeeper.guardSlackMs}), half a margin before.
+         */
         public static SafetyRules of(ClusterConfig config) {
-            return new SafetyRules(config.majority(), config.timing().lease().toMillis() + config.timing().leaseMargin().toMillis());
+            long margin = config.timing().leaseMargin().toMillis();
+            return new SafetyRules(config.majority(), config.timing().lease().toMillis() + 2 * margin + margin / 2);
         }
     }
 

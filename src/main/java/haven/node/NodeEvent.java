@@ -16,12 +16,25 @@ public sealed interface NodeEvent {
      * A peer's heartbeat, read at {@code atMs}. {@code echoedMs}: when this node sent the newest of its own beats
      * that the peer had heard before sending this one (this node's clock), which proves the peer still counted
      * this node after that moment whenever this beat is read; empty from a peer that does not echo (an older
-     * daemon, the simulator), whose beat then counts from the moment it is read.
+     * daemon), whose beat then counts from the moment it is read. {@code departedAgeMs}: for each node that left
+     * the peer's view, how long before sending this beat the peer's beats could last have renewed that node's
+     * lease (the edge's {@code BeatEcho}); the receiver subtracts it from {@code atMs}.
      */
-    record Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs)
-            implements NodeEvent {
+    record Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs,
+            java.util.Map<NodeId, Long> departedAgeMs) implements NodeEvent {
+        /** An {@code echoedMs} that names an earlier run of this node: the beat renews nothing. */
+        public static final long EARLIER_RUN = Long.MIN_VALUE;
+
+        public Beat {
+            departedAgeMs = java.util.Map.copyOf(departedAgeMs);
+        }
+
         public Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs) {
             this(from, viewKey, members, stateVersion, atMs, java.util.OptionalLong.empty());
+        }
+
+        public Beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs, java.util.OptionalLong echoedMs) {
+            this(from, viewKey, members, stateVersion, atMs, echoedMs, java.util.Map.of());
         }
     }
 

@@ -20,6 +20,12 @@ final class QuorumKeeper {
     private final Optional<PairQuorum> pair;
     private final boolean runsResources;
     private final long guardSlackMs;
+    /**
+     * How long before its lease runs out this node starts stopping: its own stop (a service's, then its
+     * address's; 140 ms in the lab) must end before the guard's deadline, or the guard forces off a healthy
+     * daemon's resources.
+     */
+    private final long stopLeadMs;
     private final long lostAfterMs;
     /** Safety rules broken on purpose: only the simulator's mutation check passes any. */
     private final Set<NodeCore.SafetyRules.Broken> broken;
@@ -50,7 +56,8 @@ final class QuorumKeeper {
         this.lease = new Lease(self, rules.majority(), config.timing().lease().toMillis());
         this.pair = PairQuorum.of(config, self);
         this.runsResources = runsResources;
-        this.guardSlackMs = config.timing().leaseMargin().toMillis() / 2;
+        this.guardSlackMs = guardSlackMs(config);
+        this.stopLeadMs = stopLeadMs(config);
         this.lostAfterMs = rules.lostAfterMs();
         this.broken = rules.broken();
     }
@@ -87,7 +94,7 @@ final class QuorumKeeper {
     }
 
     void beat(NodeEvent.Beat b) {
-        lease.beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), b.atMs(), b.echoedMs());
+        lease.beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), b.atMs(), b.echoedMs(), b.departedAgeMs());
     }
 
     void reachable(int nodes) {
@@ -117,7 +124,8 @@ final class QuorumKeeper {
             }
             lease.majority(p.majority());
         });
-        leaseValid = lease.valid(nowMs);
+        // Valid only while it still is a stop's time from now: a lease about to run out is treated as lost.
+        leaseValid = lease.valid(nowMs + stopLeadMs);
         everHeldLease |= leaseValid;
         holdingWithoutLease = !leaseValid && pair.map(p -> p.holdsWithoutLease(reachable)).orElse(keepsWithoutQuorum());
         if (wasValid && !leaseValid) {
@@ -148,9 +156,28 @@ final class QuorumKeeper {
     }
 
     /**
-     * While the lease holds, the guard's deadline follows its end (plus half the margin, which the
-     * coordinator adds on top of the lease before it restarts resources elsewhere). Once the lease is lost
-     * the deadline stays put: whatever this node has not stopped by then, the guard ends by force.
+     * Half a margin, but never more than half of what the lease has beyond two heartbeat intervals (the age a
+     * renewal reaches between beats on a quiet network): giving up early must not cost a healthy node its lease.
+     */
+    static long stopLeadMs(ClusterConfig config) {
+        long spare = config.timing().lease().toMillis() - 2 * config.timing().heartbeatInterval().toMillis();
+        return Math.max(0, Math.min(config.timing().leaseMargin().toMillis() / 2, spare / 2));
+    }
+
+    /**
+     * How long after the lease's end the guard forces off what is left: two margins. This node starts stopping
+     * up to half a margin before its lease ends ({@link #stopLeadMs}), so its own stop has up to two and a half
+     * margins (250 ms by default; the lab's nginx and address took 140 ms, and longer on a loaded machine)
+     * before the guard acts; the coordinator waits two and a half margins past the lease
+     * ({@link NodeCore.SafetyRules#of}), which leaves the guard's force-off half a margin.
+     */
+    static long guardSlackMs(ClusterConfig config) {
+        return 2 * config.timing().leaseMargin().toMillis();
+    }
+
+    /**
+     * While the lease holds, the guard's deadline follows its end (plus {@link #guardSlackMs}). Once the
+     * lease is lost the deadline stays put: whatever this node has not stopped by then, the guard ends by force.
      */
     Optional<Effect.GuardDeadline> guardDeadline(long nowMs) {
         if (holdingWithoutLease) {
@@ -162,6 +189,7 @@ final class QuorumKeeper {
             return Optional.of(new Effect.GuardDeadline(guardDeadlineMs));
         }
         if (!leaseValid) return Optional.empty();
+        // The lease's true end, not the earlier moment this node gives it up at (stopLeadMs).
         long until = lease.validUntil(nowMs).orElse(nowMs) + guardSlackMs;
         if (until == guardDeadlineMs) return Optional.empty();
         guardDeadlineMs = until;

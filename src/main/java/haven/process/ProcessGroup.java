@@ -171,7 +171,7 @@ public final class ProcessGroup {
         return awaitEmpty(killWait);
     }
 
-    static List<Long> membersOf(long pgid) {
+    public static List<Long> membersOf(long pgid) {
         List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path entry : dir) {

@@ -331,7 +331,7 @@ final class SimCluster {
         // that was frozen reads old beats with fresh stamps.
         if (e instanceof NodeEvent.Beat b) net.tookIn(n, b);
         NodeEvent in = e instanceof NodeEvent.Beat b
-                ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now(), b.echoedMs()) : e;
+                ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now(), b.echoedMs(), b.departedAgeMs()) : e;
         if (e instanceof NodeEvent.LeaderChanged l) log.noteBelieved(n, l.leader());
         List<Effect> effects = h.core.step(in, now(), 1_700_000_000_000L + now());
         performAll(h, effects);

@@ -30,6 +30,13 @@ final class SimNetwork {
      * that peer in its own beats, as the real edge does, so a lease renews only from a beat its peers read.
      */
     private final Map<NodeId, Map<NodeId, Long>> heardSent = new TreeMap<>();
+    /** For each reader, when it took in the beat whose send time it echoes, per peer. */
+    private final Map<NodeId, Map<NodeId, Long>> heardAt = new TreeMap<>();
+    /**
+     * For each node, per peer that left its view, the latest moment its beats can have renewed that peer's
+     * lease from (the edge's {@code BeatEcho}): carried in its beats as an age.
+     */
+    private final Map<NodeId, Map<NodeId, Long>> departedFrom = new TreeMap<>();
     private int beatLossPercent = 0;
     private int beatDuplicatePercent = 0;
     private int beatJitterMs = 0;
@@ -103,6 +110,16 @@ final class SimNetwork {
         viewKey.remove(n);
         viewNumber.remove(n);
         heardSent.remove(n);
+        heardAt.remove(n);
+        departedFrom.remove(n);
+    }
+
+    private void departures(NodeId n, List<NodeId> before, List<NodeId> after) {
+        Map<NodeId, Long> departed = departedFrom.computeIfAbsent(n, k -> new TreeMap<>());
+        for (NodeId peer : before == null ? List.<NodeId>of() : before) {
+            if (!peer.equals(n) && !after.contains(peer)) departed.put(peer, heardAt.getOrDefault(n, Map.of()).getOrDefault(peer, c.now()));
+        }
+        departed.keySet().removeAll(after);
     }
 
     void membershipChanged() {
@@ -118,6 +135,7 @@ final class SimNetwork {
                     if (!c.host(n).alive || viewNumber.getOrDefault(n, 0) > number) return;
                     viewNumber.put(n, number);
                     viewKey.put(n, key);
+                    departures(n, viewMembers.get(n), members);
                     viewMembers.put(n, members);
                     c.checks.topologyChanged();
                     c.deliver(n, new NodeEvent.ViewChanged(key, members, c.now()), 0);
@@ -143,8 +161,10 @@ final class SimNetwork {
                     if (!peer.equals(n) && c.host(peer).alive && reaches(n, peer) && viewKey.containsKey(n)) {
                         if (c.random.nextInt(100) < beatLossPercent) continue;
                         Long echoed = heardSent.getOrDefault(n, Map.of()).get(peer);
+                        Map<NodeId, Long> ages = new TreeMap<>();
+                        departedFrom.getOrDefault(n, Map.of()).forEach((node, from) -> ages.put(node, c.now() + 1 - from));
                         NodeEvent.Beat beat = new NodeEvent.Beat(n, viewKey.get(n), viewMembers.get(n), c.host(n).core.status().state().version(),
-                                c.now() + 1, echoed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(echoed));
+                                c.now() + 1, echoed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(echoed), ages);
                         c.deliver(peer, beat, 1 + c.random.nextInt(3) + (beatJitterMs > 0 ? c.random.nextInt(beatJitterMs) : 0));
                         if (c.random.nextInt(100) < beatDuplicatePercent) c.deliver(peer, beat, 1 + c.random.nextInt(3 + beatJitterMs));
                     }
@@ -156,6 +176,10 @@ final class SimNetwork {
 
     /** {@code reader} took in {@code beat} (its atMs still the send time): remember it for the echo. */
     void tookIn(NodeId reader, NodeEvent.Beat beat) {
-        heardSent.computeIfAbsent(reader, k -> new TreeMap<>()).merge(beat.from(), beat.atMs(), Math::max);
+        Map<NodeId, Long> sent = heardSent.computeIfAbsent(reader, k -> new TreeMap<>());
+        if (beat.atMs() >= sent.getOrDefault(beat.from(), Long.MIN_VALUE)) {
+            sent.put(beat.from(), beat.atMs());
+            heardAt.computeIfAbsent(reader, k -> new TreeMap<>()).put(beat.from(), c.now());
+        }
     }
 }

@@ -55,12 +55,12 @@ class LabParsingTest {
 
     @Test
     void benchReportHasMedianMaxAndOneJsonObject() {
-        BenchReport r = new BenchReport("kill", 4, List.of(300L, 100L, 400L, 200L), List.of(), 0, 81.26, List.of(0L, 12L, 0L, 0L));
+        BenchReport r = new BenchReport("kill", 4, List.of(300L, 100L, 400L, 200L), List.of(), 0, 81.26, List.of(0L, 12L, 0L, 0L), 0);
         assertThat(r.medianMs()).isEqualTo(250);
         assertThat(r.maxMs()).isEqualTo(400);
         assertThat(r.json()).isEqualTo("{\"fault\":\"kill\",\"trials\":4,\"outage_ms\":[300,100,400,200],"
                 + "\"median_ms\":250,\"max_ms\":400,\"split_brain_ms\":0,\"rss_mb_max\":81.3,\"failed\":0,"
-                + "\"refused_ms\":[0,12,0,0],\"refused_max_ms\":12}");
+                + "\"refused_ms\":[0,12,0,0],\"refused_max_ms\":12,\"guard_acted\":0}");
     }
 
     @Test
@@ -75,5 +75,17 @@ class LabParsingTest {
         Refusals r = Refusals.between(rs, 10_000_000, 500_000_000);
         assertThat(r).isEqualTo(new Refusals(2, 33));
         assertThat(Refusals.between(rs, 10_000_000, 300_000_000)).isEqualTo(new Refusals(0, 0));
+    }
+
+    @Test
+    void theGuardActedOnlyWhereAStepEndedSomething() {
+        assertThat(GuardActions.forcedOff("11:31:39.960 guard of n1:   vip: address 10.0.0.100/24 removed from eth0", "n1")).isTrue();
+        assertThat(GuardActions.forcedOff("11:31:39.960 guard of n1:   site: process group 7501 killed", "n1")).isTrue();
+        assertThat(GuardActions.forcedOff("11:31:39.960 guard of n1: second look:  site: process group 7 killed", "n1")).isTrue();
+        // the daemon had stopped it: nothing was forced off
+        assertThat(GuardActions.forcedOff("11:31:39.960 guard of n1:   vip: no address 10.0.0.100/24 here", "n1")).isFalse();
+        assertThat(GuardActions.forcedOff("11:31:39.960 guard of n1:   site: no process left in group 7501", "n1")).isFalse();
+        assertThat(GuardActions.forcedOff("11:31:39.911 guard of n1: forcing off [site, vip]: deadline passed 1 ms ago", "n1")).isFalse();
+        assertThat(GuardActions.forcedOff("11:31:39.960 guard of n2:   vip: address 10.0.0.100/24 removed from eth0", "n1")).isFalse();
     }
 }

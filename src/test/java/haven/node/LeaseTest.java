@@ -238,4 +238,71 @@ class LeaseTest {
         l.beat(N2, "v1", ALL3, 0, 2300, OptionalLong.of(2170));
         assertThat(l.validUntil(2300)).hasValue(2170 + LEASE_MS);
     }
+
+    static final long LOST_AFTER_MS = 600;
+
+    /** n1 and n2 heard n3 last at 1000; both drop it at 1500 (n2's beat of the new view read at 1550). */
+    static Lease n3LeftAt1500(java.util.Map<NodeId, Long> n2Ages) {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 990);
+        l.beat(N3, "v1", ALL3, 0, 1000);
+        l.viewChanged("v2", List.of(N1, N2), 1500);
+        l.beat(N2, "v2", List.of(N1, N2), 0, 1550, OptionalLong.empty(), n2Ages);
+        return l;
+    }
+
+    @Test
+    void aLostNodesWaitRunsFromTheLastMomentAnyMemberCouldRenewItsLease() {
+        // n2 sent its beat 549 ms after it took in n3's last stamp: at most 1001 on n1's clock
+        Lease l = n3LeftAt1500(java.util.Map.of(N3, 549L));
+        assertThat(l.renewableUntilMs(N3)).isEqualTo(1001);
+        assertThat(l.lost(ALL3, 1600, LOST_AFTER_MS)).isEmpty();
+        assertThat(l.lost(ALL3, 1601, LOST_AFTER_MS)).as("not lease + margins after the confirmation at 1550").containsExactly(N3);
+    }
+
+    @Test
+    void aPeerThatSaysNothingCountsUntilItsFirstBeatOfTheView() {
+        Lease l = n3LeftAt1500(java.util.Map.of());
+        assertThat(l.renewableUntilMs(N3)).as("an older daemon: as before, from its confirmation").isEqualTo(1550);
+        assertThat(l.lost(ALL3, 2149, LOST_AFTER_MS)).isEmpty();
+        assertThat(l.lost(ALL3, 2150, LOST_AFTER_MS)).containsExactly(N3);
+    }
+
+    @Test
+    void anAgeNeverMovesTheAnchorPastTheConfirmation() {
+        Lease l = n3LeftAt1500(java.util.Map.of(N3, 0L));
+        assertThat(l.renewableUntilMs(N3)).isEqualTo(1550);
+        l.beat(N2, "v2", List.of(N1, N2), 0, 1630, OptionalLong.empty(), java.util.Map.of(N3, 600L));
+        assertThat(l.renewableUntilMs(N3)).as("the tightest of the peer's beats").isEqualTo(1030);
+    }
+
+    @Test
+    void thisNodeCountsANodeItNeverHeardUntilItDroppedIt() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 990);
+        l.viewChanged("v2", List.of(N1, N2), 1500);
+        l.beat(N2, "v2", List.of(N1, N2), 0, 1550, OptionalLong.empty(), java.util.Map.of(N3, 1000L));
+        assertThat(l.renewableUntilMs(N3)).as("n1's beats echoed nothing to n3: renewed from their reading time").isEqualTo(1500);
+    }
+
+    @Test
+    void noNodeIsLostBeforeEveryPeerConfirmedTheViewWhateverTheAges() {
+        Lease l = new Lease(N1, 2, LEASE_MS);
+        l.viewChanged("v1", List.of(N1, N2, N3, N4), 0);
+        l.beat(N4, "v1", List.of(N1, N2, N3, N4), 0, 1000);
+        l.viewChanged("v2", List.of(N1, N2, N3), 1500);
+        l.beat(N2, "v2", List.of(N1, N2, N3), 0, 1550, OptionalLong.empty(), java.util.Map.of(N4, 549L));
+        assertThat(l.lost(List.of(N1, N2, N3, N4), 5000, LOST_AFTER_MS)).as("n3 has not confirmed").isEmpty();
+    }
+
+    @Test
+    void anEchoOfAnEarlierRunRenewsNothing() {
+        Lease l = threeNodes();
+        l.viewChanged("v1", ALL3, 0);
+        l.beat(N2, "v1", ALL3, 0, 100, OptionalLong.of(haven.node.NodeEvent.Beat.EARLIER_RUN));
+        assertThat(l.valid(100)).isFalse();
+        assertThat(l.valid(Long.MAX_VALUE / 2)).isFalse();
+    }
 }

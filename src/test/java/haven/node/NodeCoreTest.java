@@ -292,8 +292,9 @@ class NodeCoreTest {
         now += 100;
         Effect.GuardDeadline deadline = step(beats(1)).stream()
                 .filter(e -> e instanceof Effect.GuardDeadline).map(e -> (Effect.GuardDeadline) e).findFirst().orElseThrow();
-        // fresh beats now: the lease runs 400 ms from here, and the guard's deadline adds half the 100 ms margin
-        assertThat(deadline.atMs()).isEqualTo(now + 400 + 50);
+        // fresh beats now: the lease runs 400 ms from here, and the guard's deadline adds two 100 ms margins (the
+        // daemon gives the lease up half a margin early, so its own stop has two and a half)
+        assertThat(deadline.atMs()).isEqualTo(now + 400 + 200);
     }
 
     /** Beats from both peers read now, each echoing n2's own beat sent at {@code echoedMs}. */

@@ -134,7 +134,8 @@ class WholeClusterSimulationTest {
         SimCluster c = new SimCluster(SimConfigs.web(3), 9);
         c.runUntil(5_000);
         c.pause(N1, 4_000);
-        c.runUntil(5_000 + 400 + 50 + 20);
+        // the lease, the guard's two margins past it (QuorumKeeper.guardSlackMs), a tick
+        c.runUntil(5_000 + 400 + 200 + 20);
         assertThat(c.holders(SITE)).as("guard forced the group off n1 by the lease's end").isEmpty();
         c.runUntil(8_000);
         assertThat(c.holders(SITE)).hasSize(1).doesNotContain(N1);

@@ -208,7 +208,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             nodeOf(a).ifPresent(members::add);
         }
         viewMembers = String.join(",", members.stream().map(NodeId::name).toList());
-        echo.retain(members.stream().map(NodeId::name).toList());
+        echo.retain(members.stream().map(NodeId::name).toList(), at);
         echoing.retainAll(view.getMembers());
         viewKey = view.getViewId().toString();
         LOG.log(System.Logger.Level.DEBUG, "view " + viewKey + " " + members);
@@ -242,11 +242,13 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             List<NodeId> members = parts[3].isEmpty() ? List.of()
                     : java.util.Arrays.stream(parts[3].split(",")).map(NodeId::of).toList();
             java.util.OptionalLong echoedMs = echoed ? echo.echoedToMe(parts[5]) : java.util.OptionalLong.empty();
+            java.util.Map<NodeId, Long> departed = new java.util.TreeMap<>();
             if (echoed) {
                 echoing.add(msg.getSrc());
-                echo.heard(parts[0], parts[4]);
+                echo.heard(parts[0], parts[4], at);
+                BeatEcho.departedAges(parts[5]).forEach((node, age) -> departed.put(NodeId.of(node), age));
             }
-            listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at, echoedMs);
+            listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at, echoedMs, departed);
         } catch (IllegalArgumentException badNameOrNumber) {
             LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
         }
@@ -281,7 +283,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             String key = viewKey;
             if (key.isEmpty() || channel == null || !channel.isConnected()) return;
             String beat = self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers;
-            send(ECHO_BEAT, beat + "\n" + echo.stamp(ticker.nowMs()) + "\n" + echo.echoes());
+            long now = ticker.nowMs();
+            send(ECHO_BEAT, beat + "\n" + echo.stamp(now) + "\n" + echo.echoes(now));
             if (somePeerReadsPlainBeats()) send(BEAT, beat);
             RAFT r = raft == null ? null : raft.raft();
             if (++beatsSent % LEADER_EVERY_BEATS == 0 && r != null && r.isLeader()) send(LEADER, Long.toString(r.currentTerm()));

@@ -32,7 +32,27 @@ class BeatEchoTest {
         BeatEcho after = new BeatEcho("n1", 2);
         BeatEcho n2 = new BeatEcho("n2", 9);
         n2.heard("n1", before.stamp(5000));
-        assertThat(after.echoedToMe(n2.echoes())).isEmpty();
+        assertThat(after.echoedToMe(n2.echoes())).as("renews nothing: n2 has not heard this run yet")
+                .hasValue(BeatEcho.EARLIER_RUN);
+        assertThat(after.echoedToMe("n3=x:1")).as("names no stamp of n1: renews from its reading time").isEmpty();
+    }
+
+    @Test
+    void aDepartedPeerIsCarriedWithTheAgeOfTheLastStampTakenInFromIt() {
+        BeatEcho n2 = new BeatEcho("n2", 9);
+        n2.retain(List.of("n1", "n2", "n3", "n4"), 0);
+        n2.heard("n1", "a:100", 1_000);
+        n2.heard("n3", "c:100", 1_010);
+        n2.retain(List.of("n2", "n3"), 1_500);
+        // n2's beats renewed n1 from a stamp it took in at 1000 at the latest, though it dropped n1 at 1500; they
+        // echoed nothing to n4, never heard, so n4 renewed from reading them until n2 dropped it
+        assertThat(BeatEcho.departedAges(n2.echoes(1_600))).containsOnly(java.util.Map.entry("n1", 600L), java.util.Map.entry("n4", 100L));
+        assertThat(new BeatEcho("n1", 1).echoedToMe(n2.echoes(1_600))).as("older daemons skip the entry").isEmpty();
+        n2.retain(List.of("n2"), 2_000);
+        assertThat(BeatEcho.departedAges(n2.echoes(2_100))).containsEntry("n3", 1_090L).containsEntry("n1", 1_100L);
+        n2.retain(List.of("n1", "n2"), 2_200);
+        assertThat(BeatEcho.departedAges(n2.echoes(2_300))).as("back in the view").containsOnlyKeys("n3", "n4");
+        assertThat(BeatEcho.departedAges(n2.echoes(2_000 + BeatEcho.DEPARTED_CARRY_MS + 10))).as("carried for a while only").isEmpty();
     }
 
     @Test
