@@ -155,7 +155,7 @@ public final class LabFiles {
     }
 
     private void writeLauncher() {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of());
+        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.cliOptions(), "haven.cli.Main", List.of());
         List<String> quoted = new java.util.ArrayList<>();
         for (String word : cmd) quoted.add("'" + word.replace("'", "'\\''") + "'");
         try {
