@@ -36,6 +36,7 @@ class JvmOptionsTest {
     @Test
     void launcherGivesShortCommandsTheCliOptionsAndSimTheJdkDefaults() throws Exception {
         assertThat(launcherJvmOptions("status")).isEqualTo(HavenRuntime.cliOptions());
+        assertThat(launcherJvmOptions("node", "standby", "n1")).isEqualTo(HavenRuntime.cliOptions());
         assertThat(launcherJvmOptions("sim", "--seeds", "1")).isEmpty();
     }
 
