@@ -102,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void printStatus(Lab lab, int node) {
         HavenRuntime rt = HavenRuntime.current();
         List<String> cmd = Netns.execIn(lab.layout().nodeNamespace(node), rt.javaCommand(
-                List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), "haven.cli.Main", List.of("status"))
+                HavenRuntime.cliOptions(), "haven.cli.Main", List.of("status"))
                 .toArray(String[]::new));
         Exec.Result r = Exec.run(Duration.ofSeconds(20), cmd);
         String text = r.ok() ? r.out() : lab.cluster().status(node).map(s -> s.summary() + "\n")

@@ -42,7 +42,6 @@ public record HavenRuntime(Path java, String classPath) {
         return System.getProperty("java.class.path");
     }
 
-    /** A small JVM: lab JVMs share one machine, and the daemon is meant to be light. */
     public List<String> javaCommand(List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
@@ -54,10 +53,12 @@ public record HavenRuntime(Path java, String classPath) {
         return cmd;
     }
 
-    /** JVM options for a node daemon, plus any in HAVEN_LAB_JAVA_OPTS (for experiments). */
+    /**
+     * JVM options for a node daemon: the launcher's own (conf/jvm/daemon.options), so a lab node runs as a user's
+     * does, plus any in HAVEN_LAB_JAVA_OPTS (for experiments; later options win).
+     */
     public static List<String> daemonOptions() {
-        List<String> opts = new ArrayList<>(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        List<String> opts = new ArrayList<>(JvmOptionsFile.read(optionsFile("daemon")));
         String extra = System.getenv("HAVEN_LAB_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             opts.addAll(List.of(extra.trim().split("\\s+")));
@@ -65,7 +66,35 @@ public record HavenRuntime(Path java, String classPath) {
         return opts;
     }
 
+    /** JVM options of a short command (`haven status`), as the launcher gives them (conf/jvm/cli.options). */
+    public static List<String> cliOptions() {
+        return JvmOptionsFile.read(optionsFile("cli"));
+    }
+
+    /** The lab's own probes and attackers: not what a user runs, only small. */
     public static List<String> proberOptions() {
         return List.of("-Xms8m", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
+    }
+
+    /**
+     * conf/jvm/ROLE.options of the source tree or installation this code runs from: HAVEN_HOME (the launcher exports
+     * it), else the folder above the jar's or classes' build folder (target/), else the working directory (a test).
+     */
+    static Path optionsFile(String role) {
+        Path relative = Path.of("conf", "jvm", role + ".options");
+        List<Path> homes = new ArrayList<>();
+        Optional.ofNullable(System.getenv("HAVEN_HOME")).filter(s -> !s.isBlank()).map(Path::of).ifPresent(homes::add);
+        try {
+            Path here = Path.of(HavenRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path p = here.getParent(); p != null && homes.size() < 5; p = p.getParent()) homes.add(p);
+        } catch (URISyntaxException | RuntimeException e) {
+            // no code location: the other places still count
+        }
+        homes.add(Path.of(System.getProperty("user.dir")));
+        for (Path home : homes) {
+            if (Files.isRegularFile(home.resolve(relative))) return home.resolve(relative);
+        }
+        throw new LabException("cannot find " + relative + " (the JVM options the launcher gives haven's JVMs) under "
+                + homes + ": set HAVEN_HOME to the haven source tree or installation");
     }
 }

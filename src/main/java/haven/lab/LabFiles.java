@@ -158,7 +158,7 @@ public final class LabFiles {
     }
 
     private void writeLauncher() {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), LabMain.class.getName(), List.of());
+        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.cliOptions(), LabMain.class.getName(), List.of());
         List<String> quoted = new java.util.ArrayList<>();
         for (String word : cmd) quoted.add("'" + word.replace("'", "'\\''") + "'");
         try {

@@ -1,20 +1,29 @@
 package haven.lab;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-/** Samples the resident memory (VmRSS) of the daemons every 100 ms and keeps the largest value seen. */
+/**
+ * Samples every 100 ms the resident memory (VmRSS) of each node's haven processes, the daemon and its guard
+ * JVM, and keeps the largest sum seen for one node: what haven costs a machine. The guard is the daemon's
+ * child whose command line names {@link #GUARD_MAIN}; the daemon's other children (the resources' own
+ * processes: a web server, an agent's shell) are the user's cost, not haven's, and are left out.
+ */
 public final class RssSampler implements AutoCloseable {
+    /** Named as text: the lab sits beside the guard package and only recognizes its processes. */
+    static final String GUARD_MAIN = "haven.guard.GuardMain";
     private final AtomicLong maxKb = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
-    private RssSampler(Supplier<? extends Iterable<Long>> pids) {
+    private RssSampler(Supplier<? extends Iterable<Long>> daemonPids) {
         thread = Thread.ofPlatform().daemon().name("rss-sampler").start(() -> {
             while (running) {
-                for (long pid : pids.get()) {
-                    Pids.rssKb(pid).ifPresent(kb -> maxKb.accumulateAndGet(kb, Math::max));
+                for (long pid : daemonPids.get()) {
+                    long kb = nodeKb(pid);
+                    if (kb > 0) maxKb.accumulateAndGet(kb, Math::max);
                 }
                 try {
                     Thread.sleep(Duration.ofMillis(100));
@@ -25,10 +34,24 @@ public final class RssSampler implements AutoCloseable {
         });
     }
 
-    public static RssSampler start(Supplier<? extends Iterable<Long>> pids) {
-        return new RssSampler(pids);
+    public static RssSampler start(Supplier<? extends Iterable<Long>> daemonPids) {
+        return new RssSampler(daemonPids);
     }
 
+    /** The daemon's RSS plus its guards' (one, or two for a moment while a dead guard is replaced); 0 if the daemon is gone. */
+    static long nodeKb(long daemonPid) {
+        long kb = Pids.rssKb(daemonPid).orElse(0L);
+        if (kb == 0) return 0;
+        for (long child : guardPids(daemonPid)) kb += Pids.rssKb(child).orElse(0L);
+        return kb;
+    }
+
+    static List<Long> guardPids(long daemonPid) {
+        return ProcessHandle.of(daemonPid).stream().flatMap(ProcessHandle::children)
+                .filter(c -> Pids.cmdline(c.pid()).contains(GUARD_MAIN)).map(ProcessHandle::pid).toList();
+    }
+
+    /** Largest daemon + guard RSS of one node seen so far, in MB. */
     public double maxMb() {
         return maxKb.get() / 1024.0;
     }

@@ -44,10 +44,18 @@ class GuardProcessTest {
         return p;
     }
 
+    /** The guard as GuardLink starts it: its JVM options, so these tests time the small JVM users get. */
+    private static List<String> guardCommand(String java, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(GuardLink.JVM_OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GuardMain.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     private Process guard(long daemonPid, long hangLimitMs) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "-Xmx16m", "-cp", System.getProperty("java.class.path"), GuardMain.class.getName(),
-                String.valueOf(daemonPid), String.valueOf(hangLimitMs), "t1")
+        Process p = new ProcessBuilder(guardCommand(java, String.valueOf(daemonPid), String.valueOf(hangLimitMs), "t1"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile()).start();
         started.add(p);
         return p;
@@ -69,8 +77,7 @@ class GuardProcessTest {
     /** A guard with a "watchdog device": here a plain file, which shows what the guard wrote to it. */
     private Process guardWithWatchdog(long daemonPid, Path device, boolean withoutIp) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder b = new ProcessBuilder(java, "-Xmx16m", "-cp", System.getProperty("java.class.path"), GuardMain.class.getName(),
-                String.valueOf(daemonPid), "60000", "t1", device.toString())
+        ProcessBuilder b = new ProcessBuilder(guardCommand(java, String.valueOf(daemonPid), "60000", "t1", device.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile());
         // Without `ip` on the PATH no address can be forced off: the case where something may still run.
         if (withoutIp) b.environment().put("PATH", dir.toString());
