@@ -60,7 +60,11 @@ class OcfGuardLabTest {
         long goneNanos = System.nanoTime() - killed.effectiveNanos();
         assertThat(MarkedProcesses.find(marker)).as("left %d s after: %s\n%s", GUARD_WITHIN.toSeconds(), killed.description(),
                 lab.lab.cluster().logTails(30)).isEmpty();
-        assertThat(lab.lab.cluster().logTails(300)).contains("processes marked " + marker + " killed");
+        // The guard writes its line after the kill: the processes can be gone a moment before the line is.
+        String guardLine = "processes marked " + marker + " killed";
+        long lineDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!lab.lab.cluster().logTails(300).contains(guardLine) && System.nanoTime() < lineDeadline) Pids.sleep(50);
+        assertThat(lab.lab.cluster().logTails(300)).contains(guardLine);
 
         String back = lab.awaitAnswer(DnsServiceFailoverTest::ask, Optional.of(node), Duration.ofSeconds(45));
         assertThat(lab.holders()).hasSize(1).doesNotContain(holder);
