@@ -173,10 +173,12 @@ class AgentConformanceRealAgentsTest {
         var started = agent.start(T, 1);
         assertThat(started.status()).as(started.detail()).isEqualTo(Status.OK);
         assertThat(sh.run(List.of("ip", "-n", ns, "-o", "-4", "addr", "show", "dev", "d0"), T).output()).contains("inet 10.250.0.60/24");
-        assertThat(agent.forceOff()).containsExactly(new ForceOff.RemoveAddress("10.250.0.60/24"));
+        // Every OCF resource also has its marked processes killed (whatever the agent started carries the marker).
+        var marked = new ForceOff.KillMarked(agent.marker());
+        assertThat(agent.forceOff()).containsExactly(new ForceOff.RemoveAddress("10.250.0.60/24"), marked);
         assertThat(agent.stop(T).status()).isEqualTo(Status.OK);
-        assertThat(agent.forceOff()).isEmpty();
-        assertThat(changes).containsExactly(1, 0);
+        assertThat(agent.forceOff()).containsExactly(marked);
+        assertThat(changes).containsExactly(2, 1);
         assertThat(agent.monitor(T).status()).isEqualTo(Status.NOT_RUNNING);
     }
 
