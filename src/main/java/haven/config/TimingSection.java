@@ -64,16 +64,18 @@ final class TimingSection {
                             + "a live node look dead; lower heartbeat or raise failure_timeout");
             ok = false;
         }
-        // Heartbeats are datagrams that are never resent. A lease shorter than two intervals lapses as soon
-        // as one round of beats is lost or late (a busy host delays them all at once), and a healthy node
-        // whose lease lapses stops every resource it runs.
-        if (t.lease().compareTo(t.heartbeatInterval().multipliedBy(2)) < 0) {
+        // Heartbeats are datagrams that are never resent, and a beat renews the lease from the moment the node
+        // sent the beat its peer echoes: a renewal is up to one interval (plus delivery) old when it arrives and
+        // the next comes an interval later. A lease under three intervals therefore lapses whenever one round
+        // of beats is lost or late (a busy host delays them all at once), and at two intervals it lapses by
+        // itself in some phases of the peers' beats; a healthy node whose lease lapses stops every resource.
+        if (t.lease().compareTo(t.heartbeatInterval().multipliedBy(3)) < 0) {
             problems.add(placeOf(f, "lease", "heartbeat"),
-                    f.key("lease") + " (" + fmt(t.lease()) + ") must be at least twice " + f.key("heartbeat") + " ("
+                    f.key("lease") + " (" + fmt(t.lease()) + ") must be at least three times " + f.key("heartbeat") + " ("
                             + fmt(t.heartbeatInterval()) + ")",
-                    "a lease that one lost heartbeat can break makes healthy nodes stop their resources; raise lease to "
-                            + fmt(t.heartbeatInterval().multipliedBy(2)) + " or more, or lower heartbeat to "
-                            + fmt(t.lease().dividedBy(2)) + " or less (lease must stay below failure_timeout + "
+                    "a lease that one lost or late round of heartbeats can break makes healthy nodes stop their resources; raise lease to "
+                            + fmt(t.heartbeatInterval().multipliedBy(3)) + " or more, or lower heartbeat to "
+                            + fmt(t.lease().dividedBy(3)) + " or less (lease must stay below failure_timeout + "
                             + "verify_timeout)");
             ok = false;
         }

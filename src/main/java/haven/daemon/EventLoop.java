@@ -6,31 +6,38 @@ import haven.node.NodeEvent;
 import haven.node.NodeStatus;
 import haven.core.Ticker;
 import haven.core.WallClock;
+import haven.node.Stepping;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * The single thread that owns a node's state: it takes events in arrival order, steps the core and hands
- * the effects to the driver. Every other thread only enqueues. A tick every {@code TICK_MS} drives
- * leases, monitors and retries; the queue is unbounded in type but bounded in practice by its producers
- * (one view, one beat per peer per interval, one result per operation in flight).
+ * the effects to the driver. Every other thread only enqueues. When it steps, and which events wake it,
+ * {@link Stepping} decides: every event and a tick every 20 ms while something moves, and while quiet a step
+ * every 100 ms (or at the core's next decision) that takes the heartbeats queued meanwhile. The queue is
+ * unbounded in type but bounded in practice by its producers (one view, one beat per peer per interval, one
+ * result per operation in flight).
  */
 final class EventLoop {
-    static final long TICK_MS = 20;
     static final int MAX_BATCH = 1000;
     private static final System.Logger LOG = System.getLogger("haven.node");
 
-    private final BlockingQueue<NodeEvent> queue = new LinkedBlockingQueue<>();
+    private final Queue<NodeEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private final Stepping stepping = new Stepping();
     private final NodeCore core;
     private final Ticker ticker;
     private final WallClock clock;
     private final Consumer<List<Effect>> driver;
     private final Consumer<NodeStatus> publish;
     private volatile boolean running = true;
-    private Thread thread;
+    private volatile Thread thread;
 
     EventLoop(NodeCore core, Ticker ticker, WallClock clock, Consumer<List<Effect>> driver, Consumer<NodeStatus> publish) {
         this.core = core;
@@ -42,6 +49,7 @@ final class EventLoop {
 
     void enqueue(NodeEvent e) {
         queue.add(e);
+        if (stepping.wakes(e)) wake();
     }
 
     void start() {
@@ -49,34 +57,49 @@ final class EventLoop {
         thread.start();
     }
 
+    private void wake() {
+        woken.set(true);
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
     private void run() {
-        long nextTick = ticker.nowMs();
+        long nextStepMs = ticker.nowMs();
         while (running) {
+            long waitMs = nextStepMs - ticker.nowMs();
+            if (!woken.getAndSet(false) && waitMs > 0) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs));
+                continue;
+            }
             try {
-                long wait = Math.max(0, nextTick - ticker.nowMs());
-                NodeEvent e = queue.poll(wait, TimeUnit.MILLISECONDS);
-                if (e == null) {
-                    e = new NodeEvent.Tick();
-                    nextTick = ticker.nowMs() + TICK_MS;
-                }
-                List<NodeEvent> batch = new java.util.ArrayList<>();
-                batch.add(e);
-                queue.drainTo(batch, MAX_BATCH);
-                List<Effect> effects = core.stepAll(batch, ticker.nowMs(), clock.epochMs());
+                List<NodeEvent> batch = drain();
+                long now = ticker.nowMs();
+                List<Effect> effects = core.stepAll(batch, now, clock.epochMs());
                 driver.accept(effects);
                 publish.accept(core.status());
-            } catch (InterruptedException ie) {
-                return;
+                nextStepMs = stepping.stepped(batch, effects, core.decideByMs(now), now);
             } catch (RuntimeException | AssertionError bug) {
                 // Halting would leave this node's resources running unattended (no watchdog yet), which is
                 // worse than going on: log loudly and keep the lease logic alive.
                 LOG.log(System.Logger.Level.ERROR, "event loop step failed (a bug): " + bug, bug);
+                nextStepMs = ticker.nowMs() + Stepping.BUSY_TICK_MS;
             }
         }
     }
 
+    /** Everything queued, up to {@link #MAX_BATCH} (the rest in the next step, at once); a tick when nothing. */
+    private List<NodeEvent> drain() {
+        List<NodeEvent> batch = new ArrayList<>();
+        NodeEvent e;
+        while (batch.size() < MAX_BATCH && (e = queue.poll()) != null) batch.add(e);
+        if (!queue.isEmpty()) woken.set(true);
+        if (batch.isEmpty()) batch.add(new NodeEvent.Tick());
+        return batch;
+    }
+
     void stop() {
         running = false;
-        if (thread != null) thread.interrupt();
+        Thread t = thread;
+        if (t != null) t.interrupt();
     }
 }

@@ -240,6 +240,10 @@ final class LocalControl {
         stuckStops.keySet().removeIf(r -> local.state(r) != LocalState.STOP_FAILED);
     }
 
+    long nextMonitorMs() {
+        return local.nextMonitorMs();
+    }
+
     Map<ResourceId, LocalState> snapshot() {
         return local.snapshot();
     }

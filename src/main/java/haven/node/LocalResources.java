@@ -90,6 +90,13 @@ final class LocalResources {
         return at != null && at <= nowMs && !busy(id) && states.get(id) == LocalState.STARTED;
     }
 
+    /** When the next recurring monitor falls due (it runs then unless the resource is busy), or MAX_VALUE. */
+    long nextMonitorMs() {
+        long next = Long.MAX_VALUE;
+        for (long at : nextMonitorAtMs.values()) next = Math.min(next, at);
+        return next;
+    }
+
     Map<ResourceId, LocalState> snapshot() {
         return new TreeMap<>(states);
     }

@@ -154,6 +154,19 @@ public final class NodeCore {
         }
     }
 
+    /**
+     * When this node must step again if no event comes before: where time alone would change a decision (the
+     * lease's give-up point, the next monitor). MIN_VALUE while it holds no lease: it is regaining or giving
+     * one up, and every beat and tick counts. Other timers (retries, planning at least once a second, fencing
+     * delays) follow events that keep the loop busy ({@link Stepping}); between those, a late tick delays them
+     * by at most {@link Stepping#QUIET_TICK_MS}.
+     */
+    public long decideByMs(long nowMs) {
+        long lease = quorum.leaseDecisionMs(nowMs);
+        if (lease == Long.MIN_VALUE) return Long.MIN_VALUE;
+        return Math.min(lease, control.nextMonitorMs());
+    }
+
     public NodeStatus status() {
         return new NodeStatus(config, self, state, members, coordinator.leader(), quorum.view().valid(), control.snapshot(),
                 coordinator.lastPlan().explanations(), viewsSeen);

@@ -143,6 +143,16 @@ final class QuorumKeeper {
         return view();
     }
 
+    /**
+     * The first moment at which, if no beat came meanwhile, this node would give its lease up ({@link #evaluate}
+     * treats a lease as lost a stop's lead before its end); MIN_VALUE while it holds none, since then every beat
+     * may give it back.
+     */
+    long leaseDecisionMs(long nowMs) {
+        if (!leaseValid) return Long.MIN_VALUE;
+        return lease.validUntil(nowMs).orElse(nowMs) - stopLeadMs + 1;
+    }
+
     LeaseView view() {
         return new LeaseView(leaseValid, holdingWithoutLease);
     }

@@ -197,6 +197,7 @@ final class SimCluster {
         if (h.alive) return;
         trace(" FAULT restart " + n);
         h.core = new NodeCore(config, n, rules);
+        h.newProcess();
         h.config = config;
         h.configVersion = 0;
         h.alive = true;
@@ -303,9 +304,10 @@ final class SimCluster {
 
     // --- delivery and effects -----------------------------------------------------------------------
 
+    /** The loop's timer: on a 20 ms grid, a tick once the step the daemon's {@link haven.node.Stepping} asked for is due. */
     private void scheduleTicks(NodeId n) {
-        clock.at(20, () -> {
-            deliver(n, new NodeEvent.Tick(), 0);
+        clock.at(haven.node.Stepping.BUSY_TICK_MS, () -> {
+            if (now() >= host(n).nextStepMs) deliver(n, new NodeEvent.Tick(), 0);
             scheduleTicks(n);
         });
     }
@@ -333,7 +335,17 @@ final class SimCluster {
         NodeEvent in = e instanceof NodeEvent.Beat b
                 ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now(), b.echoedMs(), b.departedAgeMs()) : e;
         if (e instanceof NodeEvent.LeaderChanged l) log.noteBelieved(n, l.leader());
-        List<Effect> effects = h.core.step(in, now(), 1_700_000_000_000L + now());
+        // As the daemon's loop does: a quiet node leaves beats queued for its next step.
+        if (!h.stepping.wakes(in)) {
+            probe(SimProbe.QUIET_PACE);
+            h.queuedBeats.add(in);
+            return;
+        }
+        List<NodeEvent> batch = new java.util.ArrayList<>(h.queuedBeats);
+        h.queuedBeats.clear();
+        batch.add(in);
+        List<Effect> effects = h.core.stepAll(batch, now(), 1_700_000_000_000L + now());
+        h.nextStepMs = h.stepping.stepped(batch, effects, h.core.decideByMs(now()), now());
         performAll(h, effects);
         h.guard.alive();
         checks.stepped(h, e);

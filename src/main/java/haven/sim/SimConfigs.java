@@ -61,13 +61,15 @@ final class SimConfigs {
 
     /**
      * Timing drawn from the ranges the config check accepts (lease shorter than failure_timeout +
-     * verify_timeout, heartbeat under half of failure_timeout), with a lease of at least two heartbeats.
+     * verify_timeout, heartbeat under half of failure_timeout), with a lease of at least three heartbeats.
      */
     static Timing drawTiming(java.util.Random r) {
         long beat = 50 + r.nextInt(101);
         long failure = 2 * beat + 1 + r.nextInt(400);
         long verify = 50 + r.nextInt(251);
-        long lease = 2 * beat + r.nextInt((int) (failure + verify - 2 * beat));
+        // The config check wants lease >= 3 heartbeats < failure_timeout + verify_timeout: make room where the draw left none.
+        if (failure + verify <= 3 * beat) failure = 3 * beat - verify + 1;
+        long lease = 3 * beat + r.nextInt((int) (failure + verify - 3 * beat));
         return new Timing(Duration.ofMillis(beat), Duration.ofMillis(failure), Duration.ofMillis(verify), Duration.ofMillis(lease),
                 Duration.ofMillis(50 + r.nextInt(251)), Duration.ofMillis(1_000 + r.nextInt(2_001)));
     }

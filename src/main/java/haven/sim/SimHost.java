@@ -40,6 +40,11 @@ final class SimHost {
      */
     final Set<ResourceId> armAfterLaunch = new TreeSet<>();
 
+    /** The daemon loop's pace, the beats it left queued for its next step, and when that step is due. */
+    haven.node.Stepping stepping = new haven.node.Stepping();
+    final java.util.List<haven.node.NodeEvent> queuedBeats = new java.util.ArrayList<>();
+    long nextStepMs = Long.MIN_VALUE;
+
     SimHost(NodeId id, NodeCore core) {
         this.id = id;
         this.core = core;
@@ -52,5 +57,12 @@ final class SimHost {
     /** Alive and not frozen: it takes in events and sends messages. */
     boolean up(long now) {
         return alive && !paused(now);
+    }
+
+    /** A new daemon process: what the old one had queued died with it. */
+    void newProcess() {
+        stepping = new haven.node.Stepping();
+        queuedBeats.clear();
+        nextStepMs = Long.MIN_VALUE;
     }
 }

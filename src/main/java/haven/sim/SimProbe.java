@@ -34,7 +34,8 @@ public enum SimProbe {
     FENCE_FAILED("a fence device failed"),
     FENCE_NEXT_LEVEL("a fence level failed and the next level fenced the node"),
     ONE_WAY_CUT("one-way partition: a node hears its peers, they do not hear it"),
-    CONFIG_CHANGED("a committed config change (the db group added or removed) taken by a node");
+    CONFIG_CHANGED("a committed config change (the db group added or removed) taken by a node"),
+    QUIET_PACE("a quiet node left beats queued for its next step (haven.node.Stepping)");
 
     private final String description;
     private final Optional<Probe> fromNode;

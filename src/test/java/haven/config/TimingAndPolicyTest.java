@@ -46,8 +46,9 @@ class TimingAndPolicyTest {
 
     @Test
     void heartbeatMustBeLessThanHalfTheFailureTimeout() {
-        ConfigProblem p = onlyProblem(HEAD + "timing:\n  heartbeat: 200ms\n", 8, 14,
-                "timing.heartbeat (200ms) must be less than half of failure_timeout (400ms)");
+        // Three heartbeats must fit in the lease, which must end within failure_timeout + verify_timeout.
+        ConfigProblem p = onlyProblem(HEAD + "timing:\n  heartbeat: 90ms\n  failure_timeout: 180ms\n  lease: 275ms\n", 8, 14,
+                "timing.heartbeat (90ms) must be less than half of failure_timeout (180ms)");
         assertThat(p.hint()).contains("two heartbeats");
     }
 

@@ -297,6 +297,42 @@ class NodeCoreTest {
         assertThat(deadline.atMs()).isEqualTo(now + 400 + 200);
     }
 
+    @Test
+    void aQuietLoopMaySleepUntilTheMomentTheLeaseWouldBeGivenUpAndNoLonger() {
+        startWebHere(1);
+        step(beats(1));
+        long decideBy = core.decideByMs(now);
+        long stopLead = QuorumKeeper.stopLeadMs(CONFIG);
+        assertThat(decideBy).as("the lease's end, a stop's lead early").isEqualTo(now + CONFIG.timing().lease().toMillis() - stopLead + 1);
+        now = decideBy - 1;
+        assertThat(step(new NodeEvent.Tick())).noneMatch(e -> e instanceof Effect.Note n && n.text().startsWith("quorum lease lost"));
+        now = decideBy;
+        assertThat(step(new NodeEvent.Tick())).anyMatch(e -> e instanceof Effect.Note n && n.text().startsWith("quorum lease lost"));
+        assertThat(core.decideByMs(now)).as("no lease: every beat may bring it back, so no sleeping").isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void aQuietLoopWakesForTheNextMonitorWhenItComesBeforeTheLeasesEnd() {
+        startWebHere(1);
+        // Beats every 80 ms keep the lease a few hundred ms ahead; the monitors fall due 2 s after the starts.
+        long answeredAt = Long.MIN_VALUE;
+        for (int i = 0; i < 40 && answeredAt == Long.MIN_VALUE; i++) {
+            now += 80;
+            if (ops(step(beats(1))).contains("MONITOR vip")) {
+                answer(VIP, AgentResult.ok(), 1);
+                answeredAt = now;
+            }
+        }
+        assertThat(answeredAt).as("the vip monitor ran").isGreaterThan(Long.MIN_VALUE);
+        while (now < answeredAt + TestClusters.MONITOR_INTERVAL.toMillis() - 100) {
+            now += 80;
+            if (ops(step(beats(1))).contains("MONITOR site")) answer(SITE, AgentResult.ok(), 1);
+        }
+        long leaseDecision = now + CONFIG.timing().lease().toMillis() - QuorumKeeper.stopLeadMs(CONFIG) + 1;
+        assertThat(core.decideByMs(now)).as("the next vip monitor (or site's, if sooner), before the lease's end")
+                .isGreaterThan(now).isLessThanOrEqualTo(answeredAt + TestClusters.MONITOR_INTERVAL.toMillis()).isLessThan(leaseDecision);
+    }
+
     /** Beats from both peers read now, each echoing n2's own beat sent at {@code echoedMs}. */
     NodeEvent[] echoedBeats(long echoedMs) {
         return new NodeEvent[] {

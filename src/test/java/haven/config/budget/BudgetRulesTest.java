@@ -19,7 +19,7 @@ class BudgetRulesTest {
         assertThat(Configs.check(Configs.HEAD + QUICK).findings()).isEmpty();
         assertThat(Configs.check(Configs.HEAD + """
                 timing:
-                  heartbeat: 100ms
+                  heartbeat: 60ms
                   failure_timeout: 1s
                   lease: 200ms
                   lease_margin: 50ms
@@ -29,7 +29,7 @@ class BudgetRulesTest {
     }
 
     @Test
-    void aLeaseShorterThanTwoHeartbeatsIsAnErrorAtTheLease() throws Exception {
+    void aLeaseShorterThanThreeHeartbeatsIsAnErrorAtTheLease() throws Exception {
         List<ConfigProblem> found = loaderProblems(Configs.HEAD + """
                 timing:
                   heartbeat: 100ms
@@ -37,20 +37,20 @@ class BudgetRulesTest {
                   lease: 150ms
                 """ + QUICK);
         assertThat(found).hasSize(1);
-        assertAt(found.get(0), 10, 10, "timing.lease (150ms) must be at least twice timing.heartbeat (100ms)");
-        assertThat(found.get(0).hint()).contains("raise lease to 200ms", "lower heartbeat to 75ms");
+        assertAt(found.get(0), 10, 10, "timing.lease (150ms) must be at least three times timing.heartbeat (100ms)");
+        assertThat(found.get(0).hint()).contains("raise lease to 300ms", "lower heartbeat to 50ms");
     }
 
     @Test
     void whenOnlyTheHeartbeatIsWrittenTheHeartbeatIsBlamed() throws Exception {
-        // The loader wants only two heartbeats within failure_timeout (2 x 210ms < 1s); the default lease (400ms) is shorter than two.
+        // The loader wants only two heartbeats within failure_timeout (2 x 210ms < 1s); the default lease (400ms) is shorter than three.
         List<ConfigProblem> found = loaderProblems(Configs.HEAD + """
                 timing:
                   heartbeat: 210ms
                   failure_timeout: 1s
                 """ + QUICK);
         assertThat(found).hasSize(1);
-        assertAt(found.get(0), 8, 14, "timing.lease (400ms) must be at least twice timing.heartbeat (210ms)");
+        assertAt(found.get(0), 8, 14, "timing.lease (400ms) must be at least three times timing.heartbeat (210ms)");
     }
 
     @Test
