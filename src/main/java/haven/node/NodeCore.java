@@ -62,8 +62,7 @@ public final class NodeCore {
          * two margins after its lease's end ({@code QuorumKeeper.guardSlackMs}), half a margin before.
          */
         public static SafetyRules of(ClusterConfig config) {
-            long margin = config.timing().leaseMargin().toMillis();
-            return new SafetyRules(config.majority(), config.timing().lease().toMillis() + 2 * margin + margin / 2);
+            return new SafetyRules(config.majority(), config.timing().lostAfter().toMillis());
         }
     }
 

@@ -165,24 +165,20 @@ final class QuorumKeeper {
         return config.quorum().noQuorumPolicy() != Quorum.NoQuorumPolicy.STOP && everHeldLease && runsResources;
     }
 
-    /**
-     * Half a margin, but never more than half of what the lease has beyond two heartbeat intervals (the age a
-     * renewal reaches between beats on a quiet network): giving up early must not cost a healthy node its lease.
-     */
+    /** {@link haven.config.Timing#stopLead}. */
     static long stopLeadMs(ClusterConfig config) {
-        long spare = config.timing().lease().toMillis() - 2 * config.timing().heartbeatInterval().toMillis();
-        return Math.max(0, Math.min(config.timing().leaseMargin().toMillis() / 2, spare / 2));
+        return config.timing().stopLead().toMillis();
     }
 
     /**
-     * How long after the lease's end the guard forces off what is left: two margins. This node starts stopping
-     * up to half a margin before its lease ends ({@link #stopLeadMs}), so its own stop has up to two and a half
-     * margins (250 ms by default; the lab's nginx and address took 140 ms, and longer on a loaded machine)
-     * before the guard acts; the coordinator waits two and a half margins past the lease
-     * ({@link NodeCore.SafetyRules#of}), which leaves the guard's force-off half a margin.
+     * {@link haven.config.Timing#guardSlack}. This node starts stopping up to half a margin before its lease
+     * ends ({@link #stopLeadMs}), so its own stop has up to two and a half margins (250 ms by default; the lab's
+     * nginx and address took 140 ms, and longer on a loaded machine) before the guard acts; the coordinator waits
+     * two and a half margins past the lease ({@link NodeCore.SafetyRules#of}), which leaves the guard's force-off
+     * half a margin.
      */
     static long guardSlackMs(ClusterConfig config) {
-        return 2 * config.timing().leaseMargin().toMillis();
+        return config.timing().guardSlack().toMillis();
     }
 
     /**

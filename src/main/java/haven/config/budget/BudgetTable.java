@@ -26,7 +26,7 @@ public final class BudgetTable {
         }
         StringBuilder out = new StringBuilder("failover budget: worst case from a node's death to its groups running elsewhere\n");
         appendAligned(rows, out);
-        out.append("  detect = failure_timeout + verify_timeout; confirm = heartbeat; lease-wait = lease + lease_margin;\n");
+        out.append("  detect = failure_timeout + verify_timeout; confirm = heartbeat; lease-wait = what remains of lease + 2.5 x lease_margin after detect + confirm;\n");
         out.append("  fence = ").append(report.fencing().configured()
                 ? "slowest fencing path + delay (the slowest node's levels in turn; per device: delay + off + status,\n"
                         + "  each run up to the device's timeout)" : "0 (no fencing configured)");

@@ -41,15 +41,16 @@ final class BudgetWarnings {
     }
 
     /**
-     * A node that loses its lease stops its groups politely, last member first, but its guard force-stops
-     * whatever still runs half a lease_margin after the lease ended, so that the group cannot overlap with
-     * its start elsewhere. A member whose stop may not be finished by then may lose its clean shutdown.
+     * A node that loses its lease stops its groups politely, last member first, from a stop lead before the
+     * lease's end ({@code Timing.stopLead}), but its guard force-stops whatever still runs two lease_margins
+     * after the lease ended ({@code Timing.guardSlack}), so that the group cannot overlap with its start
+     * elsewhere. A member whose stop may not be finished by then may lose its clean shutdown.
      * Only stop timeouts the user wrote are warned about: a default says nothing about what the service
      * needs, and a warning on every default would teach people to skip warnings.
      */
     private static List<Finding> stopsCutShort(GroupConfig g, ClusterConfig config,
                                                java.util.Map<haven.core.ResourceId, ResourceConfig> byId, Blame blame) {
-        Duration window = config.timing().leaseMargin().dividedBy(2);
+        Duration window = config.timing().stopLead().plus(config.timing().guardSlack());
         List<Finding> found = new ArrayList<>();
         Duration doneBy = Duration.ZERO;
         List<String> stoppedBefore = new ArrayList<>();
@@ -60,9 +61,9 @@ final class BudgetWarnings {
                 String after = stoppedBefore.isEmpty() ? "" : ", after " + String.join(", ", stoppedBefore);
                 found.add(new Finding(Severity.WARNING, blame.problem(blame.resource(r, "stop_timeout"),
                         "resources[" + r.id() + "]: after a lease loss its stop may run until "
-                                + HumanDuration.format(doneBy) + " past the end of the lease (stop_timeout "
+                                + HumanDuration.format(doneBy) + " after it began (stop_timeout "
                                 + haven.core.Durations.format(r.stopTimeout()) + after + "), but the guard force-stops it at "
-                                + HumanDuration.format(window) + " (half of lease_margin)",
+                                + HumanDuration.format(window) + " (a stop lead before the lease ends plus two lease_margins after)",
                         "the forced stop is safe but skips a clean shutdown; if " + r.id() + " needs one, lower the "
                                 + "stop_timeout of it and of the members after it to what they need, or raise "
                                 + "timing.lease_margin (every failover then waits that much longer)")));

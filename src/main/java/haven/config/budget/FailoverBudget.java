@@ -42,15 +42,16 @@ public final class FailoverBudget {
                         () -> new IllegalStateException("group " + group.id() + " names unknown resource " + id)))
                 .toList();
         Timing t = config.timing();
-        return new GroupBudget(group.id(),
-                // FD_ALL3 suspects the silent node, VERIFY_SUSPECT2 confirms it; then the new view is installed.
-                t.failureTimeout().plus(t.verifyTimeout()),
-                // Every survivor must beat once stamped with the new view (it no longer renews the dead
-                // node's lease); the slowest does so within one heartbeat interval.
-                t.heartbeatInterval(),
-                // Only then does the coordinator start its wait; by its end the dead node's own lease has
-                // certainly run out, and with it anything the node might still be running.
-                t.lease().plus(t.leaseMargin()),
+        // FD_ALL3 suspects the silent node, VERIFY_SUSPECT2 confirms it; then the new view is installed.
+        Duration detect = t.failureTimeout().plus(t.verifyTimeout());
+        // Every survivor must beat once stamped with the new view (it no longer renews the dead node's lease);
+        // the slowest does so within one heartbeat interval.
+        Duration confirm = t.heartbeatInterval();
+        return new GroupBudget(group.id(), detect, confirm,
+                // The coordinator waits lost_after (lease + 2.5 margins) from the last moment a survivor could
+                // renew the dead node's lease, which is at the latest its death: only what detection and
+                // confirmation have not already covered remains.
+                max(Duration.ZERO, t.lostAfter().minus(detect).minus(confirm)),
                 // two_node: the survivor of a dead holder waits the priority delay before it fences.
                 config.quorum().mode() == haven.config.Quorum.Mode.TWO_NODE
                         ? fencing.total().plus(config.quorum().priorityFenceDelay()) : fencing.total(),
@@ -58,6 +59,10 @@ public final class FailoverBudget {
                 // node acts on it: about one heartbeat interval on a LAN.
                 t.heartbeatInterval(),
                 probeAndStart(members));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**

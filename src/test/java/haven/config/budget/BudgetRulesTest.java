@@ -79,7 +79,7 @@ class BudgetRulesTest {
         assertThat(found).hasSize(1);
         Finding f = found.get(0);
         assertThat(f.isError()).isFalse();
-        assertAt(f.problem(), 11, 19, "resources[a]", "until 2.0s past the end of the lease", "force-stops it at 50ms");
+        assertAt(f.problem(), 11, 19, "resources[a]", "until 2.0s after it began", "force-stops it at 250ms");
         assertThat(f.toString()).startsWith("test.yaml:11:19: warning: resources[a]");
     }
 
@@ -95,7 +95,7 @@ class BudgetRulesTest {
                   - { name: g, members: [a, b] }
                 """;
         List<Finding> found = Configs.check(yaml).findings();
-        // b stops first (default 20s); a, stopped after it, can end no sooner than 20.1s after the lease. b's
+        // b stops first (default 20s); a, stopped after it, can end no sooner than 20.1s after the stop began. b's
         // own default says nothing of what b needs, so only a, whose timeout was written, is warned about.
         assertThat(found).hasSize(1);
         assertAt(found.get(0).problem(), 8, 74, "resources[a]", "20.1s", "after b");
@@ -115,7 +115,7 @@ class BudgetRulesTest {
         List<Finding> found = Configs.check(yaml).findings();
         assertThat(found).hasSize(1);
         assertThat(found.get(0).isError()).isFalse();
-        assertAt(found.get(0).problem(), 12, 11, "groups[slow]", "up to 71.2s", "70.0s is probing and starting");
+        assertAt(found.get(0).problem(), 12, 11, "groups[slow]", "up to 70.7s", "70.0s is probing and starting");
     }
 
     @Test
