@@ -115,7 +115,7 @@ class BudgetRulesTest {
         List<Finding> found = Configs.check(yaml).findings();
         assertThat(found).hasSize(1);
         assertThat(found.get(0).isError()).isFalse();
-        assertAt(found.get(0).problem(), 12, 11, "groups[slow]", "up to 70.7s", "70.0s is probing and starting");
+        assertAt(found.get(0).problem(), 12, 11, "groups[slow]", "up to 70.8s", "70.0s is probing and starting");
     }
 
     @Test
