@@ -101,6 +101,28 @@ class GuardConformanceTest {
         });
     }
 
+    /** Lines keep the hang check away; after `shutdown` silence is expected and only the deadline stands. */
+    @Test
+    void aliveLinesKeepTheDaemonAliveAndAfterShutdownItsSilenceIsNoHang() throws Exception {
+        both(g -> {
+            ProcessGroup site = g.service("site");
+            g.start(500);
+            g.say("deadline " + (GuardRun.now() + FAR), "arm site group:" + site.pgid());
+            long until = System.nanoTime() + 1_500_000_000L;
+            while (System.nanoTime() < until) {
+                g.say("alive");
+                Thread.sleep(100);
+            }
+            g.say("shutdown " + (GuardRun.now() + FAR));
+            Thread.sleep(1500); // three hang limits of silence
+            g.sync();
+            assertThat(g.daemon.isAlive()).as("not hung: it spoke, then said it stops\n%s", g.log()).isTrue();
+            assertThat(site.isEmpty()).isFalse();
+            g.close(0);
+            assertThat(site.isEmpty()).isTrue();
+        });
+    }
+
     @Test
     void aClosedPipeForcesOffAtOnceAndTheGuardExitsCleanly() throws Exception {
         both(g -> {
