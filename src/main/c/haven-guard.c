@@ -12,7 +12,8 @@
  * A JVM costs ~38 MB of memory and ~0.4 s of CPU a minute to do this; this program ~1 MB and next to nothing.
  * GuardConformanceTest drives both guards through the same scenarios, which keeps them in line.
  *
- * Usage: haven-guard DAEMON_PID HANG_LIMIT_MS NODE [WATCHDOG_DEVICE] (started by `haven node`, not by hand).
+ * Usage: haven-guard DAEMON_PID HANG_LIMIT_MS NODE [WATCHDOG_DEVICE] (started by `haven node`, not by hand);
+ *        haven-guard --version (prints "haven-guard 1": the daemon checks that the program runs here).
  */
 #define _GNU_SOURCE
 #include "guard.h"
@@ -29,6 +30,8 @@
 #include <unistd.h>
 
 #define MAX_SLEEP_MS 1000
+/* What `--version` prints after the name: the pipe protocol this program speaks (GuardMessage's). */
+#define PROTOCOL_VERSION 1
 #define REALTIME_PRIORITY 50
 #define LINE_MAX_BYTES 65536
 
@@ -477,6 +480,12 @@ static int usage(const char *why) {
 }
 
 int main(int argc, char **argv) {
+    /* The daemon runs this once before it relies on the program (a binary built for another machine must not
+     * leave a node without its guard). */
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("haven-guard %d\n", PROTOCOL_VERSION);
+        return 0;
+    }
     if (argc != 4 && argc != 5) return usage("expected 3 or 4 arguments");
     if (!parse_long(argv[1], &daemon_pid) || daemon_pid <= 1) return usage("DAEMON_PID must be a process id above 1");
     if (!parse_long(argv[2], &hang_limit_ms) || hang_limit_ms <= 0) return usage("HANG_LIMIT_MS must be a positive number of milliseconds");

@@ -34,16 +34,19 @@ public final class GuardCommand {
         Optional<Path> nativeGuard = nativeBinary();
         switch (setting) {
             case "auto", "native" -> {
-                if (nativeGuard.isPresent()) {
+                Optional<String> broken = nativeGuard.flatMap(GuardCommand::probe);
+                if (nativeGuard.isPresent() && broken.isEmpty()) {
                     List<String> argv = new ArrayList<>(List.of(nativeGuard.get().toString()));
                     argv.addAll(args);
                     return new Choice(Kind.NATIVE, argv, "the native guard " + nativeGuard.get());
                 }
+                String why = broken.map(b -> "the native " + nativeGuard.get() + " does not run here: " + b)
+                        .orElse("no native " + NATIVE_NAME + " at " + expectedPath());
                 if (setting.equals("native")) {
-                    throw new IOException(PROPERTY + "=native, but no executable " + NATIVE_NAME + " sits at " + expectedPath()
-                            + ": build it (mvn package with gcc installed: scripts/install-deps) or set " + ENV + "=auto");
+                    throw new IOException(PROPERTY + "=native, but " + why + ": build it (mvn package with gcc installed:"
+                            + " scripts/install-deps) or set " + ENV + "=auto");
                 }
-                return new Choice(Kind.JAVA, javaCommand(args), "the Java guard (no native " + NATIVE_NAME + " at " + expectedPath() + ")");
+                return new Choice(Kind.JAVA, javaCommand(args), "the Java guard (" + why + ")");
             }
             case "java" -> {
                 return new Choice(Kind.JAVA, javaCommand(args), "the Java guard (" + ENV + "/-D" + PROPERTY + " = java)");
@@ -67,6 +70,37 @@ public final class GuardCommand {
     /** The native guard beside the jar (or beside the classes folder, in a build tree), when built and executable. */
     public static Optional<Path> nativeBinary() {
         return expectedPathOrEmpty().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p));
+    }
+
+    /**
+     * Runs {@code binary --version} once per JVM: a program built for another machine (another libc, another
+     * architecture) would only fail after its exec, in the child, and the daemon would restart it until it gave the
+     * guard up. Empty when it answered as the guard this daemon speaks to; else what went wrong.
+     */
+    static Optional<String> probe(Path binary) {
+        return PROBED.computeIfAbsent(binary, GuardCommand::runProbe);
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Optional<String>> PROBED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String EXPECTED_VERSION = NATIVE_NAME + " 1";
+
+    private static Optional<String> runProbe(Path binary) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.of("'--version' did not answer within 5 s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (p.exitValue() == 0 && out.equals(EXPECTED_VERSION)) return Optional.empty();
+            return Optional.of("'--version' exited with " + p.exitValue() + " saying '" + out + "', not '" + EXPECTED_VERSION + "'");
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
     }
 
     private static String setting() {
