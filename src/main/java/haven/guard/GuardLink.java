@@ -15,9 +15,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The daemon's end of its guard: starts the guard process (a JVM of its own, in a session of its own so a
- * terminal's Ctrl-C or a signal to the daemon's group does not reach it), writes what the guard must know,
- * and starts a new guard, told everything again, if the old one dies.
+ * The daemon's end of its guard: starts the guard process (the native haven-guard, or a JVM of its own where that
+ * was not built: {@link GuardCommand}), in a session of its own so a terminal's Ctrl-C or a signal to the daemon's
+ * group does not reach it; writes what the guard must know, and starts a new guard, told everything again, if the
+ * old one dies.
  *
  * <p>Writes are synchronous and small; the guard's reader thread drains the pipe at once, so a write blocks
  * only if the guard is frozen with a full pipe (64 KiB, minutes of pets), which the restart covers.
@@ -166,17 +167,14 @@ public final class GuardLink implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        String java = ProcessHandle.current().info().command()
-                .orElseThrow(() -> new IOException("cannot tell which java runs this daemon, so the guard cannot be started"));
-        List<String> argv = new ArrayList<>(List.of(java));
-        argv.addAll(JVM_OPTIONS);
-        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), GuardMain.class.getName(),
-                String.valueOf(ProcessHandle.current().pid()), String.valueOf(HANG_LIMIT.toMillis()), node));
-        watchdog.ifPresent(w -> argv.add(w.toString()));
-        ProcessBuilder builder = new ProcessBuilder(argv)
+        List<String> args = new ArrayList<>(List.of(String.valueOf(ProcessHandle.current().pid()), String.valueOf(HANG_LIMIT.toMillis()), node));
+        watchdog.ifPresent(w -> args.add(w.toString()));
+        GuardCommand.Choice guard = GuardCommand.choose(args);
+        ProcessBuilder builder = new ProcessBuilder(guard.argv())
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p = ProcessGroup.start(builder).process();
+        log("started " + guard.description() + ", PID " + p.pid());
         process = p;
         pipe = p.getOutputStream();
         pipeBroken = false;

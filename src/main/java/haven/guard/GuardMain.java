@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * an orderly exit for what the daemon failed to stop. It kills a daemon that stays silent too long.
  * It plays the part of a hardware watchdog for machines without one, at resource granularity.
  *
+ * <p>Nodes run the native haven-guard (src/main/c), which does the same in a fraction of the memory; this one runs
+ * where no C compiler built that, or with HAVEN_GUARD=java ({@link GuardCommand}). GuardConformanceTest keeps the
+ * two in line: change both together.
+ *
  * <p>Usage: {@code GuardMain DAEMON_PID HANG_LIMIT_MS NODE}. Messages: see {@link GuardMessage}.
  */
 public final class GuardMain {

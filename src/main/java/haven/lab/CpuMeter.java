@@ -21,7 +21,6 @@ final class CpuMeter {
     /** USER_HZ: the unit of /proc/PID/stat's times; 100 on every Linux architecture that haven runs on. */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private static final String GUARD = "haven.guard.GuardMain";
 
     private final Supplier<Map<Integer, Long>> daemons;
     private final long startNanos;
@@ -45,7 +44,7 @@ final class CpuMeter {
             List<Long> family = new ArrayList<>();
             family.add(pid);
             // Only the guard: the services the daemon starts (the lab's web server) are not the daemon's cost.
-            ProcessHandle.of(pid).ifPresent(p -> p.descendants().filter(c -> Pids.cmdline(c.pid()).contains(GUARD))
+            ProcessHandle.of(pid).ifPresent(p -> p.descendants().filter(c -> RssSampler.isGuard(Pids.cmdline(c.pid())))
                     .forEach(c -> family.add(c.pid())));
             for (long p : family) {
                 long ticks = ticks(p);

@@ -7,13 +7,14 @@ import java.util.function.Supplier;
 
 /**
  * Samples every 100 ms the resident memory (VmRSS) of each node's haven processes, the daemon and its guard
- * JVM, and keeps the largest sum seen for one node: what haven costs a machine. The guard is the daemon's
- * child whose command line names {@link #GUARD_MAIN}; the daemon's other children (the resources' own
+ * (native, or a JVM), and keeps the largest sum seen for one node: what haven costs a machine. The guard is the
+ * daemon's child whose command line names {@link #GUARD_MAIN} or runs {@link #GUARD_NATIVE}; the daemon's other children (the resources' own
  * processes: a web server, an agent's shell) are the user's cost, not haven's, and are left out.
  */
 public final class RssSampler implements AutoCloseable {
     /** Named as text: the lab sits beside the guard package and only recognizes its processes. */
     static final String GUARD_MAIN = "haven.guard.GuardMain";
+    static final String GUARD_NATIVE = "haven-guard";
     private final AtomicLong maxKb = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
@@ -46,9 +47,15 @@ public final class RssSampler implements AutoCloseable {
         return kb;
     }
 
+    /** Whether a command line is a guard's: the Java one names its main class, the native one is its program. */
+    static boolean isGuard(List<String> cmdline) {
+        return cmdline.contains(GUARD_MAIN) || (!cmdline.isEmpty()
+                && (cmdline.get(0).equals(GUARD_NATIVE) || cmdline.get(0).endsWith("/" + GUARD_NATIVE)));
+    }
+
     static List<Long> guardPids(long daemonPid) {
         return ProcessHandle.of(daemonPid).stream().flatMap(ProcessHandle::children)
-                .filter(c -> Pids.cmdline(c.pid()).contains(GUARD_MAIN)).map(ProcessHandle::pid).toList();
+                .filter(c -> isGuard(Pids.cmdline(c.pid()))).map(ProcessHandle::pid).toList();
     }
 
     /** Largest daemon + guard RSS of one node seen so far, in MB. */

@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real guard process against real process groups: a {@code sleep} stands in for a service, another for
- * the daemon (so the guard's kill of a silent daemon hits a process this test owns).
+ * The real guard process, native and Java, against real process groups: a {@code sleep} stands in for a service,
+ * another for the daemon (so the guard's kill of a silent daemon hits a process this test owns).
  */
 class GuardProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -44,18 +45,8 @@ class GuardProcessTest {
         return p;
     }
 
-    /** The guard as GuardLink starts it: its JVM options, so these tests time the small JVM users get. */
-    private static List<String> guardCommand(String java, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java));
-        cmd.addAll(GuardLink.JVM_OPTIONS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GuardMain.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private Process guard(long daemonPid, long hangLimitMs) throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(guardCommand(java, String.valueOf(daemonPid), String.valueOf(hangLimitMs), "t1"))
+    private Process guard(GuardKind kind, long daemonPid, long hangLimitMs) throws IOException {
+        Process p = new ProcessBuilder(kind.command(String.valueOf(daemonPid), String.valueOf(hangLimitMs), "t1"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile()).start();
         started.add(p);
         return p;
@@ -75,9 +66,8 @@ class GuardProcessTest {
     }
 
     /** A guard with a "watchdog device": here a plain file, which shows what the guard wrote to it. */
-    private Process guardWithWatchdog(long daemonPid, Path device, boolean withoutIp) throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder b = new ProcessBuilder(guardCommand(java, String.valueOf(daemonPid), "60000", "t1", device.toString()))
+    private Process guardWithWatchdog(GuardKind kind, long daemonPid, Path device, boolean withoutIp) throws IOException {
+        ProcessBuilder b = new ProcessBuilder(kind.command(String.valueOf(daemonPid), "60000", "t1", device.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile());
         // Without `ip` on the PATH no address can be forced off: the case where something may still run.
         if (withoutIp) b.environment().put("PATH", dir.toString());
@@ -86,11 +76,12 @@ class GuardProcessTest {
         return p;
     }
 
-    @Test
-    void theWatchdogIsPettedWhileTheGuardWatchesAndDisarmedWhenNothingCanStillRun() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void theWatchdogIsPettedWhileTheGuardWatchesAndDisarmedWhenNothingCanStillRun(GuardKind kind) throws Exception {
         Path device = dir.resolve("watchdog");
         Files.createFile(device);
-        Process guard = guardWithWatchdog(fakeDaemon().pid(), device, false);
+        Process guard = guardWithWatchdog(kind, fakeDaemon().pid(), device, false);
         long until = System.nanoTime() + WAIT.toNanos();
         while (Files.size(device) < 3 && System.nanoTime() < until) Thread.sleep(100);
         assertThat(Files.readString(device)).as("a pet on every turn of the loop, at least one a second").startsWith("...");
@@ -100,11 +91,12 @@ class GuardProcessTest {
         assertThat(log()).contains("watchdog " + device + " armed").contains("watchdog disarmed");
     }
 
-    @Test
-    void aGuardThatCannotForceSomethingOffLeavesTheWatchdogArmedSoTheMachineIsReset() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void aGuardThatCannotForceSomethingOffLeavesTheWatchdogArmedSoTheMachineIsReset(GuardKind kind) throws Exception {
         Path device = dir.resolve("watchdog");
         Files.createFile(device);
-        Process guard = guardWithWatchdog(fakeDaemon().pid(), device, true);
+        Process guard = guardWithWatchdog(kind, fakeDaemon().pid(), device, true);
         say(guard, "deadline " + (now() + 60_000), "arm vip address:10.254.254.254/32");
         long until = System.nanoTime() + WAIT.toNanos();
         while (Files.size(device) < 1 && System.nanoTime() < until) Thread.sleep(100);
@@ -114,9 +106,10 @@ class GuardProcessTest {
         assertThat(Files.readString(device)).as("no magic close").isNotEmpty().doesNotContain("V");
     }
 
-    @Test
-    void aDeviceThatCannotBeOpenedIsSaidAndTheGuardWatchesAllTheSame() throws Exception {
-        Process guard = guardWithWatchdog(fakeDaemon().pid(), dir.resolve("no/such/watchdog"), false);
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void aDeviceThatCannotBeOpenedIsSaidAndTheGuardWatchesAllTheSame(GuardKind kind) throws Exception {
+        Process guard = guardWithWatchdog(kind, fakeDaemon().pid(), dir.resolve("no/such/watchdog"), false);
         long until = System.nanoTime() + WAIT.toNanos();
         while (!log().contains("NOT armed") && System.nanoTime() < until) Thread.sleep(50);
         assertThat(log()).contains("NOT armed");
@@ -124,11 +117,12 @@ class GuardProcessTest {
     }
 
     /** Run as root (as the lab and CI run): the guard must not be starved on a saturated machine. */
-    @Test
-    void theGuardRunsOnTheRealTimeSchedulerWhenItMay() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void theGuardRunsOnTheRealTimeSchedulerWhenItMay(GuardKind kind) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
         Process daemon = fakeDaemon();
-        Process guard = guard(daemon.pid(), 60_000);
+        Process guard = guard(kind, daemon.pid(), 60_000);
         long until = System.nanoTime() + WAIT.toNanos();
         while (!log().contains("watching daemon PID") && System.nanoTime() < until) Thread.sleep(50);
         assertThat(log()).contains("running at real-time priority (SCHED_RR 50)");
@@ -137,11 +131,12 @@ class GuardProcessTest {
         assertThat(fields[41 - 3]).as("scheduling policy in /proc/PID/stat (2 = SCHED_RR)").isEqualTo("2");
     }
 
-    @Test
-    void whenTheDaemonsPipeClosesTheArmedGroupIsKilledAtOnce() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void whenTheDaemonsPipeClosesTheArmedGroupIsKilledAtOnce(GuardKind kind) throws Exception {
         ProcessGroup site = service();
         Process daemon = fakeDaemon();
-        Process guard = guard(daemon.pid(), 60_000);
+        Process guard = guard(kind, daemon.pid(), 60_000);
         say(guard, "deadline " + (now() + 60_000), "arm site group:" + site.pgid());
         Thread.sleep(300);
         assertThat(site.isEmpty()).as("left alone while the daemon is there").isFalse();
@@ -156,11 +151,12 @@ class GuardProcessTest {
         System.out.println("guard: pipe closed -> group gone in " + tookMs + " ms");
     }
 
-    @Test
-    void aPassedDeadlineForcesOffWhileTheDaemonLivesAndALaterDeadlineRearmsTheWatch() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void aPassedDeadlineForcesOffWhileTheDaemonLivesAndALaterDeadlineRearmsTheWatch(GuardKind kind) throws Exception {
         ProcessGroup first = service();
         Process daemon = fakeDaemon();
-        Process guard = guard(daemon.pid(), 60_000);
+        Process guard = guard(kind, daemon.pid(), 60_000);
         say(guard, "arm site group:" + first.pgid(), "deadline " + (now() + 300));
         assertThat(first.awaitEmpty(WAIT)).isTrue();
         assertThat(guard.isAlive()).isTrue();
@@ -177,11 +173,12 @@ class GuardProcessTest {
         assertThat(log()).contains("deadline passed");
     }
 
-    @Test
-    void anOrderlyExitForcesOffOnlyWhatTheDaemonFailedToStop() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void anOrderlyExitForcesOffOnlyWhatTheDaemonFailedToStop(GuardKind kind) throws Exception {
         ProcessGroup stopped = service();
         ProcessGroup stuck = service();
-        Process guard = guard(fakeDaemon().pid(), 60_000);
+        Process guard = guard(kind, fakeDaemon().pid(), 60_000);
         say(guard, "deadline " + (now() + 60_000), "arm a group:" + stopped.pgid(), "arm b group:" + stuck.pgid(), "disarm a",
                 "shutdown " + (now() + 60_000), "bye");
         assertThat(stuck.awaitEmpty(WAIT)).isTrue();
@@ -190,21 +187,23 @@ class GuardProcessTest {
         assertThat(log()).contains("forcing off [b]").doesNotContain("forcing off [a");
     }
 
-    @Test
-    void aSilentDaemonIsKilledAfterItsResourcesAreForcedOff() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void aSilentDaemonIsKilledAfterItsResourcesAreForcedOff(GuardKind kind) throws Exception {
         ProcessGroup site = service();
         Process daemon = fakeDaemon();
-        Process guard = guard(daemon.pid(), 500);
+        Process guard = guard(kind, daemon.pid(), 500);
         say(guard, "deadline " + (now() + 60_000), "arm site group:" + site.pgid());
         assertThat(daemon.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("silent daemon killed").isTrue();
         assertThat(site.awaitEmpty(WAIT)).isTrue();
         assertThat(log()).contains("silent too long").contains("killing the silent daemon (PID " + daemon.pid() + ")");
     }
 
-    @Test
-    void aGarbledLineIsLoggedAndIgnoredAndTheWatchGoesOn() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void aGarbledLineIsLoggedAndIgnoredAndTheWatchGoesOn(GuardKind kind) throws Exception {
         ProcessGroup site = service();
-        Process guard = guard(fakeDaemon().pid(), 60_000);
+        Process guard = guard(kind, fakeDaemon().pid(), 60_000);
         say(guard, "arm site group:" + site.pgid(), "arm site group:nope", "deadline " + (now() + 300));
         assertThat(site.awaitEmpty(WAIT)).isTrue();
         assertThat(log()).contains("ignored a bad line from the daemon: 'group:nope'");
@@ -216,10 +215,11 @@ class GuardProcessTest {
      * A daemon killed just after it forked a start (issue 13): the guard's first pass finds no record yet; the
      * shell writes it a moment later, and the guard's second look ends the group.
      */
-    @Test
-    void aStartRecordedOnlyAfterTheDaemonIsGoneIsEndedByTheSecondLook() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GuardKind.class)
+    void aStartRecordedOnlyAfterTheDaemonIsGoneIsEndedByTheSecondLook(GuardKind kind) throws Exception {
         Path record = dir.resolve("web.pgid");
-        Process guard = guard(fakeDaemon().pid(), 60_000);
+        Process guard = guard(kind, fakeDaemon().pid(), 60_000);
         say(guard, "deadline " + (now() + 60_000), "arm web recorded:" + record);
         guard.getOutputStream().close();
         long until = System.nanoTime() + WAIT.toNanos();

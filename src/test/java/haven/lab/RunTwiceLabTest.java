@@ -89,7 +89,9 @@ class RunTwiceLabTest {
                 if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
                 long pid = Long.parseLong(name);
                 List<String> argv = Pids.cmdline(pid);
+                // The Java guard names its main class; the native one is its program (target/haven-guard).
                 int at = argv.indexOf("haven.guard.GuardMain");
+                if (at < 0 && !argv.isEmpty() && argv.get(0).endsWith("/haven-guard")) at = 0;
                 if (pid != not && at >= 0 && argv.size() > at + 1 && argv.get(at + 1).equals(Long.toString(daemonPid))) return Optional.of(pid);
             }
         } catch (IOException e) {
