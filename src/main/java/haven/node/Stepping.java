@@ -29,9 +29,18 @@ public final class Stepping {
     private long busyUntilMs = Long.MIN_VALUE;
     private volatile boolean quiet = false;
 
-    /** Whether {@code event} should wake the loop now, rather than wait for its next step. */
+    /**
+     * Whether {@code event} should wake the loop now, rather than wait for its next step: while quiet, a beat
+     * and a monitor that found its resource running wait (the next monitor is scheduled from when the answer is
+     * taken in, at most a quiet tick later); everything else, a failed monitor first of all, wakes it.
+     */
     public boolean wakes(NodeEvent event) {
-        return !(event instanceof NodeEvent.Beat) || !quiet;
+        if (!quiet) return true;
+        return !(event instanceof NodeEvent.Beat || passingMonitor(event));
+    }
+
+    private static boolean passingMonitor(NodeEvent e) {
+        return e instanceof NodeEvent.OpDone d && d.op() == Operation.MONITOR && d.result().isOk();
     }
 
     /**
@@ -58,8 +67,7 @@ public final class Stepping {
         return switch (e) {
             case NodeEvent.Beat b -> false;
             case NodeEvent.Tick t -> false;
-            // A monitor that failed makes the core act (a restart, a report), and that counts below.
-            case NodeEvent.OpDone d -> d.op() != Operation.MONITOR;
+            case NodeEvent.OpDone d -> !passingMonitor(d);
             default -> true;
         };
     }

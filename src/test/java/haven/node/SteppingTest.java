@@ -58,6 +58,16 @@ class SteppingTest {
     }
 
     @Test
+    void whileQuietAPassingMonitorWaitsForTheNextStepAndAFailedOneWakesTheLoop() {
+        RecordOps ops = new RecordOps();
+        quietStep(List.of(new NodeEvent.Tick()), List.of(ops.run(Operation.MONITOR)));
+        assertThat(stepping.wakes(ops.done(Operation.MONITOR))).isFalse();
+        NodeEvent failed = new NodeEvent.OpDone(VIP, Operation.MONITOR, ops.id, AgentResult.notRunning());
+        assertThat(stepping.wakes(failed)).isTrue();
+        assertThat(quietStep(List.of(failed), List.of())).as("a failed monitor is movement").isEqualTo(now + Stepping.BUSY_TICK_MS);
+    }
+
+    @Test
     void theCoresNextDecisionBoundsTheQuietSleepAndNoLeaseMeansBusy() {
         assertThat(stepping.stepped(List.of(), List.of(), now + 30, now)).as("the lease's give-up point in 30 ms").isEqualTo(now + 30);
         assertThat(stepping.stepped(List.of(), List.of(), now - 5, now)).as("a decision due but not taken: no spinning")
