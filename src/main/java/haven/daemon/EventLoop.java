@@ -69,6 +69,9 @@ final class EventLoop {
             long waitMs = nextStepMs - ticker.nowMs();
             if (!woken.getAndSet(false) && waitMs > 0) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs));
+                // A pending interrupt makes every later park return at once: take it, so that a stray one
+                // cannot turn the loop into a spin; stop() clears running before it interrupts.
+                if (Thread.interrupted() && !running) return;
                 continue;
             }
             try {
