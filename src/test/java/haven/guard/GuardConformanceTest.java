@@ -27,6 +27,14 @@ class GuardConformanceTest {
     @TempDir Path dir;
 
     /** Runs {@code scenario} with each guard and compares what they logged. */
+    /** A service armed under a far deadline, with a guard that calls its daemon hung after 500 ms of silence. */
+    private static ProcessGroup siteArmedUnderAHalfSecondHangLimit(GuardRun g) throws IOException {
+        ProcessGroup site = g.service("site");
+        g.start(500);
+        g.say("deadline " + (GuardRun.now() + FAR), "arm site group:" + site.pgid());
+        return site;
+    }
+
     private void both(Scenario scenario) throws Exception {
         List<String> java = run(GuardKind.JAVA, scenario);
         Assumptions.assumeTrue(GuardCommand.nativeBinary().isPresent(), "the native guard was not built (no C compiler): Java half only");
@@ -91,9 +99,7 @@ class GuardConformanceTest {
     @Test
     void aDaemonSilentPastTheHangLimitIsKilledAfterItsResourcesAreForcedOff() throws Exception {
         both(g -> {
-            ProcessGroup site = g.service("site");
-            g.start(500);
-            g.say("deadline " + (GuardRun.now() + FAR), "arm site group:" + site.pgid());
+            ProcessGroup site = siteArmedUnderAHalfSecondHangLimit(g);
             assertThat(g.daemon.waitFor(GuardRun.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).as("stand-in daemon killed").isTrue();
             assertThat(site.awaitEmpty(GuardRun.WAIT)).isTrue();
             g.awaitLog("killing the silent daemon");
@@ -105,9 +111,7 @@ class GuardConformanceTest {
     @Test
     void aliveLinesKeepTheDaemonAliveAndAfterShutdownItsSilenceIsNoHang() throws Exception {
         both(g -> {
-            ProcessGroup site = g.service("site");
-            g.start(500);
-            g.say("deadline " + (GuardRun.now() + FAR), "arm site group:" + site.pgid());
+            ProcessGroup site = siteArmedUnderAHalfSecondHangLimit(g);
             long until = System.nanoTime() + 1_500_000_000L;
             while (System.nanoTime() < until) {
                 g.say("alive");
