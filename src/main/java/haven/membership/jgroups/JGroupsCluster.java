@@ -93,8 +93,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.listener = listener;
         this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
         this.ticker = ticker;
-        this.leaderWatch = new LeaderWatch(timer, ticker, config.timing().heartbeatInterval().toMillis(),
-                () -> raft.leader(), this::nodeOf, (leader, address) -> {
+        this.leaderWatch = new LeaderWatch(timer, ticker, () -> raft.leader(), this::nodeOf, (leader, address) -> {
                     lastLeader = leader;
                     listener.leaderChanged(leader, leader.equals(Optional.of(self)));
                 });
@@ -132,9 +131,15 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         }
         haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
         long beatMs = config.timing().heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
+        // One wake-up per beat for the beat, the leader watch's slow poll and the follower repair (which ran
+        // every 100 ms on a timer of its own; its rules go by elapsed time, so the beat's 80 ms only makes it
+        // look a little more often).
+        timer.scheduleAtFixedRate(() -> {
+            sendBeat();
+            leaderWatch.beatTick();
+            followerRepair.run();
+        }, 0, beatMs, TimeUnit.MILLISECONDS);
         leaderWatch.start();
-        timer.scheduleAtFixedRate(followerRepair::run, 100, 100, TimeUnit.MILLISECONDS);
         if (pairVoters != null) {
             timer.scheduleAtFixedRate(() -> pairVoters.restore(List.of(viewMembers.split(","))), 100, 100, TimeUnit.MILLISECONDS);
         }
