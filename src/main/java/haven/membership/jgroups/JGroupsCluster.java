@@ -44,12 +44,12 @@ import org.jgroups.util.NameCache;
  */
 public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("haven.membership");
-    private static final byte BEAT = 'B';
+    static final byte BEAT = 'B';
     /**
      * The leader's term, sent by the leader beside every fifth beat: a message of its own, because daemons
      * before it drop a beat whose form they do not know, and a rolling upgrade must not cost their lease.
      */
-    private static final byte LEADER = 'L';
+    static final byte LEADER = 'L';
     private static final int LEADER_EVERY_BEATS = 5;
     /** A member's Raft term, sent when the leader's is behind it (see {@link TermGap}); older daemons drop it. */
     private static final byte TERM_AHEAD = 'T';
@@ -58,7 +58,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
      * beat, which older daemons still read. Once a peer has sent one, its plain beats are ignored: read late,
      * they would renew this node's lease from the reading time.
      */
-    private static final byte ECHO_BEAT = 'E';
+    static final byte ECHO_BEAT = 'E';
     private final java.util.Set<Address> echoing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final BeatEcho echo;
     private int beatsSent = 0;
@@ -93,8 +93,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.listener = listener;
         this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
         this.ticker = ticker;
-        this.leaderWatch = new LeaderWatch(timer, ticker, config.timing().heartbeatInterval().toMillis(),
-                () -> raft.leader(), this::nodeOf, (leader, address) -> {
+        this.leaderWatch = new LeaderWatch(timer, ticker, () -> raft.leader(), this::nodeOf, (leader, address) -> {
                     lastLeader = leader;
                     listener.leaderChanged(leader, leader.equals(Optional.of(self)));
                 });
@@ -132,9 +131,15 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         }
         haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
         long beatMs = config.timing().heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(this::sendBeat, 0, beatMs, TimeUnit.MILLISECONDS);
+        // One wake-up per beat for the beat, the leader watch's slow poll and the follower repair (which ran
+        // every 100 ms on a timer of its own; its rules go by elapsed time, so the beat's 80 ms only makes it
+        // look a little more often).
+        timer.scheduleAtFixedRate(() -> {
+            sendBeat();
+            leaderWatch.beatTick();
+            followerRepair.run();
+        }, 0, beatMs, TimeUnit.MILLISECONDS);
         leaderWatch.start();
-        timer.scheduleAtFixedRate(followerRepair::run, 100, 100, TimeUnit.MILLISECONDS);
         if (pairVoters != null) {
             timer.scheduleAtFixedRate(() -> pairVoters.restore(List.of(viewMembers.split(","))), 100, 100, TimeUnit.MILLISECONDS);
         }
@@ -316,13 +321,17 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
 
     /** Unreliable, out of band, never bundled nor flow-controlled: a late beat is worse than a lost one. */
     private void send(byte kind, String text) throws Exception {
+        channel.send(beatMessage(kind, text));
+    }
+
+    static Message beatMessage(byte kind, String text) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         byte[] payload = new byte[body.length + 1];
         payload[0] = kind;
         System.arraycopy(body, 0, payload, 1, body.length);
-        channel.send(new BytesMessage(null, payload)
+        return new BytesMessage(null, payload)
                 .setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY, Message.Flag.DONT_BUNDLE, Message.Flag.NO_FC)
-                .setFlag(Message.TransientFlag.DONT_LOOPBACK));
+                .setFlag(Message.TransientFlag.DONT_LOOPBACK);
     }
 
     /**

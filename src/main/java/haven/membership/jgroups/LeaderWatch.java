@@ -18,7 +18,8 @@ import org.jgroups.Address;
  * a follower's leader). jgroups-raft elects on a view change, and a node without a leader learns one from the
  * leader's beats or appends: so it polls every {@link #FAST_MS} while a view is new or there is no leader, when
  * a new leader must be known at once, and at the beat interval in between, when none is to be expected (the
- * timer thread woke 100 times a second for nothing). A view change starts a fast round at once.
+ * timer thread woke 100 times a second for nothing). A view change starts a fast round at once. The slow polls
+ * ride on the beat timer's tick ({@link #beatTick}) rather than waking the timer thread on their own.
  *
  * <p>Runs on the edge's timer thread; {@link #viewChanged} may be called from any thread.
  */
@@ -30,7 +31,6 @@ final class LeaderWatch {
 
     private final ScheduledExecutorService timer;
     private final Ticker ticker;
-    private final long slowMs;
     private final Supplier<Address> leaderAddress;
     private final Function<Address, Optional<NodeId>> nodeOf;
     private final BiConsumer<Optional<NodeId>, Address> changed;
@@ -40,12 +40,13 @@ final class LeaderWatch {
     /** The leader's address at the last poll, once named (timer thread only). */
     private Address lastAddress;
     private Optional<NodeId> last = Optional.empty();
+    /** The round of the chain of fast polls still running, 0 when none is (timer thread only). */
+    private long fastRound;
 
-    LeaderWatch(ScheduledExecutorService timer, Ticker ticker, long slowMs, Supplier<Address> leaderAddress,
+    LeaderWatch(ScheduledExecutorService timer, Ticker ticker, Supplier<Address> leaderAddress,
                 Function<Address, Optional<NodeId>> nodeOf, BiConsumer<Optional<NodeId>, Address> changed) {
         this.timer = timer;
         this.ticker = ticker;
-        this.slowMs = slowMs;
         this.leaderAddress = leaderAddress;
         this.nodeOf = nodeOf;
         this.changed = changed;
@@ -60,10 +61,18 @@ final class LeaderWatch {
         restart(); // at once, not after what is left of a slow round: an election follows
     }
 
+    /** The slow poll, at every beat (timer thread): nothing while a chain of fast polls runs. */
+    void beatTick() {
+        if (fastRound == 0) poll();
+    }
+
     private void restart() {
         long r = round.incrementAndGet();
         try {
-            timer.execute(() -> pollAndAgain(r));
+            timer.execute(() -> {
+                fastRound = r;
+                pollAndAgain(r);
+            });
         } catch (RejectedExecutionException closed) {
             // closing
         }
@@ -73,8 +82,12 @@ final class LeaderWatch {
         if (r != round.get()) return;
         poll();
         boolean fast = lastAddress == null || ticker.nowMs() - lastViewAtMs < FAST_FOR_MS;
+        if (!fast) {
+            fastRound = 0; // the beat ticks poll from here on
+            return;
+        }
         try {
-            timer.schedule(() -> pollAndAgain(r), fast ? FAST_MS : slowMs, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> pollAndAgain(r), FAST_MS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
             // closing
         }

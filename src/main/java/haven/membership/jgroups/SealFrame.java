@@ -1,6 +1,9 @@
 package haven.membership.jgroups;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
@@ -28,6 +31,8 @@ final class SealFrame {
         }
     });
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     record Header(String sender, long epoch, long counter, long sentMs, int length) {}
 
     private SealFrame() {}
@@ -37,8 +42,12 @@ final class SealFrame {
     }
 
     static byte[] seal(SecretKey key, String sender, long epoch, long counter, long sentMs, byte[] plain, int offset, int length) {
-        byte[] name = sender.getBytes(StandardCharsets.UTF_8);
-        if (name.length == 0 || name.length > MAX_NAME_BYTES) throw new IllegalArgumentException("node name too long to seal: " + sender);
+        return seal(key, sender.getBytes(StandardCharsets.UTF_8), epoch, counter, sentMs, plain, offset, length);
+    }
+
+    /** As above, with the sender's name already in UTF-8 (a sender seals every datagram with the same name). */
+    static byte[] seal(SecretKey key, byte[] name, long epoch, long counter, long sentMs, byte[] plain, int offset, int length) {
+        if (name.length == 0 || name.length > MAX_NAME_BYTES) throw new IllegalArgumentException("node name too long to seal: " + new String(name, StandardCharsets.UTF_8));
         int headerLength = FIXED_HEADER + name.length;
         byte[] out = new byte[headerLength + length + TAG_BYTES];
         ByteBuffer.wrap(out).put(MAGIC_0).put(MAGIC_1).put(FORMAT).put((byte) name.length).put(name)
@@ -56,13 +65,23 @@ final class SealFrame {
 
     /** The clear header, or null when the datagram is not a sealed frame of this format. */
     static Header header(byte[] data, int offset, int length) {
+        return header(data, offset, length, null);
+    }
+
+    /**
+     * As {@link #header(byte[], int, int)}, the sender named by the instance in {@code known} when it is one of
+     * them (the usual case: no String is decoded per datagram).
+     */
+    static Header header(byte[] data, int offset, int length, SenderNames known) {
         if (length < FIXED_HEADER + 1 + TAG_BYTES) return null;
         if (data[offset] != MAGIC_0 || data[offset + 1] != MAGIC_1 || data[offset + 2] != FORMAT) return null;
         int nameLength = data[offset + 3] & 0xff;
         if (nameLength == 0 || nameLength > MAX_NAME_BYTES || length < FIXED_HEADER + nameLength + TAG_BYTES) return null;
-        ByteBuffer b = ByteBuffer.wrap(data, offset + 4 + nameLength, 24);
-        String sender = new String(data, offset + 4, nameLength, StandardCharsets.UTF_8);
-        return new Header(sender, b.getLong(), b.getLong(), b.getLong(), FIXED_HEADER + nameLength);
+        String sender = known == null ? null : known.known(data, offset + 4, nameLength);
+        if (sender == null) sender = new String(data, offset + 4, nameLength, StandardCharsets.UTF_8);
+        int at = offset + 4 + nameLength;
+        return new Header(sender, (long) LONG.get(data, at), (long) LONG.get(data, at + 8), (long) LONG.get(data, at + 16),
+                FIXED_HEADER + nameLength);
     }
 
     /** The plain datagram, or null when the tag does not verify (wrong key, forged or altered bytes). */

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.util.Objects;
 import org.jgroups.Address;
 import org.jgroups.protocols.UDP;
-import org.jgroups.stack.IpAddress;
 
 /**
  * JGroups' UDP transport with every datagram sealed (see {@link Sealer}): the seal wraps the bytes JGroups
@@ -41,9 +40,7 @@ public class SealedUDP extends UDP {
     public void receive(Address sender, byte[] data, int offset, int length) {
         Sealer s = sealer;
         if (data == null || s == null || Objects.equals(local_physical_addr, sender)) return;
-        // Refusals are logged per host, not per port: a flood from ever new source ports is still one source.
-        String source = sender instanceof IpAddress ip ? ip.getIpAddress().getHostAddress() : String.valueOf(sender);
-        byte[] plain = s.open(source, data, offset, length);
+        byte[] plain = s.open(sender, data, offset, length);
         if (plain != null) super.receive(sender, plain, 0, plain.length);
     }
 }

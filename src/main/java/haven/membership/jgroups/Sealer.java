@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.crypto.SecretKey;
+import org.jgroups.stack.IpAddress;
 
 /**
  * Seals this node's datagrams and opens its peers': authentication first (nothing from a sender without
@@ -17,11 +18,12 @@ final class Sealer {
     static final long LOG_INTERVAL_MS = 10_000;
 
     private final SealKeys keys;
-    private final String self;
+    private final byte[] selfName;
     private final long epoch;
     private final SecretKey ownKey;
     private final AtomicLong counter = new AtomicLong();
     private final Set<String> senders;
+    private final SenderNames senderNames;
     private final ReplayGuard guard;
     private final Ticker ticker;
     private final long bootMs;
@@ -32,10 +34,11 @@ final class Sealer {
     Sealer(SealKeys keys, String self, long epoch, Set<String> senders, ReplayGuard guard, Ticker ticker,
             Consumer<Map<String, Long>> persistPeerEpochs) {
         this.keys = keys;
-        this.self = self;
+        this.selfName = self.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.epoch = epoch;
         this.ownKey = keys.senderKey(self, epoch);
         this.senders = Set.copyOf(senders);
+        this.senderNames = new SenderNames(this.senders);
         this.guard = guard;
         this.ticker = ticker;
         this.bootMs = ticker.nowMs();
@@ -44,13 +47,16 @@ final class Sealer {
 
     byte[] seal(byte[] plain, int offset, int length) {
         TrafficStats.sent();
-        return SealFrame.seal(ownKey, self, epoch, counter.incrementAndGet(), ticker.nowMs() - bootMs, plain, offset, length);
+        return SealFrame.seal(ownKey, selfName, epoch, counter.incrementAndGet(), ticker.nowMs() - bootMs, plain, offset, length);
     }
 
-    /** The plain datagram, or null when it is refused. {@code source} (the sending host) only names it in the log. */
-    byte[] open(String source, byte[] data, int offset, int length) {
+    /**
+     * The plain datagram, or null when it is refused. {@code source} (the sending host) only names it in the log,
+     * so it is turned into text only for a refusal, not for every datagram.
+     */
+    byte[] open(Object source, byte[] data, int offset, int length) {
         long now = ticker.nowMs();
-        SealFrame.Header h = SealFrame.header(data, offset, length);
+        SealFrame.Header h = SealFrame.header(data, offset, length, senderNames);
         if (h == null) return refuse(TrafficStats.Refusal.NOT_SEALED, source, "not a sealed haven datagram", now);
         if (!senders.contains(h.sender())) {
             return refuse(TrafficStats.Refusal.UNKNOWN_SENDER, source, "claims to come from \"" + h.sender() + "\", no node of this cluster", now);
@@ -87,14 +93,19 @@ final class Sealer {
         return plain;
     }
 
-    private byte[] refuse(TrafficStats.Refusal why, String source, String reason, long now) {
+    private byte[] refuse(TrafficStats.Refusal why, Object source, String reason, long now) {
         TrafficStats.refused(why);
-        String line = rejectLog.refused(source, reason, now);
+        String line = rejectLog.refused(hostOf(source), reason, now);
         if (line != null) LOG.log(System.Logger.Level.WARNING, line);
         if (now - lastExpiry >= LOG_INTERVAL_MS) {
             lastExpiry = now;
             rejectLog.expire(now);
         }
         return null;
+    }
+
+    /** Refusals are logged per host, not per port: a flood from ever new source ports is still one source. */
+    private static String hostOf(Object source) {
+        return source instanceof IpAddress ip ? ip.getIpAddress().getHostAddress() : String.valueOf(source);
     }
 }

@@ -51,7 +51,7 @@ final class StackConfig {
         String stack = """
                 <config xmlns="urn:org:jgroups">
                   <haven.membership.jgroups.SealedUDP bind_addr="%s" bind_port="%d" port_range="0" ip_mcast="false"
-                       ucast_recv_buf_size="2m" ucast_send_buf_size="1m" bundler_type="per-destination"
+                       ucast_recv_buf_size="2m" ucast_send_buf_size="1m" bundler_type="haven.membership.jgroups.DirectSendBundler"
                        thread_pool.min_threads="0" thread_pool.max_threads="50" diag.enabled="false"/>
                   <TCPPING async_discovery="true" initial_hosts="%s" port_range="0"/>
                   <MERGE3 min_interval="1000" max_interval="3000"/>

@@ -35,6 +35,18 @@ class SealFrameTest {
     }
 
     @Test
+    void aKnownSenderIsNamedByTheSameStringEveryTimeAndAnUnknownOneIsStillRead() {
+        String n1 = new String("n1".toCharArray());
+        SenderNames known = new SenderNames(java.util.List.of("n10", n1, "n2"));
+        byte[] frame = sealed();
+        SealFrame.Header h = SealFrame.header(frame, 0, frame.length, known);
+        assertThat(h.sender()).isSameAs(n1);
+        assertThat(h).isEqualTo(SealFrame.header(frame, 0, frame.length));
+        byte[] stranger = SealFrame.seal(keys.senderKey("n3", 1), "n3", 1, 1, 0, plain, 0, plain.length);
+        assertThat(SealFrame.header(stranger, 0, stranger.length, known).sender()).isEqualTo("n3");
+    }
+
+    @Test
     void theContentIsNotInClear() {
         String wire = new String(sealed(), StandardCharsets.ISO_8859_1);
         assertThat(wire).doesNotContain("headers");
