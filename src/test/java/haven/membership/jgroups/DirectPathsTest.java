@@ -2,16 +2,9 @@ package haven.membership.jgroups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import haven.core.Ticker;
-import java.io.ByteArrayInputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
@@ -25,52 +18,21 @@ import org.junit.jupiter.api.Test;
  */
 class DirectPathsTest {
     private static final byte[] KEY = "direct paths test key, long enough".getBytes(StandardCharsets.US_ASCII);
-    private final List<JChannel> channels = new CopyOnWriteArrayList<>();
+
+    private final LoopbackChannels loopback = new LoopbackChannels("haven.membership.jgroups.RecordingSealedUDP bundler_type=\"haven.membership.jgroups.DirectSendBundler\"");
 
     @AfterEach
     void close() {
-        channels.forEach(JChannel::close);
-    }
-
-    private static int freePort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        loopback.close();
     }
 
     private JChannel channel(String name, int port, int peerPort, Receiver receiver) throws Exception {
-        String xml = """
-                <config xmlns="urn:org:jgroups">
-                  <haven.membership.jgroups.RecordingSealedUDP bind_addr="127.0.0.1" bind_port="%d" port_range="0"
-                       ip_mcast="false" diag.enabled="false" bundler_type="haven.membership.jgroups.DirectSendBundler"/>
-                  <TCPPING initial_hosts="127.0.0.1[%d],127.0.0.1[%d]" port_range="0"/>
-                  <pbcast.NAKACK2 use_mcast_xmit="false"/>
-                  <UNICAST3/>
-                  <pbcast.STABLE/>
-                  <pbcast.GMS join_timeout="1000" print_local_addr="false"/>
-                </config>
-                """.formatted(port, port, peerPort);
-        JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-        ch.name(name);
-        ClusterSeal.install(ch, new Sealer(new SealKeys(KEY), name, System.currentTimeMillis(), Set.of("a", "b"),
-                new ReplayGuard(400), Ticker.SYSTEM, m -> { }));
-        if (receiver != null) ch.setReceiver(receiver);
-        channels.add(ch);
-        ch.connect("direct-paths-test");
-        return ch;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within 15 s: " + what);
-            Thread.sleep(20);
-        }
+        return loopback.open(name, port, peerPort, KEY, receiver, "direct-paths-test");
     }
 
     @Test
     void aBeatIsSentByItsCallerAndEverythingElseByTheBundlerThread() throws Exception {
-        int pa = freePort(), pb = freePort();
+        int pa = LoopbackChannels.freePort(), pb = LoopbackChannels.freePort();
         Set<String> got = ConcurrentHashMap.newKeySet();
         JChannel a = channel("a", pa, pb, null);
         JChannel b = channel("b", pb, pa, new Receiver() {
@@ -79,7 +41,7 @@ class DirectPathsTest {
                 got.add(new String(msg.getArray(), msg.getOffset(), msg.getLength(), StandardCharsets.UTF_8));
             }
         });
-        await(() -> a.getView().size() == 2 && b.getView().size() == 2, "a view of both");
+        LoopbackChannels.await(() -> a.getView().size() == 2 && b.getView().size() == 2, "a view of both");
 
         String me = Thread.currentThread().getName();
         RecordingSealedUDP.SENDING_THREADS.clear();
@@ -88,7 +50,7 @@ class DirectPathsTest {
 
         RecordingSealedUDP.SENDING_THREADS.clear();
         a.send(new BytesMessage(null, "ordinary".getBytes(StandardCharsets.UTF_8)));
-        await(() -> got.containsAll(Set.of("Ea beat", "ordinary")), "b gets both: " + got);
+        LoopbackChannels.await(() -> got.containsAll(Set.of("Ea beat", "ordinary")), "b gets both: " + got);
         assertThat(RecordingSealedUDP.SENDING_THREADS).as("the ordinary message went through the bundler's thread")
                 .anyMatch(t -> t.startsWith("pd-bundler")).doesNotContain(me);
     }
