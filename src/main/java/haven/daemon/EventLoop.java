@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * The single thread that owns a node's state: it takes events in arrival order, steps the core and hands
  * the effects to the driver. Every other thread only enqueues. When it steps, and which events wake it,
  * {@link Stepping} decides: every event and a tick every 20 ms while something moves, and while quiet a step
- * every 100 ms (or at the core's next decision) that takes the heartbeats queued meanwhile. The queue is
+ * every 250 ms (or at the core's next decision) that takes the heartbeats queued meanwhile. The queue is
  * unbounded in type but bounded in practice by its producers (one view, one beat per peer per interval, one
  * result per operation in flight).
  */
@@ -82,8 +82,8 @@ final class EventLoop {
                 publish.accept(core.status());
                 nextStepMs = stepping.stepped(batch, effects, core.decideByMs(now), now);
             } catch (RuntimeException | AssertionError bug) {
-                // Halting would leave this node's resources running unattended (no watchdog yet), which is
-                // worse than going on: log loudly and keep the lease logic alive.
+                // Halting would leave this node's resources to the guard's deadline, which is worse than
+                // going on: log loudly and keep the lease logic alive.
                 LOG.log(System.Logger.Level.ERROR, "event loop step failed (a bug): " + bug, bug);
                 nextStepMs = ticker.nowMs() + Stepping.BUSY_TICK_MS;
             }
