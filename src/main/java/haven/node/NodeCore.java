@@ -59,7 +59,7 @@ public final class NodeCore {
         /**
          * A lost node's groups start elsewhere once lease + two and a half margins have passed since the last
          * moment any member of the view could renew its lease ({@code Lease.renewableUntilMs}): its guard acts
-         * two margins after its lease's end ({@code QuorumKeeper.guardSlackMs}), half a margin before.
+         * two margins after its lease's end ({@code Timing.guardSlack}), half a margin before.
          */
         public static SafetyRules of(ClusterConfig config) {
             return new SafetyRules(config.majority(), config.timing().lostAfter().toMillis());

@@ -19,11 +19,17 @@ final class QuorumKeeper {
     /** two_node mode's quorum (empty in majority mode). */
     private final Optional<PairQuorum> pair;
     private final boolean runsResources;
+    /**
+     * {@link haven.config.Timing#guardSlack}: with the stop lead below, this node's own stop has up to two and a
+     * half margins (250 ms by default; the lab's nginx and address took 140 ms, and longer on a loaded machine)
+     * before the guard acts; the coordinator waits two and a half margins past the lease
+     * ({@link NodeCore.SafetyRules#of}), which leaves the guard's force-off half a margin.
+     */
     private final long guardSlackMs;
     /**
      * How long before its lease runs out this node starts stopping: its own stop (a service's, then its
      * address's; 140 ms in the lab) must end before the guard's deadline, or the guard forces off a healthy
-     * daemon's resources.
+     * daemon's resources ({@link haven.config.Timing#stopLead}).
      */
     private final long stopLeadMs;
     private final long lostAfterMs;
@@ -56,8 +62,8 @@ final class QuorumKeeper {
         this.lease = new Lease(self, rules.majority(), config.timing().lease().toMillis());
         this.pair = PairQuorum.of(config, self);
         this.runsResources = runsResources;
-        this.guardSlackMs = guardSlackMs(config);
-        this.stopLeadMs = stopLeadMs(config);
+        this.guardSlackMs = config.timing().guardSlack().toMillis();
+        this.stopLeadMs = config.timing().stopLead().toMillis();
         this.lostAfterMs = rules.lostAfterMs();
         this.broken = rules.broken();
     }
@@ -163,22 +169,6 @@ final class QuorumKeeper {
      */
     private boolean keepsWithoutQuorum() {
         return config.quorum().noQuorumPolicy() != Quorum.NoQuorumPolicy.STOP && everHeldLease && runsResources;
-    }
-
-    /** {@link haven.config.Timing#stopLead}. */
-    static long stopLeadMs(ClusterConfig config) {
-        return config.timing().stopLead().toMillis();
-    }
-
-    /**
-     * {@link haven.config.Timing#guardSlack}. This node starts stopping up to half a margin before its lease
-     * ends ({@link #stopLeadMs}), so its own stop has up to two and a half margins (250 ms by default; the lab's
-     * nginx and address took 140 ms, and longer on a loaded machine) before the guard acts; the coordinator waits
-     * two and a half margins past the lease ({@link NodeCore.SafetyRules#of}), which leaves the guard's force-off
-     * half a margin.
-     */
-    static long guardSlackMs(ClusterConfig config) {
-        return config.timing().guardSlack().toMillis();
     }
 
     /**

@@ -302,7 +302,7 @@ class NodeCoreTest {
         startWebHere(1);
         step(beats(1));
         long decideBy = core.decideByMs(now);
-        long stopLead = QuorumKeeper.stopLeadMs(CONFIG);
+        long stopLead = CONFIG.timing().stopLead().toMillis();
         assertThat(decideBy).as("the lease's end, a stop's lead early").isEqualTo(now + CONFIG.timing().lease().toMillis() - stopLead + 1);
         now = decideBy - 1;
         assertThat(step(new NodeEvent.Tick())).noneMatch(e -> e instanceof Effect.Note n && n.text().startsWith("quorum lease lost"));
@@ -328,7 +328,7 @@ class NodeCoreTest {
             now += 80;
             if (ops(step(beats(1))).contains("MONITOR site")) answer(SITE, AgentResult.ok(), 1);
         }
-        long leaseDecision = now + CONFIG.timing().lease().toMillis() - QuorumKeeper.stopLeadMs(CONFIG) + 1;
+        long leaseDecision = now + CONFIG.timing().lease().toMillis() - CONFIG.timing().stopLead().toMillis() + 1;
         assertThat(core.decideByMs(now)).as("the next vip monitor (or site's, if sooner), before the lease's end")
                 .isGreaterThan(now).isLessThanOrEqualTo(answeredAt + TestClusters.MONITOR_INTERVAL.toMillis()).isLessThan(leaseDecision);
     }

@@ -134,7 +134,7 @@ class WholeClusterSimulationTest {
         SimCluster c = new SimCluster(SimConfigs.web(3), 9);
         c.runUntil(5_000);
         c.pause(N1, 4_000);
-        // the lease, the guard's two margins past it (QuorumKeeper.guardSlackMs), a tick
+        // the lease, the guard's two margins past it (Timing.guardSlack), a tick
         c.runUntil(5_000 + 400 + 200 + 20);
         assertThat(c.holders(SITE)).as("guard forced the group off n1 by the lease's end").isEmpty();
         c.runUntil(8_000);
