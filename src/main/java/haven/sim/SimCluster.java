@@ -10,6 +10,7 @@ import haven.node.NodeEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -109,9 +110,7 @@ final class SimCluster {
     void crash(NodeId n) {
         trace(" FAULT crash " + n);
         SimHost h = host(n);
-        h.alive = false;
-        h.incarnation++;
-        h.pausedUntil = Long.MIN_VALUE;
+        h.daemonDies();
         h.running.clear();
         h.guard.gone();
         checks.topologyChanged();
@@ -126,9 +125,7 @@ final class SimCluster {
         SimHost h = host(n);
         if (!h.alive) return;
         trace(" FAULT kill-daemon " + n);
-        h.alive = false;
-        h.incarnation++;
-        h.pausedUntil = Long.MIN_VALUE;
+        h.daemonDies();
         checks.topologyChanged();
         clock.at(2, h.guard::daemonDied);
         clock.at(net.detectMs, net::membershipChanged);
@@ -141,9 +138,7 @@ final class SimCluster {
     void guardKillsDaemon(SimHost h) {
         probe(SimProbe.GUARD_KILLED_HUNG_DAEMON);
         trace(" GUARD of " + h.id + " kills its daemon, silent for over " + haven.guard.GuardLink.HANG_LIMIT.toMillis() + " ms");
-        h.alive = false;
-        h.incarnation++;
-        h.pausedUntil = Long.MIN_VALUE;
+        h.daemonDies();
         checks.topologyChanged();
         h.guard.daemonDied();
         clock.at(net.detectMs, net::membershipChanged);
@@ -152,9 +147,7 @@ final class SimCluster {
 
     /** The daemon gave up its guard and exited (status 3); the service manager starts it again after a while. */
     void daemonExits(SimHost h) {
-        h.alive = false;
-        h.incarnation++;
-        h.pausedUntil = Long.MIN_VALUE;
+        h.daemonDies();
         checks.topologyChanged();
         clock.at(net.detectMs, net::membershipChanged);
         clock.at(2_000, () -> restart(h.id));
@@ -304,7 +297,7 @@ final class SimCluster {
 
     // --- delivery and effects -----------------------------------------------------------------------
 
-    /** The loop's timer: on a 20 ms grid, a tick once the step the daemon's {@link haven.node.Stepping} asked for is due. */
+    /** The loop's timer: on a 20 ms grid, a tick once the step the daemon's Stepping asked for is due. */
     private void scheduleTicks(NodeId n) {
         clock.at(haven.node.Stepping.BUSY_TICK_MS, () -> {
             if (now() >= host(n).nextStepMs) deliver(n, new NodeEvent.Tick(), 0);
@@ -335,17 +328,13 @@ final class SimCluster {
         NodeEvent in = e instanceof NodeEvent.Beat b
                 ? new NodeEvent.Beat(b.from(), b.viewKey(), b.members(), b.stateVersion(), now(), b.echoedMs(), b.departedAgeMs()) : e;
         if (e instanceof NodeEvent.LeaderChanged l) log.noteBelieved(n, l.leader());
-        // As the daemon's loop does: a quiet node leaves beats queued for its next step.
-        if (!h.stepping.wakes(in)) {
+        Optional<List<NodeEvent>> batch = h.batchFor(in);
+        if (batch.isEmpty()) {
             probe(SimProbe.QUIET_PACE);
-            h.queuedBeats.add(in);
             return;
         }
-        List<NodeEvent> batch = new java.util.ArrayList<>(h.queuedBeats);
-        h.queuedBeats.clear();
-        batch.add(in);
-        List<Effect> effects = h.core.stepAll(batch, now(), 1_700_000_000_000L + now());
-        h.nextStepMs = h.stepping.stepped(batch, effects, h.core.decideByMs(now()), now());
+        List<Effect> effects = h.core.stepAll(batch.get(), now(), 1_700_000_000_000L + now());
+        h.nextStepMs = h.stepping.stepped(batch.get(), effects, h.core.decideByMs(now()), now());
         performAll(h, effects);
         h.guard.alive();
         checks.stepped(h, e);

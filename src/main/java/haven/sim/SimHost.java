@@ -40,9 +40,9 @@ final class SimHost {
      */
     final Set<ResourceId> armAfterLaunch = new TreeSet<>();
 
-    /** The daemon loop's pace, the beats it left queued for its next step, and when that step is due. */
+    /** The daemon loop's pace, the events (beats, passing monitors) it left queued for its next step, and when that step is due. */
     haven.node.Stepping stepping = new haven.node.Stepping();
-    final java.util.List<haven.node.NodeEvent> queuedBeats = new java.util.ArrayList<>();
+    final java.util.List<haven.node.NodeEvent> queued = new java.util.ArrayList<>();
     long nextStepMs = Long.MIN_VALUE;
 
     SimHost(NodeId id, NodeCore core) {
@@ -59,10 +59,29 @@ final class SimHost {
         return alive && !paused(now);
     }
 
+    /**
+     * As the daemon's loop does: the events of the step {@code event} wakes (with the events queued before it),
+     * or empty when a quiet node leaves it queued for its next step.
+     */
+    java.util.Optional<java.util.List<haven.node.NodeEvent>> batchFor(haven.node.NodeEvent event) {
+        queued.add(event);
+        if (!stepping.wakes(event)) return java.util.Optional.empty();
+        java.util.List<haven.node.NodeEvent> batch = java.util.List.copyOf(queued);
+        queued.clear();
+        return java.util.Optional.of(batch);
+    }
+
+    /** The daemon process ends (a crash, a kill, an exit): what was queued for it dies with it. */
+    void daemonDies() {
+        alive = false;
+        incarnation++;
+        pausedUntil = Long.MIN_VALUE;
+    }
+
     /** A new daemon process: what the old one had queued died with it. */
     void newProcess() {
         stepping = new haven.node.Stepping();
-        queuedBeats.clear();
+        queued.clear();
         nextStepMs = Long.MIN_VALUE;
     }
 }
