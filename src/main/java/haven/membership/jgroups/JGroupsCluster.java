@@ -15,14 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
-import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
@@ -44,24 +42,8 @@ import org.jgroups.util.NameCache;
  */
 public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("haven.membership");
-    static final byte BEAT = 'B';
-    /**
-     * The leader's term, sent by the leader beside every fifth beat: a message of its own, because daemons
-     * before it drop a beat whose form they do not know, and a rolling upgrade must not cost their lease.
-     */
-    static final byte LEADER = 'L';
-    private static final int LEADER_EVERY_BEATS = 5;
     /** A member's Raft term, sent when the leader's is behind it (see {@link TermGap}); older daemons drop it. */
     private static final byte TERM_AHEAD = 'T';
-    /**
-     * A beat with its send stamp and the echoes of the peers' stamps ({@link BeatEcho}), sent beside the plain
-     * beat, which older daemons still read. Once a peer has sent one, its plain beats are ignored: read late,
-     * they would renew this node's lease from the reading time.
-     */
-    static final byte ECHO_BEAT = 'E';
-    private final java.util.Set<Address> echoing = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final BeatEcho echo;
-    private int beatsSent = 0;
     private static final int MAX_JOIN_ATTEMPTS = 5;
 
     private final ClusterConfig config;
@@ -82,6 +64,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private ReplicatedState replicated;
     private volatile String viewKey = "";
     private volatile String viewMembers = "";
+    private final Heartbeats heartbeats;
     private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
     private final LeaderWatch leaderWatch;
@@ -91,7 +74,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.self = config.node(self).orElseThrow(() -> new IllegalArgumentException("node " + self + " is not in the config"));
         this.stateDir = stateDir;
         this.listener = listener;
-        this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
+        this.heartbeats = new Heartbeats(config, self, listener, ticker, this::learnLeader);
         this.ticker = ticker;
         this.leaderWatch = new LeaderWatch(timer, ticker, () -> raft.leader(), this::nodeOf, (leader, address) -> {
                     lastLeader = leader;
@@ -130,15 +113,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             }
         }
         haven.core.PrivateFiles.tightenTree(stateDir); // jgroups-raft made its files 0644 (older versions, the folders too)
-        long beatMs = config.timing().heartbeatInterval().toMillis();
-        // One wake-up per beat for the beat, the leader watch's slow poll and the follower repair (which ran
-        // every 100 ms on a timer of its own; its rules go by elapsed time, so the beat's 80 ms only makes it
-        // look a little more often).
-        timer.scheduleAtFixedRate(() -> {
-            sendBeat();
-            leaderWatch.beatTick();
-            followerRepair.run();
-        }, 0, beatMs, TimeUnit.MILLISECONDS);
+        timer.execute(this::beatTick);
         leaderWatch.start();
         if (pairVoters != null) {
             timer.scheduleAtFixedRate(() -> pairVoters.restore(List.of(viewMembers.split(","))), 100, 100, TimeUnit.MILLISECONDS);
@@ -148,6 +123,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private void connect(String xml, Sealer sealer) throws Exception {
         channel = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         ClusterSeal.install(channel, sealer);
+        heartbeats.attach(channel);
         channel.name(self.id().name());
         raft = new RaftHandle(channel, replicated).raftId(self.id().name());
         channel.getProtocolStack().insertProtocol(new CommitClamp(raft.raft()), ProtocolStack.Position.BELOW, RAFT.class);
@@ -212,9 +188,9 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         for (Address a : view.getMembers()) {
             nodeOf(a).ifPresent(members::add);
         }
-        viewMembers = String.join(",", members.stream().map(NodeId::name).toList());
-        echo.retain(members.stream().map(NodeId::name).toList(), at);
-        echoing.retainAll(view.getMembers());
+        List<String> names = members.stream().map(NodeId::name).toList();
+        viewMembers = String.join(",", names);
+        heartbeats.viewChanged(names, at);
         viewKey = view.getViewId().toString();
         LOG.log(System.Logger.Level.DEBUG, "view " + viewKey + " " + members);
         System.out.println(java.time.LocalTime.now() + " jgroups view " + viewKey + " " + members);
@@ -222,10 +198,9 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     }
 
     private void onMessage(Message msg) {
-        long at = ticker.nowMs();
         byte[] b = msg.getArray();
         if (b == null || msg.getLength() < 2) return;
-        if (b[msg.getOffset()] == LEADER || b[msg.getOffset()] == TERM_AHEAD) {
+        if (b[msg.getOffset()] == Heartbeats.LEADER || b[msg.getOffset()] == TERM_AHEAD) {
             long term;
             try {
                 term = Long.parseLong(new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8));
@@ -233,30 +208,11 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "dropped a term notice with a bad term from " + msg.getSrc());
                 return;
             }
-            if (b[msg.getOffset()] == LEADER) learnLeader(msg.getSrc(), term);
+            if (b[msg.getOffset()] == Heartbeats.LEADER) learnLeader(msg.getSrc(), term);
             else termCatchUp.noticed(msg.getSrc(), term);
             return;
         }
-        boolean echoed = b[msg.getOffset()] == ECHO_BEAT;
-        if (b[msg.getOffset()] != BEAT && !echoed || !echoed && echoing.contains(msg.getSrc())) {
-            return; // not ours, or a plain beat beside an echoed one; malformed input is dropped, never trusted
-        }
-        String[] parts = new String(b, msg.getOffset() + 1, msg.getLength() - 1, StandardCharsets.UTF_8).split("\n", -1);
-        if (parts.length != (echoed ? 6 : 4)) return;
-        try {
-            List<NodeId> members = parts[3].isEmpty() ? List.of()
-                    : java.util.Arrays.stream(parts[3].split(",")).map(NodeId::of).toList();
-            java.util.OptionalLong echoedMs = echoed ? echo.echoedToMe(parts[5]) : java.util.OptionalLong.empty();
-            java.util.Map<NodeId, Long> departed = new java.util.TreeMap<>();
-            if (echoed) {
-                echoing.add(msg.getSrc());
-                echo.heard(parts[0], parts[4], at);
-                BeatEcho.departedAges(parts[5]).forEach((node, age) -> departed.put(NodeId.of(node), age));
-            }
-            listener.beat(NodeId.of(parts[0]), parts[1], members, Long.parseLong(parts[2]), at, echoedMs, departed);
-        } catch (IllegalArgumentException badNameOrNumber) {
-            LOG.log(System.Logger.Level.WARNING, "dropped a heartbeat with a bad node name from " + msg.getSrc());
-        }
+        heartbeats.fromChannel(msg);
     }
 
     /**
@@ -269,6 +225,14 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
      * refuses a term older than the one it knows. A refused term means this node is ahead of the leader and
      * would drop its appends forever: {@link TermCatchUp} gets the cluster to elect past it.
      */
+    private void learnLeader(Address sender, String term) {
+        try {
+            learnLeader(sender, Long.parseLong(term));
+        } catch (NumberFormatException bad) {
+            LOG.log(System.Logger.Level.WARNING, "dropped a leader's term that is not a number from " + sender);
+        }
+    }
+
     private void learnLeader(Address sender, long term) {
         RAFT r = raft == null ? null : raft.raft();
         if (term < 1 || r == null || r.leader() != null) return; // term 0 would mean "step down" to RAFT
@@ -283,32 +247,38 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         }
     }
 
-    private void sendBeat() {
+    /**
+     * Every beat interval, on the wall clock's multiples of it ({@link BeatPhase}): the beat, failure detection's
+     * tick, the leader watch's slow poll and the follower repair (whose rules go by elapsed time, so the beat's
+     * 80 ms only makes it look a little more often than its 100 ms). One wake-up for all of them.
+     */
+    private void beatTick() {
+        long beatMs = config.timing().heartbeatInterval().toMillis();
         try {
-            String key = viewKey;
-            if (key.isEmpty() || channel == null || !channel.isConnected()) return;
-            String beat = self.id().name() + "\n" + key + "\n" + state().version() + "\n" + viewMembers;
-            long now = ticker.nowMs();
-            send(ECHO_BEAT, beat + "\n" + echo.stamp(now) + "\n" + echo.echoes(now));
-            if (somePeerReadsPlainBeats()) send(BEAT, beat);
-            RAFT r = raft == null ? null : raft.raft();
-            if (++beatsSent % LEADER_EVERY_BEATS == 0 && r != null && r.isLeader()) send(LEADER, Long.toString(r.currentTerm()));
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "heartbeat not sent: " + e);
+            sendBeat();
+            LaneFedDetection fd = heartbeats.failureDetection();
+            if (fd != null) fd.tick();
+            leaderWatch.beatTick();
+            followerRepair.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "beat tick: " + e, e);
+        } finally {
+            if (!timer.isShutdown()) {
+                try {
+                    timer.schedule(this::beatTick, BeatPhase.delayMs(System.currentTimeMillis(), beatMs), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the edge is closing
+                }
+            }
         }
     }
 
-    /**
-     * The plain beat is for daemons that do not send (so perhaps cannot read) echoed ones: while every other
-     * member of the view has sent an echoed beat, it is one datagram per peer per interval for nobody.
-     */
-    private boolean somePeerReadsPlainBeats() {
-        View v = channel.getView();
-        if (v == null) return true;
-        for (Address a : v.getMembers()) {
-            if (!a.equals(channel.getAddress()) && !echoing.contains(a)) return true;
-        }
-        return false;
+    private void sendBeat() {
+        String key = viewKey;
+        if (key.isEmpty() || channel == null || !channel.isConnected()) return;
+        RAFT r = raft == null ? null : raft.raft();
+        heartbeats.send(key, state().version(), viewMembers,
+                r != null && r.isLeader() ? java.util.OptionalLong.of(r.currentTerm()) : java.util.OptionalLong.empty());
     }
 
     private void sendTermAhead(long term) {
@@ -319,19 +289,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         }
     }
 
-    /** Unreliable, out of band, never bundled nor flow-controlled: a late beat is worse than a lost one. */
     private void send(byte kind, String text) throws Exception {
-        channel.send(beatMessage(kind, text));
-    }
-
-    static Message beatMessage(byte kind, String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        byte[] payload = new byte[body.length + 1];
-        payload[0] = kind;
-        System.arraycopy(body, 0, payload, 1, body.length);
-        return new BytesMessage(null, payload)
-                .setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY, Message.Flag.DONT_BUNDLE, Message.Flag.NO_FC)
-                .setFlag(Message.TransientFlag.DONT_LOOPBACK);
+        channel.send(Heartbeats.message(kind, text));
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * The JGroups + jgroups-raft protocol stack, tuned as ENGINE-EVALUATION.md measured:
- * FD_ALL3 + a short VERIFY_SUSPECT2 for crashed daemons and silent hosts alike, RAFT
+ * FD_ALL3 (as {@link LaneFedDetection}, which also counts the beats of {@link BeatLane}) + a short VERIFY_SUSPECT2 for crashed daemons and silent hosts alike, RAFT
  * resend_interval 100 ms so a lagging follower is caught up (and followers learn a commit within it).
  * Not send_commits_immediately: with it, a follower that is behind answers every commit notice, each
  * answer triggers another notice, and the ping-pong keeps the leader's queue so busy that its idle-time
@@ -55,7 +55,7 @@ final class StackConfig {
                        thread_pool.min_threads="0" thread_pool.max_threads="50" diag.enabled="false"/>
                   <TCPPING async_discovery="true" initial_hosts="%s" port_range="0"/>
                   <MERGE3 min_interval="1000" max_interval="3000"/>
-                  <FD_ALL3 timeout="%d" interval="%d"/>
+                  <haven.membership.jgroups.LaneFedDetection timeout="%d" interval="%d"/>
                   <VERIFY_SUSPECT2 timeout="%d"/>
                   <BARRIER/>
                   <pbcast.NAKACK2 use_mcast_xmit="false" xmit_interval="200"/>

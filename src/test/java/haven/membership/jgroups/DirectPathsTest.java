@@ -45,7 +45,7 @@ class DirectPathsTest {
 
         String me = Thread.currentThread().getName();
         RecordingSealedUDP.SENDING_THREADS.clear();
-        a.send(JGroupsCluster.beatMessage(JGroupsCluster.ECHO_BEAT, "a beat"));
+        a.send(Heartbeats.message(Heartbeats.ECHO_BEAT, "a beat"));
         assertThat(RecordingSealedUDP.SENDING_THREADS).as("sent before send() returned, by its caller").contains(me);
 
         RecordingSealedUDP.SENDING_THREADS.clear();

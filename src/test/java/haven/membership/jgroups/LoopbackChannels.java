@@ -18,11 +18,18 @@ import org.jgroups.Receiver;
  */
 final class LoopbackChannels implements AutoCloseable {
     private final String transport;
+    private final String detection;
     private final List<JChannel> channels = new CopyOnWriteArrayList<>();
 
     /** {@code transport}: the transport's element name and any attributes beyond address, port and multicast. */
     LoopbackChannels(String transport) {
+        this(transport, "");
+    }
+
+    /** {@code detection}: a failure detection element to put above discovery, or "". */
+    LoopbackChannels(String transport, String detection) {
         this.transport = transport;
+        this.detection = detection;
     }
 
     static int freePort() throws Exception {
@@ -36,12 +43,13 @@ final class LoopbackChannels implements AutoCloseable {
                 <config xmlns="urn:org:jgroups">
                   <%s bind_addr="127.0.0.1" bind_port="%d" port_range="0" ip_mcast="false" diag.enabled="false"/>
                   <TCPPING initial_hosts="127.0.0.1[%d],127.0.0.1[%d]" port_range="0"/>
+                  %s
                   <pbcast.NAKACK2 use_mcast_xmit="false"/>
                   <UNICAST3/>
                   <pbcast.STABLE/>
                   <pbcast.GMS join_timeout="1000" print_local_addr="false"/>
                 </config>
-                """.formatted(transport, port, port, peerPort);
+                """.formatted(transport, port, port, peerPort, detection);
         JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         ch.name(name);
         ClusterSeal.install(ch, new Sealer(new SealKeys(key), name, System.currentTimeMillis(), Set.of("a", "b"),
