@@ -45,6 +45,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     /** A member's Raft term, sent when the leader's is behind it (see {@link TermGap}); older daemons drop it. */
     private static final byte TERM_AHEAD = 'T';
     private static final int MAX_JOIN_ATTEMPTS = 5;
+    static final long FOLLOWER_QUEUE_POLL_MS = 1_000;
 
     private final ClusterConfig config;
     private final NodeConfig self;
@@ -78,6 +79,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.ticker = ticker;
         this.leaderWatch = new LeaderWatch(timer, ticker, () -> raft.leader(), this::nodeOf, (leader, address) -> {
                     lastLeader = leader;
+                    pollRaftQueue(leader);
                     listener.leaderChanged(leader, leader.equals(Optional.of(self)));
                 });
         this.followerRepair = new LaggingFollowerRepair(() -> raft == null ? null : raft.raft(), this::followers, ticker);
@@ -279,6 +281,19 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         RAFT r = raft == null ? null : raft.raft();
         heartbeats.send(key, state().version(), viewMembers,
                 r != null && r.isLeader() ? java.util.OptionalLong.of(r.currentTerm()) : java.util.OptionalLong.empty());
+    }
+
+    /**
+     * RAFT's runner waits on its queue for {@code resend_interval} and then resends to the followers in its
+     * commit table: only a leader has one, yet every node woke ten times a second for it. A node that follows a
+     * known leader waits up to {@link #FOLLOWER_QUEUE_POLL_MS}; anything queued (an append, a vote, a proposal)
+     * still wakes it at once, and after each wake it polls again at the interval current then. A leader, or a
+     * node without one (an election under way), polls at the configured interval.
+     */
+    private void pollRaftQueue(Optional<NodeId> leader) {
+        RAFT r = raft == null ? null : raft.raft();
+        if (r == null) return;
+        r.resendInterval(leader.isPresent() && !leader.get().equals(self.id()) ? FOLLOWER_QUEUE_POLL_MS : StackConfig.RESEND_INTERVAL_MS);
     }
 
     private void sendTermAhead(long term) {

@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
  * 1 MB is thousands of entries between snapshots, and a restart replays them in milliseconds.
  */
 final class StackConfig {
+    /** RAFT's resend interval; {@code JGroupsCluster} lengthens a follower's wait on its queue. */
+    static final long RESEND_INTERVAL_MS = 100;
+
     private StackConfig() {}
 
     static String xml(ClusterConfig config, NodeConfig self, String logDir) {
@@ -68,14 +71,14 @@ final class StackConfig {
                   <UFC max_credits="2M"/>
                   <FRAG2 frag_size="60000"/>
                   <haven.membership.jgroups.SteadyElection vote_timeout="%d"/>
-                  <raft.RAFT members="%s" raft_id="%s" log_dir="%s" log_prefix="%s" resend_interval="100"
+                  <raft.RAFT members="%s" raft_id="%s" log_dir="%s" log_prefix="%s" resend_interval="%d"
                              send_commits_immediately="false" max_log_size="1000000" log_use_fsync="true"/>
                   <raft.REDIRECT/>
                 </config>
                 """.formatted(self.address(), config.port(), hosts,
                 t.failureTimeout().toMillis(), t.heartbeatInterval().toMillis(), t.verifyTimeout().toMillis(),
                 joinMs, Math.max(300, t.failureTimeout().toMillis()), members, self.id().name(), logDir,
-                config.clusterName() + "-" + self.id().name());
+                config.clusterName() + "-" + self.id().name(), RESEND_INTERVAL_MS);
         return stack;
     }
 }
