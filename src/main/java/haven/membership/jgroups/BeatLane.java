@@ -90,9 +90,12 @@ final class BeatLane {
         return heard.contains(node);
     }
 
-    /** Whether every one of {@code nodes} has been heard on the lane (this node's own name excepted by the caller). */
+    /**
+     * Whether the lane reaches every one of {@code nodes} both ways: each has been heard on it and has an address
+     * here (a member this node's config does not name gets its beats through JGroups).
+     */
     boolean hearsAll(Collection<String> nodes) {
-        return heard.containsAll(nodes);
+        return heard.containsAll(nodes) && addresses.keySet().containsAll(nodes);
     }
 
     /** Forgets nodes that left the view: one that comes back may come back as an older daemon. */
