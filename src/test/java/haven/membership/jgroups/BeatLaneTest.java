@@ -71,33 +71,29 @@ class BeatLaneTest {
         LoopbackChannels.await(() -> a.getView().size() == 2 && b.getView().size() == 2, "a view of both");
         BeatLane aToB = laneOf(a, pb, "b");
         BeatLane bToA = laneOf(b, pa, "a");
-        byte[] beat = "beat".getBytes(StandardCharsets.UTF_8);
 
         // Both beat only on the lane: their own FD heartbeats stay suppressed, and for 2 s nobody is suspected.
         int heartbeatsBefore = detectionOf(a).getHeartbeatsSent();
-        for (int tick = 0; tick < 25; tick++) {
-            aToB.send(beat, List.of("b"));
-            detectionOf(a).beatSent();
-            bToA.send(beat, List.of("a"));
-            detectionOf(b).beatSent();
-            detectionOf(a).tick();
-            detectionOf(b).tick();
-            Thread.sleep(80);
-        }
+        for (int tick = 0; tick < 25; tick++) beatTick(a, b, aToB, bToA, true);
         assertThat(detectionOf(a).getHeartbeatsSent()).isEqualTo(heartbeatsBefore);
         assertThat(b.getView().size()).isEqualTo(2);
         assertThat(detectionOf(b).getSuspectedMembers()).isEqualTo("[]");
 
         // a falls silent on the lane (and, still counting its beats as sent, sends no FD heartbeat either).
         long deadline = System.nanoTime() + 3_000_000_000L;
-        while (b.getView().size() == 2 && System.nanoTime() < deadline) {
-            detectionOf(a).beatSent();
-            bToA.send(beat, List.of("a"));
-            detectionOf(b).beatSent();
-            detectionOf(a).tick();
-            detectionOf(b).tick();
-            Thread.sleep(80);
-        }
+        while (b.getView().size() == 2 && System.nanoTime() < deadline) beatTick(a, b, aToB, bToA, false);
         assertThat(b.getView().size()).as("b's view drops the silent a").isEqualTo(1);
+    }
+
+    /** One beat interval as the daemons' beat threads run it; {@code aBeats}: whether a's beat goes out on the lane. */
+    private static void beatTick(JChannel a, JChannel b, BeatLane aToB, BeatLane bToA, boolean aBeats) throws Exception {
+        byte[] beat = "beat".getBytes(StandardCharsets.UTF_8);
+        if (aBeats) aToB.send(beat, List.of("b"));
+        detectionOf(a).beatSent();
+        bToA.send(beat, List.of("a"));
+        detectionOf(b).beatSent();
+        detectionOf(a).tick();
+        detectionOf(b).tick();
+        Thread.sleep(80);
     }
 }

@@ -10,7 +10,6 @@ import haven.config.Timing;
 import haven.core.NodeId;
 import haven.core.Ticker;
 import haven.membership.ClusterListener;
-import java.io.ByteArrayInputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
@@ -33,11 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class HeartbeatsTest {
     private static final byte[] KEY = "heartbeats test key, long enough".getBytes(StandardCharsets.US_ASCII);
-    private final List<JChannel> channels = new CopyOnWriteArrayList<>();
+    private final LoopbackChannels loopback = new LoopbackChannels("haven.membership.jgroups.SealedUDP",
+            "<haven.membership.jgroups.LaneFedDetection timeout=\"400\" interval=\"80\"/>");
 
     @AfterEach
     void close() {
-        channels.forEach(JChannel::close);
+        loopback.close();
     }
 
     @Test
@@ -49,16 +48,15 @@ class HeartbeatsTest {
         Beats heardByB = new Beats();
         List<Character> jgroupsKindsAtB = new CopyOnWriteArrayList<>();
         Heartbeats a = new Heartbeats(config, NodeId.of("a"), heardByA, Ticker.SYSTEM, (leader, term) -> { });
-        JChannel channelA = channel("a", "127.0.0.1", port, null);
+        String hosts = "127.0.0.1[%d],127.0.0.2[%d]".formatted(port, port);
+        JChannel channelA = loopback.open("a", "127.0.0.1", port, hosts, KEY, null, "hb-test");
         a.attach(channelA);
-        JChannel channelB = channel("b", "127.0.0.2", port, new Receiver() {
+        JChannel channelB = loopback.open("b", "127.0.0.2", port, hosts, KEY, new Receiver() {
             @Override
             public void receive(Message msg) {
                 jgroupsKindsAtB.add((char) msg.getArray()[msg.getOffset()]);
             }
-        });
-        channelA.connect("hb-test");
-        channelB.connect("hb-test");
+        }, "hb-test");
         LoopbackChannels.await(() -> channelA.getView().size() == 2 && channelB.getView().size() == 2, "a view of both");
         a.viewChanged(List.of("a", "b"), System.currentTimeMillis());
 
@@ -78,27 +76,6 @@ class HeartbeatsTest {
         Thread.sleep(200);
         assertThat(jgroupsKindsAtB).as("nothing more through JGroups").isEmpty();
         assertThat(heardByB.stateVersions).containsExactly(8L);
-    }
-
-    private JChannel channel(String name, String address, int port, Receiver receiver) throws Exception {
-        String xml = """
-                <config xmlns="urn:org:jgroups">
-                  <haven.membership.jgroups.SealedUDP bind_addr="%s" bind_port="%d" port_range="0" ip_mcast="false" diag.enabled="false"/>
-                  <TCPPING initial_hosts="127.0.0.1[%d],127.0.0.2[%d]" port_range="0"/>
-                  <haven.membership.jgroups.LaneFedDetection timeout="400" interval="80"/>
-                  <pbcast.NAKACK2 use_mcast_xmit="false"/>
-                  <UNICAST3/>
-                  <pbcast.STABLE/>
-                  <pbcast.GMS join_timeout="1000" print_local_addr="false"/>
-                </config>
-                """.formatted(address, port, port, port);
-        JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-        ch.name(name);
-        ClusterSeal.install(ch, new Sealer(new SealKeys(KEY), name, System.currentTimeMillis(), Set.of("a", "b"),
-                new ReplayGuard(400), Ticker.SYSTEM, m -> { }));
-        if (receiver != null) ch.setReceiver(receiver);
-        channels.add(ch);
-        return ch;
     }
 
     private static int freePortOnBoth() throws Exception {

@@ -39,17 +39,23 @@ final class LoopbackChannels implements AutoCloseable {
     }
 
     JChannel open(String name, int port, int peerPort, byte[] key, Receiver receiverOrNull, String clusterName) throws Exception {
+        return open(name, "127.0.0.1", port, "127.0.0.1[%d],127.0.0.1[%d]".formatted(port, peerPort), key, receiverOrNull, clusterName);
+    }
+
+    /** {@code hosts}: TCPPING's initial hosts, {@code ADDRESS[PORT],...}. */
+    JChannel open(String name, String bindAddress, int port, String hosts, byte[] key, Receiver receiverOrNull, String clusterName)
+            throws Exception {
         String xml = """
                 <config xmlns="urn:org:jgroups">
-                  <%s bind_addr="127.0.0.1" bind_port="%d" port_range="0" ip_mcast="false" diag.enabled="false"/>
-                  <TCPPING initial_hosts="127.0.0.1[%d],127.0.0.1[%d]" port_range="0"/>
+                  <%s bind_addr="%s" bind_port="%d" port_range="0" ip_mcast="false" diag.enabled="false"/>
+                  <TCPPING initial_hosts="%s" port_range="0"/>
                   %s
                   <pbcast.NAKACK2 use_mcast_xmit="false"/>
                   <UNICAST3/>
                   <pbcast.STABLE/>
                   <pbcast.GMS join_timeout="1000" print_local_addr="false"/>
                 </config>
-                """.formatted(transport, port, port, peerPort, detection);
+                """.formatted(transport, bindAddress, port, hosts, detection);
         JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         ch.name(name);
         ClusterSeal.install(ch, new Sealer(new SealKeys(key), name, System.currentTimeMillis(), Set.of("a", "b"),
