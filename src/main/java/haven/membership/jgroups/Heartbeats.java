@@ -21,7 +21,8 @@ import org.jgroups.View;
  * The lease heartbeats, both ways: sent on {@link BeatLane} to every member of the view, and through JGroups as
  * well while some member has not been heard on the lane (a daemon from before it); read from either and handed
  * to the node. A beat names its sender, the sender's view and members, its state version, its send stamp and
- * echoes ({@link BeatEcho}); on the lane also the leader's term, which older daemons get as a message of its own.
+ * echoes ({@link BeatEcho}); on the lane, every fifth beat of the leader also its term, which older daemons get
+ * as a message of its own.
  */
 final class Heartbeats {
     private static final System.Logger LOG = System.getLogger("haven.membership");
@@ -33,8 +34,8 @@ final class Heartbeats {
      */
     static final byte ECHO_BEAT = 'E';
     /**
-     * The leader's term, sent by the leader beside every fifth beat through JGroups: a message of its own, because
-     * daemons before it drop a beat whose form they do not know, and a rolling upgrade must not cost their lease.
+     * The leader's term, sent by the leader beside every fifth beat through JGroups (for daemons before the lane):
+     * a message of its own, because daemons before it drop a beat whose form they do not know.
      */
     static final byte LEADER = 'L';
     private static final int LEADER_EVERY_BEATS = 5;
@@ -52,7 +53,7 @@ final class Heartbeats {
     private JChannel channel;
     private BeatLane lane;
     private LaneFedDetection failureDetection;
-    private int sentThroughJGroups;
+    private int beatsSent;
     private final Map<String, java.net.InetSocketAddress> addresses;
 
     /** {@code leaderTerm}: a leader's term read from a lane beat, with the leader's JGroups address. */
@@ -93,7 +94,9 @@ final class Heartbeats {
             String beat = self + "\n" + viewKey + "\n" + stateVersion + "\n" + viewMembers;
             long now = ticker.nowMs();
             String echoedBeat = beat + "\n" + echo.stamp(now) + "\n" + echo.echoes(now);
-            String term = leaderTerm.isPresent() ? Long.toString(leaderTerm.getAsLong()) : "";
+            // The leader's term beside every fifth beat, as the notice always came: a node that refuses it
+            // (its own term is ahead) answers each one, and that answer should not come more often than before.
+            String term = ++beatsSent % LEADER_EVERY_BEATS == 0 && leaderTerm.isPresent() ? Long.toString(leaderTerm.getAsLong()) : "";
             List<String> to = peers;
             lane.send(payload(ECHO_BEAT, echoedBeat + "\n" + term), to);
             if (failureDetection != null) failureDetection.beatSent();
@@ -101,7 +104,7 @@ final class Heartbeats {
                 // Some member has not been heard on the lane (a daemon from before it, or one just joined).
                 channel.send(message(ECHO_BEAT, echoedBeat));
                 if (somePeerReadsPlainBeats()) channel.send(message(BEAT, beat));
-                if (++sentThroughJGroups % LEADER_EVERY_BEATS == 0 && !term.isEmpty()) channel.send(message(LEADER, term));
+                if (!term.isEmpty()) channel.send(message(LEADER, term));
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "heartbeat not sent: " + e);

@@ -35,7 +35,7 @@ import org.jgroups.util.NameCache;
 /**
  * The real cluster edge: one JChannel carrying membership, lease heartbeats and the Raft log.
  *
- * <p>Lease heartbeats are unreliable, out-of-band multicasts stamped with the sender's view: a peer
+ * <p>Lease heartbeats ({@link Heartbeats}) are unreliable datagrams stamped with the sender's view: a peer
  * counts one only when it holds the very same view, so a node cut off from the majority stops
  * receiving usable beats the moment the majority installs a view without it, and no retransmission
  * after a heal can revive an old lease.
@@ -227,14 +227,6 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
      * refuses a term older than the one it knows. A refused term means this node is ahead of the leader and
      * would drop its appends forever: {@link TermCatchUp} gets the cluster to elect past it.
      */
-    private void learnLeader(Address sender, String term) {
-        try {
-            learnLeader(sender, Long.parseLong(term));
-        } catch (NumberFormatException bad) {
-            LOG.log(System.Logger.Level.WARNING, "dropped a leader's term that is not a number from " + sender);
-        }
-    }
-
     private void learnLeader(Address sender, long term) {
         RAFT r = raft == null ? null : raft.raft();
         if (term < 1 || r == null || r.leader() != null) return; // term 0 would mean "step down" to RAFT
@@ -246,6 +238,15 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "learned the leader " + sender + " (term " + term + ") from its heartbeat: its announcement was missed");
         } else {
             termCatchUp.leaderTermRefused(sender, term);
+        }
+    }
+
+    /** A leader's term as a lane beat carries it. */
+    private void learnLeader(Address sender, String term) {
+        try {
+            learnLeader(sender, Long.parseLong(term));
+        } catch (NumberFormatException bad) {
+            LOG.log(System.Logger.Level.WARNING, "dropped a leader's term that is not a number from " + sender);
         }
     }
 
