@@ -4,6 +4,7 @@ import haven.config.ClusterConfig;
 import haven.core.NodeId;
 import haven.core.Ticker;
 import haven.membership.ClusterListener;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +49,13 @@ final class Heartbeats {
     private final BiConsumer<Address, String> leaderTerm;
     private final BeatEcho echo;
     private final BeatNames names;
+    private final Map<String, InetSocketAddress> addresses;
     private final Set<Address> echoing = ConcurrentHashMap.newKeySet();
     private volatile List<String> peers = List.of();
     private JChannel channel;
     private BeatLane lane;
     private LaneFedDetection failureDetection;
     private int beatsSent;
-    private final Map<String, java.net.InetSocketAddress> addresses;
 
     /** {@code leaderTerm}: a leader's term read from a lane beat, with the leader's JGroups address. */
     Heartbeats(ClusterConfig config, NodeId self, ClusterListener listener, Ticker ticker, BiConsumer<Address, String> leaderTerm) {
