@@ -8,9 +8,9 @@ import org.jgroups.util.ByteArrayDataOutputStream;
 /**
  * JGroups' per-destination bundler, except that a message flagged {@code DONT_BUNDLE} is written and sent on
  * the caller's thread, as JGroups 4 did: 5.4.11 ignores the flag on send and queues every message for the
- * destination's bundler thread. Nearly all of an idle cluster's datagrams are haven's lease beats (one per
- * peer per beat interval), so each beat cost a hand-off to that thread (a wake-up, a park) for bundling that
- * never happens: a beat is sent alone anyway. The other users of the flag in the stack (discovery requests,
+ * destination's bundler thread. haven's beats, when they go through JGroups (to a daemon from before
+ * {@link BeatLane}), carry the flag: each cost a hand-off to that thread (a wake-up, a park) for bundling that
+ * never happens, a beat being sent alone anyway. The other users of the flag in the stack (discovery requests,
  * credit requests of the flow control) are small, rare, and just as well sent at once. Everything else (Raft's
  * appends, views, retransmissions) is still bundled.
  *

@@ -72,9 +72,12 @@ final class Heartbeats {
     void attach(JChannel channel) {
         this.channel = channel;
         SealedUDP transport = channel.getProtocolStack().findProtocol(SealedUDP.class);
+        failureDetection = channel.getProtocolStack().findProtocol(LaneFedDetection.class);
+        if (transport == null || failureDetection == null) {
+            throw new IllegalStateException("the JGroups stack lacks SealedUDP or LaneFedDetection: see StackConfig");
+        }
         lane = new BeatLane(transport, addresses);
         transport.laneReader(this::fromLane);
-        failureDetection = channel.getProtocolStack().findProtocol(LaneFedDetection.class);
     }
 
     LaneFedDetection failureDetection() {
@@ -100,7 +103,7 @@ final class Heartbeats {
             String term = ++beatsSent % LEADER_EVERY_BEATS == 0 && leaderTerm.isPresent() ? Long.toString(leaderTerm.getAsLong()) : "";
             List<String> to = peers;
             lane.send(payload(ECHO_BEAT, echoedBeat + "\n" + term), to);
-            if (failureDetection != null) failureDetection.beatSent();
+            failureDetection.beatSent();
             if (!lane.hearsAll(to)) {
                 // Some member has not been heard on the lane (a daemon from before it, or one just joined).
                 channel.send(message(ECHO_BEAT, echoedBeat));
@@ -113,21 +116,20 @@ final class Heartbeats {
     }
 
     /**
-     * A message through JGroups: true if it was a beat (taken, or dropped as malformed or as a copy of one that
-     * came on the lane).
+     * A message through JGroups: a beat is taken, unless it is malformed or a copy of one that came on the lane;
+     * anything else is not a beat and ignored here.
      */
-    boolean fromChannel(Message msg) {
+    void fromChannel(Message msg) {
         byte[] b = msg.getArray();
         byte kind = b[msg.getOffset()];
         boolean echoed = kind == ECHO_BEAT;
-        if (kind != BEAT && !echoed) return false;
-        if (!echoed && echoing.contains(msg.getSrc())) return true; // a plain beat beside an echoed one
+        if (kind != BEAT && !echoed) return;
+        if (!echoed && echoing.contains(msg.getSrc())) return; // a plain beat beside an echoed one
         String sender = org.jgroups.util.NameCache.get(msg.getSrc());
-        if (sender != null && lane.hears(sender)) return true; // the same beat came on the lane
+        if (sender != null && lane.hears(sender)) return; // the same beat came on the lane
         String[] fields = fields(b, msg.getOffset() + 1, msg.getLength() - 1);
-        if (fields.length != (echoed ? ECHOED_FIELDS : 4)) return true; // malformed input is dropped, never trusted
+        if (fields.length != (echoed ? ECHOED_FIELDS : 4)) return; // malformed input is dropped, never trusted
         if (take(echoed, fields, ticker.nowMs(), msg.getSrc()) != null && echoed) echoing.add(msg.getSrc());
-        return true;
     }
 
     /** A datagram of the lane, opened by the transport on its receiving thread: parse and queue, nothing more. */
@@ -140,7 +142,6 @@ final class Heartbeats {
         String sender = take(true, fields, at, "the beat lane");
         if (sender == null) return;
         lane.heard(sender);
-        if (failureDetection == null) return;
         failureDetection.heard(sender);
         if (fields.length > ECHOED_FIELDS && !fields[ECHOED_FIELDS].isEmpty()) {
             Address address = failureDetection.member(sender);

@@ -45,7 +45,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     /** A member's Raft term, sent when the leader's is behind it (see {@link TermGap}); older daemons drop it. */
     private static final byte TERM_AHEAD = 'T';
     private static final int MAX_JOIN_ATTEMPTS = 5;
-    static final long FOLLOWER_QUEUE_POLL_MS = 1_000;
+    private static final long FOLLOWER_QUEUE_POLL_MS = 1_000;
 
     private final ClusterConfig config;
     private final NodeConfig self;
@@ -259,8 +259,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         long beatMs = config.timing().heartbeatInterval().toMillis();
         try {
             sendBeat();
-            LaneFedDetection fd = heartbeats.failureDetection();
-            if (fd != null) fd.tick();
+            heartbeats.failureDetection().tick();
             leaderWatch.beatTick();
             followerRepair.run();
         } catch (RuntimeException e) {
