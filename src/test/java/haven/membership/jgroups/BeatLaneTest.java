@@ -24,14 +24,20 @@ class BeatLaneTest {
     private final LoopbackChannels loopback = new LoopbackChannels("haven.membership.jgroups.SealedUDP",
             "<haven.membership.jgroups.LaneFedDetection timeout=\"400\" interval=\"80\"/>");
 
+    private final List<BeatSocket> sockets = new CopyOnWriteArrayList<>();
+
     @AfterEach
     void close() {
+        sockets.forEach(BeatSocket::close);
         loopback.close();
     }
 
-    private static BeatLane laneOf(JChannel channel, int peerPort, String peer) {
+    /** A lane that sends to the peer's cluster port (as for beats that must arrive at once). */
+    private BeatLane laneOf(JChannel channel, int peerPort, String peer) throws Exception {
         SealedUDP transport = channel.getProtocolStack().findProtocol(SealedUDP.class);
-        return new BeatLane(transport, Map.of(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)));
+        BeatSocket socket = BeatSocket.bind(InetAddress.getLoopbackAddress(), LoopbackChannels.freePort() - BeatSocket.PORT_OFFSET);
+        sockets.add(socket);
+        return new BeatLane(transport, socket, Map.of(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)));
     }
 
     private static LaneFedDetection detectionOf(JChannel channel) {
@@ -54,7 +60,7 @@ class BeatLaneTest {
                 new String(plain, BeatLane.PAYLOAD_OFFSET, plain.length - BeatLane.PAYLOAD_OFFSET, StandardCharsets.UTF_8)));
         LoopbackChannels.await(() -> a.getView().size() == 2 && b.getView().size() == 2, "a view of both");
 
-        laneOf(a, pb, "b").send("over the lane".getBytes(StandardCharsets.UTF_8), List.of("b", "nobody-configured"));
+        laneOf(a, pb, "b").send("over the lane".getBytes(StandardCharsets.UTF_8), List.of("b", "nobody-configured"), true);
 
         LoopbackChannels.await(() -> onLane.contains("over the lane"), "b's lane reader gets the datagram");
         Thread.sleep(200);
@@ -88,9 +94,9 @@ class BeatLaneTest {
     /** One beat interval as the daemons' beat threads run it; {@code aBeats}: whether a's beat goes out on the lane. */
     private static void beatTick(JChannel a, JChannel b, BeatLane aToB, BeatLane bToA, boolean aBeats) throws Exception {
         byte[] beat = "beat".getBytes(StandardCharsets.UTF_8);
-        if (aBeats) aToB.send(beat, List.of("b"));
+        if (aBeats) aToB.send(beat, List.of("b"), true);
         detectionOf(a).beatSent();
-        bToA.send(beat, List.of("a"));
+        bToA.send(beat, List.of("a"), true);
         detectionOf(b).beatSent();
         detectionOf(a).tick();
         detectionOf(b).tick();

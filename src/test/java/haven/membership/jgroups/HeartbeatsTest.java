@@ -25,17 +25,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A new daemon beside one from before the lane: its beats reach the older one through JGroups until that one is
- * heard on the lane, and then only on the lane. Two real sealed channels, on 127.0.0.1 and 127.0.0.2 (one port,
- * as a cluster config has), with the daemon's failure detection.
+ * Where beats go and how they are read, on two real sealed channels on 127.0.0.1 and 127.0.0.2 (one port, as a
+ * cluster config has) with the daemon's failure detection and beat ports: beside a daemon from before the lane,
+ * through JGroups until it is heard on the lane; between two current daemons, to the beat port once the view has
+ * settled, where they wait for the drain, and to the cluster port, read at once, while the view is new.
  */
 class HeartbeatsTest {
     private static final byte[] KEY = "heartbeats test key, long enough".getBytes(StandardCharsets.US_ASCII);
     private final LoopbackChannels loopback = new LoopbackChannels("haven.membership.jgroups.SealedUDP",
             "<haven.membership.jgroups.LaneFedDetection timeout=\"400\" interval=\"80\"/>");
 
+    private final List<Heartbeats> opened = new CopyOnWriteArrayList<>();
+
     @AfterEach
     void close() {
+        opened.forEach(Heartbeats::close);
         loopback.close();
     }
 
@@ -51,6 +55,7 @@ class HeartbeatsTest {
         String hosts = "127.0.0.1[%d],127.0.0.2[%d]".formatted(port, port);
         JChannel channelA = loopback.open("a", "127.0.0.1", port, hosts, KEY, null, "hb-test");
         a.attach(channelA);
+        opened.add(a);
         JChannel channelB = loopback.open("b", "127.0.0.2", port, hosts, KEY, new Receiver() {
             @Override
             public void receive(Message msg) {
@@ -58,7 +63,7 @@ class HeartbeatsTest {
             }
         }, "hb-test");
         LoopbackChannels.await(() -> channelA.getView().size() == 2 && channelB.getView().size() == 2, "a view of both");
-        a.viewChanged(List.of("a", "b"), System.currentTimeMillis());
+        a.viewChanged(List.of("a", "b"), Ticker.SYSTEM.nowMs());
 
         // b reads no lane (a daemon from before it): a's beat reaches it through JGroups.
         a.send("view-1", 7, "a,b", OptionalLong.empty());
@@ -67,7 +72,8 @@ class HeartbeatsTest {
         // b now beats on the lane (upgraded): a hears it there, and from then on sends only on the lane.
         Heartbeats b = new Heartbeats(config, NodeId.of("b"), heardByB, Ticker.SYSTEM, (leader, term) -> { });
         b.attach(channelB);
-        b.viewChanged(List.of("a", "b"), System.currentTimeMillis());
+        opened.add(b);
+        b.viewChanged(List.of("a", "b"), Ticker.SYSTEM.nowMs());
         b.send("view-1", 7, "a,b", OptionalLong.of(3));
         LoopbackChannels.await(() -> heardByA.from.contains(NodeId.of("b")), "a hears b's beat on the lane");
         jgroupsKindsAtB.clear();
@@ -78,21 +84,109 @@ class HeartbeatsTest {
         assertThat(heardByB.stateVersions).containsExactly(8L);
     }
 
+    @Test
+    void onceTheViewHasSettledBeatsWaitAtTheBeatPortForTheDrain() throws Exception {
+        Pair p = pair();
+        long settled = Ticker.SYSTEM.nowMs() - 10_000;
+        p.a.viewChanged(List.of("a", "b"), settled);
+        p.b.viewChanged(List.of("a", "b"), settled);
+
+        p.b.send("view-1", 1, "a,b", OptionalLong.empty()); // a has not said where it drains: b's beat goes to its cluster port
+        LoopbackChannels.await(() -> p.heardByA.from.contains(NodeId.of("b")), "a hears b at once");
+        p.a.send("view-1", 2, "a,b", OptionalLong.empty()); // b said it drains: a's beat goes to b's beat port
+        Thread.sleep(300);
+        assertThat(p.heardByB.stateVersions).as("a's beat waits for b's drain").isEmpty();
+        long drainedAt = Ticker.SYSTEM.nowMs();
+        p.b.drain();
+        assertThat(p.heardByB.stateVersions).containsExactly(2L);
+        assertThat(p.heardByB.atMs.get(0)).as("the drained beat counts from near its arrival, not from the drain")
+                .isLessThan(drainedAt - 200);
+
+        p.a.viewChanged(List.of("a", "b"), Ticker.SYSTEM.nowMs()); // a new view: beats must arrive at once
+        p.a.send("view-2", 3, "a,b", OptionalLong.empty());
+        LoopbackChannels.await(() -> p.heardByB.stateVersions.contains(3L), "b hears a's beat without a drain");
+    }
+
+    @Test
+    void theDrainTakesOnlyAuthenticNewLaneDatagrams() throws Exception {
+        Pair p = pair();
+        p.b.viewChanged(List.of("a", "b"), Ticker.SYSTEM.nowMs() - 10_000);
+        InetSocketAddress beatPortOfB = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), p.port + BeatSocket.PORT_OFFSET);
+        SealedUDP transportA = p.channelA.getProtocolStack().findProtocol(SealedUDP.class);
+        String beat = "a\nview-1\n4\na,b\n1:" + Ticker.SYSTEM.nowMs() + "\n";
+        byte[] sealedBeat = transportA.seal(BeatLane.frame(Heartbeats.payload(Heartbeats.ECHO_BEAT, beat)));
+        byte[] sealedNotLane = transportA.seal(Heartbeats.payload(Heartbeats.ECHO_BEAT, beat));
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+            for (byte[] d : List.of("garbage".getBytes(StandardCharsets.US_ASCII), sealedNotLane, sealedBeat, sealedBeat)) {
+                attacker.send(new java.net.DatagramPacket(d, d.length, beatPortOfB));
+            }
+        }
+        Thread.sleep(200);
+        p.b.drain();
+        assertThat(p.heardByB.stateVersions).as("garbage, a JGroups datagram and the replayed copy dropped").containsExactly(4L);
+    }
+
+    @Test
+    void aTakenBeatPortStopsTheStartWithThePortAndTheFix() throws Exception {
+        int port = freePortOnBoth();
+        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port + 1))) {
+            ClusterConfig config = config(port);
+            Heartbeats a = new Heartbeats(config, NodeId.of("a"), new Beats(), Ticker.SYSTEM, (leader, term) -> { });
+            JChannel channelA = loopback.open("a", "127.0.0.1", port, hosts(port), KEY, null, "hb-test");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.attach(channelA))
+                    .hasMessageContaining("beat port 127.0.0.1:" + (port + 1)).hasMessageContaining("cluster.port");
+        }
+    }
+
+    private record Pair(int port, Heartbeats a, Heartbeats b, JChannel channelA, Beats heardByA, Beats heardByB) {}
+
+    /** Two current daemons, a and b, each with its channel and beat port, in one view. */
+    private Pair pair() throws Exception {
+        int port = freePortOnBoth();
+        ClusterConfig config = config(port);
+        Beats heardByA = new Beats();
+        Beats heardByB = new Beats();
+        Heartbeats a = new Heartbeats(config, NodeId.of("a"), heardByA, Ticker.SYSTEM, (leader, term) -> { });
+        Heartbeats b = new Heartbeats(config, NodeId.of("b"), heardByB, Ticker.SYSTEM, (leader, term) -> { });
+        JChannel channelA = loopback.open("a", "127.0.0.1", port, hosts(port), KEY, null, "hb-test");
+        a.attach(channelA);
+        JChannel channelB = loopback.open("b", "127.0.0.2", port, hosts(port), KEY, null, "hb-test");
+        b.attach(channelB);
+        opened.add(a);
+        opened.add(b);
+        LoopbackChannels.await(() -> channelA.getView().size() == 2 && channelB.getView().size() == 2, "a view of both");
+        return new Pair(port, a, b, channelA, heardByA, heardByB);
+    }
+
+    private static ClusterConfig config(int port) {
+        return new ClusterConfig("hb-test", KEY, port, 0, Timing.DEFAULT, Policy.DEFAULT,
+                List.of(new NodeConfig(NodeId.of("a"), "127.0.0.1"), new NodeConfig(NodeId.of("b"), "127.0.0.2")), List.of(), List.of());
+    }
+
+    private static String hosts(int port) {
+        return "127.0.0.1[%d],127.0.0.2[%d]".formatted(port, port);
+    }
+
+    /** A port free on both addresses, with the one after it (the beat port) free too. */
     private static int freePortOnBoth() throws Exception {
-        for (int attempt = 0; attempt < 20; attempt++) {
+        for (int attempt = 0; attempt < 50; attempt++) {
             int port = LoopbackChannels.freePort();
-            try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), port))) {
+            if (port >= 65_535) continue;
+            try (DatagramSocket a2 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port + 1));
+                    DatagramSocket b1 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), port));
+                    DatagramSocket b2 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), port + 1))) {
                 return port;
             } catch (java.net.BindException taken) {
                 // try another
             }
         }
-        throw new AssertionError("no port free on both 127.0.0.1 and 127.0.0.2");
+        throw new AssertionError("no port free with the one after it on both 127.0.0.1 and 127.0.0.2");
     }
 
     private static final class Beats implements ClusterListener {
         final List<NodeId> from = new CopyOnWriteArrayList<>();
         final List<Long> stateVersions = new CopyOnWriteArrayList<>();
+        final List<Long> atMs = new CopyOnWriteArrayList<>();
 
         @Override
         public void viewChanged(String viewKey, List<NodeId> members, long atMs) {}
@@ -101,6 +195,7 @@ class HeartbeatsTest {
         public void beat(NodeId from, String viewKey, List<NodeId> members, long stateVersion, long atMs) {
             this.from.add(from);
             stateVersions.add(stateVersion);
+            this.atMs.add(atMs);
         }
 
         @Override
