@@ -11,12 +11,11 @@ import java.nio.channels.DatagramChannel;
 import java.util.function.BiConsumer;
 
 /**
- * The beat port, the cluster port + 1: a socket that no thread waits on. Beats sent here wait in the kernel until
+ * The beat port ({@code ClusterConfig.beatPort}, the cluster port + 1): a socket that no thread waits on. Beats sent here wait in the kernel until
  * the beat thread takes them all at its next tick ({@link #drain}), so an idle node wakes once per interval for
  * its own beat and every peer's instead of once per datagram (docs/design.md, "Draining the beats").
  */
 final class BeatSocket implements AutoCloseable {
-    static final int PORT_OFFSET = 1;
     /** Room for a few seconds of beats from a large cluster, for a beat thread held up by a pause. */
     private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
     private static final int MAX_DATAGRAM_BYTES = 65_507;
@@ -28,9 +27,11 @@ final class BeatSocket implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Binds the beat port of {@code address}; the error names the port and what to do when it is taken. */
-    static BeatSocket bind(InetAddress address, int clusterPort) {
-        int port = clusterPort + PORT_OFFSET;
+    /**
+     * Binds {@code port} ({@code ClusterConfig.beatPort}) of {@code address}; the error names the port and what to
+     * do when it is taken.
+     */
+    static BeatSocket bind(InetAddress address, int port) {
         DatagramChannel ch = null;
         try {
             ch = DatagramChannel.open(address instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
@@ -41,7 +42,7 @@ final class BeatSocket implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(ch);
             throw new IllegalStateException("cannot open the beat port " + address.getHostAddress() + ":" + port
-                    + " (UDP, cluster.port + " + PORT_OFFSET + "): " + e.getMessage()
+                    + " (UDP, cluster.port + 1): " + e.getMessage()
                     + "; free that port or choose another cluster.port (haven uses it and the next one)", e);
         }
     }

@@ -59,7 +59,7 @@ final class Heartbeats {
     private final BeatEcho echo;
     private final BeatNames names;
     private final Map<String, InetSocketAddress> addresses;
-    private final int clusterPort;
+    private final int beatPort;
     private final Set<Address> echoing = ConcurrentHashMap.newKeySet();
     private final Set<String> badBeatPortFrom = ConcurrentHashMap.newKeySet();
     private volatile List<String> peers = List.of();
@@ -79,7 +79,7 @@ final class Heartbeats {
         this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
         this.names = new BeatNames(config.nodeIds());
         this.addresses = BeatLane.addressesOf(config);
-        this.clusterPort = config.port();
+        this.beatPort = config.beatPort();
     }
 
     /**
@@ -93,7 +93,7 @@ final class Heartbeats {
         if (transport == null || failureDetection == null) {
             throw new IllegalStateException("the JGroups stack lacks SealedUDP or LaneFedDetection: see StackConfig");
         }
-        if (socket == null) socket = BeatSocket.bind(addresses.get(self).getAddress(), clusterPort);
+        if (socket == null) socket = BeatSocket.bind(addresses.get(self).getAddress(), beatPort);
         lane = new BeatLane(transport, socket, addresses);
         transport.laneReader(this::fromLane);
     }

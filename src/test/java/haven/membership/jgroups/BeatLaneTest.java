@@ -35,7 +35,7 @@ class BeatLaneTest {
     /** A lane that sends to the peer's cluster port (as for beats that must arrive at once). */
     private BeatLane laneOf(JChannel channel, int peerPort, String peer) throws Exception {
         SealedUDP transport = channel.getProtocolStack().findProtocol(SealedUDP.class);
-        BeatSocket socket = BeatSocket.bind(InetAddress.getLoopbackAddress(), LoopbackChannels.freePort() - BeatSocket.PORT_OFFSET);
+        BeatSocket socket = BeatSocket.bind(InetAddress.getLoopbackAddress(), LoopbackChannels.freePort());
         sockets.add(socket);
         return new BeatLane(transport, socket, Map.of(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)));
     }

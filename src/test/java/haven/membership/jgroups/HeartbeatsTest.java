@@ -111,7 +111,7 @@ class HeartbeatsTest {
     void theDrainTakesOnlyAuthenticNewLaneDatagrams() throws Exception {
         Pair p = pair();
         p.b.viewChanged(List.of("a", "b"), Ticker.SYSTEM.nowMs() - 10_000);
-        InetSocketAddress beatPortOfB = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), p.port + BeatSocket.PORT_OFFSET);
+        InetSocketAddress beatPortOfB = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), p.port + 1);
         SealedUDP transportA = p.channelA.getProtocolStack().findProtocol(SealedUDP.class);
         String beat = "a\nview-1\n4\na,b\n1:" + Ticker.SYSTEM.nowMs() + "\n";
         byte[] sealedBeat = transportA.seal(BeatLane.frame(Heartbeats.payload(Heartbeats.ECHO_BEAT, beat)));
