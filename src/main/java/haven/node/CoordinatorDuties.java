@@ -17,10 +17,14 @@ import java.util.TreeSet;
  * What this node does while it leads the cluster log: plan placement from committed state, commit an entry
  * of its own term before planning, fence lost nodes that may still run something (and itself, when a stop
  * here cannot be ended), and journal what the log would not otherwise show. Every node plans, so that
- * `haven why` explains placement anywhere; only the coordinator proposes the plan.
+ * `haven why` explains placement anywhere; only the coordinator proposes the plan. A follower plans again when
+ * an input changes and otherwise every {@link #FOLLOWER_PLAN_AT_LEAST_EVERY_MS}, not every second: its plan
+ * only explains, and planning is the largest part of an idle step that grows with the groups.
  */
 final class CoordinatorDuties {
     static final long PLAN_AT_LEAST_EVERY_MS = 1_000;
+    /** What only time changes (a failure ageing out of its window) reaches a follower's explanations this late. */
+    static final long FOLLOWER_PLAN_AT_LEAST_EVERY_MS = 10_000;
 
     private final NodeId self;
     private final Outbox outbox;
@@ -59,6 +63,7 @@ final class CoordinatorDuties {
         if (l.self() && !isLeader) {
             termEntryCommitted = false;
             firstTermProposalId = outbox.nextProposalId();
+            lastPlanInput = null; // a follower's plan may be seconds old: a coordinator proposes only a fresh one
         }
         isLeader = l.self();
         out.add(new Effect.Note("coordinator is " + leader.map(NodeId::name).orElse("(none)")));
@@ -153,14 +158,14 @@ final class CoordinatorDuties {
 
     /**
      * Planning is pure and most steps (ticks, beats) change none of its inputs: plan again when the state,
-     * the members, the lost nodes or the cold-start hold changed, and at least every second for what only
-     * time changes (failures ageing out of their window).
+     * the members, the lost nodes or the cold-start hold changed, and for what only time changes (failures
+     * ageing out of their window) at least every second on the coordinator, every ten on a follower.
      */
     private boolean planIsStale(SchedulerInput input, long nowMs) {
         SchedulerInput last = lastPlanInput;
         return last == null || last.state() != input.state() || !last.online().equals(input.online())
                 || !last.lost().equals(input.lost()) || last.holdFirstPlacement() != input.holdFirstPlacement()
-                || nowMs - lastPlanAtMs >= PLAN_AT_LEAST_EVERY_MS;
+                || nowMs - lastPlanAtMs >= (isLeader ? PLAN_AT_LEAST_EVERY_MS : FOLLOWER_PLAN_AT_LEAST_EVERY_MS);
     }
 
     /**

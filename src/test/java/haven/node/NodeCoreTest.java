@@ -110,6 +110,30 @@ class NodeCoreTest {
     }
 
     @Test
+    void aFollowerPlansAgainWhenAnInputChangesOrAfterTenSecondsAndANewCoordinatorAtOnce() {
+        startWebHere(1);
+        now += 5_000; // past the cold start's hold of first placements, an input of the plan
+        step(beats(1));
+        var planned = core.status().explanations();
+        now += 2_000;
+        step(beats(1));
+        assertThat(core.status().explanations()).as("nothing changed in 2 s: the same plan").isSameAs(planned);
+        now += 8_500;
+        step(beats(1));
+        var tenSecondsOn = core.status().explanations();
+        assertThat(tenSecondsOn).as("planned again after 10 s").isNotSameAs(planned);
+        now += 100;
+        List<NodeEvent> elected = new ArrayList<>(List.of(beats(1)));
+        elected.add(new NodeEvent.LeaderChanged(Optional.of(N2), true));
+        step(elected.toArray(NodeEvent[]::new));
+        assertThat(core.status().explanations()).as("a new coordinator plans afresh").isNotSameAs(tenSecondsOn);
+        var asCoordinator = core.status().explanations();
+        now += 1_000;
+        step(beats(1));
+        assertThat(core.status().explanations()).as("the coordinator plans every second").isNotSameAs(asCoordinator);
+    }
+
+    @Test
     void nodeBehindTheCoordinatorsVersionStartsNothingUntilItCatchesUp() {
         assertThat(ops(join(webOn(N2, 1, 5), 7))).containsExactly("MONITOR vip", "MONITOR site");
         answer(VIP, AgentResult.notRunning(), 7);

@@ -8,7 +8,6 @@ import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ObjLongConsumer;
@@ -118,15 +117,6 @@ final class BeatLane {
         if (a == null) return;
         InetSocketAddress known = beatPorts.get(node);
         if (known == null || known.getPort() != port) beatPorts.put(node, new InetSocketAddress(a.getAddress(), port));
-    }
-
-    /** Where {@code node}'s beats go when they need not arrive at once, if it drains a beat port. */
-    Optional<InetSocketAddress> beatPortOf(String node) {
-        return Optional.ofNullable(beatPorts.get(node));
-    }
-
-    void close() {
-        socket.close();
     }
 
     void heard(String node) {

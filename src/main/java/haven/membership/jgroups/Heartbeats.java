@@ -125,7 +125,8 @@ final class Heartbeats {
             // (its own term is ahead) answers each one, and that answer should not come more often than before.
             String term = ++beatsSent % LEADER_EVERY_BEATS == 0 && leaderTerm.isPresent() ? Long.toString(leaderTerm.getAsLong()) : "";
             List<String> to = peers;
-            boolean atOnce = now - viewAtMs < AT_ONCE_AFTER_VIEW_MS;
+            long viewAt = viewAtMs;
+            boolean atOnce = viewAt == Long.MIN_VALUE || now - viewAt < AT_ONCE_AFTER_VIEW_MS;
             lane.send(payload(ECHO_BEAT, echoedBeat + "\n" + term + "\n" + lane.beatPort()), to, atOnce);
             failureDetection.beatSent();
             if (!lane.hearsAll(to)) {

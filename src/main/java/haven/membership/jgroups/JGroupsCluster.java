@@ -254,8 +254,9 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
 
     /**
      * Every beat interval, at this node's phase of it ({@link BeatPhase}): the beats waiting at the beat port, this
-     * node's beat, failure detection's tick, the leader watch's slow poll and the follower repair (whose rules go by elapsed time, so the beat's
-     * 80 ms only makes it look a little more often than its 100 ms). One wake-up for all of them.
+     * node's beat, failure detection's tick, the leader watch's slow poll and the follower repair (whose rules go
+     * by elapsed time, so the beat's 80 ms only makes it look a little more often than its 100 ms). One wake-up
+     * for all of them.
      */
     private void beatTick() {
         long beatMs = config.timing().heartbeatInterval().toMillis();
