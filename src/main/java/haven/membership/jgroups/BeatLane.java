@@ -18,10 +18,11 @@ import java.util.function.ObjLongConsumer;
  * was sealed once per member and crossed into the thread pool on arrival; an idle node's CPU went mostly to that
  * (docs/design.md, "The beat lane").
  *
- * <p>Where a beat goes: to the peer's beat port, where it waits for the peer's next tick to drain it, once the
- * peer has said in a beat that it drains one; to the peer's cluster port, where JGroups' receiving thread takes
- * it at once, while the sender's view is new (a failover waits for the survivors to confirm their view by beats)
- * and to a peer that has not said so (a daemon from before the beat port, or one not heard yet).
+ * <p>Where a beat goes: to the peer's beat port, where it waits for the peer's next tick to drain it, while the
+ * peer's beats say this node's beats reach it there ({@link BeatPorts}); to the peer's cluster port, where
+ * JGroups' receiving thread takes it at once, while the sender's view is new (a failover waits for the survivors
+ * to confirm their view by beats) and to a peer whose beat port is not known to work (a daemon from before the
+ * beat port, one not heard yet, a firewall that passes only the cluster port).
  *
  * <p>The same seal and replay window as everything else, no key of its own. A lane datagram's plain text starts
  * with two bytes that no JGroups datagram starts with (JGroups' begin with its version, never 0), so a daemon
@@ -39,13 +40,14 @@ final class BeatLane {
     private final SealedUDP transport;
     private final BeatSocket socket;
     private final Map<String, InetSocketAddress> addresses;
-    private final Map<String, InetSocketAddress> beatPorts = new ConcurrentHashMap<>();
+    private final BeatPorts beatPorts;
     private final Set<String> heard = ConcurrentHashMap.newKeySet();
 
-    BeatLane(SealedUDP transport, BeatSocket socket, Map<String, InetSocketAddress> addresses) {
+    BeatLane(String self, SealedUDP transport, BeatSocket socket, Map<String, InetSocketAddress> addresses) {
         this.transport = transport;
         this.socket = socket;
         this.addresses = Map.copyOf(addresses);
+        this.beatPorts = new BeatPorts(self, addresses);
     }
 
     /** Every node's cluster address and port, as the config gives them (the address is a literal; nothing resolves). */
@@ -74,29 +76,53 @@ final class BeatLane {
         return framed;
     }
 
-    /** The beat port this node drains, which its beats announce. */
-    int beatPort() {
-        return socket.port();
+    /** What this node's beats say of its beat port ({@link BeatPorts#field}). */
+    String beatPortField(long nowMs) {
+        return beatPorts.field(socket.port(), nowMs);
+    }
+
+    /** A peer's beat said this of its beat port; false when that does not parse. */
+    boolean heardBeatPortField(String peer, String field, long atMs) {
+        return beatPorts.heard(peer, field, atMs);
+    }
+
+    /** A lane datagram from {@code peer} came through the beat port. */
+    void reachedBeatPort(String peer, long atMs) {
+        beatPorts.reached(peer, atMs);
     }
 
     /**
-     * Sends {@code payload} to the named nodes: to their beat ports where known, unless {@code atOnce}; a node
-     * the config does not know is skipped. Every send is tried; the first failure is thrown after the rest went out.
+     * Sends {@code payload} to the named nodes: to their beat ports where they work, unless {@code atOnce}, else
+     * to their cluster ports, and then with {@code tryBeatPorts} a copy to each beat port not (or not now) used; a
+     * node the config does not know is skipped. Every send is tried; the first failure is thrown after the rest.
      */
-    void send(byte[] payload, Collection<String> to, boolean atOnce) throws Exception {
-        byte[] sealed = transport.seal(frame(payload));
+    void send(byte[] payload, Collection<String> to, boolean atOnce, boolean tryBeatPorts, long nowMs) throws Exception {
+        byte[] framed = frame(payload);
+        byte[] sealed = transport.seal(framed);
+        byte[] trialCopy = null; // sealed apart: the same datagram twice is a replay to the peer, and one copy is refused
         Exception first = null;
         for (String node : to) {
-            InetSocketAddress a = atOnce ? null : beatPorts.get(node);
-            if (a == null) a = addresses.get(node);
-            if (a == null) continue;
-            try {
-                socket.send(a, sealed);
-            } catch (Exception e) {
-                if (first == null) first = e;
+            InetSocketAddress cluster = addresses.get(node);
+            if (cluster == null) continue;
+            InetSocketAddress beatPort = atOnce ? null : beatPorts.usable(node, nowMs);
+            first = sendOrKeep(beatPort != null ? beatPort : cluster, sealed, first);
+            InetSocketAddress trial = beatPort == null && tryBeatPorts ? beatPorts.advertised(node) : null;
+            if (trial != null) {
+                if (trialCopy == null) trialCopy = transport.seal(framed);
+                first = sendOrKeep(trial, trialCopy, first);
             }
         }
         if (first != null) throw first;
+    }
+
+    /** Sends; returns the first failure so far, {@code first} or this one. */
+    private Exception sendOrKeep(InetSocketAddress to, byte[] sealed, Exception first) {
+        try {
+            socket.send(to, sealed);
+            return first;
+        } catch (Exception e) {
+            return first == null ? e : first;
+        }
     }
 
     /**
@@ -109,14 +135,6 @@ final class BeatLane {
             Sealer.Opened opened = transport.openLane(from, datagram);
             if (opened != null) reader.accept(opened.plain(), opened.heldMs());
         });
-    }
-
-    /** {@code node} drains beats at {@code port} of its configured address. */
-    void drainsAt(String node, int port) {
-        InetSocketAddress a = addresses.get(node);
-        if (a == null) return;
-        InetSocketAddress known = beatPorts.get(node);
-        if (known == null || known.getPort() != port) beatPorts.put(node, new InetSocketAddress(a.getAddress(), port));
     }
 
     void heard(String node) {
@@ -138,6 +156,6 @@ final class BeatLane {
     /** Forgets nodes that left the view: one that comes back may come back as an older daemon. */
     void retain(Collection<String> members) {
         heard.retainAll(members);
-        beatPorts.keySet().retainAll(members);
+        beatPorts.retain(members);
     }
 }

@@ -41,6 +41,12 @@ final class Heartbeats {
      */
     static final byte LEADER = 'L';
     private static final int LEADER_EVERY_BEATS = 5;
+    /**
+     * A copy to a peer's beat port that is not known to work goes with every second beat while the view is new
+     * (so that the peer still names this node once the beats move there) and every 25th (2 s) otherwise.
+     */
+    private static final int TRY_BEAT_PORT_EVERY_WHILE_NEW = 2;
+    private static final int TRY_BEAT_PORT_EVERY = 25;
     /** Fields of an echoed beat; the lane's beats carry the leader's term and the sender's beat port after them. */
     private static final int ECHOED_FIELDS = 6;
     private static final int TERM_FIELD = 6;
@@ -94,7 +100,7 @@ final class Heartbeats {
             throw new IllegalStateException("the JGroups stack lacks SealedUDP or LaneFedDetection: see StackConfig");
         }
         if (socket == null) socket = BeatSocket.bind(addresses.get(self).getAddress(), beatPort);
-        lane = new BeatLane(transport, socket, addresses);
+        lane = new BeatLane(self, transport, socket, addresses);
         transport.laneReader(this::fromLane);
     }
 
@@ -127,7 +133,8 @@ final class Heartbeats {
             List<String> to = peers;
             long viewAt = viewAtMs;
             boolean atOnce = viewAt == Long.MIN_VALUE || now - viewAt < AT_ONCE_AFTER_VIEW_MS;
-            lane.send(payload(ECHO_BEAT, echoedBeat + "\n" + term + "\n" + lane.beatPort()), to, atOnce);
+            boolean tryBeatPorts = beatsSent % (atOnce ? TRY_BEAT_PORT_EVERY_WHILE_NEW : TRY_BEAT_PORT_EVERY) == 0;
+            lane.send(payload(ECHO_BEAT, echoedBeat + "\n" + term + "\n" + lane.beatPortField(now)), to, atOnce, tryBeatPorts, now);
             failureDetection.beatSent();
             if (!lane.hearsAll(to)) {
                 // Some member has not been heard on the lane (a daemon from before it, or one just joined).
@@ -163,7 +170,7 @@ final class Heartbeats {
      */
     void drain() {
         try {
-            lane.drain((plain, heldMs) -> fromLane(plain, heldMs));
+            lane.drain((plain, heldMs) -> fromLane(plain, heldMs, true));
         } catch (java.io.IOException e) {
             LOG.log(System.Logger.Level.WARNING, "reading the beat port failed: " + e);
         }
@@ -171,7 +178,7 @@ final class Heartbeats {
 
     /** A datagram of the lane from the transport's receiving thread, read as it arrived. */
     private void fromLane(byte[] plain) {
-        fromLane(plain, 0);
+        fromLane(plain, 0, false);
     }
 
     /**
@@ -180,7 +187,7 @@ final class Heartbeats {
      * of a beat's time than that (docs/design.md, "Draining the beats"), and a drained beat would otherwise count
      * from its drain, up to an interval after it came, and a lost node's lease be waited out that much longer.
      */
-    private void fromLane(byte[] plain, long heldMs) {
+    private void fromLane(byte[] plain, long heldMs, boolean viaBeatPort) {
         long at = ticker.nowMs() - heldMs;
         int kind = BeatLane.PAYLOAD_OFFSET;
         if (plain[kind] != ECHO_BEAT) return; // a later daemon's lane message this one does not know
@@ -189,27 +196,16 @@ final class Heartbeats {
         String sender = take(true, fields, at, "the beat lane");
         if (sender == null) return;
         lane.heard(sender);
+        if (viaBeatPort) lane.reachedBeatPort(sender, at);
         failureDetection.heard(sender);
         if (fields.length > TERM_FIELD && !fields[TERM_FIELD].isEmpty()) {
             Address address = failureDetection.member(sender);
             if (address != null) leaderTerm.accept(address, fields[TERM_FIELD]);
         }
-        if (fields.length > BEAT_PORT_FIELD) beatPort(sender, fields[BEAT_PORT_FIELD]);
-    }
-
-    private void beatPort(String sender, String port) {
-        try {
-            int p = Integer.parseInt(port);
-            if (p >= 1 && p <= 65_535) {
-                lane.drainsAt(sender, p);
-                return;
-            }
-        } catch (NumberFormatException bad) {
-            // reported below
-        }
-        if (badBeatPortFrom.add(sender)) {
-            LOG.log(System.Logger.Level.WARNING, "ignored a beat port that is not a port number from " + sender + ": '" + port
-                    + "' (its beats go to its cluster port; said once per sender)");
+        if (fields.length > BEAT_PORT_FIELD && !lane.heardBeatPortField(sender, fields[BEAT_PORT_FIELD], at)
+                && badBeatPortFrom.add(sender)) {
+            LOG.log(System.Logger.Level.WARNING, "ignored a beat port field that does not parse from " + sender + ": '"
+                    + fields[BEAT_PORT_FIELD] + "' (beats go to its cluster port; said once per sender)");
         }
     }
 

@@ -37,7 +37,7 @@ class BeatLaneTest {
         SealedUDP transport = channel.getProtocolStack().findProtocol(SealedUDP.class);
         BeatSocket socket = BeatSocket.bind(InetAddress.getLoopbackAddress(), LoopbackChannels.freePort());
         sockets.add(socket);
-        return new BeatLane(transport, socket, Map.of(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)));
+        return new BeatLane(channel.getName(), transport, socket, Map.of(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)));
     }
 
     private static LaneFedDetection detectionOf(JChannel channel) {
@@ -60,7 +60,7 @@ class BeatLaneTest {
                 new String(plain, BeatLane.PAYLOAD_OFFSET, plain.length - BeatLane.PAYLOAD_OFFSET, StandardCharsets.UTF_8)));
         LoopbackChannels.await(() -> a.getView().size() == 2 && b.getView().size() == 2, "a view of both");
 
-        laneOf(a, pb, "b").send("over the lane".getBytes(StandardCharsets.UTF_8), List.of("b", "nobody-configured"), true);
+        laneOf(a, pb, "b").send("over the lane".getBytes(StandardCharsets.UTF_8), List.of("b", "nobody-configured"), true, false, 0);
 
         LoopbackChannels.await(() -> onLane.contains("over the lane"), "b's lane reader gets the datagram");
         Thread.sleep(200);
@@ -94,9 +94,9 @@ class BeatLaneTest {
     /** One beat interval as the daemons' beat threads run it; {@code aBeats}: whether a's beat goes out on the lane. */
     private static void beatTick(JChannel a, JChannel b, BeatLane aToB, BeatLane bToA, boolean aBeats) throws Exception {
         byte[] beat = "beat".getBytes(StandardCharsets.UTF_8);
-        if (aBeats) aToB.send(beat, List.of("b"), true);
+        if (aBeats) aToB.send(beat, List.of("b"), true, false, 0);
         detectionOf(a).beatSent();
-        bToA.send(beat, List.of("a"), true);
+        bToA.send(beat, List.of("a"), true, false, 0);
         detectionOf(b).beatSent();
         detectionOf(a).tick();
         detectionOf(b).tick();

@@ -87,24 +87,75 @@ class HeartbeatsTest {
     @Test
     void onceTheViewHasSettledBeatsWaitAtTheBeatPortForTheDrain() throws Exception {
         Pair p = pair();
-        long settled = Ticker.SYSTEM.nowMs() - 10_000;
-        p.a.viewChanged(List.of("a", "b"), settled);
-        p.b.viewChanged(List.of("a", "b"), settled);
+        viewsAt(p, Ticker.SYSTEM.nowMs());
+        establishBeatPorts(p);
+        viewsAt(p, Ticker.SYSTEM.nowMs() - 10_000); // the view has settled
 
-        p.b.send("view-1", 1, "a,b", OptionalLong.empty()); // a has not said where it drains: b's beat goes to its cluster port
-        LoopbackChannels.await(() -> p.heardByA.from.contains(NodeId.of("b")), "a hears b at once");
-        p.a.send("view-1", 2, "a,b", OptionalLong.empty()); // b said it drains: a's beat goes to b's beat port
-        Thread.sleep(300);
+        p.b.send("view-1", 1, "a,b", OptionalLong.empty()); // names a: a's beats reached b's beat port
+        Thread.sleep(50);
+        p.a.drain(); // b's beat went to a's beat port too: each names the other
+        assertThat(p.heardByA.stateVersions).contains(1L);
+        p.heardByB.clear();
+        p.a.send("view-1", 2, "a,b", OptionalLong.empty());
+        Thread.sleep(150);
         assertThat(p.heardByB.stateVersions).as("a's beat waits for b's drain").isEmpty();
         long drainedAt = Ticker.SYSTEM.nowMs();
         p.b.drain();
         assertThat(p.heardByB.stateVersions).containsExactly(2L);
         assertThat(p.heardByB.atMs.get(0)).as("the drained beat counts from near its arrival, not from the drain")
-                .isLessThan(drainedAt - 200);
+                .isLessThan(drainedAt - 100);
 
         p.a.viewChanged(List.of("a", "b"), Ticker.SYSTEM.nowMs()); // a new view: beats must arrive at once
         p.a.send("view-2", 3, "a,b", OptionalLong.empty());
         LoopbackChannels.await(() -> p.heardByB.stateVersions.contains(3L), "b hears a's beat without a drain");
+    }
+
+    @Test
+    void aBeatPortThatBeatsDoNotReachIsNotUsed() throws Exception {
+        Pair p = pair();
+        viewsAt(p, Ticker.SYSTEM.nowMs() - 10_000);
+        // b never drains: as if a firewall passed only the cluster port. Its beats never name a, so a's beats,
+        // with their trial copies to b's beat port, keep arriving at b's cluster port, read at once.
+        for (long version = 1; version <= 30; version++) {
+            p.b.send("view-1", version, "a,b", OptionalLong.empty());
+            long v = version;
+            LoopbackChannels.await(() -> p.heardByA.stateVersions.contains(v), "a hears b");
+            p.a.send("view-1", version, "a,b", OptionalLong.empty());
+            LoopbackChannels.await(() -> p.heardByB.stateVersions.contains(v), "b hears a's beat " + v + " at once");
+        }
+    }
+
+    @Test
+    void aBeatPortThatStopsNamingThisNodeIsLeft() throws Exception {
+        Pair p = pair();
+        viewsAt(p, Ticker.SYSTEM.nowMs());
+        establishBeatPorts(p);
+        viewsAt(p, Ticker.SYSTEM.nowMs() - 10_000);
+        Thread.sleep(BeatPorts.REACH_WINDOW_MS + 50); // nothing reached b's beat port since: its next beat names nobody
+        p.b.send("view-1", 1, "a,b", OptionalLong.empty());
+        LoopbackChannels.await(() -> p.heardByA.stateVersions.contains(1L), "a hears b");
+        p.heardByB.clear();
+        p.a.send("view-1", 2, "a,b", OptionalLong.empty());
+        LoopbackChannels.await(() -> p.heardByB.stateVersions.contains(2L), "b hears a's beat at once, without a drain");
+    }
+
+    private static void viewsAt(Pair p, long atMs) {
+        p.a.viewChanged(List.of("a", "b"), atMs);
+        p.b.viewChanged(List.of("a", "b"), atMs);
+    }
+
+    /**
+     * While the view is new, beats go to the cluster ports and every second one a copy to the peer's beat port
+     * once known; each drains its port, so each names the other in its next beats.
+     */
+    private static void establishBeatPorts(Pair p) throws Exception {
+        for (int round = 0; round < 4; round++) {
+            p.a.send("view-1", 0, "a,b", OptionalLong.empty());
+            p.b.send("view-1", 0, "a,b", OptionalLong.empty());
+            Thread.sleep(20);
+            p.a.drain();
+            p.b.drain();
+        }
     }
 
     @Test
@@ -187,6 +238,12 @@ class HeartbeatsTest {
         final List<NodeId> from = new CopyOnWriteArrayList<>();
         final List<Long> stateVersions = new CopyOnWriteArrayList<>();
         final List<Long> atMs = new CopyOnWriteArrayList<>();
+
+        void clear() {
+            from.clear();
+            stateVersions.clear();
+            atMs.clear();
+        }
 
         @Override
         public void viewChanged(String viewKey, List<NodeId> members, long atMs) {}
