@@ -75,14 +75,6 @@ public record ClusterConfig(
                 Optional.empty());
     }
 
-    /**
-     * The UDP port where a node's heartbeats wait for its beat thread: the cluster port's neighbour, so that a
-     * firewall rule names a pair and the config one number.
-     */
-    public int beatPort() {
-        return port + 1;
-    }
-
     public Optional<NodeConfig> node(NodeId id) {
         return nodes.stream().filter(n -> n.id().equals(id)).findFirst();
     }

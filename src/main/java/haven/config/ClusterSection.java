@@ -44,16 +44,12 @@ final class ClusterSection {
             name = Optional.empty();
         }
         Optional<byte[]> key = key(f, baseDir, problems);
-        int port = f.integer("port", 1, 65534, DEFAULT_PORT,
-                "a UDP port number 1..65534: the cluster uses it and the one after it (heartbeats)").orElse(DEFAULT_PORT);
-        int apiPort = f.integer("api_port", 1, 65535, DEFAULT_API_PORT, "a TCP port number 1..65535").orElse(DEFAULT_API_PORT);
+        String portHint = "a TCP port number 1..65535";
+        int port = f.integer("port", 1, 65535, DEFAULT_PORT, portHint).orElse(DEFAULT_PORT);
+        int apiPort = f.integer("api_port", 1, 65535, DEFAULT_API_PORT, portHint).orElse(DEFAULT_API_PORT);
         if (port == apiPort && f.has("port") && f.has("api_port")) {
             problems.add(f.valuePlace("api_port"), f.key("api_port") + " " + apiPort + " is the same as "
                     + f.key("port"), "the cluster transport and the HTTP API each need their own port");
-        } else if (apiPort == port + 1) {
-            String place = f.has("api_port") ? "api_port" : "port";
-            problems.add(f.valuePlace(place), f.key("api_port") + " " + apiPort + " is the heartbeat port, "
-                    + f.key("port") + " + 1", "give the HTTP API a port other than cluster.port and the one after it");
         }
         return new Settings(name, key, port, apiPort, voters(f, problems));
     }

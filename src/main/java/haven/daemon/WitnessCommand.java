@@ -59,11 +59,6 @@ public final class WitnessCommand implements Callable<Integer> {
             clusters.add(cfg);
             selves.add(witnesses.get(0));
         }
-        java.util.Optional<String> clash = portClash(clusters);
-        if (clash.isPresent()) {
-            System.err.println("haven witness: " + clash.get());
-            return 2;
-        }
         List<NodeDaemon> daemons = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> daemons.reversed().forEach(NodeDaemon::close), "haven-witness-shutdown"));
         for (int i = 0; i < clusters.size(); i++) {
@@ -77,7 +72,7 @@ public final class WitnessCommand implements Callable<Integer> {
                 daemon.start();
             } catch (BindException e) {
                 System.err.println("haven witness: cluster '" + cfg.clusterName() + "': port taken (" + e.getMessage()
-                        + "); every cluster a witness serves needs its own cluster.port, the port after it and cluster.api_port");
+                        + "); every cluster a witness serves needs its own cluster.port and cluster.api_port");
                 return 2;
             }
             daemons.add(daemon);
@@ -86,28 +81,5 @@ public final class WitnessCommand implements Callable<Integer> {
             d.awaitStop();
         }
         return 0;
-    }
-
-    /**
-     * The first port two of the clusters would both bind here (the cluster port, the heartbeat port after it, the
-     * API port), as a sentence naming both clusters; checked before any starts, so none is left half-started.
-     */
-    static java.util.Optional<String> portClash(List<ClusterConfig> clusters) {
-        java.util.Map<Integer, String> taken = new java.util.HashMap<>();
-        for (ClusterConfig c : clusters) {
-            java.util.Map<Integer, String> own = new java.util.LinkedHashMap<>();
-            own.put(c.port(), "cluster.port");
-            own.put(c.beatPort(), "heartbeat port (cluster.port + 1)");
-            own.putIfAbsent(c.apiPort(), "cluster.api_port");
-            for (var e : own.entrySet()) {
-                String other = taken.putIfAbsent(e.getKey(), "the " + e.getValue() + " of cluster '" + c.clusterName() + "'");
-                if (other != null) {
-                    return java.util.Optional.of("cluster '" + c.clusterName() + "': its " + e.getValue() + " " + e.getKey()
-                            + " is also " + other + "; every cluster a witness serves needs its own cluster.port,"
-                            + " the port after it and cluster.api_port");
-                }
-            }
-        }
-        return java.util.Optional.empty();
     }
 }

@@ -8,8 +8,7 @@ import java.util.Optional;
 /**
  * What the cluster edge reports to a node. Called from the edge's own threads; implementations only
  * enqueue (the node's event loop owns all state). Times are {@link haven.core.Ticker} milliseconds taken
- * when the edge received the news, so a slow event loop does not make news look older than it is; a beat that
- * waited in a socket for the beat thread's drain is dated near its arrival, never before its sending.
+ * when the edge received the news, so a slow event loop does not make news look older than it is.
  */
 public interface ClusterListener {
     /** A new membership view; {@code viewKey} names it identically on every member that holds it. */

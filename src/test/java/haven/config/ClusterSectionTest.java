@@ -84,7 +84,7 @@ class ClusterSectionTest {
     @Test
     void portOutOfRange() {
         onlyProblem("cluster:\n  name: lab\n  key: \"0123456789abcdef\"\n  port: 70000\n" + NODES, 4, 9,
-                "cluster.port 70000 is out of range 1..65534");
+                "cluster.port 70000 is out of range 1..65535");
     }
 
     @Test
@@ -97,16 +97,6 @@ class ClusterSectionTest {
     void samePortForTransportAndApi() {
         onlyProblem("cluster:\n  name: lab\n  key: \"0123456789abcdef\"\n  port: 7000\n  api_port: 7000\n" + NODES,
                 5, 13, "cluster.api_port 7000 is the same as cluster.port");
-    }
-
-    @Test
-    void theApiCannotTakeTheHeartbeatPort() {
-        onlyProblem("cluster:\n  name: lab\n  key: \"0123456789abcdef\"\n  port: 7000\n  api_port: 7001\n" + NODES,
-                5, 13, "cluster.api_port 7001 is the heartbeat port, cluster.port + 1");
-        onlyProblem("cluster:\n  name: lab\n  key: \"0123456789abcdef\"\n  port: 7479\n" + NODES,
-                4, 9, "cluster.api_port 7480 is the heartbeat port, cluster.port + 1");
-        onlyProblem("cluster:\n  name: lab\n  key: \"0123456789abcdef\"\n  port: 65535\n" + NODES,
-                4, 9, "cluster.port 65535 is out of range 1..65534");
     }
 
     @Test

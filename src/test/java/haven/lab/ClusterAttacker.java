@@ -33,9 +33,8 @@ import org.jgroups.util.Util;
  *                                        wire format, for and from the member UUID and random ones, and
  *                                        frames in haven's sealed format with no key
  * flood PORT IP,IP,... PER_SECOND SECONDS  garbage datagrams that start with JGroups' version
- * replay PCAP PORT SECONDS               the UDP payloads captured to PORT and PORT + 1 (the cluster port and
- *                                        the beat port), each sent again from this host to the address and
- *                                        port it went to, at their captured pace, over and over
+ * replay PCAP PORT SECONDS               the UDP payloads captured to PORT, each sent again from this host to
+ *                                        the address it went to, at their captured pace, over and over
  * </pre>
  */
 public final class ClusterAttacker {
@@ -120,11 +119,11 @@ public final class ClusterAttacker {
         return sent;
     }
 
-    private record Captured(long atMicros, InetAddress to, int toPort, byte[] payload) {}
+    private record Captured(long atMicros, InetAddress to, byte[] payload) {}
 
     private static long replay(Path pcap, int port, int seconds) throws Exception {
         List<Captured> captured = udpPayloads(Files.readAllBytes(pcap), port);
-        if (captured.isEmpty()) throw new IllegalStateException("no datagram to port " + port + " or " + (port + 1) + " in " + pcap);
+        if (captured.isEmpty()) throw new IllegalStateException("no datagram to port " + port + " in " + pcap);
         long sent = 0;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         try (DatagramSocket socket = new DatagramSocket()) {
@@ -136,7 +135,7 @@ public final class ClusterAttacker {
                     long wait = due - System.nanoTime();
                     if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     if (System.nanoTime() >= end) break;
-                    socket.send(new DatagramPacket(c.payload(), c.payload().length, c.to(), c.toPort()));
+                    socket.send(new DatagramPacket(c.payload(), c.payload().length, c.to(), port));
                     sent++;
                 }
             }
@@ -144,7 +143,7 @@ public final class ClusterAttacker {
         return sent;
     }
 
-    /** UDP payloads of unfragmented IPv4 packets to port or port + 1 in a pcap file of Ethernet frames (tcpdump -w). */
+    /** UDP payloads of unfragmented IPv4 packets to port in a pcap file of Ethernet frames (tcpdump -w). */
     private static List<Captured> udpPayloads(byte[] file, int port) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(file);
         int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
@@ -167,10 +166,10 @@ public final class ClusterAttacker {
             int udp = ip + headerLength;
             int dstPort = ((file[udp + 2] & 0xff) << 8) | (file[udp + 3] & 0xff);
             int udpLength = ((file[udp + 4] & 0xff) << 8) | (file[udp + 5] & 0xff);
-            if ((dstPort != port && dstPort != port + 1) || udp + udpLength > at) continue;
+            if (dstPort != port || udp + udpLength > at) continue;
             byte[] payload = new byte[udpLength - 8];
             System.arraycopy(file, udp + 8, payload, 0, payload.length);
-            out.add(new Captured(micros, to, dstPort, payload));
+            out.add(new Captured(micros, to, payload));
         }
         return out;
     }

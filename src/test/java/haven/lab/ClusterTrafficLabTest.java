@@ -245,15 +245,11 @@ class ClusterTrafficLabTest {
         return new Faults.Injected(name(node) + " cut off from its peers (the client host still reaches it)", at);
     }
 
-    /**
-     * The datagrams sent to ("dst") or by ("src") the node on the cluster and beat ports, captured for the given
-     * time on its bridge port.
-     */
+    /** The datagrams sent to ("dst") or by ("src") the node, captured for the given time on its bridge port. */
     private Path capture(int node, String direction, Duration d) throws Exception {
         Path pcap = Files.createTempFile("wsec-", ".pcap");
         Process tcpdump = new ProcessBuilder("tcpdump", "-i", lab.layout().nodePort(node), "-U", "-w", pcap.toString(),
-                "udp and (dst port " + CLUSTER_PORT + " or dst port " + (CLUSTER_PORT + 1) + ") and " + direction + " host "
-                        + lab.layout().nodeAddress(node))
+                "udp and dst port " + CLUSTER_PORT + " and " + direction + " host " + lab.layout().nodeAddress(node))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Pids.sleep(d.toMillis());
         tcpdump.destroy();

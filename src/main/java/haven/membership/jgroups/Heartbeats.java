@@ -20,11 +20,10 @@ import org.jgroups.View;
 
 /**
  * The lease heartbeats, both ways: sent on {@link BeatLane} to every member of the view, and through JGroups as
- * well while some member has not been heard on the lane (a daemon from before it); read from either, or drained
- * from the beat port at the tick, and handed to the node. A beat names its sender, the sender's view and
- * members, its state version, its send stamp and echoes ({@link BeatEcho}); on the lane, every fifth beat of the
- * leader also its term (which older daemons get as a message of its own), and every beat the beat port its
- * sender drains.
+ * well while some member has not been heard on the lane (a daemon from before it); read from either and handed
+ * to the node. A beat names its sender, the sender's view and members, its state version, its send stamp and
+ * echoes ({@link BeatEcho}); on the lane, every fifth beat of the leader also its term, which older daemons get
+ * as a message of its own.
  */
 final class Heartbeats {
     private static final System.Logger LOG = System.getLogger("haven.membership");
@@ -41,22 +40,8 @@ final class Heartbeats {
      */
     static final byte LEADER = 'L';
     private static final int LEADER_EVERY_BEATS = 5;
-    /**
-     * A copy to a peer's beat port that is not known to work goes with every second beat while the view is new
-     * (so that the peer still names this node once the beats move there) and every 25th (2 s) otherwise.
-     */
-    private static final int TRY_BEAT_PORT_EVERY_WHILE_NEW = 2;
-    private static final int TRY_BEAT_PORT_EVERY = 25;
-    /** Fields of an echoed beat; the lane's beats carry the leader's term and the sender's beat port after them. */
+    /** Fields of an echoed beat; the lane's beats carry the leader's term as one more. */
     private static final int ECHOED_FIELDS = 6;
-    private static final int TERM_FIELD = 6;
-    private static final int BEAT_PORT_FIELD = 7;
-    /**
-     * For this long after a view change, beats go where they are read at once: a failover waits for every
-     * survivor to confirm the new view by a beat, and a drained beat would be read up to an interval later.
-     * The node's loop stays busy as long after a view (node.Stepping).
-     */
-    static final long AT_ONCE_AFTER_VIEW_MS = 2_000;
 
     private final String self;
     private final ClusterListener listener;
@@ -65,12 +50,8 @@ final class Heartbeats {
     private final BeatEcho echo;
     private final BeatNames names;
     private final Map<String, InetSocketAddress> addresses;
-    private final int beatPort;
     private final Set<Address> echoing = ConcurrentHashMap.newKeySet();
-    private final Set<String> badBeatPortFrom = ConcurrentHashMap.newKeySet();
     private volatile List<String> peers = List.of();
-    private volatile long viewAtMs = Long.MIN_VALUE;
-    private BeatSocket socket;
     private JChannel channel;
     private BeatLane lane;
     private LaneFedDetection failureDetection;
@@ -85,13 +66,9 @@ final class Heartbeats {
         this.echo = new BeatEcho(self.name(), new java.security.SecureRandom().nextLong());
         this.names = new BeatNames(config.nodeIds());
         this.addresses = BeatLane.addressesOf(config);
-        this.beatPort = config.beatPort();
     }
 
-    /**
-     * Before the channel connects: the lane opens with the transport's seal, binds the beat port (once, however
-     * often the channel is opened again), and failure detection counts the lane's beats.
-     */
+    /** Before the channel connects: the lane rides on its sealed transport, failure detection counts the lane's beats. */
     void attach(JChannel channel) {
         this.channel = channel;
         SealedUDP transport = channel.getProtocolStack().findProtocol(SealedUDP.class);
@@ -99,13 +76,8 @@ final class Heartbeats {
         if (transport == null || failureDetection == null) {
             throw new IllegalStateException("the JGroups stack lacks SealedUDP or LaneFedDetection: see StackConfig");
         }
-        if (socket == null) socket = BeatSocket.bind(addresses.get(self).getAddress(), beatPort);
-        lane = new BeatLane(self, transport, socket, addresses);
+        lane = new BeatLane(transport, addresses);
         transport.laneReader(this::fromLane);
-    }
-
-    void close() {
-        if (socket != null) socket.close();
     }
 
     LaneFedDetection failureDetection() {
@@ -113,7 +85,6 @@ final class Heartbeats {
     }
 
     void viewChanged(List<String> memberNames, long atMs) {
-        viewAtMs = atMs;
         peers = memberNames.stream().filter(n -> !n.equals(self)).toList();
         echo.retain(memberNames, atMs);
         View v = channel.getView();
@@ -131,10 +102,7 @@ final class Heartbeats {
             // (its own term is ahead) answers each one, and that answer should not come more often than before.
             String term = ++beatsSent % LEADER_EVERY_BEATS == 0 && leaderTerm.isPresent() ? Long.toString(leaderTerm.getAsLong()) : "";
             List<String> to = peers;
-            long viewAt = viewAtMs;
-            boolean atOnce = viewAt == Long.MIN_VALUE || now - viewAt < AT_ONCE_AFTER_VIEW_MS;
-            boolean tryBeatPorts = beatsSent % (atOnce ? TRY_BEAT_PORT_EVERY_WHILE_NEW : TRY_BEAT_PORT_EVERY) == 0;
-            lane.send(payload(ECHO_BEAT, echoedBeat + "\n" + term + "\n" + lane.beatPortField(now)), to, atOnce, tryBeatPorts, now);
+            lane.send(payload(ECHO_BEAT, echoedBeat + "\n" + term), to);
             failureDetection.beatSent();
             if (!lane.hearsAll(to)) {
                 // Some member has not been heard on the lane (a daemon from before it, or one just joined).
@@ -164,48 +132,20 @@ final class Heartbeats {
         if (take(echoed, fields, ticker.nowMs(), msg.getSrc()) != null && echoed) echoing.add(msg.getSrc());
     }
 
-    /**
-     * The beats waiting at the beat port, taken in on the beat thread before failure detection checks: a beat
-     * that arrived since the last check counts in the same interval as if it had been read on arrival.
-     */
-    void drain() {
-        try {
-            lane.drain((plain, heldMs) -> fromLane(plain, heldMs, true));
-        } catch (java.io.IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "reading the beat port failed: " + e);
-        }
-    }
-
-    /** A datagram of the lane from the transport's receiving thread, read as it arrived. */
+    /** A datagram of the lane, opened by the transport on its receiving thread: parse and queue, nothing more. */
     private void fromLane(byte[] plain) {
-        fromLane(plain, 0, false);
-    }
-
-    /**
-     * A datagram of the lane: parse and queue, nothing more. It counts from when it was read less how long it was
-     * held ({@link ReplayGuard#heldMs}), a time no earlier than its sending: the node's lease rules need no more
-     * of a beat's time than that (docs/design.md, "Draining the beats"), and a drained beat would otherwise count
-     * from its drain, up to an interval after it came, and a lost node's lease be waited out that much longer.
-     */
-    private void fromLane(byte[] plain, long heldMs, boolean viaBeatPort) {
-        long at = ticker.nowMs() - heldMs;
+        long at = ticker.nowMs();
         int kind = BeatLane.PAYLOAD_OFFSET;
         if (plain[kind] != ECHO_BEAT) return; // a later daemon's lane message this one does not know
         String[] fields = fields(plain, kind + 1, plain.length - kind - 1);
-        if (fields.length < ECHOED_FIELDS) return; // fields after the ones known here are a later daemon's, and skipped
+        if (fields.length < ECHOED_FIELDS) return; // fields after these are a later daemon's, and skipped
         String sender = take(true, fields, at, "the beat lane");
         if (sender == null) return;
         lane.heard(sender);
-        if (viaBeatPort) lane.reachedBeatPort(sender, at);
         failureDetection.heard(sender);
-        if (fields.length > TERM_FIELD && !fields[TERM_FIELD].isEmpty()) {
+        if (fields.length > ECHOED_FIELDS && !fields[ECHOED_FIELDS].isEmpty()) {
             Address address = failureDetection.member(sender);
-            if (address != null) leaderTerm.accept(address, fields[TERM_FIELD]);
-        }
-        if (fields.length > BEAT_PORT_FIELD && !lane.heardBeatPortField(sender, fields[BEAT_PORT_FIELD], at)
-                && badBeatPortFrom.add(sender)) {
-            LOG.log(System.Logger.Level.WARNING, "ignored a beat port field that does not parse from " + sender + ": '"
-                    + fields[BEAT_PORT_FIELD] + "' (beats go to its cluster port; said once per sender)");
+            if (address != null) leaderTerm.accept(address, fields[ECHOED_FIELDS]);
         }
     }
 

@@ -69,7 +69,6 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
     private final LeaderWatch leaderWatch;
-    private final long beatPhaseMs;
 
     public JGroupsCluster(ClusterConfig config, NodeId self, Path stateDir, ClusterListener listener, Ticker ticker) {
         this.config = config;
@@ -78,7 +77,6 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.listener = listener;
         this.heartbeats = new Heartbeats(config, self, listener, ticker, this::learnLeader);
         this.ticker = ticker;
-        this.beatPhaseMs = BeatPhase.offsetMs(config.nodeIds(), self, config.timing().heartbeatInterval().toMillis());
         this.leaderWatch = new LeaderWatch(timer, ticker, () -> raft.leader(), this::nodeOf, (leader, address) -> {
                     lastLeader = leader;
                     pollRaftQueue(leader);
@@ -253,15 +251,13 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     }
 
     /**
-     * Every beat interval, at this node's phase of it ({@link BeatPhase}): the beats waiting at the beat port, this
-     * node's beat, failure detection's tick, the leader watch's slow poll and the follower repair (whose rules go
-     * by elapsed time, so the beat's 80 ms only makes it look a little more often than its 100 ms). One wake-up
-     * for all of them.
+     * Every beat interval, on the wall clock's multiples of it ({@link BeatPhase}): the beat, failure detection's
+     * tick, the leader watch's slow poll and the follower repair (whose rules go by elapsed time, so the beat's
+     * 80 ms only makes it look a little more often than its 100 ms). One wake-up for all of them.
      */
     private void beatTick() {
         long beatMs = config.timing().heartbeatInterval().toMillis();
         try {
-            heartbeats.drain();
             sendBeat();
             heartbeats.failureDetection().tick();
             leaderWatch.beatTick();
@@ -271,7 +267,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         } finally {
             if (!timer.isShutdown()) {
                 try {
-                    timer.schedule(this::beatTick, BeatPhase.delayMs(System.currentTimeMillis(), beatMs, beatPhaseMs), TimeUnit.MILLISECONDS);
+                    timer.schedule(this::beatTick, BeatPhase.delayMs(System.currentTimeMillis(), beatMs), TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException closing) {
                     // the edge is closing
                 }
@@ -344,6 +340,5 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     public void close() {
         timer.shutdownNow();
         if (channel != null) channel.close();
-        heartbeats.close();
     }
 }

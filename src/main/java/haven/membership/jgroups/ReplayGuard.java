@@ -67,18 +67,6 @@ final class ReplayGuard {
         return Verdict.NEW;
     }
 
-    /**
-     * How much longer than the fastest datagram ever seen from {@code sender} this one took to be read: its
-     * receive time minus this, {@code sentMs} plus the smallest offset, is no earlier than its send time on this
-     * node's clock (the offset includes the shortest transit, and clock rates differ by less than the offset's
-     * creep). A datagram that waited in a socket for a drain is thereby dated near its arrival, not its reading.
-     * 0 for a sender not seen.
-     */
-    synchronized long heldMs(String sender, long sentMs, long nowMs) {
-        Sender s = senders.get(sender);
-        return s == null ? 0 : Math.max(0, nowMs - sentMs - s.base(nowMs));
-    }
-
     /** One sender's epoch, counter window and clock offset. */
     private static final class Sender {
         final long epoch;

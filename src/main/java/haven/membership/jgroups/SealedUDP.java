@@ -11,8 +11,8 @@ import org.jgroups.protocols.UDP;
  * JGroups parses only datagrams that opened. Garbage therefore never reaches JGroups' parser, whose every
  * failure is a SEVERE with a stack trace.
  *
- * <p>haven's beats take a lane of their own ({@link BeatLane}), sealed alike: those that come to this socket are
- * opened here and never enter JGroups; those that come to the beat port are opened through {@link #openLane}.
+ * <p>haven's beats take a lane of their own through the same socket and seal ({@link BeatLane}): opened here,
+ * they never enter JGroups.
  *
  * <p>Both choke points are the transport's own: every send of UDP (unicast or the per-member copies of a
  * multicast) goes through {@code _send}, every received datagram through {@code receive}.
@@ -34,23 +34,15 @@ public class SealedUDP extends UDP {
         this.lane = Objects.requireNonNull(reader);
     }
 
-    /** Seals once what {@link BeatLane} then sends to several peers (each peer sees its counter once). */
+    /** Seals once what {@link #sendSealed} then sends to several peers (each peer sees its counter once). */
     byte[] seal(byte[] plain) {
         Sealer s = sealer;
         if (s == null) throw new IllegalStateException("SealedUDP has no cluster key: refusing to send in clear");
         return s.seal(plain, 0, plain.length);
     }
 
-    /**
-     * Opens a datagram that came to the beat port ({@link BeatSocket}): its plain text and how long it was held
-     * when it is authentic, new and a lane datagram, else null. The same checks and replay window as the
-     * transport's own datagrams.
-     */
-    Sealer.Opened openLane(Object source, byte[] data) {
-        Sealer s = sealer;
-        if (s == null) return null;
-        Sealer.Opened opened = s.openDated(source, data, 0, data.length);
-        return opened != null && BeatLane.carries(opened.plain()) ? opened : null;
+    void sendSealed(InetAddress dest, int port, byte[] sealed) throws Exception {
+        super._send(dest, port, sealed, 0, sealed.length);
     }
 
     @Override

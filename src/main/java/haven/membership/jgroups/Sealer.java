@@ -55,15 +55,6 @@ final class Sealer {
      * so it is turned into text only for a refusal, not for every datagram.
      */
     byte[] open(Object source, byte[] data, int offset, int length) {
-        Opened o = openDated(source, data, offset, length);
-        return o == null ? null : o.plain();
-    }
-
-    /** An opened datagram and how long it was held on the way ({@link ReplayGuard#heldMs}). */
-    record Opened(byte[] plain, long heldMs) {}
-
-    /** As {@link #open}, with how long the datagram was held: for one read a while after it arrived. */
-    Opened openDated(Object source, byte[] data, int offset, int length) {
         long now = ticker.nowMs();
         SealFrame.Header h = SealFrame.header(data, offset, length, senderNames);
         if (h == null) return refuse(TrafficStats.Refusal.NOT_SEALED, source, "not a sealed haven datagram", now);
@@ -99,10 +90,10 @@ final class Sealer {
             }
         }
         TrafficStats.accepted();
-        return new Opened(plain, guard.heldMs(h.sender(), h.sentMs(), now));
+        return plain;
     }
 
-    private Opened refuse(TrafficStats.Refusal why, Object source, String reason, long now) {
+    private byte[] refuse(TrafficStats.Refusal why, Object source, String reason, long now) {
         TrafficStats.refused(why);
         String line = rejectLog.refused(hostOf(source), reason, now);
         if (line != null) LOG.log(System.Logger.Level.WARNING, line);

@@ -24,20 +24,14 @@ class BeatLaneTest {
     private final LoopbackChannels loopback = new LoopbackChannels("haven.membership.jgroups.SealedUDP",
             "<haven.membership.jgroups.LaneFedDetection timeout=\"400\" interval=\"80\"/>");
 
-    private final List<BeatSocket> sockets = new CopyOnWriteArrayList<>();
-
     @AfterEach
     void close() {
-        sockets.forEach(BeatSocket::close);
         loopback.close();
     }
 
-    /** A lane that sends to the peer's cluster port (as for beats that must arrive at once). */
-    private BeatLane laneOf(JChannel channel, int peerPort, String peer) throws Exception {
+    private static BeatLane laneOf(JChannel channel, int peerPort, String peer) {
         SealedUDP transport = channel.getProtocolStack().findProtocol(SealedUDP.class);
-        BeatSocket socket = BeatSocket.bind(InetAddress.getLoopbackAddress(), LoopbackChannels.freePort());
-        sockets.add(socket);
-        return new BeatLane(channel.getName(), transport, socket, Map.of(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)));
+        return new BeatLane(transport, Map.of(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)));
     }
 
     private static LaneFedDetection detectionOf(JChannel channel) {
@@ -60,7 +54,7 @@ class BeatLaneTest {
                 new String(plain, BeatLane.PAYLOAD_OFFSET, plain.length - BeatLane.PAYLOAD_OFFSET, StandardCharsets.UTF_8)));
         LoopbackChannels.await(() -> a.getView().size() == 2 && b.getView().size() == 2, "a view of both");
 
-        laneOf(a, pb, "b").send("over the lane".getBytes(StandardCharsets.UTF_8), List.of("b", "nobody-configured"), true, false, 0);
+        laneOf(a, pb, "b").send("over the lane".getBytes(StandardCharsets.UTF_8), List.of("b", "nobody-configured"));
 
         LoopbackChannels.await(() -> onLane.contains("over the lane"), "b's lane reader gets the datagram");
         Thread.sleep(200);
@@ -94,9 +88,9 @@ class BeatLaneTest {
     /** One beat interval as the daemons' beat threads run it; {@code aBeats}: whether a's beat goes out on the lane. */
     private static void beatTick(JChannel a, JChannel b, BeatLane aToB, BeatLane bToA, boolean aBeats) throws Exception {
         byte[] beat = "beat".getBytes(StandardCharsets.UTF_8);
-        if (aBeats) aToB.send(beat, List.of("b"), true, false, 0);
+        if (aBeats) aToB.send(beat, List.of("b"));
         detectionOf(a).beatSent();
-        bToA.send(beat, List.of("a"), true, false, 0);
+        bToA.send(beat, List.of("a"));
         detectionOf(b).beatSent();
         detectionOf(a).tick();
         detectionOf(b).tick();
