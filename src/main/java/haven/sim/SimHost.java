@@ -71,7 +71,10 @@ final class SimHost {
         return java.util.Optional.of(batch);
     }
 
-    /** The daemon process ends (a crash, a kill, an exit); what it had queued is dropped when the next starts ({@link #newProcess}). */
+    /**
+     * The daemon process ends (a crash, a kill, an exit); what it had queued is dropped when the next starts
+     * ({@link #newProcess}).
+     */
     void daemonDies() {
         alive = false;
         incarnation++;

@@ -308,12 +308,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         channel.send(Heartbeats.message(kind, text));
     }
 
-    /**
-     * jgroups-raft elects on a view change, and a node without a leader learns one from the leader's beats or
-     * its appends: so every {@link #LEADER_WATCH_FAST_MS} while a view is new or there is no leader, when a new
-     * leader must be known at once, and at the beat interval in between, when none is to be expected (and the
-     * timer thread need not wake 100 times a second for nothing).
-     */
+    /** The other members of the view: the followers a leader's repair looks at. */
     private List<Address> followers() {
         View v = channel == null ? null : channel.getView();
         if (v == null) return List.of();

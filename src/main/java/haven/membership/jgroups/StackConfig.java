@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /**
  * The JGroups + jgroups-raft protocol stack, tuned as ENGINE-EVALUATION.md measured:
  * FD_ALL3 (as {@link LaneFedDetection}, which also counts the beats of {@link BeatLane}) + a short
- * VERIFY_SUSPECT2 for crashed daemons and silent hosts alike, RAFT resend_interval 100 ms so a lagging follower is caught up (and followers learn a commit within it).
+ * VERIFY_SUSPECT2 for crashed daemons and silent hosts alike, RAFT resend_interval 100 ms so a lagging follower
+ * is caught up (and followers learn a commit within it).
  * Not send_commits_immediately: with it, a follower that is behind answers every commit notice, each
  * answer triggers another notice, and the ping-pong keeps the leader's queue so busy that its idle-time
  * resend never runs: in the lab a restarted node never caught up, and the cluster could not commit once
