@@ -99,6 +99,10 @@ public final class HaTree {
         m.put("started", gs.started());
         m.put("may_be_active", gs.mayBeActive().stream().map(NodeId::name).toList());
         m.put("moved_to", Optional.ofNullable(s.state().moves().get(g.id())).map(NodeId::name).orElse(null));
+        if (g.isPromotable()) {
+            m.put("instances", gs.instances().stream().map(NodeId::name).toList());
+            m.put("promoted", g.replicaMembers().stream().map(ResourceId::name).toList());
+        }
         m.put("resources", g.members().stream().map(ResourceId::name).toList());
         m.put("decision", e == null ? null : e.decision());
         m.put("reasons", e == null ? List.of() : e.nodeReasons());
@@ -112,8 +116,13 @@ public final class HaTree {
         StringBuilder b = new StringBuilder();
         b.append("group ").append(g.id()).append(" [")
                 .append(String.join(", ", g.members().stream().map(ResourceId::name).toList())).append("]\n");
-        b.append("  placed on: ").append(s.state().group(g.id()).assigned().map(NodeId::name).orElse("(nowhere)"))
+        b.append(g.isPromotable() ? "  primary:   " : "  placed on: ").append(s.state().group(g.id()).assigned().map(NodeId::name).orElse("(nowhere)"))
                 .append(" (generation ").append(s.state().group(g.id()).generation()).append(")\n");
+        if (g.isPromotable()) {
+            b.append("  instances: ").append(String.join(", ", s.state().group(g.id()).instances().stream().map(NodeId::name).toList()))
+                    .append(" (").append(String.join(", ", g.replicaMembers().stream().map(ResourceId::name).toList()))
+                    .append(" on each; the rest with the primary)\n");
+        }
         b.append("  decision:  ").append(e == null ? "(not planned yet)" : e.decision()).append('\n');
         if (e != null) {
             for (String r : e.nodeReasons()) b.append("    ").append(r).append('\n');

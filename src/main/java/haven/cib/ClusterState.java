@@ -76,6 +76,7 @@ public record ClusterState(
     public ClusterState with(Command command) {
         return switch (command) {
             case Command.Assign a -> assign(a);
+            case Command.SetInstances i -> withInstances(i);
             case Command.Released r -> released(r);
             case Command.Started st -> started(st);
             case Command.NodeLost l -> nodeLost(l.node());
@@ -133,7 +134,7 @@ public record ClusterState(
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
         active.add(fa.node());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
-        next.put(fa.group(), new GroupState(Optional.empty(), old.generation(), active, false));
+        next.put(fa.group(), old.placed(Optional.empty(), old.generation(), active, false));
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
@@ -141,7 +142,7 @@ public record ClusterState(
         GroupState old = group(a.group());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         if (a.node().isEmpty()) {
-            next.put(a.group(), new GroupState(Optional.empty(), old.generation(), old.mayBeActive(), false));
+            next.put(a.group(), old.placed(Optional.empty(), old.generation(), old.mayBeActive(), false));
             return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
         }
         NodeId node = a.node().get();
@@ -154,8 +155,15 @@ public record ClusterState(
         long generation = lastGeneration + 1;
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
         active.add(node);
-        next.put(a.group(), new GroupState(Optional.of(node), generation, active, false));
+        next.put(a.group(), old.placed(Optional.of(node), generation, active, false));
         return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+    }
+
+    /** Where a promotable group's replicas run; changes nothing about its primary role. */
+    private ClusterState withInstances(Command.SetInstances i) {
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        next.put(i.group(), group(i.group()).withInstances(i.nodes()));
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
     private ClusterState released(Command.Released r) {
@@ -181,7 +189,7 @@ public record ClusterState(
             return this;
         }
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
-        next.put(st.group(), new GroupState(old.assigned(), old.generation(), old.mayBeActive(), true));
+        next.put(st.group(), old.placed(old.assigned(), old.generation(), old.mayBeActive(), true));
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
@@ -192,7 +200,7 @@ public record ClusterState(
             TreeSet<NodeId> active = new TreeSet<>(g.mayBeActive());
             active.remove(node);
             boolean wasThere = g.assigned().equals(Optional.of(node));
-            next.put(e.getKey(), new GroupState(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
+            next.put(e.getKey(), g.placed(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
                     !wasThere && g.started()));
         }
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);

@@ -17,6 +17,7 @@ import java.util.Optional;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Command.Assign.class, name = "assign"),
     @JsonSubTypes.Type(value = Command.Released.class, name = "released"),
+    @JsonSubTypes.Type(value = Command.SetInstances.class, name = "instances"),
     @JsonSubTypes.Type(value = Command.Started.class, name = "started"),
     @JsonSubTypes.Type(value = Command.NodeLost.class, name = "node-lost"),
     @JsonSubTypes.Type(value = Command.ResourceFailed.class, name = "resource-failed"),
@@ -38,7 +39,20 @@ public sealed interface Command {
     /** The coordinator places a group on a node (a new generation), or takes it off every node (empty). */
     record Assign(GroupId group, Optional<NodeId> node, String reason) implements Command {}
 
-    /** A node reports that it has stopped every resource of a group it no longer holds. */
+    /**
+     * The nodes that run a promotable group's replicas (its primary's node among them); the others stop theirs.
+     * Safe in any order: the primary role is placed by {@link Assign} alone.
+     */
+    record SetInstances(GroupId group, java.util.SortedSet<NodeId> nodes) implements Command {
+        public SetInstances {
+            nodes = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(nodes));
+        }
+    }
+
+    /**
+     * A node reports that it has stopped every resource of a group it no longer holds (of a promotable group: that
+     * it no longer holds the primary role).
+     */
     record Released(GroupId group, NodeId node, long generation) implements Command {}
 
     /** A node reports that every resource of a group is running there. */

@@ -10,13 +10,34 @@ import java.util.TreeSet;
  * every node that was assigned the group and has not yet confirmed it stopped (or been declared lost):
  * the group may be started on a node only when no other node is in this set. {@code generation} grows by
  * one at every assignment, cluster-wide, so stale reports are recognised and ignored.
+ *
+ * <p>A promotable group: {@code instances} are the nodes that run its promoted members (the replicas, and the
+ * primary's node); {@code assigned} is the primary, and {@code mayBeActive} the nodes that may still hold the
+ * primary role, so the same rule that never runs a group twice never makes two primaries. Replicas need no such
+ * rule: any number may run. Empty for a plain group.
  */
-public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started) {
+public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started,
+        SortedSet<NodeId> instances) {
 
     public static final GroupState UNPLACED = new GroupState(Optional.empty(), 0, new TreeSet<>(), false);
 
     public GroupState {
         mayBeActive = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(mayBeActive));
+        // Absent in states written before promotable groups existed.
+        instances = java.util.Collections.unmodifiableSortedSet(instances == null ? new TreeSet<>() : new TreeSet<>(instances));
+    }
+
+    public GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started) {
+        this(assigned, generation, mayBeActive, started, new TreeSet<>());
+    }
+
+    /** The same instances with another primary placement. */
+    GroupState placed(Optional<NodeId> node, long generation, SortedSet<NodeId> active, boolean started) {
+        return new GroupState(node, generation, active, started, instances);
+    }
+
+    GroupState withInstances(SortedSet<NodeId> nodes) {
+        return new GroupState(assigned, generation, mayBeActive, started, nodes);
     }
 
     /** True when the group may be started on {@code node} without risk of running twice. */
@@ -25,6 +46,6 @@ public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<N
     }
 
     GroupState withMayBeActive(SortedSet<NodeId> nodes) {
-        return new GroupState(assigned, generation, nodes, started);
+        return new GroupState(assigned, generation, nodes, started, instances);
     }
 }

@@ -26,7 +26,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "0", description = "cluster size 3..9; 0 = 3, 4 or 5 by seed (default)")
     int nodes;
 
-    @Option(names = "--variant", description = "plain, witness, fencing, freeze or two_node (always 2 nodes); default: each in turn by seed")
+    @Option(names = "--variant", description = "plain, witness, fencing, freeze, two_node (always 2 nodes) or promotable; default: each in turn by seed")
     String variant;
 
     @Option(names = "--threads", defaultValue = "2", description = "threads to run seeds on (default: ${DEFAULT-VALUE})")
@@ -48,7 +48,7 @@ public final class SimCommand implements Callable<Integer> {
             try {
                 fixed = SimRun.Variant.valueOf(variant.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                err.println("haven sim: unknown --variant '" + variant + "'; use plain, witness, fencing, freeze or two_node");
+                err.println("haven sim: unknown --variant '" + variant + "'; use plain, witness, fencing, freeze, two_node or promotable");
                 return 2;
             }
         }

@@ -51,7 +51,15 @@ public final class StatusCommand implements Callable<Integer> {
         b.append('\n');
         for (JsonNode g : s.path("groups")) {
             b.append("group ").append(g.path("name").asText()).append(": ");
-            b.append(g.path("node").isNull() ? "not placed" : "on " + g.path("node").asText());
+            boolean promotable = g.has("instances");
+            b.append(g.path("node").isNull() ? (promotable ? "no primary" : "not placed") : (promotable ? "primary on " : "on ") + g.path("node").asText());
+            if (promotable) {
+                List<String> replicas = new java.util.ArrayList<>();
+                g.path("instances").forEach(n -> {
+                    if (!n.asText().equals(g.path("node").asText())) replicas.add(n.asText());
+                });
+                b.append(", replicas on ").append(replicas.isEmpty() ? "none" : String.join(", ", replicas));
+            }
             if (!g.path("moved_to").isNull()) b.append(" (moved to ").append(g.path("moved_to").asText()).append(")");
             b.append('\n');
             for (JsonNode res : g.path("resources")) {

@@ -121,7 +121,9 @@ public final class ConfigLoader {
         QuorumSection.Result quorum = QuorumSection.read(top, problems);
         NodesSection.Result nodes = NodesSection.read(top, quorum.excusesTwoNodes(), problems);
         ResourcesSection.Result resources = ResourcesSection.read(top, nodes.nodes(), problems);
-        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), resources.names(), problems);
+        Map<String, String> resourceTypes = new HashMap<>();
+        resources.resources().forEach(r -> resourceTypes.put(r.id().name(), r.type()));
+        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), resources.names(), resourceTypes, problems);
         HaresourcesSection.Result shortForm = HaresourcesSection.read(top, nodes.names(), nodes.nodes(), problems);
         FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);
         QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);

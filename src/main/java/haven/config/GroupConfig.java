@@ -15,18 +15,60 @@ import java.util.Optional;
  *                   addresses later; {@link ConfigLoader} computes it once the resources' types are known
  */
 public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId> preferredNode, StartOrder.Mode order,
-        List<ResourceId> startOrder) {
+        List<ResourceId> startOrder, Optional<Promotable> promotable) {
     public GroupConfig {
         members = List.copyOf(members);
         startOrder = List.copyOf(startOrder);
         if (startOrder.size() != members.size() || !startOrder.containsAll(members)) {
             throw new IllegalArgumentException("group " + id + ": start order " + startOrder + " is not an order of " + members);
         }
+        if (promotable.isPresent() && !startOrder.subList(0, promotable.get().members().size()).equals(promotable.get().members())) {
+            throw new IllegalArgumentException("group " + id + ": the promoted members " + promotable.get().members()
+                    + " must start first, but the start order is " + startOrder);
+        }
+    }
+
+    public GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId> preferredNode, StartOrder.Mode order,
+            List<ResourceId> startOrder) {
+        this(id, members, preferredNode, order, startOrder, Optional.empty());
     }
 
     /** A group started exactly as listed. */
     public GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId> preferredNode) {
         this(id, members, preferredNode, StartOrder.Mode.LISTED, members);
+    }
+
+    /**
+     * A group with a primary role: its promoted members run on every node of its instances (as replicas) and are
+     * promoted on one; the rest of the group runs only with the primary, started after the promotion.
+     *
+     * @param members  the members that run on every instance and are promoted on the primary: the first members in
+     *                 start order
+     * @param replicas how many nodes run a replica besides the primary, at most ({@link #EVERY_NODE}: every node
+     *                 that may run it)
+     */
+    public record Promotable(List<ResourceId> members, int replicas) {
+        public static final int EVERY_NODE = Integer.MAX_VALUE;
+
+        public Promotable {
+            members = List.copyOf(members);
+            if (members.isEmpty()) throw new IllegalArgumentException("a promotable group promotes at least one member");
+            if (replicas < 0) throw new IllegalArgumentException("replicas must be 0 or more, not " + replicas);
+        }
+    }
+
+    public boolean isPromotable() {
+        return promotable.isPresent();
+    }
+
+    /** Whether {@code member} runs only with the primary (a promotable group's member that is not promoted). */
+    public boolean primaryOnly(ResourceId member) {
+        return promotable.isPresent() && !promotable.get().members().contains(member);
+    }
+
+    /** The members that run on a replica: the promoted ones of a promotable group, none of a plain group. */
+    public List<ResourceId> replicaMembers() {
+        return promotable.map(Promotable::members).orElse(List.of());
     }
 
     /**
@@ -45,6 +87,6 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
 
     /** The same group with its start order resolved (see {@link StartOrder#resolve}). */
     GroupConfig withStartOrder(List<ResourceId> order) {
-        return new GroupConfig(id, members, preferredNode, this.order, order);
+        return new GroupConfig(id, members, preferredNode, this.order, order, promotable);
     }
 }

@@ -16,12 +16,13 @@ import java.util.Optional;
  * resource listed in none gets a group of its own, named after it and placed after the written groups.
  */
 final class GroupsSection {
-    static final List<String> KEYS = List.of("name", "members", "prefer", "order");
+    static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable");
 
     private GroupsSection() {}
 
+    /** {@code resourceTypes}: each resource's type word, by name. */
     static List<GroupConfig> read(Fields root, Map<String, Place> nodeNames, java.util.Set<String> witnesses,
-                                  Map<String, Place> resourceNames, Problems problems) {
+                                  Map<String, Place> resourceNames, Map<String, String> resourceTypes, Problems problems) {
         List<GroupConfig> groups = new ArrayList<>();
         Map<String, Place> groupNames = new HashMap<>();
         Map<String, Place> memberOf = new LinkedHashMap<>();
@@ -29,7 +30,8 @@ final class GroupsSection {
         List<YamlNode> items = root.list("groups").orElse(List.of());
         for (int i = 0; i < items.size(); i++) {
             Fields.item("groups", i, items.get(i), KEYS, problems)
-                    .flatMap(f -> group(f, groupNames, nodeNames, witnesses, resourceNames, memberOf, groupOfMember, problems))
+                    .flatMap(f -> group(f, groupNames, nodeNames, witnesses, resourceNames, resourceTypes, memberOf, groupOfMember,
+                            problems))
                     .ifPresent(groups::add);
         }
         for (String resource : resourceNames.keySet()) {
@@ -49,7 +51,8 @@ final class GroupsSection {
     }
 
     private static Optional<GroupConfig> group(Fields f, Map<String, Place> groupNames, Map<String, Place> nodeNames,
-                                               java.util.Set<String> witnesses, Map<String, Place> resourceNames, Map<String, Place> memberOf,
+                                               java.util.Set<String> witnesses, Map<String, Place> resourceNames,
+                                               Map<String, String> resourceTypes, Map<String, Place> memberOf,
                                                Map<String, String> groupOfMember, Problems problems) {
         Optional<String> name = f.requiredName("name", "group");
         boolean unique = name.isPresent() && NodesSection.firstUse(groupNames, name.get(), f.valuePlace("name"),
@@ -71,10 +74,11 @@ final class GroupsSection {
             }
         }
         Optional<StartOrder.Mode> order = order(f, problems);
-        if (!unique || members.isEmpty() || order.isEmpty()) {
+        Optional<GroupConfig.Promotable> promotable = PromotableSection.read(f, members, resourceTypes, problems);
+        if (!unique || members.isEmpty() || order.isEmpty() || (f.has("promotable") && promotable.isEmpty())) {
             return Optional.empty();
         }
-        return Optional.of(new GroupConfig(GroupId.of(name.get()), members, prefer, order.get(), members));
+        return Optional.of(new GroupConfig(GroupId.of(name.get()), members, prefer, order.get(), members, promotable));
     }
 
     /** The {@code order:} key; {@code auto} when absent, empty when it is not one of the words. */

@@ -9,6 +9,8 @@ public record AgentResult(Status status, String detail) {
     public enum Status {
         /** OCF 0: the operation succeeded / the resource is running. */
         OK(0),
+        /** OCF 8: a monitor found the resource running in the primary role; running, like OK, for every other use. */
+        PROMOTED(8),
         /** OCF 7: the resource is cleanly stopped. */
         NOT_RUNNING(7),
         /** OCF 1: generic failure; a restart may fix it. */
@@ -51,7 +53,12 @@ public record AgentResult(Status status, String detail) {
         return new AgentResult(Status.TIMEOUT, detail);
     }
 
+    /** The operation succeeded, or the resource runs (in whichever role). */
     public boolean isOk() {
-        return status == Status.OK;
+        return status == Status.OK || status == Status.PROMOTED;
+    }
+
+    public static AgentResult promoted() {
+        return new AgentResult(Status.PROMOTED, "");
     }
 }

@@ -3,5 +3,9 @@ package haven.core;
 public enum Operation {
     START, STOP, MONITOR,
     /** Apply changed parameters to a running resource without stopping it (OCF {@code reload-agent} or {@code reload}). */
-    RELOAD
+    RELOAD,
+    /** Take a running instance of a promotable resource into the primary role (OCF {@code promote}). */
+    PROMOTE,
+    /** Take the primary role back to a replica's, leaving the instance running (OCF {@code demote}). */
+    DEMOTE
 }

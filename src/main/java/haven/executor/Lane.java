@@ -109,6 +109,8 @@ final class Lane {
             case STOP -> agent.stop(timeout);
             case MONITOR -> agent.monitor(timeout);
             case RELOAD -> agent.reload(timeout);
+            case PROMOTE -> agent.promote(timeout, generation);
+            case DEMOTE -> agent.demote(timeout);
         };
     }
 

@@ -43,6 +43,20 @@ public interface ResourceAgent {
     }
 
     /**
+     * Takes the running instance into the primary role under generation {@code generation} (the promotion's
+     * placement generation). Only members of a promotable group are promoted; the default refuses, since an
+     * agent without a primary role cannot hold one (the config loader refuses such a member first).
+     */
+    default AgentResult promote(Duration timeout, long generation) {
+        return AgentResult.configError("this agent has no primary role: it cannot be promoted");
+    }
+
+    /** Takes the primary role back, leaving a running replica; the default refuses, as {@link #promote} does. */
+    default AgentResult demote(Duration timeout) {
+        return AgentResult.configError("this agent has no primary role: it cannot be demoted");
+    }
+
+    /**
      * Registers a callback for failures the agent notices by itself between monitors (a supervised process
      * exiting). Called from any thread, at most once per failure; default: the agent notices nothing.
      */

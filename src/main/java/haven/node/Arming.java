@@ -34,6 +34,6 @@ final class Arming {
     }
 
     private static boolean mayBeActive(LocalState s) {
-        return s == LocalState.STARTED || s == LocalState.FAILED || s == LocalState.STOP_FAILED;
+        return s == LocalState.STARTED || s == LocalState.PROMOTED || s == LocalState.FAILED || s == LocalState.STOP_FAILED;
     }
 }

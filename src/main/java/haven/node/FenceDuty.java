@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * Which nodes the coordinator must fence, and when it may try again. Two reasons, each only for a node that
- * may still run something (it is in some group's may-be-active set):
+ * may still run something (it is in some group's may-be-active set, or runs an instance of a promotable group):
  * <ul>
  *   <li>it is lost (out of the view past its lease): the lease already proves its resources stopped, so
  *   the takeover does not wait; fencing resets a machine that may be in an unknown state;</li>
@@ -58,7 +58,7 @@ final class FenceDuty {
     }
 
     private static boolean mayRunSomething(ClusterState state, NodeId n) {
-        return state.groups().values().stream().map(GroupState::mayBeActive).anyMatch(s -> s.contains(n));
+        return state.groups().values().stream().anyMatch(g -> g.mayBeActive().contains(n) || g.instances().contains(n));
     }
 
     /** A stop on {@code n} that neither ended nor could be forced off, newer than its last confirmed fencing, or null. */

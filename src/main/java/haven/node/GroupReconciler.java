@@ -30,15 +30,7 @@ final class GroupReconciler {
     /** What the group needs next; emits at most one operation, or one report for the cluster log. */
     void step(GroupConfig group, GroupState committed, boolean shouldRun, boolean mayStart, Reports reports,
             Consumer<Effect> out) {
-        List<ResourceId> members = group.startOrder();
-        if (members.stream().anyMatch(local::busy)) return;
-        for (ResourceId r : members) {
-            if (local.state(r) == LocalState.UNKNOWN) {
-                out.accept(local.begin(r, Operation.MONITOR)); // probe: find leftovers before deciding anything
-            }
-        }
-        if (members.stream().anyMatch(local::busy)) return;
-        if (members.stream().anyMatch(r -> local.state(r) == LocalState.STOP_FAILED)) return;
+        if (!local.settled(group.startOrder(), out)) return;
         if (shouldRun) {
             if (mayStart) start(group, committed, reports, out);
         } else {

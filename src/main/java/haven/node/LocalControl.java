@@ -29,6 +29,7 @@ final class LocalControl {
     private final Outbox outbox;
     private final LocalResources local;
     private final GroupReconciler reconciler;
+    private final PromotableReconciler promotable;
     private final ConfigSwitch configSwitch = new ConfigSwitch();
     private final Arming arming = new Arming();
     /** Resources whose stop failed and that are being forced off, with the stop's failure. */
@@ -43,6 +44,7 @@ final class LocalControl {
         this.outbox = outbox;
         this.local = new LocalResources(config);
         this.reconciler = new GroupReconciler(self, local);
+        this.promotable = new PromotableReconciler(self, local);
     }
 
     void offerConfig(NodeEvent.ConfigChanged c, List<Effect> out) {
@@ -81,23 +83,35 @@ final class LocalControl {
         switch (d.op()) {
             case MONITOR -> {
                 if (before == LocalState.UNKNOWN) {
+                    GroupConfig g = config.groupOf(r);
+                    boolean replicated = g.replicaMembers().contains(r);
                     local.set(r, switch (res.status()) {
                         case OK -> LocalState.STARTED;
+                        case PROMOTED -> replicated ? LocalState.PROMOTED : LocalState.STARTED;
                         case NOT_RUNNING -> LocalState.STOPPED;
                         default -> LocalState.FAILED;
                     });
-                    GroupState group = state.group(config.groupOf(r).id());
+                    GroupState group = state.group(g.id());
                     boolean assignedHere = group.assigned().equals(Optional.of(self));
-                    if (res.isOk() && !assignedHere && !state.maintenance().on()) {
+                    if (replicated) {
+                        foundReplica(r, res, group, assignedHere, state, nowEpochMs, out);
+                    } else if (res.isOk() && !assignedHere && !state.maintenance().on()) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
-                        boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent();
+                        boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent()
+                                && !g.isPromotable();
                         if (stopAll) outbox.add(List.of(new Command.FoundActive(config.groupOf(r).id(), self, group.generation())));
                         out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"
                                 + (stopAll ? ", and the instance on " + group.assigned().get() + " too (multiple_active: stop_all)" : "")));
                     }
-                } else if (before == LocalState.STARTED) {
-                    if (res.isOk()) {
+                } else if (before == LocalState.STARTED || before == LocalState.PROMOTED) {
+                    Optional<String> roleChanged = roleChange(r, before, res, config);
+                    if (res.isOk() && roleChanged.isEmpty()) {
                         local.scheduleMonitor(r, nowMs);
+                    } else if (res.isOk() && !state.maintenance().on()) {
+                        fail(r, "monitor: " + roleChanged.get(), FailureScope.LOCAL, nowEpochMs, out);
+                    } else if (res.isOk()) {
+                        leaveAlone(r, res.status() == AgentResult.Status.PROMOTED ? LocalState.PROMOTED : LocalState.STARTED,
+                                "monitor: " + roleChanged.get(), out);
                     } else if (state.maintenance().on()) {
                         leaveAlone(r, res.status() == AgentResult.Status.NOT_RUNNING ? LocalState.STOPPED : LocalState.FAILED,
                                 "monitor: " + describe(res), out);
@@ -124,6 +138,25 @@ final class LocalControl {
                     out.add(new Effect.Note("started " + r));
                 } else {
                     fail(r, "start: " + describe(res), scopeOf(res), nowEpochMs, out);
+                }
+            }
+            case PROMOTE -> {
+                if (res.isOk()) {
+                    local.set(r, LocalState.PROMOTED);
+                    local.scheduleMonitor(r, nowMs);
+                    out.add(new Effect.Note("promoted " + r + ": this node holds its primary role"));
+                } else {
+                    fail(r, "promote: " + describe(res), scopeOf(res), nowEpochMs, out);
+                }
+            }
+            case DEMOTE -> {
+                if (res.isOk()) {
+                    local.set(r, LocalState.STARTED);
+                    local.scheduleMonitor(r, nowMs);
+                    out.add(new Effect.Note("demoted " + r + ": a replica here now"));
+                } else {
+                    // Whether it still holds the role is unknown: stopped next, forced off if the stop fails too.
+                    fail(r, "demote: " + describe(res), FailureScope.LOCAL, nowEpochMs, out);
                 }
             }
             case STOP -> {
@@ -162,7 +195,7 @@ final class LocalControl {
     void onAgentFailed(NodeEvent.AgentFailed f, ClusterState state, long nowEpochMs, List<Effect> out) {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
-        if (local.state(r) == LocalState.STARTED && !stopping) {
+        if ((local.state(r) == LocalState.STARTED || local.state(r) == LocalState.PROMOTED) && !stopping) {
             if (state.maintenance().on()) leaveAlone(r, LocalState.FAILED, f.reason(), out);
             else fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }
@@ -197,7 +230,18 @@ final class LocalControl {
                 // A group a pending config change is stopping or reloading is left to the change while it may
                 // run here; once it may not (lease lost, moved away), stopping it all is what both want.
                 if (keep && g.members().stream().anyMatch(held::contains)) continue;
-                reconciler.step(g, committed, keep, assignedHere && lease.valid() && caughtUp, outbox, out::add);
+                if (g.isPromotable()) {
+                    boolean instanceHere = committed.instances().contains(self) || assignedHere;
+                    // A replica is kept too: left to a pending change as the primary is, or it would start again
+                    // what the change stops.
+                    if (instanceHere && lease.mayKeep() && g.members().stream().anyMatch(held::contains)) continue;
+                    var role = keep ? PromotableReconciler.Role.PRIMARY
+                            : instanceHere && lease.mayKeep() ? PromotableReconciler.Role.REPLICA : PromotableReconciler.Role.NONE;
+                    promotable.step(g, committed, role, assignedHere && lease.valid() && caughtUp, instanceHere && lease.valid() && caughtUp,
+                            outbox, out::add);
+                } else {
+                    reconciler.step(g, committed, keep, assignedHere && lease.valid() && caughtUp, outbox, out::add);
+                }
             }
             for (var r : now.resources()) {
                 if (local.monitorDue(r.id(), nowMs)) {
@@ -246,6 +290,32 @@ final class LocalControl {
 
     Map<ResourceId, LocalState> snapshot() {
         return local.snapshot();
+    }
+
+    /**
+     * A promoted member found running by a probe: a replica is expected wherever the group has an instance, the
+     * primary role only where it is assigned. Anything else is a failure, and the reconciler takes it down (stops
+     * the instance, or demotes it to the replica it may be).
+     */
+    private void foundReplica(ResourceId r, AgentResult res, GroupState group, boolean assignedHere, ClusterState state,
+            long nowEpochMs, List<Effect> out) {
+        if (!res.isOk() || state.maintenance().on()) return;
+        boolean instanceHere = group.instances().contains(self) || assignedHere;
+        String why = !instanceHere ? "found running where its group has no instance; stopping it"
+                : res.status() == AgentResult.Status.PROMOTED && !assignedHere ? "found in the primary role, which is not this node's; demoting it"
+                : null;
+        if (why == null) return;
+        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
+        out.add(new Effect.Note(r + " " + why));
+    }
+
+    /** For a promoted member, a monitor that finds the other role than the one this node gave it; else empty. */
+    private static Optional<String> roleChange(ResourceId r, LocalState before, AgentResult res, ClusterConfig config) {
+        if (!res.isOk() || !config.groupOf(r).replicaMembers().contains(r)) return Optional.empty();
+        boolean promoted = res.status() == AgentResult.Status.PROMOTED;
+        if (before == LocalState.PROMOTED && !promoted) return Optional.of("running, but no longer in the primary role");
+        if (before == LocalState.STARTED && promoted) return Optional.of("found in the primary role, which it was not given");
+        return Optional.empty();
     }
 
     /**

@@ -40,6 +40,19 @@ final class LocalResources {
         nextMonitorAtMs.keySet().removeIf(id -> next.resource(id).isEmpty());
     }
 
+    /**
+     * Whether {@code members} are ready for the next step of their group: none busy, none unprobed (probes are
+     * started here, to find leftovers before deciding anything), none whose stop failed.
+     */
+    boolean settled(java.util.List<ResourceId> members, java.util.function.Consumer<Effect> out) {
+        if (members.stream().anyMatch(this::busy)) return false;
+        for (ResourceId r : members) {
+            if (state(r) == LocalState.UNKNOWN) out.accept(begin(r, Operation.MONITOR));
+        }
+        if (members.stream().anyMatch(this::busy)) return false;
+        return members.stream().noneMatch(r -> state(r) == LocalState.STOP_FAILED);
+    }
+
     LocalState state(ResourceId id) {
         return states.get(id);
     }
@@ -66,8 +79,9 @@ final class LocalResources {
         inFlight.put(id, new InFlight(opId, op));
         nextMonitorAtMs.remove(id);
         var timeout = switch (op) {
-            case START, RELOAD -> rc.startTimeout();
-            case STOP -> rc.stopTimeout();
+            // A promotion is bounded like a start (it may replay a log), a demotion like a stop.
+            case START, RELOAD, PROMOTE -> rc.startTimeout();
+            case STOP, DEMOTE -> rc.stopTimeout();
             case MONITOR -> rc.monitorTimeout();
         };
         return new Effect.RunOp(id, op, timeout, opId, generation);
@@ -87,7 +101,8 @@ final class LocalResources {
 
     boolean monitorDue(ResourceId id, long nowMs) {
         Long at = nextMonitorAtMs.get(id);
-        return at != null && at <= nowMs && !busy(id) && states.get(id) == LocalState.STARTED;
+        LocalState state = states.get(id);
+        return at != null && at <= nowMs && !busy(id) && (state == LocalState.STARTED || state == LocalState.PROMOTED);
     }
 
     /** When the next recurring monitor falls due (it runs then unless the resource is busy), or MAX_VALUE. */

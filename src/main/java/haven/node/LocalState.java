@@ -6,6 +6,8 @@ public enum LocalState {
     UNKNOWN,
     STOPPED,
     STARTED,
+    /** Running in the primary role (a promotable group's promoted member); STARTED is then a replica. */
+    PROMOTED,
     /** Failed while it should run (or failed to start); must be stopped cleanly before a new start. */
     FAILED,
     /** A stop failed or timed out: the resource may still be active, so it is never reported released. */

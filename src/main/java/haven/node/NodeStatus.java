@@ -86,6 +86,11 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         gm.put("started", gs.started());
         gm.put("may_be_active", gs.mayBeActive().stream().map(NodeId::name).toList());
         gm.put("moved_to", Optional.ofNullable(state.moves().get(g.id())).map(NodeId::name).orElse(null));
+        if (g.isPromotable()) {
+            // The primary is "node"; every node that runs an instance, the primary's among them.
+            gm.put("instances", gs.instances().stream().map(NodeId::name).toList());
+            gm.put("promoted", g.replicaMembers().stream().map(ResourceId::name).toList());
+        }
         Explanation e = explanations.get(g.id());
         gm.put("decision", e == null ? null : e.decision());
         gm.put("reasons", e == null ? List.of() : e.nodeReasons());

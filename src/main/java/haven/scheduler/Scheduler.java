@@ -42,8 +42,16 @@ public final class Scheduler {
         for (var e : state.groups().entrySet()) {
             // A group a live config change removed: take it off its node. That node stopped it before taking the
             // change, and reports it released once it sees this.
-            if (in.config().group(e.getKey()).isEmpty() && e.getValue().assigned().isPresent()) {
+            Optional<GroupConfig> configured = in.config().group(e.getKey());
+            if (configured.isEmpty() && e.getValue().assigned().isPresent()) {
                 Command c = new Command.Assign(e.getKey(), Optional.empty(), "removed from the config");
+                commands.add(c);
+                state = state.with(c);
+            }
+            // Instances of a group that is no longer promotable (or no longer exists): nobody runs them any more.
+            boolean promotable = configured.map(GroupConfig::isPromotable).orElse(false);
+            if (!promotable && !e.getValue().instances().isEmpty()) {
+                Command c = new Command.SetInstances(e.getKey(), new java.util.TreeSet<>());
                 commands.add(c);
                 state = state.with(c);
             }
@@ -56,7 +64,8 @@ public final class Scheduler {
         TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
         for (GroupConfig group : in.config().groups()) {
             GroupDecision d = decide(group, state, eligibility, load, in);
-            d.command().ifPresent(commands::add);
+            if (group.isPromotable()) d = withInstances(d, group, state, eligibility, load, in);
+            commands.addAll(d.commands());
             explanations.put(group.id(), d.explanation());
         }
         return new Plan(commands, explanations);
@@ -77,50 +86,73 @@ public final class Scheduler {
         return new Plan(List.of(), explanations);
     }
 
-    private record GroupDecision(Optional<Command> command, Explanation explanation) {}
+    private record GroupDecision(List<Command> commands, Explanation explanation) {}
+
+    /**
+     * A promotable group's instances follow the primary's decision: set before its assignment in the same entry
+     * (the new primary's node runs an instance first), and explained beside it. They wait for a cold start's hold
+     * like the first placement.
+     */
+    private static GroupDecision withInstances(GroupDecision d, GroupConfig group, ClusterState state, Eligibility eligibility,
+            TreeMap<NodeId, Integer> load, SchedulerInput in) {
+        GroupState gs = state.group(group.id());
+        java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, eligibility, d.explanation().target(), load);
+        Explanation e = d.explanation();
+        String where = want.isEmpty() ? "no instances" : "instances on " + String.join(", ", want.stream().map(NodeId::name).toList());
+        Explanation explained = new Explanation(e.target(), e.decision() + "; " + where, e.nodeReasons());
+        if (want.equals(gs.instances()) || (in.holdFirstPlacement() && gs.generation() == 0)) {
+            return new GroupDecision(d.commands(), explained);
+        }
+        List<Command> both = new ArrayList<>();
+        both.add(new Command.SetInstances(group.id(), want));
+        both.addAll(d.commands());
+        return new GroupDecision(both, explained);
+    }
 
     private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility,
             TreeMap<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
         Optional<NodeId> current = gs.assigned();
-        Optional<NodeId> want = chooseTarget(group, state, eligibility, load, in, current);
+        Optional<NodeId> want = group.isPromotable()
+                ? InstancePlacement.primary(group, gs, eligibility, movedTo(group, state, eligibility), load, current)
+                : chooseTarget(group, state, eligibility, load, in, current);
         List<String> reasons = eligibility.reasons(group);
         if (want.equals(current)) {
             String decision = current.map(n -> "runs on " + n).orElse("cannot run anywhere: no eligible node");
-            return new GroupDecision(Optional.empty(), new Explanation(want, decision, reasons));
+            return new GroupDecision(List.of(), new Explanation(want, decision, reasons));
         }
         if (current.isPresent()) {
             NodeId from = current.get();
             if (!in.online().contains(from)) {
-                return new GroupDecision(Optional.empty(), new Explanation(want,
+                return new GroupDecision(List.of(), new Explanation(want,
                         "waiting: " + from + " left the cluster; its lease must expire before " + group.id() + " starts elsewhere",
                         reasons));
             }
             String to = want.map(n -> "move to " + n).orElse("stop (no eligible node)");
             load.merge(from, -1, Integer::sum);
-            return new GroupDecision(Optional.of(new Command.Assign(group.id(), Optional.empty(), to)),
+            return new GroupDecision(List.of(new Command.Assign(group.id(), Optional.empty(), to)),
                     new Explanation(want, "stopping on " + from + " to " + to, reasons));
         }
         NodeId target = want.get();
         if (in.holdFirstPlacement() && gs.generation() == 0) {
-            return new GroupDecision(Optional.empty(), new Explanation(want,
+            return new GroupDecision(List.of(), new Explanation(want,
                     "cold start: waiting for every node to join (or the start-up grace to pass) before the first placement",
                     reasons));
         }
         if (!in.ignoreMayBeActive() && !gs.onlyPossiblyActiveOn(target)) {
-            return new GroupDecision(Optional.empty(), new Explanation(want,
+            return new GroupDecision(List.of(), new Explanation(want,
                     "waiting: " + group.id() + " may still be active on " + gs.mayBeActive() + "; it starts on " + target
                             + " once they have stopped it or are declared lost", reasons));
         }
         load.merge(target, 1, Integer::sum);
         String why = whyTarget(group, state, target);
-        return new GroupDecision(Optional.of(new Command.Assign(group.id(), Optional.of(target), why)),
+        return new GroupDecision(List.of(new Command.Assign(group.id(), Optional.of(target), why)),
                 new Explanation(want, "start on " + target + " (" + why + ")", reasons));
     }
 
     private static Optional<NodeId> chooseTarget(GroupConfig group, ClusterState state, Eligibility eligibility,
             TreeMap<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current) {
-        Optional<NodeId> move = Optional.ofNullable(state.moves().get(group.id())).filter(n -> eligibility.canRun(group, n));
+        Optional<NodeId> move = movedTo(group, state, eligibility);
         Optional<NodeId> preferred = group.preferredNode().filter(n -> eligibility.canRun(group, n));
         if (current.isPresent() && eligibility.canRun(group, current.get())) {
             if (move.isPresent()) {
@@ -137,115 +169,25 @@ public final class Scheduler {
         if (preferred.isPresent()) {
             return preferred;
         }
-        return eligibility.nodes.stream()
+        return eligibility.nodes().stream()
                 .filter(n -> eligibility.canRun(group, n))
                 .min((a, b) -> Integer.compare(load.getOrDefault(a, 0), load.getOrDefault(b, 0)));
     }
 
+    /** Where an administrator moved the group, if it may run there. */
+    private static Optional<NodeId> movedTo(GroupConfig group, ClusterState state, Eligibility eligibility) {
+        return Optional.ofNullable(state.moves().get(group.id())).filter(n -> eligibility.canRun(group, n));
+    }
+
     private static String whyTarget(GroupConfig group, ClusterState state, NodeId target) {
-        if (target.equals(state.moves().get(group.id()))) return "moved there by an administrator";
-        if (group.preferredNode().equals(Optional.of(target))) return "preferred node";
-        return "least loaded eligible node";
+        String replica = group.isPromotable() && state.group(group.id()).instances().contains(target) ? "; its replica is promoted" : "";
+        if (target.equals(state.moves().get(group.id()))) return "moved there by an administrator" + replica;
+        if (group.preferredNode().equals(Optional.of(target))) return "preferred node" + replica;
+        return "least loaded eligible node" + replica;
     }
 
     private static boolean mentions(ClusterState state, NodeId node) {
         return state.groups().values().stream()
                 .anyMatch(g -> g.mayBeActive().contains(node) || g.assigned().equals(Optional.of(node)));
-    }
-
-    /**
-     * Which nodes may run which group, and the reason for each node that may not. Built once per plan:
-     * failures inside the window are counted once per (resource, node), and groups without such failures
-     * share one list of reasons per preferred node, so a plan stays near-linear in groups and nodes.
-     */
-    private static final class Eligibility {
-        private final ClusterConfig config;
-        private final ClusterState state;
-        private final java.util.SortedSet<NodeId> online;
-        private final List<NodeId> nodes;
-        private final java.util.Map<ResourceId, java.util.Map<NodeId, Long>> recentFailures = new TreeMap<>();
-        private final List<haven.cib.FailureRecord> hardFailures = new java.util.ArrayList<>();
-        private final java.util.Map<Optional<NodeId>, List<String>> sharedReasons = new java.util.HashMap<>();
-        /** The best ping reachability among online nodes that reported one, and a node that has it. */
-        private final Optional<java.util.Map.Entry<NodeId, Integer>> bestConnected;
-
-        Eligibility(ClusterConfig config, ClusterState state, java.util.SortedSet<NodeId> online, long now) {
-            this.config = config;
-            this.state = state;
-            this.online = online;
-            this.nodes = config.nodeIds().stream().sorted().toList();
-            this.bestConnected = state.connectivity().entrySet().stream().filter(e -> online.contains(e.getKey()))
-                    .max(java.util.Map.Entry.<NodeId, Integer>comparingByValue().thenComparing(java.util.Map.Entry.comparingByKey(
-                            java.util.Comparator.reverseOrder())));
-            long since = now - config.policy().failureWindow().toMillis();
-            for (var f : state.failures()) {
-                if (f.atEpochMs() >= since) {
-                    recentFailures.computeIfAbsent(f.resource(), r -> new TreeMap<>()).merge(f.node(), 1L, Long::sum);
-                    if (f.scope() == FailureScope.NODE || f.scope() == FailureScope.EVERYWHERE) hardFailures.add(f);
-                }
-            }
-        }
-
-        boolean canRun(GroupConfig group, NodeId node) {
-            return obstacle(group, node).isEmpty();
-        }
-
-        Optional<String> obstacle(GroupConfig group, NodeId node) {
-            if (config.node(node).map(NodeConfig::isWitness).orElse(false)) return Optional.of("a witness (votes, runs nothing)");
-            if (!online.contains(node)) return Optional.of("not in the cluster");
-            if (state.standby().contains(node)) return Optional.of("in standby");
-            Integer reaches = state.connectivity().get(node);
-            if (reaches != null && bestConnected.isPresent() && reaches < bestConnected.get().getValue()) {
-                // Heartbeat's ipfail rule: a node that lost (part of) its uplink hands its groups to one that has it.
-                return Optional.of("reaches " + reaches + " ping node(s), fewer than " + bestConnected.get().getKey() + " ("
-                        + bestConnected.get().getValue() + ")");
-            }
-            for (ResourceId r : group.members()) {
-                Optional<String> banned = bannedBy(r, node);
-                if (banned.isPresent()) return banned;
-                var perNode = recentFailures.get(r);
-                long failures = perNode == null ? 0 : perNode.getOrDefault(node, 0L);
-                if (failures >= config.policy().migrationThreshold()) {
-                    return Optional.of(failures + " failures of " + r + " within " + Durations.format(config.policy().failureWindow())
-                            + " (migration threshold " + config.policy().migrationThreshold() + "; `haven resource cleanup " + r
-                            + "` clears them)");
-                }
-            }
-            return Optional.empty();
-        }
-
-        /**
-         * A failure whose exit code says a restart cannot cure it: on this node (not installed, no permission)
-         * it bans the node, and a wrong config (invalid arguments, not configured) bans every node, until the
-         * failure is cleaned up or leaves the failure window.
-         */
-        private Optional<String> bannedBy(ResourceId r, NodeId node) {
-            for (var f : hardFailures) {
-                if (!f.resource().equals(r)) continue;
-                if (f.scope() == FailureScope.EVERYWHERE) {
-                    return Optional.of(r + " cannot run anywhere: " + f.detail() + " on " + f.node() + " (fix the config, then `haven resource cleanup "
-                            + r + "`)");
-                }
-                if (f.node().equals(node)) {
-                    return Optional.of(r + " cannot run here: " + f.detail() + " (`haven resource cleanup " + r + "` once fixed)");
-                }
-            }
-            return Optional.empty();
-        }
-
-        List<String> reasons(GroupConfig group) {
-            boolean anyFailures = group.members().stream().anyMatch(recentFailures::containsKey);
-            if (!anyFailures) {
-                return sharedReasons.computeIfAbsent(group.preferredNode(), p -> build(group));
-            }
-            return build(group);
-        }
-
-        private List<String> build(GroupConfig group) {
-            return nodes.stream()
-                    .map(n -> n + ": " + obstacle(group, n).orElse("eligible")
-                            + (group.preferredNode().equals(Optional.of(n)) ? " (preferred)" : ""))
-                    .toList();
-        }
     }
 }

@@ -33,7 +33,12 @@ public enum Mutation {
      * it started itself (the code before issue 13's fix): a daemon killed between launching a process and
      * learning of it leaves that process running for good, unseen, while the group starts elsewhere.
      */
-    GUARD_LEARNS_AFTER_LAUNCH(SimRun.Variant.PLAIN);
+    GUARD_LEARNS_AFTER_LAUNCH(SimRun.Variant.PLAIN),
+    /**
+     * IGNORE_MAY_BE_ACTIVE's rule broken in a promotable group: the primary role is placed while another node may
+     * still hold it (not yet demoted, not yet declared lost), which the check of two primaries must catch.
+     */
+    PROMOTE_WHILE_PRIMARY_ELSEWHERE(SimRun.Variant.PROMOTABLE);
 
     private final SimRun.Variant variant;
 
@@ -50,12 +55,17 @@ public enum Mutation {
         return switch (this) {
             case MAJORITY_OF_ONE -> new NodeCore.SafetyRules(1, real.lostAfterMs());
             case NO_LEASE_WAIT -> new NodeCore.SafetyRules(real.majority(), 0);
-            case IGNORE_MAY_BE_ACTIVE -> broken(real, NodeCore.SafetyRules.Broken.MAY_BE_ACTIVE);
+            case IGNORE_MAY_BE_ACTIVE, PROMOTE_WHILE_PRIMARY_ELSEWHERE -> broken(real, NodeCore.SafetyRules.Broken.MAY_BE_ACTIVE);
             case FREEZE_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.FREEZE_WITHOUT_FENCING);
             case PAIR_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.PAIR_WITHOUT_FENCING);
             case STALE_LEADER_ACCEPTED -> broken(real, NodeCore.SafetyRules.Broken.STALE_COORDINATOR);
             default -> real;
         };
+    }
+
+    /** Whether the "may still be active" rule is broken (in the scheduler, and in the log's compare-and-set). */
+    boolean ignoresMayBeActive() {
+        return this == IGNORE_MAY_BE_ACTIVE || this == PROMOTE_WHILE_PRIMARY_ELSEWHERE;
     }
 
     private static NodeCore.SafetyRules broken(NodeCore.SafetyRules real, NodeCore.SafetyRules.Broken rule) {

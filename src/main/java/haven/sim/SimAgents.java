@@ -44,6 +44,7 @@ final class SimAgents {
      */
     private void launch(SimHost h, haven.core.ResourceId r) {
         c.checks.started(h.id, r);
+        h.promoted.remove(r);
         h.launchedBy.put(r, h.incarnation);
         if (!h.killAtNextStart) return;
         h.killAtNextStart = false;
@@ -71,6 +72,16 @@ final class SimAgents {
                 launch(h, op.resource());
                 yield AgentResult.ok();
             }
+            case PROMOTE -> {
+                c.checks.acted(h.id, op);
+                if (!h.running.contains(op.resource())) yield AgentResult.failed("promote of a stopped instance");
+                c.checks.promoted(h.id, op.resource());
+                yield AgentResult.ok();
+            }
+            case DEMOTE -> {
+                h.promoted.remove(op.resource());
+                yield h.running.contains(op.resource()) ? AgentResult.ok() : AgentResult.failed("demote of a stopped instance");
+            }
             case STOP -> {
                 if (h.stopsFail) yield AgentResult.timeout("simulated stop that hangs");
                 h.running.remove(op.resource());
@@ -82,7 +93,7 @@ final class SimAgents {
                     c.probe(SimProbe.MONITOR_FAILED);
                     yield AgentResult.failed("simulated health check failure");
                 }
-                yield AgentResult.ok();
+                yield h.promoted.contains(op.resource()) ? AgentResult.promoted() : AgentResult.ok();
             }
             case RELOAD -> {
                 c.checks.acted(h.id, op);

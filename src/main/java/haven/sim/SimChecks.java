@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * The safety checks, run on the history as it happens: each breach becomes a violation with its time.
  * <ul>
- *   <li>A resource never starts on a witness, nor while another node still runs it.</li>
+ *   <li>A resource never starts on a witness, nor while another node still runs it; a promotable group's promoted
+ *   member runs on many nodes, but is never promoted while another node holds its primary role.</li>
  *   <li>No resource action (start, reload) by a node outside a quorate partition: unless a majority of its
  *   log's voters counted it (heard by it, holding it in their views) within its lease plus the heartbeats'
  *   delivery time, it could not hold a lease, so it must not act.</li>
@@ -50,13 +51,31 @@ final class SimChecks {
         if (c.config.node(n).map(haven.config.NodeConfig::isWitness).orElse(false)) {
             violation(r + " started on witness " + n);
         }
-        if (c.host(n).running.add(r)) {
+        // A promotable group's promoted members run on every instance; the primary role is checked instead.
+        boolean replicated = c.config.resource(r).isPresent() && c.config.groupOf(r).replicaMembers().contains(r);
+        if (c.host(n).running.add(r) && !replicated) {
             for (NodeId other : c.config.nodeIds()) {
                 if (!other.equals(n) && c.host(other).running.contains(r)) {
                     violation(r + " started on " + n + " while still running on " + other);
                 }
             }
         }
+    }
+
+    /** {@code r} takes the primary role on {@code n}: never while another node still holds it. */
+    void promoted(NodeId n, ResourceId r) {
+        c.host(n).promoted.add(r);
+        Set<NodeId> holders = primaries(r);
+        if (holders.size() > 1) violation(r + " promoted on " + n + " while still primary on " + holders.stream().filter(o -> !o.equals(n)).toList());
+    }
+
+    /** The nodes where {@code r} runs in the primary role. */
+    Set<NodeId> primaries(ResourceId r) {
+        Set<NodeId> s = new TreeSet<>();
+        for (NodeId n : c.config.nodeIds()) {
+            if (c.host(n).running.contains(r) && c.host(n).promoted.contains(r)) s.add(n);
+        }
+        return s;
     }
 
     /** Reachability, liveness or voters changed: note who left or joined a quorate partition. */
@@ -84,9 +103,9 @@ final class SimChecks {
         return c.host(v).up(c.now()) && c.net.reaches(v, n) && c.net.viewMembers.getOrDefault(v, List.of()).contains(n);
     }
 
-    /** A node runs an agent action that changes what is active. */
+    /** A node runs an agent action that changes what is active (a start, a reload, a promotion). */
     void acted(NodeId n, Effect.RunOp op) {
-        if (op.op() != Operation.START && op.op() != Operation.RELOAD) return;
+        if (op.op() != Operation.START && op.op() != Operation.RELOAD && op.op() != Operation.PROMOTE) return;
         long allowed = c.config.timing().lease().toMillis() + IN_FLIGHT_MS;
         Set<NodeId> voters = c.log.voters(n);
         Set<NodeId> now = countedBy.getOrDefault(n, Set.of());

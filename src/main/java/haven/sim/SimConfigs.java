@@ -96,6 +96,19 @@ final class SimConfigs {
                 c.groups(), c.quorum(), c.fencing());
     }
 
+    /**
+     * {@link #fenced} with web promotable: site (a promoted member) runs on every node, promoted on one, and vip
+     * runs only with the primary.
+     */
+    static ClusterConfig promotable(int nodes) {
+        ClusterConfig c = fenced(nodes, false);
+        List<ResourceId> members = List.of(ResourceId.of("site"), ResourceId.of("vip"));
+        GroupConfig web = new GroupConfig(GroupId.of("web"), members, Optional.of(NodeId.of("n1")), haven.config.StartOrder.Mode.AUTO,
+                members, Optional.of(new GroupConfig.Promotable(List.of(ResourceId.of("site")), GroupConfig.Promotable.EVERY_NODE)));
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
+                List.of(web), c.quorum(), c.fencing());
+    }
+
     /** With {@code witness}, the last of the {@code nodes} members is a witness named w + its number. */
     static ClusterConfig web(int nodes, boolean witness) {
         List<NodeConfig> ns = new ArrayList<>();

@@ -17,6 +17,8 @@ final class SimHost {
     /** Until when the daemon is frozen (SIGSTOP): it takes in nothing and sends nothing. */
     long pausedUntil = Long.MIN_VALUE;
     final Set<ResourceId> running = new TreeSet<>();
+    /** Of {@link #running}, those in the primary role (an entry whose resource no longer runs means nothing). */
+    final Set<ResourceId> promoted = new TreeSet<>();
     /** The config the daemon runs, and the committed version it came from (0: the file it booted with). */
     haven.config.ClusterConfig config;
     long configVersion;

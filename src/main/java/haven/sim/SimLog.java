@@ -149,7 +149,7 @@ final class SimLog {
     }
 
     private void commit(NodeId n, NodeId leader, Effect.Propose p) {
-        committed = committed.apply(c.mutation == Mutation.IGNORE_MAY_BE_ACTIVE ? withoutMayBeActiveCheck(p.entry()) : p.entry());
+        committed = committed.apply(c.mutation.ignoresMayBeActive() ? withoutMayBeActiveCheck(p.entry()) : p.entry());
         upToDate.clear();
         for (NodeId m : c.config.nodeIds()) {
             if (c.host(m).up(c.now()) && c.net.reaches(leader, m)) upToDate.add(m);

@@ -37,6 +37,7 @@ class CodecTest {
                 new Command.Assign(WEB, Optional.of(A), "preferred node"),
                 new Command.Assign(DB, Optional.empty(), "stop (no eligible node)"),
                 new Command.Released(WEB, B, 7),
+                new Command.SetInstances(DB, new TreeSet<>(List.of(B, A))),
                 new Command.Started(WEB, A, 8),
                 new Command.NodeLost(B),
                 new Command.ResourceFailed(SITE, A, 1_700_000_000_123L, "monitor: failed (exit 1) \"quoted\" é"),
@@ -60,6 +61,7 @@ class CodecTest {
         s = s.apply(List.of(new Command.Started(WEB, A, 1), new Command.Assign(DB, Optional.empty(), "x")));
         s = s.apply(List.of(new Command.ResourceFailed(SITE, A, 5, "boom"), new Command.ResourceFailed(SITE, B, 6, "")));
         s = s.apply(List.of(new Command.SetStandby(B, true), new Command.Move(WEB, Optional.of(B))));
+        s = s.apply(List.of(new Command.SetInstances(WEB, new TreeSet<>(List.of(A, B)))));
         s = s.apply(List.of(new Command.Connectivity(A, 1), new Command.Fenced(B, A, 7, false, "device timed out")));
         s = s.apply(List.of(new Command.Send(A, Optional.empty(), "m", "v", 8, 1), new Command.Send(A, Optional.of(B), "m", "w", 8, 2)));
         s = s.apply(List.of(new Command.BarrierArrive("open", "a", 2, List.of(), 1000, A, 9, 3),
@@ -92,6 +94,15 @@ class CodecTest {
         assertThat(s.connectivity()).isEmpty();
         assertThat(s.fencing()).isEmpty();
         assertThat(s.app()).isEqualTo(AppChannel.EMPTY);
+    }
+
+    @Test
+    void aGroupWrittenBeforePromotableGroupsHasNoInstances() throws IOException {
+        String old = "{\"version\":3,\"lastGeneration\":1,\"groups\":{\"web\":{\"assigned\":\"a\",\"generation\":1,"
+                + "\"mayBeActive\":[\"a\"],\"started\":true}},\"standby\":[],\"moves\":{},\"failures\":[]}";
+        ClusterState s = Codec.decodeState(old.getBytes(StandardCharsets.UTF_8));
+        assertThat(s.group(WEB).assigned()).contains(A);
+        assertThat(s.group(WEB).instances()).isEmpty();
     }
 
     @Test

@@ -99,7 +99,7 @@ class AgentCommandTest {
         assertThat(script.toFile().setExecutable(true)).isTrue();
         Out out = agent("list", "--ocf-root", dir.resolve("ocf").toString(), "--init-dir", initd.toString());
         assertThat(out.code()).isEqualTo(0);
-        assertThat(out.stdout()).contains("ocf:haventest: (4)\n  Daemonizes EnvDump MonitorAlwaysRunning StopLeavesRunning\n")
+        assertThat(out.stdout()).contains("ocf:haventest: (5)\n  Daemonizes EnvDump MonitorAlwaysRunning Stateful StopLeavesRunning\n")
                 .contains("lsb: (1)\n  mydaemon\n").contains("systemd: ");
     }
 }

@@ -181,6 +181,7 @@ class SchedulerCorpusTest {
     static String text(Command c) {
         return switch (c) {
             case Command.Assign a -> "assign " + a.group() + " " + a.node().map(NodeId::name).orElse("-") + " : " + a.reason();
+            case Command.SetInstances i -> "instances " + i.group() + " " + i.nodes();
             case Command.Released r -> "released " + r.group() + " " + r.node() + " gen " + r.generation();
             case Command.Started s -> "started " + s.group() + " " + s.node() + " gen " + s.generation();
             case Command.NodeLost l -> "node-lost " + l.node();

@@ -182,6 +182,21 @@ public final class OcfAgent implements ResourceAgent {
         return call(Operation.RELOAD, OcfEnvironment.Call.once(action, timeout));
     }
 
+    /** OCF {@code promote}, with the promotion's generation in the environment as a start has it. */
+    @Override
+    public AgentResult promote(Duration timeout, long generation) {
+        Optional<AgentResult> missing = notInstalled();
+        if (missing.isPresent()) return missing.get();
+        return call(Operation.PROMOTE, new OcfEnvironment.Call("promote", timeout, Duration.ZERO, 0, generation));
+    }
+
+    @Override
+    public AgentResult demote(Duration timeout) {
+        Optional<AgentResult> missing = notInstalled();
+        if (missing.isPresent()) return missing.get();
+        return call(Operation.DEMOTE, OcfEnvironment.Call.once("demote", timeout));
+    }
+
     /** The address (address agents, once started) and the marker, which is known before any start. */
     @Override
     public List<ForceOff> forceOff() {

@@ -19,8 +19,8 @@ import java.util.Optional;
  *     config is fixed and the failure cleaned up.</li>
  * </ul>
  * 7 is the clean "not running": the answer a monitor of a stopped resource must give, success for a stop,
- * a failure for a start. 8 (running promoted) and 190/191 (degraded) mean running: haven has no promotion
- * yet, so they are OK with the meaning kept in the detail. Pacemaker reads 2, 3, 4 and 5 all as "ban the
+ * a failure for a start. 8 (running promoted) and 191 (promoted, degraded) from a monitor say the instance holds
+ * the primary role ({@link AgentResult.Status#PROMOTED}); 190 (degraded) is running, with the meaning kept in the detail. Pacemaker reads 2, 3, 4 and 5 all as "ban the
  * node"; we read 2 as everywhere because invalid arguments come from the config that every node shares.
  */
 public enum OcfExit {
@@ -90,10 +90,13 @@ public enum OcfExit {
         OcfExit e = known.get();
         return switch (e) {
             case SUCCESS -> AgentResult.ok();
-            case RUNNING_PROMOTED, DEGRADED, DEGRADED_PROMOTED -> new AgentResult(AgentResult.Status.OK, e.meaning);
+            case DEGRADED -> new AgentResult(AgentResult.Status.OK, e.meaning);
+            // Only a monitor's answer tells the role; from any other action the code still means "it runs".
+            case RUNNING_PROMOTED, DEGRADED_PROMOTED -> op == Operation.MONITOR ? new AgentResult(AgentResult.Status.PROMOTED, e.meaning)
+                    : new AgentResult(AgentResult.Status.OK, e.meaning);
             case NOT_RUNNING -> switch (op) {
                 case MONITOR, STOP -> AgentResult.notRunning();
-                case START, RELOAD -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
+                case START, RELOAD, PROMOTE, DEMOTE -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
             };
             case ERR_GENERIC, FAILED_PROMOTED -> AgentResult.failed(why);
             case ERR_UNIMPLEMENTED, ERR_PERM, ERR_INSTALLED -> AgentResult.configError(why + " [" + e.scope.meaning + "]");

@@ -46,6 +46,36 @@ class OcfAgentTest {
     }
 
     @Test
+    void aPromotableAgentIsPromotedWithItsGenerationReportsItsRoleAndIsDemotedAgain(@TempDir Path dir) throws Exception {
+        OcfRoot root = ShippedAgents.install(dir.resolve("ocf"));
+        Path state = dir.resolve("state");
+        var agent = new OcfAgent(rc("db", "ocf:haventest:Stateful", Map.of("state_dir", state.toString())), Map.of("HAVEN_NODE", "n2"),
+                root, List.of());
+        try {
+            assertThat(agent.promote(T, 5).status()).as("a stopped instance cannot be promoted").isEqualTo(Status.FAILED);
+            assertThat(agent.start(T, 4)).isEqualTo(AgentResult.ok());
+            assertThat(agent.monitor(T).status()).as("a started instance is a replica").isEqualTo(Status.OK);
+            assertThat(agent.promote(T, 5)).isEqualTo(AgentResult.ok());
+            assertThat(Files.readString(state.resolve("n2-db.generation")).strip()).isEqualTo("5");
+            AgentResult promoted = agent.monitor(T);
+            assertThat(promoted.status()).isEqualTo(Status.PROMOTED);
+            assertThat(promoted.isOk()).as("promoted is running").isTrue();
+            assertThat(agent.demote(T)).isEqualTo(AgentResult.ok());
+            assertThat(agent.monitor(T).status()).isEqualTo(Status.OK);
+        } finally {
+            assertThat(agent.stop(T)).isEqualTo(AgentResult.ok());
+        }
+        assertThat(agent.monitor(T).status()).isEqualTo(Status.NOT_RUNNING);
+    }
+
+    @Test
+    void agentsWithoutAPrimaryRoleRefuseToBePromoted(@TempDir Path dir) throws Exception {
+        var agent = AgentFactory.create(rc("p", "process", Map.of("command", "sleep 30")));
+        assertThat(agent.promote(T, 1).status()).isEqualTo(Status.CONFIG_ERROR);
+        assertThat(agent.demote(T).status()).isEqualTo(Status.CONFIG_ERROR);
+    }
+
+    @Test
     void theAgentProcessSeesTheOcfEnvironmentParametersTimingAndGeneration(@TempDir Path dir) throws Exception {
         OcfRoot root = ShippedAgents.install(dir.resolve("ocf"));
         Path dump = dir.resolve("env");

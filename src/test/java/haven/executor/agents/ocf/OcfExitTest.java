@@ -55,10 +55,14 @@ class OcfExitTest {
     }
 
     @Test
-    void promotedAndDegradedAreRunningWithTheMeaningKept() {
-        assertThat(OcfExit.toResult(Operation.MONITOR, 8, "")).isEqualTo(new AgentResult(Status.OK, "running promoted"));
+    void aMonitorTellsThePrimaryRoleAndDegradedIsRunningWithTheMeaningKept() {
+        assertThat(OcfExit.toResult(Operation.MONITOR, 8, "")).isEqualTo(new AgentResult(Status.PROMOTED, "running promoted"));
+        assertThat(OcfExit.toResult(Operation.MONITOR, 191, "").status()).isEqualTo(Status.PROMOTED);
         assertThat(OcfExit.toResult(Operation.MONITOR, 190, "")).isEqualTo(new AgentResult(Status.OK, "running degraded"));
-        assertThat(OcfExit.toResult(Operation.MONITOR, 191, "").status()).isEqualTo(Status.OK);
+        assertThat(OcfExit.toResult(Operation.START, 8, "")).as("only a monitor's 8 names a role")
+                .isEqualTo(new AgentResult(Status.OK, "running promoted"));
+        assertThat(OcfExit.toResult(Operation.PROMOTE, 7, "").status()).as("promoting a stopped instance failed").isEqualTo(Status.FAILED);
+        assertThat(OcfExit.toResult(Operation.DEMOTE, 9, "").status()).isEqualTo(Status.FAILED);
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class ShippedAgents {
     public static final String PROVIDER = "haventest";
-    public static final List<String> NAMES = List.of("StopLeavesRunning", "MonitorAlwaysRunning", "EnvDump", "Daemonizes");
+    public static final List<String> NAMES = List.of("StopLeavesRunning", "MonitorAlwaysRunning", "EnvDump", "Daemonizes", "Stateful");
 
     private ShippedAgents() {}
 

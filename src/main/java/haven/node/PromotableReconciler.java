@@ -1,0 +1,120 @@
+package haven.node;
+
+import haven.cib.GroupState;
+import haven.config.GroupConfig;
+import haven.core.NodeId;
+import haven.core.Operation;
+import haven.core.ResourceId;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Drives a promotable group on this node toward its role here: none, a replica (the promoted members running,
+ * unpromoted), or the primary (them promoted, then the primary-only members started). As {@link GroupReconciler},
+ * one operation at a time. Leaving the primary role goes in reverse: the primary-only members stop, the promoted
+ * ones are demoted, and only then does this node report the role released, so the next primary is promoted only
+ * after this one has stepped down (or has been declared lost). A member that failed may still hold the role, so it
+ * is stopped, not trusted to have lost it, before that report.
+ */
+final class PromotableReconciler {
+    /** What this node should be for the group. */
+    enum Role { NONE, REPLICA, PRIMARY }
+
+    private final NodeId self;
+    private final LocalResources local;
+
+    PromotableReconciler(NodeId self, LocalResources local) {
+        this.self = self;
+        this.local = local;
+    }
+
+    /**
+     * {@code mayStartPrimary}: the primary role may be taken now (the lease is valid and the log caught up);
+     * {@code mayStartReplica}: the same for starting a replica.
+     */
+    void step(GroupConfig group, GroupState committed, Role role, boolean mayStartPrimary, boolean mayStartReplica,
+            GroupReconciler.Reports reports, Consumer<Effect> out) {
+        if (!local.settled(group.startOrder(), out)) return;
+        if (role == Role.PRIMARY) {
+            if (mayStartPrimary) toPrimary(group, committed, reports, out);
+            return;
+        }
+        if (stepDown(group, out)) return;
+        if (!committed.assigned().equals(Optional.of(self)) && committed.mayBeActive().contains(self)) {
+            reports.released(group.id(), committed.generation());
+        }
+        List<ResourceId> replicated = group.replicaMembers();
+        if (role == Role.NONE) {
+            for (int j = replicated.size() - 1; j >= 0; j--) {
+                if (local.state(replicated.get(j)) != LocalState.STOPPED) {
+                    out.accept(local.begin(replicated.get(j), Operation.STOP));
+                    return;
+                }
+            }
+        } else if (mayStartReplica) {
+            for (ResourceId r : replicated) {
+                if (local.state(r) == LocalState.STOPPED) {
+                    out.accept(local.begin(r, Operation.START, committed.generation()));
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One operation toward holding no primary role here; false once none is held. */
+    private boolean stepDown(GroupConfig group, Consumer<Effect> out) {
+        List<ResourceId> members = group.startOrder();
+        for (int j = members.size() - 1; j >= 0; j--) {
+            ResourceId r = members.get(j);
+            if (group.primaryOnly(r) && local.state(r) != LocalState.STOPPED) {
+                out.accept(local.begin(r, Operation.STOP));
+                return true;
+            }
+        }
+        List<ResourceId> replicated = group.replicaMembers();
+        for (int j = replicated.size() - 1; j >= 0; j--) {
+            ResourceId r = replicated.get(j);
+            if (local.state(r) == LocalState.PROMOTED || local.state(r) == LocalState.FAILED) {
+                out.accept(local.begin(r, local.state(r) == LocalState.PROMOTED ? Operation.DEMOTE : Operation.STOP));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void toPrimary(GroupConfig group, GroupState committed, GroupReconciler.Reports reports, Consumer<Effect> out) {
+        List<ResourceId> members = group.startOrder();
+        for (int i = 0; i < members.size(); i++) {
+            if (local.state(members.get(i)) != LocalState.FAILED) continue;
+            List<ResourceId> dependents = group.dependentsOf(members.get(i));
+            for (int j = dependents.size() - 1; j >= 0; j--) {
+                if (local.state(dependents.get(j)) != LocalState.STOPPED) {
+                    out.accept(local.begin(dependents.get(j), Operation.STOP));
+                    return;
+                }
+            }
+            out.accept(local.begin(members.get(i), Operation.STOP));
+            return;
+        }
+        for (ResourceId r : group.replicaMembers()) {
+            if (local.state(r) == LocalState.STOPPED) {
+                out.accept(local.begin(r, Operation.START, committed.generation()));
+                return;
+            }
+        }
+        for (ResourceId r : group.replicaMembers()) {
+            if (local.state(r) == LocalState.STARTED) {
+                out.accept(local.begin(r, Operation.PROMOTE, committed.generation()));
+                return;
+            }
+        }
+        for (ResourceId r : members) {
+            if (group.primaryOnly(r) && local.state(r) == LocalState.STOPPED) {
+                out.accept(local.begin(r, Operation.START, committed.generation()));
+                return;
+            }
+        }
+        reports.started(group.id(), committed.generation());
+    }
+}

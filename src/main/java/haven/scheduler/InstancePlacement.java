@@ -1,0 +1,60 @@
+package haven.scheduler;
+
+import haven.cib.GroupState;
+import haven.config.GroupConfig;
+import haven.core.NodeId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * A promotable group's two placements: the nodes that run its instances, and which of them holds the primary
+ * role. The primary goes to a node that already runs an instance whenever one can take it, because a replica
+ * has the data and a fresh instance does not; and once placed it stays (no failback to the preferred node): a
+ * node that has just come back runs a replica that is still catching up.
+ */
+final class InstancePlacement {
+
+    private InstancePlacement() {}
+
+    /** Where the primary role should be; {@code current} is its holder now. */
+    static Optional<NodeId> primary(GroupConfig group, GroupState state, Eligibility eligibility, Optional<NodeId> move,
+            Map<NodeId, Integer> load, Optional<NodeId> current) {
+        if (current.isPresent() && eligibility.canRun(group, current.get())) return move.or(() -> current);
+        if (move.isPresent()) return move;
+        List<NodeId> candidates = state.instances().stream().filter(n -> eligibility.canRun(group, n)).toList();
+        if (candidates.isEmpty()) {
+            candidates = eligibility.nodes().stream().filter(n -> eligibility.canRun(group, n)).toList();
+        }
+        if (group.preferredNode().isPresent() && candidates.contains(group.preferredNode().get())) return group.preferredNode();
+        return candidates.stream().min(Comparator.comparing((NodeId n) -> load.getOrDefault(n, 0)));
+    }
+
+    /**
+     * The nodes that should run an instance: those that do and still may, the primary's, then more eligible nodes
+     * (the preferred first, then the least loaded) up to one more than the replicas asked for.
+     */
+    static SortedSet<NodeId> instances(GroupConfig group, GroupState state, Eligibility eligibility, Optional<NodeId> primary,
+            Map<NodeId, Integer> load) {
+        int replicas = group.promotable().orElseThrow().replicas();
+        long limit = replicas == GroupConfig.Promotable.EVERY_NODE ? Long.MAX_VALUE : replicas + 1L;
+        TreeSet<NodeId> out = new TreeSet<>();
+        primary.ifPresent(out::add);
+        for (NodeId n : state.instances()) {
+            if (out.size() >= limit) break;
+            if (eligibility.canRun(group, n)) out.add(n);
+        }
+        List<NodeId> more = eligibility.nodes().stream().filter(n -> !out.contains(n) && eligibility.canRun(group, n))
+                .sorted(Comparator.comparing((NodeId n) -> !group.preferredNode().equals(Optional.of(n)))
+                        .thenComparing(n -> load.getOrDefault(n, 0)).thenComparing(Comparator.naturalOrder()))
+                .toList();
+        for (NodeId n : more) {
+            if (out.size() >= limit) break;
+            out.add(n);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,227 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import haven.executor.agents.ocf.ShippedAgents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A promotable group on three real nodes: an OCF agent with promote and demote (the tests' Stateful: an instance
+ * is a detached process, its role a file) on every node, promoted on one, with its own address that runs only
+ * with the primary. Read from outside (the processes and files themselves, the address on each namespace),
+ * never from haven: a powered-off or cut-off primary is replaced by a replica with a newer generation, no two
+ * nodes are ever primary at once, and an old primary comes back as a replica by itself.
+ */
+@Tag("lab")
+class PromotableLabTest {
+    private static final String PREFIX = SharedLab.prefix("tprm");
+    @RegisterExtension
+    static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
+    private static final Path AGENTS = Path.of("/usr/lib/ocf/resource.d", ShippedAgents.PROVIDER);
+    private static final Path AGENT = AGENTS.resolve("Stateful");
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+    private static final LabLayout LAYOUT = new LabLayout(PREFIX, 3);
+    private static boolean createdAgents;
+    private static Lab lab;
+    private static Path states;
+    private static Watch watch;
+
+    @BeforeAll
+    static void up() throws IOException {
+        Lab.down(PREFIX); // a previous run killed midway
+        createdAgents = !Files.isDirectory(AGENTS);
+        Files.createDirectories(AGENTS);
+        try (InputStream in = ShippedAgents.class.getResourceAsStream("/ocf/resource.d/" + ShippedAgents.PROVIDER + "/Stateful")) {
+            Files.copy(in, AGENT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertThat(AGENT.toFile().setExecutable(true)).isTrue();
+        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, PromotableLabTest::addDb);
+        watch = new Watch();
+        watch.start();
+    }
+
+    @AfterAll
+    static void down() throws IOException {
+        if (watch != null) watch.stop();
+        Lab.down(PREFIX);
+        Files.deleteIfExists(AGENT);
+        if (createdAgents) Files.deleteIfExists(AGENTS);
+        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
+    }
+
+    /** The db group, written into the lab's config before any daemon starts. */
+    private static void addDb(LabState state) {
+        states = state.dir().resolve("stateful");
+        try {
+            String config = Files.readString(state.config());
+            String resources = "  - name: db\n    type: ocf:haventest:Stateful\n    params: { state_dir: " + states + " }\n"
+                    + "    monitor_interval: 1s\n"
+                    + "  - name: db-ip\n    type: ipaddr\n    params: { address: " + dbVip() + "/24 }\n    monitor_interval: 2s\n";
+            config = config.replace("resources:\n", "resources:\n" + resources);
+            config += "  - name: dbg\n    members: [db, db-ip]\n    prefer: " + LAYOUT.nodeName(1) + "\n    promotable: { members: [db] }\n";
+            Files.writeString(state.config(), config);
+        } catch (IOException e) {
+            throw new LabException("cannot add the db group to the lab's config: " + e);
+        }
+    }
+
+    private static String dbVip() {
+        return LAYOUT.vip().substring(0, LAYOUT.vip().lastIndexOf('.')) + ".101";
+    }
+
+    @Test
+    void aLostPrimaryIsReplacedByAReplicaNeverTwoAtOnceAndComesBackAsAReplica() throws Exception {
+        Faults faults = new Faults(lab);
+        awaitRoles(1, List.of(2, 3), Duration.ofSeconds(60));
+        long firstGeneration = generation(1);
+
+        // A powered-off machine runs nothing from the moment its power goes; the lab's kill ends its processes one
+        // by one over up to a second, so the watch counts no role on it from the fault until it boots again.
+        watch.poweredOff.add(1);
+        Faults.Injected kill = faults.kill(1);
+        int second = awaitNewPrimary(1, kill);
+        assertThat(generation(second)).as("a promotion is a new generation").isGreaterThan(firstGeneration);
+        faults.heal(1);
+        watch.poweredOff.remove(1);
+        awaitRoles(second, others(second), WITHIN);
+
+        Faults.Injected cut = faults.isolate(second);
+        int third = awaitNewPrimary(second, cut);
+        assertThat(generation(third)).isGreaterThan(generation(second));
+        faults.heal(second);
+        awaitRoles(third, others(third), WITHIN);
+
+        assertThat(watch.mostPrimaries.get()).as("nodes primary at the same moment, at most: %s", watch.errors).isEqualTo(1);
+        assertThat(watch.errors).isEmpty();
+    }
+
+    /** Waits for a primary other than {@code old}, with the db address there; prints how long it took. */
+    private int awaitNewPrimary(int old, Faults.Injected fault) {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Integer> primaries = primaries();
+            if (primaries.size() == 1 && primaries.get(0) != old && vipHolders().equals(primaries)) {
+                long ms = (System.nanoTime() - fault.effectiveNanos()) / 1_000_000;
+                System.out.printf("%s: %s; %s promoted, with its address, after %d ms%n", PREFIX, fault.description(),
+                        LAYOUT.nodeName(primaries.get(0)), ms);
+                return primaries.get(0);
+            }
+            Pids.sleep(20);
+        }
+        throw new AssertionError("no new primary within " + WITHIN.toSeconds() + " s of " + fault.description() + ": " + roles() + "\n"
+                + lab.cluster().logTails(40));
+    }
+
+    private void awaitRoles(int primary, List<Integer> replicas, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (primaries().equals(List.of(primary)) && replicas().equals(replicas) && vipHolders().equals(List.of(primary))) return;
+            Pids.sleep(50);
+        }
+        throw new AssertionError("expected " + LAYOUT.nodeName(primary) + " primary and " + replicas + " replicas, found " + roles()
+                + " and the address on " + vipHolders() + "\n" + lab.cluster().logTails(40));
+    }
+
+    private static List<Integer> others(int node) {
+        List<Integer> out = new ArrayList<>(List.of(1, 2, 3));
+        out.remove(Integer.valueOf(node));
+        return out;
+    }
+
+    private static List<Integer> primaries() {
+        return nodesIn("primary");
+    }
+
+    private static List<Integer> replicas() {
+        return nodesIn("replica");
+    }
+
+    /** The nodes whose instance runs (its process is alive) in {@code role}. */
+    private static List<Integer> nodesIn(String role) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            if (role(i).equals(Optional.of(role))) out.add(i);
+        }
+        return out;
+    }
+
+    /** A node's instance role as its files and process say, or empty when no instance runs there. */
+    private static Optional<String> role(int i) {
+        Path base = states.resolve(LAYOUT.nodeName(i) + "-db");
+        try {
+            String pid = Files.readString(Path.of(base + ".pid")).strip();
+            boolean alive = ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+            return alive ? Optional.of(Files.readString(Path.of(base + ".role")).strip()) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty(); // no instance, or its files are being written
+        }
+    }
+
+    private static long generation(int i) throws IOException {
+        return Long.parseLong(Files.readString(states.resolve(LAYOUT.nodeName(i) + "-db.generation")).strip());
+    }
+
+    private static String roles() {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) out.add(LAYOUT.nodeName(i) + "=" + role(i).orElse("none"));
+        return String.join(" ", out);
+    }
+
+    private static List<Integer> vipHolders() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            if (Netns.ipv4Addresses(LAYOUT.nodeNamespace(i)).contains(dbVip())) out.add(i);
+        }
+        return out;
+    }
+
+    /** Counts the primaries every 10 ms for the whole test, from outside. */
+    private static final class Watch {
+        final AtomicInteger mostPrimaries = new AtomicInteger();
+        final java.util.Set<Integer> poweredOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread = new Thread(this::run, "primaries-watch");
+
+        void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws IOException {
+            running.set(false);
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void run() {
+            while (running.get()) {
+                try {
+                    List<Integer> now = primaries().stream().filter(n -> !poweredOff.contains(n)).toList();
+                    if (now.size() > 1 && errors.size() < 5) errors.add("two primaries at once: " + roles());
+                    mostPrimaries.accumulateAndGet(now.size(), Math::max);
+                } catch (RuntimeException e) {
+                    errors.add(e.toString());
+                }
+                Pids.sleep(10);
+            }
+        }
+    }
+}
