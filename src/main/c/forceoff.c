@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,12 +97,17 @@ int step_decode(const char *word, struct step *out, struct buf *err) {
     } else if (kind_len == 8 && strncmp(word, "recorded", 8) == 0) {
         if (!path_form(value)) return buf_printf(err, "not an absolute path without spaces: '%s'", value), -1;
         out->kind = STEP_RECORDED;
+    } else if (kind_len == 7 && strncmp(word, "unmount", 7) == 0) {
+        if (!path_form(value) || strcmp(value, "/") == 0) {
+            return buf_printf(err, "not a mount point haven can detach (an absolute path without spaces, not /): '%s'", value), -1;
+        }
+        out->kind = STEP_UNMOUNT;
     } else if (kind_len == 5 && strncmp(word, "group", 5) == 0) {
         if (!parse_long(value, &out->pgid)) return buf_printf(err, "'%s': a process group id must be a number", word), -1;
         if (out->pgid <= 1) return buf_printf(err, "not a process group a resource can own: %lld", out->pgid), -1;
         out->kind = STEP_GROUP;
     } else {
-        buf_printf(err, "'%s': unknown step (expected address:A/LEN, group:PGID, recorded:FILE or marked:MARKER)", word);
+        buf_printf(err, "'%s': unknown step (expected address:A/LEN, group:PGID, recorded:FILE, marked:MARKER or unmount:DIR)", word);
         return -1;
     }
     out->value = strdup(value);
@@ -387,8 +393,35 @@ static bool remove_address(const char *cidr, struct buf *text) {
     return all;
 }
 
+/* ---- mounts: MountTable and `umount -l`, done with the syscall itself ---- */
+
+/* Whether `dir` is a mount point in this process's mount namespace (mountinfo's fifth field; paths here have no
+ * spaces, so no escapes to undo). */
+static bool mounted_here(const char *dir) {
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    if (!f) return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *save = NULL;
+        char *field = strtok_r(line, " ", &save);
+        for (int i = 1; field && i < 5; i++) field = strtok_r(NULL, " ", &save);
+        found = field && strcmp(field, dir) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+static bool unmount_dir(const char *dir, struct buf *text) {
+    if (!mounted_here(dir)) return buf_printf(text, "no mount on %s here", dir), true;
+    if (umount2(dir, MNT_DETACH) == 0 || !mounted_here(dir)) return buf_printf(text, "mount on %s detached", dir), true;
+    buf_printf(text, "mount on %s NOT detached: %s", dir, strerror(errno));
+    return false;
+}
+
 bool step_run(const struct step *s, struct buf *text) {
     switch (s->kind) {
+    case STEP_UNMOUNT: return unmount_dir(s->value, text);
     case STEP_GROUP: return kill_group(s->pgid, text);
     case STEP_ADDRESS: return remove_address(s->value, text);
     case STEP_MARKED: return kill_marked(s->value, text);

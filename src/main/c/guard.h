@@ -68,7 +68,7 @@ void run_free(struct run_result *r);
 bool parse_long(const char *s, long long *out);
 
 /* ---- force-off steps (haven.core.ForceOff) ---- */
-enum step_kind { STEP_ADDRESS, STEP_GROUP, STEP_RECORDED, STEP_MARKED };
+enum step_kind { STEP_ADDRESS, STEP_GROUP, STEP_RECORDED, STEP_MARKED, STEP_UNMOUNT };
 struct step {
     enum step_kind kind;
     long long pgid;   /* STEP_GROUP */

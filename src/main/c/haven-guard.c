@@ -180,7 +180,7 @@ static int take(const char *text, long long now, struct buf *err) {
     const char *verb = n ? w[0] : "";
     long long at;
     if (strcmp(verb, "arm") == 0) {
-        if (need(w, n, 3, "arm RESOURCE STEP... (STEP: address:A/LEN, group:PGID, recorded:FILE, marked:MARKER or -)", err)) goto out;
+        if (need(w, n, 3, "arm RESOURCE STEP... (STEP: address:A/LEN, group:PGID, recorded:FILE, marked:MARKER, unmount:DIR or -)", err)) goto out;
         if (!name_valid(w[1])) {
             buf_printf(err, "resource name '%s' is not valid: use a letter, then letters, digits, '_', '.' or '-' (at most 63)", w[1]);
             goto out;
@@ -287,18 +287,23 @@ static void names_text(const struct armed *a, struct buf *out) {
     buf_add(out, "]", 1);
 }
 
+/* ForceOffRunner.passOf: addresses, then processes, then mounts. */
+static int pass_of(const struct step *s) {
+    return s->kind == STEP_ADDRESS ? 0 : s->kind == STEP_UNMOUNT ? 2 : 1;
+}
+
 /* Addresses first: once the address is gone no client reaches the node, and the peer that takes over can announce
- * it; the processes behind it are killed next. */
+ * it; the processes behind it are killed next; mounts last, once nothing of this node's holds files open on them. */
 static void force_off(const struct armed *a, const char *why) {
     struct buf names = {0};
     names_text(a, &names);
     logf_line("forcing off %s: %s", names.data, why);
     buf_free(&names);
-    for (int addresses = 1; addresses >= 0; addresses--) {
+    for (int pass = 0; pass < 3; pass++) {
         for (size_t i = 0; i < a->n; i++) {
             for (size_t j = 0; j < a->v[i].n; j++) {
                 const struct step *s = &a->v[i].steps[j];
-                if ((s->kind == STEP_ADDRESS) != addresses) continue;
+                if (pass_of(s) != pass) continue;
                 struct buf text = {0};
                 unforced |= !step_run(s, &text);
                 logf_line("  %s: %s", a->v[i].name, text.data);

@@ -71,6 +71,27 @@ public sealed interface ForceOff {
         }
     }
 
+    /**
+     * Detach the filesystem mounted on {@code directory} in the guard's mount namespace (the node's), at once even
+     * if busy (a lazy unmount): the force-off of a shared disk's mount, so that no node outside the quorum keeps
+     * it mounted while another mounts it. Run after the processes are killed, which lets the kernel finish it.
+     */
+    record Unmount(String directory) implements ForceOff {
+        private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9_./-]+");
+
+        public Unmount {
+            if (!PATH.matcher(directory).matches() || directory.equals("/")) {
+                throw new IllegalArgumentException("not a mount point haven can detach (an absolute path without spaces, not /): '"
+                        + directory + "'");
+            }
+        }
+
+        @Override
+        public String encode() {
+            return "unmount:" + directory;
+        }
+    }
+
     String encode();
 
     /** Parses one step as written by {@link #encode}; IllegalArgumentException naming the bad word. */
@@ -82,6 +103,7 @@ public sealed interface ForceOff {
             case "address" -> new RemoveAddress(value);
             case "marked" -> new KillMarked(value);
             case "recorded" -> new KillRecordedGroup(value);
+            case "unmount" -> new Unmount(value);
             case "group" -> {
                 try {
                     yield new KillGroup(Long.parseLong(value));
@@ -89,7 +111,7 @@ public sealed interface ForceOff {
                     throw new IllegalArgumentException("'" + word + "': a process group id must be a number");
                 }
             }
-            default -> throw new IllegalArgumentException("'" + word + "': unknown step (expected address:A/LEN, group:PGID, recorded:FILE or marked:MARKER)");
+            default -> throw new IllegalArgumentException("'" + word + "': unknown step (expected address:A/LEN, group:PGID, recorded:FILE, marked:MARKER or unmount:DIR)");
         };
     }
 

@@ -31,6 +31,7 @@ public final class ForceOffRunner {
             case ForceOff.RemoveAddress a -> removeAddress(a.cidr());
             case ForceOff.KillMarked m -> killMarked(m.marker());
             case ForceOff.KillRecordedGroup g -> killRecorded(new RecordedGroup(java.nio.file.Path.of(g.file())));
+            case ForceOff.Unmount u -> unmount(u.directory());
         };
     }
 
@@ -39,15 +40,16 @@ public final class ForceOffRunner {
 
     /**
      * Runs every step of every resource, addresses first: once the address is gone no client reaches the node,
-     * and the peer that takes over can announce it; the processes behind it are killed next.
+     * and the peer that takes over can announce it; the processes behind it are killed next; mounts last, once
+     * nothing of this node's still holds files open on them.
      */
     public Report runAll(java.util.Map<haven.core.ResourceId, List<ForceOff>> all) {
         List<String> done = new ArrayList<>();
         boolean ok = true;
-        for (boolean addresses : List.of(true, false)) {
+        for (int pass = 0; pass < 3; pass++) {
             for (var e : all.entrySet()) {
                 for (ForceOff step : e.getValue()) {
-                    if ((step instanceof ForceOff.RemoveAddress) != addresses) continue;
+                    if (passOf(step) != pass) continue;
                     Outcome outcome = run(step);
                     ok &= outcome.ok();
                     done.add("  " + e.getKey() + ": " + outcome.text());
@@ -58,6 +60,14 @@ public final class ForceOffRunner {
             if (steps.isEmpty()) done.add("  " + r + ": no step known (its processes were not started yet)");
         });
         return new Report(ok, done);
+    }
+
+    private static int passOf(ForceOff step) {
+        return switch (step) {
+            case ForceOff.RemoveAddress a -> 0;
+            case ForceOff.Unmount u -> 2;
+            default -> 1;
+        };
     }
 
     /**
@@ -143,6 +153,13 @@ public final class ForceOffRunner {
     private boolean goneFrom(String cidr, String dev) {
         ProcessRunner.Result shown = ip("-o", "-4", "addr", "show");
         return shown.ok() && !IpAddrAgent.interfacesHolding(shown.output(), cidr).contains(dev);
+    }
+
+    private Outcome unmount(String directory) {
+        if (!MountTable.ofThisProcess().contains(directory)) return new Outcome(true, NOTHING + "mount on " + directory + " here");
+        ProcessRunner.Result r = runner.run(List.of("umount", "-l", directory), COMMAND_LIMIT);
+        if (r.ok() || !MountTable.ofThisProcess().contains(directory)) return new Outcome(true, "mount on " + directory + " detached");
+        return new Outcome(false, "mount on " + directory + " NOT detached: " + r.describe());
     }
 
     private ProcessRunner.Result ip(String... args) {

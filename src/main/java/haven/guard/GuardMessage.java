@@ -69,7 +69,7 @@ public sealed interface GuardMessage {
         try {
             return switch (verb) {
                 case "arm" -> {
-                    need(w, 3, "arm RESOURCE STEP... (STEP: address:A/LEN, group:PGID, recorded:FILE, marked:MARKER or -)");
+                    need(w, 3, "arm RESOURCE STEP... (STEP: address:A/LEN, group:PGID, recorded:FILE, marked:MARKER, unmount:DIR or -)");
                     yield new Arm(ResourceId.of(w.get(1)), ForceOff.decodeAll(w.subList(2, w.size())));
                 }
                 case "disarm" -> {

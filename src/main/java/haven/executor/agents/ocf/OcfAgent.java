@@ -24,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * parameter is reported as a configuration error rather than as a failed start that looks retryable.
  *
  * <p>Force-off: for IPaddr2 and IPaddr the address is known from the parameters (or, without
- * cidr_netmask, read from the interface after start), so the guard can delete it if the daemon dies. The
+ * cidr_netmask, read from the interface after start), so the guard can delete it if the daemon dies; for
+ * Filesystem the mount point, which the guard detaches. The
  * processes an OCF agent starts detach into sessions of their own, and the call's process group is gone when
  * start returns, so no group id names the service; but every call runs with {@code HAVEN_RESOURCE} in its
  * environment, which the programs it starts inherit ({@link MarkedProcesses}), so the guard is given the
@@ -56,6 +57,7 @@ public final class OcfAgent implements ResourceAgent {
     private final ScriptCall script;
     private final List<Runnable> forceOffListeners = new CopyOnWriteArrayList<>();
     private final String marker;
+    private final Optional<ForceOff> mountOff;
     private boolean validated;
     private volatile List<ForceOff> addressOff = List.of();
 
@@ -90,6 +92,7 @@ public final class OcfAgent implements ResourceAgent {
         }
         this.script = new ScriptCall(prefix, root.script(type), instance);
         this.marker = ResourceMarks.markerOf(instance, environment);
+        this.mountOff = mountOf(type, params);
     }
 
     /** The value of {@code HAVEN_RESOURCE} in every call of this agent and the processes it starts. */
@@ -197,12 +200,29 @@ public final class OcfAgent implements ResourceAgent {
         return call(Operation.DEMOTE, OcfEnvironment.Call.once("demote", timeout));
     }
 
-    /** The address (address agents, once started) and the marker, which is known before any start. */
+    /**
+     * The address (address agents, once started), the marker, which is known before any start, and for
+     * Filesystem the mount point (from its parameters), which the guard detaches after killing the processes.
+     */
     @Override
     public List<ForceOff> forceOff() {
         List<ForceOff> all = new java.util.ArrayList<>(addressOff);
         all.add(new ForceOff.KillMarked(marker));
+        mountOff.ifPresent(all::add);
         return List.copyOf(all);
+    }
+
+    /** Filesystem's mount point as the kernel lists it (no trailing slash); empty for other agents or a path the guard cannot take. */
+    private static Optional<ForceOff> mountOf(OcfType type, Map<String, String> params) {
+        String dir = params.get("directory");
+        if (!type.type().equals("Filesystem") || dir == null) return Optional.empty();
+        while (dir.length() > 1 && dir.endsWith("/")) dir = dir.substring(0, dir.length() - 1);
+        try {
+            return Optional.of(new ForceOff.Unmount(dir));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "Filesystem directory '" + dir + "' cannot be detached by the guard: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override

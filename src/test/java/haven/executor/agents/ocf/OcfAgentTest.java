@@ -69,6 +69,17 @@ class OcfAgentTest {
     }
 
     @Test
+    void aFilesystemsMountPointIsKnownToTheGuardBeforeAnyStart() {
+        var fs = new OcfAgent(rc("data", "ocf:heartbeat:Filesystem", Map.of("device", "/dev/loop9", "directory", "/srv/data/",
+                "fstype", "ext4")));
+        assertThat(fs.forceOff()).containsExactly(new ForceOff.KillMarked("-/-/data"), new ForceOff.Unmount("/srv/data"));
+        var spaced = new OcfAgent(rc("odd", "ocf:heartbeat:Filesystem", Map.of("device", "/dev/loop9", "directory", "/srv/my data",
+                "fstype", "ext4")));
+        assertThat(spaced.forceOff()).as("a path the guard's words cannot carry: the marker only").containsExactly(
+                new ForceOff.KillMarked("-/-/odd"));
+    }
+
+    @Test
     void agentsWithoutAPrimaryRoleRefuseToBePromoted(@TempDir Path dir) throws Exception {
         var agent = AgentFactory.create(rc("p", "process", Map.of("command", "sleep 30")));
         assertThat(agent.promote(T, 1).status()).isEqualTo(Status.CONFIG_ERROR);
