@@ -77,6 +77,7 @@ public record ClusterState(
         return switch (command) {
             case Command.Assign a -> assign(a);
             case Command.SetInstances i -> withInstances(i);
+            case Command.PromotionScore p -> withScore(p);
             case Command.Released r -> released(r);
             case Command.Started st -> started(st);
             case Command.NodeLost l -> nodeLost(l.node());
@@ -166,6 +167,15 @@ public record ClusterState(
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
+    /** A score of a node that runs no instance (it was taken off meanwhile) is dropped: it ranks nothing. */
+    private ClusterState withScore(Command.PromotionScore p) {
+        GroupState old = group(p.group());
+        if (p.score().isPresent() && !old.instances().contains(p.node())) return this;
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        next.put(p.group(), old.withScore(p.node(), p.score()));
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+    }
+
     private ClusterState released(Command.Released r) {
         GroupState old = group(r.group());
         // A release speaks for the generation the node saw when it had stopped everything. One from an
@@ -201,7 +211,7 @@ public record ClusterState(
             active.remove(node);
             boolean wasThere = g.assigned().equals(Optional.of(node));
             next.put(e.getKey(), g.placed(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
-                    !wasThere && g.started()));
+                    !wasThere && g.started()).withScore(node, Optional.empty()));
         }
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }

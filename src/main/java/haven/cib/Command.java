@@ -18,6 +18,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Assign.class, name = "assign"),
     @JsonSubTypes.Type(value = Command.Released.class, name = "released"),
     @JsonSubTypes.Type(value = Command.SetInstances.class, name = "instances"),
+    @JsonSubTypes.Type(value = Command.PromotionScore.class, name = "promotion-score"),
     @JsonSubTypes.Type(value = Command.Started.class, name = "started"),
     @JsonSubTypes.Type(value = Command.NodeLost.class, name = "node-lost"),
     @JsonSubTypes.Type(value = Command.ResourceFailed.class, name = "resource-failed"),
@@ -48,6 +49,12 @@ public sealed interface Command {
             nodes = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(nodes));
         }
     }
+
+    /**
+     * The promotion score the agent of a promotable group's instance on {@code node} set (empty: it deleted it):
+     * the higher, the better a candidate for the primary role; a negative one is no candidate.
+     */
+    record PromotionScore(GroupId group, NodeId node, Optional<Long> score) implements Command {}
 
     /**
      * A node reports that it has stopped every resource of a group it no longer holds (of a promotable group: that

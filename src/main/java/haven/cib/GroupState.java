@@ -14,10 +14,11 @@ import java.util.TreeSet;
  * <p>A promotable group: {@code instances} are the nodes that run its promoted members (the replicas, and the
  * primary's node); {@code assigned} is the primary, and {@code mayBeActive} the nodes that may still hold the
  * primary role, so the same rule that never runs a group twice never makes two primaries. Replicas need no such
- * rule: any number may run. Empty for a plain group.
+ * rule: any number may run. {@code scores}: the promotion score each instance's agent set (crm_master), which ranks
+ * the nodes for the primary role. Both empty for a plain group.
  */
 public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started,
-        SortedSet<NodeId> instances) {
+        SortedSet<NodeId> instances, java.util.SortedMap<NodeId, Long> scores) {
 
     public static final GroupState UNPLACED = new GroupState(Optional.empty(), 0, new TreeSet<>(), false);
 
@@ -25,19 +26,33 @@ public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<N
         mayBeActive = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(mayBeActive));
         // Absent in states written before promotable groups existed.
         instances = java.util.Collections.unmodifiableSortedSet(instances == null ? new TreeSet<>() : new TreeSet<>(instances));
+        scores = java.util.Collections.unmodifiableSortedMap(scores == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(scores));
     }
 
     public GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started) {
-        this(assigned, generation, mayBeActive, started, new TreeSet<>());
+        this(assigned, generation, mayBeActive, started, new TreeSet<>(), new java.util.TreeMap<>());
+    }
+
+    public GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started, SortedSet<NodeId> instances) {
+        this(assigned, generation, mayBeActive, started, instances, new java.util.TreeMap<>());
     }
 
     /** The same instances with another primary placement. */
     GroupState placed(Optional<NodeId> node, long generation, SortedSet<NodeId> active, boolean started) {
-        return new GroupState(node, generation, active, started, instances);
+        return new GroupState(node, generation, active, started, instances, scores);
     }
 
+    /** Other instances; a node that no longer runs one has no score either. */
     GroupState withInstances(SortedSet<NodeId> nodes) {
-        return new GroupState(assigned, generation, mayBeActive, started, nodes);
+        java.util.TreeMap<NodeId, Long> kept = new java.util.TreeMap<>(scores);
+        kept.keySet().retainAll(nodes);
+        return new GroupState(assigned, generation, mayBeActive, started, nodes, kept);
+    }
+
+    GroupState withScore(NodeId node, Optional<Long> score) {
+        java.util.TreeMap<NodeId, Long> next = new java.util.TreeMap<>(scores);
+        score.ifPresentOrElse(v -> next.put(node, v), () -> next.remove(node));
+        return new GroupState(assigned, generation, mayBeActive, started, instances, next);
     }
 
     /** True when the group may be started on {@code node} without risk of running twice. */
@@ -46,6 +61,6 @@ public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<N
     }
 
     GroupState withMayBeActive(SortedSet<NodeId> nodes) {
-        return new GroupState(assigned, generation, nodes, started, instances);
+        return new GroupState(assigned, generation, nodes, started, instances, scores);
     }
 }

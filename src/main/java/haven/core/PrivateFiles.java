@@ -40,7 +40,13 @@ public final class PrivateFiles {
         return dir;
     }
 
-    /** Every folder under {@code root} (itself included) 0700, every regular file 0600; links are left alone. */
+    /** A program the daemon keeps in its state folder (its crm_master stand-ins): private, and still runnable. */
+    public static final Set<PosixFilePermission> PROGRAM_MODE = PosixFilePermissions.fromString("rwx------");
+
+    /**
+     * Every folder under {@code root} (itself included) 0700, every regular file 0600, or 0700 if its owner may run
+     * it; links are left alone.
+     */
     public static void tightenTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -55,11 +61,19 @@ public final class PrivateFiles {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (attrs.isRegularFile()) {
-                    setMode(file, FILE_MODE);
+                    setMode(file, ownerMayRun(file) ? PROGRAM_MODE : FILE_MODE);
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    private static boolean ownerMayRun(Path file) throws IOException {
+        try {
+            return Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {

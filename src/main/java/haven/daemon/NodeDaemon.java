@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import haven.core.ResourceId;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -137,6 +138,15 @@ public final class NodeDaemon implements AutoCloseable {
      * forced off already (by the link); stop the rest in order and leave the cluster, so that the others take the
      * groups over under their lease rules. A service manager restarts the daemon with a fresh guard.
      */
+    /** The last promotion score each resource's agent was seen to set; only a change becomes an event. */
+    private final java.util.Map<ResourceId, Optional<Long>> scoresSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void reportScoreChange(ResourceId resource) {
+        Optional<Long> now = runner.promotionScore(resource);
+        Optional<Long> before = scoresSeen.put(resource, now);
+        if (!now.equals(before == null ? Optional.empty() : before)) loop.enqueue(new NodeEvent.ScoreSet(resource, now));
+    }
+
     private void leaveWithoutGuard() {
         guardGivenUp = true;
         log("the guard cannot be kept: stopping every resource here and leaving the cluster (exit status 3)");
@@ -153,6 +163,7 @@ public final class NodeDaemon implements AutoCloseable {
                             events.operationDone(op.resource(), op.op(), result, Ticker.SYSTEM.nowMs() - submittedMs);
                         } finally {
                             loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result));
+                            reportScoreChange(op.resource());
                         }
                     });
                 }

@@ -36,6 +36,8 @@ final class LocalControl {
     private final Map<ResourceId, String> stopFailures = new TreeMap<>();
     /** Resources that neither stopped nor could be forced off, with the report that asks for fencing. */
     private final Map<ResourceId, Command.ResourceFailed> stuckStops = new TreeMap<>();
+    /** The promotion score each promoted member's agent last set here (absent: none set). */
+    private final Map<ResourceId, Long> scores = new TreeMap<>();
     /** Whether the committed state was in maintenance mode at the last step (leaving it means: look again). */
     private boolean inMaintenance = false;
 
@@ -175,6 +177,29 @@ final class LocalControl {
         }
     }
 
+    void onScoreSet(NodeEvent.ScoreSet s) {
+        s.score().ifPresentOrElse(v -> scores.put(s.resource(), v), () -> scores.remove(s.resource()));
+    }
+
+    /**
+     * Each promotable group's score here, as its agents last set it, into the log when the committed one differs:
+     * the group's score is its first promoted member's that has one. Re-derived whenever the outbox is idle, so a
+     * failed proposal is simply made again.
+     */
+    private void reportScores(ClusterConfig config, ClusterState state, long nowMs) {
+        // A report committed but not yet in this state would be made twice: wait until the state has caught up.
+        if (!outbox.idle(nowMs, state.version())) return;
+        for (GroupConfig g : config.groups()) {
+            if (!g.isPromotable()) continue;
+            GroupState gs = state.group(g.id());
+            if (!gs.instances().contains(self)) continue;
+            Optional<Long> mine = g.replicaMembers().stream().map(scores::get).filter(java.util.Objects::nonNull).findFirst();
+            if (mine.equals(Optional.ofNullable(gs.scores().get(self)))) continue;
+            Command.PromotionScore report = new Command.PromotionScore(g.id(), self, mine);
+            if (!outbox.holds(report)) outbox.add(List.of(report));
+        }
+    }
+
     void onForcedOff(NodeEvent.ForcedOff f, long nowEpochMs, List<Effect> out) {
         ResourceId r = f.resource();
         String stopFailure = stopFailures.remove(r);
@@ -249,6 +274,7 @@ final class LocalControl {
                 }
             }
             releaseRemovedGroups(now, state);
+            reportScores(now, state, nowMs);
         }
         return switched;
     }

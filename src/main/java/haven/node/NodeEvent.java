@@ -55,6 +55,9 @@ public sealed interface NodeEvent {
 
     record AgentFailed(ResourceId resource, String reason) implements NodeEvent {}
 
+    /** The promotion score {@code resource}'s agent set here changed (empty: deleted); read after an operation. */
+    record ScoreSet(ResourceId resource, Optional<Long> score) implements NodeEvent {}
+
     record ProposalDone(long proposalId, boolean ok, String error) implements NodeEvent {}
 
     record Tick() implements NodeEvent {}

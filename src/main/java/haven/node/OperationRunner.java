@@ -21,6 +21,14 @@ public interface OperationRunner extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The promotion score {@code resource}'s agent set on this node (crm_master, crm_attribute -p), read now;
+     * empty when none is set. The default, for runners without OCF agents, knows none.
+     */
+    default java.util.Optional<Long> promotionScore(ResourceId resource) {
+        return java.util.Optional.empty();
+    }
+
     /** Called with the resource whenever its {@link #forceOff} answer changes outside an operation. */
     default void onForceOffChanged(Consumer<ResourceId> listener) {}
 

@@ -29,8 +29,18 @@ final class InstancePlacement {
         if (candidates.isEmpty()) {
             candidates = eligibility.nodes().stream().filter(n -> eligibility.canRun(group, n)).toList();
         }
-        if (group.preferredNode().isPresent() && candidates.contains(group.preferredNode().get())) return group.preferredNode();
-        return candidates.stream().min(Comparator.comparing((NodeId n) -> load.getOrDefault(n, 0)));
+        // An agent's promotion score ranks its instance: a negative one says "not me" (a replica that is behind,
+        // disconnected), the highest wins; an instance whose agent set none ranks after those that did.
+        candidates = candidates.stream().filter(n -> state.scores().getOrDefault(n, 0L) >= 0).toList();
+        long best = candidates.stream().mapToLong(n -> rank(state, n)).max().orElse(Long.MIN_VALUE);
+        List<NodeId> top = candidates.stream().filter(n -> rank(state, n) == best).toList();
+        if (group.preferredNode().isPresent() && top.contains(group.preferredNode().get())) return group.preferredNode();
+        return top.stream().min(Comparator.comparing((NodeId n) -> load.getOrDefault(n, 0)));
+    }
+
+    private static long rank(GroupState state, NodeId node) {
+        Long score = state.scores().get(node);
+        return score == null ? -1 : score;
     }
 
     /**

@@ -99,6 +99,10 @@ public final class Scheduler {
         java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, eligibility, d.explanation().target(), load);
         Explanation e = d.explanation();
         String where = want.isEmpty() ? "no instances" : "instances on " + String.join(", ", want.stream().map(NodeId::name).toList());
+        if (!gs.scores().isEmpty()) {
+            where += " (promotion scores " + String.join(", ", gs.scores().entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).toList())
+                    + ")";
+        }
         Explanation explained = new Explanation(e.target(), e.decision() + "; " + where, e.nodeReasons());
         if (want.equals(gs.instances()) || (in.holdFirstPlacement() && gs.generation() == 0)) {
             return new GroupDecision(d.commands(), explained);

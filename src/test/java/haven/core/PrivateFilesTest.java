@@ -28,8 +28,12 @@ class PrivateFilesTest {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Files.setPosixFilePermissions(entries, PosixFilePermissions.fromString("rw-r--r--"));
+        Path program = Files.writeString(Files.createDirectories(dir.resolve("state/sbin")).resolve("crm_master"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         PrivateFiles.tightenTree(dir.resolve("state"));
+
+        assertThat(Files.getPosixFilePermissions(program)).as("a program stays runnable, by its owner only").isEqualTo(PrivateFiles.PROGRAM_MODE);
 
         assertThat(Files.getPosixFilePermissions(entries)).isEqualTo(PrivateFiles.FILE_MODE);
         assertThat(Files.getPosixFilePermissions(log)).isEqualTo(PrivateFiles.DIR_MODE);

@@ -88,6 +88,8 @@ class PromotableLabTest {
         Faults faults = new Faults(lab);
         awaitRoles(1, List.of(2, 3), Duration.ofSeconds(60));
         long firstGeneration = generation(1);
+        // The agent sets its promotion score with crm_master, which haven puts on its PATH: 10 as primary, 5 as replica.
+        assertThat(List.of(score(1), score(2), score(3))).containsExactly("10", "5", "5");
 
         // A powered-off machine runs nothing from the moment its power goes; the lab's kill ends its processes one
         // by one over up to a second, so the watch counts no role on it from the fault until it boots again.
@@ -169,6 +171,12 @@ class PromotableLabTest {
         } catch (IOException | NumberFormatException e) {
             return Optional.empty(); // no instance, or its files are being written
         }
+    }
+
+    /** The promotion score the agent on node {@code i} set through haven's crm_master, as the daemon keeps it. */
+    private static String score(int i) throws IOException {
+        Path file = LabState.find(PREFIX).orElseThrow().nodeDir(LAYOUT.nodeName(i)).resolve("attributes").resolve("master-db");
+        return Files.readString(file).strip();
     }
 
     private static long generation(int i) throws IOException {

@@ -127,6 +127,37 @@ class PromotablePlacementTest {
                 new Command.SetInstances(g("db"), new TreeSet<>()));
     }
 
+    @Test
+    void theHighestPromotionScoreWinsOverThePreferredNodeAndANegativeOneIsNoCandidate() {
+        ClusterConfig c = db("n2", GroupConfig.Promotable.EVERY_NODE);
+        // The primary runs on n1 (placed there by an earlier move), replicas on n2 and n3.
+        ClusterState s = commit(ClusterState.EMPTY, instances("n1", "n2", "n3"), new Command.Assign(g("db"), Optional.of(n("n1")), "setup"));
+        // n2 (preferred) is behind and says so; n3 is current.
+        s = commit(s, new Command.PromotionScore(g("db"), n("n2"), Optional.of(-1_000_000L)),
+                new Command.PromotionScore(g("db"), n("n3"), Optional.of(100L)));
+        Plan p = plan(c, s, nodes("n2", "n3"), nodes("n1"));
+        assertThat(p.commands()).contains(new Command.Assign(g("db"), Optional.of(n("n3")), "least loaded eligible node; its replica is promoted"));
+        assertThat(p.explanations().get(g("db")).decision()).contains("promotion scores n2 -1000000, n3 100");
+        // With n3 gone too, the only replica left is behind: no primary rather than a stale one.
+        ClusterState afterN1 = applied(s, p);
+        ClusterState withoutN3 = applied(afterN1, plan(c, afterN1, nodes("n2"), nodes("n3")));
+        assertThat(withoutN3.group(g("db")).assigned()).isEmpty();
+    }
+
+    @Test
+    void aScoreCountsOnlyForANodeThatRunsAnInstanceAndGoesWithItsNode() {
+        ClusterConfig c = db("n1", 1);
+        ClusterState s = applied(ClusterState.EMPTY, plan(c, ClusterState.EMPTY, ALL3, Set.of()));
+        assertThat(s.group(g("db")).instances()).containsExactly(n("n1"), n("n2"));
+        s = commit(s, new Command.PromotionScore(g("db"), n("n3"), Optional.of(5L)), new Command.PromotionScore(g("db"), n("n2"), Optional.of(5L)),
+                new Command.PromotionScore(g("db"), n("n1"), Optional.of(10L)));
+        assertThat(s.group(g("db")).scores()).containsOnlyKeys(n("n1"), n("n2"));
+        s = commit(s, new Command.NodeLost(n("n2")));
+        assertThat(s.group(g("db")).scores()).containsOnlyKeys(n("n1"));
+        s = commit(s, new Command.SetInstances(g("db"), new TreeSet<>(nodes("n3"))));
+        assertThat(s.group(g("db")).scores()).isEmpty();
+    }
+
     private static ClusterConfig withoutStickiness(ClusterConfig c) {
         haven.config.Policy p = haven.config.Policy.DEFAULT;
         haven.config.Policy loose = new haven.config.Policy(false, p.migrationThreshold(), p.failureWindow(), p.multipleActive());

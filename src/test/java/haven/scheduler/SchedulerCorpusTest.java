@@ -182,6 +182,7 @@ class SchedulerCorpusTest {
         return switch (c) {
             case Command.Assign a -> "assign " + a.group() + " " + a.node().map(NodeId::name).orElse("-") + " : " + a.reason();
             case Command.SetInstances i -> "instances " + i.group() + " " + i.nodes();
+            case Command.PromotionScore p -> "promotion-score " + p.group() + " " + p.node() + " " + p.score().map(String::valueOf).orElse("-");
             case Command.Released r -> "released " + r.group() + " " + r.node() + " gen " + r.generation();
             case Command.Started s -> "started " + s.group() + " " + s.node() + " gen " + s.generation();
             case Command.NodeLost l -> "node-lost " + l.node();
