@@ -10,10 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -40,7 +36,7 @@ class FilesystemTakeoverLabTest {
     private static Path mountPoint;
     private static String device;
     private static Lab lab;
-    private static final Watch watch = new Watch();
+    private static AtMostOneWatch watch;
 
     @BeforeAll
     static void up() throws IOException {
@@ -52,12 +48,12 @@ class FilesystemTakeoverLabTest {
         Exec.run(Duration.ofSeconds(30), "mkfs.ext4", "-q", "-F", image.toString()).orThrow();
         device = Exec.run(COMMAND, "losetup", "--find", "--show", image.toString()).orThrow().out().strip();
         lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, FilesystemTakeoverLabTest::addStore);
-        watch.start();
+        watch = AtMostOneWatch.start("mounts", FilesystemTakeoverLabTest::holders);
     }
 
     @AfterAll
     static void down() throws IOException {
-        watch.stop();
+        if (watch != null) watch.close();
         Lab.down(PREFIX);
         if (device != null) Exec.run(COMMAND, "losetup", "-d", device);
         if (work != null) Exec.run(COMMAND, "rm", "-rf", work.toString());
@@ -84,8 +80,7 @@ class FilesystemTakeoverLabTest {
         awaitHolder(Optional.of(1), Duration.ofSeconds(60));
         write(1, "before power loss");
 
-        // A powered-off machine mounts nothing from the moment its power goes; the lab's kill ends its processes (and
-        // with the last of them its mount namespace) over up to a second.
+        // The last of a powered-off node's processes takes its mount namespace, and with it the mount, along.
         watch.poweredOff.add(1);
         Faults.Injected kill = faults.kill(1);
         int second = awaitNewHolder(1, kill);
@@ -100,8 +95,8 @@ class FilesystemTakeoverLabTest {
         faults.heal(second);
         awaitHolder(Optional.of(third), WITHIN);
 
-        assertThat(watch.mostHolders.get()).as("nodes with the disk mounted at the same moment, at most: %s", watch.errors).isEqualTo(1);
-        assertThat(watch.errors).isEmpty();
+        assertThat(watch.most()).as("nodes with the disk mounted at the same moment, at most: %s", watch.errors()).isEqualTo(1);
+        assertThat(watch.errors()).isEmpty();
     }
 
     private int awaitNewHolder(int old, Faults.Injected fault) {
@@ -151,41 +146,5 @@ class FilesystemTakeoverLabTest {
     private static String inMountsOf(int node, String script) {
         long pid = lab.cluster().pid(node).orElseThrow();
         return Exec.run(COMMAND, "nsenter", "-t", Long.toString(pid), "-m", "sh", "-c", script).orThrow().out();
-    }
-
-    /** Counts the nodes with the disk mounted every 10 ms for the whole test, from outside. */
-    private static final class Watch {
-        final AtomicInteger mostHolders = new AtomicInteger();
-        final Set<Integer> poweredOff = ConcurrentHashMap.newKeySet();
-        final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(this::run, "mounts-watch");
-
-        void start() {
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() {
-            running.set(false);
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void run() {
-            while (running.get()) {
-                try {
-                    List<Integer> now = holders().stream().filter(n -> !poweredOff.contains(n)).toList();
-                    if (now.size() > 1 && errors.size() < 5) errors.add("mounted on " + now + " at once");
-                    mostHolders.accumulateAndGet(now.size(), Math::max);
-                } catch (RuntimeException e) {
-                    if (errors.size() < 5) errors.add(e.toString());
-                }
-                Pids.sleep(10);
-            }
-        }
     }
 }

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -38,7 +36,7 @@ class PromotableLabTest {
     private static boolean createdAgents;
     private static Lab lab;
     private static Path states;
-    private static Watch watch;
+    private static AtMostOneWatch watch;
 
     @BeforeAll
     static void up() throws IOException {
@@ -50,13 +48,12 @@ class PromotableLabTest {
         }
         assertThat(AGENT.toFile().setExecutable(true)).isTrue();
         lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, PromotableLabTest::addDb);
-        watch = new Watch();
-        watch.start();
+        watch = AtMostOneWatch.start("primaries", PromotableLabTest::primaries);
     }
 
     @AfterAll
     static void down() throws IOException {
-        if (watch != null) watch.stop();
+        if (watch != null) watch.close();
         Lab.down(PREFIX);
         Files.deleteIfExists(AGENT);
         if (createdAgents) Files.deleteIfExists(AGENTS);
@@ -91,8 +88,6 @@ class PromotableLabTest {
         // The agent sets its promotion score with crm_master, which haven puts on its PATH: 10 as primary, 5 as replica.
         assertThat(List.of(score(1), score(2), score(3))).containsExactly("10", "5", "5");
 
-        // A powered-off machine runs nothing from the moment its power goes; the lab's kill ends its processes one
-        // by one over up to a second, so the watch counts no role on it from the fault until it boots again.
         watch.poweredOff.add(1);
         Faults.Injected kill = faults.kill(1);
         int second = awaitNewPrimary(1, kill);
@@ -107,8 +102,8 @@ class PromotableLabTest {
         faults.heal(second);
         awaitRoles(third, others(third), WITHIN);
 
-        assertThat(watch.mostPrimaries.get()).as("nodes primary at the same moment, at most: %s", watch.errors).isEqualTo(1);
-        assertThat(watch.errors).isEmpty();
+        assertThat(watch.most()).as("nodes primary at the same moment, at most: %s", watch.errors()).isEqualTo(1);
+        assertThat(watch.errors()).isEmpty();
     }
 
     /** Waits for a primary other than {@code old}, with the db address there; prints how long it took. */
@@ -195,41 +190,5 @@ class PromotableLabTest {
             if (Netns.ipv4Addresses(LAYOUT.nodeNamespace(i)).contains(dbVip())) out.add(i);
         }
         return out;
-    }
-
-    /** Counts the primaries every 10 ms for the whole test, from outside. */
-    private static final class Watch {
-        final AtomicInteger mostPrimaries = new AtomicInteger();
-        final java.util.Set<Integer> poweredOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(this::run, "primaries-watch");
-
-        void start() {
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws IOException {
-            running.set(false);
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void run() {
-            while (running.get()) {
-                try {
-                    List<Integer> now = primaries().stream().filter(n -> !poweredOff.contains(n)).toList();
-                    if (now.size() > 1 && errors.size() < 5) errors.add("two primaries at once: " + roles());
-                    mostPrimaries.accumulateAndGet(now.size(), Math::max);
-                } catch (RuntimeException e) {
-                    errors.add(e.toString());
-                }
-                Pids.sleep(10);
-            }
-        }
     }
 }

@@ -92,8 +92,12 @@ public enum OcfExit {
             case SUCCESS -> AgentResult.ok();
             case DEGRADED -> new AgentResult(AgentResult.Status.OK, e.meaning);
             // Only a monitor's answer tells the role; from any other action the code still means "it runs".
-            case RUNNING_PROMOTED, DEGRADED_PROMOTED -> op == Operation.MONITOR ? new AgentResult(AgentResult.Status.PROMOTED, e.meaning)
-                    : new AgentResult(AgentResult.Status.OK, e.meaning);
+            case RUNNING_PROMOTED, DEGRADED_PROMOTED -> switch (op) {
+                case MONITOR -> new AgentResult(AgentResult.Status.PROMOTED, e.meaning);
+                // Still primary after a stop or a demote: the role was not given up (Stateful's stop while master).
+                case STOP, DEMOTE -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
+                case START, RELOAD, PROMOTE -> new AgentResult(AgentResult.Status.OK, e.meaning);
+            };
             case NOT_RUNNING -> switch (op) {
                 case MONITOR, STOP -> AgentResult.notRunning();
                 case START, RELOAD, PROMOTE, DEMOTE -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);

@@ -62,6 +62,8 @@ class OcfExitTest {
         assertThat(OcfExit.toResult(Operation.START, 8, "")).as("only a monitor's 8 names a role")
                 .isEqualTo(new AgentResult(Status.OK, "running promoted"));
         assertThat(OcfExit.toResult(Operation.PROMOTE, 7, "").status()).as("promoting a stopped instance failed").isEqualTo(Status.FAILED);
+        assertThat(OcfExit.toResult(Operation.STOP, 8, "").status()).as("still primary after a stop").isEqualTo(Status.FAILED);
+        assertThat(OcfExit.toResult(Operation.DEMOTE, 8, "").status()).isEqualTo(Status.FAILED);
         assertThat(OcfExit.toResult(Operation.DEMOTE, 9, "").status()).isEqualTo(Status.FAILED);
     }
 
