@@ -36,8 +36,7 @@ final class LocalControl {
     private final Map<ResourceId, String> stopFailures = new TreeMap<>();
     /** Resources that neither stopped nor could be forced off, with the report that asks for fencing. */
     private final Map<ResourceId, Command.ResourceFailed> stuckStops = new TreeMap<>();
-    /** The promotion score each promoted member's agent last set here (absent: none set). */
-    private final Map<ResourceId, Long> scores = new TreeMap<>();
+    private final ScoreReports scores;
     /** Whether the committed state was in maintenance mode at the last step (leaving it means: look again). */
     private boolean inMaintenance = false;
 
@@ -47,6 +46,7 @@ final class LocalControl {
         this.local = new LocalResources(config);
         this.reconciler = new GroupReconciler(self, local);
         this.promotable = new PromotableReconciler(self, local);
+        this.scores = new ScoreReports(self, outbox);
     }
 
     void offerConfig(NodeEvent.ConfigChanged c, List<Effect> out) {
@@ -106,7 +106,7 @@ final class LocalControl {
                                 + (stopAll ? ", and the instance on " + group.assigned().get() + " too (multiple_active: stop_all)" : "")));
                     }
                 } else if (before == LocalState.STARTED || before == LocalState.PROMOTED) {
-                    Optional<String> roleChanged = roleChange(r, before, res, config);
+                    Optional<String> roleChanged = RoleCheck.onMonitor(r, before, res, config);
                     if (res.isOk() && roleChanged.isEmpty()) {
                         local.scheduleMonitor(r, nowMs);
                     } else if (res.isOk() && !state.maintenance().on()) {
@@ -178,26 +178,7 @@ final class LocalControl {
     }
 
     void onScoreSet(NodeEvent.ScoreSet s) {
-        s.score().ifPresentOrElse(v -> scores.put(s.resource(), v), () -> scores.remove(s.resource()));
-    }
-
-    /**
-     * Each promotable group's score here, as its agents last set it, into the log when the committed one differs:
-     * the group's score is its first promoted member's that has one. Re-derived whenever the outbox is idle, so a
-     * failed proposal is simply made again.
-     */
-    private void reportScores(ClusterConfig config, ClusterState state, long nowMs) {
-        // A report committed but not yet in this state would be made twice: wait until the state has caught up.
-        if (!outbox.idle(nowMs, state.version())) return;
-        for (GroupConfig g : config.groups()) {
-            if (!g.isPromotable()) continue;
-            GroupState gs = state.group(g.id());
-            if (!gs.instances().contains(self)) continue;
-            Optional<Long> mine = g.replicaMembers().stream().map(scores::get).filter(java.util.Objects::nonNull).findFirst();
-            if (mine.equals(Optional.ofNullable(gs.scores().get(self)))) continue;
-            Command.PromotionScore report = new Command.PromotionScore(g.id(), self, mine);
-            if (!outbox.holds(report)) outbox.add(List.of(report));
-        }
+        scores.set(s);
     }
 
     void onForcedOff(NodeEvent.ForcedOff f, long nowEpochMs, List<Effect> out) {
@@ -274,7 +255,7 @@ final class LocalControl {
                 }
             }
             releaseRemovedGroups(now, state);
-            reportScores(now, state, nowMs);
+            scores.report(now, state, nowMs);
         }
         return switched;
     }
@@ -318,30 +299,14 @@ final class LocalControl {
         return local.snapshot();
     }
 
-    /**
-     * A promoted member found running by a probe: a replica is expected wherever the group has an instance, the
-     * primary role only where it is assigned. Anything else is a failure, and the reconciler takes it down (stops
-     * the instance, or demotes it to the replica it may be).
-     */
+    /** A probe's surprise about a promoted member (see {@link RoleCheck#onProbe}) is a failure, which the reconciler takes down. */
     private void foundReplica(ResourceId r, AgentResult res, GroupState group, boolean assignedHere, ClusterState state,
             long nowEpochMs, List<Effect> out) {
-        if (!res.isOk() || state.maintenance().on()) return;
-        boolean instanceHere = group.instances().contains(self) || assignedHere;
-        String why = !instanceHere ? "found running where its group has no instance; stopping it"
-                : res.status() == AgentResult.Status.PROMOTED && !assignedHere ? "found in the primary role, which is not this node's; demoting it"
-                : null;
-        if (why == null) return;
-        outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
-        out.add(new Effect.Note(r + " " + why));
-    }
-
-    /** For a promoted member, a monitor that finds the other role than the one this node gave it; else empty. */
-    private static Optional<String> roleChange(ResourceId r, LocalState before, AgentResult res, ClusterConfig config) {
-        if (!res.isOk() || !config.groupOf(r).replicaMembers().contains(r)) return Optional.empty();
-        boolean promoted = res.status() == AgentResult.Status.PROMOTED;
-        if (before == LocalState.PROMOTED && !promoted) return Optional.of("running, but no longer in the primary role");
-        if (before == LocalState.STARTED && promoted) return Optional.of("found in the primary role, which it was not given");
-        return Optional.empty();
+        if (state.maintenance().on()) return;
+        RoleCheck.onProbe(res, group, assignedHere, self).ifPresent(why -> {
+            outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
+            out.add(new Effect.Note(r + " " + why));
+        });
     }
 
     /**
