@@ -40,18 +40,7 @@ final class GroupReconciler {
 
     private void start(GroupConfig group, GroupState committed, Reports reports, Consumer<Effect> out) {
         List<ResourceId> members = group.startOrder();
-        int failed = indexOf(members, LocalState.FAILED);
-        if (failed >= 0) {
-            List<ResourceId> dependents = group.dependentsOf(members.get(failed));
-            for (int j = dependents.size() - 1; j >= 0; j--) {
-                if (local.state(dependents.get(j)) != LocalState.STOPPED) {
-                    out.accept(local.begin(dependents.get(j), Operation.STOP));
-                    return;
-                }
-            }
-            out.accept(local.begin(members.get(failed), Operation.STOP));
-            return;
-        }
+        if (stopFailed(group, local, out)) return;
         for (ResourceId r : members) {
             if (local.state(r) == LocalState.STOPPED) {
                 out.accept(local.begin(r, Operation.START, committed.generation()));
@@ -75,11 +64,24 @@ final class GroupReconciler {
         }
     }
 
-    private int indexOf(List<ResourceId> members, LocalState state) {
-        for (int i = 0; i < members.size(); i++) {
-            if (local.state(members.get(i)) == state) return i;
+    /**
+     * The first failed member in start order, stopped with what depends on it first (one operation); false when no
+     * member failed. Shared with {@link PromotableReconciler}, whose primary recovers a failed member the same way.
+     */
+    static boolean stopFailed(GroupConfig group, LocalResources local, Consumer<Effect> out) {
+        for (ResourceId failed : group.startOrder()) {
+            if (local.state(failed) != LocalState.FAILED) continue;
+            List<ResourceId> dependents = group.dependentsOf(failed);
+            for (int j = dependents.size() - 1; j >= 0; j--) {
+                if (local.state(dependents.get(j)) != LocalState.STOPPED) {
+                    out.accept(local.begin(dependents.get(j), Operation.STOP));
+                    return true;
+                }
+            }
+            out.accept(local.begin(failed, Operation.STOP));
+            return true;
         }
-        return -1;
+        return false;
     }
 
     /** Reports for the cluster log, each sent once per generation. */

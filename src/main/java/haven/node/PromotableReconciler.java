@@ -84,19 +84,8 @@ final class PromotableReconciler {
     }
 
     private void toPrimary(GroupConfig group, GroupState committed, GroupReconciler.Reports reports, Consumer<Effect> out) {
+        if (GroupReconciler.stopFailed(group, local, out)) return;
         List<ResourceId> members = group.startOrder();
-        for (int i = 0; i < members.size(); i++) {
-            if (local.state(members.get(i)) != LocalState.FAILED) continue;
-            List<ResourceId> dependents = group.dependentsOf(members.get(i));
-            for (int j = dependents.size() - 1; j >= 0; j--) {
-                if (local.state(dependents.get(j)) != LocalState.STOPPED) {
-                    out.accept(local.begin(dependents.get(j), Operation.STOP));
-                    return;
-                }
-            }
-            out.accept(local.begin(members.get(i), Operation.STOP));
-            return;
-        }
         for (ResourceId r : group.replicaMembers()) {
             if (local.state(r) == LocalState.STOPPED) {
                 out.accept(local.begin(r, Operation.START, committed.generation()));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.executor.agents.ocf.ShippedAgents;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,11 +41,7 @@ class PromotableLabTest {
     static void up() throws IOException {
         Lab.down(PREFIX); // a previous run killed midway
         createdAgents = !Files.isDirectory(AGENTS);
-        Files.createDirectories(AGENTS);
-        try (InputStream in = ShippedAgents.class.getResourceAsStream("/ocf/resource.d/" + ShippedAgents.PROVIDER + "/Stateful")) {
-            Files.copy(in, AGENT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        assertThat(AGENT.toFile().setExecutable(true)).isTrue();
+        assertThat(ShippedAgents.installOne(haven.executor.agents.ocf.OcfRoot.STANDARD.dir(), "Stateful")).isEqualTo(AGENT);
         lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, PromotableLabTest::addDb);
         watch = AtMostOneWatch.start("primaries", PromotableLabTest::primaries);
     }

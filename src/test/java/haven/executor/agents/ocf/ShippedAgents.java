@@ -18,16 +18,20 @@ public final class ShippedAgents {
     private ShippedAgents() {}
 
     public static OcfRoot install(Path dir) throws IOException {
-        Path agents = Files.createDirectories(dir.resolve("resource.d").resolve(PROVIDER));
-        for (String name : NAMES) {
-            try (InputStream in = ShippedAgents.class.getResourceAsStream("/ocf/resource.d/" + PROVIDER + "/" + name)) {
-                if (in == null) throw new IllegalStateException("test resource ocf/resource.d/" + PROVIDER + "/" + name + " is missing");
-                Path to = agents.resolve(name);
-                Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-                if (!to.toFile().setExecutable(true)) throw new IOException("cannot make " + to + " executable");
-            }
-        }
+        for (String name : NAMES) installOne(dir, name);
         return new OcfRoot(dir);
+    }
+
+    /** One of the agents, executable, into the OCF root {@code dir} (a lab test's daemons use the standard root); its path. */
+    public static Path installOne(Path dir, String name) throws IOException {
+        Path agents = Files.createDirectories(dir.resolve("resource.d").resolve(PROVIDER));
+        try (InputStream in = ShippedAgents.class.getResourceAsStream("/ocf/resource.d/" + PROVIDER + "/" + name)) {
+            if (in == null) throw new IllegalStateException("test resource ocf/resource.d/" + PROVIDER + "/" + name + " is missing");
+            Path to = agents.resolve(name);
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+            if (!to.toFile().setExecutable(true)) throw new IOException("cannot make " + to + " executable");
+            return to;
+        }
     }
 
     public static OcfType type(String name) {
