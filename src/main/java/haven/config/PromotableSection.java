@@ -15,12 +15,14 @@ import java.util.OptionalInt;
  *                       # only with the primary (its address, say). Default: the group's first member.
  *     replicas: 2       # nodes running a replica besides the primary, at most; default: every node that may
  *     primaries: 1      # only 1 for now
+ *     notify: true      # run the agents' notify action before and after every start, stop, promote and demote of
+ *                       # an instance (OCF_RESKEY_CRM_meta_notify_*), as Pacemaker's notify=true; default false
  * </pre>
  * Promoted members are listed first in the group (the primary starts them, promotes them, then starts the rest)
  * and must be OCF agents, the only kind with promote and demote actions.
  */
 final class PromotableSection {
-    static final List<String> KEYS = List.of("members", "replicas", "primaries");
+    static final List<String> KEYS = List.of("members", "replicas", "primaries", "notify");
     private static final String EXAMPLE = "e.g. promotable: {members: [db], replicas: 2}";
 
     private PromotableSection() {}
@@ -37,8 +39,9 @@ final class PromotableSection {
         OptionalInt primaries = f.integer("primaries", 1, 1, 1, "a group has one primary for now; leave primaries out");
         OptionalInt replicas = f.integer("replicas", 0, 1000, GroupConfig.Promotable.EVERY_NODE,
                 "how many nodes run a replica besides the primary, e.g. replicas: 2 (leave it out for every node)");
+        Optional<Boolean> notify = f.bool("notify", false);
         List<ResourceId> promoted = promoted(f, members, problems);
-        if (primaries.isEmpty() || replicas.isEmpty() || promoted.isEmpty()) {
+        if (primaries.isEmpty() || replicas.isEmpty() || promoted.isEmpty() || notify.isEmpty()) {
             return Optional.empty();
         }
         if (!members.subList(0, promoted.size()).equals(promoted)) {
@@ -56,7 +59,7 @@ final class PromotableSection {
                     return Optional.empty();
             }
         }
-        return Optional.of(new GroupConfig.Promotable(promoted, replicas.getAsInt()));
+        return Optional.of(new GroupConfig.Promotable(promoted, replicas.getAsInt(), notify.get()));
     }
 
     /** The promoted members as written, or the group's first member; empty after a reported problem. */

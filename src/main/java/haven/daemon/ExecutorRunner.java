@@ -27,10 +27,30 @@ public final class ExecutorRunner implements OperationRunner {
     private final NodeId self;
     private final Map<String, String> environment;
     private final java.util.Optional<haven.executor.agents.ocf.PromotionScores> scores;
-    /** The config each agent was built from: an unchanged resource keeps its agent (and its lane) across a change. */
-    private Map<ResourceId, ResourceConfig> builtFrom;
+    /** What each agent was built from: an unchanged resource keeps its agent (and its lane) across a change. */
+    private Map<ResourceId, Built> builtFrom;
 
-    private ExecutorRunner(Executor executor, NodeId self, Map<ResourceId, ResourceConfig> builtFrom, Map<String, String> environment,
+    /**
+     * A resource's config and the environment its agent was given: the daemon's variables and the meta attributes
+     * of its place in the config (CloneMeta), which change with its group although the resource does not.
+     */
+    private record Built(ResourceConfig config, Map<String, String> environment) {
+        static Map<String, String> environment(ClusterConfig config, ResourceConfig rc, NodeId self, Map<String, String> daemon) {
+            Map<String, String> env = new TreeMap<>(daemon);
+            env.putAll(haven.executor.agents.ocf.CloneMeta.of(config, rc, self));
+            return Map.copyOf(env);
+        }
+
+        static Built of(ClusterConfig config, ResourceConfig rc, NodeId self, Map<String, String> daemon) {
+            return new Built(rc, environment(config, rc, self, daemon));
+        }
+
+        ResourceAgent agent() {
+            return AgentFactory.create(config, environment);
+        }
+    }
+
+    private ExecutorRunner(Executor executor, NodeId self, Map<ResourceId, Built> builtFrom, Map<String, String> environment,
             java.util.Optional<haven.executor.agents.ocf.PromotionScores> scores) {
         this.executor = executor;
         this.self = self;
@@ -49,10 +69,11 @@ public final class ExecutorRunner implements OperationRunner {
         Map<String, String> environment = new TreeMap<>(Map.of("HAVEN_NODE", self.name(), "HAVEN_CLUSTER", config.clusterName()));
         scores.ifPresent(s -> environment.putAll(s.environment()));
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
-        Map<ResourceId, ResourceConfig> from = new TreeMap<>();
+        Map<ResourceId, Built> from = new TreeMap<>();
         for (ResourceConfig rc : runHere(config, self)) {
-            agents.put(rc.id(), AgentFactory.create(rc, environment));
-            from.put(rc.id(), rc);
+            Built built = Built.of(config, rc, self, environment);
+            agents.put(rc.id(), built.agent());
+            from.put(rc.id(), built);
         }
         return new ExecutorRunner(new Executor(agents), self, from, Map.copyOf(environment), scores);
     }
@@ -71,12 +92,14 @@ public final class ExecutorRunner implements OperationRunner {
     @Override
     public void reconfigure(ClusterConfig next) {
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
-        Map<ResourceId, ResourceConfig> from = new TreeMap<>();
+        Map<ResourceId, Built> from = new TreeMap<>();
         Map<ResourceId, ResourceAgent> now = executor.agents();
         for (ResourceConfig rc : runHere(next, self)) {
-            boolean same = rc.equals(builtFrom.get(rc.id())) && now.containsKey(rc.id());
-            agents.put(rc.id(), same ? now.get(rc.id()) : AgentFactory.create(rc, environment));
-            from.put(rc.id(), rc);
+            Map<String, String> env = Built.environment(next, rc, self, environment);
+            Built before = builtFrom.get(rc.id());
+            boolean same = before != null && before.config().equals(rc) && before.environment().equals(env) && now.containsKey(rc.id());
+            agents.put(rc.id(), same ? now.get(rc.id()) : AgentFactory.create(rc, env));
+            from.put(rc.id(), new Built(rc, env));
         }
         executor.replaceAgents(agents);
         builtFrom = from;

@@ -46,6 +46,20 @@ class PromotableSectionTest {
     }
 
     @Test
+    void notificationsAreOffUnlessAsked() throws Exception {
+        GroupConfig quiet = valid(DB + "  - name: g\n    members: [db]\n    promotable: {}\n").groups().get(0);
+        GroupConfig told = valid(DB + "  - name: g\n    members: [db]\n    promotable: { notify: true }\n").groups().get(0);
+        assertThat(quiet.promotable().orElseThrow().notifies()).isFalse();
+        assertThat(told.promotable().orElseThrow().notifies()).isTrue();
+    }
+
+    @Test
+    void notifyIsTrueOrFalse() {
+        onlyProblem(DB + "  - name: g\n    members: [db]\n    promotable: { notify: yes please }\n", 20, 27,
+                "groups[g].promotable.notify must be true or false");
+    }
+
+    @Test
     void aPlainGroupHasNoReplicaMembers() throws Exception {
         GroupConfig g = valid(DB + "  - name: g\n    members: [db, db-ip]\n").groups().get(0);
         assertThat(g.isPromotable()).isFalse();
