@@ -47,13 +47,8 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
      * @param replicas how many nodes run a replica besides the primary, at most ({@link #EVERY_NODE}: every node
      *                 that may run it)
      */
-    /** {@code notifies}: the promoted members' agents hear of every instance's start, stop, promotion and demotion. */
-    public record Promotable(List<ResourceId> members, int replicas, boolean notifies) {
+    public record Promotable(List<ResourceId> members, int replicas) {
         public static final int EVERY_NODE = Integer.MAX_VALUE;
-
-        public Promotable(List<ResourceId> members, int replicas) {
-            this(members, replicas, false);
-        }
 
         public Promotable {
             members = List.copyOf(members);
