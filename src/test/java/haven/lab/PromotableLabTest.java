@@ -82,6 +82,8 @@ class PromotableLabTest {
         long firstGeneration = generation(1);
         // The agent sets its promotion score with crm_master, which haven puts on its PATH: 10 as primary, 5 as replica.
         assertThat(List.of(score(1), score(2), score(3))).containsExactly("10", "5", "5");
+        // Told as Pacemaker tells it: the node it runs for (not the host name the lab's namespaces share), promotable.
+        assertThat(Files.readString(states.resolve(LAYOUT.nodeName(2) + "-db.meta")).strip()).isEqualTo("n2 true 3");
 
         watch.poweredOff.add(1);
         Faults.Injected kill = faults.kill(1);
