@@ -175,6 +175,7 @@ public final class NodeDaemon implements AutoCloseable {
                     running = u.config();
                 }
                 case Effect.ContinueAlone a -> cluster.continueAlone();
+                case Effect.PeerRejoined p -> cluster.peerRejoined();
                 case Effect.Arm a -> guard.arm(a.resource(), runner.forceOff(a.resource()));
                 case Effect.Disarm d -> guard.disarm(d.resource());
                 case Effect.Fence f -> fence(f.target());

@@ -49,6 +49,13 @@ public sealed interface Effect {
     record ContinueAlone(NodeId peer) implements Effect {}
 
     /**
+     * two_node mode: the fenced peer is back and its beats are heard, so this node no longer holds the quorum
+     * alone; only now may the cluster log take the peer back as a voter. Taken back earlier, the log would
+     * need both nodes while this node still counted itself a quorum of one (simulator, two_node seed 8602).
+     */
+    record PeerRejoined(NodeId peer) implements Effect {}
+
+    /**
      * From now on run operations with the agents of {@code config} (a live config change): new resources get
      * agents, removed ones lose theirs, changed ones get new ones. Comes before any operation that needs them.
      */

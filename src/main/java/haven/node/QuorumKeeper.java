@@ -127,6 +127,10 @@ final class QuorumKeeper {
         pair.ifPresent(p -> {
             if (p.phase() == PairQuorum.Phase.ALONE && lease.freshVersion(p.peer(), nowMs).isPresent()) {
                 lease.lastBeatAtMs(p.peer()).ifPresent(p::peerHeard);
+                if (p.phase() == PairQuorum.Phase.PAIRED) {
+                    out.add(new Effect.PeerRejoined(p.peer()));
+                    out.add(new Effect.Note("two_node: " + p.peer() + " is back and heard: the quorum is both nodes again"));
+                }
             }
             lease.majority(p.majority());
         });

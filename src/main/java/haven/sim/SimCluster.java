@@ -374,6 +374,10 @@ final class SimCluster {
                 trace(" " + n + ": continue alone without " + a.peer());
                 log.continueAlone(n);
             }
+            case Effect.PeerRejoined p -> {
+                trace(" " + n + ": " + p.peer() + " rejoined; the log may take it back as a voter");
+                log.peerRejoined(n);
+            }
             case Effect.RunOp op -> agents.run(h, op);
             case Effect.Propose p -> log.propose(n, p);
             case Effect.UseConfig u -> trace(" " + n + ": use config with " + u.config().resources().size() + " resources");

@@ -31,6 +31,8 @@ final class SimLog {
      * survivor that fenced its peer votes alone until it adds the peer back (membership.jgroups.PairVoters).
      */
     private final Map<NodeId, Set<NodeId>> votersOf = new TreeMap<>();
+    /** two_node survivors that fenced their peer and have not heard it since: they add no voter back. */
+    private final Set<NodeId> alone = new TreeSet<>();
 
     SimLog(SimCluster c) {
         this.c = c;
@@ -48,6 +50,7 @@ final class SimLog {
     /** A daemon that boots takes its voters from the config again (a shrunken list is not persisted). */
     void restarted(NodeId n) {
         votersOf.put(n, new TreeSet<>(c.config.nodeIds()));
+        alone.remove(n);
         c.checks.topologyChanged();
     }
 
@@ -82,10 +85,11 @@ final class SimLog {
 
     /** A leader with fewer voters than configured adds back a configured node it sees, by a committed entry. */
     private void addBackVoters(NodeId leader, List<NodeId> members) {
+        if (alone.contains(leader)) return; // its quorum is still itself alone (membership.jgroups.PairVoters)
         for (NodeId m : members) {
             if (votersOf.get(leader).contains(m)) continue;
             c.clock.at(100, () -> {
-                if (!c.host(leader).up(c.now()) || !leaderSeen.get(leader).equals(Optional.of(leader)) || !c.host(m).alive
+                if (alone.contains(leader) || !c.host(leader).up(c.now()) || !leaderSeen.get(leader).equals(Optional.of(leader)) || !c.host(m).alive
                         || !c.net.reaches(leader, m) || votersOf.get(leader).contains(m)) return;
                 votersOf.get(leader).add(m);
                 c.trace(" VOTERS " + leader + " adds " + m + " back: " + votersOf.get(leader));
@@ -100,12 +104,21 @@ final class SimLog {
     /** The two_node survivor fenced its peer: it becomes the log's only voter and is elected at once. */
     void continueAlone(NodeId n) {
         votersOf.put(n, new TreeSet<>(Set.of(n)));
+        alone.add(n);
         c.checks.topologyChanged();
         c.clock.at(20, () -> {
             for (List<NodeId> members : c.net.currentParts()) {
                 if (members.contains(n)) elect(members, c.net.nextElection());
             }
         });
+    }
+
+    /** The survivor hears its peer again: as the daemon's PairVoters retries, it adds the peer back while it leads. */
+    void peerRejoined(NodeId n) {
+        alone.remove(n);
+        for (List<NodeId> members : c.net.currentParts()) {
+            if (members.contains(n) && leaderSeen.get(n).equals(Optional.of(n))) addBackVoters(n, members);
+        }
     }
 
     /**

@@ -174,6 +174,11 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         if (pairVoters != null) pairVoters.continueAlone();
     }
 
+    /** two_node mode: the fenced peer is back and heard; the log may take it back as a voter (see {@link PairVoters}). */
+    public void peerRejoined() {
+        if (pairVoters != null) pairVoters.peerRejoined();
+    }
+
     private void onView(View view) {
         long at = ticker.nowMs();
         long id = view.getViewId().getId();

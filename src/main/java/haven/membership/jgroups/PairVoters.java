@@ -14,7 +14,9 @@ import org.jgroups.protocols.raft.RAFT;
  * committed by the old majority) is impossible: the peer is confirmed powered off, so it can neither vote
  * nor commit; when it boots again it still lists both voters and cannot win an election without this
  * node's vote, which Raft refuses to a log that is behind. The peer comes back as a voter through an
- * ordinary committed membership entry ({@code addServer}), proposed by this node while it leads.
+ * ordinary committed membership entry ({@code addServer}), proposed by this node while it leads, and only once
+ * the node's quorum is both nodes again ({@link #peerRejoined}: the peer's beats are heard). Adding it back on its
+ * view alone would make the log need both nodes while the node still counted itself a quorum of one.
  *
  * <p>Thread safety: {@link #continueAlone} runs on the daemon's effect thread, {@link #restore} on the edge's
  * timer; both only call RAFT's own thread-safe entry points, and {@code pending} is touched by the timer only.
@@ -27,6 +29,8 @@ final class PairVoters {
     private final Supplier<RAFT> raft;
     private final Supplier<BaseElection> election;
     private CompletableFuture<byte[]> pending = CompletableFuture.completedFuture(null);
+    /** False from {@link #continueAlone} until {@link #peerRejoined}: no voter is added back meanwhile. */
+    private volatile boolean mayRestore = true;
 
     PairVoters(String self, List<String> configured, Supplier<RAFT> raft, Supplier<BaseElection> election) {
         this.self = self;
@@ -39,10 +43,16 @@ final class PairVoters {
     void continueAlone() {
         RAFT r = raft.get();
         if (r == null) return;
+        mayRestore = false;
         LOG.log(System.Logger.Level.INFO, "two_node: the peer is fenced; " + self + " is the cluster log's only voter (was " + r.members() + ")");
         r.members(List.of(self));
         BaseElection e = election.get();
         if (e != null && !r.isLeader()) e.startVotingThread();
+    }
+
+    /** The node's quorum is both nodes again: the peer may be added back as a voter. */
+    void peerRejoined() {
+        mayRestore = true;
     }
 
     /**
@@ -60,7 +70,7 @@ final class PairVoters {
 
     private void restoreOne(List<String> inView) {
         RAFT r = raft.get();
-        if (r == null || !r.isLeader() || !pending.isDone()) return;
+        if (r == null || !mayRestore || !r.isLeader() || !pending.isDone()) return;
         List<String> voters = r.members();
         for (String name : configured) {
             if (!voters.contains(name) && inView.contains(name)) {
