@@ -78,6 +78,9 @@ public record ClusterState(
             case Command.Assign a -> assign(a);
             case Command.SetInstances i -> withInstances(i);
             case Command.PromotionScore p -> withScore(p);
+            case Command.NotifyOpen o -> withGroup(o.group(), NotifyRounds.open(group(o.group()), o));
+            case Command.NotifyDone d -> withGroup(d.group(), NotifyRounds.answered(group(d.group()), d.subject(), d.key(), d.node()));
+            case Command.NotifyClose c -> withGroup(c.group(), NotifyRounds.closed(group(c.group()), c.subject(), c.key()));
             case Command.Released r -> released(r);
             case Command.Started st -> started(st);
             case Command.NodeLost l -> nodeLost(l.node());
@@ -167,6 +170,13 @@ public record ClusterState(
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
+    private ClusterState withGroup(GroupId id, GroupState g) {
+        if (g.equals(group(id))) return this;
+        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
+        next.put(id, g);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+    }
+
     /** A score of a node that runs no instance (it was taken off meanwhile) is dropped: it ranks nothing. */
     private ClusterState withScore(Command.PromotionScore p) {
         GroupState old = group(p.group());
@@ -210,8 +220,8 @@ public record ClusterState(
             TreeSet<NodeId> active = new TreeSet<>(g.mayBeActive());
             active.remove(node);
             boolean wasThere = g.assigned().equals(Optional.of(node));
-            next.put(e.getKey(), g.placed(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
-                    !wasThere && g.started()).withScore(node, Optional.empty()));
+            next.put(e.getKey(), NotifyRounds.answered(g.placed(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
+                    !wasThere && g.started()).withScore(node, Optional.empty()), node));
         }
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }

@@ -19,6 +19,9 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Released.class, name = "released"),
     @JsonSubTypes.Type(value = Command.SetInstances.class, name = "instances"),
     @JsonSubTypes.Type(value = Command.PromotionScore.class, name = "promotion-score"),
+    @JsonSubTypes.Type(value = Command.NotifyOpen.class, name = "notify-open"),
+    @JsonSubTypes.Type(value = Command.NotifyDone.class, name = "notify-done"),
+    @JsonSubTypes.Type(value = Command.NotifyClose.class, name = "notify-close"),
     @JsonSubTypes.Type(value = Command.Started.class, name = "started"),
     @JsonSubTypes.Type(value = Command.NodeLost.class, name = "node-lost"),
     @JsonSubTypes.Type(value = Command.ResourceFailed.class, name = "resource-failed"),
@@ -55,6 +58,23 @@ public sealed interface Command {
      * the higher, the better a candidate for the primary role; a negative one is no candidate.
      */
     record PromotionScore(GroupId group, NodeId node, Optional<Long> score) implements Command {}
+
+    /**
+     * {@code subject} opens a notification round about its own action ({@link NotifyRound}); skipped while the group's
+     * last round is still open. Every node with an instance, and the subject, is awaited.
+     */
+    record NotifyOpen(GroupId group, long key, boolean pre, haven.core.Operation operation, NodeId subject,
+            java.util.SortedSet<NodeId> active, Optional<NodeId> primary) implements Command {
+        public NotifyOpen {
+            active = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(active));
+        }
+    }
+
+    /** {@code node} ran its notify calls for {@code subject}'s round {@code key} (or runs no instance to notify). */
+    record NotifyDone(GroupId group, NodeId subject, long key, NodeId node) implements Command {}
+
+    /** The round's subject waited the notify timeout: the round closes without the nodes still awaited. */
+    record NotifyClose(GroupId group, NodeId subject, long key) implements Command {}
 
     /**
      * A node reports that it has stopped every resource of a group it no longer holds (of a promotable group: that

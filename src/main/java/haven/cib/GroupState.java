@@ -15,10 +15,11 @@ import java.util.TreeSet;
  * primary's node); {@code assigned} is the primary, and {@code mayBeActive} the nodes that may still hold the
  * primary role, so the same rule that never runs a group twice never makes two primaries. Replicas need no such
  * rule: any number may run. {@code scores}: the promotion score each instance's agent set (crm_master), which ranks
- * the nodes for the primary role. Both empty for a plain group.
+ * the nodes for the primary role. {@code round}: the last notification round ({@link NotifyRound}), of a promotable
+ * group whose agents want notifications. All empty for a plain group.
  */
 public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started,
-        SortedSet<NodeId> instances, java.util.SortedMap<NodeId, Long> scores) {
+        SortedSet<NodeId> instances, java.util.SortedMap<NodeId, Long> scores, Optional<NotifyRound> round) {
 
     public static final GroupState UNPLACED = new GroupState(Optional.empty(), 0, new TreeSet<>(), false);
 
@@ -27,6 +28,12 @@ public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<N
         // Absent in states written before promotable groups existed.
         instances = java.util.Collections.unmodifiableSortedSet(instances == null ? new TreeSet<>() : new TreeSet<>(instances));
         scores = java.util.Collections.unmodifiableSortedMap(scores == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(scores));
+        if (round == null) round = Optional.empty(); // states written before notifications
+    }
+
+    public GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started,
+            SortedSet<NodeId> instances, java.util.SortedMap<NodeId, Long> scores) {
+        this(assigned, generation, mayBeActive, started, instances, scores, Optional.empty());
     }
 
     public GroupState(Optional<NodeId> assigned, long generation, SortedSet<NodeId> mayBeActive, boolean started) {
@@ -39,20 +46,23 @@ public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<N
 
     /** The same instances with another primary placement. */
     GroupState placed(Optional<NodeId> node, long generation, SortedSet<NodeId> active, boolean started) {
-        return new GroupState(node, generation, active, started, instances, scores);
+        return new GroupState(node, generation, active, started, instances, scores, round);
     }
 
-    /** Other instances; a node that no longer runs one has no score either. */
+    /**
+     * Other instances; a node that no longer runs one has no score either, and an open round waits for it no longer.
+     */
     GroupState withInstances(SortedSet<NodeId> nodes) {
         java.util.TreeMap<NodeId, Long> kept = new java.util.TreeMap<>(scores);
         kept.keySet().retainAll(nodes);
-        return new GroupState(assigned, generation, mayBeActive, started, nodes, kept);
+        Optional<NotifyRound> r = round.map(x -> x.without(x.awaiting().stream().filter(n -> !nodes.contains(n)).toList()));
+        return new GroupState(assigned, generation, mayBeActive, started, nodes, kept, r);
     }
 
     GroupState withScore(NodeId node, Optional<Long> score) {
         java.util.TreeMap<NodeId, Long> next = new java.util.TreeMap<>(scores);
         score.ifPresentOrElse(v -> next.put(node, v), () -> next.remove(node));
-        return new GroupState(assigned, generation, mayBeActive, started, instances, next);
+        return new GroupState(assigned, generation, mayBeActive, started, instances, next, round);
     }
 
     /** True when the group may be started on {@code node} without risk of running twice. */
@@ -61,6 +71,10 @@ public record GroupState(Optional<NodeId> assigned, long generation, SortedSet<N
     }
 
     GroupState withMayBeActive(SortedSet<NodeId> nodes) {
-        return new GroupState(assigned, generation, nodes, started, instances, scores);
+        return new GroupState(assigned, generation, nodes, started, instances, scores, round);
+    }
+
+    GroupState withRound(NotifyRound r) {
+        return new GroupState(assigned, generation, mayBeActive, started, instances, scores, Optional.of(r));
     }
 }

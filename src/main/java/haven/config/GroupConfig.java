@@ -47,8 +47,13 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
      * @param replicas how many nodes run a replica besides the primary, at most ({@link #EVERY_NODE}: every node
      *                 that may run it)
      */
-    public record Promotable(List<ResourceId> members, int replicas) {
+    /** {@code notifies}: the promoted members' agents hear of every instance's start, stop, promotion and demotion. */
+    public record Promotable(List<ResourceId> members, int replicas, boolean notifies) {
         public static final int EVERY_NODE = Integer.MAX_VALUE;
+
+        public Promotable(List<ResourceId> members, int replicas) {
+            this(members, replicas, false);
+        }
 
         public Promotable {
             members = List.copyOf(members);
@@ -59,6 +64,11 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
 
     public boolean isPromotable() {
         return promotable.isPresent();
+    }
+
+    /** Whether this is a promotable group whose agents want notifications (notify: true). */
+    public boolean notifies() {
+        return promotable.map(Promotable::notifies).orElse(false);
     }
 
     /** Whether {@code member} runs only with the primary (a promotable group's member that is not promoted). */

@@ -15,9 +15,9 @@ import java.util.OptionalInt;
  *                       # only with the primary (its address, say). Default: the group's first member.
  *     replicas: 2       # nodes running a replica besides the primary, at most; default: every node that may
  *     primaries: 1      # only 1 for now
+ *     notify: true      # run the agents' notify action before and after every start, stop, promotion and demotion
+ *                       # of an instance (OCF_RESKEY_CRM_meta_notify_*), as Pacemaker's notify=true; default false
  * </pre>
- * {@code notify: true} (Pacemaker's notifications) is refused by name until haven runs the agents' notify action:
- * accepted and ignored, it would tell agents that rely on it (pgsql, linbit's drbd) that their peers are announced.
  * Promoted members are listed first in the group (the primary starts them, promotes them, then starts the rest)
  * and must be OCF agents, the only kind with promote and demote actions.
  */
@@ -40,13 +40,8 @@ final class PromotableSection {
         OptionalInt replicas = f.integer("replicas", 0, 1000, GroupConfig.Promotable.EVERY_NODE,
                 "how many nodes run a replica besides the primary, e.g. replicas: 2 (leave it out for every node)");
         Optional<Boolean> notify = f.bool("notify", false);
-        if (notify.orElse(false)) {
-            problems.add(f.valuePlace("notify"), f.key("notify") + ": haven does not run agents' notify action yet, so agents that"
-                    + " need notifications (pgsql, linbit drbd) cannot run as promotable groups yet",
-                    "leave notify out: agents that do not need notifications (Stateful, mysql, redis) run without it");
-        }
         List<ResourceId> promoted = promoted(f, members, problems);
-        if (primaries.isEmpty() || replicas.isEmpty() || promoted.isEmpty() || notify.isEmpty() || notify.get()) {
+        if (primaries.isEmpty() || replicas.isEmpty() || promoted.isEmpty() || notify.isEmpty()) {
             return Optional.empty();
         }
         if (!members.subList(0, promoted.size()).equals(promoted)) {
@@ -64,7 +59,7 @@ final class PromotableSection {
                     return Optional.empty();
             }
         }
-        return Optional.of(new GroupConfig.Promotable(promoted, replicas.getAsInt()));
+        return Optional.of(new GroupConfig.Promotable(promoted, replicas.getAsInt(), notify.get()));
     }
 
     /** The promoted members as written, or the group's first member; empty after a reported problem. */

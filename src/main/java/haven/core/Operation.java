@@ -7,5 +7,10 @@ public enum Operation {
     /** Take a running instance of a promotable resource into the primary role (OCF {@code promote}). */
     PROMOTE,
     /** Take the primary role back to a replica's, leaving the instance running (OCF {@code demote}). */
-    DEMOTE
+    DEMOTE,
+    /**
+     * Tell a running instance of a promotable resource that an instance somewhere is about to, or did, start, stop,
+     * get promoted or demoted (OCF {@code notify}); changes nothing about the instance here.
+     */
+    NOTIFY
 }

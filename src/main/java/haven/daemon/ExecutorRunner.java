@@ -111,6 +111,11 @@ public final class ExecutorRunner implements OperationRunner {
     }
 
     @Override
+    public void submitNotify(ResourceId resource, Duration timeout, haven.core.Notice notice, Consumer<AgentResult> whenDone) {
+        executor.submitNotify(resource, timeout, notice, whenDone);
+    }
+
+    @Override
     public void onUnexpectedFailure(BiConsumer<ResourceId, String> listener) {
         executor.onUnexpectedFailure(listener);
     }

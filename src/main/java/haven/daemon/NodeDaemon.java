@@ -158,14 +158,16 @@ public final class NodeDaemon implements AutoCloseable {
             switch (e) {
                 case Effect.RunOp op -> {
                     long submittedMs = Ticker.SYSTEM.nowMs();
-                    runner.submit(op.resource(), op.op(), op.timeout(), op.generation(), result -> {
+                    java.util.function.Consumer<AgentResult> done = result -> {
                         try {
                             events.operationDone(op.resource(), op.op(), result, Ticker.SYSTEM.nowMs() - submittedMs);
                         } finally {
                             loop.enqueue(new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result));
                             reportScoreChange(op.resource());
                         }
-                    });
+                    };
+                    if (op.notice().isPresent()) runner.submitNotify(op.resource(), op.timeout(), op.notice().get(), done);
+                    else runner.submit(op.resource(), op.op(), op.timeout(), op.generation(), done);
                 }
                 case Effect.Propose p -> cluster.propose(p.entry(), PROPOSAL_TIMEOUT).whenComplete((ok, err) ->
                         loop.enqueue(new NodeEvent.ProposalDone(p.proposalId(), err == null, err == null ? "" : String.valueOf(err))));

@@ -131,6 +131,21 @@ public final class Executor implements AutoCloseable {
         }
     }
 
+    /** A notify call ({@link Operation#NOTIFY}) telling {@code notice}; refused as {@link #submit} refuses. */
+    public void submitNotify(ResourceId id, Duration timeout, haven.core.Notice notice, Consumer<AgentResult> whenDone) {
+        Lane lane = lanes.get(id);
+        AgentResult refused = null;
+        if (closed) refused = AgentResult.failed("executor closed; notify of " + id + " not run");
+        else if (lane == null) refused = AgentResult.configError("no agent for resource " + id + " on this node");
+        else if (!lane.offer(new Lane.Task(Operation.NOTIFY, timeout, 0, java.util.Optional.of(notice), whenDone))) {
+            refused = AgentResult.failed(id + " already has " + QUEUE_LIMIT + " operations queued; notify not run");
+        }
+        if (refused != null) {
+            AgentResult r = refused;
+            Thread.ofVirtual().name("refused-" + id).start(() -> Lane.deliver(whenDone, r, String.valueOf(id)));
+        }
+    }
+
     /** Failures agents notice between operations (a supervised process exiting), with the resource. */
     public void onUnexpectedFailure(BiConsumer<ResourceId, String> listener) {
         this.failureListener = listener;

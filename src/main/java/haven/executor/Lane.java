@@ -22,7 +22,13 @@ import java.util.function.Consumer;
 final class Lane {
     private static final System.Logger LOG = System.getLogger(Lane.class.getName());
 
-    record Task(Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone) {}
+    /** {@code notice}: what a NOTIFY tells the agent; empty for every other operation. */
+    record Task(Operation op, Duration timeout, long generation, java.util.Optional<haven.core.Notice> notice,
+            Consumer<AgentResult> whenDone) {
+        Task(Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone) {
+            this(op, timeout, generation, java.util.Optional.empty(), whenDone);
+        }
+    }
 
     private final ResourceId id;
     private final ResourceAgent agent;
@@ -74,7 +80,7 @@ final class Lane {
                     + " was still running at this one's deadline (" + task.timeout().toMillis() + " ms)");
         }
         Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-        FutureTask<AgentResult> future = new FutureTask<>(() -> invoke(task.op(), left, task.generation()));
+        FutureTask<AgentResult> future = new FutureTask<>(() -> invoke(task, left));
         Thread t = Thread.ofVirtual().name("agent-" + id + "-" + task.op()).unstarted(future);
         synchronized (this) {
             call = t;
@@ -103,14 +109,17 @@ final class Lane {
         }
     }
 
-    private AgentResult invoke(Operation op, Duration timeout, long generation) {
-        return switch (op) {
+    private AgentResult invoke(Task task, Duration timeout) {
+        long generation = task.generation();
+        return switch (task.op()) {
             case START -> agent.start(timeout, generation);
             case STOP -> agent.stop(timeout);
             case MONITOR -> agent.monitor(timeout);
             case RELOAD -> agent.reload(timeout);
             case PROMOTE -> agent.promote(timeout, generation);
             case DEMOTE -> agent.demote(timeout);
+            case NOTIFY -> task.notice().map(n -> agent.notify(timeout, n))
+                    .orElseGet(() -> AgentResult.failed("notify of " + id + " without a notice"));
         };
     }
 

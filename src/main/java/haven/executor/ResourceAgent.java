@@ -56,6 +56,11 @@ public interface ResourceAgent {
         return AgentResult.configError("this agent has no primary role: it cannot be demoted");
     }
 
+    /** Tells a running instance of another instance's action ({@link haven.core.Notice}); the default refuses. */
+    default AgentResult notify(Duration timeout, haven.core.Notice notice) {
+        return AgentResult.configError("this agent has no notify action");
+    }
+
     /**
      * Registers a callback for failures the agent notices by itself between monitors (a supervised process
      * exiting). Called from any thread, at most once per failure; default: the agent notices nothing.

@@ -13,9 +13,14 @@ public sealed interface Effect {
      * {@code generation}: for a start, the group's placement generation, which only grows across the cluster;
      * agents pass it on (HAVEN_GENERATION) so a data path can refuse a writer from an older one. 0 otherwise.
      */
-    record RunOp(ResourceId resource, Operation op, Duration timeout, long opId, long generation) implements Effect {
+    record RunOp(ResourceId resource, Operation op, Duration timeout, long opId, long generation,
+            java.util.Optional<haven.core.Notice> notice) implements Effect {
         public RunOp(ResourceId resource, Operation op, Duration timeout, long opId) {
             this(resource, op, timeout, opId, 0);
+        }
+
+        public RunOp(ResourceId resource, Operation op, Duration timeout, long opId, long generation) {
+            this(resource, op, timeout, opId, generation, java.util.Optional.empty());
         }
     }
 

@@ -37,16 +37,23 @@ final class LocalControl {
     /** Resources that neither stopped nor could be forced off, with the report that asks for fencing. */
     private final Map<ResourceId, Command.ResourceFailed> stuckStops = new TreeMap<>();
     private final ScoreReports scores;
+    private final Notifications notifications;
     /** Whether the committed state was in maintenance mode at the last step (leaving it means: look again). */
     private boolean inMaintenance = false;
 
     LocalControl(ClusterConfig config, NodeId self, Outbox outbox) {
+        this(config, self, outbox, false);
+    }
+
+    /** {@code promotesUnannounced}: the simulator's mutation that skips the pre-promote round. */
+    LocalControl(ClusterConfig config, NodeId self, Outbox outbox, boolean promotesUnannounced) {
         this.self = self;
         this.outbox = outbox;
         this.local = new LocalResources(config);
         this.reconciler = new GroupReconciler(self, local);
         this.promotable = new PromotableReconciler(self, local);
         this.scores = new ScoreReports(self, outbox);
+        this.notifications = new Notifications(self, outbox, local, promotesUnannounced);
     }
 
     void offerConfig(NodeEvent.ConfigChanged c, List<Effect> out) {
@@ -174,7 +181,9 @@ final class LocalControl {
                     out.add(new Effect.Note("STOP FAILED for " + r + " (" + describe(res) + "): forcing it off"));
                 }
             }
+            case NOTIFY -> { }
         }
+        notifications.opDone(d, config.groupOf(r), nowMs, nowEpochMs, out::add);
     }
 
     void onScoreSet(NodeEvent.ScoreSet s) {
@@ -214,7 +223,7 @@ final class LocalControl {
      * @return the config to run from now on, when a committed change was switched to in this step
      */
     Optional<ClusterConfig> drive(ClusterConfig config, ClusterState state, QuorumKeeper.LeaseView lease, boolean caughtUp,
-            boolean runsResources, long nowMs, List<Effect> out) {
+            boolean runsResources, long nowMs, long nowEpochMs, List<Effect> out) {
         boolean maintenance = state.maintenance().on();
         if (inMaintenance && !maintenance && runsResources) {
             reprobeAll(config);
@@ -244,7 +253,7 @@ final class LocalControl {
                     var role = keep ? PromotableReconciler.Role.PRIMARY
                             : instanceHere && lease.mayKeep() ? PromotableReconciler.Role.REPLICA : PromotableReconciler.Role.NONE;
                     promotable.step(g, committed, role, assignedHere && lease.valid() && caughtUp, instanceHere && lease.valid() && caughtUp,
-                            outbox, out::add);
+                            notifications.gate(now, g, state, lease.valid(), nowMs, nowEpochMs, out::add), outbox, out::add);
                 } else {
                     reconciler.step(g, committed, keep, assignedHere && lease.valid() && caughtUp, outbox, out::add);
                 }
@@ -256,6 +265,7 @@ final class LocalControl {
             }
             releaseRemovedGroups(now, state);
             scores.report(now, state, nowMs);
+            if (!handsOff) notifications.step(now, state, nowMs, out::add);
         }
         return switched;
     }

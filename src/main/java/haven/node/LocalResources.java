@@ -78,13 +78,25 @@ final class LocalResources {
         long opId = nextOpId++;
         inFlight.put(id, new InFlight(opId, op));
         nextMonitorAtMs.remove(id);
-        var timeout = switch (op) {
-            // A promotion is bounded like a start (it may replay a log), a demotion like a stop.
-            case START, RELOAD, PROMOTE -> rc.startTimeout();
+        return new Effect.RunOp(id, op, timeout(rc, op), opId, generation);
+    }
+
+    /** A notify call; the instance's monitors keep their schedule (they wait while it runs). */
+    Effect.RunOp beginNotify(ResourceId id, haven.core.Notice notice) {
+        long opId = nextOpId++;
+        inFlight.put(id, new InFlight(opId, Operation.NOTIFY));
+        return new Effect.RunOp(id, Operation.NOTIFY, timeout(config.resource(id).orElseThrow(), Operation.NOTIFY), opId, 0,
+                Optional.of(notice));
+    }
+
+    private static java.time.Duration timeout(ResourceConfig rc, Operation op) {
+        return switch (op) {
+            // A promotion is bounded like a start (it may replay a log), a demotion like a stop, and a notify call
+            // like a start: agents re-point or re-attach their replication in it.
+            case START, RELOAD, PROMOTE, NOTIFY -> rc.startTimeout();
             case STOP, DEMOTE -> rc.stopTimeout();
             case MONITOR -> rc.monitorTimeout();
         };
-        return new Effect.RunOp(id, op, timeout, opId, generation);
     }
 
     /** Ends the operation if {@code opId} is the one in flight; false for a stale or unknown result. */

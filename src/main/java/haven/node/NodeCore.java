@@ -49,7 +49,9 @@ public final class NodeCore {
             /** two_node: the survivor carries on alone though the fencing of its peer failed. */
             PAIR_WITHOUT_FENCING,
             /** A coordinator plans though a peer announces a newer state than it holds (it led before it froze). */
-            STALE_COORDINATOR
+            STALE_COORDINATOR,
+            /** A promotion of a group with notifications goes ahead without its pre-promote round. */
+            PROMOTE_UNANNOUNCED
         }
 
         public SafetyRules(int majority, long lostAfterMs) {
@@ -72,7 +74,7 @@ public final class NodeCore {
         this.runsResources = config.node(self).map(n -> !n.isWitness()).orElse(true);
         this.outbox = new Outbox(self);
         this.quorum = new QuorumKeeper(config, self, rules, runsResources);
-        this.control = new LocalControl(config, self, outbox);
+        this.control = new LocalControl(config, self, outbox, rules.broken().contains(SafetyRules.Broken.PROMOTE_UNANNOUNCED));
         this.coordinator = new CoordinatorDuties(config, self, outbox, rules.broken());
     }
 
@@ -142,7 +144,7 @@ public final class NodeCore {
     private void reconcile(long nowMs, long nowEpochMs, List<Effect> out) {
         QuorumKeeper.LeaseView lease = quorum.evaluate(nowMs, out);
         boolean caughtUp = coordinator.caughtUpWithCoordinator(state, members, quorum, nowMs);
-        Optional<ClusterConfig> switched = control.drive(config, state, lease, caughtUp, runsResources, nowMs, out);
+        Optional<ClusterConfig> switched = control.drive(config, state, lease, caughtUp, runsResources, nowMs, nowEpochMs, out);
         if (switched.isPresent()) {
             config = switched.get();
             coordinator.configSwitched();

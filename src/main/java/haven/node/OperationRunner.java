@@ -14,6 +14,11 @@ public interface OperationRunner extends AutoCloseable {
     /** {@code generation}: the start's placement generation (see {@link Effect.RunOp}), 0 for other operations. */
     void submit(ResourceId resource, Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone);
 
+    /** A notify call (see {@link haven.core.Notice}); the default, for runners without OCF agents, refuses it. */
+    default void submitNotify(ResourceId resource, Duration timeout, haven.core.Notice notice, Consumer<AgentResult> whenDone) {
+        whenDone.accept(AgentResult.configError("this node's agents have no notify action"));
+    }
+
     void onUnexpectedFailure(BiConsumer<ResourceId, String> listener);
 
     /** What would end {@code resource} at once (for the guard); empty when nothing is known. */

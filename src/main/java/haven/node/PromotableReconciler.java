@@ -21,6 +21,16 @@ final class PromotableReconciler {
     /** What this node should be for the group. */
     enum Role { NONE, REPLICA, PRIMARY }
 
+    /**
+     * Whether an action on the group's promoted members may begin now (its notification round is done, see
+     * {@link NotifyGate}); always yes for a group without notifications.
+     */
+    interface Gate {
+        Gate OPEN = op -> true;
+
+        boolean ready(Operation op);
+    }
+
     private final NodeId self;
     private final LocalResources local;
 
@@ -35,12 +45,17 @@ final class PromotableReconciler {
      */
     void step(GroupConfig group, GroupState committed, Role role, boolean mayStartPrimary, boolean mayStartReplica,
             GroupReconciler.Reports reports, Consumer<Effect> out) {
+        step(group, committed, role, mayStartPrimary, mayStartReplica, Gate.OPEN, reports, out);
+    }
+
+    void step(GroupConfig group, GroupState committed, Role role, boolean mayStartPrimary, boolean mayStartReplica, Gate gate,
+            GroupReconciler.Reports reports, Consumer<Effect> out) {
         if (!local.settled(group.startOrder(), out)) return;
         if (role == Role.PRIMARY) {
-            if (mayStartPrimary) toPrimary(group, committed, reports, out);
+            if (mayStartPrimary) toPrimary(group, committed, gate, reports, out);
             return;
         }
-        if (stepDown(group, out)) return;
+        if (stepDown(group, gate, out)) return;
         if (!committed.assigned().equals(Optional.of(self)) && committed.mayBeActive().contains(self)) {
             reports.released(group.id(), committed.generation());
         }
@@ -48,14 +63,14 @@ final class PromotableReconciler {
         if (role == Role.NONE) {
             for (int j = replicated.size() - 1; j >= 0; j--) {
                 if (local.state(replicated.get(j)) != LocalState.STOPPED) {
-                    out.accept(local.begin(replicated.get(j), Operation.STOP));
+                    if (gate.ready(Operation.STOP)) out.accept(local.begin(replicated.get(j), Operation.STOP));
                     return;
                 }
             }
         } else if (mayStartReplica) {
             for (ResourceId r : replicated) {
                 if (local.state(r) == LocalState.STOPPED) {
-                    out.accept(local.begin(r, Operation.START, committed.generation()));
+                    if (gate.ready(Operation.START)) out.accept(local.begin(r, Operation.START, committed.generation()));
                     return;
                 }
             }
@@ -63,7 +78,7 @@ final class PromotableReconciler {
     }
 
     /** One operation toward holding no primary role here; false once none is held. */
-    private boolean stepDown(GroupConfig group, Consumer<Effect> out) {
+    private boolean stepDown(GroupConfig group, Gate gate, Consumer<Effect> out) {
         List<ResourceId> members = group.startOrder();
         for (int j = members.size() - 1; j >= 0; j--) {
             ResourceId r = members.get(j);
@@ -75,26 +90,30 @@ final class PromotableReconciler {
         List<ResourceId> replicated = group.replicaMembers();
         for (int j = replicated.size() - 1; j >= 0; j--) {
             ResourceId r = replicated.get(j);
-            if (local.state(r) == LocalState.PROMOTED || local.state(r) == LocalState.FAILED) {
-                out.accept(local.begin(r, local.state(r) == LocalState.PROMOTED ? Operation.DEMOTE : Operation.STOP));
+            if (local.state(r) == LocalState.FAILED) {
+                out.accept(local.begin(r, Operation.STOP)); // broken already: no round holds its stop
+                return true;
+            }
+            if (local.state(r) == LocalState.PROMOTED) {
+                if (gate.ready(Operation.DEMOTE)) out.accept(local.begin(r, Operation.DEMOTE));
                 return true;
             }
         }
         return false;
     }
 
-    private void toPrimary(GroupConfig group, GroupState committed, GroupReconciler.Reports reports, Consumer<Effect> out) {
+    private void toPrimary(GroupConfig group, GroupState committed, Gate gate, GroupReconciler.Reports reports, Consumer<Effect> out) {
         if (GroupReconciler.stopFailed(group, local, out)) return;
         List<ResourceId> members = group.startOrder();
         for (ResourceId r : group.replicaMembers()) {
             if (local.state(r) == LocalState.STOPPED) {
-                out.accept(local.begin(r, Operation.START, committed.generation()));
+                if (gate.ready(Operation.START)) out.accept(local.begin(r, Operation.START, committed.generation()));
                 return;
             }
         }
         for (ResourceId r : group.replicaMembers()) {
             if (local.state(r) == LocalState.STARTED) {
-                out.accept(local.begin(r, Operation.PROMOTE, committed.generation()));
+                if (gate.ready(Operation.PROMOTE)) out.accept(local.begin(r, Operation.PROMOTE, committed.generation()));
                 return;
             }
         }

@@ -38,7 +38,9 @@ public enum Mutation {
      * IGNORE_MAY_BE_ACTIVE's rule broken in a promotable group: the primary role is placed while another node may
      * still hold it (not yet demoted, not yet declared lost), which the check of two primaries must catch.
      */
-    PROMOTE_WHILE_PRIMARY_ELSEWHERE(SimRun.Variant.PROMOTABLE);
+    PROMOTE_WHILE_PRIMARY_ELSEWHERE(SimRun.Variant.PROMOTABLE),
+    /** A promotion of a group with notifications skips its pre-promote round: the agents are not told first. */
+    PROMOTE_UNANNOUNCED(SimRun.Variant.PROMOTABLE);
 
     private final SimRun.Variant variant;
 
@@ -59,6 +61,7 @@ public enum Mutation {
             case FREEZE_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.FREEZE_WITHOUT_FENCING);
             case PAIR_WITHOUT_FENCING -> broken(real, NodeCore.SafetyRules.Broken.PAIR_WITHOUT_FENCING);
             case STALE_LEADER_ACCEPTED -> broken(real, NodeCore.SafetyRules.Broken.STALE_COORDINATOR);
+            case PROMOTE_UNANNOUNCED -> broken(real, NodeCore.SafetyRules.Broken.PROMOTE_UNANNOUNCED);
             default -> real;
         };
     }

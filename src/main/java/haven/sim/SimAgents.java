@@ -45,6 +45,7 @@ final class SimAgents {
     private void launch(SimHost h, haven.core.ResourceId r) {
         c.checks.started(h.id, r);
         h.promoted.remove(r);
+        h.toldOfPromotion.remove(r);
         h.launchedBy.put(r, h.incarnation);
         if (!h.killAtNextStart) return;
         h.killAtNextStart = false;
@@ -76,6 +77,7 @@ final class SimAgents {
                 c.checks.acted(h.id, op);
                 if (!h.running.contains(op.resource())) yield AgentResult.failed("promote of a stopped instance");
                 c.checks.promoted(h.id, op.resource());
+                h.toldOfPromotion.remove(op.resource());
                 yield AgentResult.ok();
             }
             case DEMOTE -> {
@@ -94,6 +96,12 @@ final class SimAgents {
                     yield AgentResult.failed("simulated health check failure");
                 }
                 yield h.promoted.contains(op.resource()) ? AgentResult.promoted() : AgentResult.ok();
+            }
+            case NOTIFY -> {
+                if (!h.running.contains(op.resource())) yield AgentResult.failed("notify of a stopped instance");
+                op.notice().filter(n -> n.pre() && n.operation() == haven.core.Operation.PROMOTE && n.subject().equals(h.id))
+                        .ifPresent(n -> h.toldOfPromotion.add(op.resource()));
+                yield AgentResult.ok();
             }
             case RELOAD -> {
                 c.checks.acted(h.id, op);

@@ -64,6 +64,9 @@ final class SimChecks {
 
     /** {@code r} takes the primary role on {@code n}: never while another node still holds it. */
     void promoted(NodeId n, ResourceId r) {
+        if (c.config.groupOf(r).notifies() && !c.host(n).toldOfPromotion.contains(r)) {
+            violation(r + " promoted on " + n + " before its instance there was told (no pre-promote notice since it started)");
+        }
         c.host(n).promoted.add(r);
         Set<NodeId> holders = primaries(r);
         if (holders.size() > 1) violation(r + " promoted on " + n + " while still primary on " + holders.stream().filter(o -> !o.equals(n)).toList());

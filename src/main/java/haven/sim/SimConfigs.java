@@ -101,10 +101,15 @@ final class SimConfigs {
      * runs only with the primary.
      */
     static ClusterConfig promotable(int nodes) {
+        return promotable(nodes, false);
+    }
+
+    /** {@code notify}: with notification rounds around every action on site (promotable.notify). */
+    static ClusterConfig promotable(int nodes, boolean notify) {
         ClusterConfig c = fenced(nodes, false);
         List<ResourceId> members = List.of(ResourceId.of("site"), ResourceId.of("vip"));
         GroupConfig web = new GroupConfig(GroupId.of("web"), members, Optional.of(NodeId.of("n1")), haven.config.StartOrder.Mode.AUTO,
-                members, Optional.of(new GroupConfig.Promotable(List.of(ResourceId.of("site")), GroupConfig.Promotable.EVERY_NODE)));
+                members, Optional.of(new GroupConfig.Promotable(List.of(ResourceId.of("site")), GroupConfig.Promotable.EVERY_NODE, notify)));
         return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
                 List.of(web), c.quorum(), c.fencing());
     }

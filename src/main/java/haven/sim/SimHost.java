@@ -19,6 +19,8 @@ final class SimHost {
     final Set<ResourceId> running = new TreeSet<>();
     /** Of {@link #running}, those in the primary role (an entry whose resource no longer runs means nothing). */
     final Set<ResourceId> promoted = new TreeSet<>();
+    /** Of {@link #running}, those whose instance was told of its own coming promotion (a pre-promote notice). */
+    final Set<ResourceId> toldOfPromotion = new TreeSet<>();
     /** The config the daemon runs, and the committed version it came from (0: the file it booted with). */
     haven.config.ClusterConfig config;
     long configVersion;

@@ -77,7 +77,8 @@ public final class SimRun {
         var timing = SimConfigs.drawTiming(r);
         var config = SimConfigs.withTiming(switch (variant) {
             case FENCING -> SimConfigs.fenced(nodes, false);
-            case PROMOTABLE -> SimConfigs.promotable(nodes);
+            // Half the seeds with notification rounds; a stream of its own, so the others draw what they drew before.
+            case PROMOTABLE -> SimConfigs.promotable(nodes, new Random(seed * 104_729 + nodes).nextBoolean());
             case FREEZE -> SimConfigs.frozen(nodes);
             case TWO_NODE -> SimConfigs.pair();
             case PLAIN, WITNESS -> SimConfigs.web(nodes, witness);

@@ -52,7 +52,11 @@ class CodecTest {
                 new Command.Send(B, Optional.empty(), "hello", "", 1_700_000_000_501L, 7),
                 new Command.BarrierArrive("loaded", "a", 2, List.of("a", "b"), 5000, A, 1_700_000_000_502L, 9),
                 new Command.BarrierArrive("ready", "x", 3, List.of(), 5000, B, 1_700_000_000_503L, 10),
-                new Command.BarrierTimeout("ready", 2, "x", B, 1_700_000_000_504L));
+                new Command.BarrierTimeout("ready", 2, "x", B, 1_700_000_000_504L),
+                new Command.NotifyOpen(DB, 1_700_000_000_505_001L, true, haven.core.Operation.PROMOTE, B, new TreeSet<>(List.of(A, B)),
+                        Optional.empty()),
+                new Command.NotifyDone(DB, B, 1_700_000_000_505_001L, A),
+                new Command.NotifyClose(DB, B, 1_700_000_000_505_001L));
     }
 
     static ClusterState richState() {
@@ -62,6 +66,7 @@ class CodecTest {
         s = s.apply(List.of(new Command.ResourceFailed(SITE, A, 5, "boom"), new Command.ResourceFailed(SITE, B, 6, "")));
         s = s.apply(List.of(new Command.SetStandby(B, true), new Command.Move(WEB, Optional.of(B))));
         s = s.apply(List.of(new Command.SetInstances(WEB, new TreeSet<>(List.of(A, B)))));
+        s = s.apply(List.of(new Command.NotifyOpen(WEB, 5, false, haven.core.Operation.START, A, new TreeSet<>(List.of(B)), Optional.of(B))));
         s = s.apply(List.of(new Command.Connectivity(A, 1), new Command.Fenced(B, A, 7, false, "device timed out")));
         s = s.apply(List.of(new Command.Send(A, Optional.empty(), "m", "v", 8, 1), new Command.Send(A, Optional.of(B), "m", "w", 8, 2)));
         s = s.apply(List.of(new Command.BarrierArrive("open", "a", 2, List.of(), 1000, A, 9, 3),

@@ -46,11 +46,11 @@ class PromotableSectionTest {
     }
 
     @Test
-    void notifyIsRefusedUntilHavenRunsTheNotifyAction() throws Exception {
-        ConfigProblem p = onlyProblem(DB + "  - name: g\n    members: [db]\n    promotable: { notify: true }\n", 20, 27,
-                "groups[g].promotable.notify: haven does not run agents' notify action yet");
-        assertThat(p.hint()).contains("leave notify out");
-        valid(DB + "  - name: g\n    members: [db]\n    promotable: { notify: false }\n");
+    void notificationsAreOffUnlessAsked() throws Exception {
+        GroupConfig quiet = valid(DB + "  - name: g\n    members: [db]\n    promotable: {}\n").groups().get(0);
+        GroupConfig told = valid(DB + "  - name: g\n    members: [db]\n    promotable: { notify: true }\n").groups().get(0);
+        assertThat(quiet.notifies()).isFalse();
+        assertThat(told.notifies()).isTrue();
     }
 
     @Test

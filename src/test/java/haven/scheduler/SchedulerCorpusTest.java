@@ -183,6 +183,9 @@ class SchedulerCorpusTest {
             case Command.Assign a -> "assign " + a.group() + " " + a.node().map(NodeId::name).orElse("-") + " : " + a.reason();
             case Command.SetInstances i -> "instances " + i.group() + " " + i.nodes();
             case Command.PromotionScore p -> "promotion-score " + p.group() + " " + p.node() + " " + p.score().map(String::valueOf).orElse("-");
+            case Command.NotifyOpen o -> "notify-open " + o.group() + " " + (o.pre() ? "pre-" : "post-") + o.operation() + " by " + o.subject();
+            case Command.NotifyDone d -> "notify-done " + d.group() + " " + d.subject() + " " + d.key() + " " + d.node();
+            case Command.NotifyClose k -> "notify-close " + k.group() + " " + k.subject() + " " + k.key();
             case Command.Released r -> "released " + r.group() + " " + r.node() + " gen " + r.generation();
             case Command.Started s -> "started " + s.group() + " " + s.node() + " gen " + s.generation();
             case Command.NodeLost l -> "node-lost " + l.node();

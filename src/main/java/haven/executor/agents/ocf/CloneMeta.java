@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * falls back to {@code uname -n} without it, which names no cluster node when several share a host name, as the
  * lab's namespaces do), and, for a promoted member of a promotable group, that it is one ({@code promotable},
  * {@code master_max}: mysql, redis and pgsql act as replicas only when {@code ocf_is_ms} says so), how many
- * instances run ({@code clone_max}), and that no notifications come ({@code notify}). Pure.
+ * instances run ({@code clone_max}), and whether notifications come ({@code notify}). Pure.
  *
  * <p>Not passed: {@code clone} (an anonymous instance's number, which agents use only to name clone copies of
  * addresses and mounts, and haven runs none) and {@code globally_unique} beyond {@code false}.
@@ -42,8 +42,7 @@ public final class CloneMeta {
             env.put(META + role + "_max", "1");
             env.put(META + role + "_node_max", "1");
         }
-        // Until haven runs the notify action (the loader refuses notify: true meanwhile).
-        env.put(META + "notify", "false");
+        env.put(META + "notify", Boolean.toString(p.notifies()));
         return env;
     }
 }

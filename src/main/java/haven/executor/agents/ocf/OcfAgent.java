@@ -193,6 +193,20 @@ public final class OcfAgent implements ResourceAgent {
         return call(Operation.PROMOTE, new OcfEnvironment.Call("promote", timeout, Duration.ZERO, 0, generation));
     }
 
+    /** OCF {@code notify}, with the round in {@code OCF_RESKEY_CRM_meta_notify_*} ({@link NotifyVariables}). */
+    @Override
+    public AgentResult notify(Duration timeout, haven.core.Notice notice) {
+        Optional<AgentResult> missing = notInstalled();
+        if (missing.isPresent()) return missing.get();
+        OcfEnvironment.Call call = OcfEnvironment.Call.once("notify", timeout);
+        Map<String, String> env = env(call);
+        env.putAll(NotifyVariables.of(instance, notice));
+        ProcessRunner.Result r = script.run(call.action(), env, timeout, false);
+        if (r.timedOut()) return AgentResult.timeout(type + " notify: " + r.describe());
+        AgentResult mapped = OcfExit.toResult(Operation.NOTIFY, r.exitCode(), ScriptCall.lastWords(r));
+        return mapped.detail().isEmpty() ? mapped : new AgentResult(mapped.status(), type + " notify: " + mapped.detail());
+    }
+
     @Override
     public AgentResult demote(Duration timeout) {
         Optional<AgentResult> missing = notInstalled();

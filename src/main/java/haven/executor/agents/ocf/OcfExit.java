@@ -96,11 +96,11 @@ public enum OcfExit {
                 case MONITOR -> new AgentResult(AgentResult.Status.PROMOTED, e.meaning);
                 // Still primary after a stop or a demote: the role was not given up (Stateful's stop while master).
                 case STOP, DEMOTE -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
-                case START, RELOAD, PROMOTE -> new AgentResult(AgentResult.Status.OK, e.meaning);
+                case START, RELOAD, PROMOTE, NOTIFY -> new AgentResult(AgentResult.Status.OK, e.meaning);
             };
             case NOT_RUNNING -> switch (op) {
                 case MONITOR, STOP -> AgentResult.notRunning();
-                case START, RELOAD, PROMOTE, DEMOTE -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
+                case START, RELOAD, PROMOTE, DEMOTE, NOTIFY -> AgentResult.failed(op.name().toLowerCase(java.util.Locale.ROOT) + " reported " + why);
             };
             case ERR_GENERIC, FAILED_PROMOTED -> AgentResult.failed(why);
             case ERR_UNIMPLEMENTED, ERR_PERM, ERR_INSTALLED -> AgentResult.configError(why + " [" + e.scope.meaning + "]");

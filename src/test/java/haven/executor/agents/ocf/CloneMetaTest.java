@@ -36,14 +36,14 @@ class CloneMetaTest {
 
     @Test
     void aPromotedMemberIsToldItIsOneAndHowManyInstancesRun() throws Exception {
-        Map<String, String> env = meta("{ replicas: 1 }", "db");
+        Map<String, String> env = meta("{ replicas: 1, notify: true }", "db");
         assertThat(env).containsEntry("OCF_RESKEY_CRM_meta_on_node", "n2")
                 .containsEntry("OCF_RESKEY_CRM_meta_promotable", "true")
                 .containsEntry("OCF_RESKEY_CRM_meta_master_max", "1")
                 .containsEntry("OCF_RESKEY_CRM_meta_promoted_max", "1")
                 .containsEntry("OCF_RESKEY_CRM_meta_clone_max", "2")
                 .containsEntry("OCF_RESKEY_CRM_meta_clone_node_max", "1")
-                .containsEntry("OCF_RESKEY_CRM_meta_notify", "false");
+                .containsEntry("OCF_RESKEY_CRM_meta_notify", "true");
     }
 
     @Test

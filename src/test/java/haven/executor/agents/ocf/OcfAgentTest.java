@@ -46,6 +46,25 @@ class OcfAgentTest {
     }
 
     @Test
+    void aRunningInstanceIsToldOfAnotherNodesPromotionWithPacemakersVariables(@TempDir Path dir) throws Exception {
+        OcfRoot root = ShippedAgents.install(dir.resolve("ocf"));
+        Path state = dir.resolve("state");
+        var agent = new OcfAgent(rc("db", "ocf:haventest:Stateful", Map.of("state_dir", state.toString())), Map.of("HAVEN_NODE", "n3"),
+                root, List.of());
+        var n = new haven.core.Notice(true, haven.core.Operation.PROMOTE, haven.core.NodeId.of("n2"),
+                new java.util.TreeSet<>(List.of(haven.core.NodeId.of("n2"), haven.core.NodeId.of("n3"))), java.util.Optional.empty(),
+                List.of(haven.core.NodeId.of("n1"), haven.core.NodeId.of("n2"), haven.core.NodeId.of("n3")));
+        try {
+            assertThat(agent.notify(T, n).status()).as("a stopped instance is not told").isEqualTo(Status.FAILED);
+            assertThat(agent.start(T, 4)).isEqualTo(AgentResult.ok());
+            assertThat(agent.notify(T, n)).isEqualTo(AgentResult.ok());
+            assertThat(Files.readAllLines(state.resolve("n3-db.log"))).containsExactly("start", "notify pre-promote n2 primary=");
+        } finally {
+            assertThat(agent.stop(T)).isEqualTo(AgentResult.ok());
+        }
+    }
+
+    @Test
     void aPromotableAgentIsPromotedWithItsGenerationReportsItsRoleAndIsDemotedAgain(@TempDir Path dir) throws Exception {
         OcfRoot root = ShippedAgents.install(dir.resolve("ocf"));
         Path state = dir.resolve("state");
