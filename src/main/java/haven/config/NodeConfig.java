@@ -5,9 +5,11 @@ import haven.core.NodeId;
 /**
  * A cluster member: its name, the IPv4 address its daemon binds to for cluster traffic, and its role. A
  * witness votes (counts for quorum and the lease, holds a copy of the cluster log) but never runs a resource:
- * the third vote that lets a two-node cluster survive the loss of either node.
+ * the third vote that lets a two-node cluster survive the loss of either node. {@code replicationAddress}: where
+ * replicated data reaches this node, on a network of its own (a dedicated LAN, so a bulk copy cannot delay the
+ * heartbeats); without one, the cluster address.
  */
-public record NodeConfig(NodeId id, String address, Role role) {
+public record NodeConfig(NodeId id, String address, Role role, java.util.Optional<String> replicationAddress) {
     public enum Role {
         NODE, WITNESS;
 
@@ -16,8 +18,21 @@ public record NodeConfig(NodeId id, String address, Role role) {
         }
     }
 
+    public NodeConfig {
+        if (replicationAddress == null) replicationAddress = java.util.Optional.empty();
+    }
+
+    public NodeConfig(NodeId id, String address, Role role) {
+        this(id, address, role, java.util.Optional.empty());
+    }
+
     public NodeConfig(NodeId id, String address) {
         this(id, address, Role.NODE);
+    }
+
+    /** Where replicated data reaches this node: its replication address, else its cluster address. */
+    public String dataAddress() {
+        return replicationAddress.orElse(address);
     }
 
     public boolean isWitness() {

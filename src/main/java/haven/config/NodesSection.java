@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** The {@code nodes:} list: each node's name, the IPv4 address its daemon binds to, and its role. */
 final class NodesSection {
-    static final List<String> KEYS = List.of("name", "address", "role");
+    static final List<String> KEYS = List.of("name", "address", "role", "replication_address");
     private static final String LIST_HINT = "list every node of the cluster (three or more), e.g.\n"
             + "  nodes:\n    - name: n1\n      address: 10.0.0.1";
 
@@ -78,10 +78,39 @@ final class NodesSection {
             }
         }
         Optional<NodeConfig.Role> role = role(f, problems);
-        if (name.isEmpty() || address.isEmpty() || role.isEmpty()) {
+        Optional<Optional<String>> replication = replicationAddress(f, role, addresses, problems);
+        if (name.isEmpty() || address.isEmpty() || role.isEmpty() || replication.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get(), role.get()));
+        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get(), role.get(), replication.get()));
+    }
+
+    /**
+     * The node's address on the replication network, if it has one: an IPv4 address of that node, used by no other
+     * node and not its cluster address (a second network is the point). Empty after a reported problem.
+     */
+    private static Optional<Optional<String>> replicationAddress(Fields f, Optional<NodeConfig.Role> role,
+            Map<String, Place> addresses, Problems problems) {
+        if (!f.has("replication_address")) return Optional.of(Optional.empty());
+        Optional<String> text = f.text("replication_address");
+        if (text.isEmpty()) return Optional.empty();
+        String a = text.get().strip();
+        Optional<String> error = Ipv4.hostAddressError(a);
+        if (error.isPresent()) {
+            problems.add(f.valuePlace("replication_address"), f.key("replication_address") + " '" + a + "' " + error.get(),
+                    Ipv4.ADDRESS_SYNTAX + "; it must be this node's address on the replication network");
+            return Optional.empty();
+        }
+        if (role.orElse(NodeConfig.Role.NODE) == NodeConfig.Role.WITNESS) {
+            problems.add(f.valuePlace("replication_address"), f.key("replication_address") + ": a witness holds no data to replicate",
+                    "remove replication_address from the witness");
+            return Optional.empty();
+        }
+        if (!firstUse(addresses, a, f.valuePlace("replication_address"), f.key("replication_address") + " " + a,
+                "each node needs its own replication address, on another network than the cluster addresses", problems)) {
+            return Optional.empty();
+        }
+        return Optional.of(Optional.of(a));
     }
 
     private static Optional<NodeConfig.Role> role(Fields f, Problems problems) {

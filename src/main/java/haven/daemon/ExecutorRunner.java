@@ -37,6 +37,7 @@ public final class ExecutorRunner implements OperationRunner {
     private record Built(ResourceConfig config, Map<String, String> environment) {
         static Map<String, String> environment(ClusterConfig config, ResourceConfig rc, NodeId self, Map<String, String> daemon) {
             Map<String, String> env = new TreeMap<>(daemon);
+            env.putAll(replicationEnvironment(config, self));
             env.putAll(haven.executor.agents.ocf.CloneMeta.of(config, rc, self));
             return Map.copyOf(env);
         }
@@ -76,6 +77,19 @@ public final class ExecutorRunner implements OperationRunner {
             from.put(rc.id(), built);
         }
         return new ExecutorRunner(new Executor(agents), self, from, Map.copyOf(environment), scores);
+    }
+
+    /**
+     * Where replicated data goes, for agents and scripts that copy it: this node's address on the replication
+     * network ({@code HAVEN_REPLICATION_ADDRESS}) and every other service node's ({@code HAVEN_REPLICATION_PEERS},
+     * {@code name=address} separated by spaces); a node without a replication address gives its cluster address.
+     */
+    static Map<String, String> replicationEnvironment(ClusterConfig config, NodeId self) {
+        Map<String, String> env = new TreeMap<>();
+        config.node(self).ifPresent(n -> env.put("HAVEN_REPLICATION_ADDRESS", n.dataAddress()));
+        env.put("HAVEN_REPLICATION_PEERS", config.nodes().stream().filter(n -> !n.isWitness() && !n.id().equals(self))
+                .map(n -> n.id().name() + "=" + n.dataAddress()).collect(java.util.stream.Collectors.joining(" ")));
+        return env;
     }
 
     @Override

@@ -105,9 +105,14 @@ public final class LabCommand implements Runnable {
                 + "(ocf:heartbeat:IPaddr2 and ocf:heartbeat:nginx) instead of ipaddr and process")
         boolean ocf;
 
+        @Option(names = "--replication-net", description = "give the nodes a second network for replicated data (a bridge of its"
+                + " own, eth1 on 10.232.X.0/24) and each node its replication_address there")
+        boolean replicationNet;
+
         @Override
         int act() {
             LabLayout layout = LabLayout.of(prefix, nodes, witness);
+            if (replicationNet) layout = layout.withReplicationNet();
             if (fencing) layout = layout.withFencing();
             if (ping) layout = layout.withPing();
             if (freeze) layout = layout.withFreeze();

@@ -37,6 +37,9 @@ public final class LabFiles {
         for (int i = 1; i <= layout.nodes(); i++) {
             y.append("  - name: ").append(layout.nodeName(i)).append('\n');
             y.append("    address: ").append(layout.nodeAddress(i)).append('\n');
+            if (layout.replicationNet() && !layout.isWitness(i)) {
+                y.append("    replication_address: ").append(layout.nodeReplicationAddress(i)).append('\n');
+            }
             if (layout.isWitness(i)) {
                 y.append("    role: witness\n");
             }

@@ -20,7 +20,7 @@ import java.util.zip.CRC32;
  * ocf:heartbeat:nginx) instead of the built-in ipaddr and process. {@code freeze}: no_quorum_policy freeze.
  */
 public record LabLayout(String prefix, int nodes, boolean witness, boolean fencing, boolean ping, boolean ocfAgents,
-                        boolean freeze) {
+                        boolean freeze, boolean replicationNet) {
     public static final String DEFAULT_PREFIX = "hv";
     public static final int MAX_NODES = 16;
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,5}");
@@ -43,6 +43,10 @@ public record LabLayout(String prefix, int nodes, boolean witness, boolean fenci
         }
     }
 
+    public LabLayout(String prefix, int nodes, boolean witness, boolean fencing, boolean ping, boolean ocfAgents, boolean freeze) {
+        this(prefix, nodes, witness, fencing, ping, ocfAgents, freeze, false);
+    }
+
     public LabLayout(String prefix, int nodes) {
         this(prefix, nodes, false, false, false, false, false);
     }
@@ -57,22 +61,44 @@ public record LabLayout(String prefix, int nodes, boolean witness, boolean fenci
 
     /** The same lab with the lab fence device configured for every node (fence_haven_lab: power off a host). */
     public LabLayout withFencing() {
-        return new LabLayout(prefix, nodes, witness, true, ping, ocfAgents, freeze);
+        return new LabLayout(prefix, nodes, witness, true, ping, ocfAgents, freeze, replicationNet);
     }
 
     /** The same lab with the client host as the cluster's ping node: a stand-in for the uplink's router. */
     public LabLayout withPing() {
-        return new LabLayout(prefix, nodes, witness, fencing, true, ocfAgents, freeze);
+        return new LabLayout(prefix, nodes, witness, fencing, true, ocfAgents, freeze, replicationNet);
     }
 
     /** The same lab with no_quorum_policy freeze (needs the fence device): a cut-off node keeps its services. */
     public LabLayout withFreeze() {
-        return new LabLayout(prefix, nodes, witness, fencing, ping, ocfAgents, true);
+        return new LabLayout(prefix, nodes, witness, fencing, ping, ocfAgents, true, replicationNet);
     }
 
     /** The same lab with the web group made of ocf:heartbeat:IPaddr2 and ocf:heartbeat:nginx. */
     public LabLayout withOcfAgents() {
-        return new LabLayout(prefix, nodes, witness, fencing, ping, true, freeze);
+        return new LabLayout(prefix, nodes, witness, fencing, ping, true, freeze, replicationNet);
+    }
+
+    /** A second network for replicated data: a bridge of its own, an eth1 on every node (not the client). */
+    public LabLayout withReplicationNet() {
+        return new LabLayout(prefix, nodes, witness, fencing, ping, ocfAgents, freeze, true);
+    }
+
+    public String replicationBridge() {
+        return prefix + "-rbr";
+    }
+
+    public String nodeReplicationPort(int i) {
+        return prefix + "-n" + i + "-r";
+    }
+
+    /** The replication network: 10.232.X.0/24 beside the cluster's 10.231.X.0/24, the same X. */
+    public String replicationSubnet() {
+        return "10.232." + subnetOctet() + ".0/24";
+    }
+
+    public String nodeReplicationAddress(int i) {
+        return "10.232." + subnetOctet() + "." + (10 + i);
     }
 
     /**

@@ -49,6 +49,7 @@ public final class LabNetwork {
                 createHost(layout.nodeNamespace(i), layout.nodePort(i), layout.nodeAddress(i));
             }
             createHost(layout.clientNamespace(), layout.clientPort(), layout.clientAddress());
+            if (layout.replicationNet()) createReplicationNet();
         } catch (RuntimeException e) {
             destroy(layout.prefix());
             throw e;
@@ -56,7 +57,11 @@ public final class LabNetwork {
     }
 
     private void refuseIfSubnetTaken() {
-        String net = "10.231." + layout.subnetOctet() + ".";
+        refuseIfSubnetTaken("10.231." + layout.subnetOctet() + ".", layout.subnet());
+        if (layout.replicationNet()) refuseIfSubnetTaken("10.232." + layout.subnetOctet() + ".", layout.replicationSubnet());
+    }
+
+    private void refuseIfSubnetTaken(String net, String subnet) {
         List<String> users = new ArrayList<>();
         Exec.Result root = Exec.run("ip", "-o", "-4", "addr", "show");
         if (Netns.parseAddrLines(root.out()).stream().anyMatch(a -> a.startsWith(net))) {
@@ -71,13 +76,34 @@ public final class LabNetwork {
             }
         }
         if (!users.isEmpty()) {
-            throw new LabException("subnet " + layout.subnet() + " (derived from prefix '" + layout.prefix()
+            throw new LabException("subnet " + subnet + " (derived from prefix '" + layout.prefix()
                     + "') is already used by " + String.join(", ", users) + "; choose another prefix");
         }
     }
 
     private void createBridge() {
-        String br = layout.bridge();
+        createBridge(layout.bridge());
+    }
+
+    /**
+     * The replication network: a second bridge and an eth1 in every node's namespace, no route between it and the
+     * cluster network, and nothing of the client's: only the nodes copy data to each other.
+     */
+    private void createReplicationNet() {
+        createBridge(layout.replicationBridge());
+        for (int i = 1; i <= layout.nodes(); i++) {
+            String ns = layout.nodeNamespace(i);
+            String port = layout.nodeReplicationPort(i);
+            ip("link", "add", port, "type", "veth", "peer", "name", "eth1", "netns", ns);
+            quietHostSide(port);
+            ip("link", "set", port, "master", layout.replicationBridge());
+            ip("link", "set", port, "up");
+            ip("-n", ns, "addr", "add", layout.nodeReplicationAddress(i) + "/24", "dev", "eth1");
+            ip("-n", ns, "link", "set", "eth1", "up");
+        }
+    }
+
+    private void createBridge(String br) {
         // STP off and no forward delay: a port forwards the moment it joins, so traffic flows at once and a
         // healed node is reachable immediately. Multicast snooping off: multicast is flooded to all ports, with
         // no dependence on an IGMP querier that this private segment does not have.
@@ -122,11 +148,15 @@ public final class LabNetwork {
         ip("link", "set", layout.nodePort(node), "nomaster");
     }
 
-    /** Puts a node back on the bridge and makes sure both ends of its link are up. */
+    /**
+     * Puts a node back on the bridge and makes sure both ends of its link are up (and of its replication link, which
+     * a power loss took down too; isolation leaves that network alone: it is another wire).
+     */
     public void attach(int node) {
         ip("link", "set", layout.nodePort(node), "master", layout.bridge());
         ip("link", "set", layout.nodePort(node), "up");
         ip("-n", layout.nodeNamespace(node), "link", "set", "eth0", "up");
+        if (layout.replicationNet()) ip("-n", layout.nodeNamespace(node), "link", "set", "eth1", "up");
     }
 
     /**
@@ -159,9 +189,10 @@ public final class LabNetwork {
         return Exec.run("ip", "-o", "link", "show", layout.nodePort(node)).out().contains("master " + layout.bridge());
     }
 
-    /** Takes the node's side of its link down: the machine is off. */
+    /** Takes the node's side of its links down: the machine is off. */
     public void linkDown(int node) {
         ip("-n", layout.nodeNamespace(node), "link", "set", "eth0", "down");
+        if (layout.replicationNet()) ip("-n", layout.nodeNamespace(node), "link", "set", "eth1", "down");
     }
 
     /**
@@ -206,7 +237,7 @@ public final class LabNetwork {
 
     /** Root-namespace links of the lab: its bridge and the host ends of its veth pairs. */
     static List<String> linksOf(String prefix) {
-        Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(br|n[1-9][0-9]?-h|client-h)");
+        Pattern mine = Pattern.compile(Pattern.quote(prefix) + "-(br|rbr|n[1-9][0-9]?-[hr]|client-h)");
         List<String> links = new ArrayList<>();
         for (String line : Exec.run("ip", "-o", "link", "show").out().split("\n")) {
             String[] parts = line.split(":\\s+", 3);
@@ -217,8 +248,8 @@ public final class LabNetwork {
                 }
             }
         }
-        // The bridge last, after its ports.
-        links.sort((a, b) -> Boolean.compare(a.endsWith("-br"), b.endsWith("-br")));
+        // The bridges last, after their ports.
+        links.sort((a, b) -> Boolean.compare(a.endsWith("br"), b.endsWith("br")));
         return links;
     }
 

@@ -53,6 +53,7 @@ public final class LabState {
                 p.setProperty("ping", Boolean.toString(layout.ping()));
                 p.setProperty("freeze", Boolean.toString(layout.freeze()));
                 p.setProperty("ocf", Boolean.toString(layout.ocfAgents()));
+                p.setProperty("replication", Boolean.toString(layout.replicationNet()));
                 try (var out = Files.newBufferedWriter(dir.resolve("lab.properties"))) {
                     p.store(out, "haven lab");
                 }
@@ -86,7 +87,7 @@ public final class LabState {
             return new LabLayout(p.getProperty("prefix"), Integer.parseInt(p.getProperty("nodes")),
                     Boolean.parseBoolean(p.getProperty("witness", "false")), Boolean.parseBoolean(p.getProperty("fencing", "false")),
                     Boolean.parseBoolean(p.getProperty("ping", "false")), Boolean.parseBoolean(p.getProperty("ocf", "false")),
-                    Boolean.parseBoolean(p.getProperty("freeze", "false")));
+                    Boolean.parseBoolean(p.getProperty("freeze", "false")), Boolean.parseBoolean(p.getProperty("replication", "false")));
         } catch (IOException | RuntimeException e) {
             throw new LabException("lab folder " + s.dir + " is damaged (" + e.getMessage()
                     + "); run `haven lab down --prefix " + prefix + "`");

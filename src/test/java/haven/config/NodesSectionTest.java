@@ -58,6 +58,33 @@ class NodesSectionTest {
     }
 
     @Test
+    void aReplicationAddressIsTheDataAddressAndTheClusterAddressStandsInWithoutOne() throws Exception {
+        ClusterConfig c = valid(CLUSTER + """
+                nodes:
+                  - { name: n1, address: 10.0.0.1, replication_address: 192.168.50.1 }
+                  - { name: n2, address: 10.0.0.2, replication_address: 192.168.50.2 }
+                  - { name: n3, address: 10.0.0.3 }
+                """);
+        assertThat(c.node(NodeId.of("n1")).orElseThrow().replicationAddress()).contains("192.168.50.1");
+        assertThat(c.node(NodeId.of("n1")).orElseThrow().dataAddress()).isEqualTo("192.168.50.1");
+        assertThat(c.node(NodeId.of("n3")).orElseThrow().dataAddress()).isEqualTo("10.0.0.3");
+    }
+
+    @Test
+    void aReplicationAddressIsAnotherAddressOfThatNodeAlone() {
+        String head = CLUSTER + "nodes:\n  - { name: n1, address: 10.0.0.1 }\n  - { name: n2, address: 10.0.0.2 }\n";
+        assertThat(Check.problems(head + "  - { name: n3, address: 10.0.0.3, replication_address: 10.0.0.3 }\n").get(0).message())
+                .contains("nodes[n3].replication_address 10.0.0.3 is used twice");
+        assertThat(Check.problems(head + "  - { name: n3, address: 10.0.0.3, replication_address: 10.0.0.2 }\n").get(0).message())
+                .contains("replication_address 10.0.0.2 is used twice");
+        ConfigProblem bad = Check.problems(head + "  - { name: n3, address: 10.0.0.3, replication_address: 10.0.0.300 }\n").get(0);
+        assertThat(bad.message()).contains("nodes[n3].replication_address '10.0.0.300'");
+        assertThat(bad.hint()).contains("address on the replication network");
+        assertThat(Check.problems(head + "  - { name: w, address: 10.0.0.9, role: witness, replication_address: 10.1.0.9 }\n")
+                .get(0).message()).contains("a witness holds no data to replicate");
+    }
+
+    @Test
     void anUnknownRoleIsNamedWithTheRolesThatExist() {
         ConfigProblem p = onlyProblem(CLUSTER + """
                 nodes:
