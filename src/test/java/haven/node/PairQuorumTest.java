@@ -47,6 +47,23 @@ class PairQuorumTest {
     }
 
     @Test
+    void aPeerWhoseStopIsStuckIsFencedWithoutThePriorityDelayUntilItWasFencedOnce() {
+        ClusterState stuck = WEB_ON_N1.apply(List.of(new Command.ResourceFailed(haven.core.ResourceId.of("site"), N1, 500,
+                "stop: timeout; forcing off failed", haven.cib.FailureScope.STUCK)));
+        PairQuorum passive = paired(N2, false);
+        passive.viewChanged(List.of(N2), false, 1_000);
+        assertThat(passive.fenceDue(stuck, NO_PING_ANSWER_YET, 1_000)).as("it is fencing itself: no race to lose").isPresent();
+
+        // Fenced, rebooted, running the group again: the stuck stop is history.
+        ClusterState fencedSince = stuck.apply(List.of(new Command.Fenced(N1, N2, 900, true, "off")))
+                .apply(List.of(new Command.Assign(GroupId.of("web"), Optional.of(N1), "test")));
+        PairQuorum later = paired(N2, false);
+        later.viewChanged(List.of(N2), false, 1_000);
+        assertThat(later.fenceDue(fencedSince, NO_PING_ANSWER_YET, 1_000)).as("an old stuck stop, fenced since, counts no more")
+                .isEmpty();
+    }
+
+    @Test
     void confirmedFencingMakesTheSurvivorTheWholeQuorumUntilThePeerIsBackAndHeard() {
         PairQuorum q = paired(N1, false);
         q.viewChanged(List.of(N1), false, 1_000);
