@@ -122,8 +122,9 @@ public record ClusterState(
      * lost at once (its groups may start elsewhere). A failed one is only recorded.
      */
     private ClusterState fenced(Command.Fenced f) {
+        FenceRecord record = new FenceRecord(f.node(), f.by(), f.atEpochMs(), f.ok(), f.summary());
         List<FenceRecord> next = new ArrayList<>(fencing);
-        next.add(new FenceRecord(f.node(), f.by(), f.atEpochMs(), f.ok(), f.summary()));
+        if (!fencing.contains(record)) next.add(record); // a report made again after a leader change
         while (next.size() > FENCE_RECORDS_KEPT) next.remove(0);
         ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, maintenance, config, app);
         return f.ok() ? s.nodeLost(f.node()) : s;
@@ -227,8 +228,11 @@ public record ClusterState(
     }
 
     private ClusterState failed(Command.ResourceFailed f) {
+        FailureRecord record = new FailureRecord(f.resource(), f.node(), f.atEpochMs(), f.detail(), f.scope());
+        // The same report twice is one failure: a proposal made again after a leader change may commit twice.
+        if (failures.contains(record)) return this;
         List<FailureRecord> next = new ArrayList<>(failures);
-        next.add(new FailureRecord(f.resource(), f.node(), f.atEpochMs(), f.detail(), f.scope()));
+        next.add(record);
         List<FailureRecord> same = next.stream()
                 .filter(x -> x.resource().equals(f.resource()) && x.node().equals(f.node())).toList();
         if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {

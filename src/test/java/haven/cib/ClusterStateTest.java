@@ -266,4 +266,15 @@ class ClusterStateTest {
         assertThat(s.standby()).isEmpty();
         assertThat(s.moves()).isEmpty();
     }
+
+    @Test
+    void theSameFailureOrFencingReportTwiceCountsOnce() {
+        Command failed = new Command.ResourceFailed(SITE, A, 5, "monitor: failed");
+        Command fenced = new Command.Fenced(B, A, 7, true, "off");
+        ClusterState s = applyEach(ClusterState.EMPTY, failed, fenced, failed, fenced);
+        assertThat(s.failureCount(SITE, A, 0)).isEqualTo(1);
+        assertThat(s.fencing()).hasSize(1);
+        s = applyEach(s, new Command.ResourceFailed(SITE, A, 6, "monitor: failed"));
+        assertThat(s.failureCount(SITE, A, 0)).as("another failure, a moment later").isEqualTo(2);
+    }
 }

@@ -68,6 +68,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
     private final Heartbeats heartbeats;
     private long lastViewNumber = -1;
     private volatile Optional<NodeId> lastLeader = Optional.empty();
+    private final PendingProposals proposals = new PendingProposals();
     private final LeaderWatch leaderWatch;
 
     public JGroupsCluster(ClusterConfig config, NodeId self, Path stateDir, ClusterListener listener, Ticker ticker) {
@@ -79,6 +80,7 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         this.ticker = ticker;
         this.leaderWatch = new LeaderWatch(timer, ticker, () -> raft.leader(), this::nodeOf, (leader, address) -> {
                     lastLeader = leader;
+                    proposals.leaderChanged(leader);
                     pollRaftQueue(leader);
                     listener.leaderChanged(leader, leader.equals(Optional.of(self)));
                 });
@@ -158,9 +160,8 @@ public final class JGroupsCluster implements ClusterLog, AutoCloseable {
         // Dated here, once, with this node's clock: every node's timeline takes the entry's time from the entry.
         byte[] bytes = Codec.encodeEntry(Command.Journal.stamped(entry, self.id(), System.currentTimeMillis()));
         try {
-            return raft.setAsync(bytes, 0, bytes.length, null)
-                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(r -> (Void) null);
+            return proposals.track(raft.setAsync(bytes, 0, bytes.length, null).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                    lastLeader);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
