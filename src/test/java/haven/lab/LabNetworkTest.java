@@ -31,7 +31,7 @@ class LabNetworkTest {
     }
 
     /** One echo request with a 1 s wait: for checks that traffic does NOT pass. */
-    private boolean ping(String fromNs, String address) {
+    private static boolean ping(String fromNs, String address) {
         return Exec.run(Duration.ofSeconds(5), Netns.execIn(fromNs, "ping", "-c", "1", "-W", "1", address)).ok();
     }
 
@@ -40,7 +40,7 @@ class LabNetworkTest {
      * not enough right after a heal: the failed neighbour entry left by the isolation makes the first send
      * fail at once with "host unreachable", and ping gives up on that error.
      */
-    private boolean reaches(String fromNs, String address) {
+    private static boolean reaches(String fromNs, String address) {
         for (int attempt = 0; attempt < 8; attempt++) {
             if (Exec.run(Duration.ofSeconds(5), Netns.execIn(fromNs, "ping", "-c", "1", "-W", "1", address)).ok()) {
                 return true;
@@ -124,5 +124,38 @@ class LabNetworkTest {
         assertThat(LabNetwork.linksOf(PREFIX)).isEmpty();
         assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
         LabNetwork.destroy(PREFIX); // idempotent
+    }
+
+    /**
+     * `haven lab up --replication-net`: a second bridge and an eth1 in every node, a network of its own that the
+     * client is not on, that a cut of the cluster network leaves alone and that a power loss takes down too.
+     */
+    @Test
+    void theReplicationNetworkIsASecondWire() {
+        LabLayout rep = new LabLayout("trep", 3).withReplicationNet();
+        LabNetwork net = new LabNetwork(rep);
+        LabNetwork.destroy(rep.prefix()); // a previous run killed midway
+        net.create();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(Netns.ipv4Addresses(rep.nodeNamespace(i))).contains(rep.nodeReplicationAddress(i));
+            }
+            assertThat(rep.nodeReplicationAddress(2)).startsWith("10.232.");
+            assertThat(reaches(rep.nodeNamespace(1), rep.nodeReplicationAddress(2))).isTrue();
+            assertThat(ping(rep.clientNamespace(), rep.nodeReplicationAddress(1))).isFalse();
+            assertThat(Exec.run("ip", "-o", "-4", "addr", "show", "dev", rep.replicationBridge()).out()).isBlank();
+
+            net.detach(2);
+            assertThat(ping(rep.nodeNamespace(1), rep.nodeAddress(2))).isFalse();
+            assertThat(reaches(rep.nodeNamespace(1), rep.nodeReplicationAddress(2))).as("another wire").isTrue();
+            net.attach(2);
+            net.linkDown(2);
+            assertThat(ping(rep.nodeNamespace(1), rep.nodeReplicationAddress(2))).as("a machine that is off").isFalse();
+            net.attach(2);
+            assertThat(reaches(rep.nodeNamespace(1), rep.nodeReplicationAddress(2))).isTrue();
+        } finally {
+            LabNetwork.destroy(rep.prefix());
+        }
+        assertThat(Exec.run("ip", "-o", "link", "show").out()).as("both bridges and every port go").doesNotContain("trep-");
     }
 }

@@ -199,7 +199,7 @@ class SchedulerTest {
     @Test
     void failuresOnAnotherNodeDoNotCountHere() {
         ClusterState s = commit(ClusterState.EMPTY, assign("web", "n1"),
-                failure("site", "n2", NOW), failure("site", "n2", NOW), failure("site", "n2", NOW));
+                failure("site", "n2", NOW - 2), failure("site", "n2", NOW - 1), failure("site", "n2", NOW));
         assertThat(plan(WEB_ON_N1, s, ALL3).commands()).isEmpty();
     }
 
@@ -263,8 +263,8 @@ class SchedulerTest {
 
     @Test
     void noEligibleNodeLeavesTheGroupUnplacedAndSaysWhy() {
-        ClusterState s = commit(ClusterState.EMPTY, new Command.SetStandby(n("n2"), true), failure("vip", "n3", NOW),
-                failure("vip", "n3", NOW), failure("vip", "n3", NOW));
+        ClusterState s = commit(ClusterState.EMPTY, new Command.SetStandby(n("n2"), true), failure("vip", "n3", NOW - 2),
+                failure("vip", "n3", NOW - 1), failure("vip", "n3", NOW));
         Plan p = plan(WEB_ON_N1, s, nodes("n2", "n3"));
         assertThat(p.commands()).isEmpty();
         Explanation e = p.explanations().get(g("web"));
