@@ -61,6 +61,7 @@ public final class StatusCommand implements Callable<Integer> {
                 b.append(", replicas on ").append(replicas.isEmpty() ? "none" : String.join(", ", replicas));
             }
             if (!g.path("moved_to").isNull()) b.append(" (moved to ").append(g.path("moved_to").asText()).append(")");
+            if (g.hasNonNull("notify_round")) b.append(" (notifying: ").append(g.path("notify_round").asText()).append(")");
             b.append('\n');
             for (JsonNode res : g.path("resources")) {
                 b.append(String.format("  %-14s %-10s %s%n", res.path("name").asText(), res.path("type").asText(),
