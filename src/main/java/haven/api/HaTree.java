@@ -103,19 +103,12 @@ public final class HaTree {
             m.put("instances", gs.instances().stream().map(NodeId::name).toList());
             m.put("promoted", g.replicaMembers().stream().map(ResourceId::name).toList());
         }
-        if (g.notifies()) m.put("notify_round", openRound(gs).orElse(null));
+        if (g.notifies()) m.put("notify_round", gs.round().filter(haven.cib.NotifyRound::open).map(haven.cib.NotifyRound::describe).orElse(null));
         m.put("resources", g.members().stream().map(ResourceId::name).toList());
         m.put("decision", e == null ? null : e.decision());
         m.put("reasons", e == null ? List.of() : e.nodeReasons());
         m.put("why", why(s, g));
         return m;
-    }
-
-    /** A notification round that waits for answers: who acts, on what, and who has not answered yet. */
-    private static Optional<String> openRound(GroupState gs) {
-        return gs.round().filter(haven.cib.NotifyRound::open).map(r -> (r.pre() ? "pre-" : "post-")
-                + r.operation().name().toLowerCase(java.util.Locale.ROOT) + " of " + r.subject().name() + ", waiting for "
-                + String.join(", ", r.awaiting().stream().map(NodeId::name).toList()));
     }
 
     /** The text `haven why` prints; kept word for word from the first API. */
@@ -130,7 +123,8 @@ public final class HaTree {
             b.append("  instances: ").append(String.join(", ", s.state().group(g.id()).instances().stream().map(NodeId::name).toList()))
                     .append(" (").append(String.join(", ", g.replicaMembers().stream().map(ResourceId::name).toList()))
                     .append(" on each; the rest with the primary)\n");
-            openRound(s.state().group(g.id())).ifPresent(r -> b.append("  notifying: ").append(r).append('\n'));
+            s.state().group(g.id()).round().filter(haven.cib.NotifyRound::open)
+                    .ifPresent(r -> b.append("  notifying: ").append(r.describe()).append('\n'));
         }
         b.append("  decision:  ").append(e == null ? "(not planned yet)" : e.decision()).append('\n');
         if (e != null) {

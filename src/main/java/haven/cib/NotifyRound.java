@@ -32,6 +32,12 @@ public record NotifyRound(long key, boolean pre, Operation operation, NodeId sub
         return !awaiting.isEmpty();
     }
 
+    /** As status shows it: {@code pre-promote of n2, waiting for n1, n3}. */
+    public String describe() {
+        return (pre ? "pre-" : "post-") + operation.name().toLowerCase(java.util.Locale.ROOT) + " of " + subject.name()
+                + (open() ? ", waiting for " + String.join(", ", awaiting.stream().map(NodeId::name).toList()) : ", answered");
+    }
+
     /** The same round no longer waiting for {@code nodes}. */
     NotifyRound without(java.util.Collection<NodeId> nodes) {
         TreeSet<NodeId> left = new TreeSet<>(awaiting);

@@ -91,6 +91,7 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
             gm.put("instances", gs.instances().stream().map(NodeId::name).toList());
             gm.put("promoted", g.replicaMembers().stream().map(ResourceId::name).toList());
         }
+        if (g.notifies()) gm.put("notify_round", gs.round().filter(haven.cib.NotifyRound::open).map(haven.cib.NotifyRound::describe).orElse(null));
         Explanation e = explanations.get(g.id());
         gm.put("decision", e == null ? null : e.decision());
         gm.put("reasons", e == null ? List.of() : e.nodeReasons());

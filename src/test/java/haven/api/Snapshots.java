@@ -69,4 +69,21 @@ public final class Snapshots {
     public static NodeStatus status(ClusterState state) {
         return status(config(7480), state, List.of(N1, N2, N3), true);
     }
+
+    /**
+     * web promotable with notifications (site promoted on every node, vip with the primary), n2 assigned the primary
+     * role and its pre-promote round open, answered by nobody yet.
+     */
+    public static NodeStatus notifyingPromotion() {
+        ClusterConfig plain = config(7480);
+        GroupConfig web = new GroupConfig(WEB, List.of(SITE, VIP), Optional.empty(), haven.config.StartOrder.Mode.LISTED,
+                List.of(SITE, VIP), Optional.of(new GroupConfig.Promotable(List.of(SITE), GroupConfig.Promotable.EVERY_NODE, true)));
+        ClusterConfig c = new ClusterConfig(plain.clusterName(), plain.key(), plain.port(), plain.apiPort(), plain.timing(),
+                plain.policy(), plain.nodes(), plain.resources(), List.of(web));
+        ClusterState state = state(new Command.SetInstances(WEB, new java.util.TreeSet<>(List.of(N1, N2, N3))),
+                new Command.Assign(WEB, Optional.of(N2), "test"),
+                new Command.NotifyOpen(WEB, 7, true, haven.core.Operation.PROMOTE, N2, new java.util.TreeSet<>(List.of(N1, N2, N3)),
+                        Optional.empty()));
+        return status(c, state, List.of(N1, N2, N3), true);
+    }
 }

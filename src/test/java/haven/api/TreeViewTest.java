@@ -77,22 +77,13 @@ class TreeViewTest {
 
     @Test
     void anOpenNotificationRoundShowsWhoActsAndWhoHasNotAnsweredYet() {
-        haven.config.ClusterConfig plain = config(7480);
-        haven.config.GroupConfig web = new haven.config.GroupConfig(WEB, List.of(SITE, VIP), Optional.empty(),
-                haven.config.StartOrder.Mode.LISTED, List.of(SITE, VIP), Optional.of(new haven.config.GroupConfig.Promotable(List.of(SITE),
-                        haven.config.GroupConfig.Promotable.EVERY_NODE, true)));
-        haven.config.ClusterConfig c = new haven.config.ClusterConfig(plain.clusterName(), plain.key(), plain.port(), plain.apiPort(),
-                plain.timing(), plain.policy(), plain.nodes(), plain.resources(), List.of(web));
-        var state = state(new Command.SetInstances(WEB, new java.util.TreeSet<>(List.of(N1, N2, N3))),
-                new Command.Assign(WEB, Optional.of(N2), "test"),
-                new Command.NotifyOpen(WEB, 7, true, haven.core.Operation.PROMOTE, N2, new java.util.TreeSet<>(List.of(N1, N2, N3)),
-                        Optional.empty()));
-        var status = status(c, state, List.of(N1, N2, N3), true);
+        var status = notifyingPromotion();
         String round = "pre-promote of n2, waiting for n1, n3";
-        assertThat(HaTree.why(status, web)).contains("  notifying: " + round + "\n");
+        assertThat(HaTree.why(status, status.config().groups().get(0))).contains("  notifying: " + round + "\n");
         Map<String, Object> t = HaTree.of(status);
         assertThat(TreeView.render(TreeView.lookup(t, List.of("groups", "web", "notify_round")), false).body()).isEqualTo(round + "\n");
-        state = state.apply(List.of(new Command.NotifyDone(WEB, N2, 7, N1), new Command.NotifyDone(WEB, N2, 7, N3)));
-        assertThat(HaTree.why(status(c, state, List.of(N1, N2, N3), true), web)).doesNotContain("notifying");
+        var answered = status.state().apply(List.of(new Command.NotifyDone(WEB, N2, 7, N1), new Command.NotifyDone(WEB, N2, 7, N3)));
+        assertThat(HaTree.why(status(status.config(), answered, List.of(N1, N2, N3), true), status.config().groups().get(0)))
+                .doesNotContain("notifying");
     }
 }
