@@ -61,7 +61,7 @@ public sealed interface Command {
 
     /**
      * {@code subject} opens a notification round about its own action ({@link NotifyRound}); skipped while the group's
-     * last round is still open. Every node with an instance, and the subject, is awaited.
+     * last round is still open. Every other node with an instance is awaited; the subject tells its own instance.
      */
     record NotifyOpen(GroupId group, long key, boolean pre, haven.core.Operation operation, NodeId subject,
             java.util.SortedSet<NodeId> active, Optional<NodeId> primary) implements Command {

@@ -46,8 +46,9 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
      *                 start order
      * @param replicas how many nodes run a replica besides the primary, at most ({@link #EVERY_NODE}: every node
      *                 that may run it)
+     * @param notifies whether the promoted members' agents hear of every instance's start, stop, promotion and
+     *                 demotion ({@code notify: true})
      */
-    /** {@code notifies}: the promoted members' agents hear of every instance's start, stop, promotion and demotion. */
     public record Promotable(List<ResourceId> members, int replicas, boolean notifies) {
         public static final int EVERY_NODE = Integer.MAX_VALUE;
 

@@ -35,15 +35,11 @@ public final class ExecutorRunner implements OperationRunner {
      * of its place in the config (CloneMeta), which change with its group although the resource does not.
      */
     private record Built(ResourceConfig config, Map<String, String> environment) {
-        static Map<String, String> environment(ClusterConfig config, ResourceConfig rc, NodeId self, Map<String, String> daemon) {
+        static Built of(ClusterConfig config, ResourceConfig rc, NodeId self, Map<String, String> daemon) {
             Map<String, String> env = new TreeMap<>(daemon);
             env.putAll(replicationEnvironment(config, self));
             env.putAll(haven.executor.agents.ocf.CloneMeta.of(config, rc, self));
-            return Map.copyOf(env);
-        }
-
-        static Built of(ClusterConfig config, ResourceConfig rc, NodeId self, Map<String, String> daemon) {
-            return new Built(rc, environment(config, rc, self, daemon));
+            return new Built(rc, Map.copyOf(env));
         }
 
         ResourceAgent agent() {
@@ -109,11 +105,10 @@ public final class ExecutorRunner implements OperationRunner {
         Map<ResourceId, Built> from = new TreeMap<>();
         Map<ResourceId, ResourceAgent> now = executor.agents();
         for (ResourceConfig rc : runHere(next, self)) {
-            Map<String, String> env = Built.environment(next, rc, self, environment);
-            Built before = builtFrom.get(rc.id());
-            boolean same = before != null && before.config().equals(rc) && before.environment().equals(env) && now.containsKey(rc.id());
-            agents.put(rc.id(), same ? now.get(rc.id()) : AgentFactory.create(rc, env));
-            from.put(rc.id(), new Built(rc, env));
+            Built built = Built.of(next, rc, self, environment);
+            boolean same = built.equals(builtFrom.get(rc.id())) && now.containsKey(rc.id());
+            agents.put(rc.id(), same ? now.get(rc.id()) : built.agent());
+            from.put(rc.id(), built);
         }
         executor.replaceAgents(agents);
         builtFrom = from;

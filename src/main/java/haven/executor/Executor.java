@@ -115,30 +115,27 @@ public final class Executor implements AutoCloseable {
 
     /** {@code generation}: passed to a start (see {@link ResourceAgent#start(Duration, long)}); 0 when unknown. */
     public void submit(ResourceId id, Operation op, Duration timeout, long generation, Consumer<AgentResult> whenDone) {
+        enqueue(id, new Lane.Task(op, timeout, generation, whenDone));
+    }
+
+    /** A notify call ({@link Operation#NOTIFY}) telling {@code notice}; refused as {@link #submit} refuses. */
+    public void submitNotify(ResourceId id, Duration timeout, haven.core.Notice notice, Consumer<AgentResult> whenDone) {
+        enqueue(id, new Lane.Task(Operation.NOTIFY, timeout, 0, java.util.Optional.of(notice), whenDone));
+    }
+
+    private void enqueue(ResourceId id, Lane.Task task) {
+        Consumer<AgentResult> whenDone = task.whenDone();
         if (whenDone == null) throw new NullPointerException("whenDone");
+        Operation op = task.op();
+        Duration timeout = task.timeout();
         Lane lane = lanes.get(id);
         AgentResult refused = null;
         if (closed) refused = AgentResult.failed("executor closed; " + op + " of " + id + " not run");
         else if (lane == null) refused = AgentResult.configError("no agent for resource " + id + " on this node; known: " + lanes.keySet());
         else if (op == null || timeout == null || timeout.isNegative() || timeout.isZero()) {
             refused = AgentResult.failed("bad request for " + id + ": operation " + op + ", timeout " + timeout);
-        } else if (!lane.offer(new Lane.Task(op, timeout, generation, whenDone))) {
+        } else if (!lane.offer(task)) {
             refused = AgentResult.failed(id + " already has " + QUEUE_LIMIT + " operations queued; " + op + " not run");
-        }
-        if (refused != null) {
-            AgentResult r = refused;
-            Thread.ofVirtual().name("refused-" + id).start(() -> Lane.deliver(whenDone, r, String.valueOf(id)));
-        }
-    }
-
-    /** A notify call ({@link Operation#NOTIFY}) telling {@code notice}; refused as {@link #submit} refuses. */
-    public void submitNotify(ResourceId id, Duration timeout, haven.core.Notice notice, Consumer<AgentResult> whenDone) {
-        Lane lane = lanes.get(id);
-        AgentResult refused = null;
-        if (closed) refused = AgentResult.failed("executor closed; notify of " + id + " not run");
-        else if (lane == null) refused = AgentResult.configError("no agent for resource " + id + " on this node");
-        else if (!lane.offer(new Lane.Task(Operation.NOTIFY, timeout, 0, java.util.Optional.of(notice), whenDone))) {
-            refused = AgentResult.failed(id + " already has " + QUEUE_LIMIT + " operations queued; notify not run");
         }
         if (refused != null) {
             AgentResult r = refused;

@@ -61,8 +61,11 @@ final class FenceDuty {
         return state.groups().values().stream().anyMatch(g -> g.mayBeActive().contains(n) || g.instances().contains(n));
     }
 
-    /** A stop on {@code n} that neither ended nor could be forced off, newer than its last confirmed fencing, or null. */
-    private static String stopFailure(ClusterState state, NodeId n) {
+    /**
+     * A stop on {@code n} that neither ended nor could be forced off, newer than its last confirmed fencing, or null.
+     * Also the two_node rule's: such a node is fencing itself, so no priority delay is owed to it ({@link PairQuorum}).
+     */
+    static String stopFailure(ClusterState state, NodeId n) {
         long lastFenced = state.fencing().stream().filter(f -> f.ok() && f.node().equals(n))
                 .mapToLong(FenceRecord::atEpochMs).max().orElse(Long.MIN_VALUE);
         return state.failures().stream()

@@ -210,7 +210,7 @@ final class LocalControl {
     void onAgentFailed(NodeEvent.AgentFailed f, ClusterState state, long nowEpochMs, List<Effect> out) {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
-        if ((local.state(r) == LocalState.STARTED || local.state(r) == LocalState.PROMOTED) && !stopping) {
+        if (local.running(r) && !stopping) {
             if (state.maintenance().on()) leaveAlone(r, LocalState.FAILED, f.reason(), out);
             else fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }

@@ -114,7 +114,13 @@ final class LocalResources {
     boolean monitorDue(ResourceId id, long nowMs) {
         Long at = nextMonitorAtMs.get(id);
         LocalState state = states.get(id);
-        return at != null && at <= nowMs && !busy(id) && (state == LocalState.STARTED || state == LocalState.PROMOTED);
+        return at != null && at <= nowMs && !busy(id) && running(id);
+    }
+
+    /** Running here, in either role. */
+    boolean running(ResourceId id) {
+        LocalState state = states.get(id);
+        return state == LocalState.STARTED || state == LocalState.PROMOTED;
     }
 
     /** When the next recurring monitor falls due (it runs then unless the resource is busy), or MAX_VALUE. */

@@ -60,7 +60,7 @@ final class NotifyAnswers {
             NotifyRound r = round.get();
             Answering a = answering.get(g.id());
             if (a == null || !r.is(a.subject(), a.key())) {
-                a = new Answering(r.subject(), r.key(), g.replicaMembers().stream().filter(this::running).toList(), 0, false);
+                a = new Answering(r.subject(), r.key(), g.replicaMembers().stream().filter(local::running).toList(), 0, false);
             }
             answering.put(g.id(), answer(g, r, a, config, state.version(), nowMs, out));
         }
@@ -72,7 +72,7 @@ final class NotifyAnswers {
         if (a.told() < a.members().size()) {
             ResourceId member = a.members().get(a.told());
             if (local.busy(member)) return a; // a monitor, say: the call follows it
-            if (running(member)) {
+            if (local.running(member)) {
                 out.accept(local.beginNotify(member, new Notice(round.pre(), round.operation(), round.subject(), round.active(),
                         round.primary(), config.serviceNodeIds())));
             }
@@ -87,14 +87,10 @@ final class NotifyAnswers {
         Command.NotifyDone done = new Command.NotifyDone(g.id(), round.subject(), round.key(), self);
         if (!outbox.holds(done) && outbox.idle(nowMs, stateVersion)) {
             if (!a.answered()) out.accept(new Effect.Note("notify: told " + a.members() + " of " + round.subject() + "'s "
-                    + (round.pre() ? "pre-" : "post-") + round.operation().name().toLowerCase(java.util.Locale.ROOT) + " of " + g.id()));
+                    + NotifyRound.action(round.pre(), round.operation()) + " of " + g.id()));
             outbox.add(List.of(done));
             return new Answering(a.subject(), a.key(), a.members(), a.told(), true);
         }
         return a;
-    }
-
-    private boolean running(ResourceId r) {
-        return local.state(r) == LocalState.STARTED || local.state(r) == LocalState.PROMOTED;
     }
 }

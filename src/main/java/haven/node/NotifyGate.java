@@ -22,9 +22,10 @@ import java.util.function.Consumer;
 /**
  * The notification rounds about this node's own actions on a promotable group whose agents want them. Before it
  * starts, stops, promotes or demotes its instance the node opens a round ({@link NotifyRound}) and acts once every
- * other instance has answered or been declared lost and its own instance was told here ({@link NotifyAnswers}), or once the round's timeout has passed (then it closes the round
- * without the nodes still awaited: a hung agent elsewhere must not hold a failover). When the action is done on every
- * promoted member, it opens the post round and does not wait for it. A node without a valid lease opens no pre round
+ * other instance has answered or been declared lost and its own instance was told here ({@link NotifyAnswers}), or
+ * once the round's timeout has passed (then it closes the round without the nodes still awaited: a hung agent
+ * elsewhere must not hold a failover). When the action is done on every promoted member, it opens the post round and
+ * does not wait for it. A node without a valid lease opens no pre round
  * and does not wait: what it does then is stop, which must not wait for anyone. A post round waits for the lease to
  * come back, at most the timeout.
  *
@@ -159,7 +160,7 @@ final class NotifyGate {
     private void propose(GroupConfig g, Acting a, boolean pre, long stateVersion, long nowMs, Consumer<Effect> out) {
         Command.NotifyOpen open = new Command.NotifyOpen(g.id(), a.key, pre, a.op, self, a.active, a.primary);
         if (outbox.holds(open) || !outbox.idle(nowMs, stateVersion)) return;
-        if (a.proposals++ == 0) out.accept(new Effect.Note("notify: opening the " + (pre ? "pre-" : "post-") + word(a.op) + " round of " + g.id()));
+        if (a.proposals++ == 0) out.accept(new Effect.Note("notify: opening the " + NotifyRound.action(pre, a.op) + " round of " + g.id()));
         outbox.add(List.of(open));
     }
 

@@ -125,7 +125,7 @@ final class PairQuorum {
         long ownGroups = groupsOn(state, self);
         // A peer that reported a stop it cannot end is fencing itself: no race to lose, and waiting the delay for a
         // node that is going down anyway only keeps its services down longer (simulator, two_node seed 7456).
-        long delay = peerGroups > ownGroups && !asksToBeFenced(state, peer) ? priorityDelayMs : 0;
+        long delay = peerGroups > ownGroups && FenceDuty.stopFailure(state, peer) == null ? priorityDelayMs : 0;
         if (nowMs < racingSinceMs + pingWaitMs + delay || uplinkLost(reachablePingNodes)) return Optional.empty();
         fenceInFlight = true;
         return Optional.of("two_node: " + peer + " left the view" + (delay > 0
@@ -149,14 +149,6 @@ final class PairQuorum {
         phase = Phase.ALONE;
         aloneSinceMs = nowMs;
         return true;
-    }
-
-    /** A stuck stop of {@code n} committed after its last confirmed fencing: it asked to be fenced since. */
-    static boolean asksToBeFenced(ClusterState state, NodeId n) {
-        long lastFenced = state.fencing().stream().filter(f -> f.node().equals(n) && f.ok())
-                .mapToLong(haven.cib.FenceRecord::atEpochMs).max().orElse(Long.MIN_VALUE);
-        return state.failures().stream().anyMatch(f -> f.node().equals(n) && f.scope() == haven.cib.FailureScope.STUCK
-                && f.atEpochMs() > lastFenced);
     }
 
     private static long groupsOn(ClusterState state, NodeId n) {
