@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  *                       # of an instance (OCF_RESKEY_CRM_meta_notify_*), as Pacemaker's notify=true; default false
  * </pre>
  * Promoted members are listed first in the group (the primary starts them, promotes them, then starts the rest)
- * and must be OCF agents, the only kind with promote and demote actions.
+ * and must be OCF agents or replicated-dir, the only kinds with promote and demote actions.
  */
 final class PromotableSection {
     static final List<String> KEYS = List.of("members", "replicas", "primaries", "notify");
@@ -52,10 +52,10 @@ final class PromotableSection {
         }
         for (ResourceId r : promoted) {
             String type = types.getOrDefault(r.name(), "");
-            if (!type.startsWith("ocf:")) {
+            if (!type.startsWith("ocf:") && !type.equals(GroupConfig.Promotable.REPLICATED_DIR)) {
                 problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + r.name() + "' (type " + type
                         + ") has no primary role to promote", "promote OCF agents that implement promote and demote (" + EXAMPLE
-                        + "); run the others only with the primary by leaving them out of promotable.members");
+                        + ") or replicated-dir; run the others only with the primary by leaving them out of promotable.members");
                     return Optional.empty();
             }
         }

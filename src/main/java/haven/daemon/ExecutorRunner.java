@@ -27,6 +27,7 @@ public final class ExecutorRunner implements OperationRunner {
     private final NodeId self;
     private final Map<String, String> environment;
     private final java.util.Optional<haven.executor.agents.ocf.PromotionScores> scores;
+    private final java.util.Optional<haven.executor.AgentSite> site;
     /** What each agent was built from: an unchanged resource keeps its agent (and its lane) across a change. */
     private Map<ResourceId, Built> builtFrom;
 
@@ -42,14 +43,15 @@ public final class ExecutorRunner implements OperationRunner {
             return new Built(rc, Map.copyOf(env));
         }
 
-        ResourceAgent agent() {
-            return AgentFactory.create(config, environment);
+        ResourceAgent agent(java.util.Optional<haven.executor.AgentSite> site) {
+            return AgentFactory.create(config, environment, site);
         }
     }
 
     private ExecutorRunner(Executor executor, NodeId self, Map<ResourceId, Built> builtFrom, Map<String, String> environment,
-            java.util.Optional<haven.executor.agents.ocf.PromotionScores> scores) {
+            java.util.Optional<haven.executor.agents.ocf.PromotionScores> scores, java.util.Optional<haven.executor.AgentSite> site) {
         this.executor = executor;
+        this.site = site;
         this.self = self;
         this.builtFrom = builtFrom;
         this.environment = environment;
@@ -58,21 +60,25 @@ public final class ExecutorRunner implements OperationRunner {
 
     /** A runner whose agents cannot set promotion scores (a witness runs no resources). */
     public static OperationRunner create(ClusterConfig config, NodeId self) {
-        return create(config, self, java.util.Optional.empty());
+        return create(config, self, java.util.Optional.empty(), java.util.Optional.empty());
     }
 
-    /** {@code scores}: where the agents' crm_master and crm_attribute keep what they set (see PromotionScores). */
-    public static OperationRunner create(ClusterConfig config, NodeId self, java.util.Optional<haven.executor.agents.ocf.PromotionScores> scores) {
+    /**
+     * {@code scores}: where the agents' crm_master and crm_attribute keep what they set (see PromotionScores);
+     * {@code site}: the daemon's state folder and key, for built-in agents that keep state (replicated-dir).
+     */
+    public static OperationRunner create(ClusterConfig config, NodeId self, java.util.Optional<haven.executor.agents.ocf.PromotionScores> scores,
+            java.util.Optional<haven.executor.AgentSite> site) {
         Map<String, String> environment = new TreeMap<>(Map.of("HAVEN_NODE", self.name(), "HAVEN_CLUSTER", config.clusterName()));
         scores.ifPresent(s -> environment.putAll(s.environment()));
         Map<ResourceId, ResourceAgent> agents = new TreeMap<>();
         Map<ResourceId, Built> from = new TreeMap<>();
         for (ResourceConfig rc : runHere(config, self)) {
             Built built = Built.of(config, rc, self, environment);
-            agents.put(rc.id(), built.agent());
+            agents.put(rc.id(), built.agent(site));
             from.put(rc.id(), built);
         }
-        return new ExecutorRunner(new Executor(agents), self, from, Map.copyOf(environment), scores);
+        return new ExecutorRunner(new Executor(agents), self, from, Map.copyOf(environment), scores, site);
     }
 
     /**
@@ -107,7 +113,7 @@ public final class ExecutorRunner implements OperationRunner {
         for (ResourceConfig rc : runHere(next, self)) {
             Built built = Built.of(next, rc, self, environment);
             boolean same = built.equals(builtFrom.get(rc.id())) && now.containsKey(rc.id());
-            agents.put(rc.id(), same ? now.get(rc.id()) : built.agent());
+            agents.put(rc.id(), same ? now.get(rc.id()) : built.agent(site));
             from.put(rc.id(), built);
         }
         executor.replaceAgents(agents);

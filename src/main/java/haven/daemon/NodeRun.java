@@ -45,7 +45,8 @@ public final class NodeRun {
         NodeId self = NodeId.of(n);
         Path dir = stateDir != null ? stateDir : Path.of("/var/lib/haven", n);
         NodeDaemon daemon = new NodeDaemon(cfg, self, dir, ExecutorRunner.create(cfg, self,
-                Optional.of(haven.executor.agents.ocf.PromotionScores.install(dir))), Optional.of(config),
+                Optional.of(haven.executor.agents.ocf.PromotionScores.install(dir)), Optional.of(new haven.executor.AgentSite(dir, cfg.key()))),
+                Optional.of(config),
                 checked.get().text().orElseThrow());
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "haven-shutdown"));
         daemon.withWatchdog(Optional.ofNullable(watchdog)).start();

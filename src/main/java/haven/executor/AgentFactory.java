@@ -3,12 +3,14 @@ package haven.executor;
 import haven.config.ResourceConfig;
 import haven.executor.agents.IpAddrAgent;
 import haven.executor.agents.ProcessAgent;
+import haven.executor.agents.ReplicatedDirAgent;
 import haven.executor.agents.lsb.LsbAgent;
 import haven.executor.agents.ocf.OcfAgent;
 import haven.executor.agents.ocf.OcfType;
 import haven.executor.agents.systemd.SystemdAgent;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 
@@ -31,6 +33,12 @@ public final class AgentFactory {
 
     /** {@code environment}: variables the agent adds for the programs it runs (HAVEN_NODE, ...). */
     public static ResourceAgent create(ResourceConfig rc, Map<String, String> environment) {
+        return create(rc, environment, Optional.empty());
+    }
+
+    /** {@code site}: the daemon's state folder and key, for built-in agents that keep state (none when checking a config). */
+    public static ResourceAgent create(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
+        if (rc.type().equals(ReplicatedDirAgent.TYPE)) return new ReplicatedDirAgent(rc, environment, site);
         // Agents installed on the host are named by class and name, not listed here.
         if (OcfType.looksLike(rc.type())) return new OcfAgent(rc, environment);
         if (rc.type().startsWith(LsbAgent.PREFIX)) return new LsbAgent(rc, environment);
@@ -45,6 +53,8 @@ public final class AgentFactory {
 
     /** The agent types this build knows, sorted. */
     public static List<String> knownTypes() {
-        return List.copyOf(TYPES.keySet());
+        List<String> all = new java.util.ArrayList<>(TYPES.keySet());
+        all.add(ReplicatedDirAgent.TYPE);
+        return all.stream().sorted().toList();
     }
 }

@@ -1,6 +1,7 @@
 package haven.guard;
 
 import haven.core.ForceOff;
+import haven.core.MountTable;
 import haven.executor.agents.IpAddrAgent;
 import haven.process.MarkedProcesses;
 import haven.process.ProcessGroup;

@@ -1,7 +1,6 @@
 package haven.guard;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,14 +113,6 @@ public final class GuardCommand {
     }
 
     private static Optional<Path> expectedPathOrEmpty() {
-        try {
-            var source = GuardCommand.class.getProtectionDomain().getCodeSource();
-            if (source == null) return Optional.empty();
-            Path here = Path.of(source.getLocation().toURI());
-            Path dir = here.getParent();
-            return dir == null ? Optional.empty() : Optional.of(dir.resolve(NATIVE_NAME));
-        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
-            return Optional.empty();
-        }
+        return haven.core.BesideJar.path(NATIVE_NAME);
     }
 }

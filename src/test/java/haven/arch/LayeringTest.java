@@ -24,6 +24,7 @@ class LayeringTest {
             .layer("scheduler")                              // pure placement
             .layer("node")                                   // pure node logic: quorum, lease, local control, coordinator duties
             .layer("process")                                // process groups and runs, for every edge that starts programs
+            .layer("replication")                            // the replicated directory: its layer, stream and replicas
             .layer("executor", "fencing", "ping", "membership")  // edges
             .layer("guard", "services", "validation")        // force-off over executor steps; haven add; checks that ask agents
             .layer("events", "timeline")

@@ -1,5 +1,7 @@
 package haven.guard;
 
+import haven.core.MountTable;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.process.MarkedProcesses;

@@ -2,7 +2,7 @@ package haven.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import haven.guard.MountTable;
+import haven.core.MountTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

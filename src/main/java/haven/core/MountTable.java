@@ -1,4 +1,4 @@
-package haven.guard;
+package haven.core;
 
 import java.io.IOException;
 import java.nio.file.Files;

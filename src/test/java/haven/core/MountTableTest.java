@@ -1,4 +1,4 @@
-package haven.guard;
+package haven.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

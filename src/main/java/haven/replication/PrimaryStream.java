@@ -1,0 +1,301 @@
+package haven.replication;
+
+import haven.core.MountTable;
+import haven.process.ProcessGroup;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The primary's end of a replicated directory: mounts haven-rdir over the directory, reads its records into the
+ * journal, keeps a {@link ReplicaLink} to every peer, and tells haven-rdir how far the in-sync replicas confirmed
+ * (in sync mode its fsync waits for that). With no replica in sync the primary goes on alone and says so in
+ * {@link #inSync}: refusing writes then would make a replicated directory less available than a plain one.
+ */
+public final class PrimaryStream implements AutoCloseable {
+    public enum Mode { SYNC, ASYNC }
+
+    private static final long JOURNAL_BYTES = 64L << 20;
+    private static final Duration MOUNT_LIMIT = Duration.ofSeconds(5);
+
+    private final String resource;
+    private final Path directory;
+    private final long generation;
+    private final String self;
+    private final Mode mode;
+    private final Duration syncTimeout;
+    private final ReplicationKey key;
+    private final Consumer<String> log;
+    private final Journal journal = new Journal(JOURNAL_BYTES, 0);
+    private final List<ReplicaLink> links = new ArrayList<>();
+    private final ServerSocketChannel listener;
+    private final Path socketPath;
+    private ProcessGroup fuse;
+    private SocketChannel fromFuse;
+    private Thread reader;
+    private volatile String staleReason = "";
+    private volatile String failure = "";
+    private long toldFuse;
+
+    private PrimaryStream(String resource, Path directory, long generation, String self, Mode mode, Duration syncTimeout,
+            ReplicationKey key, Path socketPath, Consumer<String> log) throws IOException {
+        this.resource = resource;
+        this.directory = directory;
+        this.generation = generation;
+        this.self = self;
+        this.mode = mode;
+        this.syncTimeout = syncTimeout;
+        this.key = key;
+        this.log = log;
+        this.socketPath = socketPath;
+        Files.createDirectories(socketPath.getParent());
+        Files.deleteIfExists(socketPath);
+        listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listener.bind(UnixDomainSocketAddress.of(socketPath));
+    }
+
+    /**
+     * Mounts the layer and starts streaming. {@code fuseProgram}: haven-rdir; {@code peers}: the replicas to stream
+     * to. Throws IOException, with nothing left mounted or running, when the layer does not come up in time.
+     */
+    public static PrimaryStream start(String resource, Path directory, long generation, String self, Mode mode,
+            Duration syncTimeout, ReplicationKey key, Path socketPath, Path fuseProgram, Map<String, InetSocketAddress> peers,
+            Path fuseLog, Consumer<String> log) throws IOException {
+        unmountStale(directory, log);
+        PrimaryStream s = new PrimaryStream(resource, directory, generation, self, mode, syncTimeout, key, socketPath, log);
+        try {
+            s.mount(fuseProgram, fuseLog);
+            synchronized (s.links) {
+                peers.forEach((name, address) -> s.links.add(new ReplicaLink(s, name, address, log)));
+            }
+            s.reader = Thread.ofPlatform().daemon().name("rdir-" + resource + "-records").start(s::readRecords);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void mount(Path program, Path fuseLog) throws IOException {
+        // haven-rdir gives up on a sync after this long; the links drop a silent replica well before, so a sync
+        // waits at most about syncTimeout, and the limit only ends the primary when this daemon is gone.
+        long waitMs = syncTimeout.toMillis() * 3 + 1000;
+        ProcessBuilder pb = new ProcessBuilder(program.toString(), directory.toString(), socketPath.toString(),
+                mode == Mode.SYNC ? "sync" : "async", Long.toString(waitMs))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(fuseLog.toFile()));
+        Files.createDirectories(fuseLog.getParent());
+        fuse = ProcessGroup.start(pb);
+        listener.configureBlocking(false);
+        long deadline = System.nanoTime() + MOUNT_LIMIT.toNanos();
+        while (fromFuse == null || !mounted(directory)) {
+            if (fromFuse == null) fromFuse = listener.accept();
+            if (!fuse.process().isAlive()) {
+                throw new IOException("haven-rdir ended with status " + fuse.process().exitValue() + " before the mount was up; see " + fuseLog);
+            }
+            if (System.nanoTime() > deadline) throw new IOException("haven-rdir did not mount " + directory + " within " + MOUNT_LIMIT.toSeconds() + " s; see " + fuseLog);
+            sleep(5);
+        }
+        fromFuse.configureBlocking(true);
+    }
+
+    static boolean mounted(Path directory) {
+        return MountTable.ofThisProcess().contains(directory.toString());
+    }
+
+    /** A layer left behind by a killed daemon answers nothing but errors: take it away before mounting again. */
+    private static void unmountStale(Path directory, Consumer<String> log) throws IOException {
+        if (!mounted(directory)) return;
+        log.accept("unmounting a replication layer left on " + directory + " by an earlier run");
+        unmount(directory);
+        if (mounted(directory)) throw new IOException(directory + " is still mounted (a layer left by an earlier run?); unmount it by hand");
+    }
+
+    private static void unmount(Path directory) {
+        try {
+            Process p = new ProcessBuilder("umount", "-l", directory.toString()).redirectErrorStream(true).start();
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (IOException e) {
+            // reported by the caller's check
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void readRecords() {
+        try (InputStream raw = Channels.newInputStream(fromFuse)) {
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
+            byte[] len = new byte[4];
+            while (true) {
+                in.readFully(len);
+                int n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                if (n < Record.HEADER_BYTES || n > Record.MAX_BODY) throw new IOException("haven-rdir sent a record of " + n + " bytes");
+                byte[] body = new byte[n];
+                in.readFully(body);
+                Record r = Record.decode(body);
+                synchronized (journal) {
+                    journal.append(r.seq(), body);
+                    for (ReplicaLink l : links) l.noteChange(r);
+                }
+                confirmationsChanged();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (failure.isEmpty() && fuse != null && fuse.process().isAlive() && staleReason.isEmpty()) {
+                failure = "the replication layer's stream failed: " + e.getMessage();
+                log.accept(failure);
+            }
+        }
+    }
+
+    /** Tells haven-rdir the newest record every in-sync replica has (all of them when none is in sync). */
+    void confirmationsChanged() {
+        long confirmed = journal.lastSeq();
+        if (mode == Mode.SYNC) {
+            for (ReplicaLink l : inSyncLinks()) confirmed = Math.min(confirmed, l.acked());
+        }
+        synchronized (this) {
+            if (confirmed <= toldFuse || fromFuse == null || !fromFuse.isOpen()) return;
+            toldFuse = confirmed;
+            try {
+                ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(confirmed).flip();
+                while (b.hasRemaining()) fromFuse.write(b);
+            } catch (IOException e) {
+                if (failure.isEmpty()) failure = "cannot answer haven-rdir: " + e.getMessage();
+            }
+        }
+    }
+
+    private List<ReplicaLink> inSyncLinks() {
+        synchronized (links) {
+            return links.stream().filter(l -> l.phase() == ReplicaLink.Phase.IN_SYNC).toList();
+        }
+    }
+
+    /** A replica saw a newer primary: this one must take no more writes. Closing the stream makes haven-rdir refuse them. */
+    void stale(String why) {
+        if (!staleReason.isEmpty()) return;
+        staleReason = why;
+        log.accept("this primary is stale, refusing writes from now on: " + why);
+        try {
+            if (fromFuse != null) fromFuse.close();
+        } catch (IOException ignored) {
+            // closed either way
+        }
+    }
+
+    boolean isStale() {
+        return !staleReason.isEmpty();
+    }
+
+    /** Why this primary cannot take writes, or empty while it can. */
+    public Optional<String> problem() {
+        if (!staleReason.isEmpty()) return Optional.of(staleReason);
+        if (!failure.isEmpty()) return Optional.of(failure);
+        if (fuse == null || !fuse.process().isAlive()) return Optional.of("haven-rdir is not running");
+        if (!mounted(directory)) return Optional.of(directory + " is no longer mounted");
+        return Optional.empty();
+    }
+
+    /** The replicas in sync now, by name. */
+    public List<String> inSync() {
+        return inSyncLinks().stream().map(ReplicaLink::peer).toList();
+    }
+
+    /** Each replica's phase and how far it confirmed: for status. */
+    public Map<String, String> replicas() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        synchronized (links) {
+            for (ReplicaLink l : links) {
+                out.put(l.peer(), l.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", confirmed "
+                        + l.acked() + " of " + journal.lastSeq());
+            }
+        }
+        return out;
+    }
+
+    public long lastRecord() {
+        return journal.lastSeq();
+    }
+
+    public long processGroup() {
+        return fuse == null ? 0 : fuse.pgid();
+    }
+
+    String resource() {
+        return resource;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    String self() {
+        return self;
+    }
+
+    Duration syncTimeout() {
+        return syncTimeout;
+    }
+
+    ReplicationKey key() {
+        return key;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    /** Unmounts (lazily, so open files of stopped applications cannot hold it) and stops streaming. */
+    @Override
+    public void close() {
+        synchronized (links) {
+            for (ReplicaLink l : links) l.stop();
+        }
+        if (fuse != null) {
+            fuse.terminate(Duration.ofSeconds(2), Duration.ofSeconds(2));
+        }
+        if (mounted(directory)) unmount(directory);
+        try {
+            if (fromFuse != null) fromFuse.close();
+            listener.close();
+            Files.deleteIfExists(socketPath);
+        } catch (IOException ignored) {
+            // best effort: the socket file is removed at the next start too
+        }
+        if (reader != null) {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void sleep(long ms) throws IOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while mounting");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package haven.replication;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The primary's connection to one replica: connects (again and again while the primary lasts), catches the replica
+ * up from the directory, then streams the journal to it and reads its confirmations. A replica that refuses this
+ * primary as stale stops the whole primary ({@link PrimaryStream#stale}); one that does not confirm within the
+ * sync limit, or falls behind the journal, is dropped and caught up again.
+ */
+final class ReplicaLink {
+    enum Phase { CONNECTING, CATCHING_UP, IN_SYNC }
+
+    private static final Duration CONNECT_LIMIT = Duration.ofSeconds(1);
+    private static final Duration RETRY = Duration.ofMillis(500);
+    private static final int CHUNK = 1 << 18;
+
+    private final PrimaryStream stream;
+    private final String peer;
+    private final InetSocketAddress address;
+    private final Consumer<String> log;
+    private final Thread thread;
+    private volatile Phase phase = Phase.CONNECTING;
+    private volatile long sent;
+    private volatile long acked;
+    /** When the oldest record not yet confirmed was sent (nanoTime), or 0 when all are confirmed. */
+    private volatile long waitingSince;
+    private volatile SealedChannel channel;
+    /** Paths changed while this replica was being copied (guarded by the journal's lock). */
+    private Set<String> touched;
+    private volatile boolean stopped;
+
+    ReplicaLink(PrimaryStream stream, String peer, InetSocketAddress address, Consumer<String> log) {
+        this.stream = stream;
+        this.peer = peer;
+        this.address = address;
+        this.log = log;
+        this.thread = Thread.ofPlatform().daemon().name("rdir-" + stream.resource() + "-to-" + peer).start(this::run);
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    long acked() {
+        return acked;
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    /** Called by the journal's appender, under the journal's lock, for every record. */
+    void noteChange(Record r) {
+        if (touched != null) touched.addAll(r.touched());
+    }
+
+    private void run() {
+        boolean reported = false;
+        while (!stopped && !stream.isStale()) {
+            try (Socket socket = new Socket()) {
+                socket.setTcpNoDelay(true);
+                socket.connect(address, (int) CONNECT_LIMIT.toMillis());
+                socket.setSoTimeout((int) Math.max(5000, stream.syncTimeout().toMillis() * 4));
+                channel = SealedChannel.asPrimary(socket, stream.key(), stream.resource());
+                reported = false;
+                session(channel);
+            } catch (IOException e) {
+                if (!reported && !stopped) log.accept("replica " + peer + " (" + address + "): " + e.getMessage());
+                reported = true;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                leaveSync();
+            }
+            if (stopped) return;
+            try {
+                Thread.sleep(RETRY.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void session(SealedChannel ch) throws IOException, InterruptedException {
+        ch.send(Wire.message(Wire.HELLO, out -> {
+            out.writeLong(stream.generation());
+            out.writeUTF(stream.self());
+        }));
+        ch.flush();
+        Map<String, Manifest.Entry> theirs = new TreeMap<>();
+        while (true) {
+            byte[] m = ch.receive();
+            byte type = Wire.type(m);
+            if (type == Wire.REFUSE) {
+                stream.stale("replica " + peer + " refused this primary: " + Wire.fields(m).readUTF());
+                return;
+            }
+            if (type == Wire.MANIFEST_END) break;
+            if (type != Wire.ENTRY) throw new IOException("expected the replica's manifest, got message " + type);
+            Manifest.Entry e = Manifest.Entry.read(Wire.fields(m));
+            theirs.put(e.path(), e);
+        }
+        phase = Phase.CATCHING_UP;
+        Path root = stream.directory();
+        synchronized (stream.journal()) {
+            touched = new TreeSet<>();
+        }
+        Map<String, Manifest.Entry> ours = Manifest.of(root);
+        for (String extra : Manifest.extra(ours, theirs)) ch.send(Wire.withText(Wire.DELETE, extra));
+        for (Manifest.Entry e : Manifest.missing(ours, theirs)) put(ch, root, e);
+        long ready;
+        synchronized (stream.journal()) {
+            // Writers wait here (the appender needs this lock): whatever changed during the copy is sent as it is now.
+            for (String rel : touched) {
+                Map<String, Manifest.Entry> now = Manifest.of(root, rel);
+                if (now.isEmpty()) ch.send(Wire.withText(Wire.DELETE, rel));
+                for (Manifest.Entry e : now.values()) put(ch, root, e);
+            }
+            touched = null;
+            ready = stream.journal().lastSeq();
+            ch.send(Wire.withSeq(Wire.READY, ready));
+            ch.flush();
+            sent = ready;
+            acked = ready;
+            waitingSince = 0;
+            phase = Phase.IN_SYNC;
+        }
+        log.accept("replica " + peer + " in step from record " + ready);
+        Thread acks = Thread.ofPlatform().daemon().name("rdir-" + stream.resource() + "-acks-" + peer).start(() -> readAcks(ch));
+        try {
+            stream(ch);
+        } finally {
+            ch.close();
+            acks.join(1000);
+        }
+    }
+
+    private void stream(SealedChannel ch) throws IOException, InterruptedException {
+        while (!stopped && !stream.isStale()) {
+            List<Journal.Entry> next;
+            try {
+                next = stream.journal().after(sent, Duration.ofMillis(100));
+            } catch (Journal.FellBehind e) {
+                drop(ch, e.getMessage());
+                return;
+            }
+            if (!next.isEmpty()) {
+                if (waitingSince == 0) waitingSince = System.nanoTime();
+                for (Journal.Entry e : next) ch.send(Wire.record(e.body()));
+                ch.flush();
+                sent = next.get(next.size() - 1).seq();
+            }
+            long since = waitingSince;
+            if (since != 0 && System.nanoTime() - since > stream.syncTimeout().toNanos()) {
+                drop(ch, "no confirmation within " + stream.syncTimeout().toMillis() + " ms");
+                return;
+            }
+        }
+    }
+
+    private void readAcks(SealedChannel ch) {
+        try {
+            while (true) {
+                byte[] m = ch.receive();
+                if (Wire.type(m) != Wire.ACK) throw new IOException("expected ACK, got message " + Wire.type(m));
+                long seq = Wire.fields(m).readLong();
+                if (seq > sent) throw new IOException("the replica confirmed record " + seq + ", beyond the " + sent + " sent");
+                acked = seq;
+                waitingSince = seq >= sent ? 0 : System.nanoTime();
+                stream.confirmationsChanged();
+            }
+        } catch (IOException e) {
+            ch.close();
+        }
+    }
+
+    private void drop(SealedChannel ch, String why) throws IOException {
+        log.accept("dropping replica " + peer + ": " + why);
+        leaveSync();
+        ch.send(Wire.withText(Wire.DROP, why));
+        ch.flush();
+    }
+
+    private void leaveSync() {
+        if (phase == Phase.IN_SYNC) {
+            phase = Phase.CONNECTING;
+            stream.confirmationsChanged();
+        }
+        phase = Phase.CONNECTING;
+        synchronized (stream.journal()) {
+            touched = null;
+        }
+    }
+
+    private static void put(SealedChannel ch, Path root, Manifest.Entry e) throws IOException {
+        Path p = root.resolve(e.path());
+        PosixFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return; // removed since the manifest: its record follows
+        }
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        ch.send(Wire.message(Wire.PUT_BEGIN, out -> {
+            e.write(out);
+            out.writeInt(uid);
+            out.writeInt(gid);
+            out.writeLong(attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        }));
+        if (e.kind() == Manifest.Kind.FILE) {
+            try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] buf = new byte[CHUNK + 1];
+                for (int n; (n = in.readNBytes(buf, 1, CHUNK)) > 0; ) {
+                    buf[0] = Wire.PUT_DATA;
+                    ch.send(java.util.Arrays.copyOf(buf, n + 1));
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // removed while being sent: the part sent is dropped by the record that removed it
+            }
+        }
+        ch.send(new byte[] {Wire.PUT_END});
+    }
+
+    void stop() {
+        stopped = true;
+        SealedChannel ch = channel;
+        if (ch != null) ch.close();
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

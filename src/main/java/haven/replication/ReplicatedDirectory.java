@@ -1,0 +1,114 @@
+package haven.replication;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One replicated directory on this node, in whichever role haven gives it: nothing, a replica (a {@link ReplicaServer}
+ * taking the primary's changes into the directory) or the primary (a {@link PrimaryStream} over the directory).
+ * Keeps its {@link DataState} in {@code metaDir}, which also gives the promotion score.
+ *
+ * <p>Thread safety: the role changes under this object's lock; the executor calls one operation at a time anyway.
+ */
+public final class ReplicatedDirectory {
+    public enum Role { STOPPED, REPLICA, PRIMARY }
+
+    /**
+     * @param metaDir where the copy's state, the diverged entries and the layer's socket and log live (not inside
+     *                the directory: nothing there is replicated)
+     */
+    public record Settings(String resource, Path directory, PrimaryStream.Mode mode, Duration syncTimeout, Path metaDir,
+            Path fuseProgram, ReplicationKey key, String self, InetSocketAddress listen, Map<String, InetSocketAddress> peers) {}
+
+    private final Settings settings;
+    private final Consumer<String> log;
+    private ReplicaServer replica;
+    private PrimaryStream primary;
+
+    public ReplicatedDirectory(Settings settings, Consumer<String> log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    public synchronized Role role() {
+        return primary != null ? Role.PRIMARY : replica != null ? Role.REPLICA : Role.STOPPED;
+    }
+
+    /** Runs as a replica (from stopped or from primary). */
+    public synchronized void startReplica() throws IOException {
+        if (primary != null) {
+            primary.close();
+            primary = null;
+        }
+        if (replica != null) return;
+        Files.createDirectories(settings.directory());
+        Files.createDirectories(settings.metaDir());
+        replica = new ReplicaServer(settings.resource(), settings.directory(), settings.metaDir(), settings.listen(), settings.key(), log);
+    }
+
+    /** Takes the primary role under {@code generation}: stops following, records the role, mounts the layer. */
+    public synchronized void promote(long generation) throws IOException {
+        if (primary != null) return;
+        if (replica != null) {
+            replica.close();
+            replica = null;
+        }
+        Files.createDirectories(settings.directory());
+        DataState was = state();
+        if (!was.whole()) throw new IOException("this copy is not whole (" + describe(was) + "): it must not become the primary");
+        new DataState(Math.max(generation, was.generation()), true, true).write(stateFile());
+        primary = PrimaryStream.start(settings.resource(), settings.directory(), Math.max(generation, was.generation()),
+                settings.self(), settings.mode(), settings.syncTimeout(), settings.key(), settings.metaDir().resolve("layer.sock"),
+                settings.fuseProgram(), settings.peers(), settings.metaDir().resolve("haven-rdir.log"), log);
+    }
+
+    public synchronized void stop() {
+        if (primary != null) primary.close();
+        if (replica != null) replica.close();
+        primary = null;
+        replica = null;
+    }
+
+    /** Why the role held cannot do its work, or empty when it can (or when stopped). */
+    public synchronized Optional<String> problem() {
+        return primary == null ? Optional.empty() : primary.problem();
+    }
+
+    /** What the copy is known to be now. */
+    public synchronized DataState state() throws IOException {
+        return replica != null ? replica.state() : DataState.read(stateFile());
+    }
+
+    public synchronized long processGroup() {
+        return primary == null ? 0 : primary.processGroup();
+    }
+
+    /** For status: the role and, on the primary, each replica's phase; on a replica, whom it follows. */
+    public synchronized List<String> describeRole() throws IOException {
+        if (primary != null) {
+            return List.of("primary of generation " + state().generation() + ", record " + primary.lastRecord(),
+                    "replicas: " + primary.replicas(), "in sync: " + primary.inSync());
+        }
+        if (replica != null) {
+            return List.of("replica: " + describe(replica.state()) + (replica.primary().isEmpty() ? ", no primary connected"
+                    : ", following " + replica.primary() + " at record " + replica.appliedSeq()),
+                    "entries kept aside (diverged): " + replica.keptAside());
+        }
+        return List.of("stopped: " + describe(state()));
+    }
+
+    private static String describe(DataState s) {
+        return "generation " + s.generation() + (s.primary() ? " as primary" : "") + (s.whole() ? ", whole" : ", not whole");
+    }
+
+    private Path stateFile() {
+        return settings.metaDir().resolve("state");
+    }
+}

@@ -1,0 +1,45 @@
+package haven.replication;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/** The replication secret, derived from the cluster key; never the cluster key itself. */
+public final class ReplicationKey {
+    private static final byte[] SALT = "haven replicated directory".getBytes(StandardCharsets.UTF_8);
+    private final byte[] secret;
+
+    public ReplicationKey(byte[] clusterKey) {
+        if (clusterKey == null || clusterKey.length < 16) {
+            throw new IllegalArgumentException("the cluster key must be at least 16 bytes (cluster.key or cluster.key_file)");
+        }
+        secret = hmac(SALT, clusterKey);
+    }
+
+    byte[] proof(String role, String resource, byte[] primaryNonce, byte[] replicaNonce) {
+        return hmac(secret, concat(role, resource, primaryNonce, replicaNonce));
+    }
+
+    SecretKey session(String direction, String resource, byte[] primaryNonce, byte[] replicaNonce) {
+        return new SecretKeySpec(hmac(secret, concat("session " + direction, resource, primaryNonce, replicaNonce)), "AES");
+    }
+
+    private static byte[] concat(String label, String resource, byte[] a, byte[] b) {
+        byte[] l = label.getBytes(StandardCharsets.UTF_8), r = resource.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(l.length + 1 + r.length + 1 + a.length + b.length)
+                .put(l).put((byte) 0).put(r).put((byte) 0).put(a).put(b).array();
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
+    }
+}

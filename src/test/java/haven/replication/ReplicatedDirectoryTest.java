@@ -1,0 +1,182 @@
+package haven.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import haven.core.BesideJar;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A primary and a replica of one replicated directory in this JVM, on loopback: the real haven-rdir mounted over
+ * the primary's directory (root and /dev/fuse needed, as on every haven node), real sockets, real files. What a
+ * writer does through the mount must be in the replica's directory: at once after an fsync in sync mode, and after
+ * a catch-up when the replica was away; a primary older than the copy is refused and then refuses writes itself.
+ */
+class ReplicatedDirectoryTest {
+    private static final byte[] KEY = "a cluster key of thirty-two bytes".getBytes(StandardCharsets.UTF_8);
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    @TempDir
+    Path work;
+    private final List<ReplicatedDirectory> running = new ArrayList<>();
+    private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+    private Path primaryDir;
+    private Path replicaDir;
+    private int replicaPort;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to mount the FUSE layer");
+        assertThat(BesideJar.path("haven-rdir").filter(Files::isExecutable)).as("haven-rdir built beside the classes (libfuse3-dev)").isPresent();
+        primaryDir = Files.createDirectories(work.resolve("primary/data"));
+        replicaDir = Files.createDirectories(work.resolve("replica/data"));
+        replicaPort = freePort();
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (ReplicatedDirectory r : running) r.stop();
+        assertThat(PrimaryStream.mounted(primaryDir)).as("the layer is unmounted after stop").isFalse();
+    }
+
+    private ReplicatedDirectory node(String name, Path dir, int port, Map<String, InetSocketAddress> peers, PrimaryStream.Mode mode) {
+        var settings = new ReplicatedDirectory.Settings("files", dir, mode, Duration.ofSeconds(1), dir.resolveSibling("meta"),
+                BesideJar.path("haven-rdir").orElseThrow(), new ReplicationKey(KEY), name, new InetSocketAddress("127.0.0.1", port), peers);
+        ReplicatedDirectory r = new ReplicatedDirectory(settings, line -> log.add(name + ": " + line));
+        running.add(r);
+        return r;
+    }
+
+    private ReplicatedDirectory replica() throws IOException {
+        ReplicatedDirectory r = node("n2", replicaDir, replicaPort, Map.of(), PrimaryStream.Mode.SYNC);
+        r.startReplica();
+        return r;
+    }
+
+    private ReplicatedDirectory primary(long generation) throws IOException {
+        ReplicatedDirectory p = node("n1", primaryDir, freePort(), Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
+                PrimaryStream.Mode.SYNC);
+        p.promote(generation);
+        return p;
+    }
+
+    @Test
+    void aSyncedWriteIsOnTheReplicaWhenFsyncReturns() throws Exception {
+        ReplicatedDirectory replica = replica();
+        primary(5);
+        await("the replica in step", () -> replica.state().whole() && replica.state().generation() == 5);
+        for (int i = 0; i < 50; i++) {
+            Path file = primaryDir.resolve("record-" + i);
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                c.write(ByteBuffer.wrap(("record " + i + "\n").repeat(100).getBytes(StandardCharsets.UTF_8)));
+                c.force(true);
+            }
+            // No waiting: fsync returned, so the replica has it.
+            assertThat(Files.readString(replicaDir.resolve("record-" + i))).isEqualTo(("record " + i + "\n").repeat(100));
+        }
+        assertThat(replica.state().score()).as("an in-step copy of generation 5 ranks as such").isEqualTo((5L << 2) | 1);
+    }
+
+    @Test
+    void namesModesAndAppendsArrive() throws Exception {
+        ReplicatedDirectory replica = replica();
+        primary(2);
+        await("the replica in step", () -> replica.state().whole());
+        Files.createDirectories(primaryDir.resolve("a/b"));
+        Files.writeString(primaryDir.resolve("a/b/one"), "first");
+        Files.writeString(primaryDir.resolve("a/b/one"), " and more", StandardOpenOption.APPEND);
+        Files.move(primaryDir.resolve("a/b/one"), primaryDir.resolve("a/two"));
+        Files.createSymbolicLink(primaryDir.resolve("link"), Path.of("a/two"));
+        Files.writeString(primaryDir.resolve("gone"), "x");
+        Files.delete(primaryDir.resolve("gone"));
+        Files.setPosixFilePermissions(primaryDir.resolve("a/two"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        try (FileChannel c = FileChannel.open(primaryDir.resolve("a/two"), StandardOpenOption.WRITE)) {
+            c.truncate(5);
+            c.force(true);
+        }
+        await("the same tree on both", () -> Manifest.of(replicaDir).equals(Manifest.of(primaryDir)));
+        assertThat(Files.readString(replicaDir.resolve("a/two"))).isEqualTo("first");
+        assertThat(Files.readSymbolicLink(replicaDir.resolve("link"))).isEqualTo(Path.of("a/two"));
+    }
+
+    @Test
+    void aReplicaThatWasAwayCatchesUpAndKeepsAsideWhatANewerPrimaryReplaces() throws Exception {
+        Files.writeString(replicaDir.resolve("only-here"), "the replica's own");
+        Files.writeString(primaryDir.resolve("unchanged"), "same on both");
+        Files.writeString(replicaDir.resolve("unchanged"), "same on both");
+        ReplicatedDirectory replica = replica();
+        ReplicatedDirectory primary = primary(3);
+        await("the replica in step", () -> replica.state().whole() && replica.state().generation() == 3);
+        assertThat(replicaDir.resolve("only-here")).doesNotExist();
+        assertThat(Files.readString(keptAside(work.resolve("replica/meta/diverged"), "only-here"))).isEqualTo("the replica's own");
+
+        replica.stop();
+        Files.writeString(primaryDir.resolve("while-away"), "written while the replica was stopped");
+        Files.delete(primaryDir.resolve("unchanged"));
+        replica.startReplica();
+        await("the replica caught up", () -> Manifest.of(replicaDir).equals(Manifest.of(primaryDir)));
+        assertThat(primary.problem()).isEmpty();
+    }
+
+    @Test
+    void aStalePrimaryIsRefusedAndThenRefusesWrites() throws Exception {
+        ReplicatedDirectory replica = replica();
+        ReplicatedDirectory newer = primary(7);
+        await("the replica in step with generation 7", () -> replica.state().whole() && replica.state().generation() == 7);
+        newer.stop();
+        running.remove(newer);
+        // The primary of generation 7 is gone; one of generation 4 (cut off since, say) comes back.
+        ReplicatedDirectory stale = node("n3", primaryDir, freePort(), Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
+                PrimaryStream.Mode.SYNC);
+        Files.writeString(work.resolve("primary/meta/state"), "generation=4\nprimary=true\nwhole=true\n");
+        stale.promote(4);
+        await("the stale primary refused", () -> stale.problem().isPresent());
+        assertThat(stale.problem().orElseThrow()).contains("stale primary");
+        assertThatThrownBy(() -> Files.writeString(primaryDir.resolve("late"), "must not land")).isInstanceOf(IOException.class);
+        assertThat(replicaDir.resolve("late")).doesNotExist();
+        assertThat(replica.state().generation()).isEqualTo(7);
+    }
+
+    private static Path keptAside(Path diverged, String name) throws IOException {
+        try (var walk = Files.walk(diverged)) {
+            return walk.filter(p -> p.getFileName().toString().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " not kept aside under " + diverged));
+        }
+    }
+
+    private void await(String what, ThrowingCheck check) throws Exception {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.holds()) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError(what + ": not within " + WITHIN.toSeconds() + " s; log: " + String.join("\n", log));
+    }
+
+    interface ThrowingCheck {
+        boolean holds() throws Exception;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
