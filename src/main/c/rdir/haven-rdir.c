@@ -379,15 +379,15 @@ static int rdir_release(const char *path, struct fuse_file_info *fi) {
     return 0;
 }
 
+/* The sync record goes out first, so that the replicas confirm while the local disk writes. */
 static int rdir_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
     const char *p = rel(path);
     if (is_broken()) return -EIO;
-    int rc = (datasync ? fdatasync((int)fi->fh) : fsync((int)fi->fh)) < 0 ? -errno : 0;
-    if (rc) return rc;
     pthread_mutex_lock(&order_lock);
     uint64_t seq = send_record(OP_FSYNC, 0, 0, p, NULL, NULL, 0);
     pthread_mutex_unlock(&order_lock);
     if (seq == 0) return -EIO;
+    if ((datasync ? fdatasync((int)fi->fh) : fsync((int)fi->fh)) < 0) return -errno;
     return sync_mode ? await_ack(seq) : 0;
 }
 
@@ -400,6 +400,10 @@ static int rdir_fsyncdir(const char *path, int datasync, struct fuse_file_info *
     uint64_t seq = send_record(OP_FSYNC, 0, 0, p, NULL, NULL, 0);
     pthread_mutex_unlock(&order_lock);
     if (seq == 0) return -EIO;
+    int fd = openat(root_fd, p, O_RDONLY | O_DIRECTORY);
+    int rc = fd < 0 || fsync(fd) < 0 ? -errno : 0;
+    if (fd >= 0) close(fd);
+    if (rc) return rc;
     return sync_mode ? await_ack(seq) : 0;
 }
 
@@ -469,7 +473,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     pthread_detach(acks);
-    char *fuse_argv[] = {argv[0], "-f", "-o", "allow_other,default_permissions,fsname=haven-rdir,subtype=haven",
+    char *fuse_argv[] = {argv[0], "-f", "-o", "allow_other,default_permissions,max_threads=16,fsname=haven-rdir,subtype=haven",
                          argv[1], NULL};
     umask(0);
     return fuse_main(5, fuse_argv, &operations, NULL);

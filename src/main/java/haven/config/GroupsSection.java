@@ -75,6 +75,15 @@ final class GroupsSection {
         }
         Optional<StartOrder.Mode> order = order(f, problems);
         Optional<GroupConfig.Promotable> promotable = PromotableSection.read(f, members, resourceTypes, problems);
+        for (ResourceId m : members) {
+            boolean promoted = promotable.map(p -> p.members().contains(m)).orElse(false);
+            if (GroupConfig.Promotable.REPLICATED_DIR.equals(resourceTypes.get(m.name())) && !promoted
+                    && (promotable.isPresent() || !f.has("promotable"))) {
+                problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + m.name() + "' is a replicated-dir, which"
+                        + " has a primary and replicas", "make the group promotable with it among the promoted members, e.g."
+                        + " promotable: { members: [" + m.name() + "] }");
+            }
+        }
         if (!unique || members.isEmpty() || order.isEmpty() || (f.has("promotable") && promotable.isEmpty())) {
             return Optional.empty();
         }

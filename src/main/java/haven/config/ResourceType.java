@@ -38,7 +38,33 @@ enum ResourceType {
                         "'" + v + "' is not an absolute path", "write it from /, e.g. " + dir + ": /var/lib/app"));
             }
         }
+    },
+    /** A directory kept the same on a promotable group's instances (haven.executor.agents.ReplicatedDirAgent). */
+    REPLICATED_DIR(GroupConfig.Promotable.REPLICATED_DIR, List.of("directory"), List.of("mode", "port", "sync_timeout")) {
+        @Override
+        void check(ResourceParams p) {
+            p.required("directory", "the directory to replicate, e.g. directory: /srv/uploads")
+                    .filter(d -> !d.startsWith("/") || d.replaceAll("/+", "/").equals("/"))
+                    .ifPresent(d -> p.problem("directory", "'" + d + "' is not an absolute path below /",
+                            "write the data's directory from /, e.g. directory: /srv/uploads"));
+            p.optional("mode").filter(m -> !m.equals("sync") && !m.equals("async")).ifPresent(m -> p.problem("mode",
+                    "'" + m + "' is neither sync nor async", "sync: an fsync returns once every in-sync replica has the data;"
+                            + " async: replicas trail by a lag status reports"));
+            p.optional("port").filter(v -> !v.matches("\\d{1,5}") || Integer.parseInt(v) < 1 || Integer.parseInt(v) > 65535)
+                    .ifPresent(v -> p.problem("port", "'" + v + "' is not a TCP port", "1..65535; default 7790"));
+            p.optional("sync_timeout").filter(v -> !positiveDuration(v)).ifPresent(v -> p.problem("sync_timeout",
+                    "'" + v + "' is not a positive duration", "e.g. sync_timeout: 1s (the default) or 500ms"));
+        }
     };
+
+    private static boolean positiveDuration(String text) {
+        try {
+            java.time.Duration d = haven.core.Durations.parse(text);
+            return !d.isNegative() && !d.isZero();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 
     private static final Pattern NIC = Pattern.compile("[^\\s/]{1,15}");
     private static final String HOST = "((?:\\d{1,3}\\.){3}\\d{1,3}|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)";

@@ -1,6 +1,8 @@
 package haven.lab;
 
 import haven.daemon.DaemonMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,12 +42,24 @@ public final class LabCluster {
         }
         List<String> args = List.of(layout.isWitness(i) ? "witness" : "node", "--config", state.config().toAbsolutePath().toString(),
                 "--name", node, "--state-dir", state.nodeDir(node).toAbsolutePath().toString());
-        List<String> cmd = runtime.javaCommand(HavenRuntime.daemonOptions(), DaemonMain.class.getName(), args);
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"",
+                "haven-lab-disk", ownDisk(node).toString(), state.disk().toString()));
+        cmd.addAll(runtime.javaCommand(HavenRuntime.daemonOptions(), DaemonMain.class.getName(), args));
         Map<String, String> env = new HashMap<>();
         env.put("HAVEN_JDK", runtime.java().getParent().getParent().toString());
         long pid = Detached.start(layout.nodeNamespace(i), cmd, state.log(node), env);
         state.recordPid(node, pid);
         return pid;
+    }
+
+    /** Node {@code node}'s disk folder, made on first use, and the shared mount point every daemon sees it at. */
+    private Path ownDisk(String node) {
+        try {
+            Files.createDirectories(state.disk());
+            return Files.createDirectories(state.diskOf(node));
+        } catch (java.io.IOException e) {
+            throw new LabException("cannot make the disk folder of " + node + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -102,6 +102,18 @@ public final class LabState {
         return dir.resolve("www");
     }
 
+    /**
+     * The lab machines' own disk: the same path on every node, each node's daemon seeing there (a bind mount in its
+     * mount namespace) its folder of {@link #diskOf}, which outlives the node's power cuts as a disk would.
+     */
+    public Path disk() {
+        return dir.resolve("disk");
+    }
+
+    public Path diskOf(String node) {
+        return dir.resolve("disks").resolve(node);
+    }
+
     public Path nodeDir(String node) {
         return dir.resolve("nodes").resolve(node);
     }

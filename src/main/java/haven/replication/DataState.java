@@ -8,20 +8,34 @@ import java.util.Properties;
 
 /**
  * What a node knows of its copy of a replicated directory, kept on disk so that it outlives the daemon: the newest
- * primary generation the copy came from (a primary of an older one is refused), whether this node was that primary,
- * and whether the copy is whole (false while catching up, or after the primary dropped this replica).
+ * primary generation the copy came from (a primary of an older one is refused), the sync epoch within it, whether
+ * this node was that primary, and whether the copy is whole (false while catching up, after the primary dropped
+ * this replica, or once a peer was found to be newer).
  *
- * <p>It gives the promotion score: a whole copy from a newer generation ranks higher, the primary of a generation
- * above its replicas (it had everything they had, and maybe more); a copy that is not whole is never promoted.
+ * <p>The epoch grows whenever the primary loses an in-sync replica: before it confirms a write without that replica
+ * it has every remaining one record the new epoch, so a replica that was left behind has an older epoch than every
+ * copy with writes it lacks, whether or not it heard that it was left. The promotion score orders copies by
+ * (generation, epoch), the primary of an epoch above its replicas (it had everything they had, and maybe more); a
+ * copy that is not whole is never promoted.
  */
-public record DataState(long generation, boolean primary, boolean whole) {
+public record DataState(long generation, long epoch, boolean primary, boolean whole) {
     /** A directory that never saw a primary: whole, as the administrator filled it. */
-    static final DataState FRESH = new DataState(0, false, true);
-    private static final long MAX_GENERATION = 1L << 40;
+    static final DataState FRESH = new DataState(0, 0, false, true);
+    private static final long MAX_GENERATION = (1L << 30) - 1;
+    private static final long MAX_EPOCH = (1L << 20) - 1;
 
     public long score() {
         if (!whole) return -1;
-        return (Math.min(generation, MAX_GENERATION) << 2) | (primary ? 2 : 1);
+        return (Math.min(generation, MAX_GENERATION) << 22) | (Math.min(epoch, MAX_EPOCH) << 2) | (primary ? 2 : 1);
+    }
+
+    /** Whether this copy holds writes that {@code other} may lack: a newer generation, or a newer epoch of the same. */
+    boolean newerThan(DataState other) {
+        return generation != other.generation ? generation > other.generation : epoch > other.epoch;
+    }
+
+    DataState withWhole(boolean isWhole) {
+        return new DataState(generation, epoch, primary, isWhole);
     }
 
     static DataState read(Path file) throws IOException {
@@ -31,15 +45,15 @@ public record DataState(long generation, boolean primary, boolean whole) {
             p.load(in);
         }
         try {
-            return new DataState(Long.parseLong(p.getProperty("generation", "0")), Boolean.parseBoolean(p.getProperty("primary")),
-                    Boolean.parseBoolean(p.getProperty("whole")));
+            return new DataState(Long.parseLong(p.getProperty("generation", "0")), Long.parseLong(p.getProperty("epoch", "0")),
+                    Boolean.parseBoolean(p.getProperty("primary")), Boolean.parseBoolean(p.getProperty("whole")));
         } catch (NumberFormatException e) {
-            throw new IOException(file + ": generation is not a number; delete the file to make the copy count as never replicated", e);
+            throw new IOException(file + ": generation or epoch is not a number; delete the file to make the copy count as never replicated", e);
         }
     }
 
     void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        AtomicFile.replace(file, "generation=" + generation + "\nprimary=" + primary + "\nwhole=" + whole + "\n");
+        AtomicFile.replace(file, "generation=" + generation + "\nepoch=" + epoch + "\nprimary=" + primary + "\nwhole=" + whole + "\n");
     }
 }

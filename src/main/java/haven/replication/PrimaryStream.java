@@ -52,10 +52,13 @@ public final class PrimaryStream implements AutoCloseable {
     private volatile String staleReason = "";
     private volatile String failure = "";
     private long toldFuse;
+    private final Path stateFile;
+    private volatile long epoch = 1;
 
     private PrimaryStream(String resource, Path directory, long generation, String self, Mode mode, Duration syncTimeout,
-            ReplicationKey key, Path socketPath, Consumer<String> log) throws IOException {
+            ReplicationKey key, Path socketPath, Path stateFile, Consumer<String> log) throws IOException {
         this.resource = resource;
+        this.stateFile = stateFile;
         this.directory = directory;
         this.generation = generation;
         this.self = self;
@@ -71,14 +74,14 @@ public final class PrimaryStream implements AutoCloseable {
     }
 
     /**
-     * Mounts the layer and starts streaming. {@code fuseProgram}: haven-rdir; {@code peers}: the replicas to stream
-     * to. Throws IOException, with nothing left mounted or running, when the layer does not come up in time.
+     * Mounts the layer and starts streaming, in sync epoch 1 of {@code generation} (which {@code stateFile} must say
+     * already). {@code fuseProgram}: haven-rdir; {@code peers}: the replicas to stream to. Throws IOException, with nothing left mounted or running, when the layer does not come up in time.
      */
     public static PrimaryStream start(String resource, Path directory, long generation, String self, Mode mode,
             Duration syncTimeout, ReplicationKey key, Path socketPath, Path fuseProgram, Map<String, InetSocketAddress> peers,
-            Path fuseLog, Consumer<String> log) throws IOException {
+            Path fuseLog, Path stateFile, Consumer<String> log) throws IOException {
         unmountStale(directory, log);
-        PrimaryStream s = new PrimaryStream(resource, directory, generation, self, mode, syncTimeout, key, socketPath, log);
+        PrimaryStream s = new PrimaryStream(resource, directory, generation, self, mode, syncTimeout, key, socketPath, stateFile, log);
         try {
             s.mount(fuseProgram, fuseLog);
             synchronized (s.links) {
@@ -162,11 +165,40 @@ public final class PrimaryStream implements AutoCloseable {
         }
     }
 
+    long epoch() {
+        return epoch;
+    }
+
+    /**
+     * An in-sync replica left (dropped, or its connection broke): a new epoch, recorded here at once and by the
+     * remaining in-sync replicas before anything more is confirmed, so that the one that left ranks below every
+     * copy holding writes it lacks, though it may never hear that it was left.
+     */
+    void replicaLeft(String peer) {
+        synchronized (this) {
+            epoch++;
+            try {
+                new DataState(generation, epoch, true, true).write(stateFile);
+            } catch (IOException e) {
+                if (failure.isEmpty()) failure = "cannot record sync epoch " + epoch + ": " + e.getMessage();
+                log.accept(failure);
+                return; // confirmations stop with the failure: nothing more is told to haven-rdir
+            }
+        }
+        log.accept("replica " + peer + " left the in-sync set; sync epoch " + epoch);
+        confirmationsChanged();
+    }
+
     /** Tells haven-rdir the newest record every in-sync replica has (all of them when none is in sync). */
     void confirmationsChanged() {
         long confirmed = journal.lastSeq();
+        if (!failure.isEmpty()) return;
         if (mode == Mode.SYNC) {
-            for (ReplicaLink l : inSyncLinks()) confirmed = Math.min(confirmed, l.acked());
+            long current = epoch;
+            for (ReplicaLink l : inSyncLinks()) {
+                if (l.ackedEpoch() < current) return; // confirmed again once every remaining replica holds the epoch
+                confirmed = Math.min(confirmed, l.acked());
+            }
         }
         synchronized (this) {
             if (confirmed <= toldFuse || fromFuse == null || !fromFuse.isOpen()) return;

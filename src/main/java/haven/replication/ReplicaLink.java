@@ -38,6 +38,8 @@ final class ReplicaLink {
     private volatile Phase phase = Phase.CONNECTING;
     private volatile long sent;
     private volatile long acked;
+    private volatile long sentEpoch;
+    private volatile long ackedEpoch;
     /** When the oldest record not yet confirmed was sent (nanoTime), or 0 when all are confirmed. */
     private volatile long waitingSince;
     private volatile SealedChannel channel;
@@ -63,6 +65,11 @@ final class ReplicaLink {
 
     long acked() {
         return acked;
+    }
+
+    /** The newest sync epoch this replica recorded on disk (and confirmed). */
+    long ackedEpoch() {
+        return ackedEpoch;
     }
 
     long sent() {
@@ -128,7 +135,7 @@ final class ReplicaLink {
         Map<String, Manifest.Entry> ours = Manifest.of(root);
         for (String extra : Manifest.extra(ours, theirs)) ch.send(Wire.withText(Wire.DELETE, extra));
         for (Manifest.Entry e : Manifest.missing(ours, theirs)) put(ch, root, e);
-        long ready;
+        final long ready;
         synchronized (stream.journal()) {
             // Writers wait here (the appender needs this lock): whatever changed during the copy is sent as it is now.
             for (String rel : touched) {
@@ -138,12 +145,18 @@ final class ReplicaLink {
             }
             touched = null;
             ready = stream.journal().lastSeq();
-            ch.send(Wire.withSeq(Wire.READY, ready));
-            ch.flush();
+            long epoch = stream.epoch();
             sent = ready;
             acked = ready;
-            waitingSince = 0;
+            sentEpoch = epoch;
+            ackedEpoch = 0;
+            waitingSince = System.nanoTime();
             phase = Phase.IN_SYNC;
+            ch.send(Wire.message(Wire.READY, out -> {
+                out.writeLong(ready);
+                out.writeLong(epoch);
+            }));
+            ch.flush();
         }
         log.accept("replica " + peer + " in step from record " + ready);
         Thread acks = Thread.ofPlatform().daemon().name("rdir-" + stream.resource() + "-acks-" + peer).start(() -> readAcks(ch));
@@ -164,12 +177,19 @@ final class ReplicaLink {
                 drop(ch, e.getMessage());
                 return;
             }
+            long epoch = stream.epoch();
+            if (epoch > sentEpoch) {
+                if (waitingSince == 0) waitingSince = System.nanoTime();
+                sentEpoch = epoch;
+                ch.send(Wire.withSeq(Wire.EPOCH, epoch));
+            }
             if (!next.isEmpty()) {
                 if (waitingSince == 0) waitingSince = System.nanoTime();
                 for (Journal.Entry e : next) ch.send(Wire.record(e.body()));
-                ch.flush();
+                // Before the flush: the replica's confirmation may come back before the next line would run.
                 sent = next.get(next.size() - 1).seq();
             }
+            ch.flush();
             long since = waitingSince;
             if (since != 0 && System.nanoTime() - since > stream.syncTimeout().toNanos()) {
                 drop(ch, "no confirmation within " + stream.syncTimeout().toMillis() + " ms");
@@ -182,11 +202,19 @@ final class ReplicaLink {
         try {
             while (true) {
                 byte[] m = ch.receive();
-                if (Wire.type(m) != Wire.ACK) throw new IOException("expected ACK, got message " + Wire.type(m));
-                long seq = Wire.fields(m).readLong();
-                if (seq > sent) throw new IOException("the replica confirmed record " + seq + ", beyond the " + sent + " sent");
-                acked = seq;
-                waitingSince = seq >= sent ? 0 : System.nanoTime();
+                long value = Wire.fields(m).readLong();
+                switch (Wire.type(m)) {
+                    case Wire.ACK -> {
+                        if (value > sent) throw new IOException("the replica confirmed record " + value + ", beyond the " + sent + " sent");
+                        acked = value;
+                    }
+                    case Wire.EPOCH_ACK -> {
+                        if (value > sentEpoch) throw new IOException("the replica confirmed epoch " + value + ", beyond the " + sentEpoch + " sent");
+                        ackedEpoch = value;
+                    }
+                    default -> throw new IOException("expected ACK or EPOCH_ACK, got message " + Wire.type(m));
+                }
+                waitingSince = acked >= sent && ackedEpoch >= sentEpoch ? 0 : System.nanoTime();
                 stream.confirmationsChanged();
             }
         } catch (IOException e) {
@@ -201,12 +229,11 @@ final class ReplicaLink {
         ch.flush();
     }
 
+    /** Out of the in-sync set: if it was in it, the primary moves to a new epoch before it confirms anything more. */
     private void leaveSync() {
-        if (phase == Phase.IN_SYNC) {
-            phase = Phase.CONNECTING;
-            stream.confirmationsChanged();
-        }
+        boolean wasInSync = phase == Phase.IN_SYNC;
         phase = Phase.CONNECTING;
+        if (wasInSync) stream.replicaLeft(peer);
         synchronized (stream.journal()) {
             touched = null;
         }

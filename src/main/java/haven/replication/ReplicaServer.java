@@ -112,6 +112,17 @@ public final class ReplicaServer implements AutoCloseable {
         }
         try {
             byte[] hello = channel.receive();
+            if (Wire.type(hello) == Wire.QUERY) {
+                DataState s = state;
+                channel.send(Wire.message(Wire.STATE, out -> {
+                    out.writeLong(s.generation());
+                    out.writeLong(s.epoch());
+                    out.writeBoolean(s.primary());
+                    out.writeBoolean(s.whole());
+                }));
+                channel.flush();
+                return;
+            }
             if (Wire.type(hello) != Wire.HELLO) throw new IOException("expected HELLO, got message " + Wire.type(hello));
             DataInputStream f = Wire.fields(hello);
             long generation = f.readLong();
@@ -120,7 +131,7 @@ public final class ReplicaServer implements AutoCloseable {
             socket.setSoTimeout(0);
             follow(channel, generation, name);
         } catch (IOException e) {
-            if (!closed) log.accept("replication from the primary ended: " + e.getMessage());
+            if (!closed) log.accept("replication from the primary ended: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         } finally {
             release(channel);
         }
@@ -154,7 +165,7 @@ public final class ReplicaServer implements AutoCloseable {
     private void follow(SealedChannel channel, long generation, String name) throws IOException {
         boolean newer = generation > state.generation();
         Path aside = divergedDir.resolve("generation-" + state.generation() + "-before-" + generation + "-" + Instant.now().toEpochMilli());
-        setState(new DataState(generation, false, false));
+        setState(new DataState(generation, 0, false, false));
         primaryName = name;
         log.accept("catching up from primary " + name + " (generation " + generation + ")");
         for (Manifest.Entry e : Manifest.of(applier.root()).values()) channel.send(Wire.message(Wire.ENTRY, e::write));
@@ -196,7 +207,9 @@ public final class ReplicaServer implements AutoCloseable {
                 }
                 case Wire.READY -> {
                     appliedSeq = f.readLong();
-                    setState(new DataState(generation, false, true));
+                    long epoch = f.readLong();
+                    setState(new DataState(generation, epoch, false, true));
+                    channel.send(Wire.withSeq(Wire.EPOCH_ACK, epoch));
                     log.accept("in step with primary " + name + " (generation " + generation + ") from record " + appliedSeq
                             + (keptAside > 0 ? "; " + keptAside + " entries that differed kept aside under " + aside : ""));
                     ack(channel);
@@ -208,8 +221,14 @@ public final class ReplicaServer implements AutoCloseable {
                     appliedSeq = r.seq();
                     if (!channel.moreBuffered()) ack(channel);
                 }
+                case Wire.EPOCH -> {
+                    long epoch = f.readLong();
+                    setState(new DataState(generation, epoch, false, true));
+                    channel.send(Wire.withSeq(Wire.EPOCH_ACK, epoch));
+                    channel.flush();
+                }
                 case Wire.DROP -> {
-                    setState(new DataState(generation, false, false));
+                    setState(state.withWhole(false));
                     throw new IOException("the primary dropped this replica: " + f.readUTF());
                 }
                 default -> throw new IOException("unexpected replication message " + Wire.type(m));

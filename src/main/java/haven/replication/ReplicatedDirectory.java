@@ -63,10 +63,18 @@ public final class ReplicatedDirectory {
         Files.createDirectories(settings.directory());
         DataState was = state();
         if (!was.whole()) throw new IOException("this copy is not whole (" + describe(was) + "): it must not become the primary");
-        new DataState(Math.max(generation, was.generation()), true, true).write(stateFile());
-        primary = PrimaryStream.start(settings.resource(), settings.directory(), Math.max(generation, was.generation()),
-                settings.self(), settings.mode(), settings.syncTimeout(), settings.key(), settings.metaDir().resolve("layer.sock"),
-                settings.fuseProgram(), settings.peers(), settings.metaDir().resolve("haven-rdir.log"), log);
+        Optional<PeerStates.Newer> newer = PeerStates.newerThan(was, settings, log);
+        if (newer.isPresent()) {
+            // Not whole until a primary brings it up to date: haven promotes the newer copy instead.
+            was.withWhole(false).write(stateFile());
+            throw new IOException(newer.get().peer() + " holds a newer copy (" + describe(newer.get().state()) + " against this "
+                    + describe(was) + "): it must be promoted instead");
+        }
+        long g = Math.max(generation, was.generation());
+        new DataState(g, 1, true, true).write(stateFile());
+        primary = PrimaryStream.start(settings.resource(), settings.directory(), g, settings.self(), settings.mode(),
+                settings.syncTimeout(), settings.key(), settings.metaDir().resolve("layer.sock"), settings.fuseProgram(),
+                settings.peers(), settings.metaDir().resolve("haven-rdir.log"), stateFile(), log);
     }
 
     public synchronized void stop() {
@@ -104,8 +112,8 @@ public final class ReplicatedDirectory {
         return List.of("stopped: " + describe(state()));
     }
 
-    private static String describe(DataState s) {
-        return "generation " + s.generation() + (s.primary() ? " as primary" : "") + (s.whole() ? ", whole" : ", not whole");
+    static String describe(DataState s) {
+        return "generation " + s.generation() + " epoch " + s.epoch() + (s.primary() ? " as primary" : "") + (s.whole() ? ", whole" : ", not whole");
     }
 
     private Path stateFile() {

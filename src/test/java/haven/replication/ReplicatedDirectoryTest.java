@@ -91,7 +91,7 @@ class ReplicatedDirectoryTest {
             // No waiting: fsync returned, so the replica has it.
             assertThat(Files.readString(replicaDir.resolve("record-" + i))).isEqualTo(("record " + i + "\n").repeat(100));
         }
-        assertThat(replica.state().score()).as("an in-step copy of generation 5 ranks as such").isEqualTo((5L << 2) | 1);
+        assertThat(replica.state().score()).as("an in-step copy of generation 5, epoch 1, ranks as such").isEqualTo((5L << 22) | (1L << 2) | 1);
     }
 
     @Test
@@ -142,16 +142,49 @@ class ReplicatedDirectoryTest {
         await("the replica in step with generation 7", () -> replica.state().whole() && replica.state().generation() == 7);
         newer.stop();
         running.remove(newer);
-        // The primary of generation 7 is gone; one of generation 4 (cut off since, say) comes back.
+        replica.stop();
+        // The primary of generation 7 is gone; one of generation 4 (cut off since, say) comes back while the replica
+        // is down, so that it cannot ask it first, and the replica returns.
         ReplicatedDirectory stale = node("n3", primaryDir, freePort(), Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
                 PrimaryStream.Mode.SYNC);
-        Files.writeString(work.resolve("primary/meta/state"), "generation=4\nprimary=true\nwhole=true\n");
+        Files.writeString(work.resolve("primary/meta/state"), "generation=4\nepoch=1\nprimary=true\nwhole=true\n");
         stale.promote(4);
+        replica.startReplica();
         await("the stale primary refused", () -> stale.problem().isPresent());
         assertThat(stale.problem().orElseThrow()).contains("stale primary");
         assertThatThrownBy(() -> Files.writeString(primaryDir.resolve("late"), "must not land")).isInstanceOf(IOException.class);
         assertThat(replicaDir.resolve("late")).doesNotExist();
         assertThat(replica.state().generation()).isEqualTo(7);
+    }
+
+    @Test
+    void aReplicaLeftBehindIsNotPromotedWhileANewerOneAnswers() throws Exception {
+        Path thirdDir = Files.createDirectories(work.resolve("third/data"));
+        int thirdPort = freePort();
+        ReplicatedDirectory second = replica();
+        ReplicatedDirectory third = node("n3", thirdDir, thirdPort, Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
+                PrimaryStream.Mode.SYNC);
+        third.startReplica();
+        ReplicatedDirectory primary = node("n1", primaryDir, freePort(), Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort),
+                "n3", new InetSocketAddress("127.0.0.1", thirdPort)), PrimaryStream.Mode.SYNC);
+        primary.promote(9);
+        await("both replicas in step", () -> second.state().whole() && third.state().whole() && third.state().generation() == 9
+                && second.state().generation() == 9);
+        third.stop();
+        try (FileChannel c = FileChannel.open(primaryDir.resolve("after"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.wrap("written without n3".getBytes(StandardCharsets.UTF_8)));
+            c.force(true);
+        }
+        assertThat(Files.readString(replicaDir.resolve("after"))).isEqualTo("written without n3");
+        assertThat(second.state().epoch()).as("the replica that stayed recorded a new epoch before the write was confirmed")
+                .isGreaterThan(third.state().epoch());
+        assertThat(second.state().score()).isGreaterThan(third.state().score());
+        primary.stop();
+
+        assertThatThrownBy(() -> third.promote(10)).hasMessageContaining("n2 holds a newer copy");
+        assertThat(third.state().whole()).as("refused, it counts as not whole until a primary updates it").isFalse();
+        second.promote(10);
+        assertThat(second.problem()).isEmpty();
     }
 
     private static Path keptAside(Path diverged, String name) throws IOException {

@@ -1,0 +1,65 @@
+package haven.replication;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Asks the peers' replicas what their copies are, before this node takes the primary role: the cluster's promotion
+ * scores may lag a moment behind an epoch change, and the copy that is promoted must not be older than one that is
+ * there to be promoted instead. A peer that does not answer in time (down, or running no replica) counts for nothing.
+ */
+final class PeerStates {
+    private static final Duration LIMIT = Duration.ofMillis(700);
+
+    record Newer(String peer, DataState state) {}
+
+    private PeerStates() {}
+
+    static Optional<Newer> newerThan(DataState mine, ReplicatedDirectory.Settings settings, Consumer<String> log) {
+        List<CompletableFuture<Optional<Newer>>> asks = new ArrayList<>();
+        for (Map.Entry<String, InetSocketAddress> peer : settings.peers().entrySet()) {
+            asks.add(CompletableFuture.supplyAsync(() -> ask(peer.getKey(), peer.getValue(), settings)));
+        }
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        for (CompletableFuture<Optional<Newer>> ask : asks) {
+            try {
+                Optional<Newer> theirs = ask.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (theirs.isPresent() && theirs.get().state().whole() && theirs.get().state().newerThan(mine)) return theirs;
+            } catch (TimeoutException | ExecutionException e) {
+                ask.cancel(true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Newer> ask(String peer, InetSocketAddress address, ReplicatedDirectory.Settings settings) {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, (int) LIMIT.toMillis());
+            socket.setSoTimeout((int) LIMIT.toMillis());
+            SealedChannel ch = SealedChannel.asPrimary(socket, settings.key(), settings.resource());
+            ch.send(new byte[] {Wire.QUERY});
+            ch.flush();
+            byte[] m = ch.receive();
+            if (Wire.type(m) != Wire.STATE) return Optional.empty();
+            DataInputStream f = Wire.fields(m);
+            return Optional.of(new Newer(peer, new DataState(f.readLong(), f.readLong(), f.readBoolean(), f.readBoolean())));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}
