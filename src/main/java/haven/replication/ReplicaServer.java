@@ -35,6 +35,7 @@ public final class ReplicaServer implements AutoCloseable {
     private volatile boolean closed;
     private volatile DataState state;
     private volatile String primaryName = "";
+    private volatile String lastPrimary = "";
     private volatile long appliedSeq;
     private volatile long keptAside;
     private SealedChannel current;
@@ -64,6 +65,11 @@ public final class ReplicaServer implements AutoCloseable {
     /** The primary streaming to this copy now, or empty. */
     public String primary() {
         return primaryName;
+    }
+
+    /** The primary this copy followed last, connected or not; empty if none since the server started. */
+    String lastPrimary() {
+        return lastPrimary;
     }
 
     public long appliedSeq() {
@@ -167,6 +173,7 @@ public final class ReplicaServer implements AutoCloseable {
         Path aside = divergedDir.resolve("generation-" + state.generation() + "-before-" + generation + "-" + Instant.now().toEpochMilli());
         setState(new DataState(generation, 0, false, false));
         primaryName = name;
+        lastPrimary = name;
         log.accept("catching up from primary " + name + " (generation " + generation + ")");
         for (Manifest.Entry e : Manifest.of(applier.root()).values()) channel.send(Wire.message(Wire.ENTRY, e::write));
         channel.send(new byte[] {Wire.MANIFEST_END});

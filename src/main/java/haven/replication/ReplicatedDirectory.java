@@ -56,14 +56,16 @@ public final class ReplicatedDirectory {
     /** Takes the primary role under {@code generation}: stops following, records the role, mounts the layer. */
     public synchronized void promote(long generation) throws IOException {
         if (primary != null) return;
+        String followed = "";
         if (replica != null) {
+            followed = replica.lastPrimary();
             replica.close();
             replica = null;
         }
         Files.createDirectories(settings.directory());
         DataState was = state();
         if (!was.whole()) throw new IOException("this copy is not whole (" + describe(was) + "): it must not become the primary");
-        Optional<PeerStates.Newer> newer = PeerStates.newerThan(was, settings, log);
+        Optional<PeerStates.Newer> newer = PeerStates.newerThan(was, settings, followed);
         if (newer.isPresent()) {
             // Not whole until a primary brings it up to date: haven promotes the newer copy instead.
             was.withWhole(false).write(stateFile());

@@ -124,6 +124,7 @@ class ReplicatedDirLabTest {
         }
         assertThat(watch.most()).as("nodes with the layer mounted at the same moment, at most: %s", watch.errors()).isEqualTo(1);
         assertThat(watch.errors()).isEmpty();
+        if (Boolean.getBoolean("haven.debugFail")) throw new AssertionError("kept for reading");
     }
 
     private static void assertEveryRecordOn(int node, Iterable<Long> records) throws IOException {
