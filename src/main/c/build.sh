@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the native guard (haven-guard) into $1, and beside it haven-rdir (the replicated directory's FUSE layer,
+# Builds the native guard (haven-guard) into $1, beside it the lab's upload service (haven-lab-upload) and haven-rdir (the replicated directory's FUSE layer,
 # src/main/c/rdir) where libfuse3's headers are installed; Maven runs this in the compile phase, so tests find them.
 # Without a usable C compiler the build goes on with one warning, and each node runs the Java guard instead
 # (haven.guard.GuardLink falls back when no haven-guard sits beside the jar); without libfuse3 replicated-dir
@@ -18,6 +18,9 @@ fi
 mkdir -p "$(dirname "$out")"
 "$cc" -std=c11 -O2 -Wall -Wextra -Werror -o "$out.tmp" "$src"/*.c
 mv -f "$out.tmp" "$out"
+# The lab's upload service (haven lab bench replication, the replicated directory's lab test).
+"$cc" -std=c11 -O2 -Wall -Wextra -Werror -o "$(dirname "$out")/haven-lab-upload.tmp" "$src"/lab/upload-server.c
+mv -f "$(dirname "$out")/haven-lab-upload.tmp" "$(dirname "$out")/haven-lab-upload"
 if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists fuse3; then
   # shellcheck disable=SC2046
   "$cc" -std=c11 -O2 -Wall -Wextra -Werror -o "$rdir.tmp" "$src"/rdir/*.c $(pkg-config --cflags --libs fuse3) -lpthread

@@ -64,12 +64,18 @@ public final class LabCommand implements Runnable {
         }
 
         int onOwnLab(LabLayout layout, boolean keep, java.util.function.ToIntFunction<Lab> bench) {
+            return onOwnLab(layout, keep, state -> { }, bench);
+        }
+
+        /** The same, with {@code beforeStart} adding the bench's own groups to the lab's config (see Lab#up). */
+        int onOwnLab(LabLayout layout, boolean keep, java.util.function.Consumer<LabState> beforeStart,
+                java.util.function.ToIntFunction<Lab> bench) {
             Thread cleanup = new Thread(() -> Lab.down(prefix), "bench-cleanup");
             if (!keep) {
                 Runtime.getRuntime().addShutdownHook(cleanup);
             }
             try {
-                return bench.applyAsInt(Lab.up(layout, Lab.upTimeout(layout), this::say));
+                return bench.applyAsInt(Lab.up(layout, Lab.upTimeout(layout), this::say, beforeStart));
             } finally {
                 if (!keep) {
                     Lab.down(prefix);
@@ -171,7 +177,7 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "bench", description = "Benchmarks on a lab of their own.", subcommands = {Failover.class, Idle.class})
+    @Command(name = "bench", description = "Benchmarks on a lab of their own.", subcommands = {Failover.class, Idle.class, Replication.class})
     static final class Bench implements Runnable {
         @Spec
         CommandSpec spec;
@@ -271,6 +277,44 @@ public final class LabCommand implements Runnable {
                 }
                 out().println(json ? r.json() : r.json().replace(",\"", ", \""));
                 return r.quiet() ? 0 : 1;
+            });
+        }
+    }
+
+    @Command(name = "replication", description = "Measure the replicated directory: synced 4 KB writes against a plain"
+            + " directory, the replicas' confirmation delay, and uploads through its address while the primary is powered off.")
+    static final class Replication extends LabAction {
+        @Option(names = "--mode", defaultValue = "sync", description = "sync or async (default: ${DEFAULT-VALUE})")
+        String mode;
+
+        @Option(names = "--failovers", defaultValue = "5", description = "power losses of the primary (default: ${DEFAULT-VALUE})")
+        int failovers;
+
+        @Option(names = "--json", description = "print one JSON object instead of text")
+        boolean json;
+
+        @Option(names = "--keep", description = "leave the lab running afterwards")
+        boolean keep;
+
+        @Override
+        int act() {
+            if (!mode.equals("sync") && !mode.equals("async")) throw new LabException("--mode must be sync or async, not " + mode);
+            if (failovers < 0) throw new LabException("--failovers must be 0 or more");
+            LabLayout layout = LabLayout.of(prefix, 3, false).withReplicationNet();
+            return onOwnLab(layout, keep, s -> ReplicatedFiles.addTo(s, layout, mode), lab -> {
+                ReplicationBench.Report r;
+                try {
+                    r = new ReplicationBench(lab, mode, line -> {
+                        if (json) say(line);
+                        else out().println(line);
+                        out().flush();
+                    }).run(failovers);
+                } catch (java.io.IOException e) {
+                    throw new LabException("bench replication: " + e.getMessage());
+                }
+                r.failures().forEach(f -> say("failed: " + f));
+                out().println(json ? r.json() : r.json().replace(",\"", ", \""));
+                return r.failures().isEmpty() ? 0 : 1;
             });
         }
     }

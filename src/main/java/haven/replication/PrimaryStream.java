@@ -43,6 +43,7 @@ public final class PrimaryStream implements AutoCloseable {
     private final ReplicationKey key;
     private final Consumer<String> log;
     private final Journal journal = new Journal(JOURNAL_BYTES, 0);
+    private final LagMeter lag = new LagMeter();
     private final List<ReplicaLink> links = new ArrayList<>();
     private final ServerSocketChannel listener;
     private final Path socketPath;
@@ -153,6 +154,7 @@ public final class PrimaryStream implements AutoCloseable {
                 Record r = Record.decode(body);
                 synchronized (journal) {
                     journal.append(r.seq(), body);
+                    lag.journaled(r.seq(), body.length, System.nanoTime());
                     for (ReplicaLink l : links) l.noteChange(r);
                 }
                 confirmationsChanged();
@@ -248,16 +250,38 @@ public final class PrimaryStream implements AutoCloseable {
         return inSyncLinks().stream().map(ReplicaLink::peer).toList();
     }
 
-    /** Each replica's phase and how far it confirmed: for status. */
+    /** Each replica's phase, how far it confirmed and how many bytes it trails: for status. */
     public Map<String, String> replicas() {
         Map<String, String> out = new java.util.TreeMap<>();
         synchronized (links) {
             for (ReplicaLink l : links) {
-                out.put(l.peer(), l.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", confirmed "
-                        + l.acked() + " of " + journal.lastSeq());
+                String phase = l.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                out.put(l.peer(), l.phase() == ReplicaLink.Phase.IN_SYNC ? phase + " confirmed " + l.acked() + " lag " + lag.bytesAfter(l.acked()) + " B"
+                        : phase);
             }
         }
         return out;
+    }
+
+    /**
+     * What a failover now would lose of what writers were told is stored: nothing in sync mode while a replica is in
+     * sync; in async mode, what the most current in-sync replica has not confirmed; -1 (everything since the last
+     * replica left) when no replica is in sync.
+     */
+    public long wouldLoseBytes() {
+        List<ReplicaLink> inSync = inSyncLinks();
+        if (inSync.isEmpty()) return -1;
+        if (mode == Mode.SYNC) return 0;
+        return inSync.stream().mapToLong(l -> lag.bytesAfter(l.acked())).min().orElse(-1);
+    }
+
+    /** The {@code percent}th percentile of the replicas' latest confirmation delays (ms), -1 without any. */
+    public double lagMillis(double percent) {
+        return lag.delayMillis(percent);
+    }
+
+    LagMeter lagMeter() {
+        return lag;
     }
 
     public long lastRecord() {

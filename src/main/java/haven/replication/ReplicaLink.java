@@ -207,6 +207,7 @@ final class ReplicaLink {
                     case Wire.ACK -> {
                         if (value > sent) throw new IOException("the replica confirmed record " + value + ", beyond the " + sent + " sent");
                         acked = value;
+                        stream.lagMeter().confirmed(value, System.nanoTime());
                     }
                     case Wire.EPOCH_ACK -> {
                         if (value > sentEpoch) throw new IOException("the replica confirmed epoch " + value + ", beyond the " + sentEpoch + " sent");

@@ -5,7 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -100,18 +101,40 @@ public final class ReplicatedDirectory {
         return primary == null ? 0 : primary.processGroup();
     }
 
-    /** For status: the role and, on the primary, each replica's phase; on a replica, whom it follows. */
-    public synchronized List<String> describeRole() throws IOException {
+    /**
+     * The role and what it knows, for status, as ordered key and value: on the primary the in-sync set, each replica's
+     * phase and lag, the confirmation delay percentiles and what a failover now would lose; on a replica whom it
+     * follows, how far, and how many entries it kept aside.
+     */
+    public synchronized Map<String, String> status() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        DataState s = state();
+        out.put("role", role().name().toLowerCase(Locale.ROOT));
+        out.put("generation", Long.toString(s.generation()));
+        out.put("epoch", Long.toString(s.epoch()));
+        out.put("whole", Boolean.toString(s.whole()));
         if (primary != null) {
-            return List.of("primary of generation " + state().generation() + ", record " + primary.lastRecord(),
-                    "replicas: " + primary.replicas(), "in sync: " + primary.inSync());
+            out.put("last_record", Long.toString(primary.lastRecord()));
+            out.put("in_sync", String.join(",", primary.inSync()));
+            primary.replicas().forEach((peer, how) -> out.put("replica." + peer, how));
+            out.put("would_lose_bytes", Long.toString(primary.wouldLoseBytes()));
+            out.put("lag_p50_ms", String.format(Locale.ROOT, "%.2f", primary.lagMillis(50)));
+            out.put("lag_p99_ms", String.format(Locale.ROOT, "%.2f", primary.lagMillis(99)));
+            primary.problem().ifPresent(p -> out.put("problem", p));
         }
         if (replica != null) {
-            return List.of("replica: " + describe(replica.state()) + (replica.primary().isEmpty() ? ", no primary connected"
-                    : ", following " + replica.primary() + " at record " + replica.appliedSeq()),
-                    "entries kept aside (diverged): " + replica.keptAside());
+            out.put("following", replica.primary());
+            out.put("applied_record", Long.toString(replica.appliedSeq()));
+            out.put("kept_aside", Long.toString(replica.keptAside()));
         }
-        return List.of("stopped: " + describe(state()));
+        return out;
+    }
+
+    /** Writes {@link #status} into the meta folder's status file, where `haven lab` and an administrator read it. */
+    public void writeStatus() throws IOException {
+        StringBuilder b = new StringBuilder();
+        status().forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        haven.core.AtomicFile.replace(settings.metaDir().resolve("status"), b.toString());
     }
 
     static String describe(DataState s) {

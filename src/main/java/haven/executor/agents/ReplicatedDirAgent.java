@@ -151,13 +151,17 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         });
     }
 
-    /** Sets the promotion score (crm_master's file) from the copy's state, then answers {@code result}. */
+    /**
+     * Sets the promotion score (crm_master's file) from the copy's state and writes the status file, then answers
+     * {@code result}.
+     */
     private AgentResult scored(AgentResult result) {
-        if (scoreFile.isEmpty() || replicated.isEmpty()) return result;
+        if (replicated.isEmpty()) return result;
         try {
-            Files.writeString(scoreFile.get(), Long.toString(replicated.get().state().score()));
+            if (scoreFile.isPresent()) Files.writeString(scoreFile.get(), Long.toString(replicated.get().state().score()));
+            replicated.get().writeStatus();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, resource + ": cannot set the promotion score: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, resource + ": cannot set the promotion score or status: " + e.getMessage());
         }
         return result;
     }

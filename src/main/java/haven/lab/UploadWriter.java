@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A client in the lab's client namespace that uploads numbered 4 KB records (ReplicatedDirLabTest.record) one after
+ * A client in the lab's client namespace that uploads numbered 4 KB records (ReplicatedFiles.record) one after
  * the other with curl, moving to the next only when the current one was answered 201, and notes each acknowledged
  * record with the wall-clock millisecond it was acknowledged: what a user's uploader would have been told.
  */
-final class UploadWriter implements AutoCloseable {
+public final class UploadWriter implements AutoCloseable {
     private static final String SCRIPT = """
             set -u
             dir=$1; vip=$2; port=$3; i=1
@@ -34,7 +34,7 @@ final class UploadWriter implements AutoCloseable {
         this.pid = pid;
     }
 
-    static UploadWriter start(LabLayout layout, Path dir, String address, int port) throws IOException {
+    public static UploadWriter start(LabLayout layout, Path dir, String address, int port) throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("stop"));
         Files.writeString(dir.resolve("acked"), "");
@@ -45,7 +45,7 @@ final class UploadWriter implements AutoCloseable {
     }
 
     /** Acknowledged records and when (wall-clock ms), in order. */
-    Map<Long, Long> acked() throws IOException {
+    public Map<Long, Long> acked() throws IOException {
         Map<Long, Long> out = new TreeMap<>();
         for (String line : Files.readAllLines(dir.resolve("acked"))) {
             String[] f = line.trim().split(" ");
@@ -54,7 +54,7 @@ final class UploadWriter implements AutoCloseable {
         return out;
     }
 
-    void awaitAcked(long count, Duration within) throws IOException {
+    public void awaitAcked(long count, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         while (acked().size() < count) {
             if (System.nanoTime() > deadline) {
@@ -66,7 +66,7 @@ final class UploadWriter implements AutoCloseable {
     }
 
     /** The gap between the last acknowledgement before {@code wallMs} and the first after it. */
-    long outageAround(long wallMs) throws IOException {
+    public long outageAround(long wallMs) throws IOException {
         long before = Long.MIN_VALUE, after = Long.MAX_VALUE;
         for (long at : acked().values()) {
             if (at <= wallMs) before = Math.max(before, at);
@@ -75,7 +75,7 @@ final class UploadWriter implements AutoCloseable {
         return before == Long.MIN_VALUE || after == Long.MAX_VALUE ? -1 : after - before;
     }
 
-    void stop() throws IOException {
+    public void stop() throws IOException {
         Files.writeString(dir.resolve("stop"), "");
         ProcessHandle.of(pid).ifPresent(p -> {
             try {

@@ -1,11 +1,11 @@
 /*
- * upload-server: the lab's stand-in for an application that stores uploads in a replicated directory.
+ * haven-lab-upload: the lab's stand-in for an application that stores uploads in a replicated directory.
  *
  *   PUT /NAME   stores the body as NAME: written to a temporary name, fsync'd, renamed, the directory fsync'd, and
  *               only then answered 201, so an acknowledged upload is durable wherever the directory's fsync reaches;
  *   GET /NAME   answers the file (200) or 404; GET / answers 200 (a health check).
  *
- * One connection at a time, keep-alive, bodies up to 1 MiB. Usage: upload-server DIRECTORY ADDRESS PORT
+ * One connection at a time, keep-alive, bodies up to 1 MiB. Usage: haven-lab-upload DIRECTORY ADDRESS PORT
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -112,7 +112,7 @@ static void serve(int fd) {
 
 int main(int argc, char **argv) {
     if (argc != 4) {
-        fprintf(stderr, "usage: upload-server DIRECTORY ADDRESS PORT\n");
+        fprintf(stderr, "usage: haven-lab-upload DIRECTORY ADDRESS PORT\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
