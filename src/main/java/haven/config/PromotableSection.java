@@ -52,6 +52,7 @@ final class PromotableSection {
         }
         for (ResourceId r : promoted) {
             String type = types.getOrDefault(r.name(), "");
+            if (type.isEmpty()) continue; // the resource itself is in error, reported where it is written
             if (!type.startsWith("ocf:") && !type.equals(GroupConfig.Promotable.REPLICATED_DIR)) {
                 problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + r.name() + "' (type " + type
                         + ") has no primary role to promote", "promote OCF agents that implement promote and demote (" + EXAMPLE

@@ -230,7 +230,7 @@ class ExecutorTest {
 
     @Test
     void factoryNamesUnknownTypesAndTheKnownOnes() {
-        assertThat(AgentFactory.knownTypes()).containsExactly("ipaddr", "process");
+        assertThat(AgentFactory.knownTypes()).containsExactly("ipaddr", "process", "replicated-dir");
         var rc = new ResourceConfig(A, "nfs", Map.of(), T, T, T, T);
         assertThatThrownBy(() -> AgentFactory.create(rc)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'nfs'").hasMessageContaining("ipaddr, process");
