@@ -84,11 +84,15 @@ public final class ExecutorRunner implements OperationRunner {
     /**
      * Where replicated data goes, for agents and scripts that copy it: this node's address on the replication
      * network ({@code HAVEN_REPLICATION_ADDRESS}) and every other service node's ({@code HAVEN_REPLICATION_PEERS},
-     * {@code name=address} separated by spaces); a node without a replication address gives its cluster address.
+     * {@code name=address} separated by spaces); a node without a replication address gives its cluster address;
+     * and how long a node cut off from the others can still act ({@code HAVEN_LOST_AFTER_MS}, Timing#lostAfter).
      */
     static Map<String, String> replicationEnvironment(ClusterConfig config, NodeId self) {
         Map<String, String> env = new TreeMap<>();
         config.node(self).ifPresent(n -> env.put("HAVEN_REPLICATION_ADDRESS", n.dataAddress()));
+        // How long a cut-off node can still hold its lease and act: a primary left without replicas waits that long
+        // before it confirms writes alone, so that a cut-off one never does (replicated-dir).
+        env.put("HAVEN_LOST_AFTER_MS", Long.toString(config.timing().lostAfter().toMillis()));
         env.put("HAVEN_REPLICATION_PEERS", config.nodes().stream().filter(n -> !n.isWitness() && !n.id().equals(self))
                 .map(n -> n.id().name() + "=" + n.dataAddress()).collect(java.util.stream.Collectors.joining(" ")));
         return env;

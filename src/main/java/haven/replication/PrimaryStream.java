@@ -25,8 +25,10 @@ import java.util.function.Consumer;
 /**
  * The primary's end of a replicated directory: mounts haven-rdir over the directory, reads its records into the
  * journal, keeps a {@link ReplicaLink} to every peer, and tells haven-rdir how far the in-sync replicas confirmed
- * (in sync mode its fsync waits for that). With no replica in sync the primary goes on alone and says so in
- * {@link #inSync}: refusing writes then would make a replicated directory less available than a plain one.
+ * (in sync mode its fsync waits for that). With no replica in sync, a sync-mode primary holds confirmations back
+ * for {@code aloneAfter} (longer than a node cut off from the cluster keeps acting: if that is this node, it is
+ * stopped first and confirms nothing only it has), then goes on alone and says so ({@link #wouldLoseBytes} -1):
+ * refusing writes for good would make a replicated directory less available than a plain one.
  */
 public final class PrimaryStream implements AutoCloseable {
     public enum Mode { SYNC, ASYNC }
@@ -55,10 +57,16 @@ public final class PrimaryStream implements AutoCloseable {
     private long toldFuse;
     private final Path stateFile;
     private volatile long epoch = 1;
+    private final Duration aloneAfter;
+    /** Since when (nanoTime) no replica is in sync, or 0 while one is. */
+    private volatile long aloneSince;
+    private Thread aloneWatch;
+    private volatile boolean closing;
 
     private PrimaryStream(String resource, Path directory, long generation, String self, Mode mode, Duration syncTimeout,
-            ReplicationKey key, Path socketPath, Path stateFile, Consumer<String> log) throws IOException {
+            Duration aloneAfter, ReplicationKey key, Path socketPath, Path stateFile, Consumer<String> log) throws IOException {
         this.resource = resource;
+        this.aloneAfter = aloneAfter;
         this.stateFile = stateFile;
         this.directory = directory;
         this.generation = generation;
@@ -78,17 +86,18 @@ public final class PrimaryStream implements AutoCloseable {
      * Mounts the layer and starts streaming, in sync epoch 1 of {@code generation} (which {@code stateFile} must say
      * already). {@code fuseProgram}: haven-rdir; {@code peers}: the replicas to stream to. Throws IOException, with nothing left mounted or running, when the layer does not come up in time.
      */
-    public static PrimaryStream start(String resource, Path directory, long generation, String self, Mode mode,
-            Duration syncTimeout, ReplicationKey key, Path socketPath, Path fuseProgram, Map<String, InetSocketAddress> peers,
-            Path fuseLog, Path stateFile, Consumer<String> log) throws IOException {
-        unmountStale(directory, log);
-        PrimaryStream s = new PrimaryStream(resource, directory, generation, self, mode, syncTimeout, key, socketPath, stateFile, log);
+    static PrimaryStream start(ReplicatedDirectory.Settings settings, long generation, Path socketPath, Path fuseLog,
+            Path stateFile, Consumer<String> log) throws IOException {
+        unmountStale(settings.directory(), log);
+        PrimaryStream s = new PrimaryStream(settings.resource(), settings.directory(), generation, settings.self(), settings.mode(),
+                settings.syncTimeout(), settings.aloneAfter(), settings.key(), socketPath, stateFile, log);
         try {
-            s.mount(fuseProgram, fuseLog);
+            s.mount(settings.fuseProgram(), fuseLog);
             synchronized (s.links) {
-                peers.forEach((name, address) -> s.links.add(new ReplicaLink(s, name, address, log)));
+                settings.peers().forEach((name, address) -> s.links.add(new ReplicaLink(s, name, address, log)));
             }
-            s.reader = Thread.ofPlatform().daemon().name("rdir-" + resource + "-records").start(s::readRecords);
+            s.reader = Thread.ofPlatform().daemon().name("rdir-" + s.resource + "-records").start(s::readRecords);
+            s.aloneWatch = Thread.ofPlatform().daemon().name("rdir-" + s.resource + "-alone").start(s::watchAlone);
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -97,9 +106,9 @@ public final class PrimaryStream implements AutoCloseable {
     }
 
     private void mount(Path program, Path fuseLog) throws IOException {
-        // haven-rdir gives up on a sync after this long; the links drop a silent replica well before, so a sync
-        // waits at most about syncTimeout, and the limit only ends the primary when this daemon is gone.
-        long waitMs = syncTimeout.toMillis() * 3 + 1000;
+        // haven-rdir gives up on a sync after this long; the links drop a silent replica well before, and a primary
+        // left alone confirms after aloneAfter, so the limit only ends the primary when this daemon is gone.
+        long waitMs = Math.max(syncTimeout.toMillis() * 3 + 1000, aloneAfter.toMillis() + 2000);
         ProcessBuilder pb = new ProcessBuilder(program.toString(), directory.toString(), socketPath.toString(),
                 mode == Mode.SYNC ? "sync" : "async", Long.toString(waitMs))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(fuseLog.toFile()));
@@ -197,7 +206,14 @@ public final class PrimaryStream implements AutoCloseable {
         if (!failure.isEmpty()) return;
         if (mode == Mode.SYNC) {
             long current = epoch;
-            for (ReplicaLink l : inSyncLinks()) {
+            List<ReplicaLink> inSync = inSyncLinks();
+            if (inSync.isEmpty()) {
+                if (aloneSince == 0) aloneSince = System.nanoTime();
+                if (System.nanoTime() - aloneSince < aloneAfter.toNanos()) return; // watchAlone tries again
+            } else {
+                aloneSince = 0;
+            }
+            for (ReplicaLink l : inSync) {
                 if (l.ackedEpoch() < current) return; // confirmed again once every remaining replica holds the epoch
                 confirmed = Math.min(confirmed, l.acked());
             }
@@ -211,6 +227,18 @@ public final class PrimaryStream implements AutoCloseable {
             } catch (IOException e) {
                 if (failure.isEmpty()) failure = "cannot answer haven-rdir: " + e.getMessage();
             }
+        }
+    }
+
+    /** While confirmations wait for the alone limit, looks again every 50 ms: no record or confirmation may come. */
+    private void watchAlone() {
+        while (!closing) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (aloneSince != 0) confirmationsChanged();
         }
     }
 
@@ -323,6 +351,8 @@ public final class PrimaryStream implements AutoCloseable {
     /** Unmounts (lazily, so open files of stopped applications cannot hold it) and stops streaming. */
     @Override
     public void close() {
+        closing = true;
+        if (aloneWatch != null) aloneWatch.interrupt();
         synchronized (links) {
             for (ReplicaLink l : links) l.stop();
         }

@@ -22,11 +22,15 @@ public final class ReplicatedDirectory {
     public enum Role { STOPPED, REPLICA, PRIMARY }
 
     /**
-     * @param metaDir where the copy's state, the diverged entries and the layer's socket and log live (not inside
-     *                the directory: nothing there is replicated)
+     * @param metaDir    where the copy's state, the diverged entries and the layer's socket and log live (not
+     *                   inside the directory: nothing there is replicated)
+     * @param aloneAfter in sync mode, how long a primary left without in-sync replicas holds back confirmations before
+     *                   it goes on alone: longer than a node cut off from the cluster can keep its lease, so a cut-off
+     *                   primary is stopped before it confirms anything only it has
      */
     public record Settings(String resource, Path directory, PrimaryStream.Mode mode, Duration syncTimeout, Path metaDir,
-            Path fuseProgram, ReplicationKey key, String self, InetSocketAddress listen, Map<String, InetSocketAddress> peers) {}
+            Path fuseProgram, ReplicationKey key, String self, InetSocketAddress listen, Map<String, InetSocketAddress> peers,
+            Duration aloneAfter) {}
 
     private final Settings settings;
     private final Consumer<String> log;
@@ -75,9 +79,8 @@ public final class ReplicatedDirectory {
         }
         long g = Math.max(generation, was.generation());
         new DataState(g, 1, true, true).write(stateFile());
-        primary = PrimaryStream.start(settings.resource(), settings.directory(), g, settings.self(), settings.mode(),
-                settings.syncTimeout(), settings.key(), settings.metaDir().resolve("layer.sock"), settings.fuseProgram(),
-                settings.peers(), settings.metaDir().resolve("haven-rdir.log"), stateFile(), log);
+        primary = PrimaryStream.start(settings, g, settings.metaDir().resolve("layer.sock"),
+                settings.metaDir().resolve("haven-rdir.log"), stateFile(), log);
     }
 
     public synchronized void stop() {

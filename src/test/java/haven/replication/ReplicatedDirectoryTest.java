@@ -57,8 +57,14 @@ class ReplicatedDirectoryTest {
     }
 
     private ReplicatedDirectory node(String name, Path dir, int port, Map<String, InetSocketAddress> peers, PrimaryStream.Mode mode) {
+        return node(name, dir, port, peers, mode, Duration.ofMillis(300));
+    }
+
+    private ReplicatedDirectory node(String name, Path dir, int port, Map<String, InetSocketAddress> peers, PrimaryStream.Mode mode,
+            Duration aloneAfter) {
         var settings = new ReplicatedDirectory.Settings("files", dir, mode, Duration.ofSeconds(1), dir.resolveSibling("meta"),
-                BesideJar.path("haven-rdir").orElseThrow(), new ReplicationKey(KEY), name, new InetSocketAddress("127.0.0.1", port), peers);
+                BesideJar.path("haven-rdir").orElseThrow(), new ReplicationKey(KEY), name, new InetSocketAddress("127.0.0.1", port), peers,
+                aloneAfter);
         ReplicatedDirectory r = new ReplicatedDirectory(settings, line -> log.add(name + ": " + line));
         running.add(r);
         return r;
@@ -185,6 +191,28 @@ class ReplicatedDirectoryTest {
         assertThat(third.state().whole()).as("refused, it counts as not whole until a primary updates it").isFalse();
         second.promote(10);
         assertThat(second.problem()).isEmpty();
+    }
+
+    @Test
+    void aPrimaryLeftWithoutReplicasConfirmsNothingUntilItsAloneLimit() throws Exception {
+        ReplicatedDirectory replica = replica();
+        ReplicatedDirectory primary = node("n1", primaryDir, freePort(), Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
+                PrimaryStream.Mode.SYNC, Duration.ofSeconds(3));
+        primary.promote(3);
+        await("the replica in step", () -> replica.state().whole() && replica.state().generation() == 3);
+        replica.stop();
+        var synced = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (FileChannel c = FileChannel.open(primaryDir.resolve("alone"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                c.write(ByteBuffer.wrap("only here".getBytes(StandardCharsets.UTF_8)));
+                c.force(true);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(1000);
+        assertThat(synced).as("a cut-off primary would be stopped before it confirms what only it has").isNotDone();
+        synced.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(primary.status()).containsEntry("would_lose_bytes", "-1").containsEntry("in_sync", "");
     }
 
     private static Path keptAside(Path diverged, String name) throws IOException {

@@ -70,7 +70,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             var settings = new ReplicatedDirectory.Settings(resource, directory, mode, syncTimeout,
                     site.get().stateDir().resolve("rdir").resolve(resource), program.get(), new ReplicationKey(site.get().clusterKey()),
                     environment.getOrDefault("HAVEN_NODE", ""), new InetSocketAddress(address, port),
-                    peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port));
+                    peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port), aloneAfter(environment));
             replicated = Optional.of(new ReplicatedDirectory(settings, line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line)));
         }
     }
@@ -93,6 +93,17 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             // reported below
         }
         throw p.invalid("sync_timeout", "'" + v + "' is not a positive duration such as 1s or 500ms");
+    }
+
+    /** Twice the time a cut-off node can still act (HAVEN_LOST_AFTER_MS), so that only a node in the majority goes on alone. */
+    static Duration aloneAfter(Map<String, String> environment) {
+        long lostAfter = 650;
+        try {
+            lostAfter = Long.parseLong(environment.getOrDefault("HAVEN_LOST_AFTER_MS", "650"));
+        } catch (NumberFormatException ignored) {
+            // the daemon writes a number; the default timing's figure otherwise
+        }
+        return Duration.ofMillis(2 * Math.max(lostAfter, 100));
     }
 
     /** HAVEN_REPLICATION_PEERS: "name=address ..." */
