@@ -3,8 +3,13 @@ package haven.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -76,5 +81,57 @@ class ReplicatedDirLabTest {
         }
         assertThat(watch.most()).as("nodes with the layer mounted at the same moment, at most: %s", watch.errors()).isEqualTo(1);
         assertThat(watch.errors()).isEmpty();
+    }
+
+    /**
+     * The primary cut off from the cluster network (its replication link stays up, as a separate wire would): a writer
+     * on it, syncing each file and counting it only while the layer is still mounted there, stops being acknowledged
+     * within the cut-off node's lease, and every file it was acknowledged is on the new primary.
+     */
+    @Test
+    void aCutOffPrimaryStopsWithinItsLeaseAndLosesNothingItAcknowledged() throws Exception {
+        Faults faults = new Faults(lab);
+        int primary = files.awaitPrimary(-1, Duration.ofSeconds(60));
+        for (int i = 1; i <= 3; i++) {
+            if (i != primary) files.awaitReplicaInStep(i, primary, WITHIN);
+        }
+        Path acks = Files.createTempFile("haven-partition-acks", ".txt");
+        long pid = lab.cluster().pid(primary).orElseThrow();
+        String dir = files.directory().toString();
+        String loop = "i=1; while :; do if dd if=/dev/zero of=" + dir + "/p-$i bs=4096 count=1 conv=fsync 2>/dev/null"
+                + " && grep -q ' " + dir + " fuse' /proc/self/mounts; then echo \"$i $(date +%s%3N)\" >> " + acks + "; fi;"
+                + " i=$((i+1)); sleep 0.005; done";
+        Process writer = new ProcessBuilder("nsenter", "-t", Long.toString(pid), "-m", "--", "sh", "-c", loop)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while (Files.readAllLines(acks).size() < 20 && System.nanoTime() < deadline) Pids.sleep(20);
+            Faults.Injected cut = faults.isolate(primary);
+            long cutWallMs = System.currentTimeMillis();
+            int next = files.awaitPrimary(primary, WITHIN);
+            Pids.sleep(1000);
+            Map<Long, Long> acked = new TreeMap<>();
+            for (String line : Files.readAllLines(acks)) {
+                String[] f = line.split(" ");
+                acked.put(Long.parseLong(f[0]), Long.parseLong(f[1]));
+            }
+            long lastAfterCut = acked.values().stream().mapToLong(Long::longValue).max().orElseThrow() - cutWallMs;
+            System.out.printf("%s: %s; last write acknowledged there %d ms after the cut; %s primary%n", PREFIX, cut.description(),
+                    lastAfterCut, LAYOUT.nodeName(next));
+            assertThat(lastAfterCut).as("the cut-off primary stops acknowledging within its lease (and the lab's noise)").isLessThan(1500);
+            Path newCopy = lab.cluster().state().diskOf(LAYOUT.nodeName(next)).resolve("uploads");
+            List<String> missing = new ArrayList<>();
+            for (long i : acked.keySet()) {
+                Path f = newCopy.resolve("p-" + i);
+                if (!Files.exists(f) || Files.size(f) != 4096) missing.add(f.getFileName().toString());
+            }
+            assertThat(missing).as("files the cut-off primary acknowledged, on the new primary %s", LAYOUT.nodeName(next)).isEmpty();
+            faults.heal(primary);
+            files.awaitReplicaInStep(primary, next, WITHIN);
+        } finally {
+            writer.destroyForcibly();
+            writer.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            Files.deleteIfExists(acks);
+        }
     }
 }
