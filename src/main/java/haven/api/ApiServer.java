@@ -76,6 +76,15 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds each resource's replicated data as this node knows it (replicated-dir: role, in-sync set, lag) at
+     * /ha/resources/R/replication; call before {@link #start}.
+     */
+    public ApiServer withReplication(java.util.function.Function<haven.core.ResourceId, Map<String, String>> replication) {
+        this.replication = replication;
+        return this;
+    }
+
     /** Serves /ha/config (reads and version-guarded changes); without it that path is not found. */
     public ApiServer withConfig(ConfigResource resource) {
         this.configResource = resource;
@@ -115,6 +124,8 @@ public final class ApiServer implements AutoCloseable {
         s.start();
     }
 
+    private java.util.function.Function<haven.core.ResourceId, Map<String, String>> replication = r -> Map.of();
+
     private void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod();
         List<String> path = segments(ex.getRequestURI().getPath());
@@ -133,10 +144,11 @@ public final class ApiServer implements AutoCloseable {
         boolean json = accepts(ex, "application/json");
         if (path.equals(List.of("status"))) {
             // The first API's one document, which the lab and `haven status` read.
-            send(ex, 200, "application/json", Codec.toJson(s.toMap()));
+            send(ex, 200, "application/json", Codec.toJson(HaTree.withReplication(s.toMap(), replication)));
             return;
         }
         Map<String, Object> tree = HaTree.of(s);
+        HaTree.addReplication(tree, s, replication);
         TreeView.Reply r = TreeView.render(TreeView.lookup(tree, aliasGroups(tree, path)), json);
         send(ex, 200, r.contentType(), r.body());
     }

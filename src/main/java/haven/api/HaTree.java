@@ -39,6 +39,32 @@ public final class HaTree {
         return root;
     }
 
+    /**
+     * Puts under resources/R/replication what this node knows of R's replicated data, for the resources whose agent
+     * knows any (replicated-dir): a node's own copy, which only it can tell.
+     */
+    @SuppressWarnings("unchecked")
+    static void addReplication(Map<String, Object> tree, NodeStatus s, java.util.function.Function<ResourceId, Map<String, String>> replication) {
+        Map<String, Object> resources = (Map<String, Object>) tree.get("resources");
+        for (ResourceConfig r : s.config().resources()) {
+            Map<String, String> here = replication.apply(r.id());
+            if (!here.isEmpty()) ((Map<String, Object>) resources.get(r.id().name())).put("replication", new LinkedHashMap<>(here));
+        }
+    }
+
+    /** The same for the status document (NodeStatus#toMap): each group's resources list gains "replication". */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withReplication(Map<String, Object> status, java.util.function.Function<ResourceId, Map<String, String>> replication) {
+        for (Object g : (List<Object>) status.getOrDefault("groups", List.of())) {
+            for (Object r : (List<Object>) ((Map<String, Object>) g).getOrDefault("resources", List.of())) {
+                Map<String, Object> res = (Map<String, Object>) r;
+                Map<String, String> here = replication.apply(ResourceId.of((String) res.get("name")));
+                if (!here.isEmpty()) res.put("replication", new LinkedHashMap<>(here));
+            }
+        }
+        return status;
+    }
+
     private static Map<String, Object> cluster(NodeStatus s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.config().clusterName());

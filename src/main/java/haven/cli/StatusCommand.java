@@ -29,6 +29,29 @@ public final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One line of what the answering node knows of its copy: the primary's view of its replicas, or a replica's. */
+    static String copyHere(JsonNode r, String node) {
+        StringBuilder b = new StringBuilder("copy on ").append(node).append(": ").append(r.path("role").asText())
+                .append(", generation ").append(r.path("generation").asText()).append(" epoch ").append(r.path("epoch").asText());
+        if (!r.path("whole").asBoolean()) b.append(", NOT WHOLE");
+        if (r.path("role").asText().equals("primary")) {
+            String inSync = r.path("in_sync").asText();
+            long lose = r.path("would_lose_bytes").asLong();
+            b.append(", in sync: ").append(inSync.isEmpty() ? "none" : inSync).append(", confirm delay p50 ")
+                    .append(r.path("lag_p50_ms").asText()).append(" ms, a failover now would lose ")
+                    .append(lose < 0 ? "every write since the last replica left" : lose + " bytes");
+            r.fieldNames().forEachRemaining(k -> {
+                if (k.startsWith("replica.")) b.append("; ").append(k.substring("replica.".length())).append(" ").append(r.path(k).asText());
+            });
+        } else if (r.path("role").asText().equals("replica")) {
+            b.append(r.path("following").asText().isEmpty() ? ", no primary connected" : ", following " + r.path("following").asText()
+                    + " at record " + r.path("applied_record").asText());
+            if (r.path("kept_aside").asLong() > 0) b.append(", ").append(r.path("kept_aside").asText()).append(" entries kept aside");
+        }
+        if (r.has("problem")) b.append(" — ").append(r.path("problem").asText());
+        return b.toString();
+    }
+
     static String render(JsonNode s) {
         StringBuilder b = new StringBuilder();
         b.append("cluster ").append(s.path("cluster").asText()).append(" (as seen from ").append(s.path("node").asText())
@@ -66,6 +89,7 @@ public final class StatusCommand implements Callable<Integer> {
             for (JsonNode res : g.path("resources")) {
                 b.append(String.format("  %-14s %-10s %s%n", res.path("name").asText(), res.path("type").asText(),
                         res.path("state").asText()));
+                if (res.has("replication")) b.append("    ").append(copyHere(res.path("replication"), s.path("node").asText())).append('\n');
             }
         }
         JsonNode failures = s.path("failures");

@@ -99,6 +99,12 @@ public final class ExecutorRunner implements OperationRunner {
     }
 
     @Override
+    public Map<String, String> replicationStatus(ResourceId resource) {
+        ResourceAgent agent = executor.agents().get(resource);
+        return agent == null ? Map.of() : agent.replicationStatus();
+    }
+
+    @Override
     public java.util.Optional<Long> promotionScore(ResourceId resource) {
         return scores.flatMap(s -> s.of(resource));
     }

@@ -82,7 +82,7 @@ public final class NodeDaemon implements AutoCloseable {
         this.follower = new haven.daemon.ConfigFollower(config, configText, configFile,
                 haven.validation.OcfReloadRules.installed(), NodeDaemon::log,
                 (version, next, diff) -> loop.enqueue(new NodeEvent.ConfigChanged(version, next, diff)));
-        this.api = new ApiServer(config, () -> status, cluster, events).withTimeline(timeline).withConfig(new haven.api.ConfigResource(() -> status,
+        this.api = new ApiServer(config, () -> status, cluster, events).withTimeline(timeline).withReplication(runner::replicationStatus).withConfig(new haven.api.ConfigResource(() -> status,
                 cluster, follower::text, new haven.validation.ConfigValidator(follower.baseDir(),
                         haven.validation.AgentChecks.INSTALLED)));
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);

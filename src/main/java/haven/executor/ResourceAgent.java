@@ -76,6 +76,11 @@ public interface ResourceAgent {
         return List.of();
     }
 
+    /** What the agent knows of its replicated data here, for /ha (replicated-dir); empty by default. */
+    default java.util.Map<String, String> replicationStatus() {
+        return java.util.Map.of();
+    }
+
     /** Registers a callback for when {@link #forceOff} changes outside an operation's result (a launch). */
     default void onForceOffChanged(Runnable listener) {}
 }

@@ -34,6 +34,14 @@ public interface OperationRunner extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * What {@code resource}'s agent knows of its replicated data on this node (role, in-sync set, lag, ...), as keys
+     * and values for /ha; empty for agents that replicate nothing (every one but replicated-dir).
+     */
+    default java.util.Map<String, String> replicationStatus(ResourceId resource) {
+        return java.util.Map.of();
+    }
+
     /** Called with the resource whenever its {@link #forceOff} answer changes outside an operation. */
     default void onForceOffChanged(Consumer<ResourceId> listener) {}
 

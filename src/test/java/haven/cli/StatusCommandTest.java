@@ -14,4 +14,20 @@ class StatusCommandTest {
         String shown = StatusCommand.render(new ObjectMapper().readTree(Codec.toJson(Snapshots.notifyingPromotion().toMap())));
         assertThat(shown).contains("group web: primary on n2, replicas on n1, n3 (notifying: pre-promote of n2, waiting for n1, n3)\n");
     }
+
+    @Test
+    void aReplicatedCopyIsDescribedAsItsNodeSeesIt() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        String primary = StatusCommand.copyHere(m.readTree("{\"role\":\"primary\",\"generation\":\"7\",\"epoch\":\"2\",\"whole\":\"true\","
+                + "\"in_sync\":\"n1\",\"replica.n1\":\"in-sync confirmed 40 lag 0 B\",\"replica.n3\":\"connecting\","
+                + "\"would_lose_bytes\":\"0\",\"lag_p50_ms\":\"0.52\"}"), "n2");
+        assertThat(primary).isEqualTo("copy on n2: primary, generation 7 epoch 2, in sync: n1, confirm delay p50 0.52 ms,"
+                + " a failover now would lose 0 bytes; n1 in-sync confirmed 40 lag 0 B; n3 connecting");
+        String alone = StatusCommand.copyHere(m.readTree("{\"role\":\"primary\",\"generation\":\"7\",\"epoch\":\"3\",\"whole\":\"true\","
+                + "\"in_sync\":\"\",\"would_lose_bytes\":\"-1\",\"lag_p50_ms\":\"-1.00\"}"), "n2");
+        assertThat(alone).contains("in sync: none").contains("would lose every write since the last replica left");
+        String replica = StatusCommand.copyHere(m.readTree("{\"role\":\"replica\",\"generation\":\"7\",\"epoch\":\"1\",\"whole\":\"false\","
+                + "\"following\":\"n2\",\"applied_record\":\"12\",\"kept_aside\":\"3\"}"), "n3");
+        assertThat(replica).isEqualTo("copy on n3: replica, generation 7 epoch 1, NOT WHOLE, following n2 at record 12, 3 entries kept aside");
+    }
 }

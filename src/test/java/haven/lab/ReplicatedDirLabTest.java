@@ -78,9 +78,36 @@ class ReplicatedDirLabTest {
                 assertThat(files.missingOn(i, acked.keySet())).as("acknowledged uploads on %s", LAYOUT.nodeName(i)).isEmpty();
             }
             System.out.printf("%s: %d uploads acknowledged, every one present and whole on all three nodes%n", PREFIX, acked.size());
+            for (int i : others(primary)) files.awaitReplicaInStep(i, primary, WITHIN);
+            // What each node's API says of its own copy: the primary sees both replicas in sync.
+            assertThat(ha(primary, "role")).isEqualTo("primary");
+            assertThat(ha(primary, "in_sync").split(",")).containsExactlyInAnyOrderElementsOf(
+                    others(primary).stream().map(LAYOUT::nodeName).toList());
+            assertThat(ha(primary, "would_lose_bytes")).isEqualTo("0");
+            assertThat(ha(others(primary).get(0), "role")).isEqualTo("replica");
+            assertThat(ha(others(primary).get(0), "following")).isEqualTo(LAYOUT.nodeName(primary));
         }
         assertThat(watch.most()).as("nodes with the layer mounted at the same moment, at most: %s", watch.errors()).isEqualTo(1);
         assertThat(watch.errors()).isEmpty();
+    }
+
+    /** /ha/resources/data/replication/KEY as node {@code i}'s API answers it (text). */
+    private static String ha(int i, String key) {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            var r = Http.get(LAYOUT.nodeNamespace(i), "http://127.0.0.1:7480/ha/resources/data/replication/" + key, Duration.ofSeconds(5));
+            if (r.isPresent() && r.get().ok()) return r.get().body().strip();
+            last = r.map(Http.Reply::body).orElse("no answer");
+            Pids.sleep(100);
+        }
+        throw new AssertionError(LAYOUT.nodeName(i) + " /ha/resources/data/replication/" + key + ": " + last);
+    }
+
+    private static List<Integer> others(int node) {
+        List<Integer> out = new ArrayList<>(List.of(1, 2, 3));
+        out.remove(Integer.valueOf(node));
+        return out;
     }
 
     /**

@@ -177,6 +177,16 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         return result;
     }
 
+    @Override
+    public Map<String, String> replicationStatus() {
+        if (replicated.isEmpty()) return Map.of();
+        try {
+            return replicated.get().status();
+        } catch (IOException e) {
+            return Map.of("problem", "cannot read the copy's state: " + e.getMessage());
+        }
+    }
+
     /** The layer's process: killed, it leaves a mount that refuses every write, which is what a deadline needs. */
     @Override
     public List<ForceOff> forceOff() {
