@@ -191,7 +191,7 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiError(405, "/metrics is read-only: use GET");
         }
         boolean openMetrics = accepts(ex, "application/openmetrics-text");
-        send(ex, 200, Metrics.contentType(openMetrics), Metrics.render(status.get(), events, openMetrics));
+        send(ex, 200, Metrics.contentType(openMetrics), Metrics.render(status.get(), events, openMetrics, replication));
     }
 
     static boolean accepts(HttpExchange ex, String type) {

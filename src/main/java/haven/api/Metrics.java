@@ -28,6 +28,12 @@ public final class Metrics {
     }
 
     public static String render(NodeStatus s, EventRecorder events, boolean openMetrics) {
+        return render(s, events, openMetrics, r -> Map.of());
+    }
+
+    /** {@code replication}: each resource's replicated copy as this node knows it (see HaTree#addReplication). */
+    public static String render(NodeStatus s, EventRecorder events, boolean openMetrics,
+            java.util.function.Function<ResourceId, Map<String, String>> replication) {
         Writer w = new Writer(openMetrics);
         w.gauge("haven_members", "cluster members this node sees, itself included");
         w.sample("haven_members", "", s.members().size());
@@ -50,6 +56,7 @@ public final class Metrics {
         w.gauge("haven_state_version", "log entries applied to this node's copy of the cluster state");
         w.sample("haven_state_version", "", s.state().version());
         groupsAndResources(s, w);
+        replication(s, replication, w);
         w.counter("haven_failovers", "groups placed on another node than the one they ran on, seen by this node since it started");
         w.sample("haven_failovers_total", "", events.failovers());
         w.gauge("haven_fencing_records", "fencing attempts the cluster state remembers, by outcome");
@@ -88,6 +95,54 @@ public final class Metrics {
                 w.sample("haven_resource_failures", label("resource", r.name()) + "," + label("node", n.name()),
                         s.state().failureCount(r, n, 0));
             }
+        }
+    }
+
+    /** Only the resources whose copy this node runs (replicated-dir); the primary's figures only on the primary. */
+    private static void replication(NodeStatus s, java.util.function.Function<ResourceId, Map<String, String>> replication, Writer w) {
+        Map<ResourceId, Map<String, String>> here = new java.util.TreeMap<>();
+        for (var r : s.config().resources()) {
+            Map<String, String> m = replication.apply(r.id());
+            if (!m.isEmpty() && !"stopped".equals(m.get("role"))) here.put(r.id(), m);
+        }
+        if (here.isEmpty()) return;
+        w.gauge("haven_replication_primary", "1 if this node's copy of the replicated resource is its primary, 0 for a replica");
+        here.forEach((r, m) -> w.sample("haven_replication_primary", label("resource", r.name()), "primary".equals(m.get("role")) ? 1 : 0));
+        w.gauge("haven_replication_whole", "1 if this node's copy is whole (may be promoted)");
+        here.forEach((r, m) -> w.sample("haven_replication_whole", label("resource", r.name()), "true".equals(m.get("whole")) ? 1 : 0));
+        w.gauge("haven_replication_epoch", "the sync epoch of this node's copy (grows when the primary loses an in-sync replica)");
+        here.forEach((r, m) -> w.sample("haven_replication_epoch", label("resource", r.name()), number(m.get("epoch"))));
+        Map<ResourceId, Map<String, String>> primaries = new java.util.TreeMap<>();
+        here.forEach((r, m) -> {
+            if ("primary".equals(m.get("role"))) primaries.put(r, m);
+        });
+        if (primaries.isEmpty()) return;
+        w.gauge("haven_replication_in_sync_replicas", "replicas in sync with this node, the primary");
+        primaries.forEach((r, m) -> {
+            String inSync = m.getOrDefault("in_sync", "");
+            w.sample("haven_replication_in_sync_replicas", label("resource", r.name()), inSync.isEmpty() ? 0 : inSync.split(",").length);
+        });
+        w.gauge("haven_replication_lag_bytes", "bytes an in-sync replica has not confirmed yet, on the primary");
+        primaries.forEach((r, m) -> m.forEach((k, v) -> {
+            if (k.startsWith("lag_bytes.")) {
+                w.sample("haven_replication_lag_bytes", label("resource", r.name()) + "," + label("replica", k.substring(10)), number(v));
+            }
+        }));
+        w.gauge("haven_replication_would_lose_bytes", "what a failover now would lose of what writers were told is stored;"
+                + " -1: every write since the last replica left");
+        primaries.forEach((r, m) -> w.sample("haven_replication_would_lose_bytes", label("resource", r.name()), number(m.get("would_lose_bytes"))));
+        w.gauge("haven_replication_confirm_delay_ms", "the replicas' latest confirmation delays, on the primary");
+        primaries.forEach((r, m) -> {
+            w.sample("haven_replication_confirm_delay_ms", label("resource", r.name()) + "," + label("quantile", "0.5"), number(m.get("lag_p50_ms")));
+            w.sample("haven_replication_confirm_delay_ms", label("resource", r.name()) + "," + label("quantile", "0.99"), number(m.get("lag_p99_ms")));
+        });
+    }
+
+    private static double number(String text) {
+        try {
+            return text == null ? -1 : Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

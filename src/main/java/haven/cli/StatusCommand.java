@@ -37,7 +37,7 @@ public final class StatusCommand implements Callable<Integer> {
         if (r.path("role").asText().equals("primary")) {
             String inSync = r.path("in_sync").asText();
             long lose = r.path("would_lose_bytes").asLong();
-            b.append(", in sync: ").append(inSync.isEmpty() ? "none" : inSync).append(", confirm delay p50 ")
+            b.append(", in sync: ").append(inSync.isEmpty() ? "none" : inSync.replace(",", ", ")).append(", confirm delay p50 ")
                     .append(r.path("lag_p50_ms").asText()).append(" ms, a failover now would lose ")
                     .append(lose < 0 ? "every write since the last replica left" : lose + " bytes");
             r.fieldNames().forEachRemaining(k -> {

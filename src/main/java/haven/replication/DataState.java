@@ -21,12 +21,16 @@ import java.util.Properties;
 public record DataState(long generation, long epoch, boolean primary, boolean whole) {
     /** A directory that never saw a primary: whole, as the administrator filled it. */
     static final DataState FRESH = new DataState(0, 0, false, true);
-    private static final long MAX_GENERATION = (1L << 30) - 1;
-    private static final long MAX_EPOCH = (1L << 20) - 1;
+    private static final long MAX_GENERATION = 9_000_000_000_000L;
+    private static final long MAX_EPOCH = 99_999;
 
+    /**
+     * Written so that an administrator reads it in `haven why`: generation × 1,000,000 + epoch × 10 + 2 for the
+     * primary, 1 for a replica (7000021: generation 7, epoch 2, a replica); -1 when not whole.
+     */
     public long score() {
         if (!whole) return -1;
-        return (Math.min(generation, MAX_GENERATION) << 22) | (Math.min(epoch, MAX_EPOCH) << 2) | (primary ? 2 : 1);
+        return Math.min(generation, MAX_GENERATION) * 1_000_000 + Math.min(epoch, MAX_EPOCH) * 10 + (primary ? 2 : 1);
     }
 
     /** Whether this copy holds writes that {@code other} may lack: a newer generation, or a newer epoch of the same. */

@@ -55,6 +55,8 @@ public final class PrimaryStream implements AutoCloseable {
     private volatile String staleReason = "";
     private volatile String failure = "";
     private long toldFuse;
+    /** The sync records (seq) haven-rdir may be waiting on, oldest first (sync mode only; guarded by this). */
+    private final java.util.ArrayDeque<Long> pendingSyncs = new java.util.ArrayDeque<>();
     private final Path stateFile;
     private volatile long epoch = 1;
     private final Duration aloneAfter;
@@ -164,7 +166,15 @@ public final class PrimaryStream implements AutoCloseable {
                 synchronized (journal) {
                     journal.append(r.seq(), body);
                     lag.journaled(r.seq(), body.length, System.nanoTime());
-                    for (ReplicaLink l : links) l.noteChange(r);
+                    for (ReplicaLink l : links) {
+                        l.noteChange(r);
+                        l.sendLive(r.seq(), body);
+                    }
+                }
+                if (mode == Mode.SYNC && r.op() == Record.Op.FSYNC) {
+                    synchronized (this) {
+                        pendingSyncs.addLast(r.seq());
+                    }
                 }
                 confirmationsChanged();
             }
@@ -178,6 +188,10 @@ public final class PrimaryStream implements AutoCloseable {
 
     long epoch() {
         return epoch;
+    }
+
+    Mode mode() {
+        return mode;
     }
 
     /**
@@ -197,6 +211,7 @@ public final class PrimaryStream implements AutoCloseable {
             }
         }
         log.accept("replica " + peer + " left the in-sync set; sync epoch " + epoch);
+        for (ReplicaLink l : inSyncLinks()) l.sendEpoch(epoch);
         confirmationsChanged();
     }
 
@@ -219,6 +234,9 @@ public final class PrimaryStream implements AutoCloseable {
             }
         }
         synchronized (this) {
+            // haven-rdir waits only in a sync, and only in sync mode: telling it of anything else wakes it for nothing.
+            if (pendingSyncs.isEmpty() || pendingSyncs.peekFirst() > confirmed) return;
+            while (!pendingSyncs.isEmpty() && pendingSyncs.peekFirst() <= confirmed) pendingSyncs.removeFirst();
             if (confirmed <= toldFuse || fromFuse == null || !fromFuse.isOpen()) return;
             toldFuse = confirmed;
             try {
@@ -286,6 +304,17 @@ public final class PrimaryStream implements AutoCloseable {
                 String phase = l.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
                 out.put(l.peer(), l.phase() == ReplicaLink.Phase.IN_SYNC ? phase + " confirmed " + l.acked() + " lag " + lag.bytesAfter(l.acked()) + " B"
                         : phase);
+            }
+        }
+        return out;
+    }
+
+    /** Each in-sync replica's lag in bytes (what it has not confirmed), by name: for metrics. */
+    public Map<String, Long> lagBytes() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        synchronized (links) {
+            for (ReplicaLink l : links) {
+                if (l.phase() == ReplicaLink.Phase.IN_SYNC) out.put(l.peer(), lag.bytesAfter(l.acked()));
             }
         }
         return out;

@@ -46,12 +46,15 @@ final class ReplicaLink {
     /** Paths changed while this replica was being copied (guarded by the journal's lock). */
     private Set<String> touched;
     private volatile boolean stopped;
+    private final boolean direct;
+    private final java.util.concurrent.locks.ReentrantLock sendLock = new java.util.concurrent.locks.ReentrantLock();
 
     ReplicaLink(PrimaryStream stream, String peer, InetSocketAddress address, Consumer<String> log) {
         this.stream = stream;
         this.peer = peer;
         this.address = address;
         this.log = log;
+        this.direct = stream.mode() == PrimaryStream.Mode.SYNC;
         this.thread = Thread.ofPlatform().daemon().name("rdir-" + stream.resource() + "-to-" + peer).start(this::run);
     }
 
@@ -168,33 +171,77 @@ final class ReplicaLink {
         }
     }
 
+    /**
+     * In sync mode the records' reader sends every record itself ({@link #sendLive}); this thread then only sends
+     * epochs and watches for a silent replica. In async mode a slow replica must not hold the writers back, so this
+     * thread sends from the journal, as far behind as the journal reaches.
+     */
     private void stream(SealedChannel ch) throws IOException, InterruptedException {
-        while (!stopped && !stream.isStale()) {
-            List<Journal.Entry> next;
-            try {
-                next = stream.journal().after(sent, Duration.ofMillis(100));
-            } catch (Journal.FellBehind e) {
-                drop(ch, e.getMessage());
-                return;
+        while (!stopped && !stream.isStale() && !ch.isClosed()) {
+            if (direct) {
+                Thread.sleep(50);
+            } else {
+                List<Journal.Entry> next;
+                try {
+                    next = stream.journal().after(sent, Duration.ofMillis(100));
+                } catch (Journal.FellBehind e) {
+                    drop(ch, e.getMessage());
+                    return;
+                }
+                if (!next.isEmpty()) {
+                    sendLock.lock();
+                    try {
+                        if (waitingSince == 0) waitingSince = System.nanoTime();
+                        // Before sending: the replica's confirmation may come back before the next line would run.
+                        sent = next.get(next.size() - 1).seq();
+                        for (Journal.Entry e : next) ch.send(Wire.record(e.body()));
+                        ch.flush();
+                    } finally {
+                        sendLock.unlock();
+                    }
+                }
             }
-            long epoch = stream.epoch();
-            if (epoch > sentEpoch) {
-                if (waitingSince == 0) waitingSince = System.nanoTime();
-                sentEpoch = epoch;
-                ch.send(Wire.withSeq(Wire.EPOCH, epoch));
-            }
-            if (!next.isEmpty()) {
-                if (waitingSince == 0) waitingSince = System.nanoTime();
-                for (Journal.Entry e : next) ch.send(Wire.record(e.body()));
-                // Before the flush: the replica's confirmation may come back before the next line would run.
-                sent = next.get(next.size() - 1).seq();
-            }
-            ch.flush();
+            sendEpoch(stream.epoch());
             long since = waitingSince;
             if (since != 0 && System.nanoTime() - since > stream.syncTimeout().toNanos()) {
                 drop(ch, "no confirmation within " + stream.syncTimeout().toMillis() + " ms");
                 return;
             }
+        }
+    }
+
+    /** Sends record {@code seq} to this replica at once if it is in sync and fed directly; called under the journal's lock. */
+    void sendLive(long seq, byte[] body) {
+        SealedChannel ch = channel;
+        if (!direct || phase != Phase.IN_SYNC || ch == null) return;
+        sendLock.lock();
+        try {
+            if (waitingSince == 0) waitingSince = System.nanoTime();
+            sent = seq;
+            ch.send(Wire.record(body));
+            ch.flush();
+        } catch (IOException e) {
+            ch.close(); // this link's thread finds it closed and leaves the in-sync set
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Tells an in-sync replica of a newer epoch (the primary confirms nothing more until it recorded it). */
+    void sendEpoch(long epoch) {
+        SealedChannel ch = channel;
+        if (phase != Phase.IN_SYNC || ch == null) return;
+        sendLock.lock();
+        try {
+            if (epoch <= sentEpoch) return;
+            if (waitingSince == 0) waitingSince = System.nanoTime();
+            sentEpoch = epoch;
+            ch.send(Wire.withSeq(Wire.EPOCH, epoch));
+            ch.flush();
+        } catch (IOException e) {
+            ch.close();
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -223,11 +270,22 @@ final class ReplicaLink {
         }
     }
 
-    private void drop(SealedChannel ch, String why) throws IOException {
+    /**
+     * Out of the in-sync set, telling the replica so when its connection takes the message; a sender stuck on a
+     * replica that reads nothing holds the send lock, and then only closing the connection frees it.
+     */
+    private void drop(SealedChannel ch, String why) throws IOException, InterruptedException {
         log.accept("dropping replica " + peer + ": " + why);
         leaveSync();
-        ch.send(Wire.withText(Wire.DROP, why));
-        ch.flush();
+        if (sendLock.tryLock(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            try {
+                ch.send(Wire.withText(Wire.DROP, why));
+                ch.flush();
+            } finally {
+                sendLock.unlock();
+            }
+        }
+        ch.close();
     }
 
     /** Out of the in-sync set: if it was in it, the primary moves to a new epoch before it confirms anything more. */

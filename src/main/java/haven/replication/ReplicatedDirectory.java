@@ -120,6 +120,7 @@ public final class ReplicatedDirectory {
             out.put("last_record", Long.toString(primary.lastRecord()));
             out.put("in_sync", String.join(",", primary.inSync()));
             primary.replicas().forEach((peer, how) -> out.put("replica." + peer, how));
+            primary.lagBytes().forEach((peer, bytes) -> out.put("lag_bytes." + peer, Long.toString(bytes)));
             out.put("would_lose_bytes", Long.toString(primary.wouldLoseBytes()));
             out.put("lag_p50_ms", String.format(Locale.ROOT, "%.2f", primary.lagMillis(50)));
             out.put("lag_p99_ms", String.format(Locale.ROOT, "%.2f", primary.lagMillis(99)));

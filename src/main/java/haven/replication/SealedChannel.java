@@ -128,6 +128,10 @@ final class SealedChannel implements AutoCloseable {
         return in.available() > 0;
     }
 
+    boolean isClosed() {
+        return socket.isClosed();
+    }
+
     @Override
     public void close() {
         try {

@@ -105,4 +105,35 @@ class MetricsTest {
     void labelValuesAreEscaped() {
         assertThat(Metrics.label("detail", "a \"b\" \\ c\nd")).isEqualTo("detail=\"a \\\"b\\\" \\\\ c\\nd\"");
     }
+
+    @Test
+    void aReplicatedCopyIsMeasuredOnTheNodeThatHoldsIt() {
+        ClusterState s = state(new Command.Assign(WEB, Optional.of(N2), "t"));
+        java.util.Map<String, String> primary = new java.util.LinkedHashMap<>();
+        primary.put("role", "primary");
+        primary.put("generation", "7");
+        primary.put("epoch", "2");
+        primary.put("whole", "true");
+        primary.put("in_sync", "n1,n3");
+        primary.put("replica.n1", "in-sync confirmed 40 lag 4096 B");
+        primary.put("lag_bytes.n1", "4096");
+        primary.put("lag_bytes.n3", "0");
+        primary.put("would_lose_bytes", "0");
+        primary.put("lag_p50_ms", "0.52");
+        primary.put("lag_p99_ms", "3.60");
+        String text = Metrics.render(status(s), events, false, r -> r.equals(SITE) ? primary : java.util.Map.of());
+        List<String> samples = checkWellFormed(text, false);
+        assertThat(samples).contains(
+                "haven_replication_primary{resource=\"site\"} 1",
+                "haven_replication_epoch{resource=\"site\"} 2",
+                "haven_replication_in_sync_replicas{resource=\"site\"} 2",
+                "haven_replication_lag_bytes{resource=\"site\",replica=\"n1\"} 4096",
+                "haven_replication_would_lose_bytes{resource=\"site\"} 0");
+        assertThat(text).contains("haven_replication_confirm_delay_ms{resource=\"site\",quantile=\"0.99\"} 3.6");
+        String replicaText = Metrics.render(status(s), events, false,
+                r -> r.equals(SITE) ? java.util.Map.of("role", "replica", "epoch", "1", "whole", "false") : java.util.Map.of());
+        assertThat(checkWellFormed(replicaText, false)).contains("haven_replication_primary{resource=\"site\"} 0",
+                "haven_replication_whole{resource=\"site\"} 0").noneMatch(l -> l.startsWith("haven_replication_lag_bytes"));
+        assertThat(render(false)).doesNotContain("haven_replication");
+    }
 }

@@ -17,6 +17,7 @@ class DataStateTest {
         assertThat(replica.score()).isGreaterThan(new DataState(5, 1, true, true).score());
         assertThat(new DataState(9, 9, true, false).score()).isNegative();
         assertThat(DataState.FRESH.score()).isPositive();
+        assertThat(new DataState(7, 2, false, true).score()).as("readable in haven why").isEqualTo(7_000_021);
         assertThat(new DataState(5, 3, false, true).newerThan(replica)).isTrue();
         assertThat(replica.newerThan(new DataState(5, 2, true, true))).isFalse();
     }

@@ -97,7 +97,7 @@ class ReplicatedDirectoryTest {
             // No waiting: fsync returned, so the replica has it.
             assertThat(Files.readString(replicaDir.resolve("record-" + i))).isEqualTo(("record " + i + "\n").repeat(100));
         }
-        assertThat(replica.state().score()).as("an in-step copy of generation 5, epoch 1, ranks as such").isEqualTo((5L << 22) | (1L << 2) | 1);
+        assertThat(replica.state().score()).as("an in-step copy of generation 5, epoch 1, ranks as such").isEqualTo(5_000_011);
     }
 
     @Test
