@@ -75,14 +75,14 @@ class VotersLabTest {
 
     @Test
     @Order(1)
-    void tenHealsOfARejoiningNodeNeverMoveTheCoordinator() {
+    void healsOfEveryOtherNodeNeverMoveTheCoordinator() {
         String leader = coordinator();
         int leaderIndex = lab.layout().indexOf(leader);
         List<String> moved = new ArrayList<>();
-        for (int round = 0; round < 10; round++) {
-            // Voters and followers in turn, never the leader itself.
+        // Each of the six other nodes once, voters and followers in turn, never the leader itself (ten rounds, which
+        // healed some twice, cost CI 30 s more; the race this guards against showed at the first heal).
+        for (int round = 0; round < NODES - 1; round++) {
             int node = 1 + (leaderIndex + round) % NODES;
-            if (node == leaderIndex) node = 1 + node % NODES;
             String name = lab.layout().nodeName(node);
             Set<Integer> others = new TreeSet<>();
             for (int i = 1; i <= NODES; i++) if (i != node) others.add(i);
@@ -99,7 +99,7 @@ class VotersLabTest {
             }
             assertThat(coordinator()).as("coordinator after the heal of " + name).isEqualTo(leader);
         }
-        assertThat(moved).as("coordinator changes on the healthy nodes during 10 heals").isEmpty();
+        assertThat(moved).as("coordinator changes on the healthy nodes during %d heals", NODES - 1).isEmpty();
     }
 
     @Test
