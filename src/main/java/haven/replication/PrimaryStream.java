@@ -134,7 +134,7 @@ public final class PrimaryStream implements AutoCloseable {
     }
 
     /** A layer left behind by a killed daemon answers nothing but errors: take it away before mounting again. */
-    private static void unmountStale(Path directory, Consumer<String> log) throws IOException {
+    static void unmountStale(Path directory, Consumer<String> log) throws IOException {
         if (!mounted(directory)) return;
         log.accept("unmounting a replication layer left on " + directory + " by an earlier run");
         unmount(directory);

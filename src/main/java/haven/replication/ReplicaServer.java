@@ -24,6 +24,11 @@ import java.util.function.Consumer;
  */
 public final class ReplicaServer implements AutoCloseable {
     private static final int FLUSH_MS = 500;
+    /** Handshakes at once, and how long one may take: peers answer in milliseconds. */
+    private static final int HANDSHAKES = 8;
+    private static final int HANDSHAKE_MS = 5_000;
+
+    private final java.util.concurrent.Semaphore handshakes = new java.util.concurrent.Semaphore(HANDSHAKES);
 
     private final String resource;
     private final ReplicationKey key;
@@ -84,6 +89,11 @@ public final class ReplicaServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = server.accept();
+                if (!handshakes.tryAcquire()) {
+                    // Only nodes with the key get further than the handshake; a flood of strangers gets no thread each.
+                    close(s);
+                    continue;
+                }
                 s.setTcpNoDelay(true);
                 Thread.ofPlatform().daemon().name("rdir-" + resource + "-from-" + s.getInetAddress().getHostAddress()).start(() -> serve(s));
             } catch (IOException e) {
@@ -109,12 +119,14 @@ public final class ReplicaServer implements AutoCloseable {
     private void serve(Socket socket) {
         SealedChannel channel;
         try {
-            socket.setSoTimeout(30_000);
+            socket.setSoTimeout(HANDSHAKE_MS);
             channel = SealedChannel.asReplica(socket, key, resource);
         } catch (IOException e) {
             log.accept("replication connection from " + socket.getInetAddress().getHostAddress() + " refused: " + e.getMessage());
             close(socket);
             return;
+        } finally {
+            handshakes.release();
         }
         try {
             byte[] hello = channel.receive();

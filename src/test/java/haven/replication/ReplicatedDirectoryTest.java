@@ -240,4 +240,19 @@ class ReplicatedDirectoryTest {
             return s.getLocalPort();
         }
     }
+
+    @Test
+    void aLayerLeftByAKilledDaemonIsTakenAwayWhenItsNodeStartsAgain() throws Exception {
+        replica();
+        ReplicatedDirectory killed = primary(2);
+        Files.writeString(primaryDir.resolve("before"), "kept");
+        haven.process.ProcessGroup.killGroup(killed.processGroup(), Duration.ofSeconds(5));
+        assertThat(PrimaryStream.mounted(primaryDir)).as("the dead layer still covers the directory").isTrue();
+        assertThatThrownBy(() -> Files.readString(primaryDir.resolve("before"))).isInstanceOf(IOException.class);
+        // The daemon's successor starts the resource again on this node, as a replica.
+        ReplicatedDirectory again = node("n1", primaryDir, freePort(), Map.of(), PrimaryStream.Mode.SYNC);
+        again.startReplica();
+        assertThat(PrimaryStream.mounted(primaryDir)).isFalse();
+        assertThat(Files.readString(primaryDir.resolve("before"))).isEqualTo("kept");
+    }
 }
