@@ -104,8 +104,12 @@ public final class ExecutorRunner implements OperationRunner {
         return agent == null ? Map.of() : agent.replicationStatus();
     }
 
+    /** A built-in agent's own score first (not bound to crm_master's ±INFINITY), then what crm_master set. */
     @Override
     public java.util.Optional<Long> promotionScore(ResourceId resource) {
+        ResourceAgent agent = executor.agents().get(resource);
+        java.util.Optional<Long> own = agent == null ? java.util.Optional.empty() : agent.promotionScore();
+        if (own.isPresent()) return own;
         return scores.flatMap(s -> s.of(resource));
     }
 

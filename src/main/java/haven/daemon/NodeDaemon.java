@@ -133,11 +133,6 @@ public final class NodeDaemon implements AutoCloseable {
         return guardGivenUp ? 3 : 0;
     }
 
-    /**
-     * The guard keeps dying, so nothing would end this node's resources if the daemon froze or died: they were
-     * forced off already (by the link); stop the rest in order and leave the cluster, so that the others take the
-     * groups over under their lease rules. A service manager restarts the daemon with a fresh guard.
-     */
     /** The last promotion score each resource's agent was seen to set; only a change becomes an event. */
     private final java.util.Map<ResourceId, Optional<Long>> scoresSeen = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -147,6 +142,11 @@ public final class NodeDaemon implements AutoCloseable {
         if (!now.equals(before == null ? Optional.empty() : before)) loop.enqueue(new NodeEvent.ScoreSet(resource, now));
     }
 
+    /**
+     * The guard keeps dying, so nothing would end this node's resources if the daemon froze or died: they were
+     * forced off already (by the link); stop the rest in order and leave the cluster, so that the others take the
+     * groups over under their lease rules. A service manager restarts the daemon with a fresh guard.
+     */
     private void leaveWithoutGuard() {
         guardGivenUp = true;
         log("the guard cannot be kept: stopping every resource here and leaving the cluster (exit status 3)");

@@ -76,6 +76,15 @@ public interface ResourceAgent {
         return List.of();
     }
 
+    /**
+     * The promotion score a built-in agent with a primary role sets for its instance here (replicated-dir), as of its
+     * last operation; empty for the others, whose scores come from crm_master. Called from the event loop: must not
+     * block.
+     */
+    default java.util.Optional<Long> promotionScore() {
+        return java.util.Optional.empty();
+    }
+
     /** What the agent knows of its replicated data here, for /ha (replicated-dir); empty by default. */
     default java.util.Map<String, String> replicationStatus() {
         return java.util.Map.of();

@@ -115,16 +115,31 @@ public final class LabCommand implements Runnable {
                 + " own, eth1 on 10.232.X.0/24) and each node its replication_address there")
         boolean replicationNet;
 
+        @Option(names = "--files", paramLabel = "MODE", description = "add the group 'files': a replicated directory (sync or"
+                + " async) on every node's own disk, its address (.102) and an upload service on port 8080 (PUT/GET /NAME)")
+        String files;
+
         @Override
         int act() {
+            if (files != null && !files.equals("sync") && !files.equals("async")) {
+                throw new LabException("--files takes sync or async, not " + files);
+            }
             LabLayout layout = LabLayout.of(prefix, nodes, witness);
             if (replicationNet) layout = layout.withReplicationNet();
             if (fencing) layout = layout.withFencing();
             if (ping) layout = layout.withPing();
             if (freeze) layout = layout.withFreeze();
             if (ocf) layout = layout.withOcfAgents();
-            Lab lab = Lab.up(layout, Lab.upTimeout(layout), this::say);
+            LabLayout chosen = layout;
+            Lab lab = Lab.up(layout, Lab.upTimeout(layout), this::say, state -> {
+                if (files != null) ReplicatedFiles.addTo(state, chosen, files);
+            });
             out().println(lab.layout().vip());
+            if (files != null) {
+                say("files: curl -X PUT --data-binary @FILE http://" + ReplicatedFiles.vip(layout) + ":" + ReplicatedFiles.PORT
+                        + "/NAME from " + layout.clientNamespace() + "; each node's copy is in " + LabState.find(prefix)
+                        .map(st -> st.dir().resolve("disks").toString()).orElse("disks/") + "/NODE/uploads");
+            }
             return 0;
         }
     }

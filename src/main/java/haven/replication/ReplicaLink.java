@@ -29,6 +29,7 @@ final class ReplicaLink {
     private static final Duration CONNECT_LIMIT = Duration.ofSeconds(1);
     private static final Duration RETRY = Duration.ofMillis(500);
     private static final int CHUNK = 1 << 18;
+    private static final long IDLE_PING_MS = 500;
 
     private final PrimaryStream stream;
     private final String peer;
@@ -42,6 +43,7 @@ final class ReplicaLink {
     private volatile long ackedEpoch;
     /** When the oldest record not yet confirmed was sent (nanoTime), or 0 when all are confirmed. */
     private volatile long waitingSince;
+    private volatile long lastSendNanos = System.nanoTime();
     private volatile SealedChannel channel;
     /** Paths changed while this replica was being copied (guarded by the journal's lock). */
     private Set<String> touched;
@@ -194,6 +196,7 @@ final class ReplicaLink {
                         if (waitingSince == 0) waitingSince = System.nanoTime();
                         // Before sending: the replica's confirmation may come back before the next line would run.
                         sent = next.get(next.size() - 1).seq();
+                        lastSendNanos = System.nanoTime();
                         for (Journal.Entry e : next) ch.send(Wire.record(e.body()));
                         ch.flush();
                     } finally {
@@ -202,6 +205,7 @@ final class ReplicaLink {
                 }
             }
             sendEpoch(stream.epoch());
+            pingIfIdle();
             long since = waitingSince;
             if (since != 0 && System.nanoTime() - since > stream.syncTimeout().toNanos()) {
                 drop(ch, "no confirmation within " + stream.syncTimeout().toMillis() + " ms");
@@ -218,10 +222,32 @@ final class ReplicaLink {
         try {
             if (waitingSince == 0) waitingSince = System.nanoTime();
             sent = seq;
+            lastSendNanos = System.nanoTime();
             ch.send(Wire.record(body));
             ch.flush();
         } catch (IOException e) {
             ch.close(); // this link's thread finds it closed and leaves the in-sync set
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * With nothing sent for {@link #IDLE_PING_MS}, asks the replica for a confirmation: its answer (or silence, which
+     * the sync limit then drops) tells the primary the replica is still there, and keeps the connection's read
+     * timeout from ending a healthy link.
+     */
+    private void pingIfIdle() {
+        SealedChannel ch = channel;
+        if (ch == null || System.nanoTime() - lastSendNanos < IDLE_PING_MS * 1_000_000L) return;
+        sendLock.lock();
+        try {
+            if (waitingSince == 0) waitingSince = System.nanoTime();
+            lastSendNanos = System.nanoTime();
+            ch.send(new byte[] {Wire.PING});
+            ch.flush();
+        } catch (IOException e) {
+            ch.close();
         } finally {
             sendLock.unlock();
         }
@@ -236,6 +262,7 @@ final class ReplicaLink {
             if (epoch <= sentEpoch) return;
             if (waitingSince == 0) waitingSince = System.nanoTime();
             sentEpoch = epoch;
+            lastSendNanos = System.nanoTime();
             ch.send(Wire.withSeq(Wire.EPOCH, epoch));
             ch.flush();
         } catch (IOException e) {

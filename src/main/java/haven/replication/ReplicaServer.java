@@ -240,6 +240,7 @@ public final class ReplicaServer implements AutoCloseable {
                     appliedSeq = r.seq();
                     if (!channel.moreBuffered()) ack(channel);
                 }
+                case Wire.PING -> ack(channel);
                 case Wire.EPOCH -> {
                     long epoch = f.readLong();
                     setState(new DataState(generation, epoch, false, true));

@@ -11,12 +11,13 @@ import java.io.UncheckedIOException;
  * The messages between a primary and a replica, inside a {@link SealedChannel}: the first byte names the message,
  * the rest are Java data-stream fields. Catching up is HELLO, the replica's ENTRY list and MANIFEST_END, the
  * primary's PUT/DELETE of whatever differs, READY (with the sync epoch); then RECORDs, each answered (in bursts) by
- * ACK, and EPOCHs, each answered by EPOCH_ACK once the replica recorded it on disk. A QUERY instead of HELLO asks a
+ * ACK, and EPOCHs, each answered by EPOCH_ACK once the replica recorded it on disk; a PING, which an idle primary
+ * sends twice a second, is answered by an ACK, so a replica gone silent is found without a write. A QUERY instead of HELLO asks a
  * replica for its copy's state (STATE), which a node about to be promoted asks its peers.
  */
 final class Wire {
     static final byte HELLO = 1, REFUSE = 2, ENTRY = 3, MANIFEST_END = 4, PUT_BEGIN = 5, PUT_DATA = 6, PUT_END = 7,
-            DELETE = 8, READY = 9, RECORD = 10, ACK = 11, DROP = 12, EPOCH = 13, EPOCH_ACK = 14, QUERY = 15, STATE = 16;
+            DELETE = 8, READY = 9, RECORD = 10, ACK = 11, DROP = 12, EPOCH = 13, EPOCH_ACK = 14, QUERY = 15, STATE = 16, PING = 17;
 
     private Wire() {}
 

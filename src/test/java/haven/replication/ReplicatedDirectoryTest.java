@@ -98,6 +98,14 @@ class ReplicatedDirectoryTest {
             assertThat(Files.readString(replicaDir.resolve("record-" + i))).isEqualTo(("record " + i + "\n").repeat(100));
         }
         assertThat(replica.state().score()).as("an in-step copy of generation 5, epoch 1, ranks as such").isEqualTo(5_000_011);
+        // Idle for longer than a link's read timeout (5 s): the primary's pings keep the replica in sync.
+        Thread.sleep(6000);
+        assertThat(replica.state().epoch()).as("no replica left the in-sync set while nothing was written").isEqualTo(1);
+        try (FileChannel c = FileChannel.open(primaryDir.resolve("after-idle"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.wrap("still in sync".getBytes(StandardCharsets.UTF_8)));
+            c.force(true);
+        }
+        assertThat(Files.readString(replicaDir.resolve("after-idle"))).isEqualTo("still in sync");
     }
 
     @Test

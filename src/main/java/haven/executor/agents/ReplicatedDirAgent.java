@@ -40,7 +40,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
     private final String resource;
     private final Path directory;
     private final Optional<ReplicatedDirectory> replicated;
-    private final Optional<Path> scoreFile;
+    private volatile Optional<Long> score = Optional.empty();
     private final String unusable;
 
     public ReplicatedDirAgent(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
@@ -55,7 +55,6 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         };
         int port = p.optional("port").map(v -> port(p, v)).orElse(DEFAULT_PORT);
         Duration syncTimeout = p.optional("sync_timeout").map(v -> duration(p, v)).orElse(Duration.ofSeconds(1));
-        scoreFile = Optional.ofNullable(environment.get("HAVEN_ATTRIBUTES")).map(a -> Path.of(a, "master-" + resource));
         Optional<Path> program = BesideJar.path(PROGRAM).filter(Files::isExecutable);
         String address = environment.getOrDefault("HAVEN_REPLICATION_ADDRESS", "");
         if (site.isEmpty() || address.isEmpty()) {
@@ -162,19 +161,25 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         });
     }
 
-    /**
-     * Sets the promotion score (crm_master's file) from the copy's state and writes the status file, then answers
-     * {@code result}.
-     */
+    /** Notes the promotion score from the copy's state and writes the status file, then answers {@code result}. */
     private AgentResult scored(AgentResult result) {
         if (replicated.isEmpty()) return result;
         try {
-            if (scoreFile.isPresent()) Files.writeString(scoreFile.get(), Long.toString(replicated.get().state().score()));
+            score = Optional.of(replicated.get().state().score());
             replicated.get().writeStatus();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, resource + ": cannot set the promotion score or status: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, resource + ": cannot read the copy's state or write its status: " + e.getMessage());
         }
         return result;
+    }
+
+    /**
+     * The copy's score as of the last operation (generation x 1,000,000 + epoch x 10 + role: beyond crm_master's
+     * INFINITY, which is why it does not go through crm_master's file).
+     */
+    @Override
+    public Optional<Long> promotionScore() {
+        return score;
     }
 
     @Override
