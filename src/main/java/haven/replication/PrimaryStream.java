@@ -1,17 +1,11 @@
 package haven.replication;
 
-import haven.core.MountTable;
-import haven.process.ProcessGroup;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +28,6 @@ public final class PrimaryStream implements AutoCloseable {
     public enum Mode { SYNC, ASYNC }
 
     private static final long JOURNAL_BYTES = 64L << 20;
-    private static final Duration MOUNT_LIMIT = Duration.ofSeconds(5);
 
     private final String resource;
     private final Path directory;
@@ -47,9 +40,7 @@ public final class PrimaryStream implements AutoCloseable {
     private final Journal journal = new Journal(JOURNAL_BYTES, 0);
     private final LagMeter lag = new LagMeter();
     private final List<ReplicaLink> links = new ArrayList<>();
-    private final ServerSocketChannel listener;
-    private final Path socketPath;
-    private ProcessGroup fuse;
+    private FuseLayer layer;
     private SocketChannel fromFuse;
     private Thread reader;
     private volatile String staleReason = "";
@@ -66,7 +57,7 @@ public final class PrimaryStream implements AutoCloseable {
     private volatile boolean closing;
 
     private PrimaryStream(String resource, Path directory, long generation, String self, Mode mode, Duration syncTimeout,
-            Duration aloneAfter, ReplicationKey key, Path socketPath, Path stateFile, Consumer<String> log) throws IOException {
+            Duration aloneAfter, ReplicationKey key, Path stateFile, Consumer<String> log) {
         this.resource = resource;
         this.aloneAfter = aloneAfter;
         this.stateFile = stateFile;
@@ -77,79 +68,38 @@ public final class PrimaryStream implements AutoCloseable {
         this.syncTimeout = syncTimeout;
         this.key = key;
         this.log = log;
-        this.socketPath = socketPath;
-        Files.createDirectories(socketPath.getParent());
-        Files.deleteIfExists(socketPath);
-        listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        listener.bind(UnixDomainSocketAddress.of(socketPath));
     }
 
     /**
-     * Mounts the layer and starts streaming, in sync epoch 1 of {@code generation} (which {@code stateFile} must say
-     * already). {@code fuseProgram}: haven-rdir; {@code peers}: the replicas to stream to. Throws IOException, with nothing left mounted or running, when the layer does not come up in time.
+     * Mounts the layer and starts streaming to the settings' peers, in sync epoch 1 of {@code generation} (which
+     * {@code stateFile} must say already). Throws IOException, with nothing left mounted or running, when the layer
+     * does not come up in time.
      */
     static PrimaryStream start(ReplicatedDirectory.Settings settings, long generation, Path socketPath, Path fuseLog,
             Path stateFile, Consumer<String> log) throws IOException {
-        unmountStale(settings.directory(), log);
+        FuseLayer.unmountStale(settings.directory(), log);
         PrimaryStream s = new PrimaryStream(settings.resource(), settings.directory(), generation, settings.self(), settings.mode(),
-                settings.syncTimeout(), settings.aloneAfter(), settings.key(), socketPath, stateFile, log);
+                settings.syncTimeout(), settings.aloneAfter(), settings.key(), stateFile, log);
+        // haven-rdir gives up on a sync after this long; the links drop a silent replica well before, and a primary
+        // left alone confirms after aloneAfter, so the limit only ends the primary when this daemon is gone.
+        long syncWaitMs = Math.max(s.syncTimeout.toMillis() * 3 + 1000, s.aloneAfter.toMillis() + 2000);
+        s.layer = FuseLayer.mount(settings.fuseProgram(), settings.directory(), socketPath, settings.mode(), syncWaitMs, fuseLog);
+        s.fromFuse = s.layer.records();
         try {
-            s.mount(settings.fuseProgram(), fuseLog);
             synchronized (s.links) {
                 settings.peers().forEach((name, address) -> s.links.add(new ReplicaLink(s, name, address, log)));
             }
             s.reader = Thread.ofPlatform().daemon().name("rdir-" + s.resource + "-records").start(s::readRecords);
             s.aloneWatch = Thread.ofPlatform().daemon().name("rdir-" + s.resource + "-alone").start(s::watchAlone);
             return s;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             s.close();
             throw e;
         }
     }
 
-    private void mount(Path program, Path fuseLog) throws IOException {
-        // haven-rdir gives up on a sync after this long; the links drop a silent replica well before, and a primary
-        // left alone confirms after aloneAfter, so the limit only ends the primary when this daemon is gone.
-        long waitMs = Math.max(syncTimeout.toMillis() * 3 + 1000, aloneAfter.toMillis() + 2000);
-        ProcessBuilder pb = new ProcessBuilder(program.toString(), directory.toString(), socketPath.toString(),
-                mode == Mode.SYNC ? "sync" : "async", Long.toString(waitMs))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(fuseLog.toFile()));
-        Files.createDirectories(fuseLog.getParent());
-        fuse = ProcessGroup.start(pb);
-        listener.configureBlocking(false);
-        long deadline = System.nanoTime() + MOUNT_LIMIT.toNanos();
-        while (fromFuse == null || !mounted(directory)) {
-            if (fromFuse == null) fromFuse = listener.accept();
-            if (!fuse.process().isAlive()) {
-                throw new IOException("haven-rdir ended with status " + fuse.process().exitValue() + " before the mount was up; see " + fuseLog);
-            }
-            if (System.nanoTime() > deadline) throw new IOException("haven-rdir did not mount " + directory + " within " + MOUNT_LIMIT.toSeconds() + " s; see " + fuseLog);
-            sleep(5);
-        }
-        fromFuse.configureBlocking(true);
-    }
-
     static boolean mounted(Path directory) {
-        return MountTable.ofThisProcess().contains(directory.toString());
-    }
-
-    /** A layer left behind by a killed daemon answers nothing but errors: take it away before mounting again. */
-    static void unmountStale(Path directory, Consumer<String> log) throws IOException {
-        if (!mounted(directory)) return;
-        log.accept("unmounting a replication layer left on " + directory + " by an earlier run");
-        unmount(directory);
-        if (mounted(directory)) throw new IOException(directory + " is still mounted (a layer left by an earlier run?); unmount it by hand");
-    }
-
-    private static void unmount(Path directory) {
-        try {
-            Process p = new ProcessBuilder("umount", "-l", directory.toString()).redirectErrorStream(true).start();
-            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
-        } catch (IOException e) {
-            // reported by the caller's check
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return FuseLayer.mounted(directory);
     }
 
     private void readRecords() {
@@ -179,7 +129,7 @@ public final class PrimaryStream implements AutoCloseable {
                 confirmationsChanged();
             }
         } catch (IOException | RuntimeException e) {
-            if (failure.isEmpty() && fuse != null && fuse.process().isAlive() && staleReason.isEmpty()) {
+            if (failure.isEmpty() && layer.alive() && staleReason.isEmpty()) {
                 failure = "the replication layer's stream failed: " + e.getMessage();
                 log.accept(failure);
             }
@@ -286,7 +236,7 @@ public final class PrimaryStream implements AutoCloseable {
     public Optional<String> problem() {
         if (!staleReason.isEmpty()) return Optional.of(staleReason);
         if (!failure.isEmpty()) return Optional.of(failure);
-        if (fuse == null || !fuse.process().isAlive()) return Optional.of("haven-rdir is not running");
+        if (!layer.alive()) return Optional.of("haven-rdir is not running");
         if (!mounted(directory)) return Optional.of(directory + " is no longer mounted");
         return Optional.empty();
     }
@@ -346,7 +296,7 @@ public final class PrimaryStream implements AutoCloseable {
     }
 
     public long processGroup() {
-        return fuse == null ? 0 : fuse.pgid();
+        return layer.processGroup();
     }
 
     String resource() {
@@ -385,32 +335,13 @@ public final class PrimaryStream implements AutoCloseable {
         synchronized (links) {
             for (ReplicaLink l : links) l.stop();
         }
-        if (fuse != null) {
-            fuse.terminate(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        }
-        if (mounted(directory)) unmount(directory);
-        try {
-            if (fromFuse != null) fromFuse.close();
-            listener.close();
-            Files.deleteIfExists(socketPath);
-        } catch (IOException ignored) {
-            // best effort: the socket file is removed at the next start too
-        }
+        layer.close();
         if (reader != null) {
             try {
                 reader.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void sleep(long ms) throws IOException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while mounting");
         }
     }
 }

@@ -54,7 +54,7 @@ public final class ReplicatedDirectory {
         }
         if (replica != null) return;
         // A layer whose process died with an earlier daemon still covers the directory, answering only errors.
-        PrimaryStream.unmountStale(settings.directory(), log);
+        FuseLayer.unmountStale(settings.directory(), log);
         Files.createDirectories(settings.directory());
         Files.createDirectories(settings.metaDir());
         replica = new ReplicaServer(settings.resource(), settings.directory(), settings.metaDir(), settings.listen(), settings.key(), log);
