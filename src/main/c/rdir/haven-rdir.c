@@ -388,13 +388,18 @@ static int rdir_release(const char *path, struct fuse_file_info *fi) {
     return 0;
 }
 
-/* The sync record goes out first, so that the replicas confirm while the local disk writes. */
-static int rdir_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
-    const char *p = rel(path);
-    if (is_broken()) return -EIO;
+/* A sync record for p, in order; 0 when the stream is broken. */
+static uint64_t send_sync(const char *p) {
+    if (is_broken()) return 0;
     pthread_mutex_lock(&order_lock);
     uint64_t seq = send_record(OP_FSYNC, 0, 0, p, NULL, NULL, 0);
     pthread_mutex_unlock(&order_lock);
+    return seq;
+}
+
+/* The sync record goes out first, so that the replicas confirm while the local disk writes. */
+static int rdir_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
+    uint64_t seq = send_sync(rel(path));
     if (seq == 0) return -EIO;
     if ((datasync ? fdatasync((int)fi->fh) : fsync((int)fi->fh)) < 0) return -errno;
     return sync_mode ? await_ack(seq) : 0;
@@ -404,10 +409,7 @@ static int rdir_fsyncdir(const char *path, int datasync, struct fuse_file_info *
     (void)datasync;
     (void)fi;
     const char *p = rel(path);
-    if (is_broken()) return -EIO;
-    pthread_mutex_lock(&order_lock);
-    uint64_t seq = send_record(OP_FSYNC, 0, 0, p, NULL, NULL, 0);
-    pthread_mutex_unlock(&order_lock);
+    uint64_t seq = send_sync(p);
     if (seq == 0) return -EIO;
     int fd = openat(root_fd, p, O_RDONLY | O_DIRECTORY);
     int rc = fd < 0 || fsync(fd) < 0 ? -errno : 0;

@@ -2,8 +2,6 @@ package haven.replication;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -16,30 +14,20 @@ public final class ReplicationKey {
         if (clusterKey == null || clusterKey.length < 16) {
             throw new IllegalArgumentException("the cluster key must be at least 16 bytes (cluster.key or cluster.key_file)");
         }
-        secret = hmac(SALT, clusterKey);
+        secret = haven.core.Hmac.sha256(SALT, clusterKey);
     }
 
     byte[] proof(String role, String resource, byte[] primaryNonce, byte[] replicaNonce) {
-        return hmac(secret, concat(role, resource, primaryNonce, replicaNonce));
+        return haven.core.Hmac.sha256(secret, concat(role, resource, primaryNonce, replicaNonce));
     }
 
     SecretKey session(String direction, String resource, byte[] primaryNonce, byte[] replicaNonce) {
-        return new SecretKeySpec(hmac(secret, concat("session " + direction, resource, primaryNonce, replicaNonce)), "AES");
+        return new SecretKeySpec(haven.core.Hmac.sha256(secret, concat("session " + direction, resource, primaryNonce, replicaNonce)), "AES");
     }
 
     private static byte[] concat(String label, String resource, byte[] a, byte[] b) {
         byte[] l = label.getBytes(StandardCharsets.UTF_8), r = resource.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(l.length + 1 + r.length + 1 + a.length + b.length)
                 .put(l).put((byte) 0).put(r).put((byte) 0).put(a).put(b).array();
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
-        }
     }
 }

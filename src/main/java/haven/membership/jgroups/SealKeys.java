@@ -2,10 +2,8 @@ package haven.membership.jgroups;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -31,7 +29,7 @@ final class SealKeys {
         if (clusterKey == null || clusterKey.length < 16) {
             throw new IllegalArgumentException("the cluster key must be at least 16 bytes (cluster.key or cluster.key_file)");
         }
-        pseudoRandomKey = hmac(SALT, clusterKey);
+        pseudoRandomKey = haven.core.Hmac.sha256(SALT, clusterKey);
     }
 
     SecretKey senderKey(String sender, long epoch) {
@@ -50,19 +48,9 @@ final class SealKeys {
         byte[] name = sender.getBytes(StandardCharsets.UTF_8);
         ByteBuffer info = ByteBuffer.allocate(LABEL.length + 1 + name.length + 8 + 1);
         info.put(LABEL).put((byte) 0).put(name).putLong(epoch).put((byte) 1); // HKDF-Expand, first block
-        byte[] okm = hmac(pseudoRandomKey, info.array());
+        byte[] okm = haven.core.Hmac.sha256(pseudoRandomKey, info.array());
         SecretKey key = new SecretKeySpec(okm, "AES");
         Arrays.fill(okm, (byte) 0);
         return key;
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
     }
 }
