@@ -41,6 +41,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
     private final Path directory;
     private final Optional<ReplicatedDirectory> replicated;
     private volatile Optional<Long> score = Optional.empty();
+    private final List<Runnable> forceOffListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String unusable;
 
     public ReplicatedDirAgent(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
@@ -115,6 +116,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         return out;
     }
 
+    /** Also the demotion: the layer's process is gone, and the guard must forget its group (the number is reused). */
     @Override
     public AgentResult start(Duration timeout) {
         if (replicated.isEmpty()) return AgentResult.configError(unusable);
@@ -123,9 +125,15 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             return scored(AgentResult.ok());
         } catch (IOException | RuntimeException e) {
             return AgentResult.failed("cannot run the replica of " + directory + ": " + e.getMessage());
+        } finally {
+            forceOffListeners.forEach(Runnable::run);
         }
     }
 
+    /**
+     * The guard was armed before the promotion, when no layer ran: it hears of the layer's process here, so that a
+     * frozen daemon's async primary cannot go on taking writes past its lease.
+     */
     @Override
     public AgentResult promote(Duration timeout, long generation) {
         if (replicated.isEmpty()) return AgentResult.configError(unusable);
@@ -134,7 +142,14 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             return scored(AgentResult.ok());
         } catch (IOException | RuntimeException e) {
             return AgentResult.failed("cannot take the primary role of " + directory + ": " + e.getMessage());
+        } finally {
+            forceOffListeners.forEach(Runnable::run);
         }
+    }
+
+    @Override
+    public void onForceOffChanged(Runnable listener) {
+        forceOffListeners.add(listener);
     }
 
     @Override
@@ -145,6 +160,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
     @Override
     public AgentResult stop(Duration timeout) {
         replicated.ifPresent(ReplicatedDirectory::stop);
+        forceOffListeners.forEach(Runnable::run);
         return AgentResult.ok();
     }
 
