@@ -64,6 +64,10 @@ final class ReplicaLink {
         return peer;
     }
 
+    private int readTimeoutMs() {
+        return (int) Math.max(5000, stream.syncTimeout().toMillis() * 4);
+    }
+
     Phase phase() {
         return phase;
     }
@@ -92,7 +96,7 @@ final class ReplicaLink {
             try (Socket socket = new Socket()) {
                 socket.setTcpNoDelay(true);
                 socket.connect(address, (int) CONNECT_LIMIT.toMillis());
-                socket.setSoTimeout((int) Math.max(5000, stream.syncTimeout().toMillis() * 4));
+                socket.setSoTimeout(readTimeoutMs());
                 channel = SealedChannel.asPrimary(socket, stream.key(), stream.resource());
                 reported = false;
                 session(channel);
@@ -119,6 +123,8 @@ final class ReplicaLink {
             out.writeUTF(stream.self());
         }));
         ch.flush();
+        // The replica checksums its whole copy before it answers: as long as that takes, on a copy of any size.
+        ch.readTimeout(0);
         Map<String, Manifest.Entry> theirs = new TreeMap<>();
         while (true) {
             byte[] m = ch.receive();
@@ -163,6 +169,8 @@ final class ReplicaLink {
             }));
             ch.flush();
         }
+        // In sync, the replica answers at least every ping: a silence this long means it is gone.
+        ch.readTimeout(readTimeoutMs());
         log.accept("replica " + peer + " in step from record " + ready);
         Thread acks = Thread.ofPlatform().daemon().name("rdir-" + stream.resource() + "-acks-" + peer).start(() -> readAcks(ch));
         try {

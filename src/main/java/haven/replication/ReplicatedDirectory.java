@@ -57,6 +57,10 @@ public final class ReplicatedDirectory {
         FuseLayer.unmountStale(settings.directory(), log);
         Files.createDirectories(settings.directory());
         Files.createDirectories(settings.metaDir());
+        openReplica();
+    }
+
+    private void openReplica() throws IOException {
         replica = new ReplicaServer(settings.resource(), settings.directory(), settings.metaDir(), settings.listen(), settings.key(), log);
     }
 
@@ -74,8 +78,9 @@ public final class ReplicatedDirectory {
         if (!was.whole()) throw new IOException("this copy is not whole (" + describe(was) + "): it must not become the primary");
         Optional<PeerStates.Newer> newer = PeerStates.newerThan(was, settings, followed);
         if (newer.isPresent()) {
-            // Not whole until a primary brings it up to date: haven promotes the newer copy instead.
+            // Not whole until a primary brings it up to date (it follows again at once): haven promotes the newer copy.
             was.withWhole(false).write(stateFile());
+            openReplica();
             throw new IOException(newer.get().peer() + " holds a newer copy (" + describe(newer.get().state()) + " against this "
                     + describe(was) + "): it must be promoted instead");
         }

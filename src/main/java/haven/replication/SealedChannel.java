@@ -126,6 +126,11 @@ final class SealedChannel implements AutoCloseable {
         return in.available() > 0;
     }
 
+    /** How long a receive may wait (0: as long as it takes), e.g. while a large copy is checksummed on the other side. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     boolean isClosed() {
         return socket.isClosed();
     }

@@ -197,6 +197,7 @@ class ReplicatedDirectoryTest {
 
         assertThatThrownBy(() -> third.promote(10)).hasMessageContaining("n2 holds a newer copy");
         assertThat(third.state().whole()).as("refused, it counts as not whole until a primary updates it").isFalse();
+        assertThat(third.role()).as("and follows again, for a primary to bring it up to date").isEqualTo(ReplicatedDirectory.Role.REPLICA);
         second.promote(10);
         assertThat(second.problem()).isEmpty();
     }

@@ -141,7 +141,8 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             replicated.get().promote(generation);
             return scored(AgentResult.ok());
         } catch (IOException | RuntimeException e) {
-            return AgentResult.failed("cannot take the primary role of " + directory + ": " + e.getMessage());
+            // A refusal marks the copy not whole: its score says so at once, or haven would pick this node again.
+            return scored(AgentResult.failed("cannot take the primary role of " + directory + ": " + e.getMessage()));
         } finally {
             forceOffListeners.forEach(Runnable::run);
         }
