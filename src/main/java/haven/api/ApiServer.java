@@ -54,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
     private final Barriers barriers;
     private LogQuery timeline;
     private ConfigResource configResource;
+    private java.util.function.Function<haven.core.ResourceId, Map<String, String>> replication = r -> Map.of();
 
     public ApiServer(ClusterConfig config, Supplier<NodeStatus> status, ClusterLog log, EventRecorder events) {
         this.config = config;
@@ -123,8 +124,6 @@ public final class ApiServer implements AutoCloseable {
         s.createContext("/", Dashboard::serve);
         s.start();
     }
-
-    private java.util.function.Function<haven.core.ResourceId, Map<String, String>> replication = r -> Map.of();
 
     private void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod();

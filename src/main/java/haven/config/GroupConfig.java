@@ -51,7 +51,7 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
      */
     public record Promotable(List<ResourceId> members, int replicas, boolean notifies) {
         public static final int EVERY_NODE = Integer.MAX_VALUE;
-        /** The built-in type with a primary role (haven.executor.agents.ReplicatedDirAgent). */
+        /** The built-in type with a primary role: a directory kept the same on every instance. */
         public static final String REPLICATED_DIR = "replicated-dir";
 
         public Promotable(List<ResourceId> members, int replicas) {

@@ -39,7 +39,7 @@ enum ResourceType {
             }
         }
     },
-    /** A directory kept the same on a promotable group's instances (haven.executor.agents.ReplicatedDirAgent). */
+    /** A directory kept the same on a promotable group's instances. */
     REPLICATED_DIR(GroupConfig.Promotable.REPLICATED_DIR, List.of("directory"), List.of("mode", "port", "sync_timeout")) {
         @Override
         void check(ResourceParams p) {

@@ -12,17 +12,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 
 /**
  * Builds the agent for a configured resource from its type. Agents check their parameters here, so a
  * configuration can be validated by creating its agents before anything runs.
  */
 public final class AgentFactory {
-    private static final Map<String, BiFunction<ResourceConfig, Map<String, String>, ResourceAgent>> TYPES =
-            new TreeMap<>(Map.of(
-                    IpAddrAgent.TYPE, (rc, env) -> new IpAddrAgent(rc),
-                    ProcessAgent.TYPE, ProcessAgent::new));
+    /** Builds a built-in type's agent from its resource, environment and (in a daemon) site. */
+    private interface Maker {
+        ResourceAgent make(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site);
+    }
+
+    private static final Map<String, Maker> TYPES = new TreeMap<>(Map.of(
+            IpAddrAgent.TYPE, (rc, env, site) -> new IpAddrAgent(rc),
+            ProcessAgent.TYPE, (rc, env, site) -> new ProcessAgent(rc, env),
+            ReplicatedDirAgent.TYPE, ReplicatedDirAgent::new));
 
     private AgentFactory() {}
 
@@ -38,23 +42,20 @@ public final class AgentFactory {
 
     /** {@code site}: the daemon's state folder and key, for built-in agents that keep state (none when checking a config). */
     public static ResourceAgent create(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
-        if (rc.type().equals(ReplicatedDirAgent.TYPE)) return new ReplicatedDirAgent(rc, environment, site);
         // Agents installed on the host are named by class and name, not listed here.
         if (OcfType.looksLike(rc.type())) return new OcfAgent(rc, environment);
         if (rc.type().startsWith(LsbAgent.PREFIX)) return new LsbAgent(rc, environment);
         if (rc.type().startsWith(SystemdAgent.PREFIX)) return new SystemdAgent(rc);
-        BiFunction<ResourceConfig, Map<String, String>, ResourceAgent> maker = TYPES.get(rc.type());
+        Maker maker = TYPES.get(rc.type());
         if (maker == null) {
             throw new IllegalArgumentException("resource " + rc.id() + ": unknown type '" + rc.type() + "'; known types are "
                     + String.join(", ", knownTypes()) + ", and ocf:PROVIDER:TYPE, lsb:NAME, systemd:UNIT");
         }
-        return maker.apply(rc, environment);
+        return maker.make(rc, environment, site);
     }
 
     /** The agent types this build knows, sorted. */
     public static List<String> knownTypes() {
-        List<String> all = new java.util.ArrayList<>(TYPES.keySet());
-        all.add(ReplicatedDirAgent.TYPE);
-        return all.stream().sorted().toList();
+        return List.copyOf(TYPES.keySet());
     }
 }

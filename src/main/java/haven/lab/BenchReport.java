@@ -19,10 +19,15 @@ public record BenchReport(String fault, int trials, List<Long> outageMs, List<St
     }
 
     public long medianMs() {
-        if (outageMs.isEmpty()) {
+        return median(outageMs);
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count); -1 for none. */
+    static long median(List<Long> values) {
+        if (values.isEmpty()) {
             return -1;
         }
-        List<Long> sorted = new ArrayList<>(outageMs);
+        List<Long> sorted = new ArrayList<>(values);
         sorted.sort(null);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

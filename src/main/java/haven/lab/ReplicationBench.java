@@ -27,11 +27,7 @@ final class ReplicationBench {
     record Report(String mode, long records, long acked, long lost, double throughputMbS, double localMbS, double lagP50Ms,
             double lagP99Ms, List<Long> outageMs, List<String> failures) {
         long outageMedianMs() {
-            if (outageMs.isEmpty()) return -1;
-            List<Long> sorted = new ArrayList<>(outageMs);
-            sorted.sort(null);
-            int n = sorted.size();
-            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            return BenchReport.median(outageMs);
         }
 
         String json() {
