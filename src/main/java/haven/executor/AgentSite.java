@@ -1,10 +1,17 @@
 package haven.executor;
 
+import haven.replication.ReplicatedDirectories;
 import java.nio.file.Path;
 
 /**
- * What built-in agents that keep node-local state need of the daemon: its state folder and the cluster key
- * (replicated-dir keeps its copy's state under the one and authenticates its peers with the other). Agents built
- * to check a config have none, and refuse to start.
+ * What built-in agents that keep node-local state need of the daemon: its state folder, the cluster key
+ * (replicated-dir keeps its copy's state under the one and authenticates its peers with the other) and the live
+ * copies, which outlive an agent rebuilt by a config change. Agents built to check a config have none, and refuse
+ * to start.
  */
-public record AgentSite(Path stateDir, byte[] clusterKey) {}
+public record AgentSite(Path stateDir, byte[] clusterKey, ReplicatedDirectories directories) {
+    /** A daemon's site, with no copy open yet. */
+    public AgentSite(Path stateDir, byte[] clusterKey) {
+        this(stateDir, clusterKey, new ReplicatedDirectories());
+    }
+}

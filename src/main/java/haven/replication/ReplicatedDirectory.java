@@ -42,6 +42,10 @@ public final class ReplicatedDirectory {
         this.log = log;
     }
 
+    public Settings settings() {
+        return settings;
+    }
+
     public synchronized Role role() {
         return primary != null ? Role.PRIMARY : replica != null ? Role.REPLICA : Role.STOPPED;
     }

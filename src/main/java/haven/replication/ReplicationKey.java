@@ -17,6 +17,17 @@ public final class ReplicationKey {
         secret = haven.core.Hmac.sha256(SALT, clusterKey);
     }
 
+    /** Equal keys give equal settings, so a rebuilt agent finds its running copy (ReplicatedDirectories). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReplicationKey k && java.security.MessageDigest.isEqual(secret, k.secret);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(secret);
+    }
+
     byte[] proof(String role, String resource, byte[] primaryNonce, byte[] replicaNonce) {
         return haven.core.Hmac.sha256(secret, concat(role, resource, primaryNonce, replicaNonce));
     }

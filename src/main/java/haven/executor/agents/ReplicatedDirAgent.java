@@ -71,7 +71,9 @@ public final class ReplicatedDirAgent implements ResourceAgent {
                     site.get().stateDir().resolve("rdir").resolve(resource), program.get(), new ReplicationKey(site.get().clusterKey()),
                     environment.getOrDefault("HAVEN_NODE", ""), new InetSocketAddress(address, port),
                     peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port), aloneAfter(environment));
-            replicated = Optional.of(new ReplicatedDirectory(settings, line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line)));
+            replicated = Optional.of(site.get().directories().open(settings, line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line)));
+            // A copy handed over from the agent this one replaces is running: its score holds from the start.
+            if (replicated.get().role() != ReplicatedDirectory.Role.STOPPED) scored(AgentResult.ok());
         }
     }
 
