@@ -26,21 +26,46 @@ final class PeerStates {
     // is part of every failover.
     private static final Duration LIMIT = Duration.ofMillis(300);
 
-    record Newer(String peer, DataState state) {}
+    /**
+     * A peer's copy and the last record it applied from its primary ({@link #UNKNOWN} when it followed none since its
+     * daemon started).
+     */
+    record Peer(String peer, DataState state, long appliedSeq) {
+        /** Holds writes {@code mine} lacks from an earlier primary: {@code mine} must not be promoted, and is not whole. */
+        boolean newerThan(DataState mine) {
+            return state.whole() && state.newerThan(mine);
+        }
+
+        /**
+         * Followed the same primary through the same epoch as {@code mine} and applied more of its stream (async mode,
+         * where replicas confirm at their own pace): the more current copy, which the promotion must prefer. A copy
+         * that was the primary of its epoch had all its replicas had, and a replica that knows no position defers.
+         */
+        boolean aheadOf(DataState mine, long mySeq) {
+            return state.whole() && !mine.primary() && state.generation() == mine.generation() && state.epoch() == mine.epoch()
+                    && appliedSeq > mySeq;
+        }
+    }
+
+    static final long UNKNOWN = -1;
 
     private PeerStates() {}
 
-    static Optional<Newer> newerThan(DataState mine, ReplicatedDirectory.Settings settings, String followed) {
-        List<CompletableFuture<Optional<Newer>>> asks = new ArrayList<>();
+    /**
+     * The first answering peer whose copy is newer than {@code mine} or ahead of it within its epoch (see {@link Peer}),
+     * or empty. {@code mySeq}: the last record this copy applied, {@link #UNKNOWN} when it followed no primary.
+     */
+    static Optional<Peer> moreCurrentThan(DataState mine, long mySeq, ReplicatedDirectory.Settings settings, String followed) {
+        List<CompletableFuture<Optional<Peer>>> asks = new ArrayList<>();
         for (Map.Entry<String, InetSocketAddress> peer : settings.peers().entrySet()) {
             if (peer.getKey().equals(followed)) continue;
             asks.add(CompletableFuture.supplyAsync(() -> ask(peer.getKey(), peer.getValue(), settings)));
         }
         long deadline = System.nanoTime() + LIMIT.toNanos();
-        for (CompletableFuture<Optional<Newer>> ask : asks) {
+        for (CompletableFuture<Optional<Peer>> ask : asks) {
             try {
-                Optional<Newer> theirs = ask.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (theirs.isPresent() && theirs.get().state().whole() && theirs.get().state().newerThan(mine)) return theirs;
+                Optional<Peer> theirs = ask.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (theirs.isPresent() && (theirs.get().newerThan(mine) || theirs.get().aheadOf(mine, mySeq))) return theirs;
             } catch (TimeoutException | ExecutionException e) {
                 ask.cancel(true);
             } catch (InterruptedException e) {
@@ -51,7 +76,7 @@ final class PeerStates {
         return Optional.empty();
     }
 
-    private static Optional<Newer> ask(String peer, InetSocketAddress address, ReplicatedDirectory.Settings settings) {
+    private static Optional<Peer> ask(String peer, InetSocketAddress address, ReplicatedDirectory.Settings settings) {
         try (Socket socket = new Socket()) {
             socket.connect(address, (int) LIMIT.toMillis());
             socket.setSoTimeout((int) LIMIT.toMillis());
@@ -61,7 +86,8 @@ final class PeerStates {
             byte[] m = ch.receive();
             if (Wire.type(m) != Wire.STATE) return Optional.empty();
             DataInputStream f = Wire.fields(m);
-            return Optional.of(new Newer(peer, new DataState(f.readLong(), f.readLong(), f.readBoolean(), f.readBoolean())));
+            DataState state = new DataState(f.readLong(), f.readLong(), f.readBoolean(), f.readBoolean());
+            return Optional.of(new Peer(peer, state, f.available() >= Long.BYTES ? f.readLong() : UNKNOWN));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -150,6 +150,9 @@ public final class PrimaryStream implements AutoCloseable {
      * copy holding writes it lacks, though it may never hear that it was left.
      */
     void replicaLeft(String peer) {
+        // A stopping primary closes every link: the replicas stay in one epoch, with the same data, and none of them
+        // must rank below another for it. Writes meanwhile are confirmed no more (the layer goes next).
+        if (closing) return;
         synchronized (this) {
             epoch++;
             try {

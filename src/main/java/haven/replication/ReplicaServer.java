@@ -41,7 +41,8 @@ public final class ReplicaServer implements AutoCloseable {
     private volatile DataState state;
     private volatile String primaryName = "";
     private volatile String lastPrimary = "";
-    private volatile long appliedSeq;
+    /** The last record applied from the primary followed now or last; unknown until one brought this copy in step. */
+    private volatile long appliedSeq = PeerStates.UNKNOWN;
     private volatile long keptAside;
     private SealedChannel current;
     private final Thread acceptor;
@@ -137,6 +138,7 @@ public final class ReplicaServer implements AutoCloseable {
                     out.writeLong(s.epoch());
                     out.writeBoolean(s.primary());
                     out.writeBoolean(s.whole());
+                    out.writeLong(appliedSeq);
                 }));
                 channel.flush();
                 return;

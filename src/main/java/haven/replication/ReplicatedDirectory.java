@@ -36,6 +36,8 @@ public final class ReplicatedDirectory {
     private final Consumer<String> log;
     private ReplicaServer replica;
     private PrimaryStream primary;
+    /** The copy's state when a peer was found ahead of it in the same epoch; its score is lowered while that holds. */
+    private Optional<DataState> deferredAt = Optional.empty();
 
     public ReplicatedDirectory(Settings settings, Consumer<String> log) {
         this.settings = settings;
@@ -72,21 +74,32 @@ public final class ReplicatedDirectory {
     public synchronized void promote(long generation) throws IOException {
         if (primary != null) return;
         String followed = "";
+        long appliedSeq = PeerStates.UNKNOWN;
         if (replica != null) {
             followed = replica.lastPrimary();
+            appliedSeq = replica.appliedSeq();
             replica.close();
             replica = null;
         }
         Files.createDirectories(settings.directory());
         DataState was = state();
         if (!was.whole()) throw new IOException("this copy is not whole (" + describe(was) + "): it must not become the primary");
-        Optional<PeerStates.Newer> newer = PeerStates.newerThan(was, settings, followed);
-        if (newer.isPresent()) {
+        Optional<PeerStates.Peer> other = PeerStates.moreCurrentThan(was, appliedSeq, settings, followed);
+        if (other.isPresent() && other.get().newerThan(was)) {
             // Not whole until a primary brings it up to date (it follows again at once): haven promotes the newer copy.
             was.withWhole(false).write(stateFile());
             openReplica();
-            throw new IOException(newer.get().peer() + " holds a newer copy (" + describe(newer.get().state()) + " against this "
+            throw new IOException(other.get().peer() + " holds a newer copy (" + describe(other.get().state()) + " against this "
                     + describe(was) + "): it must be promoted instead");
+        }
+        if (other.isPresent()) {
+            // Whole but behind: its score drops below the other's until it follows a primary again, and it stays
+            // promotable should the other copy be gone by then.
+            deferredAt = Optional.of(was);
+            openReplica();
+            throw new IOException(other.get().peer() + " applied more of " + (followed.isEmpty() ? "the last primary" : followed)
+                    + "'s stream (record " + other.get().appliedSeq() + " against this copy's " + appliedSeq + ", " + describe(was)
+                    + "): it must be promoted instead");
         }
         long g = Math.max(generation, was.generation());
         new DataState(g, 1, true, true).write(stateFile());
@@ -104,6 +117,16 @@ public final class ReplicatedDirectory {
     /** Why the role held cannot do its work, or empty when it can (or when stopped). */
     public synchronized Optional<String> problem() {
         return primary == null ? Optional.empty() : primary.problem();
+    }
+
+    /**
+     * The promotion score: the copy's {@link DataState#score}, one lower while it defers to a peer that applied more of
+     * the same primary's stream (which puts a whole replica below the other replicas of its epoch, never below zero).
+     */
+    public synchronized long score() throws IOException {
+        DataState s = state();
+        boolean deferring = deferredAt.isPresent() && deferredAt.get().equals(s) && s.whole() && !s.primary();
+        return s.score() - (deferring ? 1 : 0);
     }
 
     /** What the copy is known to be now. */
@@ -127,6 +150,7 @@ public final class ReplicatedDirectory {
         out.put("generation", Long.toString(s.generation()));
         out.put("epoch", Long.toString(s.epoch()));
         out.put("whole", Boolean.toString(s.whole()));
+        out.put("score", Long.toString(score()));
         if (primary != null) {
             out.put("last_record", Long.toString(primary.lastRecord()));
             out.put("in_sync", String.join(",", primary.inSync()));

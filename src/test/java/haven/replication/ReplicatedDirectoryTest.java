@@ -202,6 +202,41 @@ class ReplicatedDirectoryTest {
         assertThat(second.problem()).isEmpty();
     }
 
+    /**
+     * Both replicas in the last epoch when the primary stops: the one that knows how far it followed is preferred to one
+     * that does not (its daemon restarted); the other steps aside without becoming unpromotable, and takes its usual
+     * score again once it follows the new primary.
+     */
+    @Test
+    void aReplicaThatAppliedLessOfTheSameStreamDefersToTheOneThatAppliedMore() throws Exception {
+        Path thirdDir = Files.createDirectories(work.resolve("third/data"));
+        int thirdPort = freePort();
+        ReplicatedDirectory second = node("n2", replicaDir, replicaPort, Map.of("n3", new InetSocketAddress("127.0.0.1", thirdPort)),
+                PrimaryStream.Mode.ASYNC);
+        second.startReplica();
+        ReplicatedDirectory third = node("n3", thirdDir, thirdPort, Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
+                PrimaryStream.Mode.ASYNC);
+        third.startReplica();
+        ReplicatedDirectory primary = node("n1", primaryDir, freePort(), Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort),
+                "n3", new InetSocketAddress("127.0.0.1", thirdPort)), PrimaryStream.Mode.ASYNC);
+        primary.promote(4);
+        Files.writeString(primaryDir.resolve("one"), "one");
+        await("both replicas have it", () -> Files.exists(replicaDir.resolve("one")) && Files.exists(thirdDir.resolve("one")));
+        primary.stop();
+        third.stop();
+        third.startReplica(); // its daemon restarted: same copy, same epoch, no position known
+        assertThat(third.state()).isEqualTo(second.state());
+
+        assertThatThrownBy(() -> third.promote(5)).hasMessageContaining("n2 applied more of");
+        assertThat(third.state().whole()).as("still whole: promotable should n2 be gone").isTrue();
+        assertThat(third.score()).as("below n2 until it follows a primary again").isEqualTo(second.score() - 1);
+        assertThat(third.role()).isEqualTo(ReplicatedDirectory.Role.REPLICA);
+        second.promote(5);
+        assertThat(second.problem()).isEmpty();
+        await("n3 follows n2", () -> third.state().whole() && third.state().generation() == 5);
+        assertThat(third.score()).isEqualTo(third.state().score());
+    }
+
     @Test
     void aPrimaryLeftWithoutReplicasConfirmsNothingUntilItsAloneLimit() throws Exception {
         ReplicatedDirectory replica = replica();

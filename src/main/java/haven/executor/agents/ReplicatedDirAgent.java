@@ -184,7 +184,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
     private AgentResult scored(AgentResult result) {
         if (replicated.isEmpty()) return result;
         try {
-            score = Optional.of(replicated.get().state().score());
+            score = Optional.of(replicated.get().score());
             replicated.get().writeStatus();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, resource + ": cannot read the copy's state or write its status: " + e.getMessage());
