@@ -124,6 +124,43 @@ public final class ReplicatedFiles {
         return bad;
     }
 
+    /** Record files on node {@code node}'s disk whose content is not the record they name: a torn or misplaced write. */
+    public List<String> tornOn(int node) throws IOException {
+        Path dir = state.diskOf(lab.layout().nodeName(node)).resolve("uploads");
+        List<String> bad = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.matches("record-\\d+") && !Files.readString(f).equals(record(Long.parseLong(name.substring(7))))) bad.add(name);
+            }
+        }
+        return bad;
+    }
+
+    /** The record numbers node {@code node} kept aside (under its rdir/data/diverged) when a newer primary replaced them. */
+    public java.util.Set<Long> keptAsideOn(int node) throws IOException {
+        Path diverged = state.nodeDir(lab.layout().nodeName(node)).resolve("rdir/data/diverged");
+        java.util.Set<Long> out = new java.util.TreeSet<>();
+        if (!Files.isDirectory(diverged)) return out;
+        try (var walk = Files.walk(diverged)) {
+            walk.map(f -> f.getFileName().toString()).filter(n -> n.matches("record-\\d+")).forEach(n -> out.add(Long.parseLong(n.substring(7))));
+        }
+        return out;
+    }
+
+    /** /ha/resources/data/replication/KEY as node {@code i}'s API answers it (text), asked from inside its namespace. */
+    public String replicationStatus(int i, String key, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            var r = Http.get(lab.layout().nodeNamespace(i), "http://127.0.0.1:7480/ha/resources/data/replication/" + key, Duration.ofSeconds(5));
+            if (r.isPresent() && r.get().ok()) return r.get().body().strip();
+            last = r.map(Http.Reply::body).orElse("no answer");
+            Pids.sleep(100);
+        }
+        throw new LabException(lab.layout().nodeName(i) + " /ha/resources/data/replication/" + key + ": " + last);
+    }
+
     /** Runs {@code command} in node {@code i}'s mount namespace (where its disk and, on the primary, the layer are). */
     public Exec.Result inMountsOf(int i, Duration timeout, String... command) {
         long pid = lab.cluster().pid(i).orElseThrow(() -> new LabException(lab.layout().nodeName(i) + " is not running"));

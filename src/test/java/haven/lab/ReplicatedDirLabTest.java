@@ -91,17 +91,8 @@ class ReplicatedDirLabTest {
         assertThat(watch.errors()).isEmpty();
     }
 
-    /** /ha/resources/data/replication/KEY as node {@code i}'s API answers it (text). */
     private static String ha(int i, String key) {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            var r = Http.get(LAYOUT.nodeNamespace(i), "http://127.0.0.1:7480/ha/resources/data/replication/" + key, Duration.ofSeconds(5));
-            if (r.isPresent() && r.get().ok()) return r.get().body().strip();
-            last = r.map(Http.Reply::body).orElse("no answer");
-            Pids.sleep(100);
-        }
-        throw new AssertionError(LAYOUT.nodeName(i) + " /ha/resources/data/replication/" + key + ": " + last);
+        return files.replicationStatus(i, key, WITHIN);
     }
 
     private static List<Integer> others(int node) {
