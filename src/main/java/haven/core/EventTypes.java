@@ -12,7 +12,7 @@ public final class EventTypes {
      * timeline (GET /ha/log), not on the stream.
      */
     public static final List<String> ALL = List.of("daemon-started", "membership", "quorum", "coordinator", "placement",
-            "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "config", "alert",
+            "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "config", "alert", "replication",
             "group", "node-lost", "maintenance", "timeline", "request");
 
     /** What alert hooks may not subscribe to: their own records, which would call them again without end. */

@@ -150,6 +150,11 @@ public final class ExecutorRunner implements OperationRunner {
     }
 
     @Override
+    public void onInSyncChange(Consumer<haven.replication.InSyncChange> listener) {
+        site.ifPresent(s -> s.directories().onInSyncChange(listener));
+    }
+
+    @Override
     public List<ForceOff> forceOff(ResourceId resource) {
         return executor.forceOff(resource);
     }

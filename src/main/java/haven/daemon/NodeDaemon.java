@@ -86,6 +86,7 @@ public final class NodeDaemon implements AutoCloseable {
                 cluster, follower::text, new haven.validation.ConfigValidator(follower.baseDir(),
                         haven.validation.AgentChecks.INSTALLED)));
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
+        runner.onInSyncChange(events::inSyncChanged);
     }
 
     /** The loop's snapshot after each step: for the API's readers, the event stream and the API's waiting requests. */

@@ -85,6 +85,16 @@ public final class EventRecorder {
      * Records one finished agent operation. Starts and stops are events; monitors only when they find the
      * resource not running as expected, since a healthy monitor every few seconds would flood the ring.
      */
+    /** A replica joined or left the in-sync set of a primary here (told on the replication link's thread). */
+    public synchronized void inSyncChanged(haven.replication.InSyncChange c) {
+        String set = c.inSync().isEmpty() ? "no replica in sync: a failover now loses what is written from here on"
+                : "in sync: " + String.join(", ", c.inSync());
+        ring.append(List.of(Change.of("replication", "replicated " + c.resource() + ": " + c.peer() + (c.joined() ? " joined" : " left")
+                        + " the in-sync set (" + set + "; sync epoch " + c.epoch() + ")",
+                "resource", c.resource(), "peer", c.peer(), "change", c.joined() ? "joined" : "left", "in_sync", c.inSync(),
+                "epoch", c.epoch())), clock.epochMs());
+    }
+
     public synchronized void operationDone(ResourceId resource, Operation op, AgentResult result, long durationMs) {
         operations.record(resource, op, result.status(), durationMs);
         if (op == Operation.MONITOR && result.isOk()) return;

@@ -42,6 +42,9 @@ public interface OperationRunner extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** Told whenever a replica joins or leaves the in-sync set of replicated data whose primary runs here. */
+    default void onInSyncChange(Consumer<haven.replication.InSyncChange> listener) {}
+
     /** Called with the resource whenever its {@link #forceOff} answer changes outside an operation. */
     default void onForceOffChanged(Consumer<ResourceId> listener) {}
 

@@ -55,10 +55,12 @@ public final class PrimaryStream implements AutoCloseable {
     private volatile long aloneSince;
     private Thread aloneWatch;
     private volatile boolean closing;
+    private final Consumer<InSyncChange> inSyncListener;
 
     private PrimaryStream(String resource, Path directory, long generation, String self, Mode mode, Duration syncTimeout,
-            Duration aloneAfter, ReplicationKey key, Path stateFile, Consumer<String> log) {
+            Duration aloneAfter, ReplicationKey key, Path stateFile, Consumer<String> log, Consumer<InSyncChange> inSyncListener) {
         this.resource = resource;
+        this.inSyncListener = inSyncListener;
         this.aloneAfter = aloneAfter;
         this.stateFile = stateFile;
         this.directory = directory;
@@ -76,10 +78,10 @@ public final class PrimaryStream implements AutoCloseable {
      * does not come up in time.
      */
     static PrimaryStream start(ReplicatedDirectory.Settings settings, long generation, Path socketPath, Path fuseLog,
-            Path stateFile, Consumer<String> log) throws IOException {
+            Path stateFile, Consumer<String> log, Consumer<InSyncChange> inSyncListener) throws IOException {
         FuseLayer.unmountStale(settings.directory(), log);
         PrimaryStream s = new PrimaryStream(settings.resource(), settings.directory(), generation, settings.self(), settings.mode(),
-                settings.syncTimeout(), settings.aloneAfter(), settings.key(), stateFile, log);
+                settings.syncTimeout(), settings.aloneAfter(), settings.key(), stateFile, log, inSyncListener);
         // haven-rdir gives up on a sync after this long; the links drop a silent replica well before, and a primary
         // left alone confirms after aloneAfter, so the limit only ends the primary when this daemon is gone.
         long syncWaitMs = Math.max(s.syncTimeout.toMillis() * 3 + 1000, s.aloneAfter.toMillis() + 2000);
@@ -166,6 +168,13 @@ public final class PrimaryStream implements AutoCloseable {
         log.accept("replica " + peer + " left the in-sync set; sync epoch " + epoch);
         for (ReplicaLink l : inSyncLinks()) l.sendEpoch(epoch);
         confirmationsChanged();
+        inSyncListener.accept(new InSyncChange(resource, peer, false, inSync(), epoch));
+    }
+
+    /** A replica came in step: from its next record on it confirms what it has. */
+    void replicaJoined(String peer) {
+        if (closing) return;
+        inSyncListener.accept(new InSyncChange(resource, peer, true, inSync(), epoch));
     }
 
     /** Tells haven-rdir the newest record every in-sync replica has (all of them when none is in sync). */

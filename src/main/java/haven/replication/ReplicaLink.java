@@ -172,6 +172,7 @@ final class ReplicaLink {
         // In sync, the replica answers at least every ping: a silence this long means it is gone.
         ch.readTimeout(readTimeoutMs());
         log.accept("replica " + peer + " in step from record " + ready);
+        stream.replicaJoined(peer);
         Thread acks = Thread.ofPlatform().daemon().name("rdir-" + stream.resource() + "-acks-" + peer).start(() -> readAcks(ch));
         try {
             stream(ch);

@@ -13,6 +13,12 @@ import java.util.function.Consumer;
  */
 public final class ReplicatedDirectories {
     private final Map<String, ReplicatedDirectory> byResource = new HashMap<>();
+    private volatile Consumer<InSyncChange> inSyncListener = change -> { };
+
+    /** Who hears of every copy's in-sync set changes (the daemon's events), including copies opened before. */
+    public void onInSyncChange(Consumer<InSyncChange> listener) {
+        inSyncListener = listener;
+    }
 
     /** The running copy of {@code settings.resource()} when it was opened with the same settings, or a new one. */
     public synchronized ReplicatedDirectory open(ReplicatedDirectory.Settings settings, Consumer<String> log) {
@@ -23,7 +29,7 @@ public final class ReplicatedDirectories {
                     + "): that copy stops and the new settings start from stopped");
             had.stop();
         }
-        ReplicatedDirectory made = new ReplicatedDirectory(settings, log);
+        ReplicatedDirectory made = new ReplicatedDirectory(settings, log, change -> inSyncListener.accept(change));
         byResource.put(settings.resource(), made);
         return made;
     }

@@ -34,14 +34,21 @@ public final class ReplicatedDirectory {
 
     private final Settings settings;
     private final Consumer<String> log;
+    private final Consumer<InSyncChange> inSync;
     private ReplicaServer replica;
     private PrimaryStream primary;
     /** The copy's state when a peer was found ahead of it in the same epoch; its score is lowered while that holds. */
     private Optional<DataState> deferredAt = Optional.empty();
 
     public ReplicatedDirectory(Settings settings, Consumer<String> log) {
+        this(settings, log, change -> { });
+    }
+
+    /** {@code inSync}: told on a link's thread whenever a replica joins or leaves the in-sync set while this is primary. */
+    public ReplicatedDirectory(Settings settings, Consumer<String> log, Consumer<InSyncChange> inSync) {
         this.settings = settings;
         this.log = log;
+        this.inSync = inSync;
     }
 
     public Settings settings() {
@@ -104,7 +111,7 @@ public final class ReplicatedDirectory {
         long g = Math.max(generation, was.generation());
         new DataState(g, 1, true, true).write(stateFile());
         primary = PrimaryStream.start(settings, g, settings.metaDir().resolve("layer.sock"),
-                settings.metaDir().resolve("haven-rdir.log"), stateFile(), log);
+                settings.metaDir().resolve("haven-rdir.log"), stateFile(), log, inSync);
     }
 
     public synchronized void stop() {

@@ -47,4 +47,16 @@ class EventRecorderTest {
         assertThat(failed.fields()).containsEntry("duration_ms", 7L).containsEntry("result", "failed");
         assertThat(recorder.operations().snapshot()).hasSize(3);
     }
+
+    @Test
+    void aReplicaLeavingTheInSyncSetSaysWhatAFailoverWouldNowLose() {
+        recorder.inSyncChanged(new haven.replication.InSyncChange("data", "n3", false, List.of("n2"), 4));
+        recorder.inSyncChanged(new haven.replication.InSyncChange("data", "n2", false, List.of(), 5));
+        recorder.inSyncChanged(new haven.replication.InSyncChange("data", "n3", true, List.of("n3"), 5));
+        List<ClusterEvent> got = ((EventRing.Read.Events) recorder.ring().after(0, 10)).events();
+        assertThat(got).extracting(ClusterEvent::type).containsOnly("replication");
+        assertThat(got.get(0).text()).isEqualTo("replicated data: n3 left the in-sync set (in sync: n2; sync epoch 4)");
+        assertThat(got.get(1).text()).contains("no replica in sync: a failover now loses what is written from here on");
+        assertThat(got.get(2).fields()).containsEntry("change", "joined").containsEntry("in_sync", List.of("n3")).containsEntry("epoch", 5L);
+    }
 }

@@ -37,6 +37,7 @@ class ReplicatedDirectoryTest {
     Path work;
     private final List<ReplicatedDirectory> running = new ArrayList<>();
     private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<InSyncChange> inSyncChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path primaryDir;
     private Path replicaDir;
     private int replicaPort;
@@ -65,7 +66,7 @@ class ReplicatedDirectoryTest {
         var settings = new ReplicatedDirectory.Settings("files", dir, mode, Duration.ofSeconds(1), dir.resolveSibling("meta"),
                 BesideJar.path("haven-rdir").orElseThrow(), new ReplicationKey(KEY), name, new InetSocketAddress("127.0.0.1", port), peers,
                 aloneAfter);
-        ReplicatedDirectory r = new ReplicatedDirectory(settings, line -> log.add(name + ": " + line));
+        ReplicatedDirectory r = new ReplicatedDirectory(settings, line -> log.add(name + ": " + line), inSyncChanges::add);
         running.add(r);
         return r;
     }
@@ -244,7 +245,10 @@ class ReplicatedDirectoryTest {
                 PrimaryStream.Mode.SYNC, Duration.ofSeconds(3));
         primary.promote(3);
         await("the replica in step", () -> replica.state().whole() && replica.state().generation() == 3);
+        assertThat(inSyncChanges).containsExactly(new InSyncChange("files", "n2", true, List.of("n2"), 1));
         replica.stop();
+        await("the primary tells that n2 left", () -> inSyncChanges.size() == 2);
+        assertThat(inSyncChanges.get(1)).isEqualTo(new InSyncChange("files", "n2", false, List.of(), 2));
         var synced = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try (FileChannel c = FileChannel.open(primaryDir.resolve("alone"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 c.write(ByteBuffer.wrap("only here".getBytes(StandardCharsets.UTF_8)));
