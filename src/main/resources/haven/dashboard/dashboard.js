@@ -293,7 +293,7 @@ const TYPE_KIND = {
   failure: 'bad', fencing: 'bad', overrun: 'bad',
   placement: 'info', move: 'info', resource: 'ok', local: 'ok', operation: '', cleanup: 'ok',
   membership: 'cluster', quorum: 'cluster', coordinator: 'cluster', standby: 'warn', ping: 'warn',
-  'daemon-started': 'cluster', alert: '',
+  'daemon-started': 'cluster', alert: '', replication: 'warn',
 };
 
 function addEvent(type, ev) {
@@ -407,7 +407,7 @@ function renderNodes(t, c) {
 }
 
 function stateKind(state) {
-  if (state.startsWith('started')) return 'ok';
+  if (state.startsWith('started') || state.startsWith('promoted')) return 'ok';
   if (state.startsWith('starting') || state.startsWith('stopping')) return 'info';
   if (state.startsWith('failed') || state.startsWith('stop-failed')) return 'bad';
   if (state.startsWith('unknown')) return 'warn';
@@ -416,6 +416,7 @@ function stateKind(state) {
 
 function renderGroups(t) {
   const box = $('groups');
+  const c = t.cluster;
   const serviceNodes = Object.values(t.nodes).filter((n) => n.role !== 'witness');
   box.replaceChildren(...Object.values(t.groups).map((g) => {
     const members = g.resources.map((r) => t.resources[r]).filter(Boolean);
@@ -447,9 +448,31 @@ function renderGroups(t) {
       el('table', {}, el('tbody', {}, members.map((r) => el('tr', { 'data-resource': r.name },
         el('td', { class: 'rname' }, r.name),
         el('td', { class: 'rtype mono' }, r.type),
-        el('td', {}, pill(r.state, stateKind(r.state))))))),
+        el('td', {}, pill(r.state, stateKind(r.state))),
+        el('td', { class: 'replication' }, r.replication ? replicationOf(r.replication, c) : null))))),
       g.decision ? el('details', {}, el('summary', {}, 'why: ' + g.decision), el('pre', {}, g.why)) : null);
   }));
+}
+
+/**
+ * The answering node's copy of replicated data: on the primary who is in sync and what a failover would lose, on a
+ * replica whom it follows. Other nodes' copies are known only to them.
+ */
+function replicationOf(rep, c) {
+  const here = 'on ' + c.node + ': ';
+  if (rep.role === 'primary') {
+    const lose = Number(rep.would_lose_bytes);
+    const inSync = rep.in_sync ? rep.in_sync.split(',') : [];
+    return [pill(inSync.length ? 'in sync: ' + inSync.join(', ') : 'no replica in sync', inSync.length ? 'ok' : 'bad'),
+      el('span', { class: 'rtype' }, ' ' + here + 'primary, ' + (lose < 0 ? 'a failover now loses what is written'
+        : lose === 0 ? 'a failover now loses nothing' : 'a failover now loses ' + lose + ' B'))];
+  }
+  if (rep.role === 'replica') {
+    return [pill(rep.whole === 'true' ? 'replica' : 'catching up', rep.whole === 'true' ? 'ok' : 'warn'),
+      el('span', { class: 'rtype' }, ' ' + here + (rep.following ? 'follows ' + rep.following : 'waits for a primary')
+        + (Number(rep.kept_aside) > 0 ? ', ' + rep.kept_aside + ' entries kept aside' : ''))];
+  }
+  return el('span', { class: 'rtype' }, here + 'no copy running');
 }
 
 /** "since 14:04:42, was on n1" when the stream saw the group's last placement. */

@@ -86,9 +86,22 @@ class ReplicatedDirLabTest {
             assertThat(ha(primary, "would_lose_bytes")).isEqualTo("0");
             assertThat(ha(others(primary).get(0), "role")).isEqualTo("replica");
             assertThat(ha(others(primary).get(0), "following")).isEqualTo(LAYOUT.nodeName(primary));
+            assertThat(dashboardReplicationCell(primary)).as("the dashboard as the primary serves it")
+                    .contains("in sync: " + String.join(", ", others(primary).stream().map(LAYOUT::nodeName).sorted().toList()))
+                    .contains("a failover now loses nothing");
         }
         assertThat(watch.most()).as("nodes with the layer mounted at the same moment, at most: %s", watch.errors()).isEqualTo(1);
         assertThat(watch.errors()).isEmpty();
+    }
+
+    /** The replication cell of the data resource in the dashboard, rendered by a real browser in node {@code i}. */
+    private static String dashboardReplicationCell(int i) {
+        Exec.Result r = Exec.run(Duration.ofSeconds(60), Netns.execIn(LAYOUT.nodeNamespace(i), "chromium", "--headless", "--no-sandbox",
+                "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", "http://127.0.0.1:7480/"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<tr data-resource=\"data\">.*?<td class=\"replication\">(.*?)</td>")
+                .matcher(r.out());
+        assertThat(m.find()).as("the data resource's row in the dashboard: %s", r.out()).isTrue();
+        return m.group(1).replaceAll("<[^>]+>", "");
     }
 
     private static String ha(int i, String key) {
