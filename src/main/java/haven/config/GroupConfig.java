@@ -53,6 +53,10 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
         public static final int EVERY_NODE = Integer.MAX_VALUE;
         /** The built-in type with a primary role: a directory kept the same on every instance. */
         public static final String REPLICATED_DIR = "replicated-dir";
+        /** The built-in PostgreSQL server that replicates itself (streaming replication). */
+        public static final String POSTGRESQL = "postgresql";
+        /** The built-in types with a primary role, which must be promoted members of a promotable group. */
+        public static final java.util.Set<String> BUILT_IN = java.util.Set.of(REPLICATED_DIR, POSTGRESQL);
 
         public Promotable(List<ResourceId> members, int replicas) {
             this(members, replicas, false);

@@ -77,9 +77,10 @@ final class GroupsSection {
         Optional<GroupConfig.Promotable> promotable = PromotableSection.read(f, members, resourceTypes, problems);
         for (ResourceId m : members) {
             boolean promoted = promotable.map(p -> p.members().contains(m)).orElse(false);
-            if (GroupConfig.Promotable.REPLICATED_DIR.equals(resourceTypes.get(m.name())) && !promoted
+            String type = resourceTypes.get(m.name());
+            if (GroupConfig.Promotable.BUILT_IN.contains(type) && !promoted
                     && (promotable.isPresent() || !f.has("promotable"))) {
-                problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + m.name() + "' is a replicated-dir, which"
+                problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + m.name() + "' is a " + type + ", which"
                         + " has a primary and replicas", "make the group promotable with it among the promoted members, e.g."
                         + " promotable: { members: [" + m.name() + "] }");
             }

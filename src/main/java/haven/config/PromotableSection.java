@@ -53,10 +53,15 @@ final class PromotableSection {
         for (ResourceId r : promoted) {
             String type = types.getOrDefault(r.name(), "");
             if (type.isEmpty()) continue; // the resource itself is in error, reported where it is written
-            if (!type.startsWith("ocf:") && !type.equals(GroupConfig.Promotable.REPLICATED_DIR)) {
+            if (type.equals(GroupConfig.Promotable.POSTGRESQL) && !notify.get()) {
+                problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + r.name() + "' (type postgresql) learns"
+                        + " which node is primary from notifications, which this group does not send", "add notify: true to promotable");
+                return Optional.empty();
+            }
+            if (!type.startsWith("ocf:") && !GroupConfig.Promotable.BUILT_IN.contains(type)) {
                 problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + r.name() + "' (type " + type
                         + ") has no primary role to promote", "promote OCF agents that implement promote and demote (" + EXAMPLE
-                        + ") or replicated-dir; run the others only with the primary by leaving them out of promotable.members");
+                        + "), replicated-dir or postgresql; run the others only with the primary by leaving them out of promotable.members");
                     return Optional.empty();
             }
         }

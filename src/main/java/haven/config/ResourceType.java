@@ -55,6 +55,26 @@ enum ResourceType {
             p.optional("sync_timeout").filter(v -> !positiveDuration(v)).ifPresent(v -> p.problem("sync_timeout",
                     "'" + v + "' is not a positive duration", "e.g. sync_timeout: 1s (the default) or 500ms"));
         }
+    },
+    /** A PostgreSQL server replicated by streaming replication, primary on one instance of a promotable group. */
+    POSTGRESQL(GroupConfig.Promotable.POSTGRESQL, List.of("data"), List.of("mode", "port", "bin", "user", "clients", "client_auth")) {
+        @Override
+        void check(ResourceParams p) {
+            for (String dir : List.of("data", "bin")) {
+                p.optional(dir).filter(d -> !d.startsWith("/") || d.replaceAll("/+", "/").equals("/")).ifPresent(d -> p.problem(dir,
+                        "'" + d + "' is not an absolute path below /", "write it from /, e.g. data: /var/lib/postgresql/haven"));
+            }
+            p.required("data", "the database cluster's directory (initdb fills it on first start), e.g. data: /var/lib/postgresql/haven");
+            p.optional("mode").filter(m -> !m.equals("sync") && !m.equals("async")).ifPresent(m -> p.problem("mode",
+                    "'" + m + "' is neither sync nor async", "sync: a commit returns once a replica has flushed it;"
+                            + " async: replicas trail by a lag"));
+            p.optional("port").filter(v -> !v.matches("\\d{1,5}") || Integer.parseInt(v) < 1 || Integer.parseInt(v) > 65535)
+                    .ifPresent(v -> p.problem("port", "'" + v + "' is not a TCP port", "1..65535; default 5432"));
+            p.optional("clients").ifPresent(c -> Ipv4.cidrError(c).ifPresent(e -> p.problem("clients", "'" + c + "' " + e,
+                    "the network allowed to connect, e.g. clients: 10.0.0.0/24")));
+            p.optional("client_auth").filter(a -> !List.of("scram-sha-256", "md5", "trust", "reject").contains(a)).ifPresent(a -> p.problem(
+                    "client_auth", "'" + a + "' is not a client authentication method haven writes", "scram-sha-256 (default), md5, trust or reject"));
+        }
     };
 
     private static boolean positiveDuration(String text) {

@@ -2,6 +2,7 @@ package haven.executor;
 
 import haven.config.ResourceConfig;
 import haven.executor.agents.IpAddrAgent;
+import haven.executor.agents.PostgresqlAgent;
 import haven.executor.agents.ProcessAgent;
 import haven.executor.agents.ReplicatedDirAgent;
 import haven.executor.agents.lsb.LsbAgent;
@@ -26,7 +27,8 @@ public final class AgentFactory {
     private static final Map<String, Maker> TYPES = new TreeMap<>(Map.of(
             IpAddrAgent.TYPE, (rc, env, site) -> new IpAddrAgent(rc),
             ProcessAgent.TYPE, (rc, env, site) -> new ProcessAgent(rc, env),
-            ReplicatedDirAgent.TYPE, ReplicatedDirAgent::new));
+            ReplicatedDirAgent.TYPE, ReplicatedDirAgent::new,
+            PostgresqlAgent.TYPE, PostgresqlAgent::new));
 
     private AgentFactory() {}
 

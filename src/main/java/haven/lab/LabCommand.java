@@ -119,10 +119,16 @@ public final class LabCommand implements Runnable {
                 + " async) on every node's own disk, its address (.102) and an upload service on port 8080 (PUT/GET /NAME)")
         String files;
 
+        @Option(names = "--postgres", paramLabel = "MODE", description = "add the group 'db': the built-in replicated PostgreSQL"
+                + " (sync or async) on every node's own disk, and its address (.103), open to the client without a password")
+        String postgres;
+
         @Override
         int act() {
-            if (files != null && !files.equals("sync") && !files.equals("async")) {
-                throw new LabException("--files takes sync or async, not " + files);
+            for (String[] mode : new String[][] {{"--files", files}, {"--postgres", postgres}}) {
+                if (mode[1] != null && !mode[1].equals("sync") && !mode[1].equals("async")) {
+                    throw new LabException(mode[0] + " takes sync or async, not " + mode[1]);
+                }
             }
             LabLayout layout = LabLayout.of(prefix, nodes, witness);
             if (replicationNet) layout = layout.withReplicationNet();
@@ -133,12 +139,16 @@ public final class LabCommand implements Runnable {
             LabLayout chosen = layout;
             Lab lab = Lab.up(layout, Lab.upTimeout(layout), this::say, state -> {
                 if (files != null) ReplicatedFiles.addTo(state, chosen, files);
+                if (postgres != null) ReplicatedPostgres.addTo(state, chosen, postgres);
             });
             out().println(lab.layout().vip());
             if (files != null) {
                 say("files: curl -X PUT --data-binary @FILE http://" + ReplicatedFiles.vip(layout) + ":" + ReplicatedFiles.PORT
                         + "/NAME from " + layout.clientNamespace() + "; each node's copy is in " + LabState.find(prefix)
                         .map(st -> st.dir().resolve("disks").toString()).orElse("disks/") + "/NODE/uploads");
+            }
+            if (postgres != null) {
+                say("db: psql -h " + ReplicatedPostgres.vip(layout) + " -U postgres from " + layout.clientNamespace());
             }
             return 0;
         }

@@ -61,8 +61,8 @@ public final class ReplicatedFiles {
         return String.format("record %08d\n", i).repeat(256);
     }
 
-    public UploadWriter startWriter() throws IOException {
-        return UploadWriter.start(lab.layout(), state.dir().resolve("writer"), vip(lab.layout()), PORT);
+    public AckedWriter startWriter() throws IOException {
+        return AckedWriter.uploads(lab.layout(), state.dir().resolve("writer"), vip(lab.layout()), PORT);
     }
 
     /** The nodes whose daemon has the layer mounted over the directory (its mount namespace says so). */

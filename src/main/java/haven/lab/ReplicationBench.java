@@ -87,7 +87,7 @@ final class ReplicationBench {
         Faults faults = new Faults(lab);
         List<Long> outages = new ArrayList<>();
         Map<Long, Long> acked;
-        try (UploadWriter writer = files.startWriter()) {
+        try (AckedWriter writer = files.startWriter()) {
             writer.awaitAcked(20, WITHIN);
             for (int n = 1; n <= failovers; n++) {
                 long before = writer.acked().size();

@@ -56,7 +56,7 @@ class ReplicatedDirAsyncLabTest {
     void aFailoverLosesNoMoreThanTheStatusSaidAndKeepsTheLostAside() throws Exception {
         Faults faults = new Faults(lab);
         int primary = files.awaitPrimary(-1, Duration.ofSeconds(60));
-        try (UploadWriter writer = files.startWriter()) {
+        try (AckedWriter writer = files.startWriter()) {
             writer.awaitAcked(20, WITHIN);
             for (int n = 1; n <= FAILOVERS; n++) {
                 for (int i : others(primary)) files.awaitReplicaInStep(i, primary, WITHIN);

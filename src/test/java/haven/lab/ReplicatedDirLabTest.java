@@ -55,7 +55,7 @@ class ReplicatedDirLabTest {
     void everyAcknowledgedUploadSurvivesFivePowerLossesOfThePrimary() throws Exception {
         Faults faults = new Faults(lab);
         int primary = files.awaitPrimary(-1, Duration.ofSeconds(60));
-        try (UploadWriter writer = files.startWriter()) {
+        try (AckedWriter writer = files.startWriter()) {
             writer.awaitAcked(20, WITHIN);
             for (int n = 1; n <= FAILOVERS; n++) {
                 watch.poweredOff.add(primary);

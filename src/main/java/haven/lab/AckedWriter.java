@@ -9,12 +9,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A client in the lab's client namespace that uploads numbered 4 KB records (ReplicatedFiles.record) one after
- * the other with curl, moving to the next only when the current one was answered 201, and notes each acknowledged
- * record with the wall-clock millisecond it was acknowledged: what a user's uploader would have been told.
+ * A client in the lab's client namespace that writes numbered records one after the other, moving to the next only
+ * when the current one was acknowledged, and notes each acknowledged record with the wall-clock millisecond it was
+ * acknowledged: what a user's client would have been told. Two kinds: 4 KB uploads with curl (ReplicatedFiles.record,
+ * acknowledged by a 201) and rows inserted with psql (acknowledged by a commit).
  */
-public final class UploadWriter implements AutoCloseable {
-    private static final String SCRIPT = """
+public final class AckedWriter implements AutoCloseable {
+    private static final String UPLOADS = """
             set -u
             dir=$1; vip=$2; port=$3; i=1
             while [ ! -e "$dir/stop" ]; do
@@ -25,23 +26,48 @@ public final class UploadWriter implements AutoCloseable {
               if [ "$code" = 201 ]; then echo "$i $(date +%s%3N)" >> "$dir/acked"; i=$((i+1)); else sleep 0.02; fi
             done
             """;
+    /**
+     * A failed insert may have committed with its answer lost: before trying row i again the writer looks for it, so a
+     * second copy in the table is the cluster's doing, never the writer's.
+     */
+    private static final String ROWS = """
+            set -u
+            dir=$1; vip=$2; port=$3; i=1
+            q() { PGCONNECT_TIMEOUT=1 timeout 5 psql -XAtq -h "$vip" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1" 2>>"$dir/errors"; }
+            while [ ! -e "$dir/stop" ]; do
+              if q "insert into rows values ($i)"; then echo "$i $(date +%s%3N)" >> "$dir/acked"; i=$((i+1)); continue; fi
+              sleep 0.05
+              n=$(q "select count(*) from rows where i = $i") || continue
+              if [ "$n" != 0 ]; then i=$((i+1)); fi
+            done
+            """;
 
     private final Path dir;
     private final long pid;
 
-    private UploadWriter(Path dir, long pid) {
+    private AckedWriter(Path dir, long pid) {
         this.dir = dir;
         this.pid = pid;
     }
 
-    public static UploadWriter start(LabLayout layout, Path dir, String address, int port) throws IOException {
+    /** Uploads to the upload service at {@code address:port}. */
+    public static AckedWriter uploads(LabLayout layout, Path dir, String address, int port) throws IOException {
+        return start(layout, dir, UPLOADS, address, port);
+    }
+
+    /** Inserts into table {@code rows (i bigint)} of the server at {@code address:port} as user postgres. */
+    public static AckedWriter rows(LabLayout layout, Path dir, String address, int port) throws IOException {
+        return start(layout, dir, ROWS, address, port);
+    }
+
+    private static AckedWriter start(LabLayout layout, Path dir, String script, String address, int port) throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("stop"));
         Files.writeString(dir.resolve("acked"), "");
-        Files.writeString(dir.resolve("writer.sh"), SCRIPT);
+        Files.writeString(dir.resolve("writer.sh"), script);
         long pid = Detached.start(layout.clientNamespace(), List.of("bash", dir.resolve("writer.sh").toString(), dir.toString(), address,
                 Integer.toString(port)), dir.resolve("writer.log"), Map.of());
-        return new UploadWriter(dir, pid);
+        return new AckedWriter(dir, pid);
     }
 
     /** Acknowledged records and when (wall-clock ms), in order. */

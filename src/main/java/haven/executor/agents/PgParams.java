@@ -1,0 +1,53 @@
+package haven.executor.agents;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/** The postgresql agent's parameters and secrets that need more than a line. */
+final class PgParams {
+    private PgParams() {}
+
+    static int port(Params p, String v) {
+        try {
+            int port = Integer.parseInt(v);
+            if (port > 0 && port < 65536) return port;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw p.invalid("port", "'" + v + "' is not a TCP port (1-65535)");
+    }
+
+    /** The newest installed version's bin folder under Debian's root, e.g. /usr/lib/postgresql/15/bin. */
+    static Optional<Path> newestBin(Path root) {
+        if (!Files.isDirectory(root)) return Optional.empty();
+        try (var versions = Files.list(root)) {
+            return versions.filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)?"))
+                    .filter(v -> Files.isExecutable(v.resolve("bin/pg_ctl")))
+                    .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())))
+                    .map(v -> v.resolve("bin"));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The replication role's password: the same on every node, from the cluster key, never the key itself. */
+    static String password(byte[] clusterKey, String resource) {
+        return HexFormat.of().formatHex(haven.core.Hmac.sha256(clusterKey, ("haven postgresql replication " + resource)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 40);
+    }
+
+    /** Creates or updates the replication role, with the password given as its SCRAM verifier (no plain text on argv). */
+    static String replicationRoleSql(String password) {
+        byte[] salt = java.util.Arrays.copyOf(haven.core.Hmac.sha256(password.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "salt".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 16);
+        String verifier = haven.executor.agents.pg.PgScram.verifier(password, salt);
+        String role = haven.executor.agents.pg.PgSettings.REPLICATION_ROLE;
+        // Local commit: in sync mode no replica streams yet when the first primary sets the role up, and they need it to.
+        return "set synchronous_commit = local; do $$ begin if not exists (select from pg_roles where rolname = '" + role + "') then create role " + role
+                + " with superuser replication login; end if; end $$; alter role " + role + " with superuser replication login password '"
+                + verifier + "'";
+    }
+}

@@ -1,0 +1,253 @@
+package haven.executor.agents;
+
+import haven.config.ResourceConfig;
+import haven.core.AgentResult;
+import haven.core.ForceOff;
+import haven.core.NodeId;
+import haven.core.Notice;
+import haven.core.Operation;
+import haven.executor.AgentSite;
+import haven.executor.ResourceAgent;
+import haven.executor.agents.pg.PgFiles;
+import haven.executor.agents.pg.PgFollow;
+import haven.executor.agents.pg.PgLsn;
+import haven.executor.agents.pg.PgPeers;
+import haven.executor.agents.pg.PgRun;
+import haven.executor.agents.pg.PgSettings;
+import haven.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code type: postgresql}: a PostgreSQL server that haven replicates itself, promoted on one node of a promotable group
+ * and a streaming replica on the others. The first start runs initdb where the data directory is empty; a replica
+ * copies its primary with pg_basebackup, follows a new primary by a reload, and is rewound with pg_rewind when it was a
+ * primary itself. {@code mode: sync} makes a commit wait until one replica has flushed it; the promotion takes the
+ * replica that received the most (its WAL position is its score, and peers are asked again just before). Replicas
+ * learn who is primary from haven's notifications, which the group must turn on. Replication runs between the nodes'
+ * replication addresses as role haven_replication, whose password is derived from the cluster key.
+ */
+public final class PostgresqlAgent implements ResourceAgent {
+    public static final String TYPE = haven.config.GroupConfig.Promotable.POSTGRESQL;
+    private static final List<String> PARAMS = List.of("data", "mode", "port", "bin", "user", "clients", "client_auth");
+    private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+    private static final Duration QUICK = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(PostgresqlAgent.class.getName());
+
+    private final String resource;
+    private final Optional<PgSettings> settings;
+    private final String unusable;
+    private volatile Optional<Long> score = Optional.empty();
+    /** The node this copy follows, as the last notification said. */
+    private volatile Optional<String> primary = Optional.empty();
+    /** A peer had received more when this node was to be promoted: it ranks last until it follows a primary. */
+    private volatile boolean deferred;
+
+    public PostgresqlAgent(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
+        Params p = Params.of(rc, PARAMS);
+        resource = rc.id().name();
+        Path data = p.optionalAbsolutePath("data").orElseThrow(() -> p.invalid("data", "required, e.g. data: /var/lib/postgresql/haven"));
+        boolean sync = switch (p.optional("mode").orElse("sync")) {
+            case "sync" -> true;
+            case "async" -> false;
+            default -> throw p.invalid("mode", "'" + p.optional("mode").orElseThrow() + "' is neither sync nor async");
+        };
+        int port = p.optional("port").map(v -> PgParams.port(p, v)).orElse(5432);
+        String auth = p.optional("client_auth").orElse("scram-sha-256");
+        if (!List.of("scram-sha-256", "md5", "trust", "reject").contains(auth)) {
+            throw p.invalid("client_auth", "'" + auth + "' is not one of scram-sha-256, md5, trust, reject");
+        }
+        String clients = p.optional("clients").orElse("");
+        Optional<Path> bin = p.optionalAbsolutePath("bin").or(() -> PgParams.newestBin(DEBIAN_ROOT));
+        String address = environment.getOrDefault("HAVEN_REPLICATION_ADDRESS", "");
+        String self = environment.getOrDefault("HAVEN_NODE", "");
+        if (site.isEmpty() || address.isEmpty()) {
+            unusable = "postgresql runs only inside a node daemon";
+            settings = Optional.empty();
+        } else if (bin.isEmpty() || !java.nio.file.Files.isExecutable(bin.get().resolve("pg_ctl"))) {
+            unusable = "no PostgreSQL server binaries (pg_ctl) in " + bin.map(Path::toString).orElse(DEBIAN_ROOT + "/VERSION/bin")
+                    + ": install the postgresql package, or name the folder with bin:";
+            settings = Optional.empty();
+        } else {
+            unusable = "";
+            Map<String, String> every = new LinkedHashMap<>();
+            every.put(self, address);
+            ReplicatedDirAgent.peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port)
+                    .forEach((n, a) -> every.put(n, a.getHostString()));
+            settings = Optional.of(new PgSettings(resource, data, bin.get(), p.optional("user").orElse("postgres"), port, sync, self,
+                    ReplicatedDirAgent.peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port), Map.copyOf(every),
+                    site.get().stateDir().resolve("pg").resolve(resource), clients, auth, PgParams.password(site.get().clusterKey(), resource),
+                    ResourceMarks.markerOf(resource, environment)));
+        }
+    }
+
+    /** Starts the server as a replica: initdb first where the data directory is empty (the least current copy). */
+    @Override
+    public AgentResult start(Duration timeout) {
+        if (settings.isEmpty()) return AgentResult.configError(unusable);
+        PgSettings s = settings.get();
+        PgRun run = new PgRun(s);
+        PgFiles files = new PgFiles(s);
+        try {
+            files.prepareFolders();
+            if (!files.initialized()) {
+                ProcessRunner.Result r = run.initdb(timeout);
+                if (!r.ok()) return AgentResult.failed("initdb failed: " + r.describe());
+                files.markFresh(true);
+            }
+            if (run.running(QUICK)) {
+                if (!isPrimaryRunning(run)) return scored(AgentResult.ok());
+                ProcessRunner.Result r = run.stop("fast", timeout);
+                if (!r.ok()) return AgentResult.failed("a primary runs where a replica must: cannot stop it: " + r.describe());
+            }
+            files.write(primary.map(s.everyNode()::get));
+            files.standbySignal(true);
+            ProcessRunner.Result r = run.start(timeout);
+            return r.ok() ? scored(AgentResult.ok()) : AgentResult.failed("cannot start the server: " + r.describe());
+        } catch (IOException e) {
+            return AgentResult.failed("cannot prepare " + s.data() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Promotes the replica, unless a peer's replica received more (it then ranks last, and haven promotes the other) or a
+     * peer still runs as a primary.
+     */
+    @Override
+    public AgentResult promote(Duration timeout, long generation) {
+        if (settings.isEmpty()) return AgentResult.configError(unusable);
+        PgSettings s = settings.get();
+        PgRun run = new PgRun(s);
+        PgFiles files = new PgFiles(s);
+        Optional<PgLsn.Answer> mine = run.local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
+        if (mine.isEmpty()) return AgentResult.failed("the server does not answer; it cannot be promoted");
+        try {
+            if (mine.get().replica()) {
+                for (PgPeers.Peer peer : PgPeers.ask(s, run)) {
+                    if (!peer.answer().replica()) return AgentResult.failed(peer.name() + "'s server still runs as a primary");
+                    if (!files.fresh() && Long.compareUnsigned(peer.answer().lsn(), mine.get().lsn()) > 0) {
+                        deferred = true;
+                        return scored(AgentResult.failed(peer.name() + " received more WAL (" + hex(peer.answer().lsn()) + " against "
+                                + hex(mine.get().lsn()) + "): it must be promoted instead"));
+                    }
+                }
+                ProcessRunner.Result r = run.promote(timeout);
+                if (!r.ok()) return AgentResult.failed("pg_ctl promote failed: " + r.describe());
+            }
+            ProcessRunner.Result role = run.localResult(PgParams.replicationRoleSql(s.password()), QUICK);
+            if (!role.ok()) return AgentResult.failed("cannot set up the replication role: " + role.describe());
+            files.markWasPrimary(true, generation);
+            files.markFresh(false);
+            deferred = false;
+            primary = Optional.of(s.self());
+            return scored(AgentResult.promoted());
+        } catch (IOException e) {
+            return AgentResult.failed("cannot record the promotion in " + s.metaDir() + ": " + e.getMessage());
+        }
+    }
+
+    /** Restarts as a replica of nobody yet: the next notification names the primary, and the copy is rewound to follow it. */
+    @Override
+    public AgentResult demote(Duration timeout) {
+        if (settings.isEmpty()) return AgentResult.configError(unusable);
+        primary = Optional.empty();
+        return start(timeout);
+    }
+
+    @Override
+    public AgentResult stop(Duration timeout) {
+        if (settings.isEmpty()) return AgentResult.ok();
+        PgRun run = new PgRun(settings.get());
+        if (!new PgFiles(settings.get()).initialized() || !run.running(QUICK)) return AgentResult.ok();
+        ProcessRunner.Result r = run.stop("fast", timeout.dividedBy(2));
+        if (!r.ok()) r = run.stop("immediate", timeout.dividedBy(2));
+        return r.ok() ? AgentResult.ok() : AgentResult.failed("cannot stop the server: " + r.describe());
+    }
+
+    @Override
+    public AgentResult monitor(Duration timeout) {
+        if (settings.isEmpty()) return AgentResult.notRunning();
+        PgRun run = new PgRun(settings.get());
+        if (!new PgFiles(settings.get()).initialized() || !run.running(timeout)) return AgentResult.notRunning();
+        Optional<PgLsn.Answer> a = run.local(PgLsn.QUERY, timeout).flatMap(PgLsn::answer);
+        if (a.isEmpty()) return AgentResult.failed("the server runs but does not answer on " + settings.get().socketDir());
+        return scored(a.get().replica() ? AgentResult.ok() : AgentResult.promoted());
+    }
+
+    /** After a promotion elsewhere, or a start of this replica, the copy follows the primary the notice names. */
+    @Override
+    public AgentResult notify(Duration timeout, Notice notice) {
+        if (settings.isEmpty() || notice.pre()) return AgentResult.ok();
+        Optional<NodeId> now = switch (notice.operation()) {
+            case PROMOTE -> Optional.of(notice.subject());
+            case DEMOTE -> Optional.empty();
+            case STOP -> notice.primary().filter(p -> !p.equals(notice.subject()));
+            default -> notice.primary();
+        };
+        if (now.isEmpty() || now.get().name().equals(settings.get().self())) return AgentResult.ok();
+        String name = now.get().name();
+        if (primary.equals(Optional.of(name)) && notice.operation() != Operation.START) return AgentResult.ok();
+        PgSettings s = settings.get();
+        try {
+            Optional<String> problem = new PgFollow(s, new PgRun(s), new PgFiles(s),
+                    line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line)).follow(name, timeout);
+            if (problem.isPresent()) return AgentResult.failed("cannot follow " + name + ": " + problem.get());
+            primary = Optional.of(name);
+            deferred = false;
+            return scored(AgentResult.ok());
+        } catch (IOException e) {
+            return AgentResult.failed("cannot follow " + name + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The score: the WAL position, except for a copy that must rank last while it stays promotable (fresh from initdb,
+     * a peer found to have more, or an old primary not yet rewound, whose history may have forked).
+     */
+    private AgentResult scored(AgentResult result) {
+        if (settings.isEmpty()) return result;
+        PgFiles files = new PgFiles(settings.get());
+        Optional<PgLsn.Answer> a = new PgRun(settings.get()).local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
+        boolean last = files.fresh() || deferred || (files.wasPrimary() && a.map(PgLsn.Answer::replica).orElse(true));
+        if (last) score = Optional.of(0L);
+        else a.ifPresent(x -> score = Optional.of(PgLsn.score(x.lsn())));
+        return result;
+    }
+
+    private static boolean isPrimaryRunning(PgRun run) {
+        return run.local("select pg_is_in_recovery()", QUICK).map("f"::equals).orElse(false);
+    }
+
+    private static String hex(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
+    }
+
+    @Override
+    public Optional<Long> promotionScore() {
+        return score;
+    }
+
+    @Override
+    public Map<String, String> replicationStatus() {
+        if (settings.isEmpty()) return Map.of();
+        Map<String, String> out = new LinkedHashMap<>();
+        Optional<PgLsn.Answer> a = new PgRun(settings.get()).local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
+        out.put("role", a.map(x -> x.replica() ? "replica" : "primary").orElse("stopped"));
+        a.ifPresent(x -> out.put("wal_position", hex(x.lsn())));
+        primary.filter(p -> a.map(PgLsn.Answer::replica).orElse(false)).ifPresent(p -> out.put("following", p));
+        out.put("mode", settings.get().sync() ? "sync" : "async");
+        score.ifPresent(x -> out.put("score", Long.toString(x)));
+        return out;
+    }
+
+    /** Every process of the server carries the resource's marker: the guard ends them at a deadline. */
+    @Override
+    public List<ForceOff> forceOff() {
+        return settings.map(s -> List.<ForceOff>of(new ForceOff.KillMarked(s.marker()))).orElse(List.of());
+    }
+}

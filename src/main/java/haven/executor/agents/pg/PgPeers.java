@@ -1,0 +1,56 @@
+package haven.executor.agents.pg;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks the peers' servers how far they are, before this node takes the primary role: the cluster's scores are as old
+ * as the last monitor, and in sync mode the replica that confirmed the last commits must be the one promoted. A peer
+ * whose port does not open within a moment (powered off, cut off, not running) counts for nothing: it is probably the
+ * primary being replaced, and waiting for its connect timeout would lengthen every failover.
+ */
+public final class PgPeers {
+    private static final Duration REACH = Duration.ofMillis(300);
+    private static final Duration ASK = Duration.ofSeconds(3);
+
+    /** A peer's answer: its name and where it is. */
+    public record Peer(String name, PgLsn.Answer answer) {}
+
+    private PgPeers() {}
+
+    /** Every peer that answered, in any order. */
+    public static List<Peer> ask(PgSettings s, PgRun run) {
+        List<CompletableFuture<Optional<Peer>>> asks = new ArrayList<>();
+        for (Map.Entry<String, InetSocketAddress> p : s.peers().entrySet()) {
+            asks.add(CompletableFuture.supplyAsync(() -> ask(p.getKey(), p.getValue(), run)));
+        }
+        List<Peer> out = new ArrayList<>();
+        long deadline = System.nanoTime() + REACH.plus(ASK).toNanos();
+        for (CompletableFuture<Optional<Peer>> a : asks) {
+            try {
+                a.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).ifPresent(out::add);
+            } catch (Exception e) {
+                a.cancel(true);
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Peer> ask(String name, InetSocketAddress address, PgRun run) {
+        try (Socket probe = new Socket()) {
+            probe.connect(address, (int) REACH.toMillis());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        var r = run.remote(address.getHostString(), PgLsn.QUERY, ASK);
+        return r.ok() ? PgLsn.answer(r.output()).map(a -> new Peer(name, a)) : Optional.empty();
+    }
+}

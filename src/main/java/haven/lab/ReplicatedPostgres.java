@@ -1,0 +1,97 @@
+package haven.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The lab's replicated PostgreSQL group, {@code db}: the built-in postgresql type on every node's own disk (initdb on
+ * first start, streaming replication over the replication network), primary on one node with its address (.103), open
+ * to the client namespace without a password. What the lab test and a user of {@code haven lab up --postgres} need:
+ * the config, and SQL run as a client would run it.
+ */
+public final class ReplicatedPostgres {
+    static final int PORT = 5432;
+
+    private final Lab lab;
+
+    public ReplicatedPostgres(Lab lab) {
+        this.lab = lab;
+    }
+
+    /** Adds the group to the lab's config; for {@link Lab#up}'s beforeStart. {@code mode}: sync or async. */
+    public static void addTo(LabState s, LabLayout layout, String mode) {
+        try {
+            String config = Files.readString(s.config());
+            String resources = "  - name: db\n    type: postgresql\n    params: { data: " + s.disk().resolve("pg") + ", mode: " + mode
+                    + ", clients: " + layout.subnet() + ", client_auth: trust }\n    monitor_interval: 1s\n    start_timeout: 120s\n"
+                    + "  - name: db-ip\n    type: ipaddr\n    params: { address: " + vip(layout) + "/24 }\n    monitor_interval: 2s\n";
+            config = config.replace("resources:\n", "resources:\n" + resources);
+            config += "  - name: db\n    members: [db, db-ip]\n    prefer: " + layout.nodeName(1)
+                    + "\n    promotable: { members: [db], notify: true }\n";
+            Files.writeString(s.config(), config);
+        } catch (IOException e) {
+            throw new LabException("cannot add the db group to the lab's config: " + e);
+        }
+    }
+
+    public static String vip(LabLayout layout) {
+        return layout.vip().substring(0, layout.vip().lastIndexOf('.')) + ".103";
+    }
+
+    /** Runs {@code sql} from the client namespace against {@code host}; the unaligned rows, or empty when it failed. */
+    public Optional<String> sql(String host, String sql, Duration limit) {
+        List<String> cmd = new ArrayList<>(Netns.execIn(lab.layout().clientNamespace(), "env", "PGCONNECT_TIMEOUT=2", "psql", "-XAtq",
+                "-h", host, "-p", Integer.toString(PORT), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql));
+        Exec.Result r = Exec.run(limit, cmd);
+        return r.ok() ? Optional.of(r.out().strip()) : Optional.empty();
+    }
+
+    /**
+     * The nodes whose server accepts a write now, tried on each node's own address at once: an insert into {@code probes},
+     * committed locally (a sync primary would otherwise wait for a replica, and the question is who takes writes).
+     */
+    public List<Integer> writable() {
+        List<java.util.concurrent.CompletableFuture<Boolean>> tries = new ArrayList<>();
+        for (int i = 1; i <= lab.layout().nodes(); i++) {
+            String address = lab.layout().nodeAddress(i);
+            tries.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> sql(address,
+                    "set synchronous_commit = local; insert into probes values (now())", Duration.ofSeconds(4)).isPresent()));
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= tries.size(); i++) {
+            if (tries.get(i - 1).join()) out.add(i);
+        }
+        return out;
+    }
+
+    /** Creates the writer's and the checker's tables through the address, waiting for a primary to take them. */
+    public void createTables(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (sql(vip(lab.layout()), "create table if not exists rows (i bigint); create table if not exists probes (at timestamptz)",
+                    Duration.ofSeconds(10)).isPresent()) return;
+            Pids.sleep(200);
+        }
+        throw new LabException("no primary took the tables at " + vip(lab.layout()) + " within " + within.toSeconds() + " s\n"
+                + lab.cluster().logTails(40));
+    }
+
+    public AckedWriter startWriter(Path dir) throws IOException {
+        return AckedWriter.rows(lab.layout(), dir, vip(lab.layout()), PORT);
+    }
+
+    /** What node {@code i}'s API says of its copy: /ha/resources/db/replication/KEY, or empty when it does not answer. */
+    public Optional<String> replication(int i, String key) {
+        return Http.get(lab.layout().nodeNamespace(i), "http://127.0.0.1:7480/ha/resources/db/replication/" + key, Duration.ofSeconds(3))
+                .filter(Http.Reply::ok).map(r -> r.body().strip());
+    }
+
+    Path dataOf(LabState s, int node) {
+        return s.diskOf(lab.layout().nodeName(node)).resolve("pg");
+    }
+}
