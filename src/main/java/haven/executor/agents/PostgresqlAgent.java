@@ -128,7 +128,7 @@ public final class PostgresqlAgent implements ResourceAgent {
         if (mine.isEmpty()) return AgentResult.failed("the server does not answer; it cannot be promoted");
         try {
             if (mine.get().replica()) {
-                for (PgPeers.Peer peer : PgPeers.ask(s, run)) {
+                for (PgPeers.Peer peer : PgPeers.ask(s, run, primary)) {
                     if (!peer.answer().replica()) return AgentResult.failed(peer.name() + "'s server still runs as a primary");
                     if (!files.fresh() && Long.compareUnsigned(peer.answer().lsn(), mine.get().lsn()) > 0) {
                         deferred = true;

@@ -53,6 +53,9 @@ public final class PgFiles {
         b.append("cluster_name = '").append(s.self()).append("'\n");
         b.append("wal_level = replica\nwal_log_hints = on\nhot_standby = on\nmax_wal_senders = 10\nwal_keep_size = '256MB'\n");
         b.append("recovery_target_timeline = 'latest'\n");
+        // A replica whose primary died retries every 5 s by default; it must reach the new one as soon as it is told,
+        // since in sync mode the new primary's commits wait for it.
+        b.append("wal_retrieve_retry_interval = '200ms'\n");
         // Every node's name, the primary's own too: a replica streams under its node's name, so the list reads the same
         // on every node and is right whichever one is promoted.
         String names = s.everyNode().keySet().stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", "));

@@ -26,10 +26,14 @@ public final class PgPeers {
 
     private PgPeers() {}
 
-    /** Every peer that answered, in any order. */
-    public static List<Peer> ask(PgSettings s, PgRun run) {
+    /**
+     * Every peer that answered, in any order. {@code followed}, the primary this copy followed, is not asked: when this
+     * promotion replaces it, it is gone, and its address would only cost the whole reach limit.
+     */
+    public static List<Peer> ask(PgSettings s, PgRun run, Optional<String> followed) {
         List<CompletableFuture<Optional<Peer>>> asks = new ArrayList<>();
         for (Map.Entry<String, InetSocketAddress> p : s.peers().entrySet()) {
+            if (followed.equals(Optional.of(p.getKey()))) continue;
             asks.add(CompletableFuture.supplyAsync(() -> ask(p.getKey(), p.getValue(), run)));
         }
         List<Peer> out = new ArrayList<>();
