@@ -58,6 +58,14 @@ public final class AddCommand implements Callable<Integer> {
     @Option(names = "--node-prefer", paramLabel = "NODE", description = "the node the group runs on when it can")
     String prefer;
 
+    @Option(names = "--replicas", paramLabel = "N", description = "postgresql: replicate it with haven's own streaming replication,"
+            + " primary on one node and a replica on N others (default 2 when --mode is given)")
+    Integer replicas;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "postgresql with --replicas: sync (a commit returns once a replica"
+            + " has it; the default) or async")
+    String mode;
+
     @Option(names = "--dry-run", description = "print what would be added and change nothing")
     boolean dryRun;
 
@@ -81,8 +89,13 @@ public final class AddCommand implements Callable<Integer> {
         }
         ServiceGroup group;
         try {
+            if ((replicas != null || mode != null) && !kind.equals("postgresql")) {
+                throw new ServiceException("--replicas and --mode are for postgresql, which haven replicates itself",
+                        "replicate other servers' data with a replicated-dir resource in a promotable group");
+            }
             group = service.get().group(ServiceRequest.of(name, ip, Optional.ofNullable(data),
-                    Optional.ofNullable(config), Optional.ofNullable(prefer), Optional.ofNullable(port)));
+                    Optional.ofNullable(config), Optional.ofNullable(prefer), Optional.ofNullable(port))
+                    .replicated(Optional.ofNullable(replicas), Optional.ofNullable(mode)));
         } catch (ServiceException e) {
             err.println("haven add " + kind + ": " + e.getMessage() + "\n  hint: " + e.hint());
             return 1;

@@ -78,7 +78,7 @@ final class GroupsSection {
         for (ResourceId m : members) {
             boolean promoted = promotable.map(p -> p.members().contains(m)).orElse(false);
             String type = resourceTypes.get(m.name());
-            if (GroupConfig.Promotable.BUILT_IN.contains(type) && !promoted
+            if (type != null && GroupConfig.Promotable.BUILT_IN.contains(type) && !promoted
                     && (promotable.isPresent() || !f.has("promotable"))) {
                 problems.add(f.valuePlace("members"), f.key("members") + ": resource '" + m.name() + "' is a " + type + ", which"
                         + " has a primary and replicas", "make the group promotable with it among the promoted members, e.g."

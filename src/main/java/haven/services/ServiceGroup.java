@@ -4,10 +4,17 @@ import haven.config.ConfigAppender;
 import java.util.List;
 import java.util.Optional;
 
-/** The group `haven add` writes: its resources in start order, and the node it prefers. */
-public record ServiceGroup(String name, List<Resource> resources, Optional<String> prefer) {
+/**
+ * The group `haven add` writes: its resources in start order, the node it prefers, and for a replicated server its
+ * {@code promotable:} value.
+ */
+public record ServiceGroup(String name, List<Resource> resources, Optional<String> prefer, Optional<String> promotable) {
     public ServiceGroup {
         resources = List.copyOf(resources);
+    }
+
+    public ServiceGroup(String name, List<Resource> resources, Optional<String> prefer) {
+        this(name, resources, prefer, Optional.empty());
     }
 
     public String groupYaml() {
@@ -15,6 +22,7 @@ public record ServiceGroup(String name, List<Resource> resources, Optional<Strin
         y.append("- name: ").append(name).append('\n');
         y.append("  members: [").append(String.join(", ", resources.stream().map(Resource::name).toList())).append("]\n");
         prefer.ifPresent(p -> y.append("  prefer: ").append(p).append('\n'));
+        promotable.ifPresent(p -> y.append("  promotable: ").append(p).append('\n'));
         return y.toString();
     }
 

@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
  * clients use; paths are as the nodes see them (the same on every node).
  */
 public record ServiceRequest(String name, String address, int prefix, Optional<Path> data, Optional<Path> config,
-                             Optional<String> prefer, Optional<Integer> port) {
+                             Optional<String> prefer, Optional<Integer> port, Optional<Replicated> replicated) {
+    /** A server that haven replicates itself ({@code --replicas}, {@code --mode}): primary on one node, replicas on others. */
+    public record Replicated(int replicas, boolean sync) {}
+
     // The group's resources are NAME-ip and NAME-KIND; the config loader allows 63 characters per name.
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,49}");
     private static final Pattern IPV4_CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
@@ -46,7 +49,21 @@ public record ServiceRequest(String name, String address, int prefix, Optional<P
             throw new ServiceException("--port " + port.get() + " is not a TCP port", "use 1..65535");
         }
         String address = ipCidr.substring(0, ipCidr.indexOf('/'));
-        return new ServiceRequest(name, address, prefix, data, config, prefer, port);
+        return new ServiceRequest(name, address, prefix, data, config, prefer, port, Optional.empty());
+    }
+
+    /** The same request for a replicated server; empty options leave it as it is (a server on shared or local data). */
+    public ServiceRequest replicated(Optional<Integer> replicas, Optional<String> mode) throws ServiceException {
+        if (replicas.isEmpty() && mode.isEmpty()) return this;
+        if (replicas.isPresent() && (replicas.get() < 1 || replicas.get() > 1000)) {
+            throw new ServiceException("--replicas " + replicas.get() + " is not a number of replicas", "use 1 or more, e.g. --replicas 2");
+        }
+        String m = mode.orElse("sync");
+        if (!m.equals("sync") && !m.equals("async")) {
+            throw new ServiceException("--mode '" + m + "' is neither sync nor async",
+                    "sync: a commit returns once a replica has it; async: replicas trail behind");
+        }
+        return new ServiceRequest(name, address, prefix, data, config, prefer, port, Optional.of(new Replicated(replicas.orElse(2), m.equals("sync"))));
     }
 
     /** The virtual IP resource every service starts with: the address moves with the group. */

@@ -39,4 +39,21 @@ class ReplicatedDirConfigTest {
                 "resource 'files' is a replicated-dir, which has a primary and replicas");
         assertThat(p.hint()).contains("promotable: { members: [files] }");
     }
+
+    @Test
+    void aPostgresqlIsPromotedWithNotificationsAndItsParametersAreChecked() throws Exception {
+        String head = HEAD + "resources:\n  - name: db\n    type: postgresql\n    params: { %s }\ngroups:\n";
+        GroupConfig g = valid(head.formatted("data: /srv/pg, mode: async, clients: 10.0.0.0/24, client_auth: trust")
+                + "  - name: g\n    members: [db]\n    promotable: { members: [db], notify: true }\n").groups().get(0);
+        assertThat(g.replicaMembers()).containsExactly(ResourceId.of("db"));
+        String group = "  - name: g\n    members: [db]\n    promotable: { notify: true }\n";
+        onlyProblem(head.formatted("data: pg") + group, 10, 21, "'pg' is not an absolute path below /");
+        onlyProblem(head.formatted("data: /srv/pg, mode: fast") + group, 10, 36, "'fast' is neither sync nor async");
+        onlyProblem(head.formatted("data: /srv/pg, clients: 10.0.0.0/33") + group, 10, 39, "'10.0.0.0/33'");
+        onlyProblem(head.formatted("data: /srv/pg, client_auth: ident") + group, 10, 43, "'ident' is not a client authentication method");
+        ConfigProblem quiet = onlyProblem(head.formatted("data: /srv/pg") + "  - name: g\n    members: [db]\n    promotable: {}\n", 14, 5,
+                "learns which node is primary from notifications");
+        assertThat(quiet.hint()).contains("notify: true");
+        onlyProblem(head.formatted("data: /srv/pg") + "  - name: g\n    members: [db]\n", 13, 14, "resource 'db' is a postgresql");
+    }
 }

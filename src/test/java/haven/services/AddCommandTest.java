@@ -93,6 +93,24 @@ class AddCommandTest {
     }
 
     @Test
+    void aReplicatedPostgresqlIsTheBuiltInTypePromotedWithNotificationsAndTheAddressAfterIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PostgresqlService.binaries(PostgresqlService.DEBIAN_ROOT).isPresent(),
+                "needs Debian's postgresql package");
+        Path f = config();
+        Run r = run("add", "postgresql", "db", "--ip", "10.0.7.103/24", "--replicas", "2", "--mode", "sync", "-f", f.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(f)).contains("type: postgresql").contains("data: \"/var/lib/postgresql/haven-db\"")
+                .contains("mode: \"sync\"").contains("clients: \"10.0.7.0/24\"")
+                .contains("members: [db-pgsql, db-ip]\n    promotable: { members: [db-pgsql], replicas: 2, notify: true }");
+        var g = haven.config.ConfigLoader.load(f).groups().get(0);
+        assertThat(g.promotable().orElseThrow().notifies()).isTrue();
+        assertThat(run("add", "web", "www", "--ip", "10.0.0.100/24", "--replicas", "2", "-f", f.toString()).err())
+                .contains("--replicas and --mode are for postgresql");
+        assertThat(run("add", "postgresql", "db2", "--ip", "10.0.0.104/24", "--mode", "fast", "-f", f.toString()).err())
+                .contains("--mode 'fast' is neither sync nor async");
+    }
+
+    @Test
     void dryRunPrintsTheEntriesAndChangesNothing() throws Exception {
         Path f = config();
         Run r = run("add", "postgresql", "db", "--ip", "10.0.0.103/24", "--data", "/srv/pg", "--dry-run", "-f", f.toString());
