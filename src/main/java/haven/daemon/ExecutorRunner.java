@@ -150,7 +150,7 @@ public final class ExecutorRunner implements OperationRunner {
     }
 
     @Override
-    public void onInSyncChange(Consumer<haven.replication.InSyncChange> listener) {
+    public void onInSyncChange(Consumer<haven.core.InSyncChange> listener) {
         site.ifPresent(s -> s.directories().onInSyncChange(listener));
     }
 

@@ -86,7 +86,7 @@ public final class EventRecorder {
      * resource not running as expected, since a healthy monitor every few seconds would flood the ring.
      */
     /** A replica joined or left the in-sync set of a primary here (told on the replication link's thread). */
-    public synchronized void inSyncChanged(haven.replication.InSyncChange c) {
+    public synchronized void inSyncChanged(haven.core.InSyncChange c) {
         String set = c.inSync().isEmpty() ? "no replica in sync: a failover now loses what is written from here on"
                 : "in sync: " + String.join(", ", c.inSync());
         ring.append(List.of(Change.of("replication", "replicated " + c.resource() + ": " + c.peer() + (c.joined() ? " joined" : " left")

@@ -43,7 +43,7 @@ public interface OperationRunner extends AutoCloseable {
     }
 
     /** Told whenever a replica joins or leaves the in-sync set of replicated data whose primary runs here. */
-    default void onInSyncChange(Consumer<haven.replication.InSyncChange> listener) {}
+    default void onInSyncChange(Consumer<haven.core.InSyncChange> listener) {}
 
     /** Called with the resource whenever its {@link #forceOff} answer changes outside an operation. */
     default void onForceOffChanged(Consumer<ResourceId> listener) {}

@@ -1,5 +1,6 @@
 package haven.replication;
 
+import haven.core.InSyncChange;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package haven.replication;
 
+import haven.core.InSyncChange;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;

@@ -50,9 +50,9 @@ class EventRecorderTest {
 
     @Test
     void aReplicaLeavingTheInSyncSetSaysWhatAFailoverWouldNowLose() {
-        recorder.inSyncChanged(new haven.replication.InSyncChange("data", "n3", false, List.of("n2"), 4));
-        recorder.inSyncChanged(new haven.replication.InSyncChange("data", "n2", false, List.of(), 5));
-        recorder.inSyncChanged(new haven.replication.InSyncChange("data", "n3", true, List.of("n3"), 5));
+        recorder.inSyncChanged(new haven.core.InSyncChange("data", "n3", false, List.of("n2"), 4));
+        recorder.inSyncChanged(new haven.core.InSyncChange("data", "n2", false, List.of(), 5));
+        recorder.inSyncChanged(new haven.core.InSyncChange("data", "n3", true, List.of("n3"), 5));
         List<ClusterEvent> got = ((EventRing.Read.Events) recorder.ring().after(0, 10)).events();
         assertThat(got).extracting(ClusterEvent::type).containsOnly("replication");
         assertThat(got.get(0).text()).isEqualTo("replicated data: n3 left the in-sync set (in sync: n2; sync epoch 4)");

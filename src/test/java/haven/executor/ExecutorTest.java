@@ -230,10 +230,10 @@ class ExecutorTest {
 
     @Test
     void factoryNamesUnknownTypesAndTheKnownOnes() {
-        assertThat(AgentFactory.knownTypes()).containsExactly("ipaddr", "process", "replicated-dir");
+        assertThat(AgentFactory.knownTypes()).containsExactly("ipaddr", "postgresql", "process", "replicated-dir");
         var rc = new ResourceConfig(A, "nfs", Map.of(), T, T, T, T);
         assertThatThrownBy(() -> AgentFactory.create(rc)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'nfs'").hasMessageContaining("ipaddr, process");
+                .hasMessageContaining("'nfs'").hasMessageContaining("ipaddr, postgresql, process");
         assertThat(AgentFactory.create(new ResourceConfig(A, "ipaddr", Map.of("address", "10.1.2.3/24"), T, T, T, T)))
                 .isInstanceOf(haven.executor.agents.IpAddrAgent.class);
     }

@@ -97,10 +97,64 @@ class ReplicatedPostgresLabTest {
         assertThat(watch.errors()).isEmpty();
     }
 
+    /**
+     * The primary cut off from the cluster network (its replication link stays up, as a separate wire would): a writer
+     * on it, inserting through its own address with each commit acknowledged as usual, stops being acknowledged within
+     * the cut-off node's lease, and every row it was acknowledged is on the new primary.
+     */
+    @Test
+    void aCutOffPrimaryStopsWithinItsLeaseAndLosesNothingItAcknowledged() throws Exception {
+        Faults faults = new Faults(lab);
+        int primary = awaitPrimary(-1);
+        for (int i : others(primary)) awaitReplicaOf(i, primary);
+        Path acks = Files.createTempFile("haven-pg-partition-acks", ".txt");
+        String loop = "i=1; while :; do if PGCONNECT_TIMEOUT=1 timeout 5 psql -XAtq -h " + LAYOUT.nodeAddress(primary) + " -U postgres"
+                + " -d postgres -c \"insert into cut values ($i)\" 2>/dev/null; then echo \"$i $(date +%s%3N)\" >> " + acks + "; fi;"
+                + " i=$((i+1)); sleep 0.005; done";
+        assertThat(db.sql(ReplicatedPostgres.vip(LAYOUT), "create table if not exists cut (i bigint)", WITHIN)).isPresent();
+        Process writer = new ProcessBuilder(Netns.execIn(LAYOUT.nodeNamespace(primary), "sh", "-c", loop))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while (Files.readAllLines(acks).size() < 20 && System.nanoTime() < deadline) Pids.sleep(20);
+            Faults.Injected cut = faults.isolate(primary);
+            long cutWallMs = System.currentTimeMillis();
+            int next = awaitPrimary(primary);
+            Pids.sleep(1000);
+            List<Long> acked = new ArrayList<>();
+            long last = 0;
+            for (String line : Files.readAllLines(acks)) {
+                String[] f = line.split(" ");
+                acked.add(Long.parseLong(f[0]));
+                last = Math.max(last, Long.parseLong(f[1]));
+            }
+            System.out.printf("%s: %s; last commit acknowledged there %d ms after the cut; %s primary%n", PREFIX, cut.description(),
+                    last - cutWallMs, LAYOUT.nodeName(next));
+            assertThat(last - cutWallMs).as("the cut-off primary stops acknowledging within its lease (and the lab's noise)").isLessThan(1500);
+            String rows = db.sql(ReplicatedPostgres.vip(LAYOUT), "select i from cut", WITHIN).orElseThrow();
+            List<Long> present = rows.lines().map(Long::parseLong).toList();
+            assertThat(acked.stream().filter(i -> !present.contains(i)).toList())
+                    .as("rows the cut-off primary acknowledged, missing on the new primary %s", LAYOUT.nodeName(next)).isEmpty();
+            assertThat(last).as("the cut-off primary's last acknowledged commit came before the new primary %s took its first write"
+                    + " (the client cannot reach the cut-off node, so the watch cannot see it)", LAYOUT.nodeName(next))
+                    .isLessThan(primarySeenFromMs);
+            faults.heal(primary);
+            awaitReplicaOf(primary, next);
+        } finally {
+            writer.destroyForcibly();
+            writer.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            Files.deleteIfExists(acks);
+        }
+    }
+
+    /** When the write that found the last primary {@link #awaitPrimary} returned was started (wall-clock ms). */
+    private static long primarySeenFromMs;
+
     /** The one node that holds the address and takes writes, other than {@code old}. */
     private static int awaitPrimary(int old) {
         long deadline = System.nanoTime() + WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
+            primarySeenFromMs = System.currentTimeMillis();
             List<Integer> w = db.writable();
             if (w.size() == 1 && w.get(0) != old
                     && Netns.ipv4Addresses(LAYOUT.nodeNamespace(w.get(0))).contains(ReplicatedPostgres.vip(LAYOUT))) return w.get(0);

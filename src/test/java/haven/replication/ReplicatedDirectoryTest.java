@@ -1,5 +1,6 @@
 package haven.replication;
 
+import haven.core.InSyncChange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

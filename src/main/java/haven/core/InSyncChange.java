@@ -1,4 +1,4 @@
-package haven.replication;
+package haven.core;
 
 import java.util.List;
 
