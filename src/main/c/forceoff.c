@@ -18,6 +18,7 @@
 
 #define KILL_WAIT_MS 2000
 #define POLL_MS 5
+#define EXEC_WAIT_MS 100
 #define COMMAND_LIMIT_MS 2000
 /* A record counts only while its group's leader started no later than the file was written, give or take this
  * (the boot time is in whole seconds): RecordedGroup.SLACK_MS. */
@@ -226,9 +227,14 @@ static bool kill_recorded(const char *file, struct buf *text) {
 
 /* SIGKILL to every marked process, and to the whole group of each marked group leader (a member forking meanwhile
  * is reached). */
-static void kill_marked_once(const char *marker) {
+static void kill_marked_once(const char *marker, struct pids *killed) {
     struct pids found = {0};
-    marked_find(marker, &found);
+    marked_find(marker, &found, NULL);
+    for (size_t i = 0; i < found.n; i++) {
+        bool known = false;
+        for (size_t k = 0; k < killed->n && !known; k++) known = killed->v[k] == found.v[i];
+        if (!known) pids_add(killed, found.v[i]);
+    }
     for (size_t i = 0; i < found.n; i++) {
         struct pstat st;
         if (proc_stat(found.v[i], &st) == 0 && st.pgrp == found.v[i] && found.v[i] > 1) signal_group(found.v[i], SIGKILL);
@@ -239,38 +245,48 @@ static void kill_marked_once(const char *marker) {
 
 static bool kill_marked(const char *marker, struct buf *text) {
     struct pids found = {0};
-    if (marked_find(marker, &found) < 0) {
+    size_t unsure = 0;
+    if (marked_find(marker, &found, &unsure) < 0) {
         buf_printf(text, "processes marked %s NOT looked for: cannot list /proc to find processes marked HAVEN_RESOURCE=%s: %s",
                 marker, marker, strerror(errno));
         pids_free(&found);
         return false;
     }
-    if (found.n == 0) {
+    long long now = mono_ms(), until = now + KILL_WAIT_MS, unsure_until = now + EXEC_WAIT_MS;
+    if (found.n == 0 && unsure == 0) {
         pids_free(&found);
         return buf_printf(text, "no process marked %s", marker), true;
     }
-    long long until = mono_ms() + KILL_WAIT_MS;
+    pids_free(&found);
+    struct pids killed = {0};
     bool gone;
     for (;;) {
-        kill_marked_once(marker);
+        kill_marked_once(marker, &killed);
         struct pids left = {0};
-        marked_find(marker, &left);
+        marked_find(marker, &left, &unsure);
         gone = left.n == 0;
         pids_free(&left);
-        if (gone || mono_ms() >= until) break;
+        /* A process caught in an exec was not seen marked: look again until its environment reads (an exec takes
+         * well under EXEC_WAIT_MS; one that still reads empty then has no environment at all, so no marker). */
+        if (gone && (unsure == 0 || mono_ms() >= unsure_until)) break;
+        if (mono_ms() >= until) break;
         sleep_ms(POLL_MS);
+    }
+    if (gone && killed.n == 0) {
+        pids_free(&killed);
+        return buf_printf(text, "no process marked %s", marker), true;
     }
     if (gone) {
         buf_printf(text, "processes marked %s killed ", marker);
-        pids_text(&found, text);
+        pids_text(&killed, text);
     } else {
         struct pids left = {0};
-        marked_find(marker, &left);
+        marked_find(marker, &left, NULL);
         buf_printf(text, "processes marked %s STILL RUN after SIGKILL: ", marker);
         pids_text(&left, text);
         pids_free(&left);
     }
-    pids_free(&found);
+    pids_free(&killed);
     return gone;
 }
 

@@ -31,6 +31,7 @@ void sleep_ms(long long ms);
 struct pstat {
     char state;
     long long ppid, pgrp, start_ticks;
+    unsigned long flags;
 };
 /* 0 when read, -1 when the process does not exist (or vanished while read). */
 int proc_stat(long long pid, struct pstat *st);
@@ -48,7 +49,9 @@ void pids_text(const struct pids *p, struct buf *out);
 int members_of(long long pgid, struct pids *out);
 /* Living processes whose environment holds exactly HAVEN_RESOURCE=marker, this one excepted; -1 (errno) when /proc
  * cannot be listed. */
-int marked_find(const char *marker, struct pids *out);
+/* unsure (may be NULL): counts processes whose environment reads empty though they are no kernel threads, which is
+ * what a process shows in the middle of an exec: looked at again, it may turn out marked. */
+int marked_find(const char *marker, struct pids *out, size_t *unsure);
 
 /* ---- commands ---- */
 struct run_result {

@@ -134,6 +134,7 @@ int proc_stat(long long pid, struct pstat *st) {
             st->state = f[0][0];
             st->ppid = strtoll(f[1], NULL, 10);
             st->pgrp = strtoll(f[2], NULL, 10);
+            st->flags = strtoul(f[6], NULL, 10);
             st->start_ticks = strtoll(f[19], NULL, 10);
             rc = 0;
         }
@@ -204,7 +205,11 @@ struct marked_scan {
     size_t needle_len;
     long long self;
     struct pids *out;
+    size_t *unsure;
 };
+
+/* The kernel's PF_KTHREAD: kernel threads have no environment at all. */
+#define KERNEL_THREAD_FLAG 0x00200000UL
 
 /* Whether the NUL-separated environment holds exactly the entry needle. */
 static bool env_holds(const char *env, size_t len, const char *needle, size_t needle_len) {
@@ -228,14 +233,19 @@ static void marked_each(long long pid, void *ctx) {
     if (env_holds(env.data, env.len, s->needle, s->needle_len)) {
         struct pstat st;
         if (proc_stat(pid, &st) == 0 && !proc_zombie(&st)) pids_add(s->out, pid);
+    } else if (env.len == 0 && s->unsure) {
+        /* During an exec the new image's environment is not set up yet and reads empty. */
+        struct pstat st;
+        if (proc_stat(pid, &st) == 0 && !proc_zombie(&st) && !(st.flags & KERNEL_THREAD_FLAG)) (*s->unsure)++;
     }
     buf_free(&env);
 }
 
-int marked_find(const char *marker, struct pids *out) {
+int marked_find(const char *marker, struct pids *out, size_t *unsure) {
     struct buf needle = {0};
     buf_printf(&needle, "HAVEN_RESOURCE=%s", marker);
-    struct marked_scan s = {needle.data, needle.len, (long long)getpid(), out};
+    if (unsure) *unsure = 0;
+    struct marked_scan s = {needle.data, needle.len, (long long)getpid(), out, unsure};
     int rc = each_pid(marked_each, &s);
     buf_free(&needle);
     return rc;

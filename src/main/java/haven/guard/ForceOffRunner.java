@@ -114,15 +114,15 @@ public final class ForceOffRunner {
     }
 
     private Outcome killMarked(String marker) {
-        List<Long> found;
+        MarkedProcesses.Killed k;
         try {
-            found = MarkedProcesses.find(marker);
+            k = MarkedProcesses.kill(marker, KILL_WAIT);
         } catch (IllegalStateException e) {
             return new Outcome(false, "processes marked " + marker + " NOT looked for: " + e.getMessage());
         }
-        if (found.isEmpty()) return new Outcome(true, NOTHING + "process marked " + marker);
-        return MarkedProcesses.terminate(marker, Duration.ZERO, KILL_WAIT)
-                ? new Outcome(true, "processes marked " + marker + " killed " + found)
+        if (k.gone() && k.killed().isEmpty()) return new Outcome(true, NOTHING + "process marked " + marker);
+        return k.gone()
+                ? new Outcome(true, "processes marked " + marker + " killed " + k.killed())
                 : new Outcome(false, "processes marked " + marker + " STILL RUN after SIGKILL: " + MarkedProcesses.find(marker));
     }
 

@@ -21,6 +21,8 @@ import java.util.List;
 public final class MarkedProcesses {
     public static final String VARIABLE = "HAVEN_RESOURCE";
     private static final Duration POLL = Duration.ofMillis(5);
+    private static final Duration EXEC_WAIT = Duration.ofMillis(100);
+    private static final long KTHREADD = 2;
 
     private MarkedProcesses() {}
 
@@ -31,7 +33,18 @@ public final class MarkedProcesses {
 
     /** Living (not zombie) processes carrying {@code marker}, this JVM excepted. */
     public static List<Long> find(String marker) {
+        return scan(marker).marked();
+    }
+
+    /**
+     * What one look at /proc found: the marked processes, and how many read an empty environment though they are no
+     * kernel threads, which is what a process shows in the middle of an exec (looked at again, it may be marked).
+     */
+    private record Scan(List<Long> marked, int unsure) {}
+
+    private static Scan scan(String marker) {
         byte[] needle = (entry(marker)).getBytes(StandardCharsets.UTF_8);
+        int unsure = 0;
         long me = ProcessHandle.current().pid();
         List<Long> found = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
@@ -49,12 +62,16 @@ public final class MarkedProcesses {
                 if (holds(env, needle)) {
                     ProcStat stat = ProcStat.read(pid);
                     if (stat != null && !stat.zombie()) found.add(pid);
+                } else if (env.length == 0) {
+                    // Kernel threads have no environment at all: kthreadd (2) and its children.
+                    ProcStat stat = ProcStat.read(pid);
+                    if (stat != null && !stat.zombie() && pid != KTHREADD && stat.ppid() != KTHREADD) unsure++;
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc to find processes marked " + entry(marker), e);
         }
-        return found;
+        return new Scan(found, unsure);
     }
 
     /**
@@ -63,7 +80,8 @@ public final class MarkedProcesses {
      * too, so that a member forking meanwhile is reached.
      */
     public static boolean terminate(String marker, Duration grace, Duration killWait) {
-        if (find(marker).isEmpty()) return true;
+        Scan first = scan(marker);
+        if (first.marked().isEmpty() && first.unsure() == 0) return true;
         if (!grace.isZero()) {
             signalAll(marker, ProcessGroup.Signal.TERM);
             if (awaitNone(marker, grace, null)) return true;
@@ -73,17 +91,45 @@ public final class MarkedProcesses {
 
     /** Waits until no marked process is left, sending {@code signal} (if any) to what is found on each round. */
     private static boolean awaitNone(String marker, Duration limit, ProcessGroup.Signal signal) {
-        long deadline = System.nanoTime() + limit.toNanos();
+        long start = System.nanoTime(), deadline = start + limit.toNanos();
         while (true) {
             if (signal != null) signalAll(marker, signal);
-            if (find(marker).isEmpty()) return true;
-            if (System.nanoTime() >= deadline) return false;
+            Scan now = scan(marker);
+            // A process caught in an exec was not seen marked: look again until its environment reads (an exec takes
+            // well under EXEC_WAIT; one that still reads empty then has no environment at all, so no marker).
+            if (now.marked().isEmpty() && (now.unsure() == 0 || System.nanoTime() - start >= EXEC_WAIT.toNanos())) return true;
+            if (System.nanoTime() >= deadline) return now.marked().isEmpty();
+            ProcessGroup.sleep(POLL);
+        }
+    }
+
+    /** The outcome of {@link #kill}: every process killed, and whether none marked is left. */
+    public record Killed(List<Long> killed, boolean gone) {}
+
+    /**
+     * SIGKILL to every marked process (and the whole group of each marked group leader) until none is left, or
+     * {@code killWait} has passed, looking again while a process caught in an exec might turn out marked.
+     * IllegalStateException when /proc cannot be listed.
+     */
+    public static Killed kill(String marker, Duration killWait) {
+        long start = System.nanoTime(), deadline = start + killWait.toNanos();
+        java.util.Set<Long> killed = new java.util.LinkedHashSet<>();
+        while (true) {
+            Scan now = scan(marker);
+            boolean none = now.marked().isEmpty();
+            if (none && (now.unsure() == 0 || System.nanoTime() - start >= EXEC_WAIT.toNanos())) return new Killed(List.copyOf(killed), true);
+            if (System.nanoTime() >= deadline) return new Killed(List.copyOf(killed), none);
+            killed.addAll(now.marked());
+            signal(now.marked(), ProcessGroup.Signal.KILL);
             ProcessGroup.sleep(POLL);
         }
     }
 
     private static void signalAll(String marker, ProcessGroup.Signal signal) {
-        List<Long> pids = find(marker);
+        signal(find(marker), signal);
+    }
+
+    private static void signal(List<Long> pids, ProcessGroup.Signal signal) {
         for (long pid : pids) {
             ProcStat stat = ProcStat.read(pid);
             if (stat != null && stat.pgrp() == pid && pid > 1) ProcessGroup.signalGroup(pid, signal);

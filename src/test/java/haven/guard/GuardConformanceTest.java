@@ -176,6 +176,27 @@ class GuardConformanceTest {
         });
     }
 
+    /**
+     * A process in the middle of an exec reads an empty environment: the force-off looks again until it reads, so a
+     * marked process is not missed for being caught exec'ing (the CI run that found it: a test service's sh caught in
+     * its exec survived the deadline).
+     */
+    @Test
+    void aMarkedProcessCaughtInAnExecIsStillKilled() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            both(g -> {
+                String marker = g.marker("exec");
+                ProcessGroup reexec = g.markedReexec(marker);
+                g.start(60_000);
+                g.say("deadline " + (GuardRun.now() + FAR), "arm exec marked:" + marker);
+                g.sync();
+                g.close(0);
+                assertThat(reexec.awaitEmpty(java.time.Duration.ofSeconds(1))).as("killed at once\n%s", g.log()).isTrue();
+                assertThat(g.log()).contains("processes marked " + marker + " killed");
+            });
+        }
+    }
+
     /** A shared disk's mount: detached after the processes are killed, and a mount already gone is nothing to do. */
     @Test
     void aMountIsDetachedAfterTheProcessesAndAMissingOneIsNothingToDo() throws Exception {

@@ -67,6 +67,21 @@ final class GuardRun implements AutoCloseable {
         return g;
     }
 
+    /**
+     * A marked process that does nothing but exec itself again, so that a look at /proc often finds it in the middle of
+     * an exec, when its environment reads empty.
+     */
+    ProcessGroup markedReexec(String marker) throws IOException {
+        Path script = dir.resolve("reexec.sh");
+        java.nio.file.Files.writeString(script, "exec /bin/sh \"$0\"\n");
+        ProcessBuilder b = new ProcessBuilder("/bin/sh", script.toString());
+        b.environment().put(MarkedProcesses.VARIABLE, marker);
+        ProcessGroup g = ProcessGroup.start(b);
+        started.add(g.process());
+        names.put(g.pgid(), "REEXEC");
+        return g;
+    }
+
     /** A group that records its id in {@code record} before it runs, as the daemon's process starts do. */
     ProcessGroup recordedService(Path record) throws IOException {
         ProcessGroup g = ProcessGroup.start(new ProcessBuilder(RecordedGroup.launcher(record, "sleep 600 & exec sleep 600")));
