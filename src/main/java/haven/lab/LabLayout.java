@@ -171,6 +171,15 @@ public record LabLayout(String prefix, int nodes, boolean witness, boolean fenci
         return prefix + "-client-h";
     }
 
+    /** The service nodes' numbers but {@code node}'s, in order. */
+    public java.util.List<Integer> nodesBut(int node) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            if (i != node) out.add(i);
+        }
+        return out;
+    }
+
     public String nodeAddress(int i) {
         return "10.231." + subnetOctet() + "." + (10 + i);
     }

@@ -1,8 +1,6 @@
 package haven.services;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +10,7 @@ import java.util.Optional;
  * server binaries in /usr/lib/postgresql/VERSION/bin, not where the agent looks by default.
  */
 public final class PostgresqlService implements ServiceKind {
-    static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+    static final Path DEBIAN_ROOT = haven.executor.agents.pg.PgBinaries.DEBIAN_ROOT;
 
     @Override
     public String kind() {
@@ -78,14 +76,6 @@ public final class PostgresqlService implements ServiceKind {
 
     /** The newest installed version's bin folder, e.g. /usr/lib/postgresql/15/bin. */
     static Optional<Path> binaries(Path root) {
-        if (!Files.isDirectory(root)) return Optional.empty();
-        try (var versions = Files.list(root)) {
-            return versions.filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-                    .filter(v -> Files.isExecutable(v.resolve("bin/pg_ctl")))
-                    .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())))
-                    .map(v -> v.resolve("bin"));
-        } catch (java.io.IOException e) {
-            return Optional.empty();
-        }
+        return haven.executor.agents.pg.PgBinaries.newest(root);
     }
 }

@@ -173,9 +173,7 @@ class PromotableLabTest {
     }
 
     private static List<Integer> others(int node) {
-        List<Integer> out = new ArrayList<>(List.of(1, 2, 3));
-        out.remove(Integer.valueOf(node));
-        return out;
+        return LAYOUT.nodesBut(node);
     }
 
     private static List<Integer> primaries() {

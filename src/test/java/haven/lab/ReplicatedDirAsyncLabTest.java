@@ -100,8 +100,6 @@ class ReplicatedDirAsyncLabTest {
     }
 
     private static List<Integer> others(int node) {
-        List<Integer> out = new ArrayList<>(List.of(1, 2, 3));
-        out.remove(Integer.valueOf(node));
-        return out;
+        return LAYOUT.nodesBut(node);
     }
 }

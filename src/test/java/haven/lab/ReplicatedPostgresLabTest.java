@@ -147,6 +147,48 @@ class ReplicatedPostgresLabTest {
         }
     }
 
+    /**
+     * A replica promoted behind haven's back (an administrator's pg_ctl promote) forks from the primary's history: haven
+     * takes it back to a replica, which cannot stream from the primary any more; after a while without streaming its
+     * agent fails it, and its restart rewinds it (pg_rewind), after which it streams and has the rows written since.
+     */
+    @Test
+    void aReplicaThatForkedFromThePrimaryIsRewoundAndStreamsAgain() throws Exception {
+        int primary = awaitPrimary(-1);
+        for (int i : others(primary)) awaitReplicaOf(i, primary);
+        int rogue = others(primary).get(0);
+        // It takes writes until haven takes it back: not the split brain the watch looks for, but an administrator's doing.
+        watch.poweredOff.add(rogue);
+        try {
+            long pid = lab.cluster().pid(rogue).orElseThrow();
+            Path data = lab.cluster().state().disk().resolve("pg");
+            Exec.run(Duration.ofSeconds(30), "nsenter", "-t", Long.toString(pid), "-m", "--", "runuser", "-u", "postgres", "--",
+                    haven.executor.agents.pg.PgBinaries.newest(haven.executor.agents.pg.PgBinaries.DEBIAN_ROOT).orElseThrow()
+                            .resolve("pg_ctl").toString(), "promote", "-w", "-D", data.toString()).orThrow();
+            assertThat(db.sql(ReplicatedPostgres.vip(LAYOUT), "create table if not exists after_fork (i bigint);"
+                    + " insert into after_fork values (1)", WITHIN)).isPresent();
+            long promotedAt = System.nanoTime();
+            long deadline = promotedAt + Duration.ofSeconds(90).toNanos();
+            Optional<String> streaming = Optional.empty();
+            while (System.nanoTime() < deadline) {
+                streaming = db.replication(rogue, "streaming");
+                if (streaming.equals(Optional.of("true")) && db.replication(rogue, "following").equals(Optional.of(LAYOUT.nodeName(primary)))) break;
+                Pids.sleep(500);
+            }
+            assertThat(streaming).as("%s streams from %s again\n%s", LAYOUT.nodeName(rogue), LAYOUT.nodeName(primary),
+                    lab.cluster().logTails(40)).contains("true");
+            String log = Files.readString(lab.cluster().state().log(LAYOUT.nodeName(rogue)));
+            assertThat(log).as("its agent found it not streaming and rewound it").contains("has not streamed from")
+                    .contains("rewound this copy to " + LAYOUT.nodeName(primary));
+            System.out.printf("%s: %s promoted behind haven's back; streaming from %s again %d ms later%n", PREFIX,
+                    LAYOUT.nodeName(rogue), LAYOUT.nodeName(primary), (System.nanoTime() - promotedAt) / 1_000_000);
+            assertThat(db.sql(LAYOUT.nodeAddress(rogue), "select count(*) from after_fork", WITHIN)).as("the row written since, read on %s",
+                    LAYOUT.nodeName(rogue)).contains("1");
+        } finally {
+            watch.poweredOff.remove(rogue);
+        }
+    }
+
     /** When the write that found the last primary {@link #awaitPrimary} returned was started (wall-clock ms). */
     private static long primarySeenFromMs;
 
@@ -178,9 +220,7 @@ class ReplicatedPostgresLabTest {
     }
 
     private static List<Integer> others(int node) {
-        List<Integer> out = new ArrayList<>(List.of(1, 2, 3));
-        out.remove(Integer.valueOf(node));
-        return out;
+        return LAYOUT.nodesBut(node);
     }
 
     private static void deleteTree(Path root) throws IOException {

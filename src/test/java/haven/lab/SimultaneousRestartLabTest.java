@@ -90,11 +90,7 @@ class SimultaneousRestartLabTest {
     }
 
     private static List<Integer> others(int node) {
-        List<Integer> others = new ArrayList<>();
-        for (int i = 1; i <= lab.layout().nodes(); i++) {
-            if (i != node) others.add(i);
-        }
-        return others;
+        return lab.layout().nodesBut(node);
     }
 
     private static void awaitCoordinatorAmong(LabCluster cluster, List<Integer> among, int round) {

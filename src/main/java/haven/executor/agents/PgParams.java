@@ -1,10 +1,6 @@
 package haven.executor.agents;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /** The postgresql agent's parameters and secrets that need more than a line. */
 final class PgParams {
@@ -18,19 +14,6 @@ final class PgParams {
             // reported below
         }
         throw p.invalid("port", "'" + v + "' is not a TCP port (1-65535)");
-    }
-
-    /** The newest installed version's bin folder under Debian's root, e.g. /usr/lib/postgresql/15/bin. */
-    static Optional<Path> newestBin(Path root) {
-        if (!Files.isDirectory(root)) return Optional.empty();
-        try (var versions = Files.list(root)) {
-            return versions.filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-                    .filter(v -> Files.isExecutable(v.resolve("bin/pg_ctl")))
-                    .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())))
-                    .map(v -> v.resolve("bin"));
-        } catch (java.io.IOException e) {
-            return Optional.empty();
-        }
     }
 
     /** The replication role's password: the same on every node, from the cluster key, never the key itself. */

@@ -35,8 +35,10 @@ import java.util.Optional;
 public final class PostgresqlAgent implements ResourceAgent {
     public static final String TYPE = haven.config.GroupConfig.Promotable.POSTGRESQL;
     private static final List<String> PARAMS = List.of("data", "mode", "port", "bin", "user", "clients", "client_auth");
-    private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+    private static final Path DEBIAN_ROOT = haven.executor.agents.pg.PgBinaries.DEBIAN_ROOT;
     private static final Duration QUICK = Duration.ofSeconds(5);
+    /** Longer than a failover takes to tell the replicas their new primary (2-3 s in the lab). */
+    private static final Duration STREAM_GRACE = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(PostgresqlAgent.class.getName());
 
     private final String resource;
@@ -47,6 +49,11 @@ public final class PostgresqlAgent implements ResourceAgent {
     private volatile Optional<String> primary = Optional.empty();
     /** A peer had received more when this node was to be promoted: it ranks last until it follows a primary. */
     private volatile boolean deferred;
+    /** Since when (System.nanoTime) this replica has not streamed though a primary runs, 0 while it does. */
+    private volatile long notStreamingSince;
+    /** What the next start does for a replica that could not stream; each repair in a row goes one step further. */
+    private volatile PgFollow.Repair repair = PgFollow.Repair.NONE;
+    private volatile int repairsInARow;
 
     public PostgresqlAgent(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
         Params p = Params.of(rc, PARAMS);
@@ -63,7 +70,7 @@ public final class PostgresqlAgent implements ResourceAgent {
             throw p.invalid("client_auth", "'" + auth + "' is not one of scram-sha-256, md5, trust, reject");
         }
         String clients = p.optional("clients").orElse("");
-        Optional<Path> bin = p.optionalAbsolutePath("bin").or(() -> PgParams.newestBin(DEBIAN_ROOT));
+        Optional<Path> bin = p.optionalAbsolutePath("bin").or(() -> haven.executor.agents.pg.PgBinaries.newest(DEBIAN_ROOT));
         String address = environment.getOrDefault("HAVEN_REPLICATION_ADDRESS", "");
         String self = environment.getOrDefault("HAVEN_NODE", "");
         if (site.isEmpty() || address.isEmpty()) {
@@ -100,7 +107,8 @@ public final class PostgresqlAgent implements ResourceAgent {
                 if (!r.ok()) return AgentResult.failed("initdb failed: " + r.describe());
                 files.markFresh(true);
             }
-            if (run.running(QUICK)) {
+            if (repair != PgFollow.Repair.NONE) return repaired(s, timeout);
+            if (run.running()) {
                 if (!isPrimaryRunning(run)) return scored(AgentResult.ok());
                 ProcessRunner.Result r = run.stop("fast", timeout);
                 if (!r.ok()) return AgentResult.failed("a primary runs where a replica must: cannot stop it: " + r.describe());
@@ -112,6 +120,24 @@ public final class PostgresqlAgent implements ResourceAgent {
         } catch (IOException e) {
             return AgentResult.failed("cannot prepare " + s.data() + ": " + e.getMessage());
         }
+    }
+
+    /** The start after a monitor found the replica not streaming: rewound, or copied anew, from the primary there is. */
+    private AgentResult repaired(PgSettings s, Duration timeout) throws IOException {
+        PgFollow.Repair how = repair;
+        repair = PgFollow.Repair.NONE;
+        Optional<String> to = primary.filter(p -> !p.equals(s.self())).or(() -> runningPrimary(s));
+        if (to.isEmpty()) return start(timeout);
+        Optional<String> problem = new PgFollow(s, new PgRun(s), new PgFiles(s), line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line))
+                .follow(to.get(), timeout, how);
+        if (problem.isPresent()) return AgentResult.failed("cannot follow " + to.get() + " again: " + problem.get());
+        primary = to;
+        return scored(AgentResult.ok());
+    }
+
+    /** The peer whose server runs as a primary now, when no notification named one. */
+    private Optional<String> runningPrimary(PgSettings s) {
+        return PgPeers.ask(s, new PgRun(s), Optional.empty()).stream().filter(p -> !p.answer().replica()).map(PgPeers.Peer::name).findFirst();
     }
 
     /**
@@ -130,7 +156,8 @@ public final class PostgresqlAgent implements ResourceAgent {
             if (mine.get().replica()) {
                 for (PgPeers.Peer peer : PgPeers.ask(s, run, primary)) {
                     if (!peer.answer().replica()) return AgentResult.failed(peer.name() + "'s server still runs as a primary");
-                    if (!files.fresh() && Long.compareUnsigned(peer.answer().lsn(), mine.get().lsn()) > 0) {
+                    boolean sameCluster = peer.answer().systemId().equals(mine.get().systemId());
+                    if (sameCluster && Long.compareUnsigned(peer.answer().lsn(), mine.get().lsn()) > 0) {
                         deferred = true;
                         return scored(AgentResult.failed(peer.name() + " received more WAL (" + hex(peer.answer().lsn()) + " against "
                                 + hex(mine.get().lsn()) + "): it must be promoted instead"));
@@ -163,7 +190,7 @@ public final class PostgresqlAgent implements ResourceAgent {
     public AgentResult stop(Duration timeout) {
         if (settings.isEmpty()) return AgentResult.ok();
         PgRun run = new PgRun(settings.get());
-        if (!new PgFiles(settings.get()).initialized() || !run.running(QUICK)) return AgentResult.ok();
+        if (!new PgFiles(settings.get()).initialized() || !run.running()) return AgentResult.ok();
         ProcessRunner.Result r = run.stop("fast", timeout.dividedBy(2));
         if (!r.ok()) r = run.stop("immediate", timeout.dividedBy(2));
         return r.ok() ? AgentResult.ok() : AgentResult.failed("cannot stop the server: " + r.describe());
@@ -173,10 +200,37 @@ public final class PostgresqlAgent implements ResourceAgent {
     public AgentResult monitor(Duration timeout) {
         if (settings.isEmpty()) return AgentResult.notRunning();
         PgRun run = new PgRun(settings.get());
-        if (!new PgFiles(settings.get()).initialized() || !run.running(timeout)) return AgentResult.notRunning();
+        if (!new PgFiles(settings.get()).initialized() || !run.running()) return AgentResult.notRunning();
         Optional<PgLsn.Answer> a = run.local(PgLsn.QUERY, timeout).flatMap(PgLsn::answer);
         if (a.isEmpty()) return AgentResult.failed("the server runs but does not answer on " + settings.get().socketDir());
-        return scored(a.get().replica() ? AgentResult.ok() : AgentResult.promoted());
+        if (a.get().replica()) {
+            Optional<String> stuck = notStreaming(a.get());
+            if (stuck.isPresent()) return scored(AgentResult.failed(stuck.get()), a);
+        }
+        return scored(a.get().replica() ? AgentResult.ok() : AgentResult.promoted(), a);
+    }
+
+    /**
+     * A replica that has not streamed for {@link #STREAM_GRACE} while a primary runs (its history forked from the
+     * primary's, or the WAL it needs is gone there): the failure makes haven restart it, and the start rewinds it, or
+     * copies it anew when a rewind was already tried. Before a primary exists (a new cluster) nothing is wrong.
+     */
+    private Optional<String> notStreaming(PgLsn.Answer a) {
+        if (a.streaming()) {
+            notStreamingSince = 0;
+            repairsInARow = 0;
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        if (notStreamingSince == 0) notStreamingSince = now;
+        if (now - notStreamingSince < STREAM_GRACE.toNanos()) return Optional.empty();
+        notStreamingSince = 0;
+        PgSettings s = settings.orElseThrow();
+        Optional<String> from = primary.filter(p -> !p.equals(s.self())).or(() -> runningPrimary(s));
+        if (from.isEmpty()) return Optional.empty();
+        repair = repairsInARow++ == 0 ? PgFollow.Repair.REWIND : PgFollow.Repair.RECLONE;
+        return Optional.of("this replica has not streamed from " + from.get() + " for " + STREAM_GRACE.toSeconds() + " s: its restart "
+                + (repair == PgFollow.Repair.REWIND ? "rewinds it to " : "copies anew the data of ") + from.get());
     }
 
     /** After a promotion elsewhere, or a start of this replica, the copy follows the primary the notice names. */
@@ -199,6 +253,7 @@ public final class PostgresqlAgent implements ResourceAgent {
             if (problem.isPresent()) return AgentResult.failed("cannot follow " + name + ": " + problem.get());
             primary = Optional.of(name);
             deferred = false;
+            notStreamingSince = 0;
             return scored(AgentResult.ok());
         } catch (IOException e) {
             return AgentResult.failed("cannot follow " + name + ": " + e.getMessage());
@@ -211,8 +266,12 @@ public final class PostgresqlAgent implements ResourceAgent {
      */
     private AgentResult scored(AgentResult result) {
         if (settings.isEmpty()) return result;
-        PgFiles files = new PgFiles(settings.get());
-        Optional<PgLsn.Answer> a = new PgRun(settings.get()).local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
+        return scored(result, new PgRun(settings.get()).local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer));
+    }
+
+    /** The same with the server's answer at hand. */
+    private AgentResult scored(AgentResult result, Optional<PgLsn.Answer> a) {
+        PgFiles files = new PgFiles(settings.orElseThrow());
         boolean last = files.fresh() || deferred || (files.wasPrimary() && a.map(PgLsn.Answer::replica).orElse(true));
         if (last) score = Optional.of(0L);
         else a.ifPresent(x -> score = Optional.of(PgLsn.score(x.lsn())));
@@ -239,6 +298,7 @@ public final class PostgresqlAgent implements ResourceAgent {
         Optional<PgLsn.Answer> a = new PgRun(settings.get()).local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
         out.put("role", a.map(x -> x.replica() ? "replica" : "primary").orElse("stopped"));
         a.ifPresent(x -> out.put("wal_position", hex(x.lsn())));
+        a.filter(PgLsn.Answer::replica).ifPresent(x -> out.put("streaming", Boolean.toString(x.streaming())));
         primary.filter(p -> a.map(PgLsn.Answer::replica).orElse(false)).ifPresent(p -> out.put("following", p));
         out.put("mode", settings.get().sync() ? "sync" : "async");
         score.ifPresent(x -> out.put("score", Long.toString(x)));

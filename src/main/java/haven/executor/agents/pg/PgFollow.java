@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  * or cannot be rewound (the old data is then kept aside, never deleted).
  */
 public final class PgFollow {
+    /** What a replica that stopped streaming needs: nothing special, a rewind, or a new copy. */
+    public enum Repair { NONE, REWIND, RECLONE }
+
     private final PgSettings s;
     private final PgRun run;
     private final PgFiles files;
@@ -30,17 +33,23 @@ public final class PgFollow {
 
     /** Follows {@code primary} (a node name); empty when done, else why not. */
     public Optional<String> follow(String primary, Duration limit) throws IOException {
+        return follow(primary, limit, Repair.NONE);
+    }
+
+    /** The same, for a replica that could not stream: {@code repair} forces a rewind, or a new copy. */
+    public Optional<String> follow(String primary, Duration limit, Repair repair) throws IOException {
         String address = s.everyNode().get(primary);
         if (address == null) return Optional.of(primary + " is not a service node of this cluster");
         long deadline = System.nanoTime() + limit.toNanos();
         Optional<String> theirs = remoteSystemId(address, left(deadline));
         Optional<String> ours = files.initialized() ? run.systemIdentifier(left(deadline)) : Optional.empty();
-        if (files.fresh() || ours.isEmpty() || (theirs.isPresent() && !theirs.equals(ours))) {
+        if (repair == Repair.RECLONE || files.fresh() || ours.isEmpty() || (theirs.isPresent() && !theirs.equals(ours))) {
             if (theirs.isEmpty()) return Optional.of("cannot reach " + primary + "'s server at " + address + " to copy its data");
-            return reclone(primary, address, deadline, files.fresh() || ours.isEmpty() ? "this copy is fresh"
+            return reclone(primary, address, deadline, repair == Repair.RECLONE ? "a rewind did not make it stream again"
+                    : files.fresh() || ours.isEmpty() ? "this copy is fresh"
                     : "this copy belongs to another database cluster (" + ours.get() + " against " + theirs.get() + ")");
         }
-        if (files.wasPrimary()) {
+        if (files.wasPrimary() || repair == Repair.REWIND) {
             stopIfRunning(deadline);
             ProcessRunner.Result r = run.rewind(address, left(deadline));
             if (!r.ok()) return reclone(primary, address, deadline, "pg_rewind failed: " + r.describe());
@@ -50,7 +59,7 @@ public final class PgFollow {
         }
         files.write(Optional.of(address));
         files.standbySignal(true);
-        if (!run.running(left(deadline))) return startFollowing(address, deadline);
+        if (!run.running()) return startFollowing(address, deadline);
         ProcessRunner.Result r = run.localResult("select pg_reload_conf()", left(deadline));
         return r.ok() ? Optional.empty() : Optional.of("cannot reload the server's settings: " + r.describe());
     }
@@ -80,7 +89,7 @@ public final class PgFollow {
     }
 
     private void stopIfRunning(long deadline) throws IOException {
-        if (!run.running(left(deadline))) return;
+        if (!run.running()) return;
         ProcessRunner.Result r = run.stop("fast", left(deadline));
         if (!r.ok()) throw new IOException("cannot stop the server to change its data: " + r.describe());
     }

@@ -10,14 +10,20 @@ import java.util.Optional;
 public final class PgLsn {
     /**
      * The furthest WAL position a server has: on a replica what it received or replayed (the receive position is unknown
-     * after a restart until it streams again), on a primary where it writes.
+     * after a restart until it streams again), on a primary where it writes; whether it is a replica; and whether it
+     * streams from a primary now.
      */
     public static final String QUERY = "select case when pg_is_in_recovery() then"
             + " coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), '0/0')::text"
-            + " else pg_current_wal_lsn()::text end || '|' || pg_is_in_recovery()";
+            + " else pg_current_wal_lsn()::text end || '|' || pg_is_in_recovery()"
+            + " || '|' || exists (select 1 from pg_stat_wal_receiver where status = 'streaming')"
+            + " || '|' || (select system_identifier from pg_control_system())";
 
-    /** A server's answer to {@link #QUERY}: its position and whether it is a replica. */
-    public record Answer(long lsn, boolean replica) {}
+    /**
+     * A server's answer to {@link #QUERY}: its position, whether it is a replica, whether it streams, and which database
+     * cluster it is a copy of (positions of different clusters, such as two fresh initdb runs, compare nothing).
+     */
+    public record Answer(long lsn, boolean replica, boolean streaming, String systemId) {}
 
     private PgLsn() {}
 
@@ -28,15 +34,19 @@ public final class PgLsn {
         return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
     }
 
-    /** Parses "LSN|t" or "LSN|f"; empty when the row is not that. */
+    /** Parses "LSN|REPLICA|STREAMING|SYSTEM_ID" (booleans as t/f or true/false); empty when the row is not that. */
     public static Optional<Answer> answer(String row) {
         String[] f = row.strip().split("\\|");
-        if (f.length != 2) return Optional.empty();
+        if (f.length != 4) return Optional.empty();
         try {
-            return Optional.of(new Answer(parse(f[0]), f[1].equals("t") || f[1].equals("true")));
+            return Optional.of(new Answer(parse(f[0]), yes(f[1]), yes(f[2]), f[3]));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean yes(String b) {
+        return b.equals("t") || b.equals("true");
     }
 
     /** The promotion score of a copy at {@code lsn}: 1 and up (0 is kept for copies that must rank last). */

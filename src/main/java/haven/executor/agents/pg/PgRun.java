@@ -46,9 +46,18 @@ public final class PgRun {
                 s.data().toString()), limit);
     }
 
-    /** Whether a server runs on the data (pg_ctl status: 0 running, 3 not). */
-    public boolean running(Duration limit) {
-        return runner.run(asOwner("pg_ctl", "status", "-D", s.data().toString()), limit).ok();
+    /**
+     * Whether a server runs on the data: the process postmaster.pid names is alive (what pg_ctl status checks, without
+     * starting two programs every monitor).
+     */
+    public boolean running() {
+        try {
+            var lines = java.nio.file.Files.readAllLines(s.data().resolve("postmaster.pid"));
+            if (lines.isEmpty()) return false;
+            return ProcessHandle.of(Long.parseLong(lines.get(0).strip())).map(ProcessHandle::isAlive).orElse(false);
+        } catch (java.io.IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     /** One query on the local socket as the data's owner; the unaligned rows, or empty when it failed. */

@@ -15,8 +15,10 @@ class PgLsnTest {
     void positionsParseAsPostgresqlPrintsThemAndOrderTheScores() {
         assertThat(PgLsn.parse("0/1500790")).isEqualTo(0x1500790L);
         assertThat(PgLsn.parse("1A/FF")).isEqualTo((0x1AL << 32) | 0xFF);
-        assertThat(PgLsn.answer("0/502AC68|true")).contains(new PgLsn.Answer(0x502AC68L, true));
-        assertThat(PgLsn.answer("0/502AC68|f")).contains(new PgLsn.Answer(0x502AC68L, false));
+        assertThat(PgLsn.answer("0/502AC68|true|false|7410")).contains(new PgLsn.Answer(0x502AC68L, true, false, "7410"));
+        assertThat(PgLsn.answer("0/502AC68|f|f|7410")).contains(new PgLsn.Answer(0x502AC68L, false, false, "7410"));
+        assertThat(PgLsn.answer("0/502AC68|t|t|7410")).contains(new PgLsn.Answer(0x502AC68L, true, true, "7410"));
+        assertThat(PgLsn.answer("0/502AC68|t|t")).as("a row of an older query").isEmpty();
         assertThat(PgLsn.answer("ERROR")).isEmpty();
         assertThat(PgLsn.score(0)).as("0 is kept for copies that must rank last").isEqualTo(1);
         assertThat(PgLsn.score(PgLsn.parse("0/502AC68"))).isGreaterThan(PgLsn.score(PgLsn.parse("0/502AC30")));
