@@ -18,6 +18,7 @@ public final class ReplicatedPostgres {
     static final int PORT = 5432;
 
     private final Lab lab;
+    private final java.util.Map<Integer, Long> triedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ReplicatedPostgres(Lab lab) {
         this.lab = lab;
@@ -52,21 +53,37 @@ public final class ReplicatedPostgres {
     }
 
     /**
-     * The nodes whose server accepts a write now, tried on each node's own address at once: an insert into {@code probes},
-     * committed locally (a sync primary would otherwise wait for a replica, and the question is who takes writes).
+     * The nodes whose server accepts a write now, each tried on its own address, all at once: an insert into
+     * {@code probes}, committed locally (a sync primary would otherwise wait for a replica, and the question is who
+     * takes writes). Nodes in {@code skip} are not tried (powered off or cut off: a try would only wait out its
+     * connect timeout). Each try's start is kept ({@link #triedAt}).
      */
-    public List<Integer> writable() {
-        List<java.util.concurrent.CompletableFuture<Boolean>> tries = new ArrayList<>();
+    public List<Integer> writable(java.util.Set<Integer> skip) {
+        java.util.Map<Integer, Thread> tries = new java.util.TreeMap<>();
+        java.util.Set<Integer> yes = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (int i = 1; i <= lab.layout().nodes(); i++) {
-            String address = lab.layout().nodeAddress(i);
-            tries.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> sql(address,
-                    "set synchronous_commit = local; insert into probes values (now())", Duration.ofSeconds(4)).isPresent()));
+            if (skip.contains(i)) continue;
+            int node = i;
+            tries.put(i, Thread.ofVirtual().start(() -> {
+                triedAt.put(node, System.currentTimeMillis());
+                if (sql(lab.layout().nodeAddress(node), "set synchronous_commit = local; insert into probes values (now())",
+                        Duration.ofSeconds(4)).isPresent()) yes.add(node);
+            }));
         }
-        List<Integer> out = new ArrayList<>();
-        for (int i = 1; i <= tries.size(); i++) {
-            if (tries.get(i - 1).join()) out.add(i);
+        for (Thread t : tries.values()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while trying writes");
+            }
         }
-        return out;
+        return yes.stream().sorted().toList();
+    }
+
+    /** When the last try of {@link #writable} on node {@code i} began (wall-clock ms): a write it found taken came after. */
+    public long triedAt(int i) {
+        return triedAt.getOrDefault(i, 0L);
     }
 
     /** Creates the writer's and the checker's tables through the address, waiting for a primary to take them. */
