@@ -59,26 +59,18 @@ public final class ReplicatedPostgres {
      * connect timeout). Each try's start is kept ({@link #triedAt}).
      */
     public List<Integer> writable(java.util.Set<Integer> skip) {
-        java.util.Map<Integer, Thread> tries = new java.util.TreeMap<>();
-        java.util.Set<Integer> yes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<java.util.function.Supplier<Optional<Integer>>> tries = new ArrayList<>();
         for (int i = 1; i <= lab.layout().nodes(); i++) {
             if (skip.contains(i)) continue;
             int node = i;
-            tries.put(i, Thread.ofVirtual().start(() -> {
+            tries.add(() -> {
                 triedAt.put(node, System.currentTimeMillis());
-                if (sql(lab.layout().nodeAddress(node), "set synchronous_commit = local; insert into probes values (now())",
-                        Duration.ofSeconds(4)).isPresent()) yes.add(node);
-            }));
+                return sql(lab.layout().nodeAddress(node), "set synchronous_commit = local; insert into probes values (now())",
+                        Duration.ofSeconds(4)).map(out -> node);
+            });
         }
-        for (Thread t : tries.values()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LabException("interrupted while trying writes");
-            }
-        }
-        return yes.stream().sorted().toList();
+        // Within the tries' own limit and the time to start their programs.
+        return haven.core.AskAll.within(Duration.ofSeconds(10), tries);
     }
 
     /** When the last try of {@link #writable} on node {@code i} began (wall-clock ms): a write it found taken came after. */
@@ -104,11 +96,6 @@ public final class ReplicatedPostgres {
 
     /** What node {@code i}'s API says of its copy: /ha/resources/db/replication/KEY, or empty when it does not answer. */
     public Optional<String> replication(int i, String key) {
-        return Http.get(lab.layout().nodeNamespace(i), "http://127.0.0.1:7480/ha/resources/db/replication/" + key, Duration.ofSeconds(3))
-                .filter(Http.Reply::ok).map(r -> r.body().strip());
-    }
-
-    Path dataOf(LabState s, int node) {
-        return s.diskOf(lab.layout().nodeName(node)).resolve("pg");
+        return lab.cluster().replication(i, "db", key).filter(Http.Reply::ok).map(r -> r.body().strip());
     }
 }

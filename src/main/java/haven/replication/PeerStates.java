@@ -9,10 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Asks the peers' replicas what their copies are, before this node takes the primary role: the cluster's promotion
@@ -56,24 +53,11 @@ final class PeerStates {
      * or empty. {@code mySeq}: the last record this copy applied, {@link #UNKNOWN} when it followed no primary.
      */
     static Optional<Peer> moreCurrentThan(DataState mine, long mySeq, ReplicatedDirectory.Settings settings, String followed) {
-        List<CompletableFuture<Optional<Peer>>> asks = new ArrayList<>();
+        List<Supplier<Optional<Peer>>> asks = new ArrayList<>();
         for (Map.Entry<String, InetSocketAddress> peer : settings.peers().entrySet()) {
-            if (peer.getKey().equals(followed)) continue;
-            asks.add(CompletableFuture.supplyAsync(() -> ask(peer.getKey(), peer.getValue(), settings)));
+            if (!peer.getKey().equals(followed)) asks.add(() -> ask(peer.getKey(), peer.getValue(), settings));
         }
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        for (CompletableFuture<Optional<Peer>> ask : asks) {
-            try {
-                Optional<Peer> theirs = ask.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (theirs.isPresent() && (theirs.get().newerThan(mine) || theirs.get().aheadOf(mine, mySeq))) return theirs;
-            } catch (TimeoutException | ExecutionException e) {
-                ask.cancel(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return haven.core.AskAll.within(LIMIT, asks).stream().filter(p -> p.newerThan(mine) || p.aheadOf(mine, mySeq)).findFirst();
     }
 
     private static Optional<Peer> ask(String peer, InetSocketAddress address, ReplicatedDirectory.Settings settings) {

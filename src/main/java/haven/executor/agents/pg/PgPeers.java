@@ -8,8 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Asks the peers' servers how far they are, before this node takes the primary role: the cluster's scores are as old
@@ -31,21 +30,11 @@ public final class PgPeers {
      * promotion replaces it, it is gone, and its address would only cost the whole reach limit.
      */
     public static List<Peer> ask(PgSettings s, PgRun run, Optional<String> followed) {
-        List<CompletableFuture<Optional<Peer>>> asks = new ArrayList<>();
+        List<Supplier<Optional<Peer>>> asks = new ArrayList<>();
         for (Map.Entry<String, InetSocketAddress> p : s.peers().entrySet()) {
-            if (followed.equals(Optional.of(p.getKey()))) continue;
-            asks.add(CompletableFuture.supplyAsync(() -> ask(p.getKey(), p.getValue(), run)));
+            if (!followed.equals(Optional.of(p.getKey()))) asks.add(() -> ask(p.getKey(), p.getValue(), run));
         }
-        List<Peer> out = new ArrayList<>();
-        long deadline = System.nanoTime() + REACH.plus(ASK).toNanos();
-        for (CompletableFuture<Optional<Peer>> a : asks) {
-            try {
-                a.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).ifPresent(out::add);
-            } catch (Exception e) {
-                a.cancel(true);
-            }
-        }
-        return out;
+        return haven.core.AskAll.within(REACH.plus(ASK), asks);
     }
 
     private static Optional<Peer> ask(String name, InetSocketAddress address, PgRun run) {
