@@ -44,14 +44,9 @@ enum ResourceType {
         @Override
         void check(ResourceParams p) {
             p.required("directory", "the directory to replicate, e.g. directory: /srv/uploads")
-                    .filter(d -> !d.startsWith("/") || d.replaceAll("/+", "/").equals("/"))
-                    .ifPresent(d -> p.problem("directory", "'" + d + "' is not an absolute path below /",
-                            "write the data's directory from /, e.g. directory: /srv/uploads"));
-            p.optional("mode").filter(m -> !m.equals("sync") && !m.equals("async")).ifPresent(m -> p.problem("mode",
-                    "'" + m + "' is neither sync nor async", "sync: an fsync returns once every in-sync replica has the data;"
-                            + " async: replicas trail by a lag status reports"));
-            p.optional("port").filter(v -> !v.matches("\\d{1,5}") || Integer.parseInt(v) < 1 || Integer.parseInt(v) > 65535)
-                    .ifPresent(v -> p.problem("port", "'" + v + "' is not a TCP port", "1..65535; default 7790"));
+                    .ifPresent(d -> belowRoot(p, "directory", d, "write the data's directory from /, e.g. directory: /srv/uploads"));
+            replicationMode(p, "an fsync returns once every in-sync replica has the data; async: replicas trail by a lag status reports");
+            port(p, 7790);
             p.optional("sync_timeout").filter(v -> !positiveDuration(v)).ifPresent(v -> p.problem("sync_timeout",
                     "'" + v + "' is not a positive duration", "e.g. sync_timeout: 1s (the default) or 500ms"));
         }
@@ -61,21 +56,35 @@ enum ResourceType {
         @Override
         void check(ResourceParams p) {
             for (String dir : List.of("data", "bin")) {
-                p.optional(dir).filter(d -> !d.startsWith("/") || d.replaceAll("/+", "/").equals("/")).ifPresent(d -> p.problem(dir,
-                        "'" + d + "' is not an absolute path below /", "write it from /, e.g. data: /var/lib/postgresql/haven"));
+                p.optional(dir).ifPresent(d -> belowRoot(p, dir, d, "write it from /, e.g. data: /var/lib/postgresql/haven"));
             }
             p.required("data", "the database cluster's directory (initdb fills it on first start), e.g. data: /var/lib/postgresql/haven");
-            p.optional("mode").filter(m -> !m.equals("sync") && !m.equals("async")).ifPresent(m -> p.problem("mode",
-                    "'" + m + "' is neither sync nor async", "sync: a commit returns once a replica has flushed it;"
-                            + " async: replicas trail by a lag"));
-            p.optional("port").filter(v -> !v.matches("\\d{1,5}") || Integer.parseInt(v) < 1 || Integer.parseInt(v) > 65535)
-                    .ifPresent(v -> p.problem("port", "'" + v + "' is not a TCP port", "1..65535; default 5432"));
+            replicationMode(p, "a commit returns once a replica has flushed it; async: replicas trail by a lag");
+            port(p, 5432);
             p.optional("clients").ifPresent(c -> Ipv4.cidrError(c).ifPresent(e -> p.problem("clients", "'" + c + "' " + e,
                     "the network allowed to connect, e.g. clients: 10.0.0.0/24")));
             p.optional("client_auth").filter(a -> !List.of("scram-sha-256", "md5", "trust", "reject").contains(a)).ifPresent(a -> p.problem(
                     "client_auth", "'" + a + "' is not a client authentication method haven writes", "scram-sha-256 (default), md5, trust or reject"));
         }
     };
+
+    /** {@code value} of {@code key} must be an absolute path other than / itself. */
+    private static void belowRoot(ResourceParams p, String key, String value, String hint) {
+        if (!value.startsWith("/") || value.replaceAll("/+", "/").equals("/")) {
+            p.problem(key, "'" + value + "' is not an absolute path below /", hint);
+        }
+    }
+
+    /** The {@code mode} of a replicated type: sync (the default; {@code syncMeans} says what it guarantees) or async. */
+    private static void replicationMode(ResourceParams p, String syncMeans) {
+        p.optional("mode").filter(m -> !m.equals("sync") && !m.equals("async")).ifPresent(m -> p.problem("mode",
+                "'" + m + "' is neither sync nor async", "sync: " + syncMeans));
+    }
+
+    private static void port(ResourceParams p, int otherwise) {
+        p.optional("port").filter(v -> !v.matches("\\d{1,5}") || Integer.parseInt(v) < 1 || Integer.parseInt(v) > 65535)
+                .ifPresent(v -> p.problem("port", "'" + v + "' is not a TCP port", "1..65535; default " + otherwise));
+    }
 
     private static boolean positiveDuration(String text) {
         try {

@@ -241,6 +241,20 @@ public final class LabCluster {
         return r.ok() && r.out().trim().startsWith("2");
     }
 
+    /** Runs {@code command} in node {@code i}'s daemon's mount namespace, where its own disk (and a FUSE layer) is mounted. */
+    public Exec.Result inMountsOf(int i, Duration timeout, String... command) {
+        long pid = pid(i).orElseThrow(() -> new LabException(layout.nodeName(i) + " is not running"));
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "--"));
+        cmd.addAll(List.of(command));
+        return Exec.run(timeout, cmd);
+    }
+
+    /** /ha/resources/RESOURCE/replication/KEY as node {@code i}'s API answers it, asked from inside its namespace. */
+    public Optional<Http.Reply> replication(int i, String resource, String key) {
+        return Http.get(layout.nodeNamespace(i), "http://127.0.0.1:7480/ha/resources/" + resource + "/replication/" + key,
+                Duration.ofSeconds(5));
+    }
+
     /** The last lines of every node's log, for failure reports. */
     public String logTails(int lines) {
         StringBuilder s = new StringBuilder();

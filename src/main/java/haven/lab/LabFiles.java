@@ -144,9 +144,8 @@ public final class LabFiles {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        try {
+            haven.core.FileTrees.delete(dir);
         } catch (java.io.IOException e) {
             throw new LabException("cannot delete " + dir + ": " + e.getMessage());
         }

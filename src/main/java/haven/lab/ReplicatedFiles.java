@@ -153,7 +153,7 @@ public final class ReplicatedFiles {
         long deadline = System.nanoTime() + within.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            var r = Http.get(lab.layout().nodeNamespace(i), "http://127.0.0.1:7480/ha/resources/data/replication/" + key, Duration.ofSeconds(5));
+            var r = lab.cluster().replication(i, "data", key);
             if (r.isPresent() && r.get().ok()) return r.get().body().strip();
             last = r.map(Http.Reply::body).orElse("no answer");
             Pids.sleep(100);
@@ -163,10 +163,7 @@ public final class ReplicatedFiles {
 
     /** Runs {@code command} in node {@code i}'s mount namespace (where its disk and, on the primary, the layer are). */
     public Exec.Result inMountsOf(int i, Duration timeout, String... command) {
-        long pid = lab.cluster().pid(i).orElseThrow(() -> new LabException(lab.layout().nodeName(i) + " is not running"));
-        List<String> cmd = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "--"));
-        cmd.addAll(List.of(command));
-        return Exec.run(timeout, cmd);
+        return lab.cluster().inMountsOf(i, timeout, command);
     }
 
     public Path directory() {

@@ -40,7 +40,15 @@ public final class MarkedProcesses {
      * What one look at /proc found: the marked processes, and how many read an empty environment though they are no
      * kernel threads, which is what a process shows in the middle of an exec (looked at again, it may be marked).
      */
-    private record Scan(List<Long> marked, int unsure) {}
+    private record Scan(List<Long> marked, int unsure) {
+        /**
+         * None is marked, and none caught in an exec is left unread: looked at again until its environment reads (an
+         * exec takes well under EXEC_WAIT; one that still reads empty then has no environment at all, so no marker).
+         */
+        boolean settled(long sinceNanos) {
+            return marked.isEmpty() && (unsure == 0 || System.nanoTime() - sinceNanos >= EXEC_WAIT.toNanos());
+        }
+    }
 
     private static Scan scan(String marker) {
         byte[] needle = (entry(marker)).getBytes(StandardCharsets.UTF_8);
@@ -84,20 +92,17 @@ public final class MarkedProcesses {
         if (first.marked().isEmpty() && first.unsure() == 0) return true;
         if (!grace.isZero()) {
             signalAll(marker, ProcessGroup.Signal.TERM);
-            if (awaitNone(marker, grace, null)) return true;
+            if (awaitNone(marker, grace)) return true;
         }
-        return awaitNone(marker, killWait, ProcessGroup.Signal.KILL);
+        return kill(marker, killWait).gone();
     }
 
-    /** Waits until no marked process is left, sending {@code signal} (if any) to what is found on each round. */
-    private static boolean awaitNone(String marker, Duration limit, ProcessGroup.Signal signal) {
+    /** Waits until no marked process is left. */
+    private static boolean awaitNone(String marker, Duration limit) {
         long start = System.nanoTime(), deadline = start + limit.toNanos();
         while (true) {
-            if (signal != null) signalAll(marker, signal);
             Scan now = scan(marker);
-            // A process caught in an exec was not seen marked: look again until its environment reads (an exec takes
-            // well under EXEC_WAIT; one that still reads empty then has no environment at all, so no marker).
-            if (now.marked().isEmpty() && (now.unsure() == 0 || System.nanoTime() - start >= EXEC_WAIT.toNanos())) return true;
+            if (now.settled(start)) return true;
             if (System.nanoTime() >= deadline) return now.marked().isEmpty();
             ProcessGroup.sleep(POLL);
         }
@@ -116,9 +121,8 @@ public final class MarkedProcesses {
         java.util.Set<Long> killed = new java.util.LinkedHashSet<>();
         while (true) {
             Scan now = scan(marker);
-            boolean none = now.marked().isEmpty();
-            if (none && (now.unsure() == 0 || System.nanoTime() - start >= EXEC_WAIT.toNanos())) return new Killed(List.copyOf(killed), true);
-            if (System.nanoTime() >= deadline) return new Killed(List.copyOf(killed), none);
+            if (now.settled(start)) return new Killed(List.copyOf(killed), true);
+            if (System.nanoTime() >= deadline) return new Killed(List.copyOf(killed), now.marked().isEmpty());
             killed.addAll(now.marked());
             signal(now.marked(), ProcessGroup.Signal.KILL);
             ProcessGroup.sleep(POLL);

@@ -2,7 +2,6 @@ package haven.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +30,8 @@ class ReplicatedDirAsyncLabTest {
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final LabLayout LAYOUT = new LabLayout(PREFIX, 3).withReplicationNet();
+    @RegisterExtension
+    static final SharedLab SHARED = new SharedLab(LAYOUT).beforeStart(s -> ReplicatedFiles.addTo(s, LAYOUT, "async"));
     private static final int FAILOVERS = 3;
     private static final int RECORD_BYTES = 4096;
     private static Lab lab;
@@ -39,17 +40,14 @@ class ReplicatedDirAsyncLabTest {
 
     @BeforeAll
     static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, s -> ReplicatedFiles.addTo(s, LAYOUT, "async"));
+        lab = SHARED.get();
         files = new ReplicatedFiles(lab);
         watch = AtMostOneWatch.start("primaries", files::primaries);
     }
 
     @AfterAll
-    static void down() throws IOException {
+    static void down() {
         if (watch != null) watch.close();
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
     }
 
     @Test

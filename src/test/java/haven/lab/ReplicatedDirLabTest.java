@@ -2,7 +2,6 @@ package haven.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +30,8 @@ class ReplicatedDirLabTest {
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final LabLayout LAYOUT = new LabLayout(PREFIX, 3).withReplicationNet();
+    @RegisterExtension
+    static final SharedLab SHARED = new SharedLab(LAYOUT).beforeStart(s -> ReplicatedFiles.addTo(s, LAYOUT, "sync"));
     private static final int FAILOVERS = 5;
     private static Lab lab;
     private static ReplicatedFiles files;
@@ -38,17 +39,14 @@ class ReplicatedDirLabTest {
 
     @BeforeAll
     static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, s -> ReplicatedFiles.addTo(s, LAYOUT, "sync"));
+        lab = SHARED.get();
         files = new ReplicatedFiles(lab);
         watch = AtMostOneWatch.start("primaries", files::primaries);
     }
 
     @AfterAll
-    static void down() throws IOException {
+    static void down() {
         if (watch != null) watch.close();
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
     }
 
     @Test

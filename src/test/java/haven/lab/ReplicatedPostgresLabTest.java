@@ -31,6 +31,8 @@ class ReplicatedPostgresLabTest {
     static final KeepLogsOnFailure KEEP_LOGS = new KeepLogsOnFailure(PREFIX);
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final LabLayout LAYOUT = new LabLayout(PREFIX, 3).withReplicationNet();
+    @RegisterExtension
+    static final SharedLab SHARED = new SharedLab(LAYOUT).beforeStart(s -> ReplicatedPostgres.addTo(s, LAYOUT, "sync"));
     private static final int FAILOVERS = 5;
     private static Lab lab;
     private static ReplicatedPostgres db;
@@ -38,8 +40,7 @@ class ReplicatedPostgresLabTest {
 
     @BeforeAll
     static void up() {
-        Lab.down(PREFIX); // a previous run killed midway
-        lab = Lab.up(LAYOUT, Lab.UP_TIMEOUT, line -> { }, s -> ReplicatedPostgres.addTo(s, LAYOUT, "sync"));
+        lab = SHARED.get();
         db = new ReplicatedPostgres(lab);
         db.createTables(WITHIN);
         // Each look starts a psql per node: a pause between looks keeps the watch from taking the lab's two cores.
@@ -50,10 +51,8 @@ class ReplicatedPostgresLabTest {
     }
 
     @AfterAll
-    static void down() throws IOException {
+    static void down() {
         if (watch != null) watch.close();
-        Lab.down(PREFIX);
-        assertThat(LabNetwork.anyPartExists(PREFIX)).isFalse();
     }
 
     @Test
@@ -95,7 +94,7 @@ class ReplicatedPostgresLabTest {
             assertThat(lost).as("acknowledged rows missing").isEmpty();
             assertThat(twice).as("rows present more than once").isEmpty();
         } finally {
-            deleteTree(dir);
+            haven.core.FileTrees.delete(dir);
         }
         assertThat(watch.most()).as("nodes taking writes at the same moment, at most: %s", watch.errors()).isEqualTo(1);
         assertThat(watch.errors()).isEmpty();
@@ -173,9 +172,8 @@ class ReplicatedPostgresLabTest {
         // It takes writes until haven takes it back: not the split brain the watch looks for, but an administrator's doing.
         watch.poweredOff.add(rogue);
         try {
-            long pid = lab.cluster().pid(rogue).orElseThrow();
             Path data = lab.cluster().state().disk().resolve("pg");
-            Exec.run(Duration.ofSeconds(30), "nsenter", "-t", Long.toString(pid), "-m", "--", "runuser", "-u", "postgres", "--",
+            lab.cluster().inMountsOf(rogue, Duration.ofSeconds(30), "runuser", "-u", "postgres", "--",
                     haven.executor.agents.pg.PgBinaries.newest(haven.executor.agents.pg.PgBinaries.DEBIAN_ROOT).orElseThrow()
                             .resolve("pg_ctl").toString(), "promote", "-w", "-D", data.toString()).orThrow();
             assertThat(db.sql(ReplicatedPostgres.vip(LAYOUT), "create table if not exists after_fork (i bigint);"
@@ -231,11 +229,5 @@ class ReplicatedPostgresLabTest {
 
     private static List<Integer> others(int node) {
         return LAYOUT.nodesBut(node);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

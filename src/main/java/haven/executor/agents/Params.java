@@ -45,6 +45,19 @@ final class Params {
         });
     }
 
+    /** A TCP port, or {@code otherwise} when the parameter is not set. */
+    int port(String key, int otherwise) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) return otherwise;
+        try {
+            int port = Integer.parseInt(v.get());
+            if (port > 0 && port < 65536) return port;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, "'" + v.get() + "' is not a TCP port (1-65535)");
+    }
+
     IllegalArgumentException invalid(String key, String why) {
         return new IllegalArgumentException("resource " + rc.id() + " (type " + rc.type() + "): parameter '" + key + "': " + why);
     }

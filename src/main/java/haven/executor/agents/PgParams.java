@@ -6,16 +6,6 @@ import java.util.HexFormat;
 final class PgParams {
     private PgParams() {}
 
-    static int port(Params p, String v) {
-        try {
-            int port = Integer.parseInt(v);
-            if (port > 0 && port < 65536) return port;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw p.invalid("port", "'" + v + "' is not a TCP port (1-65535)");
-    }
-
     /** The replication role's password: the same on every node, from the cluster key, never the key itself. */
     static String password(byte[] clusterKey, String resource) {
         return HexFormat.of().formatHex(haven.core.Hmac.sha256(clusterKey, ("haven postgresql replication " + resource)

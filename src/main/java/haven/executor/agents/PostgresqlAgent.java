@@ -42,7 +42,8 @@ public final class PostgresqlAgent implements ResourceAgent {
     private static final System.Logger LOG = System.getLogger(PostgresqlAgent.class.getName());
 
     private final String resource;
-    private final Optional<PgSettings> settings;
+    /** The server's settings and the means to act on it; empty when it cannot run here ({@link #unusable} says why). */
+    private final Optional<Pg> pg;
     private final String unusable;
     private volatile Optional<Long> score = Optional.empty();
     /** The node this copy follows, as the last notification said. */
@@ -55,6 +56,12 @@ public final class PostgresqlAgent implements ResourceAgent {
     private volatile PgFollow.Repair repair = PgFollow.Repair.NONE;
     private volatile int repairsInARow;
 
+    private record Pg(PgSettings s, PgRun run, PgFiles files) {
+        PgFollow follow(String resource) {
+            return new PgFollow(s, run, files, line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line));
+        }
+    }
+
     public PostgresqlAgent(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
         Params p = Params.of(rc, PARAMS);
         resource = rc.id().name();
@@ -64,7 +71,7 @@ public final class PostgresqlAgent implements ResourceAgent {
             case "async" -> false;
             default -> throw p.invalid("mode", "'" + p.optional("mode").orElseThrow() + "' is neither sync nor async");
         };
-        int port = p.optional("port").map(v -> PgParams.port(p, v)).orElse(5432);
+        int port = p.port("port", 5432);
         String auth = p.optional("client_auth").orElse("scram-sha-256");
         if (!List.of("scram-sha-256", "md5", "trust", "reject").contains(auth)) {
             throw p.invalid("client_auth", "'" + auth + "' is not one of scram-sha-256, md5, trust, reject");
@@ -75,31 +82,31 @@ public final class PostgresqlAgent implements ResourceAgent {
         String self = environment.getOrDefault("HAVEN_NODE", "");
         if (site.isEmpty() || address.isEmpty()) {
             unusable = "postgresql runs only inside a node daemon";
-            settings = Optional.empty();
+            pg = Optional.empty();
         } else if (bin.isEmpty() || !java.nio.file.Files.isExecutable(bin.get().resolve("pg_ctl"))) {
             unusable = "no PostgreSQL server binaries (pg_ctl) in " + bin.map(Path::toString).orElse(DEBIAN_ROOT + "/VERSION/bin")
                     + ": install the postgresql package, or name the folder with bin:";
-            settings = Optional.empty();
+            pg = Optional.empty();
         } else {
             unusable = "";
+            var peers = ReplicatedDirAgent.peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port);
             Map<String, String> every = new LinkedHashMap<>();
             every.put(self, address);
-            ReplicatedDirAgent.peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port)
-                    .forEach((n, a) -> every.put(n, a.getHostString()));
-            settings = Optional.of(new PgSettings(resource, data, bin.get(), p.optional("user").orElse("postgres"), port, sync, self,
-                    ReplicatedDirAgent.peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port), Map.copyOf(every),
-                    site.get().stateDir().resolve("pg").resolve(resource), clients, auth, PgParams.password(site.get().clusterKey(), resource),
-                    ResourceMarks.markerOf(resource, environment)));
+            peers.forEach((n, a) -> every.put(n, a.getHostString()));
+            PgSettings s = new PgSettings(resource, data, bin.get(), p.optional("user").orElse("postgres"), port, sync, self, peers,
+                    Map.copyOf(every), site.get().stateDir().resolve("pg").resolve(resource), clients, auth,
+                    PgParams.password(site.get().clusterKey(), resource), ResourceMarks.markerOf(resource, environment));
+            pg = Optional.of(new Pg(s, new PgRun(s), new PgFiles(s)));
         }
     }
 
     /** Starts the server as a replica: initdb first where the data directory is empty (the least current copy). */
     @Override
     public AgentResult start(Duration timeout) {
-        if (settings.isEmpty()) return AgentResult.configError(unusable);
-        PgSettings s = settings.get();
-        PgRun run = new PgRun(s);
-        PgFiles files = new PgFiles(s);
+        if (pg.isEmpty()) return AgentResult.configError(unusable);
+        PgSettings s = pg.get().s();
+        PgRun run = pg.get().run();
+        PgFiles files = pg.get().files();
         try {
             files.prepareFolders();
             if (!files.initialized()) {
@@ -107,7 +114,7 @@ public final class PostgresqlAgent implements ResourceAgent {
                 if (!r.ok()) return AgentResult.failed("initdb failed: " + r.describe());
                 files.markFresh(true);
             }
-            if (repair != PgFollow.Repair.NONE) return repaired(s, timeout);
+            if (repair != PgFollow.Repair.NONE) return repaired(timeout);
             if (run.running()) {
                 if (!isPrimaryRunning(run)) return scored(AgentResult.ok());
                 ProcessRunner.Result r = run.stop("fast", timeout);
@@ -123,21 +130,22 @@ public final class PostgresqlAgent implements ResourceAgent {
     }
 
     /** The start after a monitor found the replica not streaming: rewound, or copied anew, from the primary there is. */
-    private AgentResult repaired(PgSettings s, Duration timeout) throws IOException {
+    private AgentResult repaired(Duration timeout) throws IOException {
         PgFollow.Repair how = repair;
         repair = PgFollow.Repair.NONE;
-        Optional<String> to = primary.filter(p -> !p.equals(s.self())).or(() -> runningPrimary(s));
+        Optional<String> to = primaryElsewhere();
         if (to.isEmpty()) return start(timeout);
-        Optional<String> problem = new PgFollow(s, new PgRun(s), new PgFiles(s), line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line))
-                .follow(to.get(), timeout, how);
+        Optional<String> problem = pg.orElseThrow().follow(resource).follow(to.get(), timeout, how);
         if (problem.isPresent()) return AgentResult.failed("cannot follow " + to.get() + " again: " + problem.get());
         primary = to;
         return scored(AgentResult.ok());
     }
 
-    /** The peer whose server runs as a primary now, when no notification named one. */
-    private Optional<String> runningPrimary(PgSettings s) {
-        return PgPeers.ask(s, new PgRun(s), Optional.empty()).stream().filter(p -> !p.answer().replica()).map(PgPeers.Peer::name).findFirst();
+    /** The primary the last notification named, or when none did, the peer whose server runs as a primary now. */
+    private Optional<String> primaryElsewhere() {
+        Pg p = pg.orElseThrow();
+        return primary.filter(name -> !name.equals(p.s().self())).or(() -> PgPeers.ask(p.s(), p.run(), Optional.empty()).stream()
+                .filter(peer -> !peer.answer().replica()).map(PgPeers.Peer::name).findFirst());
     }
 
     /**
@@ -146,10 +154,10 @@ public final class PostgresqlAgent implements ResourceAgent {
      */
     @Override
     public AgentResult promote(Duration timeout, long generation) {
-        if (settings.isEmpty()) return AgentResult.configError(unusable);
-        PgSettings s = settings.get();
-        PgRun run = new PgRun(s);
-        PgFiles files = new PgFiles(s);
+        if (pg.isEmpty()) return AgentResult.configError(unusable);
+        PgSettings s = pg.get().s();
+        PgRun run = pg.get().run();
+        PgFiles files = pg.get().files();
         Optional<PgLsn.Answer> mine = run.local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
         if (mine.isEmpty()) return AgentResult.failed("the server does not answer; it cannot be promoted");
         try {
@@ -181,16 +189,16 @@ public final class PostgresqlAgent implements ResourceAgent {
     /** Restarts as a replica of nobody yet: the next notification names the primary, and the copy is rewound to follow it. */
     @Override
     public AgentResult demote(Duration timeout) {
-        if (settings.isEmpty()) return AgentResult.configError(unusable);
+        if (pg.isEmpty()) return AgentResult.configError(unusable);
         primary = Optional.empty();
         return start(timeout);
     }
 
     @Override
     public AgentResult stop(Duration timeout) {
-        if (settings.isEmpty()) return AgentResult.ok();
-        PgRun run = new PgRun(settings.get());
-        if (!new PgFiles(settings.get()).initialized() || !run.running()) return AgentResult.ok();
+        if (pg.isEmpty()) return AgentResult.ok();
+        PgRun run = pg.get().run();
+        if (!pg.get().files().initialized() || !run.running()) return AgentResult.ok();
         ProcessRunner.Result r = run.stop("fast", timeout.dividedBy(2));
         if (!r.ok()) r = run.stop("immediate", timeout.dividedBy(2));
         return r.ok() ? AgentResult.ok() : AgentResult.failed("cannot stop the server: " + r.describe());
@@ -198,11 +206,11 @@ public final class PostgresqlAgent implements ResourceAgent {
 
     @Override
     public AgentResult monitor(Duration timeout) {
-        if (settings.isEmpty()) return AgentResult.notRunning();
-        PgRun run = new PgRun(settings.get());
-        if (!new PgFiles(settings.get()).initialized() || !run.running()) return AgentResult.notRunning();
+        if (pg.isEmpty()) return AgentResult.notRunning();
+        PgRun run = pg.get().run();
+        if (!pg.get().files().initialized() || !run.running()) return AgentResult.notRunning();
         Optional<PgLsn.Answer> a = run.local(PgLsn.QUERY, timeout).flatMap(PgLsn::answer);
-        if (a.isEmpty()) return AgentResult.failed("the server runs but does not answer on " + settings.get().socketDir());
+        if (a.isEmpty()) return AgentResult.failed("the server runs but does not answer on " + pg.get().s().socketDir());
         if (a.get().replica()) {
             Optional<String> stuck = notStreaming(a.get());
             if (stuck.isPresent()) return scored(AgentResult.failed(stuck.get()), a);
@@ -225,8 +233,7 @@ public final class PostgresqlAgent implements ResourceAgent {
         if (notStreamingSince == 0) notStreamingSince = now;
         if (now - notStreamingSince < STREAM_GRACE.toNanos()) return Optional.empty();
         notStreamingSince = 0;
-        PgSettings s = settings.orElseThrow();
-        Optional<String> from = primary.filter(p -> !p.equals(s.self())).or(() -> runningPrimary(s));
+        Optional<String> from = primaryElsewhere();
         if (from.isEmpty()) return Optional.empty();
         repair = repairsInARow++ == 0 ? PgFollow.Repair.REWIND : PgFollow.Repair.RECLONE;
         return Optional.of("this replica has not streamed from " + from.get() + " for " + STREAM_GRACE.toSeconds() + " s: its restart "
@@ -236,20 +243,18 @@ public final class PostgresqlAgent implements ResourceAgent {
     /** After a promotion elsewhere, or a start of this replica, the copy follows the primary the notice names. */
     @Override
     public AgentResult notify(Duration timeout, Notice notice) {
-        if (settings.isEmpty() || notice.pre()) return AgentResult.ok();
+        if (pg.isEmpty() || notice.pre()) return AgentResult.ok();
         Optional<NodeId> now = switch (notice.operation()) {
             case PROMOTE -> Optional.of(notice.subject());
             case DEMOTE -> Optional.empty();
             case STOP -> notice.primary().filter(p -> !p.equals(notice.subject()));
             default -> notice.primary();
         };
-        if (now.isEmpty() || now.get().name().equals(settings.get().self())) return AgentResult.ok();
+        if (now.isEmpty() || now.get().name().equals(pg.get().s().self())) return AgentResult.ok();
         String name = now.get().name();
         if (primary.equals(Optional.of(name)) && notice.operation() != Operation.START) return AgentResult.ok();
-        PgSettings s = settings.get();
         try {
-            Optional<String> problem = new PgFollow(s, new PgRun(s), new PgFiles(s),
-                    line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line)).follow(name, timeout);
+            Optional<String> problem = pg.get().follow(resource).follow(name, timeout);
             if (problem.isPresent()) return AgentResult.failed("cannot follow " + name + ": " + problem.get());
             primary = Optional.of(name);
             deferred = false;
@@ -265,13 +270,13 @@ public final class PostgresqlAgent implements ResourceAgent {
      * a peer found to have more, or an old primary not yet rewound, whose history may have forked).
      */
     private AgentResult scored(AgentResult result) {
-        if (settings.isEmpty()) return result;
-        return scored(result, new PgRun(settings.get()).local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer));
+        if (pg.isEmpty()) return result;
+        return scored(result, pg.get().run().local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer));
     }
 
     /** The same with the server's answer at hand. */
     private AgentResult scored(AgentResult result, Optional<PgLsn.Answer> a) {
-        PgFiles files = new PgFiles(settings.orElseThrow());
+        PgFiles files = pg.orElseThrow().files();
         boolean last = files.fresh() || deferred || (files.wasPrimary() && a.map(PgLsn.Answer::replica).orElse(true));
         if (last) score = Optional.of(0L);
         else a.ifPresent(x -> score = Optional.of(PgLsn.score(x.lsn())));
@@ -293,14 +298,14 @@ public final class PostgresqlAgent implements ResourceAgent {
 
     @Override
     public Map<String, String> replicationStatus() {
-        if (settings.isEmpty()) return Map.of();
+        if (pg.isEmpty()) return Map.of();
         Map<String, String> out = new LinkedHashMap<>();
-        Optional<PgLsn.Answer> a = new PgRun(settings.get()).local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
+        Optional<PgLsn.Answer> a = pg.get().run().local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
         out.put("role", a.map(x -> x.replica() ? "replica" : "primary").orElse("stopped"));
         a.ifPresent(x -> out.put("wal_position", hex(x.lsn())));
         a.filter(PgLsn.Answer::replica).ifPresent(x -> out.put("streaming", Boolean.toString(x.streaming())));
         primary.filter(p -> a.map(PgLsn.Answer::replica).orElse(false)).ifPresent(p -> out.put("following", p));
-        out.put("mode", settings.get().sync() ? "sync" : "async");
+        out.put("mode", pg.get().s().sync() ? "sync" : "async");
         score.ifPresent(x -> out.put("score", Long.toString(x)));
         return out;
     }
@@ -308,6 +313,6 @@ public final class PostgresqlAgent implements ResourceAgent {
     /** Every process of the server carries the resource's marker: the guard ends them at a deadline. */
     @Override
     public List<ForceOff> forceOff() {
-        return settings.map(s -> List.<ForceOff>of(new ForceOff.KillMarked(s.marker()))).orElse(List.of());
+        return pg.map(p -> List.<ForceOff>of(new ForceOff.KillMarked(p.s().marker()))).orElse(List.of());
     }
 }

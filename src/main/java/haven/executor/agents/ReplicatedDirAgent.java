@@ -54,7 +54,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             case "async" -> PrimaryStream.Mode.ASYNC;
             default -> throw p.invalid("mode", "'" + p.optional("mode").orElseThrow() + "' is neither sync nor async");
         };
-        int port = p.optional("port").map(v -> port(p, v)).orElse(DEFAULT_PORT);
+        int port = p.port("port", DEFAULT_PORT);
         Duration syncTimeout = p.optional("sync_timeout").map(v -> duration(p, v)).orElse(Duration.ofSeconds(1));
         Optional<Path> program = BesideJar.path(PROGRAM).filter(Files::isExecutable);
         String address = environment.getOrDefault("HAVEN_REPLICATION_ADDRESS", "");
@@ -75,16 +75,6 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             // A copy handed over from the agent this one replaces is running: its score holds from the start.
             if (replicated.get().role() != ReplicatedDirectory.Role.STOPPED) scored(AgentResult.ok());
         }
-    }
-
-    private static int port(Params p, String v) {
-        try {
-            int port = Integer.parseInt(v);
-            if (port > 0 && port < 65536) return port;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw p.invalid("port", "'" + v + "' is not a TCP port (1-65535)");
     }
 
     private static Duration duration(Params p, String v) {

@@ -71,8 +71,7 @@ public final class PgFiles {
     }
 
     private String conninfo(String address) {
-        return "host=" + address + " port=" + s.port() + " user=" + PgSettings.REPLICATION_ROLE + " password=" + s.password()
-                + " application_name=" + s.self() + " connect_timeout=2";
+        return s.conninfo(address) + " password=" + s.password();
     }
 
     private void writeHba() throws IOException {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -67,7 +66,7 @@ public final class PgFollow {
     private Optional<String> reclone(String primary, String address, long deadline, String why) throws IOException {
         stopIfRunning(deadline);
         if (files.fresh() || !files.initialized()) {
-            deleteTree(s.data());
+            haven.core.FileTrees.delete(s.data());
             files.prepareFolders();
         } else {
             Path aside = files.keepAside();
@@ -101,12 +100,5 @@ public final class PgFollow {
 
     private static Duration left(long deadline) {
         return Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime()));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

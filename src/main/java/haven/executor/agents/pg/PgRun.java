@@ -32,18 +32,21 @@ public final class PgRun {
 
     /** Starts the server; its processes carry the resource's marker, so that the guard can end them. */
     public ProcessRunner.Result start(Duration limit) {
-        return runner.run(asOwner("pg_ctl", "start", "-w", "-t", Long.toString(Math.max(1, limit.toSeconds() - 1)), "-D",
-                s.data().toString(), "-l", s.log().toString()), Map.of("HAVEN_RESOURCE", s.marker()), limit);
+        return runner.run(asOwner("pg_ctl", "start", "-w", "-t", waitSeconds(limit), "-D", s.data().toString(), "-l", s.log().toString()),
+                Map.of(haven.process.MarkedProcesses.VARIABLE, s.marker()), limit);
     }
 
     public ProcessRunner.Result stop(String mode, Duration limit) {
-        return runner.run(asOwner("pg_ctl", "stop", "-w", "-m", mode, "-t", Long.toString(Math.max(1, limit.toSeconds() - 1)), "-D",
-                s.data().toString()), limit);
+        return runner.run(asOwner("pg_ctl", "stop", "-w", "-m", mode, "-t", waitSeconds(limit), "-D", s.data().toString()), limit);
     }
 
     public ProcessRunner.Result promote(Duration limit) {
-        return runner.run(asOwner("pg_ctl", "promote", "-w", "-t", Long.toString(Math.max(1, limit.toSeconds() - 1)), "-D",
-                s.data().toString()), limit);
+        return runner.run(asOwner("pg_ctl", "promote", "-w", "-t", waitSeconds(limit), "-D", s.data().toString()), limit);
+    }
+
+    /** pg_ctl's own wait, a second inside ours, so that it reports rather than being killed. */
+    private static String waitSeconds(Duration limit) {
+        return Long.toString(Math.max(1, limit.toSeconds() - 1));
     }
 
     /**
@@ -62,8 +65,7 @@ public final class PgRun {
 
     /** One query on the local socket as the data's owner; the unaligned rows, or empty when it failed. */
     public Optional<String> local(String sql, Duration limit) {
-        ProcessRunner.Result r = runner.run(asOwner("psql", "-XAtq", "-h", s.socketDir().toString(), "-p", Integer.toString(s.port()), "-U",
-                "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql), limit);
+        ProcessRunner.Result r = localResult(sql, limit);
         return r.ok() ? Optional.of(r.output().strip()) : Optional.empty();
     }
 
@@ -75,18 +77,18 @@ public final class PgRun {
 
     /** One query on a peer's server, as the replication role. */
     public ProcessRunner.Result remote(String host, String sql, Duration limit) {
-        return runner.run(asOwner("psql", "-XAtq", "-d", conninfo(host, "postgres"), "-v", "ON_ERROR_STOP=1", "-c", sql), password(), limit);
+        return runner.run(asOwner("psql", "-XAtq", "-d", conninfo(host), "-v", "ON_ERROR_STOP=1", "-c", sql), password(), limit);
     }
 
     /** A new copy of {@code host}'s data into the (empty) data directory, with the WAL it needs to start. */
     public ProcessRunner.Result baseBackup(String host, Duration limit) {
-        return runner.run(asOwner("pg_basebackup", "-d", conninfo(host, "postgres"), "-D", s.data().toString(), "-X", "stream", "-c", "fast",
+        return runner.run(asOwner("pg_basebackup", "-d", conninfo(host), "-D", s.data().toString(), "-X", "stream", "-c", "fast",
                 "--no-sync"), password(), limit);
     }
 
     /** Winds the (stopped) data back to where it left {@code host}'s history, so that it can follow it. */
     public ProcessRunner.Result rewind(String host, Duration limit) {
-        return runner.run(asOwner("pg_rewind", "--target-pgdata=" + s.data(), "--source-server=" + conninfo(host, "postgres"), "--no-sync"),
+        return runner.run(asOwner("pg_rewind", "--target-pgdata=" + s.data(), "--source-server=" + conninfo(host), "--no-sync"),
                 password(), limit);
     }
 
@@ -99,9 +101,8 @@ public final class PgRun {
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
     }
 
-    String conninfo(String host, String database) {
-        return "host=" + host + " port=" + s.port() + " user=" + PgSettings.REPLICATION_ROLE + " dbname=" + database
-                + " connect_timeout=2 application_name=" + s.self();
+    private String conninfo(String host) {
+        return s.conninfo(host) + " dbname=postgres";
     }
 
     private Map<String, String> password() {

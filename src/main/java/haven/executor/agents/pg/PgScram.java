@@ -4,10 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
-import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The replication role's password as PostgreSQL stores it (a SCRAM-SHA-256 verifier, RFC 5802/7677), so that the
@@ -22,8 +20,8 @@ public final class PgScram {
         try {
             SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
             byte[] salted = f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256)).getEncoded();
-            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(hmac(salted, "Client Key"));
-            byte[] serverKey = hmac(salted, "Server Key");
+            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(haven.core.Hmac.sha256(salted, bytes("Client Key")));
+            byte[] serverKey = haven.core.Hmac.sha256(salted, bytes("Server Key"));
             Base64.Encoder b64 = Base64.getEncoder();
             return "SCRAM-SHA-256$" + ITERATIONS + ":" + b64.encodeToString(salt) + "$" + b64.encodeToString(storedKey) + ":"
                     + b64.encodeToString(serverKey);
@@ -32,9 +30,7 @@ public final class PgScram {
         }
     }
 
-    private static byte[] hmac(byte[] key, String text) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -36,6 +36,11 @@ public record PgSettings(String resource, Path data, Path bin, String osUser, in
         return data.resolveSibling(data.getFileName() + ".haven-run");
     }
 
+    /** How this node reaches {@code host}'s server as the replication role (libpq keywords; no password). */
+    public String conninfo(String host) {
+        return "host=" + host + " port=" + port + " user=" + REPLICATION_ROLE + " application_name=" + self + " connect_timeout=2";
+    }
+
     public Path log() {
         return socketDir().resolve("postgresql.log");
     }
