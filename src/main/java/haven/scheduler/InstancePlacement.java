@@ -23,8 +23,22 @@ final class InstancePlacement {
     /** Where the primary role should be; {@code current} is its holder now. */
     static Optional<NodeId> primary(GroupConfig group, GroupState state, Eligibility eligibility, Optional<NodeId> move,
             Map<NodeId, Integer> load, Optional<NodeId> current) {
-        if (current.isPresent() && eligibility.canRun(group, current.get())) return move.or(() -> current);
+        if (current.isPresent() && eligibility.canRun(group, current.get())) {
+            if (move.isPresent()) return move;
+            // Not promoted yet, and another instance now ranks above it: its agent refused the role (a reachable
+            // replica holds more of the data, so its own score dropped), or a better copy reported since. The role
+            // goes to the better copy rather than to a retry that is refused again.
+            if (!state.started() && state.scores().containsKey(current.get())) {
+                Optional<NodeId> better = best(group, state, eligibility, load);
+                if (better.isPresent() && rank(state, better.get()) > rank(state, current.get())) return better;
+            }
+            return current;
+        }
         if (move.isPresent()) return move;
+        return best(group, state, eligibility, load);
+    }
+
+    private static Optional<NodeId> best(GroupConfig group, GroupState state, Eligibility eligibility, Map<NodeId, Integer> load) {
         List<NodeId> candidates = state.instances().stream().filter(n -> eligibility.canRun(group, n)).toList();
         if (candidates.isEmpty()) {
             candidates = eligibility.nodes().stream().filter(n -> eligibility.canRun(group, n)).toList();

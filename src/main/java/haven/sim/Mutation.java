@@ -40,7 +40,12 @@ public enum Mutation {
      */
     PROMOTE_WHILE_PRIMARY_ELSEWHERE(SimRun.Variant.PROMOTABLE),
     /** A promotion of a group with notifications skips its pre-promote round: the agents are not told first. */
-    PROMOTE_UNANNOUNCED(SimRun.Variant.PROMOTABLE);
+    PROMOTE_UNANNOUNCED(SimRun.Variant.PROMOTABLE),
+    /**
+     * The agents skip their pre-promotion query and trust the promotion scores alone, which lag behind the data:
+     * a replica cut off for a while ranks as high as one that kept up, and may be promoted instead of it.
+     */
+    PROMOTE_BEHIND(SimRun.Variant.PROMOTABLE);
 
     private final SimRun.Variant variant;
 

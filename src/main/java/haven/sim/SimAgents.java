@@ -35,7 +35,17 @@ final class SimAgents {
             // The launch returned: a daemon that tells its guard only now (the mutation) does so here.
             if (h.armAfterLaunch.remove(op.resource())) h.guard.arm(op.resource());
             c.deliver(h.id, new NodeEvent.OpDone(op.resource(), op.op(), op.opId(), result), 0);
+            reportScore(h, op.resource());
         });
+    }
+
+    /** As the daemon does after every operation: a promotion score that changed since it last looked is reported. */
+    private void reportScore(SimHost h, haven.core.ResourceId r) {
+        if (!c.copies.replicated(r)) return;
+        Optional<Long> score = h.running.contains(r) ? Optional.of(c.copies.score(h.id, r)) : Optional.empty();
+        if (score.equals(h.scoresSeen.getOrDefault(r, Optional.empty()))) return;
+        h.scoresSeen.put(r, score);
+        c.deliver(h.id, new NodeEvent.ScoreSet(r, score), 0);
     }
 
     /**
@@ -44,6 +54,7 @@ final class SimAgents {
      */
     private void launch(SimHost h, haven.core.ResourceId r) {
         c.checks.started(h.id, r);
+        if (c.copies.replicated(r)) c.copies.started(h.id, r);
         h.promoted.remove(r);
         h.toldOfPromotion.remove(r);
         h.launchedBy.put(r, h.incarnation);
@@ -76,7 +87,16 @@ final class SimAgents {
             case PROMOTE -> {
                 c.checks.acted(h.id, op);
                 if (!h.running.contains(op.resource())) yield AgentResult.failed("promote of a stopped instance");
+                Optional<NodeId> ahead = c.copies.replicated(op.resource()) ? c.copies.moreCurrentThan(h.id, op.resource()) : Optional.empty();
+                if (ahead.isPresent() && c.mutation != Mutation.PROMOTE_BEHIND) {
+                    // The built-in types' pre-promotion query: a reachable replica holds more of the data.
+                    c.probe(SimProbe.PROMOTION_REFUSED_BEHIND);
+                    c.copies.defer(h.id, op.resource());
+                    yield AgentResult.failed(ahead.get() + " holds a more current copy (" + c.copies.of(ahead.get(), op.resource())
+                            + " against " + c.copies.of(h.id, op.resource()) + "): it must be promoted instead");
+                }
                 c.checks.promoted(h.id, op.resource());
+                if (c.copies.replicated(op.resource())) c.copies.promoted(h.id, op.resource());
                 h.toldOfPromotion.remove(op.resource());
                 yield AgentResult.ok();
             }

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * The safety checks, run on the history as it happens: each breach becomes a violation with its time.
  * <ul>
  *   <li>A resource never starts on a witness, nor while another node still runs it; a promotable group's promoted
- *   member runs on many nodes, but is never promoted while another node holds its primary role.</li>
+ *   member runs on many nodes, but is never promoted while another node holds its primary role, nor while a replica
+ *   it reaches holds a more current copy of the data ({@link SimCopies}).</li>
  *   <li>No resource action (start, reload) by a node outside a quorate partition: unless a majority of its
  *   log's voters counted it (heard by it, holding it in their views) within its lease plus the heartbeats'
  *   delivery time, it could not hold a lease, so it must not act.</li>
@@ -66,6 +67,10 @@ final class SimChecks {
     void promoted(NodeId n, ResourceId r) {
         if (c.config.groupOf(r).notifies() && !c.host(n).toldOfPromotion.contains(r)) {
             violation(r + " promoted on " + n + " before its instance there was told (no pre-promote notice since it started)");
+        }
+        if (c.copies.replicated(r)) {
+            c.copies.moreCurrentThan(n, r).ifPresent(m -> violation(r + " promoted on " + n + " behind the copy on " + m + " ("
+                    + c.copies.of(m, r) + " against " + c.copies.of(n, r) + "), a replica it reaches that could take the role instead"));
         }
         c.host(n).promoted.add(r);
         Set<NodeId> holders = primaries(r);

@@ -32,6 +32,8 @@ final class SimCluster {
     final SimLog log;
     final SimChecks checks;
     final SimAgents agents;
+    /** The promoted members' data, copy by copy. */
+    final SimCopies copies;
     final List<String> violations;
     /** The readable history: faults, and every decision each node wrote to its log. */
     final List<String> trace = new ArrayList<>();
@@ -65,6 +67,7 @@ final class SimCluster {
         this.net = new SimNetwork(this);
         this.log = new SimLog(this);
         this.agents = new SimAgents(this);
+        this.copies = new SimCopies(this);
         for (NodeId n : config.nodeIds()) {
             host(n).guard.daemonStarted();
             scheduleTicks(n);

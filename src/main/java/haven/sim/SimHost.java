@@ -43,6 +43,8 @@ final class SimHost {
      * daemon once told its guard a process group only once the launch had returned it.
      */
     final Set<ResourceId> armAfterLaunch = new TreeSet<>();
+    /** The promotion score this daemon last saw each agent set, as the daemon keeps it: only a change is reported. */
+    final java.util.Map<ResourceId, java.util.Optional<Long>> scoresSeen = new java.util.TreeMap<>();
 
     /** The daemon loop's pace, the events (beats, passing monitors) it left queued for its next step, and when that step is due. */
     haven.node.Stepping stepping = new haven.node.Stepping();
@@ -87,6 +89,7 @@ final class SimHost {
 
     /** A new daemon process: what the old one had queued died with it. */
     void newProcess() {
+        scoresSeen.clear();
         stepping = new haven.node.Stepping();
         queued.clear();
         nextStepMs = Long.MIN_VALUE;

@@ -34,6 +34,7 @@ public enum SimProbe {
     FENCE_FAILED("a fence device failed"),
     FENCE_NEXT_LEVEL("a fence level failed and the next level fenced the node"),
     ONE_WAY_CUT("one-way partition: a node hears its peers, they do not hear it"),
+    PROMOTION_REFUSED_BEHIND("a replica refused the primary role: a replica it reaches holds a more current copy"),
     CONFIG_CHANGED("a committed config change (the db group added or removed) taken by a node"),
     QUIET_PACE("a quiet node left beats queued for its next step (haven.node.Stepping)");
 

@@ -145,6 +145,26 @@ class PromotablePlacementTest {
     }
 
     @Test
+    void aPrimaryNotYetPromotedGivesWayToAnInstanceThatNowRanksAboveItButNotBeforeItReportedAScore() {
+        ClusterConfig c = db("n1", GroupConfig.Promotable.EVERY_NODE);
+        ClusterState s = commit(ClusterState.EMPTY, instances("n1", "n2", "n3"), new Command.Assign(g("db"), Optional.of(n("n2")), "setup"));
+        // n2 has not reported yet (its start or promotion is on its way): it keeps the role whatever the others say.
+        s = commit(s, new Command.PromotionScore(g("db"), n("n3"), Optional.of(11L)));
+        assertThat(plan(c, s, ALL3, Set.of()).commands()).isEmpty();
+        // n2's agent refused the role (a more current copy on n3) and lowered its own score: the role goes to n3.
+        s = commit(s, new Command.PromotionScore(g("db"), n("n2"), Optional.of(10L)));
+        Plan p = plan(c, s, ALL3, Set.of());
+        assertThat(p.commands()).containsExactly(new Command.Assign(g("db"), Optional.empty(), "move to n3"));
+        ClusterState released = commit(applied(s, p), new Command.Released(g("db"), n("n2"), 1));
+        assertThat(plan(c, released, ALL3, Set.of()).commands()).contains(
+                new Command.Assign(g("db"), Optional.of(n("n3")), "least loaded eligible node; its replica is promoted"));
+        // Once promoted, a primary keeps its role: a replica's higher score moves nothing.
+        ClusterState started = commit(s, new Command.PromotionScore(g("db"), n("n2"), Optional.of(22L)), new Command.Started(g("db"), n("n2"), 1));
+        started = commit(started, new Command.PromotionScore(g("db"), n("n3"), Optional.of(31L)));
+        assertThat(plan(c, started, ALL3, Set.of()).commands()).isEmpty();
+    }
+
+    @Test
     void aScoreCountsOnlyForANodeThatRunsAnInstanceAndGoesWithItsNode() {
         ClusterConfig c = db("n1", 1);
         ClusterState s = applied(ClusterState.EMPTY, plan(c, ClusterState.EMPTY, ALL3, Set.of()));
