@@ -30,6 +30,14 @@ final class FenceDuty {
     private final ClusterConfig config;
     private final Set<NodeId> inFlight = new TreeSet<>();
     private final Map<NodeId, Long> retryAtMs = new TreeMap<>();
+    /** Of {@link #inFlight}, the fencings of lost nodes. */
+    private final Set<NodeId> forLoss = new TreeSet<>();
+    /**
+     * Lost nodes this coordinator has fenced since they were lost: not fenced again until they rejoin. Until the log
+     * records them lost (never while maintenance holds the plan) they still count as running an instance, and each
+     * fencing would start the next; one that ended after the node came back powered it off again, so it never could.
+     */
+    private final Set<NodeId> fencedSinceLost = new TreeSet<>();
 
     FenceDuty(ClusterConfig config) {
         this.config = config;
@@ -39,13 +47,15 @@ final class FenceDuty {
     List<Map.Entry<NodeId, String>> due(ClusterState state, Set<NodeId> lost, NodeId self, long nowMs) {
         List<Map.Entry<NodeId, String>> out = new ArrayList<>();
         if (config.fencing().isEmpty()) return out;
+        fencedSinceLost.retainAll(lost);
         for (NodeId n : config.nodeIds()) {
             // Never itself: a coordinator that powered itself off could not record it; leadership moves first.
             if (n.equals(self) || inFlight.contains(n) || nowMs < retryAtMs.getOrDefault(n, Long.MIN_VALUE)) continue;
-            if (!config.fencing().get().canFence(n.name()) || !mayRunSomething(state, n)) continue;
+            if (!config.fencing().get().canFence(n.name()) || !mayRunSomething(state, n) || fencedSinceLost.contains(n)) continue;
             String why = lost.contains(n) ? "lost while it may run resources" : stopFailure(state, n);
             if (why != null) {
                 inFlight.add(n);
+                if (lost.contains(n)) forLoss.add(n);
                 out.add(Map.entry(n, why));
             }
         }
@@ -54,6 +64,7 @@ final class FenceDuty {
 
     void done(NodeId target, boolean ok, long nowMs) {
         inFlight.remove(target);
+        if (forLoss.remove(target) && ok) fencedSinceLost.add(target);
         if (!ok) retryAtMs.put(target, nowMs + RETRY_MS);
     }
 

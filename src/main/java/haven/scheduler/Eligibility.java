@@ -45,6 +45,12 @@ final class Eligibility {
         }
     }
 
+    /** Whether {@code resource} failed on {@code node} within the failure window. */
+    boolean failedRecently(ResourceId resource, NodeId node) {
+        var perNode = recentFailures.get(resource);
+        return perNode != null && perNode.containsKey(node);
+    }
+
     /** Every configured node, sorted. */
     List<NodeId> nodes() {
         return nodes;

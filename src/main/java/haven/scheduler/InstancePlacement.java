@@ -1,6 +1,7 @@
 package haven.scheduler;
 
 import haven.cib.GroupState;
+import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
 import haven.core.NodeId;
 import java.util.Comparator;
@@ -50,6 +51,27 @@ final class InstancePlacement {
         List<NodeId> top = candidates.stream().filter(n -> rank(state, n) == best).toList();
         if (group.preferredNode().isPresent() && top.contains(group.preferredNode().get())) return group.preferredNode();
         return top.stream().min(Comparator.comparing((NodeId n) -> load.getOrDefault(n, 0)));
+    }
+
+    /**
+     * Before a new primary is chosen, the instances whose promotion score is still awaited: those on nodes in the
+     * cluster that may run the group, have no score yet and no recent failure. Only for a group with a built-in
+     * replicated member, whose agent reports its copy's score as soon as its instance runs: scores rank the copies,
+     * and the pre-promotion query asks only running replicas, so a copy whose instance is still starting (every
+     * instance stopped when the cluster lost quorum) would be neither ranked nor asked, and a copy behind it could be
+     * promoted. The wait ends with each such instance's start, or with its failure. OCF agents may never set a score:
+     * their groups do not wait.
+     */
+    static SortedSet<NodeId> scoresAwaited(GroupConfig group, ClusterConfig config, GroupState state, Eligibility eligibility) {
+        boolean builtIn = group.replicaMembers().stream().anyMatch(r -> config.resource(r)
+                .map(c -> GroupConfig.Promotable.BUILT_IN.contains(c.type())).orElse(false));
+        TreeSet<NodeId> awaited = new TreeSet<>();
+        if (!builtIn) return awaited;
+        for (NodeId n : state.instances()) {
+            if (state.scores().containsKey(n) || !eligibility.canRun(group, n)) continue;
+            if (group.replicaMembers().stream().noneMatch(r -> eligibility.failedRecently(r, n))) awaited.add(n);
+        }
+        return awaited;
     }
 
     private static long rank(GroupState state, NodeId node) {

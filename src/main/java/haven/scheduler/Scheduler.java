@@ -138,6 +138,14 @@ public final class Scheduler {
                     new Explanation(want, "stopping on " + from + " to " + to, reasons));
         }
         NodeId target = want.get();
+        if (group.isPromotable()) {
+            java.util.SortedSet<NodeId> awaited = InstancePlacement.scoresAwaited(group, in.config(), gs, eligibility);
+            if (!awaited.isEmpty()) {
+                return new GroupDecision(List.of(), new Explanation(want, "waiting for the promotion scores of the instances on "
+                        + String.join(", ", awaited.stream().map(NodeId::name).toList())
+                        + " (starting): the most current copy is promoted, so every copy that can run must be known first", reasons));
+            }
+        }
         if (in.holdFirstPlacement() && gs.generation() == 0) {
             return new GroupDecision(List.of(), new Explanation(want,
                     "cold start: waiting for every node to join (or the start-up grace to pass) before the first placement",

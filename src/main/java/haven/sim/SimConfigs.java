@@ -98,7 +98,8 @@ final class SimConfigs {
 
     /**
      * {@link #fenced} with web promotable: site (a promoted member) runs on every node, promoted on one, and vip
-     * runs only with the primary.
+     * runs only with the primary. site is a replicated directory, the built-in type whose copies {@link SimCopies}
+     * models: the scheduler treats it as one (it waits for its scores before it promotes).
      */
     static ClusterConfig promotable(int nodes) {
         return promotable(nodes, false);
@@ -110,7 +111,10 @@ final class SimConfigs {
         List<ResourceId> members = List.of(ResourceId.of("site"), ResourceId.of("vip"));
         GroupConfig web = new GroupConfig(GroupId.of("web"), members, Optional.of(NodeId.of("n1")), haven.config.StartOrder.Mode.AUTO,
                 members, Optional.of(new GroupConfig.Promotable(List.of(ResourceId.of("site")), GroupConfig.Promotable.EVERY_NODE, notify)));
-        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), c.resources(),
+        List<ResourceConfig> resources = c.resources().stream().map(r -> !r.id().equals(ResourceId.of("site")) ? r
+                : new ResourceConfig(r.id(), GroupConfig.Promotable.REPLICATED_DIR, Map.of("directory", "/srv/site"), r.startTimeout(),
+                        r.stopTimeout(), r.monitorInterval(), r.monitorTimeout())).toList();
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), resources,
                 List.of(web), c.quorum(), c.fencing());
     }
 

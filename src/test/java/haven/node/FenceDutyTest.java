@@ -51,6 +51,22 @@ class FenceDutyTest {
         assertThat(duty.due(webOnN1(), Set.of(N1), N3, 100 + FenceDuty.RETRY_MS)).extracting(Map.Entry::getKey).containsExactly(N1);
     }
 
+    /**
+     * Until the log records the node lost (the plan holds it back in maintenance) it still may run the group: fenced
+     * once, it is not fenced again while it stays lost, or a fencing ending after it came back would power it off
+     * again (simulation seed 3268, promotable: it never could rejoin). Once it rejoined, a new loss fences it again.
+     */
+    @Test
+    void aLostNodeFencedOnceIsNotFencedAgainUntilItRejoinsAndIsLostAnew() {
+        FenceDuty duty = new FenceDuty(FENCED);
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 0)).extracting(Map.Entry::getKey).containsExactly(N1);
+        duty.done(N1, true, 100);
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 110)).as("fenced since it was lost").isEmpty();
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 100 + 2 * FenceDuty.RETRY_MS)).as("however long").isEmpty();
+        assertThat(duty.due(webOnN1(), Set.of(), N3, 20_000)).as("back in the view").isEmpty();
+        assertThat(duty.due(webOnN1(), Set.of(N1), N3, 30_000)).as("lost again").extracting(Map.Entry::getKey).containsExactly(N1);
+    }
+
     @Test
     void aLostNodeThatRanNothingIsLeftAlone() {
         assertThat(new FenceDuty(FENCED).due(webOnN1(), Set.of(N2), N3, 0)).isEmpty();

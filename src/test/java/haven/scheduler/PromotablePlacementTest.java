@@ -164,6 +164,36 @@ class PromotablePlacementTest {
         assertThat(plan(c, started, ALL3, Set.of()).commands()).isEmpty();
     }
 
+    /** {@code c} with pg of the built-in replicated type, whose agent reports a score as soon as its instance runs. */
+    private static ClusterConfig builtIn(ClusterConfig c) {
+        List<haven.config.ResourceConfig> rs = c.resources().stream().map(x -> !x.id().equals(r("pg")) ? x
+                : new haven.config.ResourceConfig(x.id(), GroupConfig.Promotable.POSTGRESQL, java.util.Map.of("data", "/srv/pg"), x.startTimeout(),
+                        x.stopTimeout(), x.monitorInterval(), x.monitorTimeout())).toList();
+        return new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(), rs, c.groups());
+    }
+
+    @Test
+    void aBuiltInCopyIsPromotedOnlyOnceEveryInstanceThatCanRunHasReportedItsScore() {
+        ClusterConfig ocf = db("n1", GroupConfig.Promotable.EVERY_NODE);
+        ClusterConfig c = builtIn(ocf);
+        // The primary n1 is lost while no instance runs (the cluster had lost quorum): n3 has reported, n2 not yet.
+        ClusterState s = commit(ClusterState.EMPTY, instances("n1", "n2", "n3"), new Command.Assign(g("db"), Optional.of(n("n1")), "setup"));
+        s = commit(s, new Command.NodeLost(n("n1")), new Command.PromotionScore(g("db"), n("n3"), Optional.of(11L)));
+        Plan waiting = plan(c, s, nodes("n2", "n3"), nodes("n1"));
+        assertThat(waiting.commands()).noneMatch(x -> x instanceof Command.Assign);
+        assertThat(waiting.explanations().get(g("db")).decision()).contains("waiting for the promotion scores of the instances on n2");
+        // An OCF agent may never set a score: its group does not wait.
+        assertThat(plan(ocf, s, nodes("n2", "n3"), nodes("n1")).commands()).anyMatch(x -> x instanceof Command.Assign);
+        // Once n2 reported (it holds more), it is promoted.
+        ClusterState reported = commit(s, new Command.PromotionScore(g("db"), n("n2"), Optional.of(21L)));
+        assertThat(plan(c, reported, nodes("n2", "n3"), nodes("n1")).commands()).contains(
+                new Command.Assign(g("db"), Optional.of(n("n2")), "least loaded eligible node; its replica is promoted"));
+        // An instance that failed instead of reporting is not waited for.
+        ClusterState failed = commit(s, new Command.ResourceFailed(r("pg"), n("n2"), NOW - 1_000, "start failed", haven.cib.FailureScope.LOCAL));
+        assertThat(plan(c, failed, nodes("n2", "n3"), nodes("n1")).commands()).contains(
+                new Command.Assign(g("db"), Optional.of(n("n3")), "least loaded eligible node; its replica is promoted"));
+    }
+
     @Test
     void aScoreCountsOnlyForANodeThatRunsAnInstanceAndGoesWithItsNode() {
         ClusterConfig c = db("n1", 1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.core.NodeId;
 import haven.core.ResourceId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,46 @@ class PromotionSimulationTest {
     void withoutThePrePromotionQueryTheCopyThatIsBehindIsPromotedAndTheCheckCatchesIt() {
         SimCluster c = scenario(Mutation.PROMOTE_BEHIND);
         assertThat(c.violations).anyMatch(v -> v.contains("site promoted on n2 behind the copy on n3"));
+    }
+
+    /**
+     * n2's replica is restarting when n1, the primary, loses power and n3 is cut off at the same moment: no node has
+     * quorum, so every instance stops, and n2's copy is behind n3's. When n3 is back no copy has a score and both
+     * nodes were instances all along: a coordinator that chose then would guess, and its guess (tied, the first) is
+     * n2, whose pre-promotion query cannot see n3's copy if n3's instance is still starting (here it has started
+     * by then; a PostgreSQL replica's start takes seconds). The coordinator waits until both instances run and have
+     * reported; n2's promotion is then refused and n3, which kept up, takes the role.
+     */
+    @Test
+    void afterTheWholeClusterLostQuorumTheCopyThatKeptUpIsPromotedNotAGuess() {
+        SimCluster c = new SimCluster(SimConfigs.promotable(3), 11);
+        c.runUntil(5_000);
+        assertThat(c.checks.primaries(SITE)).containsExactly(N1);
+        c.killService(N2, SITE);
+        c.runUntil(5_300);
+        c.crash(N1);
+        c.isolate(N3, 1);
+        c.runUntil(8_000);
+        assertThat(c.holders(SITE)).as("without quorum no instance runs").isEmpty();
+        assertThat(c.copies.of(N3, SITE).aheadOf(c.copies.of(N2, SITE))).as("n3 kept up, n2 did not").isTrue();
+        int healed = c.trace.size();
+        c.heal();
+        c.runUntil(18_000);
+        String history = String.join("\n", c.trace);
+        assertThat(c.violations).as(history).isEmpty();
+        assertThat(c.checks.primaries(SITE)).as(history).containsExactly(N3);
+        // The role was assigned only once both copies had a score (the race with n3's start is not left to chance).
+        List<String> after = c.trace.subList(healed, c.trace.size());
+        int assigned = firstCommit(after, "Assign[group=web, node=Optional[n");
+        assertThat(firstCommit(after, "PromotionScore[group=web, node=n2, score=Optional[")).as(history).isBetween(0, assigned);
+        assertThat(firstCommit(after, "PromotionScore[group=web, node=n3, score=Optional[")).as(history).isBetween(0, assigned);
+    }
+
+    private static int firstCommit(List<String> trace, String command) {
+        for (int i = 0; i < trace.size(); i++) {
+            if (trace.get(i).contains(" COMMIT ") && trace.get(i).contains(command)) return i;
+        }
+        return -1;
     }
 
     private static SimCluster scenario(Mutation mutation) {
