@@ -252,7 +252,10 @@ public final class PostgresqlAgent implements ResourceAgent {
         };
         if (now.isEmpty() || now.get().name().equals(pg.get().s().self())) return AgentResult.ok();
         String name = now.get().name();
-        if (primary.equals(Optional.of(name)) && notice.operation() != Operation.START) return AgentResult.ok();
+        // Already following it: only this replica's own start makes it follow again (its server came up with
+        // whatever the files said); another replica's start changes nothing here, and a reload per start was waste.
+        boolean ownStart = notice.operation() == Operation.START && notice.subject().name().equals(pg.get().s().self());
+        if (primary.equals(Optional.of(name)) && !ownStart) return AgentResult.ok();
         try {
             Optional<String> problem = pg.get().follow(resource).follow(name, timeout);
             if (problem.isPresent()) return AgentResult.failed("cannot follow " + name + ": " + problem.get());
@@ -300,7 +303,7 @@ public final class PostgresqlAgent implements ResourceAgent {
     public Map<String, String> replicationStatus() {
         if (pg.isEmpty()) return Map.of();
         Map<String, String> out = new LinkedHashMap<>();
-        Optional<PgLsn.Answer> a = pg.get().run().local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
+        Optional<PgLsn.Answer> a = recentAnswer();
         out.put("role", a.map(x -> x.replica() ? "replica" : "primary").orElse("stopped"));
         a.ifPresent(x -> out.put("wal_position", hex(x.lsn())));
         a.filter(PgLsn.Answer::replica).ifPresent(x -> out.put("streaming", Boolean.toString(x.streaming())));
@@ -309,6 +312,24 @@ public final class PostgresqlAgent implements ResourceAgent {
         score.ifPresent(x -> out.put("score", Long.toString(x)));
         return out;
     }
+
+    /**
+     * The server's position, asked at most once a second for status: the dashboard, `/metrics` and `haven status`
+     * each ask on every request, and each answer is a psql process.
+     */
+    private Optional<PgLsn.Answer> recentAnswer() {
+        StatusLook last = lastLook;
+        long now = System.nanoTime();
+        if (last != null && now - last.atNanos() < STATUS_FRESH_NANOS) return last.answer();
+        Optional<PgLsn.Answer> a = pg.orElseThrow().run().local(PgLsn.QUERY, QUICK).flatMap(PgLsn::answer);
+        lastLook = new StatusLook(now, a);
+        return a;
+    }
+
+    private record StatusLook(long atNanos, Optional<PgLsn.Answer> answer) {}
+
+    private static final long STATUS_FRESH_NANOS = 1_000_000_000L;
+    private volatile StatusLook lastLook;
 
     /** Every process of the server carries the resource's marker: the guard ends them at a deadline. */
     @Override
