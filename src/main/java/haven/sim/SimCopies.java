@@ -10,8 +10,9 @@ import java.util.TreeMap;
 /**
  * The data of each promotable group's promoted members, one copy per node, kept as the built-in replicated types
  * keep theirs (replicated-dir's DataState and applied record, PostgreSQL's timeline and LSN): the primary writes all
- * the time and every replica it reaches (both ways) applies each write; a promotion opens a new epoch. A copy is on
- * disk, so a crash or a daemon's death keeps it, and a replica's process replicates whatever its daemon does.
+ * the time, and a replica that has run and reached it (both ways) for {@link #CATCH_UP_MS} applies its writes; a
+ * promotion opens a new epoch. A copy is on disk, so a crash or a daemon's death keeps it, and a replica's process
+ * replicates whatever its daemon does.
  *
  * <p>What "behind" means is the agents' own rule ({@code replication.PeerStates}): a copy of an older epoch, or a
  * replica of the same epoch that applied less of the same primary's stream. A primary's own writes beyond what its
