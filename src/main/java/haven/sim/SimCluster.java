@@ -108,7 +108,6 @@ final class SimCluster {
     }
 
     // --- faults -------------------------------------------------------------------------------------
-
     /** Power loss: the node and everything it ran vanish at once. */
     void crash(NodeId n) {
         trace(" FAULT crash " + n);
@@ -299,7 +298,6 @@ final class SimCluster {
     }
 
     // --- delivery and effects -----------------------------------------------------------------------
-
     /** The loop's timer: on a 20 ms grid, a tick once the step the daemon's Stepping asked for is due. */
     private void scheduleTicks(NodeId n) {
         clock.at(haven.node.Stepping.BUSY_TICK_MS, () -> {
