@@ -83,6 +83,14 @@ public record ClusterConfig(
         return resources.stream().filter(r -> r.id().equals(id)).findFirst();
     }
 
+    /**
+     * Whether {@code group} promotes a member of a built-in replicated type, whose agent reports its copy's promotion
+     * score as soon as its instance runs (an OCF agent may never set one).
+     */
+    public boolean reportsCopyScores(GroupConfig group) {
+        return group.replicaMembers().stream().anyMatch(r -> resource(r).map(c -> GroupConfig.Promotable.BUILT_IN.contains(c.type())).orElse(false));
+    }
+
     public Optional<GroupConfig> group(GroupId id) {
         return groups.stream().filter(g -> g.id().equals(id)).findFirst();
     }

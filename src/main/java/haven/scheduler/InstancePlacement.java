@@ -63,10 +63,8 @@ final class InstancePlacement {
      * their groups do not wait.
      */
     static SortedSet<NodeId> scoresAwaited(GroupConfig group, ClusterConfig config, GroupState state, Eligibility eligibility) {
-        boolean builtIn = group.replicaMembers().stream().anyMatch(r -> config.resource(r)
-                .map(c -> GroupConfig.Promotable.BUILT_IN.contains(c.type())).orElse(false));
         TreeSet<NodeId> awaited = new TreeSet<>();
-        if (!builtIn) return awaited;
+        if (!config.reportsCopyScores(group)) return awaited;
         for (NodeId n : state.instances()) {
             if (state.scores().containsKey(n) || !eligibility.canRun(group, n)) continue;
             if (group.replicaMembers().stream().noneMatch(r -> eligibility.failedRecently(r, n))) awaited.add(n);

@@ -55,6 +55,12 @@ public final class PostgresqlAgent implements ResourceAgent {
     /** What the next start does for a replica that could not stream; each repair in a row goes one step further. */
     private volatile PgFollow.Repair repair = PgFollow.Repair.NONE;
     private volatile int repairsInARow;
+    /** The server's last answer for status, and when it was asked ({@link #recentAnswer}). */
+    private volatile StatusLook lastLook;
+
+    private record StatusLook(long atNanos, Optional<PgLsn.Answer> answer) {}
+
+    private static final long STATUS_FRESH_NANOS = 1_000_000_000L;
 
     private record Pg(PgSettings s, PgRun run, PgFiles files) {
         PgFollow follow(String resource) {
@@ -325,11 +331,6 @@ public final class PostgresqlAgent implements ResourceAgent {
         lastLook = new StatusLook(now, a);
         return a;
     }
-
-    private record StatusLook(long atNanos, Optional<PgLsn.Answer> answer) {}
-
-    private static final long STATUS_FRESH_NANOS = 1_000_000_000L;
-    private volatile StatusLook lastLook;
 
     /** Every process of the server carries the resource's marker: the guard ends them at a deadline. */
     @Override
