@@ -20,7 +20,13 @@ public record AgentResult(Status status, String detail) {
         /** OCF 2, 6: invalid arguments, not configured: the shared config is wrong, so no node can run it. */
         FATAL(6),
         /** No answer within the operation's timeout: the outcome is unknown. */
-        TIMEOUT(-1);
+        TIMEOUT(-1),
+        /**
+         * A built-in replicated type's promote that found a more current copy on a replica it reaches: the instance
+         * runs on as a replica, its lowered score hands the role on. Not a failure (OCF has no such answer: an OCF
+         * agent's refusal is a failure, as in Pacemaker).
+         */
+        DECLINED(1);
 
         public final int ocfCode;
 
@@ -47,6 +53,10 @@ public record AgentResult(Status status, String detail) {
 
     public static AgentResult fatal(String detail) {
         return new AgentResult(Status.FATAL, detail);
+    }
+
+    public static AgentResult declined(String detail) {
+        return new AgentResult(Status.DECLINED, detail);
     }
 
     public static AgentResult timeout(String detail) {

@@ -30,6 +30,7 @@ final class LocalControl {
     private final LocalResources local;
     private final GroupReconciler reconciler;
     private final PromotableReconciler promotable;
+    private final DeclinedPromotions declined = new DeclinedPromotions();
     private final ConfigSwitch configSwitch = new ConfigSwitch();
     private final Arming arming = new Arming();
     /** Resources whose stop failed and that are being forced off, with the stop's failure. */
@@ -51,7 +52,7 @@ final class LocalControl {
         this.outbox = outbox;
         this.local = new LocalResources(config);
         this.reconciler = new GroupReconciler(self, local);
-        this.promotable = new PromotableReconciler(self, local);
+        this.promotable = new PromotableReconciler(self, local, declined);
         this.scores = new ScoreReports(self, outbox);
         this.notifications = new Notifications(self, outbox, local, promotesUnannounced);
     }
@@ -154,6 +155,11 @@ final class LocalControl {
                     local.set(r, LocalState.PROMOTED);
                     local.scheduleMonitor(r, nowMs);
                     out.add(new Effect.Note("promoted " + r + ": this node holds its primary role"));
+                } else if (res.status() == AgentResult.Status.DECLINED) {
+                    local.set(r, LocalState.STARTED);
+                    local.scheduleMonitor(r, nowMs);
+                    declined.declined(r, state.group(config.groupOf(r).id()).generation(), nowMs);
+                    out.add(new Effect.Note("declined the primary role of " + r + " (" + res.detail() + "); its replica runs on here"));
                 } else {
                     fail(r, "promote: " + describe(res), scopeOf(res), nowEpochMs, out);
                 }
@@ -253,7 +259,7 @@ final class LocalControl {
                     var role = keep ? PromotableReconciler.Role.PRIMARY
                             : instanceHere && lease.mayKeep() ? PromotableReconciler.Role.REPLICA : PromotableReconciler.Role.NONE;
                     promotable.step(g, committed, role, assignedHere && lease.valid() && caughtUp, instanceHere && lease.valid() && caughtUp,
-                            notifications.gate(now, g, state, lease.valid(), nowMs, nowEpochMs, out::add), outbox, out::add);
+                            notifications.gate(now, g, state, lease.valid(), nowMs, nowEpochMs, out::add), nowMs, outbox, out::add);
                 } else {
                     reconciler.step(g, committed, keep, assignedHere && lease.valid() && caughtUp, outbox, out::add);
                 }

@@ -33,10 +33,16 @@ final class PromotableReconciler {
 
     private final NodeId self;
     private final LocalResources local;
+    private final DeclinedPromotions declined;
 
     PromotableReconciler(NodeId self, LocalResources local) {
+        this(self, local, new DeclinedPromotions());
+    }
+
+    PromotableReconciler(NodeId self, LocalResources local, DeclinedPromotions declined) {
         this.self = self;
         this.local = local;
+        this.declined = declined;
     }
 
     /**
@@ -45,14 +51,14 @@ final class PromotableReconciler {
      */
     void step(GroupConfig group, GroupState committed, Role role, boolean mayStartPrimary, boolean mayStartReplica,
             GroupReconciler.Reports reports, Consumer<Effect> out) {
-        step(group, committed, role, mayStartPrimary, mayStartReplica, Gate.OPEN, reports, out);
+        step(group, committed, role, mayStartPrimary, mayStartReplica, Gate.OPEN, 0, reports, out);
     }
 
     void step(GroupConfig group, GroupState committed, Role role, boolean mayStartPrimary, boolean mayStartReplica, Gate gate,
-            GroupReconciler.Reports reports, Consumer<Effect> out) {
+            long nowMs, GroupReconciler.Reports reports, Consumer<Effect> out) {
         if (!local.settled(group.startOrder(), out)) return;
         if (role == Role.PRIMARY) {
-            if (mayStartPrimary) toPrimary(group, committed, gate, reports, out);
+            if (mayStartPrimary) toPrimary(group, committed, gate, nowMs, reports, out);
             return;
         }
         if (stepDown(group, gate, out)) return;
@@ -102,7 +108,8 @@ final class PromotableReconciler {
         return false;
     }
 
-    private void toPrimary(GroupConfig group, GroupState committed, Gate gate, GroupReconciler.Reports reports, Consumer<Effect> out) {
+    private void toPrimary(GroupConfig group, GroupState committed, Gate gate, long nowMs, GroupReconciler.Reports reports,
+            Consumer<Effect> out) {
         if (GroupReconciler.stopFailed(group, local, out)) return;
         List<ResourceId> members = group.startOrder();
         for (ResourceId r : group.replicaMembers()) {
@@ -113,6 +120,7 @@ final class PromotableReconciler {
         }
         for (ResourceId r : group.replicaMembers()) {
             if (local.state(r) == LocalState.STARTED) {
+                if (declined.holdsOff(r, committed.generation(), nowMs)) return;
                 if (gate.ready(Operation.PROMOTE)) out.accept(local.begin(r, Operation.PROMOTE, committed.generation()));
                 return;
             }

@@ -78,7 +78,18 @@ public final class ReplicatedDirectory {
         replica = new ReplicaServer(settings.resource(), settings.directory(), settings.metaDir(), settings.listen(), settings.key(), log);
     }
 
-    /** Takes the primary role under {@code generation}: stops following, records the role, mounts the layer. */
+    /** A promotion declined: a replica this copy reaches holds a more current copy, which should be promoted instead. */
+    public static final class MoreCurrentElsewhere extends IOException {
+        MoreCurrentElsewhere(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * Takes the primary role under {@code generation}: stops following, records the role, mounts the layer.
+     *
+     * @throws MoreCurrentElsewhere when a reachable replica is more current; this copy then runs on as a replica
+     */
     public synchronized void promote(long generation) throws IOException {
         if (primary != null) return;
         String followed = "";
@@ -97,7 +108,7 @@ public final class ReplicatedDirectory {
             // Not whole until a primary brings it up to date (it follows again at once): haven promotes the newer copy.
             was.withWhole(false).write(stateFile());
             openReplica();
-            throw new IOException(other.get().peer() + " holds a newer copy (" + describe(other.get().state()) + " against this "
+            throw new MoreCurrentElsewhere(other.get().peer() + " holds a newer copy (" + describe(other.get().state()) + " against this "
                     + describe(was) + "): it must be promoted instead");
         }
         if (other.isPresent()) {
@@ -105,7 +116,7 @@ public final class ReplicatedDirectory {
             // promotable should the other copy be gone by then.
             deferredAt = Optional.of(was);
             openReplica();
-            throw new IOException(other.get().peer() + " applied more of " + (followed.isEmpty() ? "the last primary" : followed)
+            throw new MoreCurrentElsewhere(other.get().peer() + " applied more of " + (followed.isEmpty() ? "the last primary" : followed)
                     + "'s stream (record " + other.get().appliedSeq() + " against this copy's " + appliedSeq + ", " + describe(was)
                     + "): it must be promoted instead");
         }

@@ -92,7 +92,7 @@ final class SimAgents {
                     // The built-in types' pre-promotion query: a reachable replica holds more of the data.
                     c.probe(SimProbe.PROMOTION_REFUSED_BEHIND);
                     c.copies.defer(h.id, op.resource());
-                    yield AgentResult.failed(ahead.get() + " holds a more current copy (" + c.copies.of(ahead.get(), op.resource())
+                    yield AgentResult.declined(ahead.get() + " holds a more current copy (" + c.copies.of(ahead.get(), op.resource())
                             + " against " + c.copies.of(h.id, op.resource()) + "): it must be promoted instead");
                 }
                 c.checks.promoted(h.id, op.resource());

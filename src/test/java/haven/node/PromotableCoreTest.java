@@ -101,4 +101,42 @@ class PromotableCoreTest {
         assertThat(proposed).anyMatch(c -> c instanceof Command.ResourceFailed f && f.resource().equals(PG)
                 && f.detail().contains("found in the primary role, which is not this node's"));
     }
+
+    /** Steps through {@code ms} with beats every 50 ms, monitors passing (the replica runs, the address does not). */
+    List<String> passTime(long ms) {
+        List<String> ops = new ArrayList<>();
+        for (long end = now + ms; now < end; ) {
+            now += 50;
+            for (ResourceId r : List.copyOf(open.keySet())) {
+                if (open.get(r).op() == haven.core.Operation.MONITOR) ops.addAll(answer(r, r.equals(PG) ? AgentResult.ok() : AgentResult.notRunning()));
+            }
+            ops.addAll(step());
+        }
+        return ops;
+    }
+
+    static ClusterState primaryOnN2(long generation, long version) {
+        TreeMap<GroupId, GroupState> groups = new TreeMap<>();
+        groups.put(DB, new GroupState(Optional.of(N2), generation, new TreeSet<>(Set.of(N2)), false, new TreeSet<>(ALL),
+                new TreeMap<>(Map.of(N2, 7L, N3, 7L))));
+        return new ClusterState(version, 1, groups, new TreeSet<>(), new TreeMap<>(), List.of());
+    }
+
+    @Test
+    void aDeclinedPromotionIsNoFailureTheReplicaRunsOnAndTheSameGenerationIsAskedAgainOnlyAfterTheHoldOff() {
+        assertThat(joinAsReplica(AgentResult.notRunning())).containsExactly("START pg");
+        answer(PG, AgentResult.ok(), new NodeEvent.ScoreSet(PG, Optional.of(7L)));
+        assertThat(step(new NodeEvent.StateChanged(primaryOnN2(2, 4)))).containsExactly("PROMOTE pg");
+        int before = proposed.size();
+        assertThat(answer(PG, AgentResult.declined("n3 applied more of n1's stream"), new NodeEvent.ScoreSet(PG, Optional.of(6L))))
+                .as("no restart, no promote again at once").doesNotContain("STOP pg", "PROMOTE pg");
+        assertThat(proposed.subList(before, proposed.size())).as("the lower score is reported, and no failure")
+                .containsExactly(new Command.PromotionScore(DB, N2, Optional.of(6L)));
+        assertThat(core.status().local()).containsEntry(PG, LocalState.STARTED);
+        assertThat(passTime(DeclinedPromotions.HOLD_OFF_MS - 50)).doesNotContain("PROMOTE pg");
+        assertThat(passTime(50)).as("the same generation, once the hold-off passed").contains("PROMOTE pg");
+        answer(PG, AgentResult.declined("n3 applied more of n1's stream"));
+        assertThat(step(new NodeEvent.StateChanged(primaryOnN2(3, 5)))).as("the role given anew is taken at once").contains("PROMOTE pg");
+        assertThat(proposed).noneMatch(c -> c instanceof Command.ResourceFailed);
+    }
 }

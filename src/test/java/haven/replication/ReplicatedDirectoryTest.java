@@ -197,7 +197,7 @@ class ReplicatedDirectoryTest {
         assertThat(second.state().score()).isGreaterThan(third.state().score());
         primary.stop();
 
-        assertThatThrownBy(() -> third.promote(10)).hasMessageContaining("n2 holds a newer copy");
+        assertThatThrownBy(() -> third.promote(10)).isInstanceOf(ReplicatedDirectory.MoreCurrentElsewhere.class).hasMessageContaining("n2 holds a newer copy");
         assertThat(third.state().whole()).as("refused, it counts as not whole until a primary updates it").isFalse();
         assertThat(third.role()).as("and follows again, for a primary to bring it up to date").isEqualTo(ReplicatedDirectory.Role.REPLICA);
         second.promote(10);
@@ -229,7 +229,7 @@ class ReplicatedDirectoryTest {
         third.startReplica(); // its daemon restarted: same copy, same epoch, no position known
         assertThat(third.state()).isEqualTo(second.state());
 
-        assertThatThrownBy(() -> third.promote(5)).hasMessageContaining("n2 applied more of");
+        assertThatThrownBy(() -> third.promote(5)).isInstanceOf(ReplicatedDirectory.MoreCurrentElsewhere.class).hasMessageContaining("n2 applied more of");
         assertThat(third.state().whole()).as("still whole: promotable should n2 be gone").isTrue();
         assertThat(third.score()).as("below n2 until it follows a primary again").isEqualTo(second.score() - 1);
         assertThat(third.role()).isEqualTo(ReplicatedDirectory.Role.REPLICA);

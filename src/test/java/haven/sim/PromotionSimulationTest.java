@@ -28,8 +28,11 @@ class PromotionSimulationTest {
         assertThat(c.violations).as(String.join("\n", c.trace)).isEmpty();
         assertThat(c.probes).contains(SimProbe.PROMOTION_REFUSED_BEHIND);
         assertThat(c.checks.primaries(SITE)).containsExactly(N3);
-        // The refusal costs n2 neither its replica nor the role's next chance: it follows the new primary and ends
-        // with what n3 holds, in n3's epoch.
+        // The refusal is no failure (the only one of n2's is its killed replica), so it counts toward no ban, and
+        // costs n2 neither its replica nor the role's next chance: it follows the new primary and ends with what n3
+        // holds, in n3's epoch.
+        assertThat(c.trace.stream().filter(t -> t.contains(" COMMIT ") && t.contains("ResourceFailed[resource=site, node=n2")))
+                .as(String.join("\n", c.trace)).hasSize(1);
         c.runUntil(c.now() + 2 * SimCopies.CATCH_UP_MS);
         assertThat(c.holders(SITE)).contains(N2);
         assertThat(c.copies.of(N2, SITE).epoch()).isEqualTo(c.copies.of(N3, SITE).epoch());

@@ -173,7 +173,7 @@ public final class PostgresqlAgent implements ResourceAgent {
                     boolean sameCluster = peer.answer().systemId().equals(mine.get().systemId());
                     if (sameCluster && Long.compareUnsigned(peer.answer().lsn(), mine.get().lsn()) > 0) {
                         deferred = true;
-                        return scored(AgentResult.failed(peer.name() + " received more WAL (" + hex(peer.answer().lsn()) + " against "
+                        return scored(AgentResult.declined(peer.name() + " received more WAL (" + hex(peer.answer().lsn()) + " against "
                                 + hex(mine.get().lsn()) + "): it must be promoted instead"));
                     }
                 }

@@ -115,6 +115,8 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         try {
             replicated.get().startReplica();
             return scored(AgentResult.ok());
+        } catch (ReplicatedDirectory.MoreCurrentElsewhere e) {
+            return scored(AgentResult.declined(e.getMessage()));
         } catch (IOException | RuntimeException e) {
             return AgentResult.failed("cannot run the replica of " + directory + ": " + e.getMessage());
         } finally {
@@ -132,6 +134,8 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         try {
             replicated.get().promote(generation);
             return scored(AgentResult.ok());
+        } catch (ReplicatedDirectory.MoreCurrentElsewhere e) {
+            return scored(AgentResult.declined(e.getMessage()));
         } catch (IOException | RuntimeException e) {
             // A refusal marks the copy not whole: its score says so at once, or haven would pick this node again.
             return scored(AgentResult.failed("cannot take the primary role of " + directory + ": " + e.getMessage()));
