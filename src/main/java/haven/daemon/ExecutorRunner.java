@@ -150,6 +150,11 @@ public final class ExecutorRunner implements OperationRunner {
     }
 
     @Override
+    public void viewChanged(List<haven.core.NodeId> members) {
+        site.ifPresent(s -> s.view().update(members));
+    }
+
+    @Override
     public void onInSyncChange(Consumer<haven.core.InSyncChange> listener) {
         site.ifPresent(s -> s.directories().onInSyncChange(listener));
     }

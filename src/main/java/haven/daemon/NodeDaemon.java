@@ -311,6 +311,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final class Listener implements ClusterListener {
         @Override
         public void viewChanged(String viewKey, List<NodeId> members, long atMs) {
+            runner.viewChanged(members);
             loop.enqueue(new NodeEvent.ViewChanged(viewKey, members, atMs));
         }
 

@@ -42,6 +42,9 @@ public interface OperationRunner extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** Each membership view this node installs, as it installs it (built-in agents ask only members before a promotion). */
+    default void viewChanged(java.util.List<haven.core.NodeId> members) {}
+
     /** Told whenever a replica joins or leaves the in-sync set of replicated data whose primary runs here. */
     default void onInSyncChange(Consumer<haven.core.InSyncChange> listener) {}
 

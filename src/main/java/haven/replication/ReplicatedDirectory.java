@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 
 /**
@@ -85,12 +86,19 @@ public final class ReplicatedDirectory {
         }
     }
 
+    /** {@link #promote(long, Predicate)} asking every peer (no membership view known). */
+    public void promote(long generation) throws IOException {
+        promote(generation, peer -> true);
+    }
+
     /**
      * Takes the primary role under {@code generation}: stops following, records the role, mounts the layer.
      *
+     * Before, the peers {@code asked} (the members of this node's view) are asked for their copies.
+     *
      * @throws MoreCurrentElsewhere when a reachable replica is more current; this copy then runs on as a replica
      */
-    public synchronized void promote(long generation) throws IOException {
+    public synchronized void promote(long generation, Predicate<String> asked) throws IOException {
         if (primary != null) return;
         String followed = "";
         long appliedSeq = PeerStates.UNKNOWN;
@@ -103,7 +111,7 @@ public final class ReplicatedDirectory {
         Files.createDirectories(settings.directory());
         DataState was = state();
         if (!was.whole()) throw new IOException("this copy is not whole (" + describe(was) + "): it must not become the primary");
-        Optional<PeerStates.Peer> other = PeerStates.moreCurrentThan(was, appliedSeq, settings, followed);
+        Optional<PeerStates.Peer> other = PeerStates.moreCurrentThan(was, appliedSeq, settings, asked);
         if (other.isPresent() && other.get().newerThan(was)) {
             // Not whole until a primary brings it up to date (it follows again at once): haven promotes the newer copy.
             was.withWhole(false).write(stateFile());

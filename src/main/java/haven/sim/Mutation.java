@@ -45,7 +45,13 @@ public enum Mutation {
      * The agents skip their pre-promotion query and trust the promotion scores alone, which lag behind the data:
      * a replica cut off for a while ranks as high as one that kept up, and may be promoted instead of it.
      */
-    PROMOTE_BEHIND(SimRun.Variant.PROMOTABLE);
+    PROMOTE_BEHIND(SimRun.Variant.PROMOTABLE),
+    /**
+     * The pre-promotion query skips the primary the copy followed last instead of asking the members of the view
+     * (the agents' rule before stop 22): a deposed primary that runs on as a replica, with writes of a new epoch
+     * the others never got, is not asked, and a copy behind it is promoted.
+     */
+    PROMOTION_QUERY_SKIPS_FOLLOWED(SimRun.Variant.PROMOTABLE);
 
     private final SimRun.Variant variant;
 

@@ -87,7 +87,7 @@ final class SimAgents {
             case PROMOTE -> {
                 c.checks.acted(h.id, op);
                 if (!h.running.contains(op.resource())) yield AgentResult.failed("promote of a stopped instance");
-                Optional<NodeId> ahead = c.copies.replicated(op.resource()) ? c.copies.moreCurrentThan(h.id, op.resource()) : Optional.empty();
+                Optional<NodeId> ahead = c.copies.replicated(op.resource()) ? c.copies.queryMoreCurrentThan(h.id, op.resource()) : Optional.empty();
                 if (ahead.isPresent() && c.mutation != Mutation.PROMOTE_BEHIND) {
                     // The built-in types' pre-promotion query: a reachable replica holds more of the data.
                     c.probe(SimProbe.PROMOTION_REFUSED_BEHIND);

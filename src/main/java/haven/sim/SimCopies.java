@@ -47,6 +47,12 @@ final class SimCopies {
     /** Since when each replica has run and reached the primary it now follows, by primary (absent: it does not). */
     private final Map<ResourceId, Map<NodeId, Following>> following = new TreeMap<>();
     private record Following(NodeId primary, long sinceMs) {}
+    /**
+     * The primary each replica connected to last, with the daemon incarnation that knows it, for the mutation
+     * {@link Mutation#PROMOTION_QUERY_SKIPS_FOLLOWED}: the real types kept it in the daemon's memory.
+     */
+    private final Map<ResourceId, Map<NodeId, Followed>> followed = new TreeMap<>();
+    private record Followed(NodeId primary, int incarnation) {}
     private long lastEpoch;
 
     SimCopies(SimCluster c) {
@@ -59,6 +65,7 @@ final class SimCopies {
                 copies.put(r, byNode);
                 deferring.put(r, new java.util.TreeSet<>());
                 following.put(r, new TreeMap<>());
+                followed.put(r, new TreeMap<>());
             }
         }
         if (!copies.isEmpty()) scheduleWrites();
@@ -81,14 +88,30 @@ final class SimCopies {
         return copy.epoch * 10 + (copy.primary ? 2 : 1) - (deferring.get(r).contains(n) ? 1 : 0);
     }
 
-    /**
-     * A running replica that {@code n} reaches (both ways) and whose copy is ahead of {@code n}'s: what the agent's
-     * pre-promotion query finds, and what the check of a promotion looks for.
-     */
+    /** A running replica that {@code n} reaches (both ways) and whose copy is ahead of {@code n}'s: what the check looks for. */
     Optional<NodeId> moreCurrentThan(NodeId n, ResourceId r) {
+        return moreCurrentThan(n, r, m -> true);
+    }
+
+    /**
+     * What the agent's pre-promotion query finds: the same among the members of {@code n}'s view only, as the real
+     * queries ask ({@code PeerStates}, {@code PgPeers}): a node outside the view runs nothing, and one powered off
+     * would hold every promotion for the whole limit of the ask.
+     */
+    Optional<NodeId> queryMoreCurrentThan(NodeId n, ResourceId r) {
+        if (c.mutation == Mutation.PROMOTION_QUERY_SKIPS_FOLLOWED) {
+            Followed f = followed.get(r).get(n);
+            boolean known = f != null && f.incarnation() == c.host(n).incarnation;
+            return moreCurrentThan(n, r, m -> !known || !m.equals(f.primary()));
+        }
+        java.util.List<NodeId> view = c.net.viewMembers.getOrDefault(n, java.util.List.of());
+        return moreCurrentThan(n, r, view::contains);
+    }
+
+    private Optional<NodeId> moreCurrentThan(NodeId n, ResourceId r, java.util.function.Predicate<NodeId> asked) {
         Copy mine = of(n, r);
         for (NodeId m : c.config.nodeIds()) {
-            if (m.equals(n) || !c.host(m).running.contains(r) || c.host(m).promoted.contains(r)) continue;
+            if (m.equals(n) || !asked.test(m) || !c.host(m).running.contains(r) || c.host(m).promoted.contains(r)) continue;
             if (!c.net.reaches(n, m) || !c.net.reaches(m, n)) continue;
             if (of(m, r).aheadOf(mine)) return Optional.of(m);
         }
@@ -98,6 +121,7 @@ final class SimCopies {
     /** A new process of the instance: it connects to its primary and catches up afresh. */
     void started(NodeId n, ResourceId r) {
         following.get(r).remove(n);
+        followed.get(r).remove(n);
     }
 
     /** The promotion was refused for a more current copy: this one ranks lower until it follows a primary. */
@@ -135,7 +159,10 @@ final class SimCopies {
                 if (!c.net.reaches(p, m) || !c.net.reaches(m, p)) continue;
                 followers.add(m);
                 Following f = follows.get(m);
-                if (f == null || !f.primary.equals(p)) follows.put(m, f = new Following(p, c.now()));
+                if (f == null || !f.primary.equals(p)) {
+                    follows.put(m, f = new Following(p, c.now()));
+                    followed.get(r).put(m, new Followed(p, c.host(m).incarnation));
+                }
                 if (c.now() - f.sinceMs < CATCH_UP_MS) continue;
                 copies.get(r).put(m, new Copy(written.epoch, written.applied, false));
                 deferring.get(r).remove(m);

@@ -205,6 +205,36 @@ class ReplicatedDirectoryTest {
     }
 
     /**
+     * A primary deposed while it stays a member (its group banned from its node, say) runs on as a replica, and its
+     * copy may hold writes no other copy has: here n1 took the role again under generation 5 while n2, its replica
+     * of generation 4, was not connected, and wrote alone. n2's promotion asks the members of its view, n1 included,
+     * though n1 is the primary it followed last (skipping that one was the rule before, and promoted the older copy).
+     */
+    @Test
+    void aDeposedPrimaryThatIsStillAMemberIsAskedAndItsNewerCopyWins() throws Exception {
+        int firstPort = freePort();
+        ReplicatedDirectory first = node("n1", primaryDir, firstPort, Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
+                PrimaryStream.Mode.SYNC);
+        ReplicatedDirectory second = node("n2", replicaDir, replicaPort, Map.of("n1", new InetSocketAddress("127.0.0.1", firstPort)),
+                PrimaryStream.Mode.SYNC);
+        second.startReplica();
+        first.promote(4);
+        await("n2 follows n1", () -> second.state().whole() && second.state().generation() == 4);
+        first.stop();
+        // n1 again, under a new generation, without reaching n2 (its peers unknown to it this time), then deposed.
+        ReplicatedDirectory alone = node("n1", primaryDir, firstPort, Map.of(), PrimaryStream.Mode.SYNC);
+        alone.promote(5);
+        Files.writeString(primaryDir.resolve("only-on-n1"), "written by n1 alone");
+        alone.startReplica();
+        assertThat(alone.state().generation()).isEqualTo(5);
+
+        assertThatThrownBy(() -> second.promote(6, java.util.Set.of("n1", "n2")::contains))
+                .isInstanceOf(ReplicatedDirectory.MoreCurrentElsewhere.class).hasMessageContaining("n1 holds a newer copy");
+        assertThat(second.role()).isEqualTo(ReplicatedDirectory.Role.REPLICA);
+        assertThat(Files.exists(replicaDir.resolve("only-on-n1"))).as("n2 lacks n1's last write").isFalse();
+    }
+
+    /**
      * Both replicas in the last epoch when the primary stops: the one that knows how far it followed is preferred to one
      * that does not (its daemon restarted); the other steps aside without becoming unpromotable, and takes its usual
      * score again once it follows the new primary.

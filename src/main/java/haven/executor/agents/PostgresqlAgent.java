@@ -48,6 +48,8 @@ public final class PostgresqlAgent implements ResourceAgent {
     private volatile Optional<Long> score = Optional.empty();
     /** The node this copy follows, as the last notification said. */
     private volatile Optional<String> primary = Optional.empty();
+    /** Whom a promotion asks: the members of this node's view. */
+    private final haven.core.ViewMembers view;
     /** A peer had received more when this node was to be promoted: it ranks last until it follows a primary. */
     private volatile boolean deferred;
     /** Since when (System.nanoTime) this replica has not streamed though a primary runs, 0 while it does. */
@@ -86,6 +88,7 @@ public final class PostgresqlAgent implements ResourceAgent {
         Optional<Path> bin = p.optionalAbsolutePath("bin").or(() -> haven.executor.agents.pg.PgBinaries.newest(DEBIAN_ROOT));
         String address = environment.getOrDefault("HAVEN_REPLICATION_ADDRESS", "");
         String self = environment.getOrDefault("HAVEN_NODE", "");
+        view = site.map(AgentSite::view).orElseGet(haven.core.ViewMembers::new);
         if (site.isEmpty() || address.isEmpty()) {
             unusable = "postgresql runs only inside a node daemon";
             pg = Optional.empty();
@@ -150,7 +153,7 @@ public final class PostgresqlAgent implements ResourceAgent {
     /** The primary the last notification named, or when none did, the peer whose server runs as a primary now. */
     private Optional<String> primaryElsewhere() {
         Pg p = pg.orElseThrow();
-        return primary.filter(name -> !name.equals(p.s().self())).or(() -> PgPeers.ask(p.s(), p.run(), Optional.empty()).stream()
+        return primary.filter(name -> !name.equals(p.s().self())).or(() -> PgPeers.ask(p.s(), p.run(), peer -> true).stream()
                 .filter(peer -> !peer.answer().replica()).map(PgPeers.Peer::name).findFirst());
     }
 
@@ -168,7 +171,7 @@ public final class PostgresqlAgent implements ResourceAgent {
         if (mine.isEmpty()) return AgentResult.failed("the server does not answer; it cannot be promoted");
         try {
             if (mine.get().replica()) {
-                for (PgPeers.Peer peer : PgPeers.ask(s, run, primary)) {
+                for (PgPeers.Peer peer : PgPeers.ask(s, run, view::asks)) {
                     if (!peer.answer().replica()) return AgentResult.failed(peer.name() + "'s server still runs as a primary");
                     boolean sameCluster = peer.answer().systemId().equals(mine.get().systemId());
                     if (sameCluster && Long.compareUnsigned(peer.answer().lsn(), mine.get().lsn()) > 0) {

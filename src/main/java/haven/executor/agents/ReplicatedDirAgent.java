@@ -43,6 +43,8 @@ public final class ReplicatedDirAgent implements ResourceAgent {
     private volatile Optional<Long> score = Optional.empty();
     private final List<Runnable> forceOffListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String unusable;
+    /** Whom a promotion asks: the members of this node's view. */
+    private final haven.core.ViewMembers view;
 
     public ReplicatedDirAgent(ResourceConfig rc, Map<String, String> environment, Optional<AgentSite> site) {
         Params p = Params.of(rc, PARAMS);
@@ -58,6 +60,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         Duration syncTimeout = p.optional("sync_timeout").map(v -> duration(p, v)).orElse(Duration.ofSeconds(1));
         Optional<Path> program = BesideJar.path(PROGRAM).filter(Files::isExecutable);
         String address = environment.getOrDefault("HAVEN_REPLICATION_ADDRESS", "");
+        view = site.map(AgentSite::view).orElseGet(haven.core.ViewMembers::new);
         if (site.isEmpty() || address.isEmpty()) {
             unusable = "replicated-dir runs only inside a node daemon";
             replicated = Optional.empty();
@@ -132,7 +135,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
     public AgentResult promote(Duration timeout, long generation) {
         if (replicated.isEmpty()) return AgentResult.configError(unusable);
         try {
-            replicated.get().promote(generation);
+            replicated.get().promote(generation, view::asks);
             return scored(AgentResult.ok());
         } catch (ReplicatedDirectory.MoreCurrentElsewhere e) {
             return scored(AgentResult.declined(e.getMessage()));

@@ -26,13 +26,14 @@ public final class PgPeers {
     private PgPeers() {}
 
     /**
-     * Every peer that answered, in any order. {@code followed}, the primary this copy followed, is not asked: when this
-     * promotion replaces it, it is gone, and its address would only cost the whole reach limit.
+     * Every peer that answered, in any order, of those {@code asked} (the members of this node's view: a powered-off
+     * primary, the one a failover replaces, would only cost the whole reach limit; one deposed but still a member may
+     * have received more, see {@code replication.PeerStates}).
      */
-    public static List<Peer> ask(PgSettings s, PgRun run, Optional<String> followed) {
+    public static List<Peer> ask(PgSettings s, PgRun run, java.util.function.Predicate<String> asked) {
         List<Supplier<Optional<Peer>>> asks = new ArrayList<>();
         for (Map.Entry<String, InetSocketAddress> p : s.peers().entrySet()) {
-            if (!followed.equals(Optional.of(p.getKey()))) asks.add(() -> ask(p.getKey(), p.getValue(), run));
+            if (asked.test(p.getKey())) asks.add(() -> ask(p.getKey(), p.getValue(), run));
         }
         return haven.core.AskAll.within(REACH.plus(ASK), asks);
     }
