@@ -13,7 +13,9 @@
  *
  * Record (little-endian): u32 length of the rest, u8 op, u64 seq, u64 a, u64 b, u32 path length, u32 second path
  * length, u32 data length, then path, second path, data. Paths are relative to the directory ("." for itself).
- * Answer from the daemon: u64, the highest seq every in-sync replica has.
+ * Answer from the daemon: u64, the highest seq every in-sync replica has; or, with the top bit set, the highest seq
+ * whose syncs the daemon refuses (fewer replicas in sync than min_in_sync): those fsyncs fail with EIO, and the
+ * stream goes on (the next sync succeeds once enough replicas are back).
  *
  * Usage: haven-rdir DIRECTORY SOCKET sync|async SYNC_WAIT_MS (started by the daemon; stays in the foreground).
  *        haven-rdir --version
@@ -55,6 +57,8 @@ static uint64_t next_seq = 1;
 static pthread_mutex_t ack_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ack_changed = PTHREAD_COND_INITIALIZER;
 static uint64_t acked;
+#define REFUSED_BIT (UINT64_C(1) << 63)
+static uint64_t refused;
 static int broken;
 
 static void put_u32(unsigned char *p, uint32_t v) {
@@ -141,13 +145,21 @@ static void *read_acks(void *unused) {
         uint64_t v = 0;
         for (int i = 7; i >= 0; i--) v = (v << 8) | buf[i];
         pthread_mutex_lock(&ack_lock);
-        if (v > acked) acked = v;
+        if (v & REFUSED_BIT) {
+            v &= ~REFUSED_BIT;
+            if (v > refused) refused = v;
+        } else if (v > acked) {
+            acked = v;
+        }
         pthread_cond_broadcast(&ack_changed);
         pthread_mutex_unlock(&ack_lock);
     }
 }
 
-/* Waits until the replicas have everything up to seq; on timeout the stream is broken for good (fail-stop). */
+/*
+ * Waits until the replicas have everything up to seq, or the daemon refuses the sync (-EIO, the stream goes on); on
+ * timeout the stream is broken for good (fail-stop).
+ */
 static int await_ack(uint64_t seq) {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
@@ -157,14 +169,15 @@ static int await_ack(uint64_t seq) {
         until.tv_sec++;
         until.tv_nsec -= 1000000000L;
     }
-    int rc = 0;
+    int rc = 0, was_refused = 0;
     pthread_mutex_lock(&ack_lock);
-    while (!broken && acked < seq) {
+    while (!broken && acked < seq && refused < seq) {
         if (pthread_cond_timedwait(&ack_changed, &ack_lock, &until) == ETIMEDOUT) break;
     }
     if (broken || acked < seq) rc = -EIO;
+    was_refused = !broken && acked < seq && refused >= seq;
     pthread_mutex_unlock(&ack_lock);
-    if (rc && !is_broken()) break_stream("the replicas did not confirm a sync within its limit");
+    if (rc && !was_refused && !is_broken()) break_stream("the replicas did not confirm a sync within its limit");
     return rc;
 }
 

@@ -40,7 +40,7 @@ enum ResourceType {
         }
     },
     /** A directory kept the same on a promotable group's instances. */
-    REPLICATED_DIR(GroupConfig.Promotable.REPLICATED_DIR, List.of("directory"), List.of("mode", "port", "sync_timeout")) {
+    REPLICATED_DIR(GroupConfig.Promotable.REPLICATED_DIR, List.of("directory"), List.of("mode", "port", "sync_timeout", "min_in_sync")) {
         @Override
         void check(ResourceParams p) {
             p.required("directory", "the directory to replicate, e.g. directory: /srv/uploads")
@@ -49,6 +49,15 @@ enum ResourceType {
             port(p, 7790);
             p.optional("sync_timeout").filter(v -> !positiveDuration(v)).ifPresent(v -> p.problem("sync_timeout",
                     "'" + v + "' is not a positive duration", "e.g. sync_timeout: 1s (the default) or 500ms"));
+            p.optional("min_in_sync").ifPresent(v -> {
+                if (!v.matches("\\d{1,3}")) {
+                    p.problem("min_in_sync", "'" + v + "' is not a number of replicas", "e.g. min_in_sync: 1 (an fsync fails rather than"
+                            + " return with no replica in sync); 0, the default, lets a primary left alone go on alone");
+                } else if (Integer.parseInt(v) > 0 && p.optional("mode").orElse("sync").equals("async")) {
+                    p.problem("min_in_sync", "applies to mode: sync only (async never waits for a replica)",
+                            "remove min_in_sync, or set mode: sync");
+                }
+            });
         }
     },
     /** A PostgreSQL server replicated by streaming replication, primary on one instance of a promotable group. */

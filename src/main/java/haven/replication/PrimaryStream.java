@@ -23,7 +23,10 @@ import java.util.function.Consumer;
  * (in sync mode its fsync waits for that). With no replica in sync, a sync-mode primary holds confirmations back
  * for {@code aloneAfter} (longer than a node cut off from the cluster keeps acting: if that is this node, it is
  * stopped first and confirms nothing only it has), then goes on alone and says so ({@link #wouldLoseBytes} -1):
- * refusing writes for good would make a replicated directory less available than a plain one.
+ * refusing writes for good would make a replicated directory less available than a plain one. Unless the resource
+ * asks for it: with {@code min_in_sync} k, a sync made while fewer than k replicas are in sync is held for
+ * {@code sync_timeout} (a replica may be back by then) and then refused, and haven-rdir fails that fsync with EIO:
+ * the write is on the primary's disk, but the application is never told it is safe.
  */
 public final class PrimaryStream implements AutoCloseable {
     public enum Mode { SYNC, ASYNC }
@@ -52,6 +55,10 @@ public final class PrimaryStream implements AutoCloseable {
     private final Path stateFile;
     private volatile long epoch = 1;
     private final Duration aloneAfter;
+    private final int minInSync;
+    /** Since when (nanoTime) fewer replicas than {@link #minInSync} are in sync, or 0. */
+    private volatile long shortSince;
+    private volatile long refusedSyncs;
     /** Since when (nanoTime) no replica is in sync, or 0 while one is. */
     private volatile long aloneSince;
     private Thread aloneWatch;
@@ -59,8 +66,10 @@ public final class PrimaryStream implements AutoCloseable {
     private final Consumer<InSyncChange> inSyncListener;
 
     private PrimaryStream(String resource, Path directory, long generation, String self, Mode mode, Duration syncTimeout,
-            Duration aloneAfter, ReplicationKey key, Path stateFile, Consumer<String> log, Consumer<InSyncChange> inSyncListener) {
+            Duration aloneAfter, int minInSync, ReplicationKey key, Path stateFile, Consumer<String> log,
+            Consumer<InSyncChange> inSyncListener) {
         this.resource = resource;
+        this.minInSync = minInSync;
         this.inSyncListener = inSyncListener;
         this.aloneAfter = aloneAfter;
         this.stateFile = stateFile;
@@ -82,7 +91,7 @@ public final class PrimaryStream implements AutoCloseable {
             Path stateFile, Consumer<String> log, Consumer<InSyncChange> inSyncListener) throws IOException {
         FuseLayer.unmountStale(settings.directory(), log);
         PrimaryStream s = new PrimaryStream(settings.resource(), settings.directory(), generation, settings.self(), settings.mode(),
-                settings.syncTimeout(), settings.aloneAfter(), settings.key(), stateFile, log, inSyncListener);
+                settings.syncTimeout(), settings.aloneAfter(), settings.minInSync(), settings.key(), stateFile, log, inSyncListener);
         // haven-rdir gives up on a sync after this long; the links drop a silent replica well before, and a primary
         // left alone confirms after aloneAfter, so the limit only ends the primary when this daemon is gone.
         long syncWaitMs = Math.max(s.syncTimeout.toMillis() * 3 + 1000, s.aloneAfter.toMillis() + 2000);
@@ -185,6 +194,12 @@ public final class PrimaryStream implements AutoCloseable {
         if (mode == Mode.SYNC) {
             long current = epoch;
             List<ReplicaLink> inSync = inSyncLinks();
+            if (inSync.size() < minInSync) {
+                if (shortSince == 0) shortSince = System.nanoTime();
+                if (System.nanoTime() - shortSince >= syncTimeout.toNanos()) refusePendingSyncs();
+                return; // watchAlone looks again until then
+            }
+            shortSince = 0;
             if (inSync.isEmpty()) {
                 if (aloneSince == 0) aloneSince = System.nanoTime();
                 if (System.nanoTime() - aloneSince < aloneAfter.toNanos()) return; // watchAlone tries again
@@ -211,7 +226,26 @@ public final class PrimaryStream implements AutoCloseable {
         }
     }
 
-    /** While confirmations wait for the alone limit, looks again every 50 ms: no record or confirmation may come. */
+    /** Tells haven-rdir that every sync waiting now is refused (min_in_sync not met): each of those fsyncs fails. */
+    private synchronized void refusePendingSyncs() {
+        if (pendingSyncs.isEmpty() || fromFuse == null || !fromFuse.isOpen()) return;
+        long upTo = pendingSyncs.peekLast();
+        refusedSyncs += pendingSyncs.size();
+        pendingSyncs.clear();
+        try {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MIN_VALUE | upTo).flip();
+            while (b.hasRemaining()) fromFuse.write(b);
+        } catch (IOException e) {
+            if (failure.isEmpty()) failure = "cannot answer haven-rdir: " + e.getMessage();
+        }
+    }
+
+    /** The syncs refused so far because fewer replicas than min_in_sync were in sync. */
+    public long refusedSyncs() {
+        return refusedSyncs;
+    }
+
+    /** While confirmations wait for the alone limit or min_in_sync, looks again every 50 ms: no record or confirmation may come. */
     private void watchAlone() {
         while (!closing) {
             try {
@@ -219,7 +253,7 @@ public final class PrimaryStream implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (aloneSince != 0) confirmationsChanged();
+            if (aloneSince != 0 || shortSince != 0) confirmationsChanged();
         }
     }
 

@@ -29,10 +29,18 @@ public final class ReplicatedDirectory {
      * @param aloneAfter in sync mode, how long a primary left without in-sync replicas holds back confirmations before
      *                   it goes on alone: longer than a node cut off from the cluster can keep its lease, so a cut-off
      *                   primary is stopped before it confirms anything only it has
+     * @param minInSync  in sync mode, how many replicas must be in sync for a sync to be confirmed (0: none, the primary
+     *                   goes on alone after aloneAfter); with fewer, syncs fail after syncTimeout
      */
     public record Settings(String resource, Path directory, PrimaryStream.Mode mode, Duration syncTimeout, Path metaDir,
             Path fuseProgram, ReplicationKey key, String self, InetSocketAddress listen, Map<String, InetSocketAddress> peers,
-            Duration aloneAfter) {}
+            Duration aloneAfter, int minInSync) {
+        /** Without min_in_sync: a primary left alone goes on alone. */
+        public Settings(String resource, Path directory, PrimaryStream.Mode mode, Duration syncTimeout, Path metaDir, Path fuseProgram,
+                ReplicationKey key, String self, InetSocketAddress listen, Map<String, InetSocketAddress> peers, Duration aloneAfter) {
+            this(resource, directory, mode, syncTimeout, metaDir, fuseProgram, key, self, listen, peers, aloneAfter, 0);
+        }
+    }
 
     private final Settings settings;
     private final Consumer<String> log;
@@ -184,6 +192,10 @@ public final class ReplicatedDirectory {
             primary.replicas().forEach((peer, how) -> out.put("replica." + peer, how));
             primary.lagBytes().forEach((peer, bytes) -> out.put("lag_bytes." + peer, Long.toString(bytes)));
             out.put("would_lose_bytes", Long.toString(primary.wouldLoseBytes()));
+            if (settings.minInSync() > 0) {
+                out.put("min_in_sync", Integer.toString(settings.minInSync()));
+                out.put("refused_syncs", Long.toString(primary.refusedSyncs()));
+            }
             out.put("lag_p50_ms", String.format(Locale.ROOT, "%.2f", primary.lagMillis(50)));
             out.put("lag_p99_ms", String.format(Locale.ROOT, "%.2f", primary.lagMillis(99)));
             primary.problem().ifPresent(p -> out.put("problem", p));

@@ -17,6 +17,7 @@ class ReplicatedDirConfigTest {
 
     @Test
     void aPromotedReplicatedDirectoryLoads() throws Exception {
+        valid(dir("directory: /srv/uploads, mode: sync, min_in_sync: 1") + "  - name: g\n    members: [files]\n    promotable: {}\n");
         GroupConfig g = valid(dir("directory: /srv/uploads, mode: async, port: 7791, sync_timeout: 500ms")
                 + "  - name: g\n    members: [files]\n    promotable: { members: [files] }\n").groups().get(0);
         assertThat(g.replicaMembers()).containsExactly(ResourceId.of("files"));
@@ -31,6 +32,8 @@ class ReplicatedDirConfigTest {
         onlyProblem(dir("directory: /srv, port: 70000") + group, 10, 38, "'70000' is not a TCP port");
         onlyProblem(dir("directory: /srv, sync_timeout: soon") + group, 10, 46, "'soon' is not a positive duration");
         onlyProblem(dir("mode: sync") + group, 10, 5, "directory is missing");
+        onlyProblem(dir("directory: /srv, min_in_sync: all") + group, 10, 45, "'all' is not a number of replicas");
+        onlyProblem(dir("directory: /srv, mode: async, min_in_sync: 1") + group, 10, 58, "applies to mode: sync only");
     }
 
     @Test

@@ -294,6 +294,46 @@ class ReplicatedDirectoryTest {
         assertThat(primary.status()).containsEntry("would_lose_bytes", "-1").containsEntry("in_sync", "");
     }
 
+    /**
+     * min_in_sync 1: with its replica gone, the primary does not go on alone; a sync is held for sync_timeout and then
+     * fails (EIO), while the write stays on the primary's disk and the layer goes on; once the replica is back in
+     * sync, the next sync is confirmed, the write made alone included.
+     */
+    @Test
+    void withMinInSyncAnFsyncWithoutAReplicaInSyncFailsAndTheLayerGoesOn() throws Exception {
+        ReplicatedDirectory replica = replica();
+        var settings = new ReplicatedDirectory.Settings("files", primaryDir, PrimaryStream.Mode.SYNC, Duration.ofMillis(300),
+                primaryDir.resolveSibling("meta"), BesideJar.path("haven-rdir").orElseThrow(), new ReplicationKey(KEY), "n1",
+                new InetSocketAddress("127.0.0.1", freePort()), Map.of("n2", new InetSocketAddress("127.0.0.1", replicaPort)),
+                Duration.ofMillis(300), 1);
+        ReplicatedDirectory primary = new ReplicatedDirectory(settings, line -> log.add("n1: " + line), inSyncChanges::add);
+        running.add(primary);
+        primary.promote(3);
+        await("the replica in step", () -> "n2".equals(primary.status().get("in_sync")));
+        writeSynced("before", "on both");
+        replica.stop();
+        await("n2 left the in-sync set", () -> "".equals(primary.status().get("in_sync")));
+
+        assertThatThrownBy(() -> writeSynced("alone", "written, never confirmed")).isInstanceOf(IOException.class);
+        assertThat(Files.readString(primaryDir.resolve("alone"))).as("on the primary's disk, readable").isEqualTo("written, never confirmed");
+        assertThat(primary.status()).containsEntry("min_in_sync", "1").containsEntry("refused_syncs", "1");
+        assertThat(primary.problem()).as("a refused sync does not stop the layer").isEmpty();
+
+        ReplicatedDirectory back = node("n2", replicaDir, replicaPort, Map.of(), PrimaryStream.Mode.SYNC);
+        back.startReplica();
+        await("n2 in sync again", () -> "n2".equals(primary.status().get("in_sync")));
+        writeSynced("after", "on both again");
+        assertThat(Files.readString(replicaDir.resolve("after"))).isEqualTo("on both again");
+        assertThat(Files.readString(replicaDir.resolve("alone"))).as("caught up").isEqualTo("written, never confirmed");
+    }
+
+    private void writeSynced(String name, String text) throws IOException {
+        try (FileChannel c = FileChannel.open(primaryDir.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            c.force(true);
+        }
+    }
+
     private static Path keptAside(Path diverged, String name) throws IOException {
         try (var walk = Files.walk(diverged)) {
             return walk.filter(p -> p.getFileName().toString().equals(name)).findFirst()

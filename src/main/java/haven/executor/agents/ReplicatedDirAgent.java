@@ -33,7 +33,7 @@ import java.util.TreeMap;
 public final class ReplicatedDirAgent implements ResourceAgent {
     public static final String TYPE = haven.config.GroupConfig.Promotable.REPLICATED_DIR;
     static final String PROGRAM = "haven-rdir";
-    private static final List<String> PARAMS = List.of("directory", "mode", "port", "sync_timeout");
+    private static final List<String> PARAMS = List.of("directory", "mode", "port", "sync_timeout", "min_in_sync");
     private static final int DEFAULT_PORT = 7790;
     private static final System.Logger LOG = System.getLogger(ReplicatedDirAgent.class.getName());
 
@@ -58,6 +58,8 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         };
         int port = p.port("port", DEFAULT_PORT);
         Duration syncTimeout = p.optional("sync_timeout").map(v -> duration(p, v)).orElse(Duration.ofSeconds(1));
+        int minInSync = p.optional("min_in_sync").map(v -> replicas(p, v)).orElse(0);
+        if (minInSync > 0 && mode == PrimaryStream.Mode.ASYNC) throw p.invalid("min_in_sync", "applies to mode: sync only");
         Optional<Path> program = BesideJar.path(PROGRAM).filter(Files::isExecutable);
         String address = environment.getOrDefault("HAVEN_REPLICATION_ADDRESS", "");
         view = site.map(AgentSite::view).orElseGet(haven.core.ViewMembers::new);
@@ -73,7 +75,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             var settings = new ReplicatedDirectory.Settings(resource, directory, mode, syncTimeout,
                     site.get().stateDir().resolve("rdir").resolve(resource), program.get(), new ReplicationKey(site.get().clusterKey()),
                     environment.getOrDefault("HAVEN_NODE", ""), new InetSocketAddress(address, port),
-                    peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port), aloneAfter(environment));
+                    peers(environment.getOrDefault("HAVEN_REPLICATION_PEERS", ""), port), aloneAfter(environment), minInSync);
             replicated = Optional.of(site.get().directories().open(settings, line -> LOG.log(System.Logger.Level.INFO, resource + ": " + line)));
             // A copy handed over from the agent this one replaces is running: its score holds from the start.
             if (replicated.get().role() != ReplicatedDirectory.Role.STOPPED) scored(AgentResult.ok());
@@ -88,6 +90,11 @@ public final class ReplicatedDirAgent implements ResourceAgent {
             // reported below
         }
         throw p.invalid("sync_timeout", "'" + v + "' is not a positive duration such as 1s or 500ms");
+    }
+
+    private static int replicas(Params p, String v) {
+        if (v.matches("\\d{1,3}")) return Integer.parseInt(v);
+        throw p.invalid("min_in_sync", "'" + v + "' is not a number of replicas such as 1");
     }
 
     /** Twice the time a cut-off node can still act (HAVEN_LOST_AFTER_MS), so that only a node in the majority goes on alone. */
