@@ -5,6 +5,7 @@ import haven.cib.Command;
 import haven.cib.FailureRecord;
 import haven.cib.FailureScope;
 import haven.cib.GroupState;
+import haven.cib.JournalNote;
 import haven.config.ClusterConfig;
 import haven.config.GroupConfig;
 import haven.config.Policy;
@@ -159,7 +160,9 @@ final class LocalControl {
                     local.set(r, LocalState.STARTED);
                     local.scheduleMonitor(r, nowMs);
                     declined.declined(r, state.group(config.groupOf(r).id()).generation(), nowMs);
-                    out.add(new Effect.Note("declined the primary role of " + r + " (" + res.detail() + "); its replica runs on here"));
+                    String why = self + " declined the primary role of " + r + ": " + res.detail();
+                    outbox.add(List.of(new Command.Journal(self, nowEpochMs, List.of(new JournalNote(nowEpochMs, "replication", why, List.of(self))))));
+                    out.add(new Effect.Note(why + "; its replica runs on here"));
                 } else {
                     fail(r, "promote: " + describe(res), scopeOf(res), nowEpochMs, out);
                 }

@@ -130,8 +130,10 @@ class PromotableCoreTest {
         int before = proposed.size();
         assertThat(answer(PG, AgentResult.declined("n3 applied more of n1's stream"), new NodeEvent.ScoreSet(PG, Optional.of(6L))))
                 .as("no restart, no promote again at once").doesNotContain("STOP pg", "PROMOTE pg");
-        assertThat(proposed.subList(before, proposed.size())).as("the lower score is reported, and no failure")
-                .containsExactly(new Command.PromotionScore(DB, N2, Optional.of(6L)));
+        assertThat(proposed.subList(before, proposed.size())).as("the lower score and the timeline's note, and no failure")
+                .hasSize(2).contains(new Command.PromotionScore(DB, N2, Optional.of(6L)))
+                .anySatisfy(c -> assertThat(c).isInstanceOfSatisfying(Command.Journal.class, j -> assertThat(j.notes().get(0).text())
+                        .isEqualTo("n2 declined the primary role of pg: n3 applied more of n1's stream")));
         assertThat(core.status().local()).containsEntry(PG, LocalState.STARTED);
         assertThat(passTime(DeclinedPromotions.HOLD_OFF_MS - 50)).doesNotContain("PROMOTE pg");
         assertThat(passTime(50)).as("the same generation, once the hold-off passed").contains("PROMOTE pg");
