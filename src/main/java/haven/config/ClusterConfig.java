@@ -35,9 +35,9 @@ public record ClusterConfig(
         Voters voters) {
 
     public ClusterConfig {
-        nodes = List.copyOf(nodes);
-        resources = List.copyOf(resources);
-        groups = List.copyOf(groups);
+        nodes = new KeyedList<>(nodes, NodeConfig::id);
+        resources = new KeyedList<>(resources, ResourceConfig::id);
+        groups = new KeyedList<>(groups, GroupConfig::id, GroupConfig::members);
         key = key.clone();
         Objects.requireNonNull(quorum, "quorum");
         Objects.requireNonNull(fencing, "fencing");
@@ -76,11 +76,11 @@ public record ClusterConfig(
     }
 
     public Optional<NodeConfig> node(NodeId id) {
-        return nodes.stream().filter(n -> n.id().equals(id)).findFirst();
+        return ClusterConfig.<NodeId, NodeConfig>keyed(nodes).find(id);
     }
 
     public Optional<ResourceConfig> resource(ResourceId id) {
-        return resources.stream().filter(r -> r.id().equals(id)).findFirst();
+        return ClusterConfig.<ResourceId, ResourceConfig>keyed(resources).find(id);
     }
 
     /**
@@ -92,7 +92,7 @@ public record ClusterConfig(
     }
 
     public Optional<GroupConfig> group(GroupId id) {
-        return groups.stream().filter(g -> g.id().equals(id)).findFirst();
+        return ClusterConfig.<GroupId, GroupConfig>keyed(groups).find(id);
     }
 
     public List<NodeId> nodeIds() {
@@ -106,13 +106,19 @@ public record ClusterConfig(
 
     /** The group a resource belongs to (every resource belongs to exactly one; see {@link ConfigLoader}). */
     public GroupConfig groupOf(ResourceId id) {
-        return groups.stream().filter(g -> g.members().contains(id)).findFirst()
+        return ClusterConfig.<GroupId, GroupConfig>keyed(groups).findByMember(id)
                 .orElseThrow(() -> new IllegalStateException("resource " + id + " has no group"));
     }
 
     /** The nodes that vote in the cluster log (the rest follow it); see {@link Voters}. */
     public List<NodeId> voterIds() {
         return voters.of(nodeIds());
+    }
+
+    /** The compact constructor made every list of the record a {@link KeyedList}. */
+    @SuppressWarnings("unchecked")
+    private static <K, V> KeyedList<K, V> keyed(List<V> list) {
+        return (KeyedList<K, V>) list;
     }
 
     /** Of every configured node, voters or not: the quorum lease counts them all. */
