@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("bench")
 class SchedulerScaleTest {
-    static final int GROUPS = 10_000;
+    /** 10,000 by default (the architecture's target); {@code -Dhaven.bench.groups=N} to see how plan time grows. */
+    static final int GROUPS = Integer.getInteger("haven.bench.groups", 10_000);
     static final int NODES = 64;
     /** Five by default, to stay quick in CI; {@code -Dhaven.bench.runs=N} for a steadier figure. */
     static final int RUNS = Integer.getInteger("haven.bench.runs", 5);
