@@ -182,11 +182,11 @@ class OcfAgentTest {
         try {
             assertThat(agent.start(T).status()).isEqualTo(Status.OK);
             long pid = Long.parseLong(Files.readString(pidfile).strip());
-            // The pidfile can be written while the detached child is still between fork and exec, when its /proc
-            // environ reads empty (CI saw an empty list twice, once right after a look had found it): give it up to
-            // 2 s to show as the daemon alone.
+            // The pidfile is written as soon as the child is forked; it then execs setsid and setsid execs sleep, and
+            // during each exec its /proc environ reads empty (CI saw an empty list three times, twice right after a
+            // look had found it marked): wait, up to 2 s, until it runs sleep, its last program, and shows marked.
             long until = System.nanoTime() + 2_000_000_000L;
-            while (!MarkedProcesses.find(marker).equals(List.of(pid)) && System.nanoTime() < until) Thread.sleep(10);
+            while (!(runs(pid, "sleep") && MarkedProcesses.find(marker).equals(List.of(pid))) && System.nanoTime() < until) Thread.sleep(10);
             assertThat(MarkedProcesses.find(marker)).as("the detached daemon, in a session of its own").containsExactly(pid);
 
             // The agent loses track of it (as a daemon killed as it started it would): the probe must not say "stopped".
@@ -203,6 +203,11 @@ class OcfAgentTest {
         } finally {
             MarkedProcesses.terminate(marker, Duration.ZERO, T);
         }
+    }
+
+    /** Whether process {@code pid} now runs the program named {@code name} (its exec is done). */
+    private static boolean runs(long pid, String name) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> Path.of(c).getFileName().toString().equals(name)).orElse(false);
     }
 
     @Test
