@@ -87,9 +87,12 @@ public final class ReplicatedDirectory {
         replica = new ReplicaServer(settings.resource(), settings.directory(), settings.metaDir(), settings.listen(), settings.key(), log);
     }
 
-    /** A promotion declined: a replica this copy reaches holds a more current copy, which should be promoted instead. */
-    public static final class MoreCurrentElsewhere extends IOException {
-        MoreCurrentElsewhere(String why) {
+    /**
+     * A promotion declined: this copy must not be the primary now (it is not whole, or a replica it reaches holds a more
+     * current copy); it runs on as a replica, and its score already says so.
+     */
+    public static final class Declined extends IOException {
+        Declined(String why) {
             super(why);
         }
     }
@@ -104,7 +107,7 @@ public final class ReplicatedDirectory {
      *
      * Before, the peers {@code asked} (the members of this node's view) are asked for their copies.
      *
-     * @throws MoreCurrentElsewhere when a reachable replica is more current; this copy then runs on as a replica
+     * @throws Declined when this copy is not whole or a reachable replica is more current; it then runs on as a replica
      */
     public synchronized void promote(long generation, Predicate<String> asked) throws IOException {
         if (primary != null) return;
@@ -118,13 +121,19 @@ public final class ReplicatedDirectory {
         }
         Files.createDirectories(settings.directory());
         DataState was = state();
-        if (!was.whole()) throw new IOException("this copy is not whole (" + describe(was) + "): it must not become the primary");
+        if (!was.whole()) {
+            // Catching up, or dropped by its primary since its score was last reported (a monitor interval ago): the
+            // score now says -1, and the copy keeps following. A failure here would restart it and count toward a
+            // ban, so that a copy caught mid-catch-up at a failover lost its instance (CI saw it, stop 22).
+            openReplica();
+            throw new Declined("this copy is not whole (" + describe(was) + "): it must not become the primary");
+        }
         Optional<PeerStates.Peer> other = PeerStates.moreCurrentThan(was, appliedSeq, settings, asked);
         if (other.isPresent() && other.get().newerThan(was)) {
             // Not whole until a primary brings it up to date (it follows again at once): haven promotes the newer copy.
             was.withWhole(false).write(stateFile());
             openReplica();
-            throw new MoreCurrentElsewhere(other.get().peer() + " holds a newer copy (" + describe(other.get().state()) + " against this "
+            throw new Declined(other.get().peer() + " holds a newer copy (" + describe(other.get().state()) + " against this "
                     + describe(was) + "): it must be promoted instead");
         }
         if (other.isPresent()) {
@@ -132,7 +141,7 @@ public final class ReplicatedDirectory {
             // promotable should the other copy be gone by then.
             deferredAt = Optional.of(was);
             openReplica();
-            throw new MoreCurrentElsewhere(other.get().peer() + " applied more of " + (followed.isEmpty() ? "the last primary" : followed)
+            throw new Declined(other.get().peer() + " applied more of " + (followed.isEmpty() ? "the last primary" : followed)
                     + "'s stream (record " + other.get().appliedSeq() + " against this copy's " + appliedSeq + ", " + describe(was)
                     + "): it must be promoted instead");
         }

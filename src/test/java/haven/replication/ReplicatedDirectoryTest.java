@@ -197,9 +197,13 @@ class ReplicatedDirectoryTest {
         assertThat(second.state().score()).isGreaterThan(third.state().score());
         primary.stop();
 
-        assertThatThrownBy(() -> third.promote(10)).isInstanceOf(ReplicatedDirectory.MoreCurrentElsewhere.class).hasMessageContaining("n2 holds a newer copy");
+        assertThatThrownBy(() -> third.promote(10)).isInstanceOf(ReplicatedDirectory.Declined.class).hasMessageContaining("n2 holds a newer copy");
         assertThat(third.state().whole()).as("refused, it counts as not whole until a primary updates it").isFalse();
         assertThat(third.role()).as("and follows again, for a primary to bring it up to date").isEqualTo(ReplicatedDirectory.Role.REPLICA);
+        // Asked again while not whole (its score, reported a monitor earlier, may still rank it): declined, not failed,
+        // and it keeps following.
+        assertThatThrownBy(() -> third.promote(11)).isInstanceOf(ReplicatedDirectory.Declined.class).hasMessageContaining("not whole");
+        assertThat(third.role()).isEqualTo(ReplicatedDirectory.Role.REPLICA);
         second.promote(10);
         assertThat(second.problem()).isEmpty();
     }
@@ -229,7 +233,7 @@ class ReplicatedDirectoryTest {
         assertThat(alone.state().generation()).isEqualTo(5);
 
         assertThatThrownBy(() -> second.promote(6, java.util.Set.of("n1", "n2")::contains))
-                .isInstanceOf(ReplicatedDirectory.MoreCurrentElsewhere.class).hasMessageContaining("n1 holds a newer copy");
+                .isInstanceOf(ReplicatedDirectory.Declined.class).hasMessageContaining("n1 holds a newer copy");
         assertThat(second.role()).isEqualTo(ReplicatedDirectory.Role.REPLICA);
         assertThat(Files.exists(replicaDir.resolve("only-on-n1"))).as("n2 lacks n1's last write").isFalse();
     }
@@ -259,7 +263,7 @@ class ReplicatedDirectoryTest {
         third.startReplica(); // its daemon restarted: same copy, same epoch, no position known
         assertThat(third.state()).isEqualTo(second.state());
 
-        assertThatThrownBy(() -> third.promote(5)).isInstanceOf(ReplicatedDirectory.MoreCurrentElsewhere.class).hasMessageContaining("n2 applied more of");
+        assertThatThrownBy(() -> third.promote(5)).isInstanceOf(ReplicatedDirectory.Declined.class).hasMessageContaining("n2 applied more of");
         assertThat(third.state().whole()).as("still whole: promotable should n2 be gone").isTrue();
         assertThat(third.score()).as("below n2 until it follows a primary again").isEqualTo(second.score() - 1);
         assertThat(third.role()).isEqualTo(ReplicatedDirectory.Role.REPLICA);

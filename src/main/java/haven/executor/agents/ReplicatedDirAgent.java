@@ -125,8 +125,6 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         try {
             replicated.get().startReplica();
             return scored(AgentResult.ok());
-        } catch (ReplicatedDirectory.MoreCurrentElsewhere e) {
-            return scored(AgentResult.declined(e.getMessage()));
         } catch (IOException | RuntimeException e) {
             return AgentResult.failed("cannot run the replica of " + directory + ": " + e.getMessage());
         } finally {
@@ -144,7 +142,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         try {
             replicated.get().promote(generation, view::asks);
             return scored(AgentResult.ok());
-        } catch (ReplicatedDirectory.MoreCurrentElsewhere e) {
+        } catch (ReplicatedDirectory.Declined e) {
             return scored(AgentResult.declined(e.getMessage()));
         } catch (IOException | RuntimeException e) {
             // A refusal marks the copy not whole: its score says so at once, or haven would pick this node again.
