@@ -22,9 +22,9 @@ public record AgentResult(Status status, String detail) {
         /** No answer within the operation's timeout: the outcome is unknown. */
         TIMEOUT(-1),
         /**
-         * A built-in replicated type's promote that found a more current copy on a replica it reaches: the instance
-         * runs on as a replica, its lowered score hands the role on. Not a failure (OCF has no such answer: an OCF
-         * agent's refusal is a failure, as in Pacemaker).
+         * A built-in replicated type's promote that must not take the role now (its copy is not whole, or a replica it
+         * reaches holds a more current one): the instance runs on as a replica, its lowered score hands the role on.
+         * Not a failure (OCF has no such answer: an OCF agent's refusal is a failure, as in Pacemaker).
          */
         DECLINED(1);
 

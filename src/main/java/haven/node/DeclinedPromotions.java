@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Promotions a built-in agent declined because a replica it reaches holds a more current copy. A decline is not a
- * failure: the replica runs on, its agent has already lowered its score, and the scheduler hands the role to the
- * better copy. Until then the reconciler must not ask again at every step (each ask is a query of every peer), so
+ * Promotions a built-in agent declined: its copy is not whole, or a replica it reaches holds a more current one. A
+ * decline is not a failure: the replica runs on, its agent has already lowered its score, and the scheduler hands
+ * the role to a better copy. Until then the reconciler must not ask again at every step (each ask is a query of every peer), so
  * the same generation's promotion waits {@link #HOLD_OFF_MS}; a new generation (the role given anew) asks at once.
  */
 final class DeclinedPromotions {

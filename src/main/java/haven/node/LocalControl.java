@@ -161,7 +161,8 @@ final class LocalControl {
                     local.scheduleMonitor(r, nowMs);
                     declined.declined(r, state.group(config.groupOf(r).id()).generation(), nowMs);
                     String why = self + " declined the primary role of " + r + ": " + res.detail();
-                    outbox.add(List.of(new Command.Journal(self, nowEpochMs, List.of(new JournalNote(nowEpochMs, "replication", why, List.of(self))))));
+                    JournalNote note = new JournalNote(nowEpochMs, "replication", why, List.of(self));
+                    outbox.add(List.of(new Command.Journal(self, nowEpochMs, List.of(note))));
                     out.add(new Effect.Note(why + "; its replica runs on here"));
                 } else {
                     fail(r, "promote: " + describe(res), scopeOf(res), nowEpochMs, out);

@@ -217,12 +217,17 @@ public final class PrimaryStream implements AutoCloseable {
             while (!pendingSyncs.isEmpty() && pendingSyncs.peekFirst() <= confirmed) pendingSyncs.removeFirst();
             if (confirmed <= toldFuse || fromFuse == null || !fromFuse.isOpen()) return;
             toldFuse = confirmed;
-            try {
-                ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(confirmed).flip();
-                while (b.hasRemaining()) fromFuse.write(b);
-            } catch (IOException e) {
-                if (failure.isEmpty()) failure = "cannot answer haven-rdir: " + e.getMessage();
-            }
+            answerLayer(confirmed);
+        }
+    }
+
+    /** One answer to haven-rdir (a confirmed record number, or a refused one with the top bit set); the caller holds this. */
+    private void answerLayer(long answer) {
+        try {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(answer).flip();
+            while (b.hasRemaining()) fromFuse.write(b);
+        } catch (IOException e) {
+            if (failure.isEmpty()) failure = "cannot answer haven-rdir: " + e.getMessage();
         }
     }
 
@@ -232,12 +237,7 @@ public final class PrimaryStream implements AutoCloseable {
         long upTo = pendingSyncs.peekLast();
         refusedSyncs += pendingSyncs.size();
         pendingSyncs.clear();
-        try {
-            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MIN_VALUE | upTo).flip();
-            while (b.hasRemaining()) fromFuse.write(b);
-        } catch (IOException e) {
-            if (failure.isEmpty()) failure = "cannot answer haven-rdir: " + e.getMessage();
-        }
+        answerLayer(Long.MIN_VALUE | upTo);
     }
 
     /** The syncs refused so far because fewer replicas than min_in_sync were in sync. */

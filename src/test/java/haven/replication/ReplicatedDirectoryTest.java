@@ -187,10 +187,7 @@ class ReplicatedDirectoryTest {
         await("both replicas in step", () -> second.state().whole() && third.state().whole() && third.state().generation() == 9
                 && second.state().generation() == 9);
         third.stop();
-        try (FileChannel c = FileChannel.open(primaryDir.resolve("after"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            c.write(ByteBuffer.wrap("written without n3".getBytes(StandardCharsets.UTF_8)));
-            c.force(true);
-        }
+        writeSynced("after", "written without n3");
         assertThat(Files.readString(replicaDir.resolve("after"))).isEqualTo("written without n3");
         assertThat(second.state().epoch()).as("the replica that stayed recorded a new epoch before the write was confirmed")
                 .isGreaterThan(third.state().epoch());

@@ -145,7 +145,7 @@ public final class ReplicatedDirAgent implements ResourceAgent {
         } catch (ReplicatedDirectory.Declined e) {
             return scored(AgentResult.declined(e.getMessage()));
         } catch (IOException | RuntimeException e) {
-            // A refusal marks the copy not whole: its score says so at once, or haven would pick this node again.
+            // The layer or the state file failed: a failure, reported with the copy's score as it now stands.
             return scored(AgentResult.failed("cannot take the primary role of " + directory + ": " + e.getMessage()));
         } finally {
             forceOffListeners.forEach(Runnable::run);

@@ -186,7 +186,9 @@ class OcfAgentTest {
             // during each exec its /proc environ reads empty (CI saw an empty list three times, twice right after a
             // look had found it marked): wait, up to 2 s, until it runs sleep, its last program, and shows marked.
             long until = System.nanoTime() + 2_000_000_000L;
-            while (!(runs(pid, "sleep") && MarkedProcesses.find(marker).equals(List.of(pid))) && System.nanoTime() < until) Thread.sleep(10);
+            while (!(runs(pid, "sleep") && MarkedProcesses.find(marker).equals(List.of(pid))) && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
             assertThat(MarkedProcesses.find(marker)).as("the detached daemon, in a session of its own").containsExactly(pid);
 
             // The agent loses track of it (as a daemon killed as it started it would): the probe must not say "stopped".
