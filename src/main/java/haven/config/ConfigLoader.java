@@ -123,7 +123,10 @@ public final class ConfigLoader {
         ResourcesSection.Result resources = ResourcesSection.read(top, nodes.nodes(), problems);
         Map<String, String> resourceTypes = new HashMap<>();
         resources.resources().forEach(r -> resourceTypes.put(r.id().name(), r.type()));
-        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), resources.names(), resourceTypes, problems);
+        java.util.Set<String> attributeNames = new java.util.TreeSet<>();
+        nodes.nodes().forEach(n -> attributeNames.addAll(n.attributes().keySet()));
+        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), attributeNames, resources.names(),
+                resourceTypes, problems);
         HaresourcesSection.Result shortForm = HaresourcesSection.read(top, nodes.names(), nodes.nodes(), problems);
         FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);
         QuorumSection.checkPingNodes(quorum, nodes.nodes(), problems);

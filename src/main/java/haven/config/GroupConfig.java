@@ -13,10 +13,12 @@ import java.util.Optional;
  * @param order      how {@code startOrder} follows from {@code members} (the group's {@code order:} key)
  * @param startOrder the members in the order they start: {@code members} itself unless {@link StartOrder} moved the
  *                   addresses later; {@link ConfigLoader} computes it once the resources' types are known
+ * @param placement  location scores and colocations ({@code location:}, {@code colocate:})
  */
 public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId> preferredNode, StartOrder.Mode order,
-        List<ResourceId> startOrder, Optional<Promotable> promotable) {
+        List<ResourceId> startOrder, Optional<Promotable> promotable, PlacementRules placement) {
     public GroupConfig {
+        if (placement == null) placement = PlacementRules.NONE;
         members = List.copyOf(members);
         startOrder = List.copyOf(startOrder);
         if (startOrder.size() != members.size() || !startOrder.containsAll(members)) {
@@ -26,6 +28,11 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
             throw new IllegalArgumentException("group " + id + ": the promoted members " + promotable.get().members()
                     + " must start first, but the start order is " + startOrder);
         }
+    }
+
+    public GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId> preferredNode, StartOrder.Mode order,
+            List<ResourceId> startOrder, Optional<Promotable> promotable) {
+        this(id, members, preferredNode, order, startOrder, promotable, PlacementRules.NONE);
     }
 
     public GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId> preferredNode, StartOrder.Mode order,
@@ -104,6 +111,11 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
 
     /** The same group with its start order resolved (see {@link StartOrder#resolve}). */
     GroupConfig withStartOrder(List<ResourceId> order) {
-        return new GroupConfig(id, members, preferredNode, this.order, order, promotable);
+        return new GroupConfig(id, members, preferredNode, this.order, order, promotable, placement);
+    }
+
+    /** The same group with other placement preferences. */
+    public GroupConfig withPlacement(PlacementRules rules) {
+        return new GroupConfig(id, members, preferredNode, order, startOrder, promotable, rules);
     }
 }

@@ -16,14 +16,16 @@ import java.util.Optional;
  * resource listed in none gets a group of its own, named after it and placed after the written groups.
  */
 final class GroupsSection {
-    static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable");
+    static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable", "location", "colocate");
 
     private GroupsSection() {}
 
     /** {@code resourceTypes}: each resource's type word, by name. */
     static List<GroupConfig> read(Fields root, Map<String, Place> nodeNames, java.util.Set<String> witnesses,
-                                  Map<String, Place> resourceNames, Map<String, String> resourceTypes, Problems problems) {
+                                  java.util.Set<String> attributeNames, Map<String, Place> resourceNames,
+                                  Map<String, String> resourceTypes, Problems problems) {
         List<GroupConfig> groups = new ArrayList<>();
+        List<PlacementSection.Reference> colocations = new ArrayList<>();
         Map<String, Place> groupNames = new HashMap<>();
         Map<String, Place> memberOf = new LinkedHashMap<>();
         Map<String, String> groupOfMember = new HashMap<>();
@@ -31,7 +33,7 @@ final class GroupsSection {
         for (int i = 0; i < items.size(); i++) {
             Fields.item("groups", i, items.get(i), KEYS, problems)
                     .flatMap(f -> group(f, groupNames, nodeNames, witnesses, resourceNames, resourceTypes, memberOf, groupOfMember,
-                            problems))
+                            problems).flatMap(g -> placement(f, g, nodeNames, witnesses, attributeNames, colocations, problems)))
                     .ifPresent(groups::add);
         }
         for (String resource : resourceNames.keySet()) {
@@ -47,7 +49,19 @@ final class GroupsSection {
                 groups.add(new GroupConfig(GroupId.of(resource), List.of(ResourceId.of(resource)), Optional.empty()));
             }
         }
+        Map<String, GroupConfig> byName = new HashMap<>();
+        groups.forEach(g -> byName.put(g.id().name(), g));
+        PlacementSection.checkColocations(colocations, byName, problems);
         return groups;
+    }
+
+    /** The group with its location: and colocate: preferences; empty after a reported problem. */
+    private static Optional<GroupConfig> placement(Fields f, GroupConfig group, Map<String, Place> nodeNames,
+            java.util.Set<String> witnesses, java.util.Set<String> attributeNames, List<PlacementSection.Reference> colocations,
+            Problems problems) {
+        Optional<PlacementSection.Result> read = PlacementSection.read(f, group.id(), nodeNames, witnesses, attributeNames, problems);
+        read.ifPresent(r -> colocations.addAll(r.references()));
+        return read.map(r -> group.withPlacement(r.rules()));
     }
 
     private static Optional<GroupConfig> group(Fields f, Map<String, Place> groupNames, Map<String, Place> nodeNames,

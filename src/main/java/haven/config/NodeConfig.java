@@ -7,9 +7,11 @@ import haven.core.NodeId;
  * witness votes (counts for quorum and the lease, holds a copy of the cluster log) but never runs a resource:
  * the third vote that lets a two-node cluster survive the loss of either node. {@code replicationAddress}: where
  * replicated data reaches this node, on a network of its own (a dedicated LAN, so a bulk copy cannot delay the
- * heartbeats); without one, the cluster address.
+ * heartbeats); without one, the cluster address. {@code attributes}: what the administrator says of the node (rack,
+ * size, any name), which location preferences test.
  */
-public record NodeConfig(NodeId id, String address, Role role, java.util.Optional<String> replicationAddress) {
+public record NodeConfig(NodeId id, String address, Role role, java.util.Optional<String> replicationAddress,
+        java.util.SortedMap<String, String> attributes) {
     public enum Role {
         NODE, WITNESS;
 
@@ -20,6 +22,11 @@ public record NodeConfig(NodeId id, String address, Role role, java.util.Optiona
 
     public NodeConfig {
         if (replicationAddress == null) replicationAddress = java.util.Optional.empty();
+        attributes = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(attributes == null ? java.util.Map.of() : attributes));
+    }
+
+    public NodeConfig(NodeId id, String address, Role role, java.util.Optional<String> replicationAddress) {
+        this(id, address, role, replicationAddress, new java.util.TreeMap<>());
     }
 
     public NodeConfig(NodeId id, String address, Role role) {

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** The {@code nodes:} list: each node's name, the IPv4 address its daemon binds to, and its role. */
 final class NodesSection {
-    static final List<String> KEYS = List.of("name", "address", "role", "replication_address");
+    static final List<String> KEYS = List.of("name", "address", "role", "replication_address", "attributes");
     private static final String LIST_HINT = "list every node of the cluster (three or more), e.g.\n"
             + "  nodes:\n    - name: n1\n      address: 10.0.0.1";
 
@@ -79,10 +79,11 @@ final class NodesSection {
         }
         Optional<NodeConfig.Role> role = role(f, problems);
         Optional<Optional<String>> replication = replicationAddress(f, role, addresses, problems);
-        if (name.isEmpty() || address.isEmpty() || role.isEmpty() || replication.isEmpty()) {
+        Optional<java.util.SortedMap<String, String>> attributes = attributes(f, problems);
+        if (name.isEmpty() || address.isEmpty() || role.isEmpty() || replication.isEmpty() || attributes.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get(), role.get(), replication.get()));
+        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get(), role.get(), replication.get(), attributes.get()));
     }
 
     /**
@@ -111,6 +112,29 @@ final class NodesSection {
             return Optional.empty();
         }
         return Optional.of(Optional.of(a));
+    }
+
+    /** The node's {@code attributes:} (name to value, both as written), empty after a reported problem. */
+    private static Optional<java.util.SortedMap<String, String>> attributes(Fields f, Problems problems) {
+        java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+        if (!f.has("attributes")) return Optional.of(out);
+        Optional<YamlNode.Mapping> m = f.rawMapping("attributes");
+        if (m.isEmpty()) return Optional.empty();
+        boolean ok = true;
+        for (YamlNode.Entry e : m.get().entries()) {
+            if (!haven.core.Names.isValid(e.key())) {
+                problems.add(e.keyPlace(), f.key("attributes") + ": '" + e.key() + "' is not an attribute name", Fields.NAME_RULE);
+                ok = false;
+            } else if (!(e.value() instanceof YamlNode.Scalar s) || s.isNull() || s.text().isBlank()) {
+                problems.add(e.value().place(), f.key("attributes") + "." + e.key() + " must be a value, not " + e.value().describe(),
+                        "e.g. attributes: { rack: a, memory_gb: 64 }");
+                ok = false;
+            } else if (out.put(e.key(), s.text().strip()) != null) {
+                problems.add(e.keyPlace(), f.key("attributes") + "." + e.key() + " is written twice", "keep one of them");
+                ok = false;
+            }
+        }
+        return ok ? Optional.of(out) : Optional.empty();
     }
 
     private static Optional<NodeConfig.Role> role(Fields f, Problems problems) {

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * A promotable group's two placements: the nodes that run its instances, and which of them holds the primary
@@ -21,34 +23,44 @@ final class InstancePlacement {
 
     private InstancePlacement() {}
 
-    /** Where the primary role should be; {@code current} is its holder now. */
-    static Optional<NodeId> primary(GroupConfig group, GroupState state, Eligibility eligibility, Optional<NodeId> move,
-            Map<NodeId, Integer> load, Optional<NodeId> current) {
-        if (current.isPresent() && eligibility.canRun(group, current.get())) {
+    /**
+     * Where the primary role should be; {@code current} is its holder now, {@code allowed} the nodes that may hold it
+     * (eligible, and not ruled out by a location or colocation), {@code placement} each node's placement score.
+     */
+    static Optional<NodeId> primary(GroupConfig group, GroupState state, List<NodeId> nodes, Predicate<NodeId> allowed,
+            ToLongFunction<NodeId> placement, Optional<NodeId> move, Map<NodeId, Integer> load, Optional<NodeId> current) {
+        if (current.isPresent() && allowed.test(current.get())) {
             if (move.isPresent()) return move;
             // Not promoted yet, and another instance now ranks above it: its agent refused the role (a reachable
             // replica holds more of the data, so its own score dropped), or a better copy reported since. The role
             // goes to the better copy rather than to a retry that is refused again.
             if (!state.started() && state.scores().containsKey(current.get())) {
-                Optional<NodeId> better = best(group, state, eligibility, load);
+                Optional<NodeId> better = best(group, state, nodes, allowed, placement, load);
                 if (better.isPresent() && rank(state, better.get()) > rank(state, current.get())) return better;
             }
             return current;
         }
         if (move.isPresent()) return move;
-        return best(group, state, eligibility, load);
+        return best(group, state, nodes, allowed, placement, load);
     }
 
-    private static Optional<NodeId> best(GroupConfig group, GroupState state, Eligibility eligibility, Map<NodeId, Integer> load) {
-        List<NodeId> candidates = state.instances().stream().filter(n -> eligibility.canRun(group, n)).toList();
+    /**
+     * The most current copy first (a placement preference never promotes a copy that is behind another that may take
+     * the role); among equals the highest placement score, the preferred node, the least loaded.
+     */
+    private static Optional<NodeId> best(GroupConfig group, GroupState state, List<NodeId> nodes, Predicate<NodeId> allowed,
+            ToLongFunction<NodeId> placement, Map<NodeId, Integer> load) {
+        List<NodeId> candidates = state.instances().stream().filter(allowed).toList();
         if (candidates.isEmpty()) {
-            candidates = eligibility.nodes().stream().filter(n -> eligibility.canRun(group, n)).toList();
+            candidates = nodes.stream().filter(allowed).toList();
         }
         // An agent's promotion score ranks its instance: a negative one says "not me" (a replica that is behind,
         // disconnected), the highest wins; an instance whose agent set none ranks after those that did.
         candidates = candidates.stream().filter(n -> state.scores().getOrDefault(n, 0L) >= 0).toList();
         long best = candidates.stream().mapToLong(n -> rank(state, n)).max().orElse(Long.MIN_VALUE);
         List<NodeId> top = candidates.stream().filter(n -> rank(state, n) == best).toList();
+        long bestPlacement = top.stream().mapToLong(placement).max().orElse(0);
+        top = top.stream().filter(n -> placement.applyAsLong(n) == bestPlacement).toList();
         if (group.preferredNode().isPresent() && top.contains(group.preferredNode().get())) return group.preferredNode();
         return top.stream().min(Comparator.comparing((NodeId n) -> load.getOrDefault(n, 0)));
     }
@@ -81,17 +93,17 @@ final class InstancePlacement {
      * The nodes that should run an instance: those that do and still may, the primary's, then more eligible nodes
      * (the preferred first, then the least loaded) up to one more than the replicas asked for.
      */
-    static SortedSet<NodeId> instances(GroupConfig group, GroupState state, Eligibility eligibility, Optional<NodeId> primary,
-            Map<NodeId, Integer> load) {
+    static SortedSet<NodeId> instances(GroupConfig group, GroupState state, Predicate<NodeId> allowed, List<NodeId> nodes,
+            Optional<NodeId> primary, Map<NodeId, Integer> load) {
         int replicas = group.promotable().orElseThrow().replicas();
         long limit = replicas == GroupConfig.Promotable.EVERY_NODE ? Long.MAX_VALUE : replicas + 1L;
         TreeSet<NodeId> out = new TreeSet<>();
         primary.ifPresent(out::add);
         for (NodeId n : state.instances()) {
             if (out.size() >= limit) break;
-            if (eligibility.canRun(group, n)) out.add(n);
+            if (allowed.test(n)) out.add(n);
         }
-        List<NodeId> more = eligibility.nodes().stream().filter(n -> !out.contains(n) && eligibility.canRun(group, n))
+        List<NodeId> more = nodes.stream().filter(n -> !out.contains(n) && allowed.test(n))
                 .sorted(Comparator.comparing((NodeId n) -> !group.preferredNode().equals(Optional.of(n)))
                         .thenComparing(n -> load.getOrDefault(n, 0)).thenComparing(Comparator.naturalOrder()))
                 .toList();

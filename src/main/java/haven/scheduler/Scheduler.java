@@ -62,9 +62,15 @@ public final class Scheduler {
             state.group(g.id()).assigned().ifPresent(n -> load.merge(n, 1, Integer::sum));
         }
         TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
-        for (GroupConfig group : in.config().groups()) {
-            GroupDecision d = decide(group, state, eligibility, load, in);
-            if (group.isPromotable()) d = withInstances(d, group, state, eligibility, load, in);
+        List<GroupConfig> order = PlacementOrder.of(in.config());
+        boolean colocations = order != in.config().groups();
+        java.util.Map<NodeId, NodeConfig> nodes = Preferences.nodesOf(in.config());
+        Preferences.Decided decided = new Preferences.Decided();
+        for (GroupConfig group : order) {
+            Preferences prefs = Preferences.of(group, nodes, decided);
+            GroupDecision d = decide(group, state, eligibility, prefs, load, in);
+            if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, load, in);
+            if (colocations) decided.record(group.id(), d.explanation().target(), d.instances());
             commands.addAll(d.commands());
             explanations.put(group.id(), d.explanation());
         }
@@ -86,7 +92,12 @@ public final class Scheduler {
         return new Plan(List.of(), explanations);
     }
 
-    private record GroupDecision(List<Command> commands, Explanation explanation) {}
+    /** {@code instances}: where a promotable group's instances go (empty for a plain group). */
+    private record GroupDecision(List<Command> commands, Explanation explanation, java.util.SortedSet<NodeId> instances) {
+        GroupDecision(List<Command> commands, Explanation explanation) {
+            this(commands, explanation, new java.util.TreeSet<>());
+        }
+    }
 
     /**
      * A promotable group's instances follow the primary's decision: set before its assignment in the same entry
@@ -94,9 +105,10 @@ public final class Scheduler {
      * like the first placement.
      */
     private static GroupDecision withInstances(GroupDecision d, GroupConfig group, ClusterState state, Eligibility eligibility,
-            TreeMap<NodeId, Integer> load, SchedulerInput in) {
+            Preferences prefs, TreeMap<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
-        java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, eligibility, d.explanation().target(), load);
+        java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, n -> eligibility.canRun(group, n)
+                && prefs.bannedInstance(n).isEmpty(), eligibility.nodes(), d.explanation().target(), load);
         Explanation e = d.explanation();
         String where = want.isEmpty() ? "no instances" : "instances on " + String.join(", ", want.stream().map(NodeId::name).toList());
         if (!gs.scores().isEmpty()) {
@@ -105,22 +117,24 @@ public final class Scheduler {
         }
         Explanation explained = new Explanation(e.target(), e.decision() + "; " + where, e.nodeReasons());
         if (want.equals(gs.instances()) || (in.holdFirstPlacement() && gs.generation() == 0)) {
-            return new GroupDecision(d.commands(), explained);
+            return new GroupDecision(d.commands(), explained, want);
         }
         List<Command> both = new ArrayList<>();
         both.add(new Command.SetInstances(group.id(), want));
         both.addAll(d.commands());
-        return new GroupDecision(both, explained);
+        return new GroupDecision(both, explained, want);
     }
 
-    private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility,
+    private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility, Preferences prefs,
             TreeMap<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
         Optional<NodeId> current = gs.assigned();
+        java.util.function.Predicate<NodeId> allowed = n -> eligibility.canRun(group, n) && prefs.forbids(n).isEmpty();
+        Optional<NodeId> move = Optional.ofNullable(state.moves().get(group.id())).filter(allowed);
         Optional<NodeId> want = group.isPromotable()
-                ? InstancePlacement.primary(group, gs, eligibility, movedTo(group, state, eligibility), load, current)
-                : chooseTarget(group, state, eligibility, load, in, current);
-        List<String> reasons = eligibility.reasons(group);
+                ? InstancePlacement.primary(group, gs, eligibility.nodes(), allowed, prefs::score, move, load, current)
+                : chooseTarget(group, eligibility.nodes(), allowed, prefs, load, in, current, move);
+        List<String> reasons = reasons(group, eligibility, prefs);
         if (want.equals(current)) {
             String decision = current.map(n -> "runs on " + n).orElse("cannot run anywhere: no eligible node");
             return new GroupDecision(List.of(), new Explanation(want, decision, reasons));
@@ -157,44 +171,53 @@ public final class Scheduler {
                             + " once they have stopped it or are declared lost", reasons));
         }
         load.merge(target, 1, Integer::sum);
-        String why = whyTarget(group, state, target);
+        String why = whyTarget(group, state, prefs, target);
         return new GroupDecision(List.of(new Command.Assign(group.id(), Optional.of(target), why)),
                 new Explanation(want, "start on " + target + " (" + why + ")", reasons));
     }
 
-    private static Optional<NodeId> chooseTarget(GroupConfig group, ClusterState state, Eligibility eligibility,
-            TreeMap<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current) {
-        Optional<NodeId> move = movedTo(group, state, eligibility);
-        Optional<NodeId> preferred = group.preferredNode().filter(n -> eligibility.canRun(group, n));
-        if (current.isPresent() && eligibility.canRun(group, current.get())) {
-            if (move.isPresent()) {
-                return move;
-            }
-            if (!in.config().policy().stickiness() && preferred.isPresent()) {
-                return preferred;
-            }
-            return current;
+    /**
+     * A plain group's node: where an administrator moved it; else, with stickiness, where it runs; else the node with
+     * the highest placement score, the preferred node first among equals, then the least loaded. Without stickiness a
+     * running group moves only for a higher score, or for its preferred node at an equal one.
+     */
+    private static Optional<NodeId> chooseTarget(GroupConfig group, List<NodeId> nodes, java.util.function.Predicate<NodeId> allowed,
+            Preferences prefs, TreeMap<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current, Optional<NodeId> move) {
+        if (move.isPresent()) return move;
+        boolean stays = current.isPresent() && allowed.test(current.get());
+        if (stays && in.config().policy().stickiness()) return current;
+        java.util.Comparator<NodeId> better = java.util.Comparator.comparingLong((NodeId n) -> -prefs.score(n))
+                .thenComparing(n -> !group.preferredNode().equals(Optional.of(n)))
+                .thenComparing(n -> load.getOrDefault(n, 0));
+        Optional<NodeId> best = nodes.stream().filter(allowed).min(better);
+        if (stays && best.isPresent()) {
+            NodeId here = current.get();
+            long gain = prefs.score(best.get()) - prefs.score(here);
+            boolean toPreferred = gain == 0 && group.preferredNode().equals(best) && !group.preferredNode().equals(current);
+            return gain > 0 || toPreferred ? best : current;
         }
-        if (move.isPresent()) {
-            return move;
-        }
-        if (preferred.isPresent()) {
-            return preferred;
-        }
-        return eligibility.nodes().stream()
-                .filter(n -> eligibility.canRun(group, n))
-                .min((a, b) -> Integer.compare(load.getOrDefault(a, 0), load.getOrDefault(b, 0)));
+        return best;
     }
 
-    /** Where an administrator moved the group, if it may run there. */
-    private static Optional<NodeId> movedTo(GroupConfig group, ClusterState state, Eligibility eligibility) {
-        return Optional.ofNullable(state.moves().get(group.id())).filter(n -> eligibility.canRun(group, n));
+    /** Each node's line of {@code haven why}: what rules it out, or its placement score when the group has preferences. */
+    private static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs) {
+        List<String> base = eligibility.reasons(group);
+        if (prefs.isNone()) return base;
+        List<String> out = new ArrayList<>(base.size());
+        for (int i = 0; i < base.size(); i++) {
+            NodeId n = eligibility.nodes().get(i);
+            String extra = prefs.forbids(n).orElseGet(() -> prefs.explain(n));
+            out.add(extra.isEmpty() ? base.get(i) : base.get(i) + "; " + extra);
+        }
+        return out;
     }
 
-    private static String whyTarget(GroupConfig group, ClusterState state, NodeId target) {
+    private static String whyTarget(GroupConfig group, ClusterState state, Preferences prefs, NodeId target) {
         String replica = group.isPromotable() && state.group(group.id()).instances().contains(target) ? "; its replica is promoted" : "";
+        String scored = prefs.explain(target);
         if (target.equals(state.moves().get(group.id()))) return "moved there by an administrator" + replica;
-        if (group.preferredNode().equals(Optional.of(target))) return "preferred node" + replica;
+        if (group.preferredNode().equals(Optional.of(target))) return "preferred node" + (scored.isEmpty() ? "" : ", " + scored) + replica;
+        if (!scored.isEmpty()) return "highest placement " + scored + replica;
         return "least loaded eligible node" + replica;
     }
 

@@ -1,0 +1,47 @@
+package haven.config;
+
+import haven.core.GroupId;
+import haven.core.NodeId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a group would rather run, beyond its preferred node: location scores for nodes (by name or by their
+ * attributes) and colocations with other groups. The scheduler adds up the scores that apply to a node; see
+ * {@link Score} for "always" and "never".
+ */
+public record PlacementRules(List<Location> locations, List<Colocation> colocations) {
+    public static final PlacementRules NONE = new PlacementRules(List.of(), List.of());
+
+    public PlacementRules {
+        locations = List.copyOf(locations);
+        colocations = List.copyOf(colocations);
+    }
+
+    public boolean isEmpty() {
+        return locations.isEmpty() && colocations.isEmpty();
+    }
+
+    /** A score for one node ({@code node}) or for every node whose attributes pass {@code where}. */
+    public record Location(Optional<NodeId> node, Optional<NodeRule> where, long score) {
+        public Location {
+            if (node.isPresent() == where.isPresent()) throw new IllegalArgumentException("a location names a node or a rule, not both");
+        }
+
+        public boolean appliesTo(NodeConfig n) {
+            return node.map(n.id()::equals).orElseGet(() -> where.orElseThrow().matches(n.attributes()));
+        }
+
+        /** How {@code haven why} names it: the node, or the rule. */
+        public String label() {
+            return node.map(NodeId::name).orElseGet(() -> where.orElseThrow().toString());
+        }
+    }
+
+    /**
+     * Run with (a positive score; {@link Score#INFINITY}: only where) or apart from (negative; -inf: never where) the
+     * group {@code with}: with its primary when that group is promotable, or with any of its instances when
+     * {@code anyInstance}.
+     */
+    public record Colocation(GroupId with, long score, boolean anyInstance) {}
+}
