@@ -20,26 +20,54 @@ import java.util.TreeSet;
  * preferences shares {@link #NONE}, which allows every node and scores each 0, so plain groups cost nothing.
  */
 final class Preferences {
-    static final Preferences NONE = new Preferences(null, Map.of(), new Decided());
+    static final Preferences NONE = new Preferences(null, List.of(), new Decided());
 
     private final GroupConfig group;
-    private final Map<NodeId, NodeConfig> nodes;
     private final Decided decided;
+    /** The scores that apply to each node, sparse: a node with none is absent. */
+    private final Map<NodeId, List<Part>> parts = new java.util.HashMap<>(4);
+    /** Nodes a -inf location rules out (for every instance), with the reason. */
+    private Map<NodeId, String> never = Map.of();
+    /** Nodes a -inf colocation rules out (for the primary, or the only instance), with the reason. */
+    private Map<NodeId, String> apart = Map.of();
 
-    private Preferences(GroupConfig group, Map<NodeId, NodeConfig> nodes, Decided decided) {
+    private record Part(String label, long score) {}
+
+    private Preferences(GroupConfig group, java.util.Collection<NodeConfig> nodes, Decided decided) {
         this.group = group;
-        this.nodes = nodes;
         this.decided = decided;
+        if (group == null) return;
+        for (PlacementRules.Location l : group.placement().locations()) {
+            if (l.node().isPresent()) {
+                add(l.node().get(), l);
+                continue;
+            }
+            for (NodeConfig n : nodes) {
+                if (l.appliesTo(n)) add(n.id(), l);
+            }
+        }
+        for (PlacementRules.Colocation c : group.placement().colocations()) {
+            String label = (c.anyInstance() ? "with an instance of " : "with ") + c.with();
+            for (NodeId n : decided.nodesOf(c)) {
+                parts.computeIfAbsent(n, k -> new ArrayList<>(2)).add(new Part(label, c.score()));
+                if (Score.never(c.score())) {
+                    if (apart.isEmpty()) apart = new java.util.HashMap<>(4);
+                    apart.putIfAbsent(n, "kept apart from " + c.with() + ", which runs here");
+                }
+            }
+        }
     }
 
-    static Preferences of(GroupConfig group, Map<NodeId, NodeConfig> nodes, Decided decided) {
+    private void add(NodeId n, PlacementRules.Location l) {
+        parts.computeIfAbsent(n, k -> new ArrayList<>(2)).add(new Part(l.label(), l.score()));
+        if (Score.never(l.score())) {
+            if (never.isEmpty()) never = new java.util.HashMap<>(4);
+            never.putIfAbsent(n, "never here (location " + l.label() + ")");
+        }
+    }
+
+    static Preferences of(GroupConfig group, java.util.Collection<NodeConfig> nodes, Decided decided) {
         return group.placement().isEmpty() ? NONE : new Preferences(group, nodes, decided);
-    }
-
-    static Map<NodeId, NodeConfig> nodesOf(ClusterConfig config) {
-        Map<NodeId, NodeConfig> out = new java.util.HashMap<>();
-        config.nodes().forEach(n -> out.put(n.id(), n));
-        return out;
     }
 
     boolean isNone() {
@@ -52,8 +80,8 @@ final class Preferences {
         private final Map<GroupId, SortedSet<NodeId>> instances = new java.util.HashMap<>();
 
         void record(GroupId group, Optional<NodeId> node, SortedSet<NodeId> instanceNodes) {
-            primary.put(group, node);
-            instances.put(group, instanceNodes);
+            if (node.isPresent()) primary.put(group, node);
+            if (!instanceNodes.isEmpty()) instances.put(group, instanceNodes);
         }
 
         Optional<NodeId> node(GroupId group) {
@@ -63,63 +91,47 @@ final class Preferences {
         boolean holds(PlacementRules.Colocation c, NodeId n) {
             return c.anyInstance() ? instances.getOrDefault(c.with(), new TreeSet<>()).contains(n) : node(c.with()).equals(Optional.of(n));
         }
+
+        /** The nodes where {@code c}'s group is: its node, or all its instances. */
+        java.util.Collection<NodeId> nodesOf(PlacementRules.Colocation c) {
+            if (c.anyInstance()) return instances.getOrDefault(c.with(), new TreeSet<>());
+            return node(c.with()).map(List::of).orElse(List.of());
+        }
     }
 
-    /** What rules the group's primary (or its only instance) off {@code n}: a -inf location or a mandatory colocation. */
+    /** What rules the group's primary (or its only instance) off {@code n}: a -inf location or colocation, or a mandatory colocation. */
     Optional<String> forbids(NodeId n) {
         if (isNone()) return Optional.empty();
-        Optional<String> banned = bannedInstance(n);
-        if (banned.isPresent()) return banned;
+        String banned = never.isEmpty() && apart.isEmpty() ? null : never.getOrDefault(n, apart.get(n));
+        if (banned != null) return Optional.of(banned);
         for (PlacementRules.Colocation c : group.placement().colocations()) {
-            boolean there = decided.holds(c, n);
-            if (Score.always(c.score()) && !there) {
-                String at = c.anyInstance() ? "has no instance here" : decided.node(c.with()).map(x -> "runs on " + x).orElse("runs nowhere");
+            if (Score.always(c.score()) && !decided.holds(c, n)) {
+                String at = c.anyInstance() ? "has no instance here" : decided.node(c.with()).map(x -> "runs on " + x).orElse("is not placed now");
                 return Optional.of("colocated with " + c.with() + ", which " + at);
             }
-            if (Score.never(c.score()) && there) return Optional.of("kept apart from " + c.with() + ", which runs here");
         }
         return Optional.empty();
     }
 
     /** What rules any instance of the group off {@code n}: only a -inf location (colocations bind the primary). */
     Optional<String> bannedInstance(NodeId n) {
-        if (isNone()) return Optional.empty();
-        NodeConfig node = nodes.get(n);
-        for (PlacementRules.Location l : group.placement().locations()) {
-            if (Score.never(l.score()) && node != null && l.appliesTo(node)) return Optional.of("never here (location " + l.label() + ")");
-        }
-        return Optional.empty();
+        return never.isEmpty() ? Optional.empty() : Optional.ofNullable(never.get(n));
     }
 
     /** The sum of the scores that apply to {@code n}. */
     long score(NodeId n) {
-        if (isNone()) return 0;
+        List<Part> p = parts.get(n);
+        if (p == null) return 0;
         long total = 0;
-        for (Part part : parts(n)) total = Score.add(total, part.score());
+        for (Part part : p) total = Score.add(total, part.score());
         return total;
     }
 
-    /** "+150 (rack=a +100, with cache +50)", or empty when no score applies to {@code n}. */
+    /** "score +150 (rack=a +100, with cache +50)", or empty when no score applies to {@code n}. */
     String explain(NodeId n) {
-        if (isNone()) return "";
-        List<Part> parts = parts(n);
-        if (parts.isEmpty()) return "";
-        return "score " + Score.format(score(n)) + " (" + String.join(", ", parts.stream().map(p -> p.label() + " "
-                + Score.format(p.score())).toList()) + ")";
-    }
-
-    private record Part(String label, long score) {}
-
-    /** The scores that apply to {@code n}. */
-    private List<Part> parts(NodeId n) {
-        List<Part> out = new ArrayList<>();
-        NodeConfig node = nodes.get(n);
-        for (PlacementRules.Location l : group.placement().locations()) {
-            if (node != null && l.appliesTo(node)) out.add(new Part(l.label(), l.score()));
-        }
-        for (PlacementRules.Colocation c : group.placement().colocations()) {
-            if (decided.holds(c, n)) out.add(new Part("with " + c.with(), c.score()));
-        }
-        return out;
+        List<Part> p = parts.get(n);
+        if (p == null) return "";
+        return "score " + Score.format(score(n)) + " (" + String.join(", ", p.stream().map(x -> x.label() + " "
+                + Score.format(x.score())).toList()) + ")";
     }
 }

@@ -64,13 +64,13 @@ public final class Scheduler {
         TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
         List<GroupConfig> order = PlacementOrder.of(in.config());
         boolean colocations = order != in.config().groups();
-        java.util.Map<NodeId, NodeConfig> nodes = Preferences.nodesOf(in.config());
+        List<NodeConfig> nodes = in.config().nodes();
         Preferences.Decided decided = new Preferences.Decided();
         for (GroupConfig group : order) {
             Preferences prefs = Preferences.of(group, nodes, decided);
             GroupDecision d = decide(group, state, eligibility, prefs, load, in);
             if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, load, in);
-            if (colocations) decided.record(group.id(), d.explanation().target(), d.instances());
+            if (colocations) recordPlacement(decided, group.id(), state.group(group.id()), d.commands());
             commands.addAll(d.commands());
             explanations.put(group.id(), d.explanation());
         }
@@ -92,12 +92,7 @@ public final class Scheduler {
         return new Plan(List.of(), explanations);
     }
 
-    /** {@code instances}: where a promotable group's instances go (empty for a plain group). */
-    private record GroupDecision(List<Command> commands, Explanation explanation, java.util.SortedSet<NodeId> instances) {
-        GroupDecision(List<Command> commands, Explanation explanation) {
-            this(commands, explanation, new java.util.TreeSet<>());
-        }
-    }
+    private record GroupDecision(List<Command> commands, Explanation explanation) {}
 
     /**
      * A promotable group's instances follow the primary's decision: set before its assignment in the same entry
@@ -117,12 +112,12 @@ public final class Scheduler {
         }
         Explanation explained = new Explanation(e.target(), e.decision() + "; " + where, e.nodeReasons());
         if (want.equals(gs.instances()) || (in.holdFirstPlacement() && gs.generation() == 0)) {
-            return new GroupDecision(d.commands(), explained, want);
+            return new GroupDecision(d.commands(), explained);
         }
         List<Command> both = new ArrayList<>();
         both.add(new Command.SetInstances(group.id(), want));
         both.addAll(d.commands());
-        return new GroupDecision(both, explained, want);
+        return new GroupDecision(both, explained);
     }
 
     private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility, Preferences prefs,
@@ -186,10 +181,7 @@ public final class Scheduler {
         if (move.isPresent()) return move;
         boolean stays = current.isPresent() && allowed.test(current.get());
         if (stays && in.config().policy().stickiness()) return current;
-        java.util.Comparator<NodeId> better = java.util.Comparator.comparingLong((NodeId n) -> -prefs.score(n))
-                .thenComparing(n -> !group.preferredNode().equals(Optional.of(n)))
-                .thenComparing(n -> load.getOrDefault(n, 0));
-        Optional<NodeId> best = nodes.stream().filter(allowed).min(better);
+        Optional<NodeId> best = best(group, nodes, allowed, prefs, load);
         if (stays && best.isPresent()) {
             NodeId here = current.get();
             long gain = prefs.score(best.get()) - prefs.score(here);
@@ -199,17 +191,73 @@ public final class Scheduler {
         return best;
     }
 
-    /** Each node's line of {@code haven why}: what rules it out, or its placement score when the group has preferences. */
+    /** The allowed node with the highest score; among equals the preferred node, then the least loaded, then the first. */
+    private static Optional<NodeId> best(GroupConfig group, List<NodeId> nodes, java.util.function.Predicate<NodeId> allowed,
+            Preferences prefs, TreeMap<NodeId, Integer> load) {
+        Optional<NodeId> preferred = group.preferredNode();
+        if (prefs.isNone() && preferred.isPresent() && allowed.test(preferred.get())) return preferred;
+        NodeId best = null;
+        long bestScore = 0;
+        boolean bestPreferred = false;
+        int bestLoad = 0;
+        for (NodeId n : nodes) {
+            if (!allowed.test(n)) continue;
+            long score = prefs.score(n);
+            boolean isPreferred = preferred.isPresent() && preferred.get().equals(n);
+            int l = load.getOrDefault(n, 0);
+            boolean better = best == null || score > bestScore
+                    || score == bestScore && (isPreferred && !bestPreferred || isPreferred == bestPreferred && l < bestLoad);
+            if (better) {
+                best = n;
+                bestScore = score;
+                bestPreferred = isPreferred;
+                bestLoad = l;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * Where the group runs once this plan is committed, for the groups colocated with it: its node when assigned
+     * (a group still waiting for a lease or a stop runs nowhere yet, so those that must run with it wait too; following
+     * its intended node instead let that intention, which weighs load, chase the dependents' own placement).
+     */
+    private static void recordPlacement(Preferences.Decided decided, GroupId group, GroupState before, List<Command> commands) {
+        Optional<NodeId> node = before.assigned();
+        java.util.SortedSet<NodeId> instances = before.instances();
+        for (Command c : commands) {
+            if (c instanceof Command.Assign a) node = a.node();
+            if (c instanceof Command.SetInstances i) instances = i.nodes();
+        }
+        decided.record(group, node, instances);
+    }
+
+    /**
+     * Each node's line of {@code haven why}: what rules it out, or its placement score when the group has preferences.
+     * Written out only when read: a plan is made every second, and {@code haven why} asks rarely.
+     */
     private static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs) {
         List<String> base = eligibility.reasons(group);
         if (prefs.isNone()) return base;
-        List<String> out = new ArrayList<>(base.size());
-        for (int i = 0; i < base.size(); i++) {
-            NodeId n = eligibility.nodes().get(i);
-            String extra = prefs.forbids(n).orElseGet(() -> prefs.explain(n));
-            out.add(extra.isEmpty() ? base.get(i) : base.get(i) + "; " + extra);
-        }
-        return out;
+        List<NodeId> nodes = eligibility.nodes();
+        return new java.util.AbstractList<>() {
+            @Override
+            public String get(int i) {
+                NodeId n = nodes.get(i);
+                String line = base.get(i);
+                String eligible = n + ": eligible";
+                if (!line.startsWith(eligible)) return line; // the first thing that rules a node out is its reason
+                Optional<String> forbidden = prefs.forbids(n);
+                if (forbidden.isPresent()) return n + ": " + forbidden.get() + line.substring(eligible.length());
+                String score = prefs.explain(n);
+                return score.isEmpty() ? line : line + "; " + score;
+            }
+
+            @Override
+            public int size() {
+                return base.size();
+            }
+        };
     }
 
     private static String whyTarget(GroupConfig group, ClusterState state, Preferences prefs, NodeId target) {

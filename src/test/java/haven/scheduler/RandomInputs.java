@@ -119,6 +119,40 @@ final class RandomInputs {
         return SchedulerInput.of(config, state, new LinkedHashSet<>(online), new LinkedHashSet<>(lost), in.nowEpochMs());
     }
 
+    /**
+     * The same input with random placement preferences: location scores on nodes (from -inf to inf) and colocations,
+     * each with a group listed earlier or later (never a loop: only towards lower group numbers), mandatory or scored,
+     * together or apart.
+     */
+    static SchedulerInput withPreferences(SchedulerInput in, long seed) {
+        Random rnd = new Random(seed * 7919);
+        long[] scores = {-haven.config.Score.INFINITY, -100, -10, 10, 100, haven.config.Score.INFINITY};
+        List<NodeId> nodes = in.config().nodeIds();
+        List<GroupConfig> groups = new ArrayList<>();
+        for (GroupConfig g : in.config().groups()) {
+            List<haven.config.PlacementRules.Location> locations = new ArrayList<>();
+            int l = rnd.nextInt(3);
+            for (int i = 0; i < l; i++) {
+                locations.add(new haven.config.PlacementRules.Location(Optional.of(pick(rnd, nodes)), Optional.empty(),
+                        scores[rnd.nextInt(scores.length)]));
+            }
+            List<haven.config.PlacementRules.Colocation> colocations = new ArrayList<>();
+            int index = Integer.parseInt(g.id().name().substring(1));
+            int c = index == 0 ? 0 : rnd.nextInt(3);
+            for (int i = 0; i < c; i++) {
+                colocations.add(new haven.config.PlacementRules.Colocation(GroupId.of("g" + rnd.nextInt(index)),
+                        scores[rnd.nextInt(scores.length)], false));
+            }
+            groups.add(g.withPlacement(new haven.config.PlacementRules(locations, colocations)));
+        }
+        // Reversed, so that a group is often listed before those it is colocated with.
+        java.util.Collections.reverse(groups);
+        ClusterConfig c = in.config();
+        ClusterConfig config = new ClusterConfig(c.clusterName(), c.key(), c.port(), c.apiPort(), c.timing(), c.policy(), c.nodes(),
+                c.resources(), groups);
+        return SchedulerInput.of(config, in.state(), in.online(), in.lost(), in.nowEpochMs());
+    }
+
     private static NodeId pick(Random rnd, List<NodeId> nodes) {
         return nodes.get(rnd.nextInt(nodes.size()));
     }

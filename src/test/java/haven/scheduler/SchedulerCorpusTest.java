@@ -10,6 +10,8 @@ import haven.cib.Command;
 import haven.cib.FailureRecord;
 import haven.cib.GroupState;
 import haven.config.ClusterConfig;
+import haven.config.ConfigException;
+import haven.config.ConfigLoader;
 import haven.config.GroupConfig;
 import haven.config.Policy;
 import haven.core.Durations;
@@ -38,6 +40,9 @@ import org.junit.jupiter.api.TestFactory;
  * ({@code input.json}) and the plan the scheduler must make from it ({@code expected.txt}, canonical
  * text). Run with {@code -Dhaven.scheduler.update=true} to rewrite every expected.txt from the current
  * scheduler; the diff is then reviewed like code. Every scheduler bug fix adds a case.
+ *
+ * <p>A case may hold its cluster config as {@code config.yaml}, read by the daemon's own loader (the way to write
+ * location scores, node attributes and colocations); input.json then leaves out nodes, groups and policy.
  *
  * <p>input.json keys: description, nodes, groups [{name, members, preferred}], policy {stickiness,
  * migrationThreshold, failureWindow}, state {group: {assigned, generation, mayBeActive, started}},
@@ -92,23 +97,20 @@ class SchedulerCorpusTest {
         only(root, file.toString(), "description", "nodes", "groups", "policy", "state", "standby", "moves", "failures",
                 "entries", "online", "lost", "now");
         long now = root.path("now").asLong(DEFAULT_NOW);
-        List<String> nodes = strings(root.path("nodes"));
-        List<GroupConfig> groups = new ArrayList<>();
-        for (JsonNode g : root.path("groups")) {
-            only(g, "groups[]", "name", "members", "preferred");
-            groups.add(new GroupConfig(GroupId.of(g.path("name").asText()),
-                    strings(g.path("members")).stream().map(ResourceId::of).toList(),
-                    g.hasNonNull("preferred") ? Optional.of(NodeId.of(g.get("preferred").asText())) : Optional.empty()));
+        Path yaml = file.resolveSibling("config.yaml");
+        ClusterConfig config;
+        if (Files.exists(yaml)) {
+            for (String k : List.of("nodes", "groups", "policy")) {
+                if (root.has(k)) throw new IllegalArgumentException(file + ": '" + k + "' belongs in config.yaml, which this case has");
+            }
+            try {
+                config = ConfigLoader.parse(Files.readString(yaml), yaml.toString());
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        } else {
+            config = inlineConfig(root);
         }
-        Policy policy = Policy.DEFAULT;
-        if (root.has("policy")) {
-            JsonNode p = root.get("policy");
-            only(p, "policy", "stickiness", "migrationThreshold", "failureWindow");
-            policy = new Policy(p.path("stickiness").asBoolean(Policy.DEFAULT.stickiness()),
-                    p.path("migrationThreshold").asInt(Policy.DEFAULT.migrationThreshold()),
-                    p.has("failureWindow") ? Durations.parse(p.get("failureWindow").asText()) : Policy.DEFAULT.failureWindow());
-        }
-        ClusterConfig config = Clusters.config(nodes, groups, policy);
 
         TreeMap<GroupId, GroupState> states = new TreeMap<>();
         long lastGeneration = 0;
@@ -140,6 +142,27 @@ class SchedulerCorpusTest {
             state = state.apply(entry);
         }
         return SchedulerInput.of(config, state, nodeSet(root.path("online")), nodeSet(root.path("lost")), now);
+    }
+
+    /** The config of a case without config.yaml: nodes, groups and policy written in input.json. */
+    private static ClusterConfig inlineConfig(JsonNode root) {
+        List<String> nodes = strings(root.path("nodes"));
+        List<GroupConfig> groups = new ArrayList<>();
+        for (JsonNode g : root.path("groups")) {
+            only(g, "groups[]", "name", "members", "preferred");
+            groups.add(new GroupConfig(GroupId.of(g.path("name").asText()),
+                    strings(g.path("members")).stream().map(ResourceId::of).toList(),
+                    g.hasNonNull("preferred") ? Optional.of(NodeId.of(g.get("preferred").asText())) : Optional.empty()));
+        }
+        Policy policy = Policy.DEFAULT;
+        if (root.has("policy")) {
+            JsonNode p = root.get("policy");
+            only(p, "policy", "stickiness", "migrationThreshold", "failureWindow");
+            policy = new Policy(p.path("stickiness").asBoolean(Policy.DEFAULT.stickiness()),
+                    p.path("migrationThreshold").asInt(Policy.DEFAULT.migrationThreshold()),
+                    p.has("failureWindow") ? Durations.parse(p.get("failureWindow").asText()) : Policy.DEFAULT.failureWindow());
+        }
+        return Clusters.config(nodes, groups, policy);
     }
 
     private static void only(JsonNode node, String where, String... allowed) {

@@ -38,9 +38,26 @@ class SchedulerScaleTest {
     static final long NOW = 1_700_000_000_000L;
 
     static ClusterConfig config() {
+        return config(false);
+    }
+
+    /**
+     * {@code preferences}: every group past the first 100 also has a location score and one colocation with an
+     * earlier group (mandatory for one in four, scored for the rest, a third of those apart), drawn from a fixed seed.
+     */
+    static ClusterConfig config(boolean preferences) {
+        java.util.Random rnd = new java.util.Random(42);
+        List<NodeId> nodes = Clusters.nodeNames(NODES).stream().map(NodeId::of).toList();
         List<GroupConfig> groups = new ArrayList<>();
         for (int i = 0; i < GROUPS; i++) {
-            groups.add(new GroupConfig(GroupId.of("g" + i), List.of(ResourceId.of("r" + i)), Optional.empty()));
+            GroupConfig g = new GroupConfig(GroupId.of("g" + i), List.of(ResourceId.of("r" + i)), Optional.empty());
+            if (preferences && i >= 100) {
+                long score = rnd.nextInt(4) == 0 ? haven.config.Score.INFINITY : (rnd.nextInt(3) == 0 ? -50 : 50);
+                g = g.withPlacement(new haven.config.PlacementRules(
+                        List.of(new haven.config.PlacementRules.Location(Optional.of(nodes.get(rnd.nextInt(NODES))), Optional.empty(), 20)),
+                        List.of(new haven.config.PlacementRules.Colocation(GroupId.of("g" + rnd.nextInt(i)), score, false))));
+            }
+            groups.add(g);
         }
         return Clusters.config(Clusters.nodeNames(NODES), groups, Policy.DEFAULT);
     }
@@ -92,5 +109,26 @@ class SchedulerScaleTest {
         assertThat(steady.get(0).commands()).isEmpty();
         long share = (GROUPS + NODES - 1) / NODES;
         assertThat(lost.get(0).commands()).hasSize((int) share + 1).first().isEqualTo(new Command.NodeLost(NodeId.of("n1")));
+    }
+
+    @Test
+    void planTimeWithALocationAndAColocationPerGroup() {
+        ClusterConfig c = config(true);
+        Set<NodeId> all = new TreeSet<>(c.nodeIds());
+        Set<NodeId> survivors = new TreeSet<>(all);
+        survivors.remove(NodeId.of("n1"));
+        List<Plan> cold = new ArrayList<>();
+        double coldMs = medianMs(() -> Scheduler.plan(SchedulerInput.of(c, ClusterState.EMPTY, all, Set.of(), NOW)), cold);
+        ClusterState placed = ClusterState.EMPTY.apply(cold.get(0).commands());
+        List<Plan> steady = new ArrayList<>();
+        double steadyMs = medianMs(() -> Scheduler.plan(SchedulerInput.of(c, placed, all, Set.of(), NOW)), steady);
+        List<Plan> lost = new ArrayList<>();
+        double lostMs = medianMs(() -> Scheduler.plan(SchedulerInput.of(c, placed, survivors, Set.of(NodeId.of("n1")), NOW)), lost);
+        System.out.printf("scheduler scale, %d groups on %d nodes, each past the first 100 with a location score and a colocation,"
+                + " median of %d: cold start %.1f ms, steady state %.1f ms, one node lost %.1f ms%n", GROUPS, NODES, RUNS, coldMs,
+                steadyMs, lostMs);
+        assertThat(cold.get(0).commands()).hasSize(GROUPS);
+        assertThat(steady.get(0).commands()).isEmpty();
+        assertThat(lost.get(0).commands()).first().isEqualTo(new Command.NodeLost(NodeId.of("n1")));
     }
 }
