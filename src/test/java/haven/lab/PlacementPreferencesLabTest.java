@@ -1,0 +1,128 @@
+package haven.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Location scores on node attributes and colocations, on three real daemons: nodes labelled by rack (n1 in rack a,
+ * n2 and n3 in rack b); besides the lab's web group, {@code follow} (an address that must run with web) and
+ * {@code apart} (an address that must never run with web, and would rather be in rack b). Every check reads the
+ * addresses each node's namespace holds, from outside: settled, follow is beside web's address and apart on
+ * another rack-b node; then web's node loses power, and at no sample does an address sit on two nodes, or apart's
+ * on web's node; afterwards web and follow are together on a survivor and apart on the other.
+ */
+@Tag("lab")
+class PlacementPreferencesLabTest {
+    private static final LabLayout LAYOUT = new LabLayout(SharedLab.prefix("tplc"), 3);
+    private static final Duration WITHIN = Duration.ofSeconds(20);
+    @RegisterExtension
+    static final SharedLab lab = new SharedLab(LAYOUT).beforeStart(PlacementPreferencesLabTest::addGroups).settled();
+
+    private static String address(int last) {
+        return LAYOUT.vip().substring(0, LAYOUT.vip().lastIndexOf('.')) + "." + last;
+    }
+
+    private static final String FOLLOW = address(151);
+    private static final String APART = address(152);
+
+    private static void addGroups(LabState state) {
+        try {
+            String config = Files.readString(state.config());
+            for (int i = 1; i <= LAYOUT.nodes(); i++) {
+                String line = "    address: " + LAYOUT.nodeAddress(i) + "\n";
+                assertThat(config).contains(line);
+                config = config.replace(line, line + "    attributes: { rack: " + (i == 1 ? "a" : "b") + " }\n");
+            }
+            config = config.replace("resources:\n", "resources:\n"
+                    + "  - name: follow\n    type: ipaddr\n    params: { address: " + FOLLOW + "/24 }\n    monitor_interval: 2s\n"
+                    + "  - name: apart\n    type: ipaddr\n    params: { address: " + APART + "/24 }\n    monitor_interval: 2s\n");
+            config += "  - name: follow-group\n    members: [follow]\n    colocate: [{ with: web }]\n"
+                    + "  - name: apart-group\n    members: [apart]\n    location: [{ where: rack=b, score: 100 }]\n"
+                    + "    colocate: [{ with: web, score: -inf }]\n";
+            Files.writeString(state.config(), config);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the lab's placement preferences", e);
+        }
+    }
+
+    /** `haven why GROUP` run inside node {@code node}'s namespace, as an operator on that machine would. */
+    private static String why(int node, String group) {
+        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of("why", group));
+        Exec.Result r = Exec.run(Duration.ofSeconds(60), Netns.execIn(LAYOUT.nodeNamespace(node), cmd.toArray(String[]::new)));
+        assertThat(r.code()).as("haven why %s: %s %s", group, r.out(), r.err()).isZero();
+        return r.out();
+    }
+
+    /** The nodes (1-based) whose namespace holds {@code address} now. */
+    private static List<Integer> holders(List<List<String>> addresses, String address) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            if (addresses.get(i).contains(address)) out.add(i + 1);
+        }
+        return out;
+    }
+
+    private static List<List<String>> sample() {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 1; i <= LAYOUT.nodes(); i++) out.add(Netns.ipv4Addresses(LAYOUT.nodeNamespace(i)));
+        return out;
+    }
+
+    /** Waits until web, follow and apart each have one holder, follow with web and apart elsewhere; the last sample. */
+    private static List<List<String>> awaitPlaced(String when) {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        List<List<String>> s = sample();
+        while (System.nanoTime() < deadline) {
+            List<Integer> web = holders(s, LAYOUT.vip());
+            if (web.size() == 1 && holders(s, FOLLOW).equals(web) && holders(s, APART).size() == 1 && !holders(s, APART).equals(web)) return s;
+            Pids.sleep(100);
+            s = sample();
+        }
+        throw new AssertionError(when + ": not placed within " + WITHIN + "; addresses per node " + s + "\n" + lab.cluster().logTails(40));
+    }
+
+    @Test
+    void followGoesWithWebApartStaysAwayAcrossAPowerLoss() {
+        List<List<String>> settled = awaitPlaced("after the start");
+        int webNode = holders(settled, LAYOUT.vip()).get(0);
+        assertThat(webNode).as("web prefers n1").isEqualTo(1);
+        assertThat(holders(settled, APART)).as("apart would rather be in rack b (n2, n3)").isNotEmpty().allMatch(n -> n != 1);
+
+        String why = why(2, "apart-group");
+        assertThat(why).as("haven why apart-group").contains("kept apart from web, which runs here", "score +100 (rack=b +100)");
+        assertThat(why(2, "follow-group")).contains("colocated with web, which runs on " + LAYOUT.nodeName(webNode));
+
+        new Faults(lab.get()).kill(webNode);
+        long killedAt = System.nanoTime();
+        long deadline = killedAt + WITHIN.toNanos();
+        int samples = 0;
+        List<List<String>> s = sample();
+        while (System.nanoTime() < deadline) {
+            samples++;
+            for (String a : List.of(LAYOUT.vip(), FOLLOW, APART)) {
+                assertThat(holders(s, a)).as("%s held by one node at most; sample %d: %s", a, samples, s).hasSizeLessThanOrEqualTo(1);
+            }
+            List<Integer> web = holders(s, LAYOUT.vip());
+            assertThat(holders(s, APART)).as("apart never beside web; sample %d: %s", samples, s)
+                    .noneMatch(n -> web.contains(n));
+            if (web.size() == 1 && web.get(0) != webNode && holders(s, FOLLOW).equals(web) && holders(s, APART).size() == 1) break;
+            Pids.sleep(50);
+            s = sample();
+        }
+        List<List<String>> after = awaitPlaced("after the power loss of n" + webNode);
+        int newWeb = holders(after, LAYOUT.vip()).get(0);
+        assertThat(newWeb).isNotEqualTo(webNode);
+        assertThat(holders(after, APART)).doesNotContain(webNode, newWeb);
+        System.out.printf("placement preferences: n%d lost; web and follow together on n%d, apart on n%d, %d ms after the power"
+                + " loss; %d samples, never an address on two nodes nor apart beside web%n", webNode, newWeb,
+                holders(after, APART).get(0), (System.nanoTime() - killedAt) / 1_000_000, samples);
+    }
+}
