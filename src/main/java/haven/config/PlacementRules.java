@@ -7,20 +7,42 @@ import java.util.Optional;
 
 /**
  * Where a group would rather run, beyond its preferred node: location scores for nodes (by name or by their
- * attributes) and colocations with other groups. The scheduler adds up the scores that apply to a node; see
+ * attributes) and colocations with other groups; and the groups it starts after ({@code after:}). The scheduler adds up the scores that apply to a node; see
  * {@link Score} for "always" and "never".
  */
-public record PlacementRules(List<Location> locations, List<Colocation> colocations) {
-    public static final PlacementRules NONE = new PlacementRules(List.of(), List.of());
+public record PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after) {
+    public static final PlacementRules NONE = new PlacementRules(List.of(), List.of(), List.of());
 
     public PlacementRules {
         locations = List.copyOf(locations);
         colocations = List.copyOf(colocations);
+        after = List.copyOf(after);
     }
 
+    public PlacementRules(List<Location> locations, List<Colocation> colocations) {
+        this(locations, colocations, List.of());
+    }
+
+    /** The groups this one is decided after: those it is colocated with and those it starts after. */
+    public List<GroupId> dependsOn() {
+        if (after.isEmpty() && colocations.isEmpty()) return List.of();
+        List<GroupId> out = new java.util.ArrayList<>(colocations.size() + after.size());
+        colocations.forEach(c -> out.add(c.with()));
+        after.forEach(a -> out.add(a.first()));
+        return out;
+    }
+
+    /** No location or colocation (orders do not change where a group runs, only when). */
     public boolean isEmpty() {
         return locations.isEmpty() && colocations.isEmpty();
     }
+
+    /**
+     * The group starts only after {@code first} has started (its primary promoted, if promotable). Mandatory: it runs
+     * only while {@code first} runs, so it is stopped before {@code first} stops or moves and started again after;
+     * optional: it only waits when both are starting.
+     */
+    public record After(GroupId first, boolean mandatory) {}
 
     /** A score for one node ({@code node}) or for every node whose attributes pass {@code where}. */
     public record Location(Optional<NodeId> node, Optional<NodeRule> where, long score) {

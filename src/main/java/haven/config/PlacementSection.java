@@ -21,18 +21,28 @@ import java.util.Set;
  *     - { with: db }                   # only on db's node (db's primary if db is promotable); score inf by default
  *     - { with: web, score: -inf }     # never on web's node
  *     - { with: cache, score: 200 }    # rather on cache's node
+ *   after: [db]                        # starts once db runs, stops before db stops (kind: optional only orders starts)
  * </pre>
  * The groups named in {@code with} are checked once every group is known ({@link #checkColocations}).
  */
 final class PlacementSection {
-    static final List<String> KEYS = List.of("location", "colocate");
+    static final List<String> KEYS = List.of("location", "colocate", "after");
+    private static final List<String> AFTER_KEYS = List.of("group", "kind");
+    private static final String AFTER_EXAMPLE = "e.g. after: [db] or after: [{ group: db, kind: optional }]";
     private static final List<String> LOCATION_KEYS = List.of("node", "where", "score");
     private static final List<String> COLOCATE_KEYS = List.of("with", "score", "role");
     private static final String LOCATION_EXAMPLE = "e.g. location: [{ node: n1, score: 100 }, { where: rack=a, score: 50 }]";
     private static final String COLOCATE_EXAMPLE = "e.g. colocate: [{ with: db }, { with: web, score: -inf }]";
 
-    /** A colocation as written, kept with its place until every group is known. */
-    record Reference(GroupId from, String with, Place at, boolean anyInstance) {}
+    /**
+     * A colocation or an order as written, kept with its place until every group is known. {@code with}: the group
+     * named; {@code anyInstance}: a colocation with role: any.
+     */
+    record Reference(GroupId from, String with, Place at, boolean anyInstance, String what) {
+        Reference(GroupId from, String with, Place at, boolean anyInstance) {
+            this(from, with, at, anyInstance, "colocate");
+        }
+    }
 
     record Result(PlacementRules rules, List<Reference> references) {}
 
@@ -64,7 +74,51 @@ final class PlacementSection {
                 ok = false;
             }
         }
-        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations), references)) : Optional.empty();
+        List<PlacementRules.After> after = new ArrayList<>();
+        items = group.has("after") ? group.list("after").orElse(null) : List.of();
+        if (items == null) return Optional.empty();
+        for (int i = 0; i < items.size(); i++) {
+            Optional<PlacementRules.After> a = after(group, i, items.get(i), problems);
+            if (a.isPresent()) {
+                after.add(a.get());
+                references.add(new Reference(id, a.get().first().name(), groupPlace(items.get(i)), false, "after"));
+            } else {
+                ok = false;
+            }
+        }
+        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations, after), references)) : Optional.empty();
+    }
+
+    /** Where an entry of {@code after:} names its group. */
+    private static Place groupPlace(YamlNode item) {
+        if (!(item instanceof YamlNode.Mapping m)) return item.place();
+        for (YamlNode.Entry e : m.entries()) {
+            if (e.key().equals("group")) return e.value().place();
+        }
+        return m.place();
+    }
+
+    /** One entry of {@code after:}: a group's name (mandatory), or { group: NAME, kind: mandatory | optional }. */
+    private static Optional<PlacementRules.After> after(Fields group, int index, YamlNode item, Problems problems) {
+        if (item instanceof YamlNode.Scalar s && !s.isNull()) {
+            return Optional.of(new PlacementRules.After(GroupId.of(s.text().strip()), true));
+        }
+        Optional<Fields> f = itemFields(group, "after", index, item, AFTER_KEYS, AFTER_EXAMPLE, problems);
+        if (f.isEmpty()) return Optional.empty();
+        Optional<String> first = f.get().requiredText("group", "the group to start after, " + AFTER_EXAMPLE);
+        boolean mandatory = true;
+        if (f.get().has("kind")) {
+            Optional<String> kind = f.get().text("kind");
+            if (kind.isEmpty()) return Optional.empty();
+            if (!kind.get().equals("mandatory") && !kind.get().equals("optional")) {
+                problems.add(f.get().valuePlace("kind"), f.get().key("kind") + " '" + kind.get() + "' is not a kind of order",
+                        "write kind: mandatory (runs only while the other runs; the default) or kind: optional (only waits for its start)");
+                return Optional.empty();
+            }
+            mandatory = kind.get().equals("mandatory");
+        }
+        boolean isMandatory = mandatory;
+        return first.map(g -> new PlacementRules.After(GroupId.of(g.strip()), isMandatory));
     }
 
     private static Optional<Fields> itemFields(Fields group, String list, int index, YamlNode item, List<String> keys, String example,
@@ -148,18 +202,20 @@ final class PlacementSection {
     }
 
     /**
-     * Every {@code with} names another group, promotable when {@code role: any} asks for its instances, and the
-     * colocations form no loop: the scheduler places a group after those it colocates with, so a loop has no order.
+     * Every {@code with} and {@code after} names another group, promotable when {@code role: any} asks for its
+     * instances, and together they form no loop: the scheduler decides a group after those it is colocated with or
+     * starts after, so a loop has no order.
      */
     static void checkColocations(List<Reference> references, Map<String, GroupConfig> groups, Problems problems) {
         Map<String, List<Reference>> from = new java.util.HashMap<>();
         for (Reference r : references) {
             GroupConfig target = groups.get(r.with());
             if (target == null) {
-                problems.add(r.at(), "colocate names '" + r.with() + "', which is not a group (a resource in no group is a group of"
+                problems.add(r.at(), r.what() + " names '" + r.with() + "', which is not a group (a resource in no group is a group of"
                         + " its own, named after it)", Suggestions.hint(r.with(), List.copyOf(groups.keySet())).replace("known:", "groups:"));
             } else if (r.with().equals(r.from().name())) {
-                problems.add(r.at(), "group '" + r.from() + "' is colocated with itself", "colocate it with another group");
+                problems.add(r.at(), "group '" + r.from() + "' " + (r.what().equals("after") ? "starts after" : "is colocated with")
+                        + " itself", "name another group");
             } else if (r.anyInstance() && !target.isPromotable()) {
                 problems.add(r.at(), "role: any asks for the instances of '" + r.with() + "', which is not promotable (it runs on one"
                         + " node)", "remove role: any");
@@ -167,10 +223,11 @@ final class PlacementSection {
                 from.computeIfAbsent(r.from().name(), k -> new ArrayList<>()).add(r);
             }
         }
-        loop(from).ifPresent(cycle -> problems.add(cycle.get(0).at(), "colocations form a loop: " + String.join(" -> ",
+        loop(from).ifPresent(cycle -> problems.add(cycle.get(0).at(), "colocations and orders form a loop: " + String.join(" -> ",
                 cycle.stream().map(r -> r.from().name()).toList()) + " -> " + cycle.get(0).from()
-                + ": each group is placed after the one it is colocated with, so a loop has no first",
-                "colocate one way only (the dependent group names the one it follows)"));
+                + ": each group is decided after the groups it is colocated with or starts after, so a loop has no first",
+                "let the dependent group name the one it follows, one way only (colocate: and after: both point from the"
+                        + " dependent to what it depends on)"));
     }
 
     /** A loop of colocations, as the references that make it, or empty. */

@@ -63,14 +63,21 @@ public final class Scheduler {
         }
         TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
         List<GroupConfig> order = PlacementOrder.of(in.config());
+        // Colocations and orders make some groups depend on what the plan decided for others.
         boolean colocations = order != in.config().groups();
         List<NodeConfig> nodes = in.config().nodes();
         Preferences.Decided decided = new Preferences.Decided();
+        Orders orders = Orders.of(in.config());
         for (GroupConfig group : order) {
             Preferences prefs = Preferences.of(group, nodes, decided);
-            GroupDecision d = decide(group, state, eligibility, prefs, load, in);
+            GroupDecision d = decide(group, state, eligibility, prefs, orders, load, in);
             if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, load, in);
-            if (colocations) recordPlacement(decided, group.id(), state.group(group.id()), d.commands());
+            if (colocations) {
+                GroupState gs = state.group(group.id());
+                Committed after = Committed.of(gs, d.commands());
+                decided.record(group.id(), after.node(), after.instances());
+                orders.record(group.id(), after.node(), !after.reassigned() && after.node().isPresent() && gs.started(), d.heldForDependents());
+            }
             commands.addAll(d.commands());
             explanations.put(group.id(), d.explanation());
         }
@@ -92,7 +99,12 @@ public final class Scheduler {
         return new Plan(List.of(), explanations);
     }
 
-    private record GroupDecision(List<Command> commands, Explanation explanation) {}
+    /** {@code heldForDependents}: the group stays on its node until the groups that start after it have stopped. */
+    private record GroupDecision(List<Command> commands, Explanation explanation, boolean heldForDependents) {
+        GroupDecision(List<Command> commands, Explanation explanation) {
+            this(commands, explanation, false);
+        }
+    }
 
     /**
      * A promotable group's instances follow the primary's decision: set before its assignment in the same entry
@@ -121,17 +133,19 @@ public final class Scheduler {
     }
 
     private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility, Preferences prefs,
-            TreeMap<NodeId, Integer> load, SchedulerInput in) {
+            Orders orders, TreeMap<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
         Optional<NodeId> current = gs.assigned();
         java.util.function.Predicate<NodeId> allowed = n -> eligibility.canRun(group, n) && prefs.forbids(n).isEmpty();
         Optional<NodeId> move = Optional.ofNullable(state.moves().get(group.id())).filter(allowed);
-        Optional<NodeId> want = group.isPromotable()
+        Optional<String> blocked = orders.mustNotRun(group);
+        Optional<NodeId> want = blocked.isPresent() ? Optional.empty() : group.isPromotable()
                 ? InstancePlacement.primary(group, gs, eligibility.nodes(), allowed, prefs::score, move, load, current)
                 : chooseTarget(group, eligibility.nodes(), allowed, prefs, load, in, current, move);
         List<String> reasons = reasons(group, eligibility, prefs);
         if (want.equals(current)) {
-            String decision = current.map(n -> "runs on " + n).orElse("cannot run anywhere: no eligible node");
+            String decision = current.map(n -> "runs on " + n)
+                    .orElse(blocked.map(b -> "waiting: " + b).orElse("cannot run anywhere: no eligible node"));
             return new GroupDecision(List.of(), new Explanation(want, decision, reasons));
         }
         if (current.isPresent()) {
@@ -141,7 +155,12 @@ public final class Scheduler {
                         "waiting: " + from + " left the cluster; its lease must expire before " + group.id() + " starts elsewhere",
                         reasons));
             }
-            String to = want.map(n -> "move to " + n).orElse("stop (no eligible node)");
+            String to = want.map(n -> "move to " + n).orElse(blocked.map(b -> "stop (" + b + ")").orElse("stop (no eligible node)"));
+            List<GroupId> dependents = orders.activeDependents(group.id(), state);
+            if (!dependents.isEmpty()) {
+                return new GroupDecision(List.of(), new Explanation(want, "waiting on " + from + " for " + names(dependents)
+                        + " to stop first (they start after " + group.id() + "), then " + to, reasons), true);
+            }
             load.merge(from, -1, Integer::sum);
             return new GroupDecision(List.of(new Command.Assign(group.id(), Optional.empty(), to)),
                     new Explanation(want, "stopping on " + from + " to " + to, reasons));
@@ -159,6 +178,10 @@ public final class Scheduler {
             return new GroupDecision(List.of(), new Explanation(want,
                     "cold start: waiting for every node to join (or the start-up grace to pass) before the first placement",
                     reasons));
+        }
+        Optional<String> notYet = orders.mustNotStartYet(group);
+        if (notYet.isPresent()) {
+            return new GroupDecision(List.of(), new Explanation(want, "waiting: " + notYet.get() + " (optional order)", reasons));
         }
         if (!in.ignoreMayBeActive() && !gs.onlyPossiblyActiveOn(target)) {
             return new GroupDecision(List.of(), new Explanation(want,
@@ -218,18 +241,25 @@ public final class Scheduler {
     }
 
     /**
-     * Where the group runs once this plan is committed, for the groups colocated with it: its node when assigned
-     * (a group still waiting for a lease or a stop runs nowhere yet, so those that must run with it wait too; following
-     * its intended node instead let that intention, which weighs load, chase the dependents' own placement).
+     * Where a group runs once this plan is committed, for the groups colocated with it or ordered after it: its node
+     * when assigned (a group still waiting for a lease or a stop runs nowhere yet, so those that must run with it wait
+     * too; following its intended node instead let that intention, which weighs load, chase the dependents' own
+     * placement), its instances, and whether the plan assigns it anew (it has not started there yet).
      */
-    private static void recordPlacement(Preferences.Decided decided, GroupId group, GroupState before, List<Command> commands) {
-        Optional<NodeId> node = before.assigned();
-        java.util.SortedSet<NodeId> instances = before.instances();
-        for (Command c : commands) {
-            if (c instanceof Command.Assign a) node = a.node();
-            if (c instanceof Command.SetInstances i) instances = i.nodes();
+    private record Committed(Optional<NodeId> node, java.util.SortedSet<NodeId> instances, boolean reassigned) {
+        static Committed of(GroupState before, List<Command> commands) {
+            Optional<NodeId> node = before.assigned();
+            java.util.SortedSet<NodeId> instances = before.instances();
+            boolean reassigned = false;
+            for (Command c : commands) {
+                if (c instanceof Command.Assign a) {
+                    node = a.node();
+                    reassigned = true;
+                }
+                if (c instanceof Command.SetInstances i) instances = i.nodes();
+            }
+            return new Committed(node, instances, reassigned);
         }
-        decided.record(group, node, instances);
     }
 
     /**
@@ -267,6 +297,10 @@ public final class Scheduler {
         if (group.preferredNode().equals(Optional.of(target))) return "preferred node" + (scored.isEmpty() ? "" : ", " + scored) + replica;
         if (!scored.isEmpty()) return "highest placement " + scored + replica;
         return "least loaded eligible node" + replica;
+    }
+
+    private static String names(List<GroupId> groups) {
+        return String.join(", ", groups.stream().map(GroupId::name).toList());
     }
 
     private static boolean mentions(ClusterState state, NodeId node) {

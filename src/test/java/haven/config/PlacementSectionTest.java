@@ -125,7 +125,7 @@ class PlacementSectionTest {
                   - name: k
                     members: [c]
                     colocate: [{ with: g, score: -inf }]
-                """, 32, 24, "colocations form a loop: g -> h -> k -> g");
+                """, 32, 24, "colocations and orders form a loop: g -> h -> k -> g");
         assertThat(p.hint()).contains("one way only");
     }
 
@@ -137,6 +137,42 @@ class PlacementSectionTest {
                 "role: any asks for the instances of 'd', which is not promotable");
         onlyProblem(BASE + "  - name: g\n    members: [a]\n    colocate: [{ with: d, role: replica }]\n", 32, 33,
                 "'replica' is not a role to colocate with");
+    }
+
+    @Test
+    void readsOrders() throws ConfigException {
+        ClusterConfig c = valid(BASE + """
+                  - name: g
+                    members: [a]
+                    after: [h, { group: d, kind: optional }]
+                  - name: h
+                    members: [b]
+                """);
+        assertThat(c.group(GroupId.of("g")).orElseThrow().placement().after()).containsExactly(
+                new PlacementRules.After(GroupId.of("h"), true), new PlacementRules.After(GroupId.of("d"), false));
+        assertThat(c.group(GroupId.of("g")).orElseThrow().placement().isEmpty()).as("orders change when, not where").isTrue();
+    }
+
+    @Test
+    void badOrders() {
+        ConfigProblem p = onlyProblem(BASE + "  - name: g\n    members: [a]\n    after: [hh]\n", 32, 13, "after names 'hh', which is not a group");
+        assertThat(p.hint()).contains("d");
+        onlyProblem(BASE + "  - name: g\n    members: [a]\n    after: [g]\n", 32, 13, "group 'g' starts after itself");
+        onlyProblem(BASE + "  - name: g\n    members: [a]\n    after: [{ group: d, kind: soon }]\n", 32, 31,
+                "kind 'soon' is not a kind of order");
+        onlyProblem(BASE + "  - name: g\n    members: [a]\n    after: [{ kind: optional }]\n", 32, 13, "group is missing");
+    }
+
+    @Test
+    void anOrderAndAColocationThatLoopAreRefused() {
+        onlyProblem(BASE + """
+                  - name: g
+                    members: [a]
+                    colocate: [{ with: h }]
+                  - name: h
+                    members: [b]
+                    after: [g]
+                """, 32, 24, "colocations and orders form a loop: g -> h -> g");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import haven.cib.ClusterState;
 import haven.cib.Command;
+import haven.cib.GroupState;
 import haven.config.GroupConfig;
 import haven.config.PlacementRules;
 import haven.config.Score;
@@ -52,9 +53,47 @@ class PlacementPreferencesPropertyTest {
             }
         }
         // The generator must reach each kind of mandatory preference often, or the rule is checked on nothing.
-        assertThat(checkedTogether).isGreaterThan(SEEDS / 20);
-        assertThat(checkedApart).isGreaterThan(SEEDS / 20);
-        assertThat(checkedNever).isGreaterThan(SEEDS / 20);
+        assertThat(checkedTogether).isGreaterThan(SEEDS / 25);
+        assertThat(checkedApart).isGreaterThan(SEEDS / 25);
+        assertThat(checkedNever).isGreaterThan(SEEDS / 25);
+    }
+
+    @Test
+    void aGroupStartsOnlyAfterWhatItStartsAfterAndStopsBeforeIt() {
+        int starts = 0;
+        int stops = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            SchedulerInput in = RandomInputs.withPreferences(RandomInputs.generate(seed), seed);
+            Plan plan = Scheduler.plan(in);
+            // Lost nodes are declared first in the same entry: what ran there runs no more.
+            ClusterState before = in.state().apply(plan.commands().stream().filter(c -> c instanceof Command.NodeLost).toList());
+            for (Command c : plan.commands()) {
+                if (!(c instanceof Command.Assign a)) continue;
+                GroupConfig g = in.config().group(a.group()).orElseThrow();
+                if (a.node().isPresent()) {
+                    for (PlacementRules.After first : g.placement().after()) {
+                        if (!first.mandatory()) continue;
+                        starts++;
+                        // The first group must have started before this plan and keep its node through it.
+                        GroupState f = before.group(first.first());
+                        assertThat(f.assigned().isPresent() && f.started()).as("seed %d: %s before %s started", seed, a, first.first()).isTrue();
+                        assertThat(plan.commands()).as("seed %d: %s while %s moves", seed, a, first.first())
+                                .noneMatch(x -> x instanceof Command.Assign y && y.group().equals(first.first()));
+                    }
+                } else if (before.group(a.group()).assigned().isPresent()) {
+                    // Taken off its node: every group that starts after it (mandatory) has stopped already.
+                    for (GroupConfig d : in.config().groups()) {
+                        if (d.placement().after().stream().noneMatch(x -> x.mandatory() && x.first().equals(a.group()))) continue;
+                        stops++;
+                        GroupState ds = before.group(d.id());
+                        assertThat(ds.assigned().isEmpty() && ds.mayBeActive().isEmpty())
+                                .as("seed %d: %s while %s (after it) may run: %s", seed, a, d.id(), ds).isTrue();
+                    }
+                }
+            }
+        }
+        assertThat(starts).isGreaterThan(SEEDS / 20);
+        assertThat(stops).isGreaterThan(SEEDS / 50);
     }
 
     @Test
@@ -90,6 +129,13 @@ class PlacementPreferencesPropertyTest {
                         if (in.online().contains(n) && !e.getValue().assigned().equals(Optional.of(n))) {
                             reports.add(new Command.Released(e.getKey(), n, e.getValue().generation()));
                         }
+                    }
+                }
+                // The assigned nodes start their groups and say so (orders wait for it).
+                for (var e : s.groups().entrySet()) {
+                    GroupState g = e.getValue();
+                    if (g.assigned().isPresent() && !g.started() && in.online().contains(g.assigned().get())) {
+                        reports.add(new Command.Started(e.getKey(), g.assigned().get(), g.generation()));
                     }
                 }
                 if (!reports.isEmpty()) s = s.apply(reports);

@@ -120,9 +120,9 @@ final class RandomInputs {
     }
 
     /**
-     * The same input with random placement preferences: location scores on nodes (from -inf to inf) and colocations,
-     * each with a group listed earlier or later (never a loop: only towards lower group numbers), mandatory or scored,
-     * together or apart.
+     * The same input with random placement preferences: location scores on nodes (from -inf to inf), colocations
+     * (mandatory or scored, together or apart) and orders (mostly mandatory), each with a group listed earlier or
+     * later (never a loop: only towards lower group numbers).
      */
     static SchedulerInput withPreferences(SchedulerInput in, long seed) {
         Random rnd = new Random(seed * 7919);
@@ -143,7 +143,12 @@ final class RandomInputs {
                 colocations.add(new haven.config.PlacementRules.Colocation(GroupId.of("g" + rnd.nextInt(index)),
                         scores[rnd.nextInt(scores.length)], false));
             }
-            groups.add(g.withPlacement(new haven.config.PlacementRules(locations, colocations)));
+            List<haven.config.PlacementRules.After> after = new ArrayList<>();
+            int a = index == 0 ? 0 : rnd.nextInt(3);
+            for (int i = 0; i < a; i++) {
+                after.add(new haven.config.PlacementRules.After(GroupId.of("g" + rnd.nextInt(index)), rnd.nextInt(3) > 0));
+            }
+            groups.add(g.withPlacement(new haven.config.PlacementRules(locations, colocations, after)));
         }
         // Reversed, so that a group is often listed before those it is colocated with.
         java.util.Collections.reverse(groups);
