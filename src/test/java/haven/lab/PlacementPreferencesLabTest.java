@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code apart} (an address that must never run with web, and would rather be in rack b). Every check reads the
  * addresses each node's namespace holds, from outside: settled, follow is beside web's address and apart on
  * another rack-b node; then web's node loses power, and at no sample does an address sit on two nodes, or apart's
- * on web's node; afterwards web and follow are together on a survivor and apart on the other.
+ * on web's node; afterwards web and follow are together on a survivor and apart on the other. And an order:
+ * {@code app-group} starts after {@code db-group} (both addresses, kept on different nodes): when db's node (n1, with
+ * web) loses power, app is stopped on its own node and comes back only once db runs again on a survivor.
  */
 @Tag("lab")
 class PlacementPreferencesLabTest {
@@ -32,6 +34,8 @@ class PlacementPreferencesLabTest {
 
     private static final String FOLLOW = address(151);
     private static final String APART = address(152);
+    private static final String DB = address(153);
+    private static final String APP = address(154);
 
     private static void addGroups(LabState state) {
         try {
@@ -43,10 +47,14 @@ class PlacementPreferencesLabTest {
             }
             config = config.replace("resources:\n", "resources:\n"
                     + "  - name: follow\n    type: ipaddr\n    params: { address: " + FOLLOW + "/24 }\n    monitor_interval: 2s\n"
-                    + "  - name: apart\n    type: ipaddr\n    params: { address: " + APART + "/24 }\n    monitor_interval: 2s\n");
+                    + "  - name: apart\n    type: ipaddr\n    params: { address: " + APART + "/24 }\n    monitor_interval: 2s\n"
+                    + "  - name: db\n    type: ipaddr\n    params: { address: " + DB + "/24 }\n    monitor_interval: 2s\n"
+                    + "  - name: app\n    type: ipaddr\n    params: { address: " + APP + "/24 }\n    monitor_interval: 2s\n");
             config += "  - name: follow-group\n    members: [follow]\n    colocate: [{ with: web }]\n"
                     + "  - name: apart-group\n    members: [apart]\n    location: [{ where: rack=b, score: 100 }]\n"
-                    + "    colocate: [{ with: web, score: -inf }]\n";
+                    + "    colocate: [{ with: web, score: -inf }]\n"
+                    + "  - name: db-group\n    members: [db]\n    prefer: " + LAYOUT.nodeName(1) + "\n"
+                    + "  - name: app-group\n    members: [app]\n    after: [db-group]\n    colocate: [{ with: db-group, score: -inf }]\n";
             Files.writeString(state.config(), config);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the lab's placement preferences", e);
@@ -82,7 +90,9 @@ class PlacementPreferencesLabTest {
         List<List<String>> s = sample();
         while (System.nanoTime() < deadline) {
             List<Integer> web = holders(s, LAYOUT.vip());
-            if (web.size() == 1 && holders(s, FOLLOW).equals(web) && holders(s, APART).size() == 1 && !holders(s, APART).equals(web)) return s;
+            List<Integer> db = holders(s, DB);
+            if (web.size() == 1 && holders(s, FOLLOW).equals(web) && holders(s, APART).size() == 1 && !holders(s, APART).equals(web)
+                    && db.size() == 1 && holders(s, APP).size() == 1 && !holders(s, APP).equals(db)) return s;
             Pids.sleep(100);
             s = sample();
         }
@@ -104,6 +114,10 @@ class PlacementPreferencesLabTest {
         long killedAt = System.nanoTime();
         long deadline = killedAt + WITHIN.toNanos();
         int samples = 0;
+        boolean appStopped = false;
+        boolean appBack = false;
+        long appStoppedMs = -1;
+        long appBackMs = -1;
         List<List<String>> s = sample();
         while (System.nanoTime() < deadline) {
             samples++;
@@ -113,7 +127,20 @@ class PlacementPreferencesLabTest {
             List<Integer> web = holders(s, LAYOUT.vip());
             assertThat(holders(s, APART)).as("apart never beside web; sample %d: %s", samples, s)
                     .noneMatch(n -> web.contains(n));
-            if (web.size() == 1 && web.get(0) != webNode && holders(s, FOLLOW).equals(web) && holders(s, APART).size() == 1) break;
+            // app starts after db: once it has stopped (db's node was lost), it is back only where db runs again.
+            List<Integer> app = holders(s, APP);
+            List<Integer> db = holders(s, DB);
+            if (app.isEmpty() && !appStopped) {
+                appStopped = true;
+                appStoppedMs = (System.nanoTime() - killedAt) / 1_000_000;
+            }
+            if (appStopped && !app.isEmpty() && !appBack) {
+                appBack = true;
+                appBackMs = (System.nanoTime() - killedAt) / 1_000_000;
+                assertThat(db).as("db runs again when app is back; sample %d: %s", samples, s).hasSize(1).doesNotContain(webNode);
+            }
+            if (web.size() == 1 && web.get(0) != webNode && holders(s, FOLLOW).equals(web) && holders(s, APART).size() == 1
+                    && appBack && db.size() == 1) break;
             Pids.sleep(50);
             s = sample();
         }
@@ -121,8 +148,11 @@ class PlacementPreferencesLabTest {
         int newWeb = holders(after, LAYOUT.vip()).get(0);
         assertThat(newWeb).isNotEqualTo(webNode);
         assertThat(holders(after, APART)).doesNotContain(webNode, newWeb);
+        assertThat(appStopped).as("app (after db, on another node) was stopped when db's node was lost").isTrue();
+        assertThat(holders(after, APP)).doesNotContain(webNode).isNotEqualTo(holders(after, DB));
         System.out.printf("placement preferences: n%d lost; web and follow together on n%d, apart on n%d, %d ms after the power"
-                + " loss; %d samples, never an address on two nodes nor apart beside web%n", webNode, newWeb,
-                holders(after, APART).get(0), (System.nanoTime() - killedAt) / 1_000_000, samples);
+                + " loss; %d samples, never an address on two nodes nor apart beside web; app (after db) seen stopped at %d ms,"
+                + " back at %d ms with db on n%d%n", webNode, newWeb, holders(after, APART).get(0),
+                (System.nanoTime() - killedAt) / 1_000_000, samples, appStoppedMs, appBackMs, holders(after, DB).get(0));
     }
 }
