@@ -16,7 +16,7 @@ import java.util.Optional;
  * resource listed in none gets a group of its own, named after it and placed after the written groups.
  */
 final class GroupsSection {
-    static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable", "location", "colocate", "after");
+    static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable", "location", "colocate", "after", "failback");
 
     private GroupsSection() {}
 

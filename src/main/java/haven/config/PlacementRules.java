@@ -7,16 +7,22 @@ import java.util.Optional;
 
 /**
  * Where a group would rather run, beyond its preferred node: location scores for nodes (by name or by their
- * attributes) and colocations with other groups; and the groups it starts after ({@code after:}). The scheduler adds up the scores that apply to a node; see
+ * attributes) and colocations with other groups; the groups it starts after ({@code after:}); and {@code failback}, the
+ * daily window in which a running group may move back to a better node (outside it, it stays where it runs). The scheduler adds up the scores that apply to a node; see
  * {@link Score} for "always" and "never".
  */
-public record PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after) {
-    public static final PlacementRules NONE = new PlacementRules(List.of(), List.of(), List.of());
+public record PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after,
+        java.util.Optional<TimeWindow> failback) {
+    public static final PlacementRules NONE = new PlacementRules(List.of(), List.of(), List.of(), java.util.Optional.empty());
 
     public PlacementRules {
         locations = List.copyOf(locations);
         colocations = List.copyOf(colocations);
         after = List.copyOf(after);
+    }
+
+    public PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after) {
+        this(locations, colocations, after, java.util.Optional.empty());
     }
 
     public PlacementRules(List<Location> locations, List<Colocation> colocations) {

@@ -22,11 +22,12 @@ import java.util.Set;
  *     - { with: web, score: -inf }     # never on web's node
  *     - { with: cache, score: 200 }    # rather on cache's node
  *   after: [db]                        # starts once db runs, stops before db stops (kind: optional only orders starts)
+ *   failback: 02:00-04:00              # a running group moves back to a better node only within this daily window
  * </pre>
  * The groups named in {@code with} are checked once every group is known ({@link #checkColocations}).
  */
 final class PlacementSection {
-    static final List<String> KEYS = List.of("location", "colocate", "after");
+    static final List<String> KEYS = List.of("location", "colocate", "after", "failback");
     private static final List<String> AFTER_KEYS = List.of("group", "kind");
     private static final String AFTER_EXAMPLE = "e.g. after: [db] or after: [{ group: db, kind: optional }]";
     private static final List<String> LOCATION_KEYS = List.of("node", "where", "score");
@@ -86,7 +87,18 @@ final class PlacementSection {
                 ok = false;
             }
         }
-        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations, after), references)) : Optional.empty();
+        Optional<TimeWindow> failback = Optional.empty();
+        if (group.has("failback")) {
+            Optional<String> text = group.text("failback");
+            if (text.isEmpty()) return Optional.empty();
+            TimeWindow.Result w = TimeWindow.parse(text.get());
+            if (w.window().isEmpty()) {
+                problems.add(group.valuePlace("failback"), group.key("failback") + ": " + w.error(), TimeWindow.SYNTAX);
+                return Optional.empty();
+            }
+            failback = w.window();
+        }
+        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations, after, failback), references)) : Optional.empty();
     }
 
     /** Where an entry of {@code after:} names its group. */

@@ -7,10 +7,20 @@ import java.time.Duration;
  * returns. {@code migrationThreshold} failures of one resource on one node within {@code failureWindow}
  * move its group away from that node. {@code multipleActive}: what to do when a group is found active on a
  * node it is not assigned to while it runs where it is assigned (a partition healed under
- * {@code no_quorum_policy: ignore}, or a service started by hand).
+ * {@code no_quorum_policy: ignore}, or a service started by hand). {@code timeZone}: the zone in which time windows
+ * ({@code failback:}) are read, the same for every node (UTC unless {@code time_zone:} says otherwise).
  */
-public record Policy(boolean stickiness, int migrationThreshold, Duration failureWindow, MultipleActive multipleActive) {
+public record Policy(boolean stickiness, int migrationThreshold, Duration failureWindow, MultipleActive multipleActive,
+        java.time.ZoneId timeZone) {
     public static final Policy DEFAULT = new Policy(true, 3, Duration.ofMinutes(10), MultipleActive.STOP_EXTRAS);
+
+    public Policy {
+        if (timeZone == null) timeZone = java.time.ZoneOffset.UTC;
+    }
+
+    public Policy(boolean stickiness, int migrationThreshold, Duration failureWindow, MultipleActive multipleActive) {
+        this(stickiness, migrationThreshold, failureWindow, multipleActive, java.time.ZoneOffset.UTC);
+    }
 
     public Policy(boolean stickiness, int migrationThreshold, Duration failureWindow) {
         this(stickiness, migrationThreshold, failureWindow, MultipleActive.STOP_EXTRAS);

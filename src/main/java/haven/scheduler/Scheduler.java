@@ -143,8 +143,11 @@ public final class Scheduler {
                 ? InstancePlacement.primary(group, gs, eligibility.nodes(), allowed, prefs::score, move, load, current)
                 : chooseTarget(group, eligibility.nodes(), allowed, prefs, load, in, current, move);
         List<String> reasons = reasons(group, eligibility, prefs);
+        java.time.ZoneId zone = in.config().policy().timeZone();
+        String window = group.placement().failback().map(w -> " (failback window " + w + " "
+                + (zone.equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId()) + ")").orElse("");
         if (want.equals(current)) {
-            String decision = current.map(n -> "runs on " + n)
+            String decision = current.map(n -> "runs on " + n + window)
                     .orElse(blocked.map(b -> "waiting: " + b).orElse("cannot run anywhere: no eligible node"));
             return new GroupDecision(List.of(), new Explanation(want, decision, reasons));
         }
@@ -155,7 +158,8 @@ public final class Scheduler {
                         "waiting: " + from + " left the cluster; its lease must expire before " + group.id() + " starts elsewhere",
                         reasons));
             }
-            String to = want.map(n -> "move to " + n).orElse(blocked.map(b -> "stop (" + b + ")").orElse("stop (no eligible node)"));
+            String back = move.isEmpty() && allowed.test(from) ? window.replace("(failback window", "(within its failback window") : "";
+            String to = want.map(n -> "move to " + n + back).orElse(blocked.map(b -> "stop (" + b + ")").orElse("stop (no eligible node)"));
             List<GroupId> dependents = orders.activeDependents(group.id(), state);
             if (!dependents.isEmpty()) {
                 return new GroupDecision(List.of(), new Explanation(want, "waiting on " + from + " for " + names(dependents)
@@ -203,7 +207,7 @@ public final class Scheduler {
             Preferences prefs, TreeMap<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current, Optional<NodeId> move) {
         if (move.isPresent()) return move;
         boolean stays = current.isPresent() && allowed.test(current.get());
-        if (stays && in.config().policy().stickiness()) return current;
+        if (stays && sticky(group, in)) return current;
         Optional<NodeId> best = best(group, nodes, allowed, prefs, load);
         if (stays && best.isPresent()) {
             NodeId here = current.get();
@@ -212,6 +216,16 @@ public final class Scheduler {
             return gain > 0 || toPreferred ? best : current;
         }
         return best;
+    }
+
+    /**
+     * Whether a running group stays where it runs: by the policy's stickiness, or, for a group with a failback window,
+     * everywhere outside the window (inside it, it moves back to a better node once).
+     */
+    private static boolean sticky(GroupConfig group, SchedulerInput in) {
+        var window = group.placement().failback();
+        if (window.isEmpty()) return in.config().policy().stickiness();
+        return !window.get().contains(in.nowEpochMs(), in.config().policy().timeZone());
     }
 
     /** The allowed node with the highest score; among equals the preferred node, then the least loaded, then the first. */

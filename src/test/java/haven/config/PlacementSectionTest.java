@@ -176,6 +176,30 @@ class PlacementSectionTest {
     }
 
     @Test
+    void failbackWindowsAndTheirTimeZone() throws ConfigException {
+        ClusterConfig c = valid(BASE.replace("nodes:\n", "policy:\n  time_zone: Europe/Berlin\nnodes:\n")
+                + "  - name: g\n    members: [a]\n    failback: 23:30-01:15:30\n");
+        TimeWindow w = c.group(GroupId.of("g")).orElseThrow().placement().failback().orElseThrow();
+        java.time.ZoneId berlin = c.policy().timeZone();
+        assertThat(berlin).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        long t = java.time.ZonedDateTime.of(2026, 12, 7, 0, 0, 0, 0, berlin).toInstant().toEpochMilli();
+        assertThat(w.contains(t, berlin)).as("midnight is inside a window over midnight").isTrue();
+        assertThat(w.contains(t + java.time.Duration.ofMinutes(75).toMillis() + 30_000, berlin)).as("the end is excluded").isFalse();
+        assertThat(w.contains(t - java.time.Duration.ofMinutes(30).toMillis(), berlin)).as("the start is included").isTrue();
+        assertThat(w.contains(t + java.time.Duration.ofHours(12).toMillis(), berlin)).isFalse();
+        assertThat(valid(BASE + "  - name: g\n    members: [a]\n").policy().timeZone()).isEqualTo(java.time.ZoneOffset.UTC);
+    }
+
+    @Test
+    void badFailbackWindowsAndZones() {
+        onlyProblem(BASE + "  - name: g\n    members: [a]\n    failback: 02:00\n", 32, 15, "is not two times joined by '-'");
+        onlyProblem(BASE + "  - name: g\n    members: [a]\n    failback: 02:00-25:00\n", 32, 15, "is not a time of day range");
+        onlyProblem(BASE + "  - name: g\n    members: [a]\n    failback: 02:00-02:00\n", 32, 15, "starts where it ends");
+        onlyProblem(BASE.replace("nodes:\n", "policy:\n  time_zone: Mars/Olympus\nnodes:\n") + "  - name: g\n    members: [a]\n",
+                5, 14, "time_zone 'Mars/Olympus' is not a time zone");
+    }
+
+    @Test
     void badAttributes() {
         String head = """
                 cluster:
