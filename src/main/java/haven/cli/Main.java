@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             NodeCommand.class,
             haven.daemon.WitnessCommand.class,
             SimCommand.class,
+            BenchCommand.class,
             StatusCommand.class,
             WhyCommand.class,
             EventsCommand.class,

@@ -25,6 +25,8 @@ final class Eligibility {
     private final java.util.Map<ResourceId, java.util.Map<NodeId, Long>> recentFailures = new TreeMap<>();
     private final List<haven.cib.FailureRecord> hardFailures = new java.util.ArrayList<>();
     private final java.util.Map<Optional<NodeId>, List<String>> sharedReasons = new java.util.HashMap<>();
+    /** What rules each node out for every group alike (witness, offline, standby, uplink), computed once. */
+    private final java.util.Map<NodeId, Optional<String>> nodeObstacles = new java.util.HashMap<>();
     /** The best ping reachability among online nodes that reported one, and a node that has it. */
     private final Optional<java.util.Map.Entry<NodeId, Integer>> bestConnected;
 
@@ -61,15 +63,9 @@ final class Eligibility {
     }
 
     Optional<String> obstacle(GroupConfig group, NodeId node) {
-        if (config.node(node).map(NodeConfig::isWitness).orElse(false)) return Optional.of("a witness (votes, runs nothing)");
-        if (!online.contains(node)) return Optional.of("not in the cluster");
-        if (state.standby().contains(node)) return Optional.of("in standby");
-        Integer reaches = state.connectivity().get(node);
-        if (reaches != null && bestConnected.isPresent() && reaches < bestConnected.get().getValue()) {
-            // Heartbeat's ipfail rule: a node that lost (part of) its uplink hands its groups to one that has it.
-            return Optional.of("reaches " + reaches + " ping node(s), fewer than " + bestConnected.get().getKey() + " ("
-                    + bestConnected.get().getValue() + ")");
-        }
+        Optional<String> anyGroup = nodeObstacles.computeIfAbsent(node, this::nodeObstacle);
+        if (anyGroup.isPresent()) return anyGroup;
+        if (recentFailures.isEmpty() && hardFailures.isEmpty()) return Optional.empty();
         for (ResourceId r : group.members()) {
             Optional<String> banned = bannedBy(r, node);
             if (banned.isPresent()) return banned;
@@ -80,6 +76,19 @@ final class Eligibility {
                         + " (migration threshold " + config.policy().migrationThreshold() + "; `haven resource cleanup " + r
                         + "` clears them)");
             }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> nodeObstacle(NodeId node) {
+        if (config.node(node).map(NodeConfig::isWitness).orElse(false)) return Optional.of("a witness (votes, runs nothing)");
+        if (!online.contains(node)) return Optional.of("not in the cluster");
+        if (state.standby().contains(node)) return Optional.of("in standby");
+        Integer reaches = state.connectivity().get(node);
+        if (reaches != null && bestConnected.isPresent() && reaches < bestConnected.get().getValue()) {
+            // Heartbeat's ipfail rule: a node that lost (part of) its uplink hands its groups to one that has it.
+            return Optional.of("reaches " + reaches + " ping node(s), fewer than " + bestConnected.get().getKey() + " ("
+                    + bestConnected.get().getValue() + ")");
         }
         return Optional.empty();
     }

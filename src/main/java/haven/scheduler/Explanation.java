@@ -10,6 +10,7 @@ import java.util.Optional;
  */
 public record Explanation(Optional<NodeId> target, String decision, List<String> nodeReasons) {
     public Explanation {
-        nodeReasons = List.copyOf(nodeReasons);
+        // Lines written on demand stay so: copying would write them out on every plan.
+        if (!(nodeReasons instanceof WhyLines)) nodeReasons = List.copyOf(nodeReasons);
     }
 }

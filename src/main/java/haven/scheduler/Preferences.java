@@ -30,6 +30,8 @@ final class Preferences {
     private Map<NodeId, String> never = Map.of();
     /** Nodes a -inf colocation rules out (for the primary, or the only instance), with the reason. */
     private Map<NodeId, String> apart = Map.of();
+    /** Where the mandatory colocations leave room: the nodes all of them hold; absent without any. */
+    private java.util.Set<NodeId> onlyOn;
 
     private record Part(String label, long score) {}
 
@@ -48,6 +50,11 @@ final class Preferences {
         }
         for (PlacementRules.Colocation c : group.placement().colocations()) {
             String label = (c.anyInstance() ? "with an instance of " : "with ") + c.with();
+            if (Score.always(c.score())) {
+                java.util.Set<NodeId> holders = new java.util.HashSet<>(decided.nodesOf(c));
+                if (onlyOn == null) onlyOn = holders;
+                else onlyOn.retainAll(holders);
+            }
             for (NodeId n : decided.nodesOf(c)) {
                 parts.computeIfAbsent(n, k -> new ArrayList<>(2)).add(new Part(label, c.score()));
                 if (Score.never(c.score())) {
@@ -97,6 +104,13 @@ final class Preferences {
             if (c.anyInstance()) return instances.getOrDefault(c.with(), new TreeSet<>());
             return node(c.with()).map(List::of).orElse(List.of());
         }
+    }
+
+    /** Whether the group's primary (or its only instance) may run on {@code n}: {@link #forbids} without the words. */
+    boolean allows(NodeId n) {
+        if (isNone()) return true;
+        if (onlyOn != null && !onlyOn.contains(n)) return false;
+        return !never.containsKey(n) && !apart.containsKey(n);
     }
 
     /** What rules the group's primary (or its only instance) off {@code n}: a -inf location or colocation, or a mandatory colocation. */

@@ -57,7 +57,7 @@ public final class Scheduler {
             }
         }
         Eligibility eligibility = new Eligibility(in.config(), state, in.online(), in.nowEpochMs());
-        TreeMap<NodeId, Integer> load = new TreeMap<>();
+        java.util.Map<NodeId, Integer> load = new java.util.HashMap<>();
         for (GroupConfig g : in.config().groups()) {
             state.group(g.id()).assigned().ifPresent(n -> load.merge(n, 1, Integer::sum));
         }
@@ -112,7 +112,7 @@ public final class Scheduler {
      * like the first placement.
      */
     private static GroupDecision withInstances(GroupDecision d, GroupConfig group, ClusterState state, Eligibility eligibility,
-            Preferences prefs, TreeMap<NodeId, Integer> load, SchedulerInput in) {
+            Preferences prefs, java.util.Map<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
         java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, n -> eligibility.canRun(group, n)
                 && prefs.bannedInstance(n).isEmpty(), eligibility.nodes(), d.explanation().target(), load);
@@ -133,10 +133,10 @@ public final class Scheduler {
     }
 
     private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility, Preferences prefs,
-            Orders orders, TreeMap<NodeId, Integer> load, SchedulerInput in) {
+            Orders orders, java.util.Map<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
         Optional<NodeId> current = gs.assigned();
-        java.util.function.Predicate<NodeId> allowed = n -> eligibility.canRun(group, n) && prefs.forbids(n).isEmpty();
+        java.util.function.Predicate<NodeId> allowed = n -> eligibility.canRun(group, n) && prefs.allows(n);
         Optional<NodeId> move = Optional.ofNullable(state.moves().get(group.id())).filter(allowed);
         Optional<String> blocked = orders.mustNotRun(group);
         Optional<NodeId> want = blocked.isPresent() ? Optional.empty() : group.isPromotable()
@@ -204,7 +204,7 @@ public final class Scheduler {
      * running group moves only for a higher score, or for its preferred node at an equal one.
      */
     private static Optional<NodeId> chooseTarget(GroupConfig group, List<NodeId> nodes, java.util.function.Predicate<NodeId> allowed,
-            Preferences prefs, TreeMap<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current, Optional<NodeId> move) {
+            Preferences prefs, java.util.Map<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current, Optional<NodeId> move) {
         if (move.isPresent()) return move;
         boolean stays = current.isPresent() && allowed.test(current.get());
         if (stays && sticky(group, in)) return current;
@@ -230,7 +230,7 @@ public final class Scheduler {
 
     /** The allowed node with the highest score; among equals the preferred node, then the least loaded, then the first. */
     private static Optional<NodeId> best(GroupConfig group, List<NodeId> nodes, java.util.function.Predicate<NodeId> allowed,
-            Preferences prefs, TreeMap<NodeId, Integer> load) {
+            Preferences prefs, java.util.Map<NodeId, Integer> load) {
         Optional<NodeId> preferred = group.preferredNode();
         if (prefs.isNone() && preferred.isPresent() && allowed.test(preferred.get())) return preferred;
         NodeId best = null;
@@ -278,30 +278,22 @@ public final class Scheduler {
 
     /**
      * Each node's line of {@code haven why}: what rules it out, or its placement score when the group has preferences.
-     * Written out only when read: a plan is made every second, and {@code haven why} asks rarely.
+     * Written out only when read ({@link WhyLines}).
      */
     private static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs) {
         List<String> base = eligibility.reasons(group);
         if (prefs.isNone()) return base;
         List<NodeId> nodes = eligibility.nodes();
-        return new java.util.AbstractList<>() {
-            @Override
-            public String get(int i) {
-                NodeId n = nodes.get(i);
-                String line = base.get(i);
-                String eligible = n + ": eligible";
-                if (!line.startsWith(eligible)) return line; // the first thing that rules a node out is its reason
-                Optional<String> forbidden = prefs.forbids(n);
-                if (forbidden.isPresent()) return n + ": " + forbidden.get() + line.substring(eligible.length());
-                String score = prefs.explain(n);
-                return score.isEmpty() ? line : line + "; " + score;
-            }
-
-            @Override
-            public int size() {
-                return base.size();
-            }
-        };
+        return WhyLines.of(base.size(), i -> {
+            NodeId n = nodes.get(i);
+            String line = base.get(i);
+            String eligible = n + ": eligible";
+            if (!line.startsWith(eligible)) return line; // the first thing that rules a node out is its reason
+            Optional<String> forbidden = prefs.forbids(n);
+            if (forbidden.isPresent()) return n + ": " + forbidden.get() + line.substring(eligible.length());
+            String score = prefs.explain(n);
+            return score.isEmpty() ? line : line + "; " + score;
+        });
     }
 
     private static String whyTarget(GroupConfig group, ClusterState state, Preferences prefs, NodeId target) {
