@@ -66,8 +66,19 @@ public record ClusterState(
     /** Applies one log entry (a batch of commands, applied together) and counts it as one version. */
     public ClusterState apply(List<Command> entry) {
         ClusterState s = this;
-        for (Command c : entry) {
-            s = s.with(c);
+        int i = 0;
+        while (i < entry.size()) {
+            // A run of placements and reports goes through one copy of the group map: a cold start's entry places
+            // every group, and a copy per command made applying it grow with the square of the groups (10,000
+            // groups: 2.9 s on every node).
+            int j = i;
+            while (j < entry.size() && placementOrReport(entry.get(j))) j++;
+            if (j > i) {
+                s = s.withGroupCommands(entry.subList(i, j));
+                i = j;
+            } else {
+                s = s.with(entry.get(i++));
+            }
         }
         return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing, s.maintenance, s.config, s.app);
     }
@@ -75,14 +86,14 @@ public record ClusterState(
     /** Applies one command without counting a new version: for the scheduler's look-ahead. */
     public ClusterState with(Command command) {
         return switch (command) {
-            case Command.Assign a -> assign(a);
-            case Command.SetInstances i -> withInstances(i);
-            case Command.PromotionScore p -> withScore(p);
+            case Command.Assign a -> withGroupCommands(List.of(a));
+            case Command.SetInstances i -> withGroupCommands(List.of(i));
+            case Command.PromotionScore p -> withGroupCommands(List.of(p));
             case Command.NotifyOpen o -> withGroup(o.group(), NotifyRounds.open(group(o.group()), o));
             case Command.NotifyDone d -> withGroup(d.group(), NotifyRounds.answered(group(d.group()), d.subject(), d.key(), d.node()));
             case Command.NotifyClose c -> withGroup(c.group(), NotifyRounds.closed(group(c.group()), c.subject(), c.key()));
-            case Command.Released r -> released(r);
-            case Command.Started st -> started(st);
+            case Command.Released r -> withGroupCommands(List.of(r));
+            case Command.Started st -> withGroupCommands(List.of(st));
             case Command.NodeLost l -> nodeLost(l.node());
             case Command.ResourceFailed f -> failed(f);
             case Command.SetStandby sb -> withStandby(sb);
@@ -143,34 +154,6 @@ public record ClusterState(
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
-    private ClusterState assign(Command.Assign a) {
-        GroupState old = group(a.group());
-        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
-        if (a.node().isEmpty()) {
-            next.put(a.group(), old.placed(Optional.empty(), old.generation(), old.mayBeActive(), false));
-            return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
-        }
-        NodeId node = a.node().get();
-        if (!old.onlyPossiblyActiveOn(node)) {
-            // A plan made from an older state (e.g. by a coordinator that lost leadership while its entry was
-            // in flight) can arrive after the group moved on. Applying it is a compare-and-set that fails
-            // the same way on every node: skipped, and the current coordinator plans again.
-            return this;
-        }
-        long generation = lastGeneration + 1;
-        TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
-        active.add(node);
-        next.put(a.group(), old.placed(Optional.of(node), generation, active, false));
-        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
-    }
-
-    /** Where a promotable group's replicas run; changes nothing about its primary role. */
-    private ClusterState withInstances(Command.SetInstances i) {
-        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
-        next.put(i.group(), group(i.group()).withInstances(i.nodes()));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
-    }
-
     private ClusterState withGroup(GroupId id, GroupState g) {
         if (g.equals(group(id))) return this;
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
@@ -178,40 +161,72 @@ public record ClusterState(
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
     }
 
-    /** A score of a node that runs no instance (it was taken off meanwhile) is dropped: it ranks nothing. */
-    private ClusterState withScore(Command.PromotionScore p) {
-        GroupState old = group(p.group());
-        if (p.score().isPresent() && !old.instances().contains(p.node())) return this;
-        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
-        next.put(p.group(), old.withScore(p.node(), p.score()));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+    private static boolean placementOrReport(Command c) {
+        return c instanceof Command.Assign || c instanceof Command.SetInstances || c instanceof Command.PromotionScore
+                || c instanceof Command.Released || c instanceof Command.Started;
     }
 
-    private ClusterState released(Command.Released r) {
-        GroupState old = group(r.group());
+    /** Placements and reports applied in order to one copy of the group map (see {@link #apply}). */
+    private ClusterState withGroupCommands(List<Command> commands) {
+        TreeMap<GroupId, GroupState> next = null;
+        long generation = lastGeneration;
+        for (Command c : commands) {
+            GroupId id = switch (c) {
+                case Command.Assign a -> a.group();
+                case Command.SetInstances i -> i.group();
+                case Command.PromotionScore p -> p.group();
+                case Command.Released r -> r.group();
+                case Command.Started st -> st.group();
+                default -> throw new IllegalArgumentException("not a placement or a report: " + c);
+            };
+            GroupState old = next == null ? group(id) : next.getOrDefault(id, GroupState.UNPLACED);
+            GroupState changed = switch (c) {
+                case Command.Assign a -> assigned(a, old, generation + 1);
+                // Where a promotable group's replicas run; changes nothing about its primary role.
+                case Command.SetInstances i -> old.withInstances(i.nodes());
+                // A score of a node that runs no instance (it was taken off meanwhile) is dropped: it ranks nothing.
+                case Command.PromotionScore p -> p.score().isPresent() && !old.instances().contains(p.node()) ? null
+                        : old.withScore(p.node(), p.score());
+                case Command.Released r -> released(r, old);
+                case Command.Started st -> !old.assigned().equals(Optional.of(st.node())) || old.generation() != st.generation() ? null
+                        : old.placed(old.assigned(), old.generation(), old.mayBeActive(), true);
+                default -> throw new IllegalArgumentException("not a placement or a report: " + c);
+            };
+            if (changed == null) continue;
+            if (c instanceof Command.Assign a && a.node().isPresent()) generation++;
+            if (next == null) next = new TreeMap<>(groups);
+            next.put(id, changed);
+        }
+        if (next == null) return this;
+        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+    }
+
+    /** The group once assigned, or null when the assignment is skipped. */
+    private static GroupState assigned(Command.Assign a, GroupState old, long generation) {
+        if (a.node().isEmpty()) return old.placed(Optional.empty(), old.generation(), old.mayBeActive(), false);
+        NodeId node = a.node().get();
+        if (!old.onlyPossiblyActiveOn(node)) {
+            // A plan made from an older state (e.g. by a coordinator that lost leadership while its entry was
+            // in flight) can arrive after the group moved on. Applying it is a compare-and-set that fails
+            // the same way on every node: skipped, and the current coordinator plans again.
+            return null;
+        }
+        TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
+        active.add(node);
+        return old.placed(Optional.of(node), generation, active, false);
+    }
+
+    /** The group once a node's release is recorded, or null when the report is stale or changes nothing. */
+    private static GroupState released(Command.Released r, GroupState old) {
         // A release speaks for the generation the node saw when it had stopped everything. One from an
         // older generation may predate a newer assignment to the same node, which may be running now:
         // ignore it; the node reports again for the current generation once it has stopped.
         boolean stale = r.generation() != old.generation();
         boolean stillAssignedThere = old.assigned().equals(Optional.of(r.node()));
-        if (stale || stillAssignedThere || !old.mayBeActive().contains(r.node())) {
-            return this;
-        }
+        if (stale || stillAssignedThere || !old.mayBeActive().contains(r.node())) return null;
         TreeSet<NodeId> active = new TreeSet<>(old.mayBeActive());
         active.remove(r.node());
-        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
-        next.put(r.group(), old.withMayBeActive(active));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
-    }
-
-    private ClusterState started(Command.Started st) {
-        GroupState old = group(st.group());
-        if (!old.assigned().equals(Optional.of(st.node())) || old.generation() != st.generation()) {
-            return this;
-        }
-        TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
-        next.put(st.group(), old.placed(old.assigned(), old.generation(), old.mayBeActive(), true));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+        return old.withMayBeActive(active);
     }
 
     private ClusterState nodeLost(NodeId node) {

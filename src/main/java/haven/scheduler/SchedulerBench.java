@@ -69,21 +69,38 @@ public final class SchedulerBench {
         return new Result(w, constraints, coldMs, steadyMs, replanMs);
     }
 
-    /** The state once every placement is committed and every node reported its groups started (orders wait for it). */
+    /**
+     * The state once every placement is committed and every node reported its groups started (orders wait for it),
+     * built directly: applying a plan through {@link ClusterState#apply} copies the group map once per command, which
+     * at 50,000 groups would take the bench minutes (the cost every node pays for a large entry; see {@link #applyMs}).
+     */
     private static ClusterState settle(ClusterConfig config, Set<NodeId> online, Plan first) {
-        ClusterState s = ClusterState.EMPTY.apply(first.commands());
-        for (int round = 0; round < 50; round++) {
-            List<Command> reports = new ArrayList<>();
-            for (var e : s.groups().entrySet()) {
-                var g = e.getValue();
-                if (g.assigned().isPresent() && !g.started()) reports.add(new Command.Started(e.getKey(), g.assigned().get(), g.generation()));
+        java.util.TreeMap<GroupId, haven.cib.GroupState> groups = new java.util.TreeMap<>();
+        long generation = 0;
+        Plan p = first;
+        for (int round = 0; round < 50 && !p.commands().isEmpty(); round++) {
+            for (Command c : p.commands()) {
+                if (c instanceof Command.Assign a && a.node().isPresent()) {
+                    groups.put(a.group(), new haven.cib.GroupState(a.node(), ++generation, new TreeSet<>(Set.of(a.node().get())), true));
+                } else if (c instanceof Command.Assign a) {
+                    groups.put(a.group(), new haven.cib.GroupState(Optional.empty(), generation, new TreeSet<>(), false));
+                }
             }
-            if (!reports.isEmpty()) s = s.apply(reports);
-            Plan p = Scheduler.plan(SchedulerInput.of(config, s, online, Set.of(), NOW));
-            if (p.commands().isEmpty() && reports.isEmpty()) return s;
-            s = s.apply(p.commands());
+            ClusterState s = new ClusterState(1, generation, groups, new TreeSet<>(), new java.util.TreeMap<>(), List.of());
+            p = Scheduler.plan(SchedulerInput.of(config, s, online, Set.of(), NOW));
         }
-        return s;
+        return new ClusterState(1, generation, groups, new TreeSet<>(), new java.util.TreeMap<>(), List.of());
+    }
+
+    /** How long the log takes to apply a cold start's placements as one entry, as every node does: one run. */
+    public static double applyMs(Workload w) {
+        ClusterConfig config = config(w);
+        Plan cold = Scheduler.plan(SchedulerInput.of(config, ClusterState.EMPTY, new TreeSet<>(config.nodeIds()), Set.of(), NOW));
+        long t0 = System.nanoTime();
+        ClusterState s = ClusterState.EMPTY.apply(cold.commands());
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (s.groups().size() < 0) System.out.print("");
+        return ms;
     }
 
     private static double median(java.util.function.Supplier<Plan> plan, int runs, int warmups) {
