@@ -146,6 +146,12 @@ public final class ApiServer implements AutoCloseable {
             send(ex, 200, "application/json", Codec.toJson(HaTree.withReplication(s.toMap(), replication)));
             return;
         }
+        if (path.equals(List.of("plan"))) {
+            haven.scheduler.WhatIf.Outcome o = WhatIfQuery.play(s, ex.getRequestURI().getRawQuery());
+            if (json) send(ex, 200, "application/json", Codec.toJson(o.toMap()));
+            else send(ex, 200, "text/plain", o.text());
+            return;
+        }
         Map<String, Object> tree = HaTree.of(s);
         HaTree.addReplication(tree, s, replication);
         TreeView.Reply r = TreeView.render(TreeView.lookup(tree, aliasGroups(tree, path)), json);

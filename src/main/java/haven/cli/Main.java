@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             StatusCommand.class,
             WhyCommand.class,
+            PlanCommand.class,
             EventsCommand.class,
             AppCommands.Send.class,
             AppCommands.Messages.class,

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * another rack-b node; then web's node loses power, and at no sample does an address sit on two nodes, or apart's
  * on web's node; afterwards web and follow are together on a survivor and apart on the other. And an order:
  * {@code app-group} starts after {@code db-group} (both addresses, kept on different nodes): when db's node (n1, with
- * web) loses power, app is stopped on its own node and comes back only once db runs again on a survivor.
+ * web) loses power, app is stopped on its own node and comes back only once db runs again on a survivor. Before the
+ * power loss, `haven plan --node-down` tells what will happen, and web then goes where it said.
  */
 @Tag("lab")
 class PlacementPreferencesLabTest {
@@ -63,9 +64,14 @@ class PlacementPreferencesLabTest {
 
     /** `haven why GROUP` run inside node {@code node}'s namespace, as an operator on that machine would. */
     private static String why(int node, String group) {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of("why", group));
+        return haven(node, "why", group);
+    }
+
+    /** The haven CLI run inside node {@code node}'s namespace; its output. */
+    private static String haven(int node, String... args) {
+        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of(args));
         Exec.Result r = Exec.run(Duration.ofSeconds(60), Netns.execIn(LAYOUT.nodeNamespace(node), cmd.toArray(String[]::new)));
-        assertThat(r.code()).as("haven why %s: %s %s", group, r.out(), r.err()).isZero();
+        assertThat(r.code()).as("haven %s: %s %s", String.join(" ", args), r.out(), r.err()).isZero();
         return r.out();
     }
 
@@ -110,6 +116,17 @@ class PlacementPreferencesLabTest {
         assertThat(why).as("haven why apart-group").contains("kept apart from web, which runs here", "score +100 (rack=b +100)");
         assertThat(why(2, "follow-group")).contains("colocated with web, which runs on " + LAYOUT.nodeName(webNode));
 
+        // What-if first: the same scheduler on a copy of the committed state, nothing done.
+        String plan = haven(2, "plan", "--node-down", LAYOUT.nodeName(webNode));
+        assertThat(plan).as("haven plan --node-down").startsWith("what if " + LAYOUT.nodeName(webNode) + " down:")
+                .contains(LAYOUT.nodeName(webNode) + " declared lost", "start db-group on", "stop app-group on");
+        assertThat(plan.indexOf("start app-group on")).as("app starts in a later round than db:\n%s", plan)
+                .isGreaterThan(plan.indexOf("start db-group on"));
+        java.util.regex.Matcher predicted = java.util.regex.Pattern.compile("\n  web: runs on (\\S+)\n").matcher(plan);
+        assertThat(predicted.find()).as("the plan says where web ends:\n%s", plan).isTrue();
+        assertThat(holders(sample(), LAYOUT.vip())).as("a plan changes nothing").containsExactly(webNode);
+        System.out.print(plan);
+
         new Faults(lab.get()).kill(webNode);
         long killedAt = System.nanoTime();
         long deadline = killedAt + WITHIN.toNanos();
@@ -147,6 +164,7 @@ class PlacementPreferencesLabTest {
         List<List<String>> after = awaitPlaced("after the power loss of n" + webNode);
         int newWeb = holders(after, LAYOUT.vip()).get(0);
         assertThat(newWeb).isNotEqualTo(webNode);
+        assertThat(LAYOUT.nodeName(newWeb)).as("web went where `haven plan` said").isEqualTo(predicted.group(1));
         assertThat(holders(after, APART)).doesNotContain(webNode, newWeb);
         assertThat(appStopped).as("app (after db, on another node) was stopped when db's node was lost").isTrue();
         assertThat(holders(after, APP)).doesNotContain(webNode).isNotEqualTo(holders(after, DB));
