@@ -201,14 +201,7 @@ class PlacementSectionTest {
 
     @Test
     void badAttributes() {
-        String head = """
-                cluster:
-                  name: lab
-                  key: "0123456789abcdef"
-                nodes:
-                  - name: n1
-                    address: 10.0.0.1
-                """;
+        String head = Check.HEAD;
         onlyProblem(head + "    attributes: { 'bad name': 1 }\n", 7, 19, "'bad name' is not an attribute name");
         onlyProblem(head + "    attributes: { rack: }\n", 7, 24, "attributes.rack must be a value");
         onlyProblem(head + "    attributes: [rack]\n", 7, 17, "must be a mapping");

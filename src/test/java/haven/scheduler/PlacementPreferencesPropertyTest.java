@@ -115,32 +115,9 @@ class PlacementPreferencesPropertyTest {
     void repeatedPlanningWithPreferencesSettles() {
         for (long seed = 1; seed <= SEEDS; seed++) {
             SchedulerInput in = RandomInputs.withPreferences(RandomInputs.generate(seed), seed);
-            ClusterState s = in.state();
             List<List<Command>> history = new ArrayList<>();
-            boolean settled = false;
-            // Each level of a chain of colocations may take its own stop-then-start: two rounds each, at most.
-            for (int round = 0; round < 12 && !settled; round++) {
-                Plan p = Scheduler.plan(new SchedulerInput(in.config(), s, in.online(), in.lost(), in.nowEpochMs()));
-                history.add(p.commands());
-                s = s.apply(p.commands());
-                List<Command> reports = new ArrayList<>();
-                for (var e : s.groups().entrySet()) {
-                    for (NodeId n : e.getValue().mayBeActive()) {
-                        if (in.online().contains(n) && !e.getValue().assigned().equals(Optional.of(n))) {
-                            reports.add(new Command.Released(e.getKey(), n, e.getValue().generation()));
-                        }
-                    }
-                }
-                // The assigned nodes start their groups and say so (orders wait for it).
-                for (var e : s.groups().entrySet()) {
-                    GroupState g = e.getValue();
-                    if (g.assigned().isPresent() && !g.started() && in.online().contains(g.assigned().get())) {
-                        reports.add(new Command.Started(e.getKey(), g.assigned().get(), g.generation()));
-                    }
-                }
-                if (!reports.isEmpty()) s = s.apply(reports);
-                settled = p.commands().isEmpty() && reports.isEmpty();
-            }
+            // Each level of a chain of colocations or orders may take its own stop-then-start: two rounds each, at most.
+            boolean settled = RandomInputs.settles(in, 12, true, history);
             assertThat(settled).as("seed %d did not settle: %s", seed, history).isTrue();
         }
     }

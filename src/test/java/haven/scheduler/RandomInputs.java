@@ -158,6 +158,36 @@ final class RandomInputs {
         return SchedulerInput.of(config, in.state(), in.online(), in.lost(), in.nowEpochMs());
     }
 
+    /**
+     * Plans, commits and lets the nodes report, round after round, at most {@code rounds} times: true once a round
+     * has nothing to do. Released is reported by every online node that is no longer assigned a group it may still
+     * run; with {@code reportStarted}, Started by every online node assigned one (orders wait for it). Each round's
+     * commands are added to {@code history}.
+     */
+    static boolean settles(SchedulerInput in, int rounds, boolean reportStarted, List<List<haven.cib.Command>> history) {
+        ClusterState s = in.state();
+        for (int round = 0; round < rounds; round++) {
+            Plan p = Scheduler.plan(new SchedulerInput(in.config(), s, in.online(), in.lost(), in.nowEpochMs()));
+            history.add(p.commands());
+            s = s.apply(p.commands());
+            List<haven.cib.Command> reports = new ArrayList<>();
+            for (var e : s.groups().entrySet()) {
+                GroupState g = e.getValue();
+                for (NodeId n : g.mayBeActive()) {
+                    if (in.online().contains(n) && !g.assigned().equals(Optional.of(n))) {
+                        reports.add(new haven.cib.Command.Released(e.getKey(), n, g.generation()));
+                    }
+                }
+                if (reportStarted && g.assigned().isPresent() && !g.started() && in.online().contains(g.assigned().get())) {
+                    reports.add(new haven.cib.Command.Started(e.getKey(), g.assigned().get(), g.generation()));
+                }
+            }
+            if (!reports.isEmpty()) s = s.apply(reports);
+            if (p.commands().isEmpty() && reports.isEmpty()) return true;
+        }
+        return false;
+    }
+
     private static NodeId pick(Random rnd, List<NodeId> nodes) {
         return nodes.get(rnd.nextInt(nodes.size()));
     }

@@ -151,24 +151,8 @@ class SchedulerPropertyTest {
     void repeatedPlanningSettlesWithinFourRounds() {
         for (long seed = 1; seed <= SEEDS; seed++) {
             SchedulerInput in = RandomInputs.generate(seed);
-            ClusterState s = in.state();
             List<List<Command>> history = new ArrayList<>();
-            boolean settled = false;
-            for (int round = 0; round < 4 && !settled; round++) {
-                Plan p = Scheduler.plan(new SchedulerInput(in.config(), s, in.online(), in.lost(), in.nowEpochMs()));
-                history.add(p.commands());
-                s = s.apply(p.commands());
-                List<Command> reports = new ArrayList<>();
-                for (var e : s.groups().entrySet()) {
-                    for (NodeId n : e.getValue().mayBeActive()) {
-                        if (in.online().contains(n) && !e.getValue().assigned().equals(Optional.of(n))) {
-                            reports.add(new Command.Released(e.getKey(), n, e.getValue().generation()));
-                        }
-                    }
-                }
-                if (!reports.isEmpty()) s = s.apply(reports);
-                settled = p.commands().isEmpty() && reports.isEmpty();
-            }
+            boolean settled = RandomInputs.settles(in, 4, false, history);
             assertThat(settled).as("seed %d did not settle: %s", seed, history).isTrue();
         }
     }
