@@ -12,8 +12,6 @@ import haven.cib.GroupState;
 import haven.config.ClusterConfig;
 import haven.config.ConfigException;
 import haven.config.ConfigLoader;
-import haven.config.GroupConfig;
-import haven.config.Policy;
 import haven.core.Durations;
 import haven.core.GroupId;
 import haven.core.NodeId;
@@ -41,11 +39,10 @@ import org.junit.jupiter.api.TestFactory;
  * text). Run with {@code -Dhaven.scheduler.update=true} to rewrite every expected.txt from the current
  * scheduler; the diff is then reviewed like code. Every scheduler bug fix adds a case.
  *
- * <p>A case may hold its cluster config as {@code config.yaml}, read by the daemon's own loader (the way to write
- * location scores, node attributes and colocations); input.json then leaves out nodes, groups and policy.
+ * <p>Each case holds its cluster as {@code config.yaml}, read by the daemon's own loader, so a case says what an
+ * administrator would write (nodes and their attributes, groups and their preferences, policy).
  *
- * <p>input.json keys: description, nodes, groups [{name, members, preferred}], policy {stickiness,
- * migrationThreshold, failureWindow}, state {group: {assigned, generation, mayBeActive, started}},
+ * <p>input.json keys: description, state {group: {assigned, generation, mayBeActive, started}},
  * standby, moves {group: node}, failures [{resource, node, ago, detail}], entries (commands in the log's
  * JSON form, applied after the state, e.g. a cleanup), online, lost, now (epoch ms). Unknown keys are an
  * error so that a typo cannot silently change a case.
@@ -94,22 +91,14 @@ class SchedulerCorpusTest {
 
     static SchedulerInput parse(Path file) throws IOException {
         JsonNode root = JSON.readTree(file.toFile());
-        only(root, file.toString(), "description", "nodes", "groups", "policy", "state", "standby", "moves", "failures",
-                "entries", "online", "lost", "now");
+        only(root, file.toString(), "description", "state", "standby", "moves", "failures", "entries", "online", "lost", "now");
         long now = root.path("now").asLong(DEFAULT_NOW);
         Path yaml = file.resolveSibling("config.yaml");
         ClusterConfig config;
-        if (Files.exists(yaml)) {
-            for (String k : List.of("nodes", "groups", "policy")) {
-                if (root.has(k)) throw new IllegalArgumentException(file + ": '" + k + "' belongs in config.yaml, which this case has");
-            }
-            try {
-                config = ConfigLoader.parse(Files.readString(yaml), yaml.toString());
-            } catch (ConfigException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        } else {
-            config = inlineConfig(root);
+        try {
+            config = ConfigLoader.parse(Files.readString(yaml), yaml.toString());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
 
         TreeMap<GroupId, GroupState> states = new TreeMap<>();
@@ -142,27 +131,6 @@ class SchedulerCorpusTest {
             state = state.apply(entry);
         }
         return SchedulerInput.of(config, state, nodeSet(root.path("online")), nodeSet(root.path("lost")), now);
-    }
-
-    /** The config of a case without config.yaml: nodes, groups and policy written in input.json. */
-    private static ClusterConfig inlineConfig(JsonNode root) {
-        List<String> nodes = strings(root.path("nodes"));
-        List<GroupConfig> groups = new ArrayList<>();
-        for (JsonNode g : root.path("groups")) {
-            only(g, "groups[]", "name", "members", "preferred");
-            groups.add(new GroupConfig(GroupId.of(g.path("name").asText()),
-                    strings(g.path("members")).stream().map(ResourceId::of).toList(),
-                    g.hasNonNull("preferred") ? Optional.of(NodeId.of(g.get("preferred").asText())) : Optional.empty()));
-        }
-        Policy policy = Policy.DEFAULT;
-        if (root.has("policy")) {
-            JsonNode p = root.get("policy");
-            only(p, "policy", "stickiness", "migrationThreshold", "failureWindow");
-            policy = new Policy(p.path("stickiness").asBoolean(Policy.DEFAULT.stickiness()),
-                    p.path("migrationThreshold").asInt(Policy.DEFAULT.migrationThreshold()),
-                    p.has("failureWindow") ? Durations.parse(p.get("failureWindow").asText()) : Policy.DEFAULT.failureWindow());
-        }
-        return Clusters.config(nodes, groups, policy);
     }
 
     private static void only(JsonNode node, String where, String... allowed) {
