@@ -121,9 +121,16 @@ final class Eligibility {
     }
 
     private List<String> build(GroupConfig group) {
-        return nodes.stream()
-                .map(n -> n + ": " + obstacle(group, n).orElse("eligible")
-                        + (group.preferredNode().equals(Optional.of(n)) ? " (preferred)" : ""))
-                .toList();
+        return nodes.stream().map(n -> line(group, n, Optional.empty(), "")).toList();
+    }
+
+    /**
+     * Node {@code n}'s line of {@code haven why}: the first thing that rules it out (its own obstacle, else
+     * {@code ruledOut}, what the group's placement preferences say), else "eligible" followed by {@code note}.
+     */
+    String line(GroupConfig group, NodeId n, Optional<String> ruledOut, String note) {
+        Optional<String> out = obstacle(group, n).or(() -> ruledOut);
+        return n + ": " + out.orElse("eligible") + (group.preferredNode().equals(Optional.of(n)) ? " (preferred)" : "")
+                + (out.isEmpty() ? note : "");
     }
 }

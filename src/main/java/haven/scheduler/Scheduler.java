@@ -64,7 +64,7 @@ public final class Scheduler {
         TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
         List<GroupConfig> order = PlacementOrder.of(in.config());
         // Colocations and orders make some groups depend on what the plan decided for others.
-        boolean colocations = order != in.config().groups();
+        boolean dependencies = order != in.config().groups();
         List<NodeConfig> nodes = in.config().nodes();
         Preferences.Decided decided = new Preferences.Decided();
         Orders orders = Orders.of(in.config());
@@ -72,7 +72,7 @@ public final class Scheduler {
             Preferences prefs = Preferences.of(group, nodes, decided);
             GroupDecision d = decide(group, state, eligibility, prefs, orders, load, in);
             if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, load, in);
-            if (colocations) {
+            if (dependencies) {
                 GroupState gs = state.group(group.id());
                 Committed after = Committed.of(gs, d.commands());
                 decided.record(group.id(), after.node(), after.instances());
@@ -281,18 +281,11 @@ public final class Scheduler {
      * Written out only when read ({@link WhyLines}).
      */
     private static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs) {
-        List<String> base = eligibility.reasons(group);
-        if (prefs.isNone()) return base;
+        if (prefs.isNone()) return eligibility.reasons(group);
         List<NodeId> nodes = eligibility.nodes();
-        return WhyLines.of(base.size(), i -> {
-            NodeId n = nodes.get(i);
-            String line = base.get(i);
-            String eligible = n + ": eligible";
-            if (!line.startsWith(eligible)) return line; // the first thing that rules a node out is its reason
-            Optional<String> forbidden = prefs.forbids(n);
-            if (forbidden.isPresent()) return n + ": " + forbidden.get() + line.substring(eligible.length());
-            String score = prefs.explain(n);
-            return score.isEmpty() ? line : line + "; " + score;
+        return WhyLines.of(nodes.size(), i -> {
+            String score = prefs.explain(nodes.get(i));
+            return eligibility.line(group, nodes.get(i), prefs.forbids(nodes.get(i)), score.isEmpty() ? "" : "; " + score);
         });
     }
 
