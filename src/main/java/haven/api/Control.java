@@ -18,10 +18,12 @@ import java.util.Optional;
  * fix. Pure: it reads one status snapshot and returns commands; the caller proposes them to the cluster log.
  *
  * <pre>
- * POST /ha/resources/R/move?node=N   (or body N)   PUT /ha/resources/R/moved_to  body N
+ * POST /ha/resources/R/move?node=N[&for=30m]   (or body N)   PUT /ha/resources/R/moved_to  body N
  * POST /ha/resources/R/clear                       DELETE /ha/resources/R/moved_to
  * POST /ha/resources/R/cleanup[?node=N]
+ * POST /ha/resources/R/disable | enable | restart | unmanage | manage   ({@link DayTwoControl})
  * POST /ha/nodes/N/standby | online                PUT /ha/nodes/N/standby  body true|false
+ * PUT /ha/nodes/N/maintenance  body on|off
  * PUT /ha/cluster/maintenance  body "on REASON" | off  (or ?reason=)
  * </pre>
  * R may name a resource or a group (a move always moves the whole group).
@@ -30,8 +32,9 @@ public final class Control {
     /** What to commit, and what to tell the client once it is committed. */
     public record Action(List<Command> commands, String done) {}
 
-    static final String USAGE = "writable: POST /ha/resources/R/move?node=N | clear | cleanup[?node=N],"
-            + " PUT|DELETE /ha/resources/R/moved_to, POST /ha/nodes/N/standby | online, PUT /ha/nodes/N/standby (true|false),"
+    static final String USAGE = "writable: POST /ha/resources/R/move?node=N[&for=30m] | clear | cleanup[?node=N] | disable | enable"
+            + " | restart | unmanage | manage, PUT|DELETE /ha/resources/R/moved_to, POST /ha/nodes/N/standby | online,"
+            + " PUT /ha/nodes/N/standby (true|false), PUT /ha/nodes/N/maintenance (on|off),"
             + " PUT /ha/cluster/maintenance (on REASON | off)";
 
     private Control() {}
@@ -54,6 +57,8 @@ public final class Control {
         ClusterConfig config = s.config();
         GroupConfig g = groupOf(config, name);
         String verb = method + " " + leaf;
+        Optional<Action> dayTwo = DayTwoControl.group(s, verb, g);
+        if (dayTwo.isPresent()) return dayTwo.get();
         return switch (verb) {
             case "POST move", "PUT moved_to" -> {
                 String target = Optional.ofNullable(query.get("node")).orElse(body);
@@ -62,8 +67,11 @@ public final class Control {
                             + " (or the node's name as the body); nodes: " + config.serviceNodeIds());
                 }
                 NodeId n = moveTarget(s, target);
-                yield new Action(List.of(new Command.Move(g.id(), Optional.of(n))),
-                        "ok: group " + g.id() + " is to run on " + n + " until the move is cleared");
+                Optional<Long> until = Optional.ofNullable(query.get("for"))
+                        .map(f -> DayTwoControl.moveUntil(f, name, System.currentTimeMillis()));
+                yield new Action(List.of(new Command.Move(g.id(), Optional.of(n), until)),
+                        "ok: group " + g.id() + " is to run on " + n + until.map(t -> " until " + DayTwoControl.until(t)
+                                + "; then the move ends by itself (it stays where it runs)").orElse(" until the move is cleared"));
             }
             case "POST clear", "DELETE moved_to" -> new Action(List.of(new Command.Move(g.id(), Optional.empty())),
                     "ok: the move of group " + g.id() + " is cleared; it stays where it runs now");
@@ -82,6 +90,7 @@ public final class Control {
 
     private static Action node(NodeStatus s, String method, String name, String leaf, String body) {
         NodeId n = node(s.config(), name);
+        if (leaf.equals("maintenance")) return DayTwoControl.nodeMaintenance(s, n, method, body);
         Boolean standby = switch (method + " " + leaf) {
             case "POST standby" -> true;
             case "POST online" -> false;

@@ -85,6 +85,7 @@ public final class HaTree {
         m.put("role", n.role().label());
         m.put("online", s.members().contains(n.id()));
         m.put("standby", s.state().standby().contains(n.id()));
+        m.put("maintenance", s.state().controls().nodeMaintenance().contains(n.id()));
         m.put("ping_reachable", s.state().connectivity().get(n.id()));
         List<String> groups = new ArrayList<>();
         for (GroupConfig g : s.config().groups()) {
@@ -125,6 +126,7 @@ public final class HaTree {
         m.put("started", gs.started());
         m.put("may_be_active", gs.mayBeActive().stream().map(NodeId::name).toList());
         m.put("moved_to", Optional.ofNullable(s.state().moves().get(g.id())).map(NodeId::name).orElse(null));
+        NodeStatus.controls(s.state(), g.id(), m);
         if (g.isPromotable()) {
             m.put("instances", gs.instances().stream().map(NodeId::name).toList());
             m.put("promoted", g.replicaMembers().stream().map(ResourceId::name).toList());

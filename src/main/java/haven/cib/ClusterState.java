@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * The replicated, versioned status of the cluster: where each group is placed, which nodes are in
  * standby, administrative moves, recent failures, maintenance mode, the committed config
- * ({@link ConfigRevision}), and the applications' messages and barriers ({@link AppChannel}). {@code version} counts the log entries applied.
+ * ({@link ConfigRevision}), the applications' messages and barriers ({@link AppChannel}), and the administrator's
+ * day-two controls ({@link AdminControls}). {@code version} counts the log entries applied.
  * Immutable; {@link #apply} returns the next state. Sorted collections keep every node's copy, and its
  * JSON form, byte-identical.
  */
@@ -30,7 +31,8 @@ public record ClusterState(
         List<FenceRecord> fencing,
         Maintenance maintenance,
         ConfigRevision config,
-        AppChannel app) {
+        AppChannel app,
+        AdminControls controls) {
 
     /** Failures kept per resource and node; older ones are dropped (they are outside any useful window). */
     public static final int FAILURES_KEPT_PER_RESOURCE_NODE = 32;
@@ -52,6 +54,13 @@ public record ClusterState(
         maintenance = maintenance == null ? Maintenance.OFF : maintenance;
         config = config == null ? ConfigRevision.NONE : config;
         if (app == null) app = AppChannel.EMPTY;
+        if (controls == null) controls = AdminControls.NONE;
+    }
+
+    public ClusterState(long version, long lastGeneration, SortedMap<GroupId, GroupState> groups, SortedSet<NodeId> standby,
+            SortedMap<GroupId, NodeId> moves, List<FailureRecord> failures, SortedMap<NodeId, Integer> connectivity,
+            List<FenceRecord> fencing, Maintenance maintenance, ConfigRevision config, AppChannel app) {
+        this(version, lastGeneration, groups, standby, moves, failures, connectivity, fencing, maintenance, config, app, AdminControls.NONE);
     }
 
     public ClusterState(long version, long lastGeneration, SortedMap<GroupId, GroupState> groups, SortedSet<NodeId> standby,
@@ -80,7 +89,7 @@ public record ClusterState(
                 s = s.with(entry.get(i++));
             }
         }
-        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing, s.maintenance, s.config, s.app);
+        return new ClusterState(version + 1, s.lastGeneration, s.groups, s.standby, s.moves, s.failures, s.connectivity, s.fencing, s.maintenance, s.config, s.app, s.controls);
     }
 
     /** Applies one command without counting a new version: for the scheduler's look-ahead. */
@@ -105,10 +114,14 @@ public record ClusterState(
             case Command.FoundActive fa -> foundActive(fa);
             case Command.Journal j -> this;
             case Command.AppCommand a -> new ClusterState(version, lastGeneration, groups, standby, moves, failures,
-                    connectivity, fencing, maintenance, config, app.with(a));
+                    connectivity, fencing, maintenance, config, app.with(a), controls);
             case Command.SetMaintenance m -> new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity,
                     fencing, m.on() ? new Maintenance(true, m.reason(), maintenance.on() ? maintenance.sinceEpochMs() : m.atEpochMs())
-                            : Maintenance.OFF, config, app);
+                            : Maintenance.OFF, config, app, controls);
+            case Command.SetDisabled d -> withControls(controls.disabled(d.group(), d.disabled()));
+            case Command.SetManaged m -> withControls(controls.managed(m.group(), m.managed()));
+            case Command.Restart r -> withControls(controls.restarting(r.group(), r.backOn()));
+            case Command.SetNodeMaintenance m -> withControls(controls.nodeMaintenance(m.node(), m.on()));
         };
     }
 
@@ -125,7 +138,7 @@ public record ClusterState(
     private ClusterState withConnectivity(Command.Connectivity c) {
         TreeMap<NodeId, Integer> next = new TreeMap<>(connectivity);
         next.put(c.node(), c.reachable());
-        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, next, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, next, fencing, maintenance, config, app, controls);
     }
 
     /**
@@ -137,7 +150,7 @@ public record ClusterState(
         List<FenceRecord> next = new ArrayList<>(fencing);
         if (!fencing.contains(record)) next.add(record); // a report made again after a leader change
         while (next.size() > FENCE_RECORDS_KEPT) next.remove(0);
-        ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, maintenance, config, app);
+        ClusterState s = new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, next, maintenance, config, app, controls);
         return f.ok() ? s.nodeLost(f.node()) : s;
     }
 
@@ -151,14 +164,14 @@ public record ClusterState(
         active.add(fa.node());
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(fa.group(), old.placed(Optional.empty(), old.generation(), active, false));
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app, controls);
     }
 
     private ClusterState withGroup(GroupId id, GroupState g) {
         if (g.equals(group(id))) return this;
         TreeMap<GroupId, GroupState> next = new TreeMap<>(groups);
         next.put(id, g);
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app, controls);
     }
 
     private static boolean placementOrReport(Command c) {
@@ -198,7 +211,7 @@ public record ClusterState(
             next.put(id, changed);
         }
         if (next == null) return this;
-        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, generation, next, standby, moves, failures, connectivity, fencing, maintenance, config, app, controls);
     }
 
     /** The group once assigned, or null when the assignment is skipped. */
@@ -239,7 +252,7 @@ public record ClusterState(
             next.put(e.getKey(), NotifyRounds.answered(g.placed(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
                     !wasThere && g.started()).withScore(node, Optional.empty()), node));
         }
-        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app, controls);
     }
 
     private ClusterState failed(Command.ResourceFailed f) {
@@ -253,26 +266,34 @@ public record ClusterState(
         if (same.size() > FAILURES_KEPT_PER_RESOURCE_NODE) {
             next.remove(same.get(0));
         }
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config, app, controls);
     }
 
     private ClusterState withStandby(Command.SetStandby sb) {
         TreeSet<NodeId> next = new TreeSet<>(standby);
         if (sb.standby()) next.add(sb.node()); else next.remove(sb.node());
-        return new ClusterState(version, lastGeneration, groups, next, moves, failures, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, groups, next, moves, failures, connectivity, fencing, maintenance, config, app, controls);
     }
 
     private ClusterState withMove(Command.Move m) {
+        boolean expiryOfAnother = m.node().isEmpty() && m.untilEpochMs().isPresent()
+                && !m.untilEpochMs().get().equals(controls.moveUntil().get(m.group()));
+        if (expiryOfAnother) return this;
         TreeMap<GroupId, NodeId> next = new TreeMap<>(moves);
         m.node().ifPresentOrElse(n -> next.put(m.group(), n), () -> next.remove(m.group()));
-        return new ClusterState(version, lastGeneration, groups, standby, next, failures, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, groups, standby, next, failures, connectivity, fencing, maintenance, config, app,
+                controls.moveUntil(m.group(), m.node().isPresent() ? m.untilEpochMs() : Optional.empty()));
+    }
+
+    private ClusterState withControls(AdminControls next) {
+        return new ClusterState(version, lastGeneration, groups, standby, moves, failures, connectivity, fencing, maintenance, config, app, next);
     }
 
     private ClusterState cleanup(Command.Cleanup c) {
         List<FailureRecord> next = failures.stream()
                 .filter(f -> !(f.resource().equals(c.resource()) && c.node().map(f.node()::equals).orElse(true)))
                 .toList();
-        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config, app);
+        return new ClusterState(version, lastGeneration, groups, standby, moves, next, connectivity, fencing, maintenance, config, app, controls);
     }
 
     /** Failures of {@code resource} on {@code node} at or after {@code sinceEpochMs}. */

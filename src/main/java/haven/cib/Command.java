@@ -27,6 +27,10 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.ResourceFailed.class, name = "resource-failed"),
     @JsonSubTypes.Type(value = Command.SetStandby.class, name = "standby"),
     @JsonSubTypes.Type(value = Command.Move.class, name = "move"),
+    @JsonSubTypes.Type(value = Command.SetDisabled.class, name = "disable"),
+    @JsonSubTypes.Type(value = Command.SetManaged.class, name = "manage"),
+    @JsonSubTypes.Type(value = Command.Restart.class, name = "restart"),
+    @JsonSubTypes.Type(value = Command.SetNodeMaintenance.class, name = "node-maintenance"),
     @JsonSubTypes.Type(value = Command.Cleanup.class, name = "cleanup"),
     @JsonSubTypes.Type(value = Command.Connectivity.class, name = "connectivity"),
     @JsonSubTypes.Type(value = Command.Fenced.class, name = "fenced"),
@@ -100,8 +104,35 @@ public sealed interface Command {
 
     record SetStandby(NodeId node, boolean standby) implements Command {}
 
-    /** Administrative move of a group to a node; an empty node clears an earlier move. */
-    record Move(GroupId group, Optional<NodeId> node) implements Command {}
+    /**
+     * Administrative move of a group to a node, for good or until {@code untilEpochMs} (the proposer's clock; the
+     * coordinator clears it then); an empty node clears an earlier move: any, or, with {@code untilEpochMs}, only
+     * the one that ends then (the coordinator's expiry must not clear a newer move made meanwhile).
+     */
+    record Move(GroupId group, Optional<NodeId> node, Optional<Long> untilEpochMs) implements Command {
+        public Move {
+            if (untilEpochMs == null) untilEpochMs = Optional.empty(); // entries written before lifetimes existed
+        }
+
+        public Move(GroupId group, Optional<NodeId> node) {
+            this(group, node, Optional.empty());
+        }
+    }
+
+    /** Keep a group stopped everywhere ({@code disabled}), or let it run again. */
+    record SetDisabled(GroupId group, boolean disabled) implements Command {}
+
+    /** Let haven act on a group again ({@code managed}), or only monitor it: start, stop, recover and move nothing. */
+    record SetManaged(GroupId group, boolean managed) implements Command {}
+
+    /**
+     * Restart a group: stopped everywhere (what starts after it stopping first), then started on {@code backOn}
+     * again; the coordinator's empty one, in the entry that starts it again, ends the restart.
+     */
+    record Restart(GroupId group, Optional<NodeId> backOn) implements Command {}
+
+    /** One node's maintenance: its resources are left alone as in cluster-wide maintenance; the others work on. */
+    record SetNodeMaintenance(NodeId node, boolean on) implements Command {}
 
     /** Forget the failures of a resource (on one node, or everywhere). */
     record Cleanup(ResourceId resource, Optional<NodeId> node) implements Command {}

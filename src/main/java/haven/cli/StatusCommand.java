@@ -66,6 +66,7 @@ public final class StatusCommand implements Callable<Integer> {
         for (JsonNode n : s.path("nodes")) {
             nodes.add(n.path("name").asText() + (n.path("online").asBoolean() ? " online" : " OFFLINE")
                     + (n.path("standby").asBoolean() ? " (standby)" : "")
+                    + (n.path("maintenance").asBoolean() ? " (MAINTENANCE: left alone)" : "")
                     + (n.path("role").asText("node").equals("witness") ? " (witness)" : "")
                     + (s.path("ping_reachable").has(n.path("name").asText())
                             ? " (reaches " + s.path("ping_reachable").path(n.path("name").asText()).asInt() + " ping nodes)" : ""));
@@ -83,7 +84,17 @@ public final class StatusCommand implements Callable<Integer> {
                 });
                 b.append(", replicas on ").append(replicas.isEmpty() ? "none" : String.join(", ", replicas));
             }
-            if (!g.path("moved_to").isNull()) b.append(" (moved to ").append(g.path("moved_to").asText()).append(")");
+            if (!g.path("moved_to").isNull()) {
+                b.append(" (moved to ").append(g.path("moved_to").asText());
+                if (g.hasNonNull("moved_until_epoch_ms")) {
+                    b.append(" until ").append(java.time.Instant.ofEpochMilli(g.path("moved_until_epoch_ms").asLong()).toString()
+                            .replaceFirst("\\.\\d+Z$", "Z"));
+                }
+                b.append(")");
+            }
+            if (g.path("disabled").asBoolean()) b.append(" (DISABLED: `haven resource enable` lets it run)");
+            if (g.path("unmanaged").asBoolean()) b.append(" (UNMANAGED: monitored only)");
+            if (g.hasNonNull("restarting_on")) b.append(" (restarting on ").append(g.path("restarting_on").asText()).append(")");
             if (g.hasNonNull("notify_round")) b.append(" (notifying: ").append(g.path("notify_round").asText()).append(")");
             b.append('\n');
             for (JsonNode res : g.path("resources")) {

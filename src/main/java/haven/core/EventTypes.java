@@ -13,7 +13,7 @@ public final class EventTypes {
      */
     public static final List<String> ALL = List.of("daemon-started", "membership", "quorum", "coordinator", "placement",
             "resource", "local", "operation", "failure", "cleanup", "fencing", "move", "standby", "ping", "config", "alert", "replication",
-            "group", "node-lost", "maintenance", "timeline", "request");
+            "group", "node-lost", "maintenance", "timeline", "request", "disabled", "unmanaged", "restart", "node-maintenance");
 
     /** What alert hooks may not subscribe to: their own records, which would call them again without end. */
     public static final String ALERT = "alert";

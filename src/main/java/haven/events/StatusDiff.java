@@ -104,6 +104,7 @@ public final class StatusDiff {
                         "group", g.name(), "to", to == null ? null : to.name()));
             }
         }
+        controls(prev.controls(), next.controls(), out);
         failures(prev, next, out);
         if (prev.config().version() != next.config().version()) {
             out.add(Change.of("config", "config version " + next.config().version() + " committed (was " + prev.config().version()
@@ -125,6 +126,46 @@ public final class StatusDiff {
                 out.add(Change.of("ping", n + " reaches " + now + " ping nodes", "node", n.name(), "reachable", now));
             }
         }
+    }
+
+    /** The administrator's day-two controls: each change is an event and a timeline line. */
+    private static void controls(haven.cib.AdminControls prev, haven.cib.AdminControls next, List<Change> out) {
+        if (prev.equals(next)) return;
+        for (GroupId g : changed(prev.disabled(), next.disabled())) {
+            boolean on = next.disabled().contains(g);
+            out.add(Change.of("disabled", "group " + g + (on ? " disabled: it stops and stays stopped" : " enabled: it may run again"),
+                    "group", g.name(), "disabled", on));
+        }
+        for (GroupId g : changed(prev.unmanaged(), next.unmanaged())) {
+            boolean on = next.unmanaged().contains(g);
+            out.add(Change.of("unmanaged", "group " + g + (on ? " unmanaged: monitored only" : " managed again"), "group", g.name(),
+                    "unmanaged", on));
+        }
+        for (GroupId g : changed(prev.restarting().keySet(), next.restarting().keySet())) {
+            NodeId on = next.restarting().get(g);
+            out.add(Change.of("restart", on != null ? "group " + g + " restarting (back on " + on + ")" : "group " + g + " restarted",
+                    "group", g.name(), "node", on == null ? prev.restarting().get(g).name() : on.name(), "done", on == null));
+        }
+        for (GroupId g : changed(prev.moveUntil().keySet(), next.moveUntil().keySet())) {
+            Long until = next.moveUntil().get(g);
+            if (until != null) {
+                out.add(Change.of("move", "the move of group " + g + " lasts until " + java.time.Instant.ofEpochMilli(until), "group",
+                        g.name(), "until_epoch_ms", until));
+            }
+        }
+        for (NodeId n : changed(prev.nodeMaintenance(), next.nodeMaintenance())) {
+            boolean on = next.nodeMaintenance().contains(n);
+            out.add(Change.of("node-maintenance", n + (on ? " in maintenance: its resources are left alone" : " out of maintenance"),
+                    "node", n.name(), "on", on));
+        }
+    }
+
+    /** The members of either set that are not in both. */
+    private static <T extends Comparable<T>> TreeSet<T> changed(Set<T> a, Set<T> b) {
+        TreeSet<T> out = new TreeSet<>(a);
+        out.addAll(b);
+        out.removeIf(x -> a.contains(x) == b.contains(x));
+        return out;
     }
 
     private static void failures(ClusterState prev, ClusterState next, List<Change> out) {

@@ -40,8 +40,7 @@ final class LocalControl {
     private final Map<ResourceId, Command.ResourceFailed> stuckStops = new TreeMap<>();
     private final ScoreReports scores;
     private final Notifications notifications;
-    /** Whether the committed state was in maintenance mode at the last step (leaving it means: look again). */
-    private boolean inMaintenance = false;
+    private final HandsOff handsOff;
 
     LocalControl(ClusterConfig config, NodeId self, Outbox outbox) {
         this(config, self, outbox, false);
@@ -56,6 +55,7 @@ final class LocalControl {
         this.promotable = new PromotableReconciler(self, local, declined);
         this.scores = new ScoreReports(self, outbox);
         this.notifications = new Notifications(self, outbox, local, promotesUnannounced);
+        this.handsOff = new HandsOff(self);
     }
 
     void offerConfig(NodeEvent.ConfigChanged c, List<Effect> out) {
@@ -65,9 +65,7 @@ final class LocalControl {
     }
 
     void reprobeAll(ClusterConfig config) {
-        for (var r : config.resources()) {
-            if (!local.busy(r.id()) && local.state(r.id()) != LocalState.STOP_FAILED) local.set(r.id(), LocalState.UNKNOWN);
-        }
+        for (var r : config.resources()) local.reprobe(r.id());
     }
 
     /**
@@ -105,8 +103,8 @@ final class LocalControl {
                     GroupState group = state.group(g.id());
                     boolean assignedHere = group.assigned().equals(Optional.of(self));
                     if (replicated) {
-                        foundReplica(r, res, group, assignedHere, state, nowEpochMs, out);
-                    } else if (res.isOk() && !assignedHere && !state.maintenance().on()) {
+                        if (!handsOff.of(state, g.id())) foundReplica(r, res, group, assignedHere, state, nowEpochMs, out);
+                    } else if (res.isOk() && !assignedHere && !handsOff.of(state, g.id())) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
                         boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent()
                                 && !g.isPromotable();
@@ -116,14 +114,15 @@ final class LocalControl {
                     }
                 } else if (before == LocalState.STARTED || before == LocalState.PROMOTED) {
                     Optional<String> roleChanged = RoleCheck.onMonitor(r, before, res, config);
+                    boolean leftAlone = handsOff.ofResource(state, config, r);
                     if (res.isOk() && roleChanged.isEmpty()) {
                         local.scheduleMonitor(r, nowMs);
-                    } else if (res.isOk() && !state.maintenance().on()) {
+                    } else if (res.isOk() && !leftAlone) {
                         fail(r, "monitor: " + roleChanged.get(), FailureScope.LOCAL, nowEpochMs, out);
                     } else if (res.isOk()) {
                         leaveAlone(r, res.status() == AgentResult.Status.PROMOTED ? LocalState.PROMOTED : LocalState.STARTED,
                                 "monitor: " + roleChanged.get(), out);
-                    } else if (state.maintenance().on()) {
+                    } else if (leftAlone) {
                         leaveAlone(r, res.status() == AgentResult.Status.NOT_RUNNING ? LocalState.STOPPED : LocalState.FAILED,
                                 "monitor: " + describe(res), out);
                     } else {
@@ -217,11 +216,11 @@ final class LocalControl {
         }
     }
 
-    void onAgentFailed(NodeEvent.AgentFailed f, ClusterState state, long nowEpochMs, List<Effect> out) {
+    void onAgentFailed(NodeEvent.AgentFailed f, ClusterConfig config, ClusterState state, long nowEpochMs, List<Effect> out) {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
         if (local.running(r) && !stopping) {
-            if (state.maintenance().on()) leaveAlone(r, LocalState.FAILED, f.reason(), out);
+            if (handsOff.ofResource(state, config, r)) leaveAlone(r, LocalState.FAILED, f.reason(), out);
             else fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }
     }
@@ -234,24 +233,20 @@ final class LocalControl {
      */
     Optional<ClusterConfig> drive(ClusterConfig config, ClusterState state, QuorumKeeper.LeaseView lease, boolean caughtUp,
             boolean runsResources, long nowMs, long nowEpochMs, List<Effect> out) {
-        boolean maintenance = state.maintenance().on();
-        if (inMaintenance && !maintenance && runsResources) {
-            reprobeAll(config);
-            out.add(new Effect.Note("maintenance mode ended: probing every resource, then reconciling to the cluster state", Probe.MAINTENANCE_ENDED));
-        }
-        inMaintenance = maintenance;
-        // Hands off in maintenance, except when the lease is lost: "never run twice" outranks "hands off", since
-        // the majority may meanwhile have ended maintenance and placed these groups elsewhere.
-        boolean handsOff = maintenance && lease.mayKeep();
+        handsOff.step(config, state, local, runsResources, out::add);
+        // Hands off in maintenance (or of a group left alone), except when the lease is lost: "never run twice" outranks
+        // "hands off", since the majority may meanwhile have ended maintenance and placed these groups elsewhere.
+        boolean frozen = state.maintenance().on() && lease.mayKeep();
         Optional<ClusterConfig> switched = configSwitch.step(config, local, runsResources, out::add)
                 .map(c -> switchConfig(c, runsResources, out));
         ClusterConfig now = switched.orElse(config);
         Set<ResourceId> held = configSwitch.held();
         if (runsResources) {
-            for (GroupConfig g : handsOff ? List.<GroupConfig>of() : now.groups()) {
+            for (GroupConfig g : frozen ? List.<GroupConfig>of() : now.groups()) {
                 var committed = state.group(g.id());
                 boolean assignedHere = committed.assigned().equals(Optional.of(self));
                 boolean keep = assignedHere && lease.mayKeep();
+                if (lease.mayKeep() && handsOff.of(state, g.id())) continue;
                 // A group a pending config change is stopping or reloading is left to the change while it may
                 // run here; once it may not (lease lost, moved away), stopping it all is what both want.
                 if (keep && g.members().stream().anyMatch(held::contains)) continue;
@@ -275,7 +270,7 @@ final class LocalControl {
             }
             releaseRemovedGroups(now, state);
             scores.report(now, state, nowMs);
-            if (!handsOff) notifications.step(now, state, nowMs, out::add);
+            if (!frozen) notifications.step(now, state, nowMs, out::add);
         }
         return switched;
     }
@@ -319,10 +314,12 @@ final class LocalControl {
         return local.snapshot();
     }
 
-    /** A probe's surprise about a promoted member (see {@link RoleCheck#onProbe}) is a failure, which the reconciler takes down. */
+    /**
+     * A probe's surprise about a promoted member (see {@link RoleCheck#onProbe}) is a failure, which the reconciler takes
+     * down; not where haven keeps its hands off.
+     */
     private void foundReplica(ResourceId r, AgentResult res, GroupState group, boolean assignedHere, ClusterState state,
             long nowEpochMs, List<Effect> out) {
-        if (state.maintenance().on()) return;
         RoleCheck.onProbe(res, group, assignedHere, self).ifPresent(why -> {
             outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, why));
             out.add(new Effect.Note(r + " " + why));
@@ -335,7 +332,8 @@ final class LocalControl {
      */
     private void leaveAlone(ResourceId r, LocalState now, String why, List<Effect> out) {
         local.set(r, now);
-        out.add(new Effect.Note("maintenance mode: " + r + " is " + now.label() + " (" + why + "); left as it is", Probe.MAINTENANCE_LEFT_ALONE));
+        out.add(new Effect.Note("hands off (maintenance or unmanaged): " + r + " is " + now.label() + " (" + why + "); left as it is",
+                Probe.MAINTENANCE_LEFT_ALONE));
     }
 
     private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {

@@ -61,6 +61,11 @@ final class LocalResources {
         states.put(id, state);
     }
 
+    /** Forget what is known of {@code id}, so it is probed again; not while an operation runs or a forced stop is pending. */
+    void reprobe(ResourceId id) {
+        if (!busy(id) && state(id) != LocalState.STOP_FAILED) set(id, LocalState.UNKNOWN);
+    }
+
     boolean busy(ResourceId id) {
         return inFlight.containsKey(id);
     }

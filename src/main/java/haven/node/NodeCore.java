@@ -111,7 +111,7 @@ public final class NodeCore {
             }
             case NodeEvent.LeaderChanged l -> coordinator.leaderChanged(l, out);
             case NodeEvent.OpDone d -> control.onOpDone(d, config, state, nowMs, nowEpochMs, out);
-            case NodeEvent.AgentFailed f -> control.onAgentFailed(f, state, nowEpochMs, out);
+            case NodeEvent.AgentFailed f -> control.onAgentFailed(f, config, state, nowEpochMs, out);
             case NodeEvent.ScoreSet s -> control.onScoreSet(s);
             case NodeEvent.ProposalDone p -> {
                 coordinator.proposalDone(p);

@@ -42,6 +42,7 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
             nm.put("role", config.node(n).map(c -> c.role().label()).orElse("node"));
             nm.put("online", members.contains(n));
             nm.put("standby", state.standby().contains(n));
+            nm.put("maintenance", state.controls().nodeMaintenance().contains(n));
             nodes.add(nm);
         }
         m.put("nodes", nodes);
@@ -86,6 +87,7 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         gm.put("started", gs.started());
         gm.put("may_be_active", gs.mayBeActive().stream().map(NodeId::name).toList());
         gm.put("moved_to", Optional.ofNullable(state.moves().get(g.id())).map(NodeId::name).orElse(null));
+        controls(state, g.id(), gm);
         if (g.isPromotable()) {
             // The primary is "node"; every node that runs an instance, the primary's among them.
             gm.put("instances", gs.instances().stream().map(NodeId::name).toList());
@@ -106,6 +108,14 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         }
         gm.put("resources", rs);
         return gm;
+    }
+
+    /** A group's day-two controls, in the status and the /ha tree alike. */
+    public static void controls(ClusterState state, GroupId g, Map<String, Object> into) {
+        into.put("moved_until_epoch_ms", state.controls().moveUntil().get(g));
+        into.put("disabled", state.controls().disabled().contains(g));
+        into.put("unmanaged", state.controls().unmanaged().contains(g));
+        into.put("restarting_on", Optional.ofNullable(state.controls().restarting().get(g)).map(NodeId::name).orElse(null));
     }
 
     /**

@@ -84,6 +84,7 @@ final class Eligibility {
         if (config.node(node).map(NodeConfig::isWitness).orElse(false)) return Optional.of("a witness (votes, runs nothing)");
         if (!online.contains(node)) return Optional.of("not in the cluster");
         if (state.standby().contains(node)) return Optional.of("in standby");
+        if (state.controls().nodeMaintenance().contains(node)) return Optional.of("in maintenance (`haven node maintenance " + node + " off` ends it)");
         Integer reaches = state.connectivity().get(node);
         if (reaches != null && bestConnected.isPresent() && reaches < bestConnected.get().getValue()) {
             // Heartbeat's ipfail rule: a node that lost (part of) its uplink hands its groups to one that has it.

@@ -39,6 +39,10 @@ public final class Scheduler {
                 state = state.with(c);
             }
         }
+        for (Command c : AdminRules.expiredMoves(state, in.nowEpochMs())) {
+            commands.add(c);
+            state = state.with(c);
+        }
         for (var e : state.groups().entrySet()) {
             // A group a live config change removed: take it off its node. That node stopped it before taking the
             // change, and reports it released once it sees this.
@@ -70,8 +74,14 @@ public final class Scheduler {
         Orders orders = Orders.of(in.config());
         for (GroupConfig group : order) {
             Preferences prefs = Preferences.of(group, nodes, decided);
-            GroupDecision d = decide(group, state, eligibility, prefs, orders, load, in);
-            if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, load, in);
+            Optional<Explanation> handsOff = AdminRules.handsOff(group, state.group(group.id()), state.controls());
+            GroupDecision d;
+            if (handsOff.isPresent()) {
+                d = new GroupDecision(List.of(), handsOff.get());
+            } else {
+                d = decide(group, state, eligibility, prefs, orders, load, in);
+                if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, load, in);
+            }
             if (dependencies) {
                 GroupState gs = state.group(group.id());
                 Committed after = Committed.of(gs, d.commands());
@@ -114,7 +124,8 @@ public final class Scheduler {
     private static GroupDecision withInstances(GroupDecision d, GroupConfig group, ClusterState state, Eligibility eligibility,
             Preferences prefs, java.util.Map<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
-        java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, n -> eligibility.canRun(group, n)
+        boolean disabled = AdminRules.disabled(group, state.controls());
+        java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, n -> !disabled && eligibility.canRun(group, n)
                 && prefs.bannedInstance(n).isEmpty(), eligibility.nodes(), d.explanation().target(), load);
         Explanation e = d.explanation();
         String where = want.isEmpty() ? "no instances" : "instances on " + String.join(", ", want.stream().map(NodeId::name).toList());
@@ -137,8 +148,9 @@ public final class Scheduler {
         GroupState gs = state.group(group.id());
         Optional<NodeId> current = gs.assigned();
         java.util.function.Predicate<NodeId> allowed = n -> eligibility.canRun(group, n) && prefs.allows(n);
-        Optional<NodeId> move = Optional.ofNullable(state.moves().get(group.id())).filter(allowed);
-        Optional<String> blocked = orders.mustNotRun(group);
+        Optional<NodeId> restartTo = AdminRules.restartTarget(group, state.controls());
+        Optional<NodeId> move = restartTo.filter(allowed).or(() -> Optional.ofNullable(state.moves().get(group.id())).filter(allowed));
+        Optional<String> blocked = AdminRules.mustNotRun(group, gs, state.controls()).or(() -> orders.mustNotRun(group));
         Optional<NodeId> want = blocked.isPresent() ? Optional.empty() : group.isPromotable()
                 ? InstancePlacement.primary(group, gs, eligibility.nodes(), allowed, prefs::score, move, load, current)
                 : chooseTarget(group, eligibility.nodes(), allowed, prefs, load, in, current, move);
@@ -148,7 +160,8 @@ public final class Scheduler {
                 + (zone.equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId()) + ")").orElse("");
         if (want.equals(current)) {
             String decision = current.map(n -> "runs on " + n + window)
-                    .orElse(blocked.map(b -> "waiting: " + b).orElse("cannot run anywhere: no eligible node"));
+                    .orElse(blocked.map(b -> (AdminRules.disabled(group, state.controls()) ? "stopped: " : "waiting: ") + b)
+                            .orElse("cannot run anywhere: no eligible node"));
             return new GroupDecision(List.of(), new Explanation(want, decision, reasons));
         }
         if (current.isPresent()) {
@@ -193,9 +206,11 @@ public final class Scheduler {
                             + " once they have stopped it or are declared lost", reasons));
         }
         load.merge(target, 1, Integer::sum);
-        String why = whyTarget(group, state, prefs, target);
-        return new GroupDecision(List.of(new Command.Assign(group.id(), Optional.of(target), why)),
-                new Explanation(want, "start on " + target + " (" + why + ")", reasons));
+        String why = restartTo.equals(want) ? "restarted by an administrator" : whyTarget(group, state, prefs, target);
+        Command assign = new Command.Assign(group.id(), Optional.of(target), why);
+        // The restart ends in the entry that starts the group again, wherever that is.
+        List<Command> commands = restartTo.isPresent() ? List.of(new Command.Restart(group.id(), Optional.empty()), assign) : List.of(assign);
+        return new GroupDecision(commands, new Explanation(want, "start on " + target + " (" + why + ")", reasons));
     }
 
     /**

@@ -334,7 +334,7 @@ final class SimCluster {
             probe(SimProbe.QUIET_PACE);
             return;
         }
-        List<Effect> effects = h.core.stepAll(batch.get(), now(), 1_700_000_000_000L + now());
+        List<Effect> effects = h.core.stepAll(batch.get(), now(), SimClock.EPOCH_MS + now());
         h.nextStepMs = h.stepping.stepped(batch.get(), effects, h.core.decideByMs(now()), now());
         performAll(h, effects);
         h.guard.alive();
@@ -350,7 +350,7 @@ final class SimCluster {
         h.config = next;
         h.configVersion = revision.version();
         probe(SimProbe.CONFIG_CHANGED);
-        performAll(h, h.core.step(new NodeEvent.ConfigChanged(revision.version(), next, diff), now(), 1_700_000_000_000L + now()));
+        performAll(h, h.core.step(new NodeEvent.ConfigChanged(revision.version(), next, diff), now(), SimClock.EPOCH_MS + now()));
     }
 
     private void performAll(SimHost h, List<Effect> effects) {

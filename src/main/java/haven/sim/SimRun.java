@@ -102,6 +102,8 @@ public final class SimRun {
         // wherever they do not strike, and the seeds kept in failed-seeds.txt still replay what they failed on.
         Random extra = new Random(seed * 131 + nodes * 17L + variant.ordinal() + 5);
         int killAtStartStep = extra.nextInt(3) == 0 ? extra.nextInt(steps) : -1;
+        // The administrator's day-two controls, now and then between faults: a stream of their own too.
+        Random dayTwo = new Random(seed * 6361 + nodes * 19L + variant.ordinal());
         for (int step = 0; step < steps; step++) {
             int i = 1 + r.nextInt(nodes);
             NodeId target = NodeId.of((witness && i == nodes ? "w" : "n") + i);
@@ -136,6 +138,7 @@ public final class SimRun {
                     c.killService(target, SITE);
                 }
             }
+            if (dayTwo.nextInt(4) == 0) dayTwo(c, dayTwo, target, nodes, witness, variant);
             c.runUntil(c.now() + 200 + r.nextInt(3_000));
         }
         c.heal();
@@ -145,7 +148,7 @@ public final class SimRun {
         // The administrator undoes what was done by hand, and clears the failures that ban nodes (with two
         // nodes both are often banned by then), so every node may run the group again.
         for (int attempt = 0; attempt < 10 && (!c.committed().moves().isEmpty() || !c.committed().standby().isEmpty()
-                || !c.committed().failures().isEmpty() || c.committed().maintenance().on()); attempt++) {
+                || !c.committed().failures().isEmpty() || c.committed().maintenance().on() || handsOffOrDisabled(c)); attempt++) {
             // A fencing on its way when the faults ended may have powered nodes off since (in two_node both,
             // seed 99564): power them on, and send through a node that is up; a command that found no leader is
             // sent again on the next round.
@@ -159,6 +162,9 @@ public final class SimRun {
             if (!c.committed().moves().isEmpty()) c.admin(admin, new haven.cib.Command.Move(WEB, java.util.Optional.empty()));
             if (c.committed().maintenance().on()) c.admin(admin, new haven.cib.Command.SetMaintenance(false, "", c.now()));
             for (NodeId n : c.committed().standby()) c.admin(admin, new haven.cib.Command.SetStandby(n, false));
+            for (NodeId n : c.committed().controls().nodeMaintenance()) c.admin(admin, new haven.cib.Command.SetNodeMaintenance(n, false));
+            if (c.committed().controls().disabled().contains(WEB)) c.admin(admin, new haven.cib.Command.SetDisabled(WEB, false));
+            if (c.committed().controls().unmanaged().contains(WEB)) c.admin(admin, new haven.cib.Command.SetManaged(WEB, true));
             if (!c.committed().failures().isEmpty()) {
                 for (ResourceId res : List.of(VIP, SITE, ResourceId.of("db"))) c.admin(admin, new haven.cib.Command.Cleanup(res, java.util.Optional.empty()));
             }
@@ -188,6 +194,28 @@ public final class SimRun {
                     + (dbConfigured ? "one node" : "none: the committed config removed it") + ")");
         }
         return new Result(seed, nodes, variant, List.copyOf(violations), List.copyOf(c.trace), java.util.Set.copyOf(c.probes));
+    }
+
+    /**
+     * One day-two control, as the API would let it through: disable or enable, unmanage or manage, restart (of a
+     * plain group that is placed), a node's maintenance, a move with a lifetime.
+     */
+    private static void dayTwo(SimCluster c, Random r, NodeId via, int nodes, boolean witness, Variant variant) {
+        var placed = c.committed().group(WEB).assigned();
+        haven.cib.Command command = switch (r.nextInt(5)) {
+            case 0 -> new haven.cib.Command.SetDisabled(WEB, r.nextInt(3) == 0);
+            case 1 -> new haven.cib.Command.SetManaged(WEB, r.nextInt(3) > 0);
+            case 2 -> variant == Variant.PROMOTABLE || placed.isEmpty() ? null : new haven.cib.Command.Restart(WEB, placed);
+            case 3 -> new haven.cib.Command.SetNodeMaintenance(anyServiceNode(r, nodes, witness), r.nextInt(3) == 0);
+            default -> new haven.cib.Command.Move(WEB, java.util.Optional.of(anyServiceNode(r, nodes, witness)),
+                    java.util.Optional.of(SimClock.EPOCH_MS + c.now() + 500 + r.nextInt(3_000)));
+        };
+        if (command != null) c.admin(via, command);
+    }
+
+    private static boolean handsOffOrDisabled(SimCluster c) {
+        var controls = c.committed().controls();
+        return !controls.nodeMaintenance().isEmpty() || !controls.disabled().isEmpty() || !controls.unmanaged().isEmpty();
     }
 
     private static NodeId anyServiceNode(Random r, int nodes, boolean witness) {

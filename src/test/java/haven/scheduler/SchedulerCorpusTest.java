@@ -182,7 +182,12 @@ class SchedulerCorpusTest {
             case Command.NodeLost l -> "node-lost " + l.node();
             case Command.ResourceFailed f -> "resource-failed " + f.resource() + " " + f.node() + " at " + f.atEpochMs() + " : " + f.detail();
             case Command.SetStandby s -> "standby " + s.node() + " " + (s.standby() ? "on" : "off");
-            case Command.Move m -> "move " + m.group() + " " + m.node().map(NodeId::name).orElse("-");
+            case Command.Move m -> "move " + m.group() + " " + m.node().map(NodeId::name).orElse("-")
+                    + m.untilEpochMs().map(t -> " until " + t).orElse("");
+            case Command.SetDisabled d -> (d.disabled() ? "disable " : "enable ") + d.group();
+            case Command.SetManaged m -> (m.managed() ? "manage " : "unmanage ") + m.group();
+            case Command.Restart r -> "restart " + r.group() + " " + r.backOn().map(NodeId::name).orElse("done");
+            case Command.SetNodeMaintenance m -> "node-maintenance " + m.node() + " " + (m.on() ? "on" : "off");
             case Command.Cleanup k -> "cleanup " + k.resource() + " " + k.node().map(NodeId::name).orElse("*");
             case Command.Connectivity k -> "connectivity " + k.node() + " " + k.reachable();
             case Command.Fenced f -> "fenced " + f.node() + " by " + f.by() + (f.ok() ? " ok" : " FAILED") + " : " + f.summary();
