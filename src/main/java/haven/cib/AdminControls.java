@@ -30,6 +30,7 @@ public record AdminControls(SortedSet<GroupId> disabled, SortedSet<GroupId> unma
         nodeMaintenance = Collections.unmodifiableSortedSet(nodeMaintenance == null ? new TreeSet<>() : new TreeSet<>(nodeMaintenance));
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
         return disabled.isEmpty() && unmanaged.isEmpty() && moveUntil.isEmpty() && restarting.isEmpty() && nodeMaintenance.isEmpty();
     }

@@ -6,6 +6,7 @@ import haven.config.GroupConfig;
 import haven.core.GroupId;
 import haven.core.NodeId;
 import haven.core.ResourceId;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -27,13 +28,19 @@ final class HandsOff {
     }
 
     boolean of(ClusterState state, GroupId group) {
-        return state.maintenance().on() || state.controls().nodeMaintenance().contains(self) || state.controls().unmanaged().contains(group);
+        return why(state, group).isPresent();
     }
 
-    boolean ofResource(ClusterState state, ClusterConfig config, ResourceId resource) {
-        return state.maintenance().on() || state.controls().nodeMaintenance().contains(self)
-                || !state.controls().unmanaged().isEmpty() && config.resource(resource).isPresent()
-                        && state.controls().unmanaged().contains(config.groupOf(resource).id());
+    /** Why haven leaves {@code group} alone here, in the words of the node's log. */
+    Optional<String> why(ClusterState state, GroupId group) {
+        if (state.maintenance().on()) return Optional.of("maintenance mode");
+        if (state.controls().nodeMaintenance().contains(self)) return Optional.of("node maintenance");
+        if (group != null && state.controls().unmanaged().contains(group)) return Optional.of("unmanaged");
+        return Optional.empty();
+    }
+
+    Optional<String> whyResource(ClusterState state, ClusterConfig config, ResourceId resource) {
+        return why(state, config.resource(resource).isPresent() ? config.groupOf(resource).id() : null);
     }
 
     /**

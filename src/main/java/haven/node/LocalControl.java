@@ -114,17 +114,17 @@ final class LocalControl {
                     }
                 } else if (before == LocalState.STARTED || before == LocalState.PROMOTED) {
                     Optional<String> roleChanged = RoleCheck.onMonitor(r, before, res, config);
-                    boolean leftAlone = handsOff.ofResource(state, config, r);
+                    Optional<String> leftAlone = handsOff.whyResource(state, config, r);
                     if (res.isOk() && roleChanged.isEmpty()) {
                         local.scheduleMonitor(r, nowMs);
-                    } else if (res.isOk() && !leftAlone) {
+                    } else if (res.isOk() && leftAlone.isEmpty()) {
                         fail(r, "monitor: " + roleChanged.get(), FailureScope.LOCAL, nowEpochMs, out);
                     } else if (res.isOk()) {
                         leaveAlone(r, res.status() == AgentResult.Status.PROMOTED ? LocalState.PROMOTED : LocalState.STARTED,
-                                "monitor: " + roleChanged.get(), out);
-                    } else if (leftAlone) {
+                                "monitor: " + roleChanged.get(), leftAlone.get(), out);
+                    } else if (leftAlone.isPresent()) {
                         leaveAlone(r, res.status() == AgentResult.Status.NOT_RUNNING ? LocalState.STOPPED : LocalState.FAILED,
-                                "monitor: " + describe(res), out);
+                                "monitor: " + describe(res), leftAlone.get(), out);
                     } else {
                         fail(r, "monitor: " + describe(res), scopeOf(res), nowEpochMs, out);
                     }
@@ -220,7 +220,8 @@ final class LocalControl {
         ResourceId r = f.resource();
         boolean stopping = local.inFlight(r).map(x -> x.op() == Operation.STOP).orElse(false);
         if (local.running(r) && !stopping) {
-            if (handsOff.ofResource(state, config, r)) leaveAlone(r, LocalState.FAILED, f.reason(), out);
+            Optional<String> leftAlone = handsOff.whyResource(state, config, r);
+            if (leftAlone.isPresent()) leaveAlone(r, LocalState.FAILED, f.reason(), leftAlone.get(), out);
             else fail(r, f.reason(), FailureScope.LOCAL, nowEpochMs, out);
         }
     }
@@ -327,13 +328,13 @@ final class LocalControl {
     }
 
     /**
-     * Maintenance mode: what an administrator does by hand is seen, not undone. No failure is committed (it
-     * would count toward banning the node once maintenance ends); leaving maintenance probes everything again.
+     * Maintenance (cluster-wide or this node's) or an unmanaged group: what an administrator does by hand is seen, not
+     * undone. No failure is committed (it would count toward banning the node once hands are back on); handing back
+     * probes again ({@link HandsOff}).
      */
-    private void leaveAlone(ResourceId r, LocalState now, String why, List<Effect> out) {
+    private void leaveAlone(ResourceId r, LocalState now, String why, String handsOff, List<Effect> out) {
         local.set(r, now);
-        out.add(new Effect.Note("hands off (maintenance or unmanaged): " + r + " is " + now.label() + " (" + why + "); left as it is",
-                Probe.MAINTENANCE_LEFT_ALONE));
+        out.add(new Effect.Note(handsOff + ": " + r + " is " + now.label() + " (" + why + "); left as it is", Probe.MAINTENANCE_LEFT_ALONE));
     }
 
     private void fail(ResourceId r, String why, FailureScope scope, long nowEpochMs, List<Effect> out) {

@@ -69,7 +69,7 @@ final class SimChecks {
             violation(r + " promoted on " + n + " before its instance there was told (no pre-promote notice since it started)");
         }
         if (c.copies.replicated(r)) {
-            c.copies.moreCurrentThan(n, r).ifPresent(m -> violation(r + " promoted on " + n + " behind the copy on " + m + " ("
+            c.copies.moreCurrentThanAwake(n, r).ifPresent(m -> violation(r + " promoted on " + n + " behind the copy on " + m + " ("
                     + c.copies.of(m, r) + " against " + c.copies.of(n, r) + "), a replica it reaches that could take the role instead"));
         }
         c.host(n).promoted.add(r);

@@ -94,6 +94,14 @@ final class SimCopies {
     }
 
     /**
+     * The same among the nodes whose daemon is not paused: only those could take the role instead. A paused daemon's
+     * node falls out of the view while its replica process still runs (seed 1313: promoted past it, rightly).
+     */
+    Optional<NodeId> moreCurrentThanAwake(NodeId n, ResourceId r) {
+        return moreCurrentThan(n, r, m -> !c.host(m).paused(c.now()));
+    }
+
+    /**
      * What the agent's pre-promotion query finds: the same among the members of {@code n}'s view only, as the real
      * queries ask ({@code PeerStates}, {@code PgPeers}): a node outside the view runs nothing, and one powered off
      * would hold every promotion for the whole limit of the ask.

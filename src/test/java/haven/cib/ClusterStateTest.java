@@ -277,4 +277,39 @@ class ClusterStateTest {
         s = applyEach(s, new Command.ResourceFailed(SITE, A, 6, "monitor: failed"));
         assertThat(s.failureCount(SITE, A, 0)).as("another failure, a moment later").isEqualTo(2);
     }
+
+    @Test
+    void aMovesExpiryClearsOnlyTheMoveThatEndsThenNotANewerOne() {
+        ClusterState moved = applyEach(ClusterState.EMPTY, new Command.Move(WEB, Optional.of(A), Optional.of(1_000L)));
+        assertThat(moved.controls().moveUntil()).containsEntry(WEB, 1_000L);
+        ClusterState expired = moved.apply(List.of(new Command.Move(WEB, Optional.empty(), Optional.of(1_000L))));
+        assertThat(expired.moves()).isEmpty();
+        assertThat(expired.controls().moveUntil()).isEmpty();
+
+        ClusterState movedAgain = moved.apply(List.of(new Command.Move(WEB, Optional.of(B), Optional.of(5_000L))));
+        ClusterState staleExpiry = movedAgain.apply(List.of(new Command.Move(WEB, Optional.empty(), Optional.of(1_000L))));
+        assertThat(staleExpiry.moves()).containsEntry(WEB, B);
+        assertThat(staleExpiry.controls().moveUntil()).containsEntry(WEB, 5_000L);
+
+        ClusterState forGood = movedAgain.apply(List.of(new Command.Move(WEB, Optional.of(C))));
+        assertThat(forGood.controls().moveUntil()).as("a move without a lifetime replaces one with").isEmpty();
+        assertThat(forGood.apply(List.of(new Command.Move(WEB, Optional.empty()))).moves()).as("a clear by hand clears any").isEmpty();
+    }
+
+    @Test
+    void dayTwoControlsSetAndClear() {
+        ClusterState s = applyEach(ClusterState.EMPTY, new Command.SetDisabled(WEB, true), new Command.SetManaged(DB, false),
+                new Command.Restart(WEB, Optional.of(A)), new Command.SetNodeMaintenance(B, true));
+        assertThat(s.controls().disabled()).containsExactly(WEB);
+        assertThat(s.controls().unmanaged()).containsExactly(DB);
+        assertThat(s.controls().restarting()).containsEntry(WEB, A);
+        assertThat(s.controls().nodeMaintenance()).containsExactly(B);
+        assertThat(s.controls().handsOff(DB, Optional.empty())).isTrue();
+        assertThat(s.controls().handsOff(WEB, Optional.of(B))).as("placed on a node in maintenance").isTrue();
+        assertThat(s.controls().handsOff(WEB, Optional.of(A))).isFalse();
+        ClusterState cleared = applyEach(s, new Command.SetDisabled(WEB, false), new Command.SetManaged(DB, true),
+                new Command.Restart(WEB, Optional.empty()), new Command.SetNodeMaintenance(B, false));
+        assertThat(cleared.controls().isEmpty()).isTrue();
+        assertThat(cleared.controls()).isEqualTo(haven.cib.AdminControls.NONE);
+    }
 }

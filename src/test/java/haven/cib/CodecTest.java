@@ -44,6 +44,13 @@ class CodecTest {
                 new Command.SetStandby(B, true),
                 new Command.Move(WEB, Optional.of(B)),
                 new Command.Move(DB, Optional.empty()),
+                new Command.Move(WEB, Optional.of(A), Optional.of(1_700_000_001_000L)),
+                new Command.Move(WEB, Optional.empty(), Optional.of(1_700_000_001_000L)),
+                new Command.SetDisabled(WEB, true),
+                new Command.SetManaged(DB, false),
+                new Command.Restart(WEB, Optional.of(A)),
+                new Command.Restart(WEB, Optional.empty()),
+                new Command.SetNodeMaintenance(B, true),
                 new Command.Cleanup(SITE, Optional.of(A)),
                 new Command.Cleanup(SITE, Optional.empty()),
                 new Command.Connectivity(A, 2),
@@ -71,6 +78,8 @@ class CodecTest {
         s = s.apply(List.of(new Command.Send(A, Optional.empty(), "m", "v", 8, 1), new Command.Send(A, Optional.of(B), "m", "w", 8, 2)));
         s = s.apply(List.of(new Command.BarrierArrive("open", "a", 2, List.of(), 1000, A, 9, 3),
                 new Command.BarrierArrive("done", "a", 1, List.of("a"), 1000, A, 9, 4)));
+        s = s.apply(List.of(new Command.SetDisabled(DB, true), new Command.SetManaged(WEB, false), new Command.Restart(WEB, Optional.of(A)),
+                new Command.SetNodeMaintenance(B, true), new Command.Move(DB, Optional.of(A), Optional.of(1_700_000_001_000L))));
         return s;
     }
 
@@ -80,6 +89,12 @@ class CodecTest {
         List<Command> decoded = Codec.decodeEntry(first, 0, first.length);
         assertThat(decoded).isEqualTo(everyKind());
         assertThat(Codec.encodeEntry(decoded)).isEqualTo(first);
+    }
+
+    @Test
+    void aMoveWrittenBeforeLifetimesHasNone() throws IOException {
+        byte[] old = "[{\"op\":\"move\",\"group\":\"web\",\"node\":\"a\"}]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(Codec.decodeEntry(old, 0, old.length)).containsExactly(new Command.Move(WEB, Optional.of(A)));
     }
 
     @Test

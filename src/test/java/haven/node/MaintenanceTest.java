@@ -69,6 +69,60 @@ class MaintenanceTest {
         assertThat(ops(n2.answer(SITE, AgentResult.notRunning(), off.version()))).containsExactly("START site");
     }
 
+    /** An unmanaged group, or this node in maintenance: a dying service is seen, not recovered; handing back probes and starts it. */
+    private void leftAloneThenHandedBack(Command handsOff, Command handBack, String said) {
+        n2.startWebHere(4);
+        ClusterState off = webOn(N2, 1, 4).apply(List.of(handsOff));
+        n2.step(new NodeEvent.StateChanged(off));
+        for (int i = 0; i < 25 && !n2.open.containsKey(SITE); i++) {
+            n2.now += 100;
+            n2.step(n2.beats(off.version()));
+        }
+        if (n2.open.containsKey(VIP)) n2.answer(VIP, AgentResult.ok(), off.version());
+        List<Effect> out = n2.answer(SITE, AgentResult.notRunning(), off.version());
+        assertThat(ops(out)).as("no stop, no start: hands off").isEmpty();
+        assertThat(out).anySatisfy(e -> assertThat(e.toString()).contains(said + ": site is stopped"));
+        for (int i = 0; i < 30; i++) {
+            n2.now += 100;
+            assertThat(ops(n2.step(n2.beats(off.version())))).doesNotContain("START site", "STOP vip");
+            if (n2.open.containsKey(VIP)) n2.answer(VIP, AgentResult.ok(), off.version());
+        }
+        assertThat(n2.proposed()).as("nothing that counts toward a ban").noneMatch(c -> c instanceof Command.ResourceFailed);
+
+        ClusterState back = off.apply(List.of(handBack));
+        List<NodeEvent> events = new java.util.ArrayList<>(List.of(n2.beats(back.version())));
+        events.add(new NodeEvent.StateChanged(back));
+        List<Effect> probed = n2.step(events.toArray(NodeEvent[]::new));
+        assertThat(ops(probed)).as("handing back probes the group again").contains("MONITOR site");
+        if (n2.open.containsKey(VIP)) n2.answer(VIP, AgentResult.ok(), back.version());
+        assertThat(ops(n2.answer(SITE, AgentResult.notRunning(), back.version()))).containsExactly("START site");
+    }
+
+    @Test
+    void anUnmanagedGroupIsMonitoredOnlyAndManagingItAgainStartsWhatDied() {
+        leftAloneThenHandedBack(new Command.SetManaged(WEB, false), new Command.SetManaged(WEB, true), "unmanaged");
+    }
+
+    @Test
+    void aNodeInMaintenanceLeavesItsResourcesAloneAndLeavingItStartsWhatDied() {
+        leftAloneThenHandedBack(new Command.SetNodeMaintenance(N2, true), new Command.SetNodeMaintenance(N2, false), "node maintenance");
+    }
+
+    @Test
+    void anotherNodesMaintenanceChangesNothingHere() {
+        n2.startWebHere(4);
+        ClusterState other = webOn(N2, 1, 4).apply(List.of(new Command.SetNodeMaintenance(N3, true)));
+        n2.step(new NodeEvent.StateChanged(other));
+        for (int i = 0; i < 25 && !n2.open.containsKey(SITE); i++) {
+            n2.now += 100;
+            n2.step(n2.beats(other.version()));
+        }
+        if (n2.open.containsKey(VIP)) n2.answer(VIP, AgentResult.ok(), other.version());
+        List<Effect> out = n2.answer(SITE, AgentResult.notRunning(), other.version());
+        assertThat(out).anySatisfy(e -> assertThat(e.toString()).contains("resource site failed"));
+        assertThat(ops(out)).as("recovered here as usual").contains("STOP site");
+    }
+
     @Test
     void inMaintenanceANodeThatLosesItsLeaseStillStopsEverything() {
         n2.startWebHere(4);
