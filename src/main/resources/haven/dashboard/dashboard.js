@@ -389,6 +389,7 @@ function renderNodes(t, c) {
     const st = nodeState(n);
     const tags = [pill(st, STATE_KIND[st])];
     if (!n.online && n.standby) tags.push(pill('standby', 'warn'));
+    if (n.maintenance) tags.push(pill('maintenance: left alone', 'warn'));
     if (n.name === c.coordinator) tags.push(pill('coordinator', 'cluster'));
     if (n.role !== 'node') tags.push(pill(n.role, ''));
     if (n.ping_reachable === false) tags.push(pill('uplink lost', 'bad'));
@@ -442,7 +443,10 @@ function renderGroups(t) {
     return el('div', { class: 'group', 'data-group': g.name },
       el('div', { class: 'head' }, el('span', { class: 'gname' }, g.name), where,
         sinceWhen(g),
-        g.moved_to ? pill('moved to ' + g.moved_to, 'info') : null,
+        g.moved_to ? pill('moved to ' + g.moved_to + (g.moved_until_epoch_ms ? ' until ' + new Date(g.moved_until_epoch_ms).toLocaleTimeString() : ''), 'info') : null,
+        g.disabled ? pill('disabled', 'warn') : null,
+        g.unmanaged ? pill('unmanaged: monitored only', 'warn') : null,
+        g.restarting_on ? pill('restarting on ' + g.restarting_on, 'info') : null,
         failures ? pill(failures + ' failure' + (failures > 1 ? 's' : ''), 'bad') : null,
         actions),
       el('table', {}, el('tbody', {}, members.map((r) => el('tr', { 'data-resource': r.name },
