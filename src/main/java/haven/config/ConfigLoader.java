@@ -125,7 +125,9 @@ public final class ConfigLoader {
         resources.resources().forEach(r -> resourceTypes.put(r.id().name(), r.type()));
         java.util.Set<String> attributeNames = new java.util.TreeSet<>();
         nodes.nodes().forEach(n -> attributeNames.addAll(n.attributes().keySet()));
-        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), attributeNames, resources.names(),
+        java.util.Set<String> capacityUnits = new java.util.TreeSet<>();
+        nodes.nodes().forEach(n -> capacityUnits.addAll(n.capacity().keySet()));
+        List<GroupConfig> groups = GroupsSection.read(top, nodes.names(), nodes.witnesses(), attributeNames, capacityUnits, resources.names(),
                 resourceTypes, problems);
         HaresourcesSection.Result shortForm = HaresourcesSection.read(top, nodes.names(), nodes.nodes(), problems);
         FencingSection.Result fencing = FencingSection.read(top, nodes.names(), problems);

@@ -16,13 +16,14 @@ import java.util.Optional;
  * resource listed in none gets a group of its own, named after it and placed after the written groups.
  */
 final class GroupsSection {
-    static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable", "location", "colocate", "after", "failback");
+    static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable", "location", "colocate", "after", "failback",
+            "needs");
 
     private GroupsSection() {}
 
     /** {@code resourceTypes}: each resource's type word, by name. */
     static List<GroupConfig> read(Fields root, Map<String, Place> nodeNames, java.util.Set<String> witnesses,
-                                  java.util.Set<String> attributeNames, Map<String, Place> resourceNames,
+                                  java.util.Set<String> attributeNames, java.util.Set<String> capacityUnits, Map<String, Place> resourceNames,
                                   Map<String, String> resourceTypes, Problems problems) {
         List<GroupConfig> groups = new ArrayList<>();
         List<PlacementSection.Reference> colocations = new ArrayList<>();
@@ -33,7 +34,7 @@ final class GroupsSection {
         for (int i = 0; i < items.size(); i++) {
             Fields.item("groups", i, items.get(i), KEYS, problems)
                     .flatMap(f -> group(f, groupNames, nodeNames, witnesses, resourceNames, resourceTypes, memberOf, groupOfMember,
-                            problems).flatMap(g -> placement(f, g, nodeNames, witnesses, attributeNames, colocations, problems)))
+                            problems).flatMap(g -> placement(f, g, nodeNames, witnesses, attributeNames, capacityUnits, colocations, problems)))
                     .ifPresent(groups::add);
         }
         for (String resource : resourceNames.keySet()) {
@@ -57,9 +58,10 @@ final class GroupsSection {
 
     /** The group with its location: and colocate: preferences; empty after a reported problem. */
     private static Optional<GroupConfig> placement(Fields f, GroupConfig group, Map<String, Place> nodeNames,
-            java.util.Set<String> witnesses, java.util.Set<String> attributeNames, List<PlacementSection.Reference> colocations,
-            Problems problems) {
-        Optional<PlacementSection.Result> read = PlacementSection.read(f, group.id(), nodeNames, witnesses, attributeNames, problems);
+            java.util.Set<String> witnesses, java.util.Set<String> attributeNames, java.util.Set<String> capacityUnits,
+            List<PlacementSection.Reference> colocations, Problems problems) {
+        Optional<PlacementSection.Result> read = PlacementSection.read(f, group.id(), nodeNames, witnesses, attributeNames, capacityUnits,
+                problems);
         read.ifPresent(r -> colocations.addAll(r.references()));
         return read.map(r -> group.withPlacement(r.rules()));
     }

@@ -8,10 +8,11 @@ import haven.core.NodeId;
  * the third vote that lets a two-node cluster survive the loss of either node. {@code replicationAddress}: where
  * replicated data reaches this node, on a network of its own (a dedicated LAN, so a bulk copy cannot delay the
  * heartbeats); without one, the cluster address. {@code attributes}: what the administrator says of the node (rack,
- * size, any name), which location preferences test.
+ * size, any name), which location preferences test. {@code capacity}: how much of each unit (cpu, memory_mb, any name) the
+ * node offers the groups' {@code needs}; a unit it does not name it has none of.
  */
 public record NodeConfig(NodeId id, String address, Role role, java.util.Optional<String> replicationAddress,
-        java.util.SortedMap<String, String> attributes) {
+        java.util.SortedMap<String, String> attributes, java.util.SortedMap<String, Long> capacity) {
     public enum Role {
         NODE, WITNESS;
 
@@ -23,6 +24,12 @@ public record NodeConfig(NodeId id, String address, Role role, java.util.Optiona
     public NodeConfig {
         if (replicationAddress == null) replicationAddress = java.util.Optional.empty();
         attributes = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(attributes == null ? java.util.Map.of() : attributes));
+        capacity = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(capacity == null ? java.util.Map.of() : capacity));
+    }
+
+    public NodeConfig(NodeId id, String address, Role role, java.util.Optional<String> replicationAddress,
+            java.util.SortedMap<String, String> attributes) {
+        this(id, address, role, replicationAddress, attributes, new java.util.TreeMap<>());
     }
 
     public NodeConfig(NodeId id, String address, Role role, java.util.Optional<String> replicationAddress) {

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** The {@code nodes:} list: each node's name, the IPv4 address its daemon binds to, and its role. */
 final class NodesSection {
-    static final List<String> KEYS = List.of("name", "address", "role", "replication_address", "attributes");
+    static final List<String> KEYS = List.of("name", "address", "role", "replication_address", "attributes", "capacity");
     private static final String LIST_HINT = "list every node of the cluster (three or more), e.g.\n"
             + "  nodes:\n    - name: n1\n      address: 10.0.0.1";
 
@@ -80,10 +80,16 @@ final class NodesSection {
         Optional<NodeConfig.Role> role = role(f, problems);
         Optional<Optional<String>> replication = replicationAddress(f, role, addresses, problems);
         Optional<java.util.SortedMap<String, String>> attributes = attributes(f, problems);
-        if (name.isEmpty() || address.isEmpty() || role.isEmpty() || replication.isEmpty() || attributes.isEmpty()) {
+        Optional<java.util.SortedMap<String, Long>> capacity = Units.read(f, "capacity", problems);
+        if (capacity.isPresent() && !capacity.get().isEmpty() && role.orElse(NodeConfig.Role.NODE) == NodeConfig.Role.WITNESS) {
+            problems.add(f.valuePlace("capacity"), f.key("capacity") + ": a witness runs no group", "remove capacity from the witness");
+            capacity = Optional.empty();
+        }
+        if (name.isEmpty() || address.isEmpty() || role.isEmpty() || replication.isEmpty() || attributes.isEmpty() || capacity.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get(), role.get(), replication.get(), attributes.get()));
+        return Optional.of(new NodeConfig(NodeId.of(name.get()), address.get(), role.get(), replication.get(), attributes.get(),
+                capacity.get()));
     }
 
     /**

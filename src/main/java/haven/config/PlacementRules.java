@@ -8,17 +8,24 @@ import java.util.Optional;
 /**
  * Where a group would rather run, beyond its preferred node: location scores for nodes (by name or by their
  * attributes) and colocations with other groups; the groups it starts after ({@code after:}); and {@code failback}, the
- * daily window in which a running group may move back to a better node (outside it, it stays where it runs). The scheduler adds up the scores that apply to a node; see
- * {@link Score} for "always" and "never".
+ * daily window in which a running group may move back to a better node (outside it, it stays where it runs); {@code needs},
+ * what it takes of a node's capacity, by unit (no placement overcommits a node). The scheduler adds up the scores that
+ * apply to a node; see {@link Score} for "always" and "never".
  */
 public record PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after,
-        java.util.Optional<TimeWindow> failback) {
+        java.util.Optional<TimeWindow> failback, java.util.SortedMap<String, Long> needs) {
     public static final PlacementRules NONE = new PlacementRules(List.of(), List.of(), List.of(), java.util.Optional.empty());
 
     public PlacementRules {
         locations = List.copyOf(locations);
         colocations = List.copyOf(colocations);
         after = List.copyOf(after);
+        needs = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(needs == null ? java.util.Map.of() : needs));
+    }
+
+    public PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after,
+            java.util.Optional<TimeWindow> failback) {
+        this(locations, colocations, after, failback, new java.util.TreeMap<>());
     }
 
     public PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after) {

@@ -23,11 +23,12 @@ import java.util.Set;
  *     - { with: cache, score: 200 }    # rather on cache's node
  *   after: [db]                        # starts once db runs, stops before db stops (kind: optional only orders starts)
  *   failback: 02:00-04:00              # a running group moves back to a better node only within this daily window
+ *   needs: { cpu: 2, memory_mb: 2048 } # of the capacity of the node it runs on: no placement overcommits a node
  * </pre>
  * The groups named in {@code with} are checked once every group is known ({@link #checkColocations}).
  */
 final class PlacementSection {
-    static final List<String> KEYS = List.of("location", "colocate", "after", "failback");
+    static final List<String> KEYS = List.of("location", "colocate", "after", "failback", "needs");
     private static final List<String> AFTER_KEYS = List.of("group", "kind");
     private static final String AFTER_EXAMPLE = "e.g. after: [db] or after: [{ group: db, kind: optional }]";
     private static final List<String> LOCATION_KEYS = List.of("node", "where", "score");
@@ -51,7 +52,7 @@ final class PlacementSection {
 
     /** The group's preferences; empty after a reported problem. */
     static Optional<Result> read(Fields group, GroupId id, Map<String, Place> nodeNames, Set<String> witnesses,
-            Set<String> attributeNames, Problems problems) {
+            Set<String> attributeNames, Set<String> capacityUnits, Problems problems) {
         List<PlacementRules.Location> locations = new ArrayList<>();
         List<PlacementRules.Colocation> colocations = new ArrayList<>();
         List<Reference> references = new ArrayList<>();
@@ -98,7 +99,18 @@ final class PlacementSection {
             }
             failback = w.window();
         }
-        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations, after, failback), references)) : Optional.empty();
+        Optional<java.util.SortedMap<String, Long>> needs = Units.read(group, "needs", problems);
+        if (needs.isEmpty()) return Optional.empty();
+        for (String unit : needs.get().keySet()) {
+            if (!capacityUnits.contains(unit)) {
+                problems.add(group.valuePlace("needs"), group.key("needs") + "." + unit + ": no node has a capacity of " + unit
+                        + (capacityUnits.isEmpty() ? " (no node declares a capacity)" : " (units declared: " + String.join(", ", capacityUnits) + ")"),
+                        "declare it on the nodes that offer it, e.g. nodes: [{ name: n1, ..., capacity: { " + unit + ": 8 } }], or fix the name");
+                ok = false;
+            }
+        }
+        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations, after, failback, needs.get()), references))
+                : Optional.empty();
     }
 
     /** Where an entry of {@code after:} names its group. */

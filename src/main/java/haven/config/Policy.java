@@ -9,13 +9,34 @@ import java.time.Duration;
  * node it is not assigned to while it runs where it is assigned (a partition healed under
  * {@code no_quorum_policy: ignore}, or a service started by hand). {@code timeZone}: the zone in which time windows
  * ({@code failback:}) are read, the same for every node (UTC unless {@code time_zone:} says otherwise).
+ * {@code strategy}: how a node is chosen among those that score the same ({@link Strategy}).
  */
 public record Policy(boolean stickiness, int migrationThreshold, Duration failureWindow, MultipleActive multipleActive,
-        java.time.ZoneId timeZone) {
+        java.time.ZoneId timeZone, Strategy strategy) {
     public static final Policy DEFAULT = new Policy(true, 3, Duration.ofMinutes(10), MultipleActive.STOP_EXTRAS);
 
     public Policy {
         if (timeZone == null) timeZone = java.time.ZoneOffset.UTC;
+        if (strategy == null) strategy = Strategy.PREFERRED;
+    }
+
+    public Policy(boolean stickiness, int migrationThreshold, Duration failureWindow, MultipleActive multipleActive,
+            java.time.ZoneId timeZone) {
+        this(stickiness, migrationThreshold, failureWindow, multipleActive, timeZone, Strategy.PREFERRED);
+    }
+
+    public Policy withStrategy(Strategy s) {
+        return new Policy(stickiness, migrationThreshold, failureWindow, multipleActive, timeZone, s);
+    }
+
+    /**
+     * Among the nodes a group may run on that score the same (placement scores, then the preferred node), which one:
+     * {@code PREFERRED}, the one running the fewest groups (haven's first rule); {@code BALANCED}, the one with the
+     * largest share of its scarcest capacity free, then the fewest groups (spreads memory, not counts); {@code PACKED},
+     * the fullest that still fits, then the most groups (fills nodes one by one, so whole nodes stay free).
+     */
+    public enum Strategy {
+        PREFERRED, BALANCED, PACKED
     }
 
     public Policy(boolean stickiness, int migrationThreshold, Duration failureWindow, MultipleActive multipleActive) {

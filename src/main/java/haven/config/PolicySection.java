@@ -7,7 +7,8 @@ import java.util.OptionalInt;
 
 /** The optional {@code policy:} section: stickiness and when repeated failures move a group away. */
 final class PolicySection {
-    static final List<String> KEYS = List.of("stickiness", "migration_threshold", "failure_window", "multiple_active", "time_zone");
+    static final List<String> KEYS = List.of("stickiness", "migration_threshold", "failure_window", "multiple_active", "time_zone",
+            "strategy");
 
     private PolicySection() {}
 
@@ -25,10 +26,13 @@ final class PolicySection {
         Optional<Policy.MultipleActive> multipleActive = QuorumSection.choice(f, "multiple_active", Policy.MultipleActive.values(),
                 d.multipleActive(), problems);
         Optional<java.time.ZoneId> zone = zone(f, problems);
-        if (stickiness.isEmpty() || threshold.isEmpty() || window.isEmpty() || multipleActive.isEmpty() || zone.isEmpty()) {
+        Optional<Policy.Strategy> strategy = QuorumSection.choice(f, "strategy", Policy.Strategy.values(), d.strategy(), problems);
+        if (stickiness.isEmpty() || threshold.isEmpty() || window.isEmpty() || multipleActive.isEmpty() || zone.isEmpty()
+                || strategy.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Policy(stickiness.get(), threshold.getAsInt(), window.get(), multipleActive.get(), zone.get()));
+        return Optional.of(new Policy(stickiness.get(), threshold.getAsInt(), window.get(), multipleActive.get(), zone.get(),
+                strategy.get()));
     }
 
     /** {@code time_zone:}, an IANA zone name (Europe/Berlin) or UTC; UTC when absent, empty after a reported problem. */

@@ -61,6 +61,7 @@ public final class Scheduler {
             }
         }
         Eligibility eligibility = new Eligibility(in.config(), state, in.online(), in.nowEpochMs());
+        Utilization util = Utilization.of(in.config(), state);
         java.util.Map<NodeId, Integer> load = new java.util.HashMap<>();
         for (GroupConfig g : in.config().groups()) {
             state.group(g.id()).assigned().ifPresent(n -> load.merge(n, 1, Integer::sum));
@@ -79,8 +80,8 @@ public final class Scheduler {
             if (handsOff.isPresent()) {
                 d = new GroupDecision(List.of(), handsOff.get());
             } else {
-                d = decide(group, state, eligibility, prefs, orders, load, in);
-                if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, load, in);
+                d = decide(group, state, eligibility, prefs, orders, util, load, in);
+                if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, util, load, in);
             }
             if (dependencies) {
                 GroupState gs = state.group(group.id());
@@ -122,11 +123,12 @@ public final class Scheduler {
      * like the first placement.
      */
     private static GroupDecision withInstances(GroupDecision d, GroupConfig group, ClusterState state, Eligibility eligibility,
-            Preferences prefs, java.util.Map<NodeId, Integer> load, SchedulerInput in) {
+            Preferences prefs, Utilization util, java.util.Map<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
         boolean disabled = AdminRules.disabled(group, state.controls());
         java.util.SortedSet<NodeId> want = InstancePlacement.instances(group, gs, n -> !disabled && eligibility.canRun(group, n)
-                && prefs.bannedInstance(n).isEmpty(), eligibility.nodes(), d.explanation().target(), load);
+                && prefs.bannedInstance(n).isEmpty() && util.lacks(group, n, gs).isEmpty(), eligibility.nodes(), d.explanation().target(), load);
+        for (NodeId n : want) util.take(group, n, gs);
         Explanation e = d.explanation();
         String where = want.isEmpty() ? "no instances" : "instances on " + String.join(", ", want.stream().map(NodeId::name).toList());
         if (!gs.scores().isEmpty()) {
@@ -144,17 +146,18 @@ public final class Scheduler {
     }
 
     private static GroupDecision decide(GroupConfig group, ClusterState state, Eligibility eligibility, Preferences prefs,
-            Orders orders, java.util.Map<NodeId, Integer> load, SchedulerInput in) {
+            Orders orders, Utilization util, java.util.Map<NodeId, Integer> load, SchedulerInput in) {
         GroupState gs = state.group(group.id());
         Optional<NodeId> current = gs.assigned();
-        java.util.function.Predicate<NodeId> allowed = n -> eligibility.canRun(group, n) && prefs.allows(n);
+        java.util.function.Predicate<NodeId> allowed = n -> eligibility.canRun(group, n) && prefs.allows(n)
+                && util.lacks(group, n, gs).isEmpty();
         Optional<NodeId> restartTo = AdminRules.restartTarget(group, state.controls());
         Optional<NodeId> move = restartTo.filter(allowed).or(() -> Optional.ofNullable(state.moves().get(group.id())).filter(allowed));
         Optional<String> blocked = AdminRules.mustNotRun(group, gs, state.controls()).or(() -> orders.mustNotRun(group));
         Optional<NodeId> want = blocked.isPresent() ? Optional.empty() : group.isPromotable()
                 ? InstancePlacement.primary(group, gs, eligibility.nodes(), allowed, prefs::score, move, load, current)
-                : chooseTarget(group, eligibility.nodes(), allowed, prefs, load, in, current, move);
-        List<String> reasons = reasons(group, eligibility, prefs);
+                : chooseTarget(group, eligibility.nodes(), allowed, prefs, load, util, in, current, move);
+        List<String> reasons = reasons(group, eligibility, prefs, util, gs);
         java.time.ZoneId zone = in.config().policy().timeZone();
         String window = group.placement().failback().map(w -> " (failback window " + w + " "
                 + (zone.equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId()) + ")").orElse("");
@@ -206,7 +209,9 @@ public final class Scheduler {
                             + " once they have stopped it or are declared lost", reasons));
         }
         load.merge(target, 1, Integer::sum);
-        String why = restartTo.equals(want) ? "restarted by an administrator" : whyTarget(group, state, prefs, target);
+        util.take(group, target, gs);
+        String why = restartTo.equals(want) ? "restarted by an administrator"
+                : whyTarget(group, state, prefs, target, in.config().policy().strategy());
         Command assign = new Command.Assign(group.id(), Optional.of(target), why);
         // The restart ends in the entry that starts the group again, wherever that is.
         List<Command> commands = restartTo.isPresent() ? List.of(new Command.Restart(group.id(), Optional.empty()), assign) : List.of(assign);
@@ -219,11 +224,12 @@ public final class Scheduler {
      * running group moves only for a higher score, or for its preferred node at an equal one.
      */
     private static Optional<NodeId> chooseTarget(GroupConfig group, List<NodeId> nodes, java.util.function.Predicate<NodeId> allowed,
-            Preferences prefs, java.util.Map<NodeId, Integer> load, SchedulerInput in, Optional<NodeId> current, Optional<NodeId> move) {
+            Preferences prefs, java.util.Map<NodeId, Integer> load, Utilization util, SchedulerInput in, Optional<NodeId> current,
+            Optional<NodeId> move) {
         if (move.isPresent()) return move;
         boolean stays = current.isPresent() && allowed.test(current.get());
         if (stays && sticky(group, in)) return current;
-        Optional<NodeId> best = best(group, nodes, allowed, prefs, load);
+        Optional<NodeId> best = best(group, nodes, allowed, prefs, load, util, in.config().policy().strategy());
         if (stays && best.isPresent()) {
             NodeId here = current.get();
             long gain = prefs.score(best.get()) - prefs.score(here);
@@ -243,9 +249,9 @@ public final class Scheduler {
         return !window.get().contains(in.nowEpochMs(), in.config().policy().timeZone());
     }
 
-    /** The allowed node with the highest score; among equals the preferred node, then the least loaded, then the first. */
+    /** The allowed node with the highest score; among equals the preferred node, then the strategy's choice, then the first. */
     private static Optional<NodeId> best(GroupConfig group, List<NodeId> nodes, java.util.function.Predicate<NodeId> allowed,
-            Preferences prefs, java.util.Map<NodeId, Integer> load) {
+            Preferences prefs, java.util.Map<NodeId, Integer> load, Utilization util, haven.config.Policy.Strategy strategy) {
         Optional<NodeId> preferred = group.preferredNode();
         if (prefs.isNone() && preferred.isPresent() && allowed.test(preferred.get())) return preferred;
         NodeId best = null;
@@ -258,7 +264,8 @@ public final class Scheduler {
             boolean isPreferred = preferred.isPresent() && preferred.get().equals(n);
             int l = load.getOrDefault(n, 0);
             boolean better = best == null || score > bestScore
-                    || score == bestScore && (isPreferred && !bestPreferred || isPreferred == bestPreferred && l < bestLoad);
+                    || score == bestScore && (isPreferred && !bestPreferred
+                            || isPreferred == bestPreferred && Strategies.better(strategy, util, n, l, best, bestLoad));
             if (better) {
                 best = n;
                 bestScore = score;
@@ -295,22 +302,30 @@ public final class Scheduler {
      * Each node's line of {@code haven why}: what rules it out, or its placement score when the group has preferences.
      * Written out only when read ({@link WhyLines}).
      */
-    private static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs) {
-        if (prefs.isNone()) return eligibility.reasons(group);
+    private static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs, Utilization util, GroupState gs) {
+        boolean needs = util != Utilization.NONE && !group.placement().needs().isEmpty();
+        if (prefs.isNone() && !needs) return eligibility.reasons(group);
         List<NodeId> nodes = eligibility.nodes();
+        // Capacity is read now, while the plan's later placements have not used it yet.
+        List<Optional<String>> lacks = nodes.stream().map(n -> needs ? util.lacks(group, n, gs) : Optional.<String>empty()).toList();
         return WhyLines.of(nodes.size(), i -> {
             String score = prefs.explain(nodes.get(i));
-            return eligibility.line(group, nodes.get(i), prefs.forbids(nodes.get(i)), score.isEmpty() ? "" : "; " + score);
+            return eligibility.line(group, nodes.get(i), prefs.forbids(nodes.get(i)).or(() -> lacks.get(i)), score.isEmpty() ? "" : "; " + score);
         });
     }
 
-    private static String whyTarget(GroupConfig group, ClusterState state, Preferences prefs, NodeId target) {
+    private static String whyTarget(GroupConfig group, ClusterState state, Preferences prefs, NodeId target,
+            haven.config.Policy.Strategy strategy) {
         String replica = group.isPromotable() && state.group(group.id()).instances().contains(target) ? "; its replica is promoted" : "";
         String scored = prefs.explain(target);
         if (target.equals(state.moves().get(group.id()))) return "moved there by an administrator" + replica;
         if (group.preferredNode().equals(Optional.of(target))) return "preferred node" + (scored.isEmpty() ? "" : ", " + scored) + replica;
         if (!scored.isEmpty()) return "highest placement " + scored + replica;
-        return "least loaded eligible node" + replica;
+        return switch (strategy) {
+            case PREFERRED -> "least loaded eligible node";
+            case BALANCED -> "the eligible node with the most capacity free, by the balanced strategy";
+            case PACKED -> "the fullest eligible node it fits on, by the packed strategy";
+        } + replica;
     }
 
     private static String names(List<GroupId> groups) {

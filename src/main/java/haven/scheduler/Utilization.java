@@ -1,0 +1,94 @@
+package haven.scheduler;
+
+import haven.cib.ClusterState;
+import haven.cib.GroupState;
+import haven.config.ClusterConfig;
+import haven.config.GroupConfig;
+import haven.config.NodeConfig;
+import haven.core.NodeId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeSet;
+
+/**
+ * The nodes' capacities and what the groups use of them, kept through one plan so that no placement overcommits a
+ * node. A group uses its needs on every node it occupies: where it is assigned, where its instances run, and where it
+ * may still be active (a group stopping on one node still holds that node's memory while it starts nowhere else).
+ * A group that occupies a node stays within it even if the config lowered the node's capacity since: a capacity
+ * change moves nothing by itself. A cluster whose groups need nothing shares {@link #NONE}.
+ */
+final class Utilization {
+    static final Utilization NONE = new Utilization(Map.of());
+
+    private final Map<NodeId, SortedMap<String, Long>> capacity;
+    private final Map<NodeId, Map<String, Long>> used = new HashMap<>();
+
+    private Utilization(Map<NodeId, SortedMap<String, Long>> capacity) {
+        this.capacity = capacity;
+    }
+
+    static Utilization of(ClusterConfig config, ClusterState state) {
+        if (config.groups().stream().allMatch(g -> g.placement().needs().isEmpty())) return NONE;
+        Map<NodeId, SortedMap<String, Long>> capacity = new HashMap<>();
+        for (NodeConfig n : config.nodes()) capacity.put(n.id(), n.capacity());
+        Utilization u = new Utilization(capacity);
+        for (GroupConfig g : config.groups()) {
+            if (g.placement().needs().isEmpty()) continue;
+            for (NodeId n : occupied(state.group(g.id()))) u.add(g, n);
+        }
+        return u;
+    }
+
+    /** The nodes where a group uses its needs now. */
+    static java.util.Set<NodeId> occupied(GroupState gs) {
+        TreeSet<NodeId> out = new TreeSet<>(gs.mayBeActive());
+        out.addAll(gs.instances());
+        gs.assigned().ifPresent(out::add);
+        return out;
+    }
+
+    /** Why {@code n} cannot take {@code group} on top of what it runs, if it cannot. */
+    Optional<String> lacks(GroupConfig group, NodeId n, GroupState gs) {
+        if (this == NONE || group.placement().needs().isEmpty() || occupied(gs).contains(n)) return Optional.empty();
+        SortedMap<String, Long> cap = capacity.getOrDefault(n, java.util.Collections.emptySortedMap());
+        Map<String, Long> use = used.getOrDefault(n, Map.of());
+        for (var e : group.placement().needs().entrySet()) {
+            long has = cap.getOrDefault(e.getKey(), 0L);
+            long free = has - use.getOrDefault(e.getKey(), 0L);
+            if (e.getValue() > free) {
+                return Optional.of(has == 0 ? "no " + e.getKey() + " capacity (needs " + e.getValue() + ")"
+                        : "not enough " + e.getKey() + ": needs " + e.getValue() + ", " + Math.max(0, free) + " free of " + has);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code group} is placed on {@code n} by this plan: unless it occupies {@code n} already, it uses its needs there. */
+    void take(GroupConfig group, NodeId n, GroupState gs) {
+        if (this == NONE || group.placement().needs().isEmpty() || occupied(gs).contains(n)) return;
+        add(group, n);
+    }
+
+    /**
+     * The share of {@code n}'s scarcest unit still free (1 for a node without capacities, or in a cluster that needs
+     * nothing): what the balanced and packed strategies compare.
+     */
+    double freeShare(NodeId n) {
+        SortedMap<String, Long> cap = capacity.get(n);
+        if (cap == null || cap.isEmpty()) return 1.0;
+        Map<String, Long> use = used.getOrDefault(n, Map.of());
+        double least = 1.0;
+        for (var e : cap.entrySet()) {
+            if (e.getValue() <= 0) continue;
+            least = Math.min(least, (double) (e.getValue() - use.getOrDefault(e.getKey(), 0L)) / e.getValue());
+        }
+        return least;
+    }
+
+    private void add(GroupConfig g, NodeId n) {
+        Map<String, Long> use = used.computeIfAbsent(n, k -> new HashMap<>());
+        g.placement().needs().forEach((unit, amount) -> use.merge(unit, amount, Long::sum));
+    }
+}
