@@ -86,6 +86,10 @@ public final class HaTree {
         m.put("online", s.members().contains(n.id()));
         m.put("standby", s.state().standby().contains(n.id()));
         m.put("maintenance", s.state().controls().nodeMaintenance().contains(n.id()));
+        if (!n.capacity().isEmpty()) {
+            m.put("capacity", n.capacity());
+            m.put("used", NodeStatus.used(s.config(), s.state(), n.id()));
+        }
         m.put("ping_reachable", s.state().connectivity().get(n.id()));
         List<String> groups = new ArrayList<>();
         for (GroupConfig g : s.config().groups()) {

@@ -52,6 +52,14 @@ public final class StatusCommand implements Callable<Integer> {
         return b.toString();
     }
 
+    /** A node's capacity as used, e.g. "cpu 6/8, memory_mb 2048/16384". */
+    private static String usage(JsonNode n) {
+        List<String> parts = new ArrayList<>();
+        n.path("capacity").fields().forEachRemaining(e -> parts.add(e.getKey() + " " + n.path("used").path(e.getKey()).asLong()
+                + "/" + e.getValue().asLong()));
+        return String.join(", ", parts);
+    }
+
     static String render(JsonNode s) {
         StringBuilder b = new StringBuilder();
         b.append("cluster ").append(s.path("cluster").asText()).append(" (as seen from ").append(s.path("node").asText())
@@ -67,6 +75,7 @@ public final class StatusCommand implements Callable<Integer> {
             nodes.add(n.path("name").asText() + (n.path("online").asBoolean() ? " online" : " OFFLINE")
                     + (n.path("standby").asBoolean() ? " (standby)" : "")
                     + (n.path("maintenance").asBoolean() ? " (MAINTENANCE: left alone)" : "")
+                    + (n.has("capacity") ? " (" + usage(n) + ")" : "")
                     + (n.path("role").asText("node").equals("witness") ? " (witness)" : "")
                     + (s.path("ping_reachable").has(n.path("name").asText())
                             ? " (reaches " + s.path("ping_reachable").path(n.path("name").asText()).asInt() + " ping nodes)" : ""));

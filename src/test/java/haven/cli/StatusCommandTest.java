@@ -30,4 +30,19 @@ class StatusCommandTest {
                 + "\"following\":\"n2\",\"applied_record\":\"12\",\"kept_aside\":\"3\"}"), "n3");
         assertThat(replica).isEqualTo("copy on n3: replica, generation 7 epoch 1, NOT WHOLE, following n2 at record 12, 3 entries kept aside");
     }
+
+    @Test
+    void dayTwoControlsAndCapacitiesShowOnTheirLines() throws Exception {
+        String shown = StatusCommand.render(new ObjectMapper().readTree("""
+                {"cluster":"c","node":"n1","quorate":true,"coordinator":"n1","maintenance":{"on":false},
+                 "nodes":[{"name":"n1","online":true,"standby":false,"maintenance":true,"capacity":{"cpu":8,"memory_mb":4096},
+                           "used":{"cpu":6,"memory_mb":0}}],
+                 "groups":[{"name":"web","node":"n1","moved_to":"n1","moved_until_epoch_ms":1765000000000,"disabled":true,
+                            "unmanaged":true,"restarting_on":"n1","resources":[]}],
+                 "failures":[]}
+                """));
+        assertThat(shown).contains("n1 online (MAINTENANCE: left alone) (cpu 6/8, memory_mb 0/4096)")
+                .contains("group web: on n1 (moved to n1 until 2025-12-06T05:46:40Z) (DISABLED: `haven resource enable` lets it run)"
+                        + " (UNMANAGED: monitored only) (restarting on n1)");
+    }
 }
