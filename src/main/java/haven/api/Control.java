@@ -67,6 +67,7 @@ public final class Control {
                             + " (or the node's name as the body); nodes: " + config.serviceNodeIds());
                 }
                 NodeId n = moveTarget(s, target);
+                DayTwoControl.checkFits(s, g, n);
                 Optional<Long> until = Optional.ofNullable(query.get("for"))
                         .map(f -> DayTwoControl.moveUntil(f, name, System.currentTimeMillis()));
                 yield new Action(List.of(new Command.Move(g.id(), Optional.of(n), until)),

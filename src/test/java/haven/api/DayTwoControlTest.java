@@ -90,4 +90,25 @@ class DayTwoControlTest {
         assertThatThrownBy(() -> write(webOnN2(), "DELETE", "/ha/nodes/n2/maintenance", Map.of(), ""))
                 .hasMessageContaining("PUT it with the body 'on' or 'off'");
     }
+
+    @Test
+    void aMoveToANodeTheGroupDoesNotFitOnIsRefusedWithWhatIsFree() throws Exception {
+        haven.config.ClusterConfig config = haven.config.ConfigLoader.parse("""
+                cluster: { name: c, key: "0123456789abcdef" }
+                nodes:
+                  - { name: n1, address: 10.0.0.1, capacity: { memory_mb: 4096 } }
+                  - { name: n2, address: 10.0.0.2, capacity: { memory_mb: 1024 } }
+                  - { name: n3, address: 10.0.0.3 }
+                resources:
+                  - { name: site, type: process, params: { command: /bin/site } }
+                groups:
+                  - { name: web, members: [site], needs: { memory_mb: 2048 } }
+                """, "test.yaml");
+        NodeStatus s = status(config, state(new Command.Assign(WEB, Optional.of(N1), "t")), List.of(N1, N2, N3), true);
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> Control.of(s, "POST", ApiServer.segments("/ha/resources/site/move"),
+                Map.of("node", "n2"), ""));
+        assertThat(t).isInstanceOf(ApiError.class).hasMessageStartingWith("web needs memory_mb 2048 and n2 has 1024 free of 1024;");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Control.of(s, "POST",
+                ApiServer.segments("/ha/resources/site/move"), Map.of("node", "n3"), ""))).hasMessageContaining("n3 has 0 free of 0");
+    }
 }
