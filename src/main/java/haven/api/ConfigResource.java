@@ -40,13 +40,21 @@ public final class ConfigResource {
     private final ClusterLog log;
     private final Supplier<String> fileText;
     private final ConfigValidator validator;
+    private final haven.config.live.ReloadRules reloadRules;
 
     /** {@code fileText}: the text of the config this node runs, for before any change was committed. */
     public ConfigResource(Supplier<NodeStatus> status, ClusterLog log, Supplier<String> fileText, ConfigValidator validator) {
+        this(status, log, fileText, validator, haven.config.live.ReloadRules.NEVER);
+    }
+
+    /** {@code reloadRules}: which parameter changes the agents reload, for a dry run's account of what restarts. */
+    public ConfigResource(Supplier<NodeStatus> status, ClusterLog log, Supplier<String> fileText, ConfigValidator validator,
+            haven.config.live.ReloadRules reloadRules) {
         this.status = status;
         this.log = log;
         this.fileText = fileText;
         this.validator = validator;
+        this.reloadRules = reloadRules;
     }
 
     void serve(HttpExchange ex) throws IOException {
@@ -102,6 +110,10 @@ public final class ConfigResource {
             throw new ApiError(422, "config refused, nothing changed; " + v.problems().size() + " problem"
                     + (v.problems().size() == 1 ? "" : "s") + ":\n" + String.join("\n", v.problems()));
         }
+        if (dryRun(ex)) {
+            ApiServer.send(ex, 200, "text/plain", DryRun.of(s, v.config().orElseThrow(), reloadRules, base));
+            return;
+        }
         if (!s.quorate()) {
             throw new ApiError(503, s.self() + " has no quorum now, so it cannot change the config; send the request to a"
                     + " node of the majority partition");
@@ -121,6 +133,14 @@ public final class ConfigResource {
             return;
         }
         throw stale(base, after.version());
+    }
+
+    /** {@code ?dry_run=true}: checked and played forward, not committed. */
+    private static boolean dryRun(HttpExchange ex) {
+        String v = ApiServer.query(ex.getRequestURI().getRawQuery()).get("dry_run");
+        if (v == null || v.equals("false")) return false;
+        if (v.equals("true")) return true;
+        throw ApiError.badRequest("dry_run=" + v + ": write dry_run=true to see what the change would do without committing it");
     }
 
     /** {@code ?secrets=true}: the clear text, for root on the local API only ({@link Caller}). */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         "The change is made against a config version: --expect-version N, or else the version committed now. If"
             + " someone else changed the config since, it is refused and nothing changes."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:committed (or FILE is the config already)", "1:refused: invalid, or not live (printed to stderr)",
+        exitCodeList = {"0:committed (or FILE is the config already; with --dry-run: it would be)", "1:refused: invalid, or not live (printed to stderr)",
             "2:FILE cannot be read", "3:the config changed since the version the change was made against",
             "4:not committed: no daemon, no quorum or no coordinator"})
 final class ConfigApply implements Callable<Integer> {
@@ -25,6 +25,10 @@ final class ConfigApply implements Callable<Integer> {
     @Option(names = "--expect-version", paramLabel = "N", description = "the config version this change was made against"
             + " (`haven config show` prints it); default: the version committed now")
     Long expect;
+
+    @Option(names = "--dry-run", description = "check FILE and print what applying it would do (restarts, reloads, placements,"
+            + " round by round), committing nothing")
+    boolean dryRun;
 
     @Mixin
     ApiOptions api;
@@ -40,7 +44,7 @@ final class ConfigApply implements Callable<Integer> {
         }
         ApiClient client = api.client();
         long base = expect != null ? expect : ConfigShow.current(client).path("version").asLong();
-        ApiClient.Reply r = client.put("/ha/config", text, "\"" + base + "\"");
+        ApiClient.Reply r = client.put("/ha/config" + (dryRun ? "?dry_run=true" : ""), text, "\"" + base + "\"");
         return switch (r.code()) {
             case 200 -> {
                 System.out.print(r.body());

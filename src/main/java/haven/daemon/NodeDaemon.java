@@ -84,7 +84,7 @@ public final class NodeDaemon implements AutoCloseable {
                 (version, next, diff) -> loop.enqueue(new NodeEvent.ConfigChanged(version, next, diff)));
         this.api = new ApiServer(config, () -> status, cluster, events).withTimeline(timeline).withReplication(runner::replicationStatus).withConfig(new haven.api.ConfigResource(() -> status,
                 cluster, follower::text, new haven.validation.ConfigValidator(follower.baseDir(),
-                        haven.validation.AgentChecks.INSTALLED)));
+                        haven.validation.AgentChecks.INSTALLED), haven.validation.OcfReloadRules.installed()));
         this.fencer = config.fencing().map(haven.fencing.Fencer::new);
         runner.onInSyncChange(events::inSyncChanged);
     }

@@ -40,6 +40,13 @@ public final class WhatIf {
         }
     }
 
+    /** A new config (checked already), as `haven config apply --dry-run` asks: placed with it from the committed state. */
+    public record ConfigChange(ClusterConfig next, long version) implements Change {
+        public String describe() {
+            return "config version " + version + " applied";
+        }
+    }
+
     /** One round: what the coordinator would commit, in words. */
     public record Round(List<String> actions) {}
 
@@ -80,6 +87,7 @@ public final class WhatIf {
                 lost.add(d.node());
             }
             case Move m -> s = s.with(new Command.Move(m.group(), Optional.of(m.node())));
+            case ConfigChange c -> config = c.next();
         }
         List<Round> rounds = new ArrayList<>();
         Plan p = Scheduler.plan(SchedulerInput.of(config, s, up, lost, nowEpochMs));

@@ -84,7 +84,11 @@ class ConfigResourceTest {
     }
 
     private HttpResponse<String> send(String method, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ha/config")).timeout(Duration.ofSeconds(10))
+        return sendTo("/ha/config", method, body, headers);
+    }
+
+    private HttpResponse<String> sendTo(String path, String method, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) b.headers(headers);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -113,6 +117,26 @@ class ConfigResourceTest {
         HttpResponse<String> read = send("GET", null);
         assertThat(read.headers().firstValue("ETag")).hasValue("\"1\"");
         assertThat(read.body()).isEqualTo(withSecondVip().replace("\"0123456789abcdef\"", "<redacted>"));
+    }
+
+    @Test
+    void aDryRunSaysWhatTheChangeWouldDoAndCommitsNothing() throws Exception {
+        publish(status.get().state().apply(List.of(new Command.Assign(haven.core.GroupId.of("web"), java.util.Optional.of(Snapshots.N1), "t"),
+                new Command.Started(haven.core.GroupId.of("web"), Snapshots.N1, 1))));
+        String changed = withSecondVip().replace("- { name: web, members: [vip] }", "- { name: web, members: [vip], prefer: n2 }")
+                .replace("10.0.0.100/24", "10.0.0.102/24");
+        HttpResponse<String> r = sendTo("/ha/config?dry_run=true", "PUT", changed, "If-Match", "\"0\"");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).startsWith("dry run: nothing was committed; the config is valid and would be version 1\n"
+                + "on every node: new groups [db]; new resources [vip2]; restart [vip]\n"
+                + "what if config version 1 applied:\n");
+        assertThat(r.body()).contains("start db on").contains("web: runs on n1");
+        assertThat(status.get().state().config().version()).as("nothing committed").isZero();
+        HttpResponse<String> invalid = sendTo("/ha/config?dry_run=true", "PUT", changed.replace("members: [vip2]", "members: [nope]"),
+                "If-Match", "\"0\"");
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(sendTo("/ha/config?dry_run=maybe", "PUT", changed, "If-Match", "\"0\"").statusCode()).isEqualTo(400);
+        assertThat(sendTo("/ha/config?dry_run=true", "PUT", changed, "If-Match", "\"3\"").statusCode()).as("a stale base").isEqualTo(409);
     }
 
     @Test

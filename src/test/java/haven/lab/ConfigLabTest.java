@@ -84,6 +84,13 @@ class ConfigLabTest {
         assertThat(clientPings(extraVip())).isFalse();
 
         Path next = write("with-extra.yaml", withExtraGroup(original));
+        Exec.Result dry = haven(2, "apply", "--dry-run", next.toString());
+        assertThat(dry.code()).as("apply --dry-run: %s %s", dry.out(), dry.err()).isZero();
+        assertThat(dry.out()).startsWith("dry run: nothing was committed; the config is valid and would be version 1\n")
+                .contains("on every node: new groups [").contains("what if config version 1 applied:").containsPattern("start \\S+ on n");
+        System.out.print("config apply --dry-run said:\n" + dry.out());
+        assertThat(committed(2).path("version").asLong()).as("a dry run commits nothing").isZero();
+        assertThat(clientPings(extraVip())).isFalse();
         long applyAt = System.nanoTime();
         Exec.Result r = haven(2, "apply", next.toString());
         long committedAt = System.nanoTime();
