@@ -131,6 +131,11 @@ public final class HaTree {
         m.put("may_be_active", gs.mayBeActive().stream().map(NodeId::name).toList());
         m.put("moved_to", Optional.ofNullable(s.state().moves().get(g.id())).map(NodeId::name).orElse(null));
         NodeStatus.controls(s.state(), g.id(), m);
+        if (g.isClone()) {
+            m.put("clone", true);
+            m.put("instances", gs.instances().stream().map(NodeId::name).toList());
+            m.put("started_on", gs.startedOn().stream().map(NodeId::name).toList());
+        }
         if (g.isPromotable()) {
             m.put("instances", gs.instances().stream().map(NodeId::name).toList());
             m.put("promoted", g.replicaMembers().stream().map(ResourceId::name).toList());

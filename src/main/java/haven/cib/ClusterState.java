@@ -97,6 +97,9 @@ public record ClusterState(
         return switch (command) {
             case Command.Assign a -> withGroupCommands(List.of(a));
             case Command.SetInstances i -> withGroupCommands(List.of(i));
+            case Command.SetClones c -> withGroupCommands(List.of(c));
+            case Command.InstanceStarted st -> withGroupCommands(List.of(st));
+            case Command.InstanceReleased r -> withGroupCommands(List.of(r));
             case Command.PromotionScore p -> withGroupCommands(List.of(p));
             case Command.NotifyOpen o -> withGroup(o.group(), NotifyRounds.open(group(o.group()), o));
             case Command.NotifyDone d -> withGroup(d.group(), NotifyRounds.answered(group(d.group()), d.subject(), d.key(), d.node()));
@@ -176,7 +179,8 @@ public record ClusterState(
 
     private static boolean placementOrReport(Command c) {
         return c instanceof Command.Assign || c instanceof Command.SetInstances || c instanceof Command.PromotionScore
-                || c instanceof Command.Released || c instanceof Command.Started;
+                || c instanceof Command.Released || c instanceof Command.Started || c instanceof Command.SetClones
+                || c instanceof Command.InstanceStarted || c instanceof Command.InstanceReleased;
     }
 
     /** Placements and reports applied in order to one copy of the group map (see {@link #apply}). */
@@ -190,6 +194,9 @@ public record ClusterState(
                 case Command.PromotionScore p -> p.group();
                 case Command.Released r -> r.group();
                 case Command.Started st -> st.group();
+                case Command.SetClones k -> k.group();
+                case Command.InstanceStarted st -> st.group();
+                case Command.InstanceReleased r -> r.group();
                 default -> throw new IllegalArgumentException("not a placement or a report: " + c);
             };
             GroupState old = next == null ? group(id) : next.getOrDefault(id, GroupState.UNPLACED);
@@ -203,9 +210,12 @@ public record ClusterState(
                 case Command.Released r -> released(r, old);
                 case Command.Started st -> !old.assigned().equals(Optional.of(st.node())) || old.generation() != st.generation() ? null
                         : old.placed(old.assigned(), old.generation(), old.mayBeActive(), true);
+                case Command.SetClones k -> old.withClones(k.nodes());
+                case Command.InstanceStarted st -> old.withInstanceStarted(st.node());
+                case Command.InstanceReleased r -> old.withInstanceReleased(r.node());
                 default -> throw new IllegalArgumentException("not a placement or a report: " + c);
             };
-            if (changed == null) continue;
+            if (changed == null || changed == old) continue;
             if (c instanceof Command.Assign a && a.node().isPresent()) generation++;
             if (next == null) next = new TreeMap<>(groups);
             next.put(id, changed);
@@ -250,7 +260,7 @@ public record ClusterState(
             active.remove(node);
             boolean wasThere = g.assigned().equals(Optional.of(node));
             next.put(e.getKey(), NotifyRounds.answered(g.placed(wasThere ? Optional.empty() : g.assigned(), g.generation(), active,
-                    !wasThere && g.started()).withScore(node, Optional.empty()), node));
+                    !wasThere && g.started()).withScore(node, Optional.empty()).withoutStartedOn(node), node));
         }
         return new ClusterState(version, lastGeneration, next, standby, moves, failures, connectivity, fencing, maintenance, config, app, controls);
     }

@@ -18,6 +18,9 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Command.Assign.class, name = "assign"),
     @JsonSubTypes.Type(value = Command.Released.class, name = "released"),
     @JsonSubTypes.Type(value = Command.SetInstances.class, name = "instances"),
+    @JsonSubTypes.Type(value = Command.SetClones.class, name = "clones"),
+    @JsonSubTypes.Type(value = Command.InstanceStarted.class, name = "instance-started"),
+    @JsonSubTypes.Type(value = Command.InstanceReleased.class, name = "instance-released"),
     @JsonSubTypes.Type(value = Command.PromotionScore.class, name = "promotion-score"),
     @JsonSubTypes.Type(value = Command.NotifyOpen.class, name = "notify-open"),
     @JsonSubTypes.Type(value = Command.NotifyDone.class, name = "notify-done"),
@@ -56,6 +59,22 @@ public sealed interface Command {
             nodes = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(nodes));
         }
     }
+
+    /**
+     * The nodes that run a clone's instances: a new node may start one at once (no other node's instance has to stop
+     * first: a clone runs on several at once by design); a node left out stops its instance and says so.
+     */
+    record SetClones(GroupId group, java.util.SortedSet<NodeId> nodes) implements Command {
+        public SetClones {
+            nodes = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(nodes));
+        }
+    }
+
+    /** A node reports that every resource of its instance of a clone runs. */
+    record InstanceStarted(GroupId group, NodeId node) implements Command {}
+
+    /** A node reports that its instance of a clone, which it no longer runs, has stopped. */
+    record InstanceReleased(GroupId group, NodeId node) implements Command {}
 
     /**
      * The promotion score the agent of a promotable group's instance on {@code node} set (empty: it deleted it):

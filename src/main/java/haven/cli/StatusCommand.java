@@ -84,8 +84,15 @@ public final class StatusCommand implements Callable<Integer> {
         b.append('\n');
         for (JsonNode g : s.path("groups")) {
             b.append("group ").append(g.path("name").asText()).append(": ");
-            boolean promotable = g.has("instances");
-            b.append(g.path("node").isNull() ? (promotable ? "no primary" : "not placed") : (promotable ? "primary on " : "on ") + g.path("node").asText());
+            boolean clone = g.path("clone").asBoolean();
+            boolean promotable = g.has("instances") && !clone;
+            if (clone) {
+                List<String> on = new ArrayList<>();
+                g.path("instances").forEach(n -> on.add(n.asText()));
+                b.append(on.isEmpty() ? "clone, no instances" : "clone on " + String.join(", ", on));
+            } else {
+                b.append(g.path("node").isNull() ? (promotable ? "no primary" : "not placed") : (promotable ? "primary on " : "on ") + g.path("node").asText());
+            }
             if (promotable) {
                 List<String> replicas = new java.util.ArrayList<>();
                 g.path("instances").forEach(n -> {

@@ -80,6 +80,11 @@ public record GroupConfig(GroupId id, List<ResourceId> members, Optional<NodeId>
         return promotable.isPresent();
     }
 
+    /** Whether the group runs on several nodes at once ({@code clone:}), none of them a primary. */
+    public boolean isClone() {
+        return placement.clones() > 0;
+    }
+
     /** Whether this is a promotable group whose agents want notifications (notify: true). */
     public boolean notifies() {
         return promotable.map(Promotable::notifies).orElse(false);

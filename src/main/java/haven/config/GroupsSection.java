@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 final class GroupsSection {
     static final List<String> KEYS = List.of("name", "members", "prefer", "order", "promotable", "location", "colocate", "after", "failback",
-            "needs");
+            "needs", "clone");
 
     private GroupsSection() {}
 
@@ -63,6 +63,11 @@ final class GroupsSection {
         Optional<PlacementSection.Result> read = PlacementSection.read(f, group.id(), nodeNames, witnesses, attributeNames, capacityUnits,
                 problems);
         read.ifPresent(r -> colocations.addAll(r.references()));
+        if (read.isPresent() && read.get().rules().clones() > 0 && group.isPromotable()) {
+            problems.add(f.valuePlace("clone"), f.key("clone") + ": a promotable group runs on several nodes already (its replicas)",
+                    "remove clone: (a promotable group's promoted members run on every node of it as replicas)");
+            return Optional.empty();
+        }
         return read.map(r -> group.withPlacement(r.rules()));
     }
 

@@ -13,7 +13,10 @@ import java.util.Optional;
  * apply to a node; see {@link Score} for "always" and "never".
  */
 public record PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after,
-        java.util.Optional<TimeWindow> failback, java.util.SortedMap<String, Long> needs) {
+        java.util.Optional<TimeWindow> failback, java.util.SortedMap<String, Long> needs, int clones) {
+    /** {@code clone: all}: an instance on every node that may run one. */
+    public static final int ALL = Integer.MAX_VALUE;
+
     public static final PlacementRules NONE = new PlacementRules(List.of(), List.of(), List.of(), java.util.Optional.empty());
 
     public PlacementRules {
@@ -21,6 +24,12 @@ public record PlacementRules(List<Location> locations, List<Colocation> colocati
         colocations = List.copyOf(colocations);
         after = List.copyOf(after);
         needs = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(needs == null ? java.util.Map.of() : needs));
+        if (clones < 0) throw new IllegalArgumentException("a clone runs on at least one node, not " + clones);
+    }
+
+    public PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after,
+            java.util.Optional<TimeWindow> failback, java.util.SortedMap<String, Long> needs) {
+        this(locations, colocations, after, failback, needs, 0);
     }
 
     public PlacementRules(List<Location> locations, List<Colocation> colocations, List<After> after,

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -24,11 +25,12 @@ import java.util.Set;
  *   after: [db]                        # starts once db runs, stops before db stops (kind: optional only orders starts)
  *   failback: 02:00-04:00              # a running group moves back to a better node only within this daily window
  *   needs: { cpu: 2, memory_mb: 2048 } # of the capacity of the node it runs on: no placement overcommits a node
+ *   clone: 2                           # run on 2 nodes at once (all: on every node that may)
  * </pre>
  * The groups named in {@code with} are checked once every group is known ({@link #checkColocations}).
  */
 final class PlacementSection {
-    static final List<String> KEYS = List.of("location", "colocate", "after", "failback", "needs");
+    static final List<String> KEYS = List.of("location", "colocate", "after", "failback", "needs", "clone");
     private static final List<String> AFTER_KEYS = List.of("group", "kind");
     private static final String AFTER_EXAMPLE = "e.g. after: [db] or after: [{ group: db, kind: optional }]";
     private static final List<String> LOCATION_KEYS = List.of("node", "where", "score");
@@ -109,8 +111,23 @@ final class PlacementSection {
                 ok = false;
             }
         }
-        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations, after, failback, needs.get()), references))
-                : Optional.empty();
+        OptionalInt clones = clones(group, problems);
+        if (clones.isEmpty()) return Optional.empty();
+        return ok ? Optional.of(new Result(new PlacementRules(locations, colocations, after, failback, needs.get(), clones.getAsInt()),
+                references)) : Optional.empty();
+    }
+
+    /** {@code clone: N} (1 up) or {@code clone: all}; 0 without the key; empty after a reported problem. */
+    private static OptionalInt clones(Fields group, Problems problems) {
+        if (!group.has("clone")) return OptionalInt.of(0);
+        Optional<String> text = group.text("clone");
+        if (text.isEmpty()) return OptionalInt.empty();
+        String t = text.get().strip();
+        if (t.equals("all")) return OptionalInt.of(PlacementRules.ALL);
+        if (t.matches("\\d{1,6}") && Integer.parseInt(t) >= 1) return OptionalInt.of(Integer.parseInt(t));
+        problems.add(group.valuePlace("clone"), group.key("clone") + " '" + t + "' is not a number of nodes",
+                "write clone: 2 (at most two nodes run it at once) or clone: all (every node that may)");
+        return OptionalInt.empty();
     }
 
     /** Where an entry of {@code after:} names its group. */
@@ -240,7 +257,7 @@ final class PlacementSection {
             } else if (r.with().equals(r.from().name())) {
                 problems.add(r.at(), "group '" + r.from() + "' " + (r.what().equals("after") ? "starts after" : "is colocated with")
                         + " itself", "name another group");
-            } else if (r.anyInstance() && !target.isPromotable()) {
+            } else if (r.anyInstance() && !target.isPromotable() && !target.isClone()) {
                 problems.add(r.at(), "role: any asks for the instances of '" + r.with() + "', which is not promotable (it runs on one"
                         + " node)", "remove role: any");
             } else {

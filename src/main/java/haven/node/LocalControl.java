@@ -101,13 +101,13 @@ final class LocalControl {
                         default -> LocalState.FAILED;
                     });
                     GroupState group = state.group(g.id());
-                    boolean assignedHere = group.assigned().equals(Optional.of(self));
+                    boolean assignedHere = g.isClone() ? group.instances().contains(self) : group.assigned().equals(Optional.of(self));
                     if (replicated) {
                         if (!handsOff.of(state, g.id())) foundReplica(r, res, group, assignedHere, state, nowEpochMs, out);
                     } else if (res.isOk() && !assignedHere && !handsOff.of(state, g.id())) {
                         outbox.failed(new Command.ResourceFailed(r, self, nowEpochMs, "found active where its group is not assigned; stopping it"));
                         boolean stopAll = config.policy().multipleActive() == Policy.MultipleActive.STOP_ALL && group.assigned().isPresent()
-                                && !g.isPromotable();
+                                && !g.isPromotable() && !g.isClone();
                         if (stopAll) outbox.add(List.of(new Command.FoundActive(config.groupOf(r).id(), self, group.generation())));
                         out.add(new Effect.Note("found " + r + " active here although its group is not assigned here: stopping it"
                                 + (stopAll ? ", and the instance on " + group.assigned().get() + " too (multiple_active: stop_all)" : "")));
@@ -260,6 +260,11 @@ final class LocalControl {
                             : instanceHere && lease.mayKeep() ? PromotableReconciler.Role.REPLICA : PromotableReconciler.Role.NONE;
                     promotable.step(g, committed, role, assignedHere && lease.valid() && caughtUp, instanceHere && lease.valid() && caughtUp,
                             notifications.gate(now, g, state, lease.valid(), nowMs, nowEpochMs, out::add), nowMs, outbox, out::add);
+                } else if (g.isClone()) {
+                    boolean instanceHere = committed.instances().contains(self);
+                    if (instanceHere && lease.mayKeep() && g.members().stream().anyMatch(held::contains)) continue;
+                    reconciler.step(g, committed, instanceHere && lease.mayKeep(), instanceHere && lease.valid() && caughtUp,
+                            new CloneReports(outbox, self, committed), out::add);
                 } else {
                     reconciler.step(g, committed, keep, assignedHere && lease.valid() && caughtUp, outbox, out::add);
                 }

@@ -97,6 +97,11 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
             gm.put("instances", gs.instances().stream().map(NodeId::name).toList());
             gm.put("promoted", g.replicaMembers().stream().map(ResourceId::name).toList());
         }
+        if (g.isClone()) {
+            gm.put("clone", true);
+            gm.put("instances", gs.instances().stream().map(NodeId::name).toList());
+            gm.put("started_on", gs.startedOn().stream().map(NodeId::name).toList());
+        }
         if (g.notifies()) gm.put("notify_round", gs.round().filter(haven.cib.NotifyRound::open).map(haven.cib.NotifyRound::describe).orElse(null));
         Explanation e = explanations.get(g.id());
         gm.put("decision", e == null ? null : e.decision());
@@ -144,6 +149,14 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
      * the /ha tree and the event stream, which show the same words.
      */
     public String resourceState(GroupState gs, ResourceId r) {
+        if (config.resource(r).isPresent() && config.groupOf(r).isClone()) {
+            if (gs.instances().isEmpty()) return gs.mayBeActive().isEmpty() ? "stopped" : "stopping " + gs.mayBeActive();
+            List<String> each = new ArrayList<>();
+            for (NodeId n : gs.instances()) {
+                each.add(n.equals(self) ? local.get(r).label() + " " + n : (gs.startedOn().contains(n) ? "started " : "starting ") + n);
+            }
+            return String.join(", ", each);
+        }
         if (gs.assigned().equals(Optional.of(self))) {
             return local.get(r) == LocalState.STARTED ? "started " + self : local.get(r).label() + " " + self;
         }

@@ -49,7 +49,7 @@ final class Preferences {
             }
         }
         for (PlacementRules.Colocation c : group.placement().colocations()) {
-            String label = (c.anyInstance() ? "with an instance of " : "with ") + c.with();
+            String label = (decided.anyInstance(c) ? "with an instance of " : "with ") + c.with();
             if (Score.always(c.score())) {
                 java.util.Set<NodeId> holders = new java.util.HashSet<>(decided.nodesOf(c));
                 if (onlyOn == null) onlyOn = holders;
@@ -85,10 +85,17 @@ final class Preferences {
     static final class Decided {
         private final Map<GroupId, Optional<NodeId>> primary = new java.util.HashMap<>();
         private final Map<GroupId, SortedSet<NodeId>> instances = new java.util.HashMap<>();
+        /** Clones: a colocation with one means with any of its instances (it has no primary). */
+        private final java.util.Set<GroupId> clones = new java.util.HashSet<>();
 
-        void record(GroupId group, Optional<NodeId> node, SortedSet<NodeId> instanceNodes) {
+        void record(GroupId group, Optional<NodeId> node, SortedSet<NodeId> instanceNodes, boolean clone) {
             if (node.isPresent()) primary.put(group, node);
             if (!instanceNodes.isEmpty()) instances.put(group, instanceNodes);
+            if (clone) clones.add(group);
+        }
+
+        boolean anyInstance(PlacementRules.Colocation c) {
+            return c.anyInstance() || clones.contains(c.with());
         }
 
         Optional<NodeId> node(GroupId group) {
@@ -96,12 +103,12 @@ final class Preferences {
         }
 
         boolean holds(PlacementRules.Colocation c, NodeId n) {
-            return c.anyInstance() ? instances.getOrDefault(c.with(), new TreeSet<>()).contains(n) : node(c.with()).equals(Optional.of(n));
+            return anyInstance(c) ? instances.getOrDefault(c.with(), new TreeSet<>()).contains(n) : node(c.with()).equals(Optional.of(n));
         }
 
         /** The nodes where {@code c}'s group is: its node, or all its instances. */
         java.util.Collection<NodeId> nodesOf(PlacementRules.Colocation c) {
-            if (c.anyInstance()) return instances.getOrDefault(c.with(), new TreeSet<>());
+            if (anyInstance(c)) return instances.getOrDefault(c.with(), new TreeSet<>());
             return node(c.with()).map(List::of).orElse(List.of());
         }
     }
@@ -120,7 +127,7 @@ final class Preferences {
         if (banned != null) return Optional.of(banned);
         for (PlacementRules.Colocation c : group.placement().colocations()) {
             if (Score.always(c.score()) && !decided.holds(c, n)) {
-                String at = c.anyInstance() ? "has no instance here" : decided.node(c.with()).map(x -> "runs on " + x).orElse("is not placed now");
+                String at = decided.anyInstance(c) ? "has no instance here" : decided.node(c.with()).map(x -> "runs on " + x).orElse("is not placed now");
                 return Optional.of("colocated with " + c.with() + ", which " + at);
             }
         }

@@ -52,9 +52,9 @@ public final class Scheduler {
                 commands.add(c);
                 state = state.with(c);
             }
-            // Instances of a group that is no longer promotable (or no longer exists): nobody runs them any more.
-            boolean promotable = configured.map(GroupConfig::isPromotable).orElse(false);
-            if (!promotable && !e.getValue().instances().isEmpty()) {
+            // Instances of a group that is no longer promotable or a clone (or no longer exists): nobody runs them any more.
+            boolean hasInstances = configured.map(g -> g.isPromotable() || g.isClone()).orElse(false);
+            if (!hasInstances && !e.getValue().instances().isEmpty()) {
                 Command c = new Command.SetInstances(e.getKey(), new java.util.TreeSet<>());
                 commands.add(c);
                 state = state.with(c);
@@ -65,6 +65,7 @@ public final class Scheduler {
         java.util.Map<NodeId, Integer> load = new java.util.HashMap<>();
         for (GroupConfig g : in.config().groups()) {
             state.group(g.id()).assigned().ifPresent(n -> load.merge(n, 1, Integer::sum));
+            if (g.isClone()) state.group(g.id()).instances().forEach(n -> load.merge(n, 1, Integer::sum));
         }
         TreeMap<GroupId, Explanation> explanations = new TreeMap<>();
         List<GroupConfig> order = PlacementOrder.of(in.config());
@@ -79,6 +80,10 @@ public final class Scheduler {
             GroupDecision d;
             if (handsOff.isPresent()) {
                 d = new GroupDecision(List.of(), handsOff.get());
+            } else if (group.isClone()) {
+                ClonePlacement.Decision c = ClonePlacement.decide(group, state, eligibility, prefs, orders, util, load, in,
+                        reasons(group, eligibility, prefs, util, state.group(group.id())));
+                d = new GroupDecision(c.commands(), c.explanation(), c.held());
             } else {
                 d = decide(group, state, eligibility, prefs, orders, util, load, in);
                 if (group.isPromotable()) d = withInstances(d, group, state, eligibility, prefs, util, load, in);
@@ -86,8 +91,14 @@ public final class Scheduler {
             if (dependencies) {
                 GroupState gs = state.group(group.id());
                 Committed after = Committed.of(gs, d.commands());
-                decided.record(group.id(), after.node(), after.instances());
-                orders.record(group.id(), after.node(), !after.reassigned() && after.node().isPresent() && gs.started(), d.heldForDependents());
+                decided.record(group.id(), after.node(), after.instances(), group.isClone());
+                if (group.isClone()) {
+                    // A clone is up while one of its instances that stays has reported started.
+                    orders.record(group.id(), after.instances().stream().findFirst(), after.instances().stream().anyMatch(gs.startedOn()::contains),
+                            d.heldForDependents());
+                } else {
+                    orders.record(group.id(), after.node(), !after.reassigned() && after.node().isPresent() && gs.started(), d.heldForDependents());
+                }
             }
             commands.addAll(d.commands());
             explanations.put(group.id(), d.explanation());
@@ -293,6 +304,7 @@ public final class Scheduler {
                     reassigned = true;
                 }
                 if (c instanceof Command.SetInstances i) instances = i.nodes();
+                if (c instanceof Command.SetClones k) instances = k.nodes();
             }
             return new Committed(node, instances, reassigned);
         }
@@ -302,7 +314,7 @@ public final class Scheduler {
      * Each node's line of {@code haven why}: what rules it out, or its placement score when the group has preferences.
      * Written out only when read ({@link WhyLines}).
      */
-    private static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs, Utilization util, GroupState gs) {
+    static List<String> reasons(GroupConfig group, Eligibility eligibility, Preferences prefs, Utilization util, GroupState gs) {
         boolean needs = util != Utilization.NONE && !group.placement().needs().isEmpty();
         if (prefs.isNone() && !needs) return eligibility.reasons(group);
         List<NodeId> nodes = eligibility.nodes();

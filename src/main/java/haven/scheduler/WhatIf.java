@@ -96,7 +96,7 @@ public final class WhatIf {
             List<String> actions = new ArrayList<>();
             for (Command c : p.commands()) words(c, s).ifPresent(actions::add);
             s = s.apply(p.commands());
-            List<Command> reports = reports(s, up);
+            List<Command> reports = reports(config, s, up);
             if (!reports.isEmpty()) s = s.apply(reports);
             if (!actions.isEmpty()) rounds.add(new Round(actions));
             if (p.commands().isEmpty() && reports.isEmpty()) {
@@ -109,10 +109,20 @@ public final class WhatIf {
     }
 
     /** What the nodes would report once they did as told: started where assigned, released elsewhere. */
-    private static List<Command> reports(ClusterState s, Set<NodeId> up) {
+    private static List<Command> reports(ClusterConfig config, ClusterState s, Set<NodeId> up) {
         List<Command> out = new ArrayList<>();
         for (var e : s.groups().entrySet()) {
             GroupState g = e.getValue();
+            if (config.group(e.getKey()).map(haven.config.GroupConfig::isClone).orElse(false)) {
+                // A clone's instances: started where listed, released where no longer.
+                for (NodeId n : g.instances()) {
+                    if (up.contains(n) && !g.startedOn().contains(n)) out.add(new Command.InstanceStarted(e.getKey(), n));
+                }
+                for (NodeId n : g.mayBeActive()) {
+                    if (up.contains(n) && !g.instances().contains(n)) out.add(new Command.InstanceReleased(e.getKey(), n));
+                }
+                continue;
+            }
             for (NodeId n : g.mayBeActive()) {
                 if (up.contains(n) && !g.assigned().equals(Optional.of(n))) out.add(new Command.Released(e.getKey(), n, g.generation()));
             }
@@ -130,6 +140,7 @@ public final class WhatIf {
             case Command.Assign a -> Optional.of(a.node().map(n -> "start " + a.group() + " on " + n + " (" + a.reason() + ")")
                     .orElse("stop " + a.group() + before.group(a.group()).assigned().map(n -> " on " + n).orElse("") + " (" + a.reason() + ")"));
             case Command.SetInstances i -> Optional.of(i.group() + " instances on " + i.nodes());
+            case Command.SetClones k -> Optional.of(k.group() + " instances on " + k.nodes() + (k.nodes().isEmpty() ? " (stop every instance)" : ""));
             default -> Optional.empty();
         };
     }

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Each case holds its cluster as {@code config.yaml}, read by the daemon's own loader, so a case says what an
  * administrator would write (nodes and their attributes, groups and their preferences, policy).
  *
- * <p>input.json keys: description, state {group: {assigned, generation, mayBeActive, started}},
+ * <p>input.json keys: description, state {group: {assigned, generation, mayBeActive, started, instances, startedOn}},
  * standby, moves {group: node}, failures [{resource, node, ago, detail}], entries (commands in the log's
  * JSON form, applied after the state, e.g. a cleanup), online, lost, now (epoch ms). Unknown keys are an
  * error so that a typo cannot silently change a case.
@@ -106,12 +106,13 @@ class SchedulerCorpusTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("state").fields(); it.hasNext(); ) {
             var e = it.next();
             JsonNode s = e.getValue();
-            only(s, "state." + e.getKey(), "assigned", "generation", "mayBeActive", "started");
+            only(s, "state." + e.getKey(), "assigned", "generation", "mayBeActive", "started", "instances", "startedOn");
             Optional<NodeId> assigned = s.hasNonNull("assigned") ? Optional.of(NodeId.of(s.get("assigned").asText())) : Optional.empty();
             TreeSet<NodeId> mayBeActive = nodeSet(s.path("mayBeActive"));
             long generation = s.path("generation").asLong();
             lastGeneration = Math.max(lastGeneration, generation);
-            states.put(GroupId.of(e.getKey()), new GroupState(assigned, generation, mayBeActive, s.path("started").asBoolean(false)));
+            states.put(GroupId.of(e.getKey()), new GroupState(assigned, generation, mayBeActive, s.path("started").asBoolean(false),
+                    nodeSet(s.path("instances")), new TreeMap<>(), Optional.empty(), nodeSet(s.path("startedOn"))));
         }
         TreeMap<GroupId, NodeId> moves = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("moves").fields(); it.hasNext(); ) {
@@ -173,6 +174,9 @@ class SchedulerCorpusTest {
         return switch (c) {
             case Command.Assign a -> "assign " + a.group() + " " + a.node().map(NodeId::name).orElse("-") + " : " + a.reason();
             case Command.SetInstances i -> "instances " + i.group() + " " + i.nodes();
+            case Command.SetClones k -> "clones " + k.group() + " " + k.nodes();
+            case Command.InstanceStarted k -> "instance-started " + k.group() + " " + k.node();
+            case Command.InstanceReleased k -> "instance-released " + k.group() + " " + k.node();
             case Command.PromotionScore p -> "promotion-score " + p.group() + " " + p.node() + " " + p.score().map(String::valueOf).orElse("-");
             case Command.NotifyOpen o -> "notify-open " + o.group() + " " + (o.pre() ? "pre-" : "post-") + o.operation() + " by " + o.subject();
             case Command.NotifyDone d -> "notify-done " + d.group() + " " + d.subject() + " " + d.key() + " " + d.node();
