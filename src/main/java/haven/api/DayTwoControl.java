@@ -65,13 +65,19 @@ final class DayTwoControl {
         if (state.controls().restarting().containsKey(g.id())) {
             throw ApiError.conflict(name + " is being restarted already (back on " + state.controls().restarting().get(g.id()) + ")");
         }
-        Optional<NodeId> at = state.group(g.id()).assigned();
+        // A clone's instances all stop, then start again where the scheduler places them, as at a first start; the node
+        // named is only where the restart is said to begin.
+        Optional<NodeId> at = g.isClone() ? state.group(g.id()).instances().stream().findFirst() : state.group(g.id()).assigned();
         if (at.isEmpty()) {
             throw ApiError.conflict(name + " runs nowhere now, so there is nothing to restart; `haven why " + name + "` says why");
         }
         if (state.controls().nodeMaintenance().contains(at.get())) {
             throw ApiError.conflict(at.get() + " is in maintenance, so haven restarts nothing there; `haven node maintenance " + at.get()
                     + " off` first");
+        }
+        if (g.isClone()) {
+            return new Control.Action(List.of(new Command.Restart(g.id(), at)), "ok: clone " + name + members + " restarts: every"
+                    + " instance stops (what starts after it first), then instances start again");
         }
         return new Control.Action(List.of(new Command.Restart(g.id(), at)), "ok: group " + name + members + " restarts: it stops on "
                 + at.get() + " (what starts after it first) and starts there again");

@@ -312,4 +312,27 @@ class ClusterStateTest {
         assertThat(cleared.controls().isEmpty()).isTrue();
         assertThat(cleared.controls()).isEqualTo(haven.cib.AdminControls.NONE);
     }
+
+    @Test
+    void aClonesInstancesStartReleaseAndLeaveWithALostNode() {
+        GroupId app = GroupId.of("app");
+        ClusterState s = applyEach(ClusterState.EMPTY, new Command.SetClones(app, new TreeSet<>(List.of(A, B))));
+        assertThat(s.group(app).instances()).containsExactly(A, B);
+        assertThat(s.group(app).mayBeActive()).as("a listed node may run an instance at once").containsExactly(A, B);
+        s = applyEach(s, new Command.InstanceStarted(app, A), new Command.InstanceStarted(app, C));
+        assertThat(s.group(app).startedOn()).as("only a listed node's report counts").containsExactly(A);
+
+        s = applyEach(s, new Command.SetClones(app, new TreeSet<>(List.of(B, C))));
+        assertThat(s.group(app).mayBeActive()).as("A may still run one until it says it stopped").containsExactly(A, B, C);
+        assertThat(s.group(app).startedOn()).as("A is no longer counted started").isEmpty();
+        ClusterState early = s.apply(List.of(new Command.InstanceReleased(app, B)));
+        assertThat(early.group(app).mayBeActive()).as("a listed node's release is ignored").contains(B);
+        s = applyEach(s, new Command.InstanceReleased(app, A), new Command.InstanceStarted(app, C));
+        assertThat(s.group(app).mayBeActive()).containsExactly(B, C);
+
+        s = applyEach(s, new Command.NodeLost(C));
+        assertThat(s.group(app).mayBeActive()).containsExactly(B);
+        assertThat(s.group(app).startedOn()).as("nothing runs on a lost node").isEmpty();
+        assertThat(s.group(app).assigned()).isEmpty();
+    }
 }

@@ -51,6 +51,9 @@ class CodecTest {
                 new Command.Restart(WEB, Optional.of(A)),
                 new Command.Restart(WEB, Optional.empty()),
                 new Command.SetNodeMaintenance(B, true),
+                new Command.SetClones(WEB, new TreeSet<>(List.of(B, A))),
+                new Command.InstanceStarted(WEB, A),
+                new Command.InstanceReleased(WEB, B),
                 new Command.Cleanup(SITE, Optional.of(A)),
                 new Command.Cleanup(SITE, Optional.empty()),
                 new Command.Connectivity(A, 2),
@@ -80,6 +83,7 @@ class CodecTest {
                 new Command.BarrierArrive("done", "a", 1, List.of("a"), 1000, A, 9, 4)));
         s = s.apply(List.of(new Command.SetDisabled(DB, true), new Command.SetManaged(WEB, false), new Command.Restart(WEB, Optional.of(A)),
                 new Command.SetNodeMaintenance(B, true), new Command.Move(DB, Optional.of(A), Optional.of(1_700_000_001_000L))));
+        s = s.apply(List.of(new Command.SetClones(GroupId.of("app"), new TreeSet<>(List.of(A, B))), new Command.InstanceStarted(GroupId.of("app"), A)));
         return s;
     }
 

@@ -173,6 +173,15 @@ final class RandomInputs {
             List<haven.cib.Command> reports = new ArrayList<>();
             for (var e : s.groups().entrySet()) {
                 GroupState g = e.getValue();
+                if (in.config().group(e.getKey()).map(GroupConfig::isClone).orElse(false)) {
+                    for (NodeId n : g.instances()) {
+                        if (in.online().contains(n) && !g.startedOn().contains(n)) reports.add(new haven.cib.Command.InstanceStarted(e.getKey(), n));
+                    }
+                    for (NodeId n : g.mayBeActive()) {
+                        if (in.online().contains(n) && !g.instances().contains(n)) reports.add(new haven.cib.Command.InstanceReleased(e.getKey(), n));
+                    }
+                    continue;
+                }
                 for (NodeId n : g.mayBeActive()) {
                     if (in.online().contains(n) && !g.assigned().equals(Optional.of(n))) {
                         reports.add(new haven.cib.Command.Released(e.getKey(), n, g.generation()));
