@@ -36,20 +36,22 @@ public final class SchedulerBench {
     /**
      * {@code constraints}: with them, every group past the first 1% has on average one order (after an earlier group,
      * three in four mandatory) and one colocation (with an earlier group: a quarter mandatory, the rest scored, a third
-     * of those apart) and one in four a location score; drawn from a fixed seed.
+     * of those apart) and one in four a location score, and 100 of the first 1% are clones of 3 instances (which the
+     * later groups' orders and colocations may name); drawn from a fixed seed.
      */
     public record Workload(int groups, int nodes, boolean constraints) {}
 
-    public record Result(Workload workload, int constraintCount, double coldMs, double steadyMs, double replanMs) {
+    public record Result(Workload workload, int constraintCount, int clones, double coldMs, double steadyMs, double replanMs) {
         public String json() {
-            return String.format(java.util.Locale.ROOT, "{\"groups\":%d,\"nodes\":%d,\"constraints\":%d,\"clones\":0,\"cold_ms\":%.1f,"
-                    + "\"steady_ms\":%.1f,\"replan_ms\":%.1f}", workload.groups(), workload.nodes(), constraintCount, coldMs, steadyMs,
+            return String.format(java.util.Locale.ROOT, "{\"groups\":%d,\"nodes\":%d,\"constraints\":%d,\"clones\":%d,\"cold_ms\":%.1f,"
+                    + "\"steady_ms\":%.1f,\"replan_ms\":%.1f}", workload.groups(), workload.nodes(), constraintCount, clones, coldMs, steadyMs,
                     replanMs);
         }
 
         public String text() {
-            return String.format(java.util.Locale.ROOT, "%,7d groups x %d nodes, %,7d constraints: cold %7.1f ms, unchanged %6.1f ms,"
-                    + " after a node loss %6.1f ms", workload.groups(), workload.nodes(), constraintCount, coldMs, steadyMs, replanMs);
+            return String.format(java.util.Locale.ROOT, "%,7d groups x %d nodes, %,7d constraints, %d clones: cold %7.1f ms, unchanged"
+                    + " %6.1f ms, after a node loss %6.1f ms", workload.groups(), workload.nodes(), constraintCount, clones, coldMs, steadyMs,
+                    replanMs);
         }
     }
 
@@ -59,6 +61,7 @@ public final class SchedulerBench {
         ClusterConfig config = config(w);
         int constraints = config.groups().stream().mapToInt(g -> g.placement().colocations().size() + g.placement().after().size()
                 + g.placement().locations().size()).sum();
+        int clones = (int) config.groups().stream().filter(GroupConfig::isClone).count();
         Set<NodeId> all = new TreeSet<>(config.nodeIds());
         Plan cold = Scheduler.plan(SchedulerInput.of(config, ClusterState.EMPTY, all, Set.of(), NOW));
         double coldMs = median(() -> Scheduler.plan(SchedulerInput.of(config, ClusterState.EMPTY, all, Set.of(), NOW)), runs, warmups);
@@ -68,7 +71,7 @@ public final class SchedulerBench {
         NodeId lost = config.nodeIds().get(0);
         survivors.remove(lost);
         double replanMs = median(() -> Scheduler.plan(SchedulerInput.of(config, placed, survivors, Set.of(lost), NOW)), runs, warmups);
-        return new Result(w, constraints, coldMs, steadyMs, replanMs);
+        return new Result(w, constraints, clones, coldMs, steadyMs, replanMs);
     }
 
     /**
@@ -86,6 +89,9 @@ public final class SchedulerBench {
                     groups.put(a.group(), new haven.cib.GroupState(a.node(), ++generation, new TreeSet<>(Set.of(a.node().get())), true));
                 } else if (c instanceof Command.Assign a) {
                     groups.put(a.group(), new haven.cib.GroupState(Optional.empty(), generation, new TreeSet<>(), false));
+                } else if (c instanceof Command.SetClones k) {
+                    groups.put(k.group(), new haven.cib.GroupState(Optional.empty(), 0, k.nodes(), false, k.nodes(), new java.util.TreeMap<>(),
+                            Optional.empty(), k.nodes()));
                 }
             }
             ClusterState s = new ClusterState(1, generation, groups, new TreeSet<>(), new java.util.TreeMap<>(), List.of());
@@ -130,6 +136,8 @@ public final class SchedulerBench {
             resources.add(new ResourceConfig(r, "process", Map.of("command", "/bin/true"), d, d, Duration.ofSeconds(2), d));
             GroupConfig g = new GroupConfig(GroupId.of("g" + i), List.of(r), Optional.empty());
             if (w.constraints() && i >= free) g = g.withPlacement(rules(rnd, i, nodes));
+            if (w.constraints() && i < Math.min(100, free)) g = g.withPlacement(new PlacementRules(List.of(), List.of(), List.of(),
+                    Optional.empty(), new java.util.TreeMap<>(), 3));
             groups.add(g);
         }
         return new ClusterConfig("bench", "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 7800, 7480,
