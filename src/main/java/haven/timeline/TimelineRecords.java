@@ -61,6 +61,16 @@ public final class TimelineRecords {
                     && !next.group(r.group()).mayBeActive().contains(r.node()) -> out.add(change("group", "group " + r.group() + " stopped on " + r.node()
                     + " (generation " + r.generation() + ")", "group", r.group().name(), "node", r.node().name(), "state", "stopped",
                     "generation", r.generation()));
+            case Command.InstanceStarted st when !s.group(st.group()).startedOn().contains(st.node())
+                    && next.group(st.group()).startedOn().contains(st.node()) -> out.add(change("group", "clone " + st.group() + " running on "
+                    + st.node(), "group", st.group().name(), "node", st.node().name(), "state", "started"));
+            case Command.InstanceReleased r when s.group(r.group()).mayBeActive().contains(r.node())
+                    && !next.group(r.group()).mayBeActive().contains(r.node()) -> out.add(change("group", "clone " + r.group() + " stopped on "
+                    + r.node(), "group", r.group().name(), "node", r.node().name(), "state", "stopped"));
+            case Command.SetClones k when !s.group(k.group()).instances().equals(k.nodes()) -> out.add(change("placement", "clone "
+                    + k.group() + " instances on " + k.nodes() + ", were on " + s.group(k.group()).instances(), "group", k.group().name(),
+                    "nodes", k.nodes().stream().map(NodeId::name).toList(), "previous",
+                    s.group(k.group()).instances().stream().map(NodeId::name).toList()));
             case Command.NodeLost l when mentions(s, l.node()) -> out.add(change("node-lost", l.node() + " lost: out of the view and"
                     + " its lease has run out, so nothing of it runs; its groups may start elsewhere", "node", l.node().name()));
             default -> { }
