@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
             FenceCommand.class,
             AgentCommand.class,
             AddCommand.class,
+            ImportCommand.class,
+            ImportCommand.Simulate.class,
             haven.lab.LabCommand.class,
             haven.cts.CtsCommand.class,
             DemoCommand.class,

@@ -31,9 +31,10 @@ public record Policy(boolean stickiness, int migrationThreshold, Duration failur
 
     /**
      * Among the nodes a group may run on that score the same (placement scores, then the preferred node), which one:
-     * {@code PREFERRED}, the one running the fewest groups (haven's first rule); {@code BALANCED}, the one with the
-     * largest share of its scarcest capacity free, then the fewest groups (spreads memory, not counts); {@code PACKED},
-     * the fullest that still fits, then the most groups (fills nodes one by one, so whole nodes stay free).
+     * {@code PREFERRED}, the one running the fewest groups (haven's first rule); {@code BALANCED}, the one with more
+     * capacity free in more units, then the fewest groups (spreads memory, not counts; Pacemaker's balanced); {@code PACKED},
+     * the one whose scarcest unit is the fullest that still fits, then the most groups (fills nodes one by one, so whole
+     * nodes stay free; Pacemaker's minimal fills nodes in their order instead).
      */
     public enum Strategy {
         PREFERRED, BALANCED, PACKED

@@ -56,7 +56,9 @@ final class Preferences {
                 else onlyOn.retainAll(holders);
             }
             for (NodeId n : decided.nodesOf(c)) {
-                parts.computeIfAbsent(n, k -> new ArrayList<>(2)).add(new Part(label, c.score()));
+                // A mandatory colocation only rules the other nodes out (onlyOn above): as in Pacemaker, it adds no
+                // score where it holds, so the group's own location scores still choose among those nodes.
+                if (!Score.always(c.score())) parts.computeIfAbsent(n, k -> new ArrayList<>(2)).add(new Part(label, c.score()));
                 if (Score.never(c.score())) {
                     if (apart.isEmpty()) apart = new java.util.HashMap<>(4);
                     apart.putIfAbsent(n, "kept apart from " + c.with() + ", which runs here");

@@ -333,6 +333,9 @@ public final class Scheduler {
         if (target.equals(state.moves().get(group.id()))) return "moved there by an administrator" + replica;
         if (group.preferredNode().equals(Optional.of(target))) return "preferred node" + (scored.isEmpty() ? "" : ", " + scored) + replica;
         if (!scored.isEmpty()) return "highest placement " + scored + replica;
+        List<String> with = group.placement().colocations().stream().filter(c -> haven.config.Score.always(c.score()))
+                .map(c -> c.with().name()).toList();
+        if (!with.isEmpty()) return "colocated with " + String.join(", ", with) + replica;
         return switch (strategy) {
             case PREFERRED -> "least loaded eligible node";
             case BALANCED -> "the eligible node with the most capacity free, by the balanced strategy";

@@ -15,7 +15,7 @@ final class Strategies {
         return switch (strategy) {
             case PREFERRED -> candidateLoad < bestLoad;
             case BALANCED -> {
-                int c = Double.compare(util.freeShare(candidate), util.freeShare(best));
+                int c = util.compareFree(candidate, best);
                 yield c > 0 || c == 0 && candidateLoad < bestLoad;
             }
             case PACKED -> {

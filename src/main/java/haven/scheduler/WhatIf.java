@@ -109,7 +109,7 @@ public final class WhatIf {
     }
 
     /** What the nodes would report once they did as told: started where assigned, released elsewhere. */
-    private static List<Command> reports(ClusterConfig config, ClusterState s, Set<NodeId> up) {
+    static List<Command> reports(ClusterConfig config, ClusterState s, Set<NodeId> up) {
         List<Command> out = new ArrayList<>();
         for (var e : s.groups().entrySet()) {
             GroupState g = e.getValue();
