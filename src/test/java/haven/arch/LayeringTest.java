@@ -26,7 +26,7 @@ class LayeringTest {
             .layer("process")                                // process groups and runs, for every edge that starts programs
             .layer("replication")                            // the replicated directory: its layer, stream and replicas
             .layer("executor", "fencing", "ping", "membership")  // edges
-            .layer("guard", "services", "validation")        // force-off over executor steps; haven add; checks that ask agents
+            .layer("guard", "services", "validation", "pacemaker") // force-off over executor steps; haven add; checks that ask agents; CIB import
             .layer("events", "timeline")
             .beside("timeline", "events")
             .layer("api")
