@@ -82,15 +82,8 @@ final class ClonePlacement {
         for (NodeId n : gs.instances()) {
             if (out.size() < limit && allowed.test(n)) out.add(n);
         }
-        List<NodeId> more = nodes.stream().filter(n -> !out.contains(n) && allowed.test(n))
-                .sorted(Comparator.comparingLong((NodeId n) -> -prefs.score(n))
-                        .thenComparing(n -> !group.preferredNode().equals(Optional.of(n)))
-                        .thenComparing(n -> load.getOrDefault(n, 0)).thenComparing(Comparator.naturalOrder()))
-                .toList();
-        for (NodeId n : more) {
-            if (out.size() >= limit) break;
-            out.add(n);
-        }
+        InstancePlacement.fillUpTo(out, limit, nodes, allowed, Comparator.comparingLong((NodeId n) -> -prefs.score(n))
+                .thenComparing(n -> !group.preferredNode().equals(Optional.of(n))).thenComparing(n -> load.getOrDefault(n, 0)));
         return out;
     }
 

@@ -103,14 +103,19 @@ final class InstancePlacement {
             if (out.size() >= limit) break;
             if (allowed.test(n)) out.add(n);
         }
+        fillUpTo(out, limit, nodes, allowed, Comparator.comparing((NodeId n) -> !group.preferredNode().equals(Optional.of(n)))
+                .thenComparing(n -> load.getOrDefault(n, 0)));
+        return out;
+    }
+
+    /** Adds the allowed nodes not in {@code out} yet, best first by {@code order} (then by name), until it holds {@code limit}. */
+    static void fillUpTo(SortedSet<NodeId> out, long limit, List<NodeId> nodes, Predicate<NodeId> allowed, Comparator<NodeId> order) {
+        if (out.size() >= limit) return;
         List<NodeId> more = nodes.stream().filter(n -> !out.contains(n) && allowed.test(n))
-                .sorted(Comparator.comparing((NodeId n) -> !group.preferredNode().equals(Optional.of(n)))
-                        .thenComparing(n -> load.getOrDefault(n, 0)).thenComparing(Comparator.naturalOrder()))
-                .toList();
+                .sorted(order.thenComparing(Comparator.naturalOrder())).toList();
         for (NodeId n : more) {
             if (out.size() >= limit) break;
             out.add(n);
         }
-        return out;
     }
 }

@@ -40,10 +40,7 @@ class ClonesLabTest {
     }
 
     private static String haven(int node, String... args) {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of(args));
-        Exec.Result r = Exec.run(Duration.ofSeconds(60), Netns.execIn(LAYOUT.nodeNamespace(node), cmd.toArray(String[]::new)));
-        assertThat(r.code()).as("haven %s: %s %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r.out();
+        return LabCli.ok(LAYOUT, node, args);
     }
 
     /** The nodes whose nginx (by the PID in its pid file) is alive. */

@@ -27,11 +27,8 @@ class DayTwoControlsLabTest {
     @RegisterExtension
     static final SharedLab lab = new SharedLab(LAYOUT).settled();
 
-    private static Exec.Result haven(int node, String... args) {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of(args));
-        Exec.Result r = Exec.run(Duration.ofSeconds(60), Netns.execIn(LAYOUT.nodeNamespace(node), cmd.toArray(String[]::new)));
-        assertThat(r.code()).as("haven %s: %s %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r;
+    private static String haven(int node, String... args) {
+        return LabCli.ok(LAYOUT, node, args);
     }
 
     /** The PID in node {@code i}'s nginx pid file, if its server runs. */
@@ -98,7 +95,7 @@ class DayTwoControlsLabTest {
         haven(2, "resource", "disable", "site");
         long disableMs = await("web stopped everywhere", t, () -> lab.cluster().vipHolders().isEmpty() && !served()
                 && serverPid(h).isEmpty());
-        assertThat(haven(2, "status").out()).contains("DISABLED");
+        assertThat(haven(2, "status")).contains("DISABLED");
         assertThat(watch(Duration.ofSeconds(3))).as("a disabled group stays stopped").containsExactly("[] not served");
         t = System.nanoTime();
         haven(2, "resource", "enable", "site");
@@ -106,7 +103,7 @@ class DayTwoControlsLabTest {
 
         int u = holder();
         haven(2, "resource", "unmanage", "site");
-        assertThat(haven(2, "status").out()).contains("UNMANAGED");
+        assertThat(haven(2, "status")).contains("UNMANAGED");
         kill(serverPid(u).orElseThrow());
         assertThat(watch(Duration.ofSeconds(5))).as("unmanaged: the dead server is neither restarted nor failed over")
                 .containsExactly("[" + u + "] not served");
@@ -117,7 +114,7 @@ class DayTwoControlsLabTest {
 
         int m = holder();
         haven(2, "node", "maintenance", LAYOUT.nodeName(m), "on");
-        assertThat(haven(2, "status").out()).contains("MAINTENANCE: left alone");
+        assertThat(haven(2, "status")).contains("MAINTENANCE: left alone");
         kill(serverPid(m).orElseThrow());
         assertThat(watch(Duration.ofSeconds(5))).as("n%d in maintenance: its dead server is left alone", m)
                 .containsExactly("[" + m + "] not served");
@@ -130,11 +127,11 @@ class DayTwoControlsLabTest {
         t = System.nanoTime();
         haven(2, "resource", "move", "site", LAYOUT.nodeName(to), "--for", "4s");
         await("web on n" + to, t, () -> lab.cluster().vipHolders().equals(List.of(to)) && served());
-        long moveEndMs = await("the move's end", t, () -> !haven(2, "status").out().contains("moved to"));
+        long moveEndMs = await("the move's end", t, () -> !haven(2, "status").contains("moved to"));
         assertThat(moveEndMs).as("the move lasted its 4 s").isGreaterThanOrEqualTo(4_000);
         assertThat(watch(Duration.ofSeconds(3))).as("once the move ends web stays where it runs").containsExactly("[" + to + "] served");
 
-        String log = haven(2, "log", "--since", "5m").out();
+        String log = haven(2, "log", "--since", "5m");
         assertThat(log).contains("group web restarting (back on " + LAYOUT.nodeName(h) + ")", "group web restarted",
                 "group web disabled", "group web enabled", "group web unmanaged", "group web managed again",
                 LAYOUT.nodeName(m) + " in maintenance", LAYOUT.nodeName(m) + " out of maintenance", "the move of group web lasts until",

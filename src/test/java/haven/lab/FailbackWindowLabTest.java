@@ -29,11 +29,8 @@ class FailbackWindowLabTest {
     static final SharedLab lab = new SharedLab(LAYOUT).settled();
 
     /** The haven CLI run inside node {@code node}'s namespace, as an operator on that machine would. */
-    private static Exec.Result haven(int node, String... args) {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of(args));
-        Exec.Result r = Exec.run(Duration.ofSeconds(60), Netns.execIn(LAYOUT.nodeNamespace(node), cmd.toArray(String[]::new)));
-        assertThat(r.code()).as("haven %s: %s %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r;
+    private static String haven(int node, String... args) {
+        return LabCli.ok(LAYOUT, node, args);
     }
 
     /** The one node holding web's address, waiting until exactly one does and {@code ok} accepts it. */

@@ -47,22 +47,15 @@ class UtilizationLabTest {
     }
 
     private static Exec.Result haven(int node, String... args) {
-        List<String> cmd = HavenRuntime.current().javaCommand(HavenRuntime.proberOptions(), "haven.cli.Main", List.of(args));
-        return Exec.run(Duration.ofSeconds(60), Netns.execIn(LAYOUT.nodeNamespace(node), cmd.toArray(String[]::new)));
+        return LabCli.run(LAYOUT, node, args);
     }
 
     private static String ok(int node, String... args) {
-        Exec.Result r = haven(node, args);
-        assertThat(r.code()).as("haven %s: %s %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r.out();
+        return LabCli.ok(LAYOUT, node, args);
     }
 
     private static List<Integer> holders(String address) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 1; i <= LAYOUT.nodes(); i++) {
-            if (Netns.ipv4Addresses(LAYOUT.nodeNamespace(i)).contains(address)) out.add(i);
-        }
-        return out;
+        return LabCli.holders(LAYOUT, address);
     }
 
     private static void await(String what, Supplier<Boolean> done) {
