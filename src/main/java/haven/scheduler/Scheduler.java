@@ -331,6 +331,13 @@ public final class Scheduler {
         String replica = group.isPromotable() && state.group(group.id()).instances().contains(target) ? "; its replica is promoted" : "";
         String scored = prefs.explain(target);
         if (target.equals(state.moves().get(group.id()))) return "moved there by an administrator" + replica;
+        // A promotable group's primary goes to the most current copy first (InstancePlacement.best): say so when it decided.
+        java.util.SortedMap<NodeId, Long> scores = state.group(group.id()).scores();
+        Long mine = scores.get(target);
+        if (group.isPromotable() && mine != null && scores.size() > 1
+                && scores.entrySet().stream().allMatch(e -> e.getKey().equals(target) || e.getValue() < mine)) {
+            return "highest promotion score (" + mine + ")" + replica;
+        }
         if (group.preferredNode().equals(Optional.of(target))) return "preferred node" + (scored.isEmpty() ? "" : ", " + scored) + replica;
         if (!scored.isEmpty()) return "highest placement " + scored + replica;
         List<String> with = group.placement().colocations().stream().filter(c -> haven.config.Score.always(c.score()))
