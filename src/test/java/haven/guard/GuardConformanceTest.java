@@ -45,6 +45,16 @@ class GuardConformanceTest {
         System.out.println("both guards logged:\n  " + String.join("\n  ", nat));
     }
 
+    /**
+     * The scenario on each guard, without comparing their logs: for a race whose winner is timing (whether the first
+     * look or the second finds a process in the middle of an exec), what both must do is asserted in the scenario.
+     */
+    private void eachGuard(Scenario scenario) throws Exception {
+        run(GuardKind.JAVA, scenario);
+        Assumptions.assumeTrue(GuardCommand.nativeBinary().isPresent(), "the native guard was not built (no C compiler): Java half only");
+        run(GuardKind.NATIVE, scenario);
+    }
+
     private List<String> run(GuardKind kind, Scenario scenario) throws Exception {
         Path sub = Files.createDirectories(dir.resolve(kind.name().toLowerCase()));
         try (GuardRun g = new GuardRun(kind, sub)) {
@@ -184,7 +194,9 @@ class GuardConformanceTest {
     @Test
     void aMarkedProcessCaughtInAnExecIsStillKilled() throws Exception {
         for (int round = 0; round < 3; round++) {
-            both(g -> {
+            // Each guard alone: one may find the exec'ing process on its first look, the other only on its second
+            // (a CI run saw the native guard kill it at once and the Java one a look later); both must kill it.
+            eachGuard(g -> {
                 String marker = g.marker("exec");
                 ProcessGroup reexec = g.markedReexec(marker);
                 g.start(60_000);

@@ -136,7 +136,7 @@ class PromotablePlacementTest {
         s = commit(s, new Command.PromotionScore(g("db"), n("n2"), Optional.of(-1_000_000L)),
                 new Command.PromotionScore(g("db"), n("n3"), Optional.of(100L)));
         Plan p = plan(c, s, nodes("n2", "n3"), nodes("n1"));
-        assertThat(p.commands()).contains(new Command.Assign(g("db"), Optional.of(n("n3")), "least loaded eligible node; its replica is promoted"));
+        assertThat(p.commands()).contains(new Command.Assign(g("db"), Optional.of(n("n3")), "highest promotion score (100); its replica is promoted"));
         assertThat(p.explanations().get(g("db")).decision()).contains("promotion scores n2 -1000000, n3 100");
         // With n3 gone too, the only replica left is behind: no primary rather than a stale one.
         ClusterState afterN1 = applied(s, p);
@@ -157,7 +157,7 @@ class PromotablePlacementTest {
         assertThat(p.commands()).containsExactly(new Command.Assign(g("db"), Optional.empty(), "move to n3"));
         ClusterState released = commit(applied(s, p), new Command.Released(g("db"), n("n2"), 1));
         assertThat(plan(c, released, ALL3, Set.of()).commands()).contains(
-                new Command.Assign(g("db"), Optional.of(n("n3")), "least loaded eligible node; its replica is promoted"));
+                new Command.Assign(g("db"), Optional.of(n("n3")), "highest promotion score (11); its replica is promoted"));
         // Once promoted, a primary keeps its role: a replica's higher score moves nothing.
         ClusterState started = commit(s, new Command.PromotionScore(g("db"), n("n2"), Optional.of(22L)), new Command.Started(g("db"), n("n2"), 1));
         started = commit(started, new Command.PromotionScore(g("db"), n("n3"), Optional.of(31L)));
@@ -187,7 +187,7 @@ class PromotablePlacementTest {
         // Once n2 reported (it holds more), it is promoted.
         ClusterState reported = commit(s, new Command.PromotionScore(g("db"), n("n2"), Optional.of(21L)));
         assertThat(plan(c, reported, nodes("n2", "n3"), nodes("n1")).commands()).contains(
-                new Command.Assign(g("db"), Optional.of(n("n2")), "least loaded eligible node; its replica is promoted"));
+                new Command.Assign(g("db"), Optional.of(n("n2")), "highest promotion score (21); its replica is promoted"));
         // An instance that failed instead of reporting is not waited for.
         ClusterState failed = commit(s, new Command.ResourceFailed(r("pg"), n("n2"), NOW - 1_000, "start failed", haven.cib.FailureScope.LOCAL));
         assertThat(plan(c, failed, nodes("n2", "n3"), nodes("n1")).commands()).contains(
