@@ -88,18 +88,10 @@ final class DayTwoControl {
      * past a capacity): refused instead, with what is free there.
      */
     static void checkFits(NodeStatus s, GroupConfig g, NodeId n) {
-        if (g.placement().needs().isEmpty() || s.state().group(g.id()).assigned().equals(Optional.of(n))) return;
-        var capacity = s.config().node(n).orElseThrow().capacity();
-        var used = NodeStatus.used(s.config(), s.state(), n);
-        for (var need : g.placement().needs().entrySet()) {
-            long has = capacity.getOrDefault(need.getKey(), 0L);
-            long free = has - used.getOrDefault(need.getKey(), 0L);
-            if (need.getValue() > free) {
-                throw ApiError.conflict(g.id() + " needs " + need.getKey() + " " + need.getValue() + " and " + n + " has " + Math.max(0, free)
-                        + " free of " + has + "; move it to a node with room (`haven status` shows each node's capacity and use),"
-                        + " or free some there first");
-            }
-        }
+        haven.scheduler.Utilization.shortfall(s.config(), s.state(), g, n).ifPresent(x -> {
+            throw ApiError.conflict(g.id() + " needs " + x.unit() + " " + x.need() + " and " + n + " has " + x.free() + " free of " + x.has()
+                    + "; move it to a node with room (`haven status` shows each node's capacity and use), or free some there first");
+        });
     }
 
     /** The end of a move given {@code for}, from now; refused when it is not a duration or is out of range. */

@@ -88,7 +88,7 @@ public final class HaTree {
         m.put("maintenance", s.state().controls().nodeMaintenance().contains(n.id()));
         if (!n.capacity().isEmpty()) {
             m.put("capacity", n.capacity());
-            m.put("used", NodeStatus.used(s.config(), s.state(), n.id()));
+            m.put("used", haven.scheduler.Utilization.usedOn(s.config(), s.state(), n.id()));
         }
         m.put("ping_reachable", s.state().connectivity().get(n.id()));
         List<String> groups = new ArrayList<>();

@@ -45,7 +45,7 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
             nm.put("maintenance", state.controls().nodeMaintenance().contains(n));
             config.node(n).filter(c -> !c.capacity().isEmpty()).ifPresent(c -> {
                 nm.put("capacity", c.capacity());
-                nm.put("used", used(config, state, n));
+                nm.put("used", haven.scheduler.Utilization.usedOn(config, state, n));
             });
             nodes.add(nm);
         }
@@ -117,23 +117,6 @@ public record NodeStatus(ClusterConfig config, NodeId self, ClusterState state, 
         }
         gm.put("resources", rs);
         return gm;
-    }
-
-    /**
-     * What the groups that occupy {@code n} (assigned there, an instance there, or possibly still active there) use of
-     * each unit of its capacity, as the scheduler counts it.
-     */
-    public static java.util.SortedMap<String, Long> used(ClusterConfig config, ClusterState state, NodeId n) {
-        java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
-        config.node(n).ifPresent(c -> c.capacity().keySet().forEach(u -> out.put(u, 0L)));
-        for (GroupConfig g : config.groups()) {
-            if (g.placement().needs().isEmpty()) continue;
-            GroupState gs = state.group(g.id());
-            if (gs.assigned().equals(Optional.of(n)) || gs.instances().contains(n) || gs.mayBeActive().contains(n)) {
-                g.placement().needs().forEach((u, amount) -> out.merge(u, amount, Long::sum));
-            }
-        }
-        return out;
     }
 
     /** A group's day-two controls, in the status and the /ha tree alike. */

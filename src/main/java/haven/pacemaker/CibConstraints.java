@@ -78,8 +78,7 @@ final class CibConstraints {
             } else if (op.equals("defined")) {
                 add(locations, g, "{ where: " + attribute + ", score: " + score + " }");
             } else if (op.equals("not_defined")) {
-                // A node without the attribute: every node minus those that have it, as a "never" on those with it
-                // only when the score is -inf would be exact; otherwise it cannot be written as one where:.
+                // haven's where: tests for an attribute, not for its absence.
                 warnings.add(Cib.where(x) + ": not_defined is not imported; write where: on the attribute the other nodes have");
             } else if (OPERATIONS.containsKey(op) && !attribute.startsWith("#")) {
                 add(locations, g, "{ where: " + Values.quoted(attribute + OPERATIONS.get(op) + value) + ", score: " + score + " }");

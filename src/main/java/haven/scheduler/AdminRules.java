@@ -57,6 +57,11 @@ final class AdminRules {
         return Optional.empty();
     }
 
+    /** A group kept from running, as `haven why` says it: stopped when disabled, else waiting for {@code blocked}. */
+    static String blockedDecision(GroupConfig group, AdminControls controls, String blocked) {
+        return (disabled(group, controls) ? "stopped: " : "waiting: ") + blocked;
+    }
+
     /** Where a restarted group starts again, once stopped everywhere. */
     static Optional<NodeId> restartTarget(GroupConfig group, AdminControls controls) {
         return Optional.ofNullable(controls.restarting().get(group.id()));

@@ -39,7 +39,7 @@ final class ClonePlacement {
                     "cold start: waiting for every node to join (or the start-up grace to pass) before the first placement", reasons), false);
         }
         if (want.equals(gs.instances())) {
-            String decision = want.isEmpty() ? blocked.map(b -> (AdminRules.disabled(group, state.controls()) ? "stopped: " : "waiting: ") + b)
+            String decision = want.isEmpty() ? blocked.map(b -> AdminRules.blockedDecision(group, state.controls(), b))
                     .orElse("cannot run anywhere: no eligible node") : "instances on " + names(want) + started(gs);
             return new Decision(List.of(), new Explanation(Optional.empty(), decision, reasons), false);
         }

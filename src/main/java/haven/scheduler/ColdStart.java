@@ -54,24 +54,18 @@ public final class ColdStart {
         for (int round = 0; round < ROUNDS; round++) {
             Plan p = Scheduler.plan(SchedulerInput.of(config, s, up, Set.of(), nowEpochMs));
             if (!p.commands().isEmpty()) s = s.apply(p.commands());
-            List<Command> reports = WhatIf.reports(config, s, up);
+            List<Command> reports = new java.util.ArrayList<>(WhatIf.reports(config, s, up));
             // A promotable group's instances report a promotion score as their agents would (all equal), or it waits.
             for (GroupConfig g : config.groups()) {
                 if (!g.isPromotable()) continue;
                 for (NodeId n : s.group(g.id()).instances()) {
-                    if (!s.group(g.id()).scores().containsKey(n)) reports = append(reports, new Command.PromotionScore(g.id(), n, java.util.Optional.of(1L)));
+                    if (!s.group(g.id()).scores().containsKey(n)) reports.add(new Command.PromotionScore(g.id(), n, java.util.Optional.of(1L)));
                 }
             }
             if (!reports.isEmpty()) s = s.apply(reports);
             if (p.commands().isEmpty() && reports.isEmpty()) return new Outcome(s, true);
         }
         return new Outcome(s, false);
-    }
-
-    private static List<Command> append(List<Command> list, Command c) {
-        List<Command> out = new java.util.ArrayList<>(list);
-        out.add(c);
-        return out;
     }
 
     private static String names(java.util.Collection<NodeId> nodes) {

@@ -174,7 +174,7 @@ public final class Scheduler {
                 + (zone.equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId()) + ")").orElse("");
         if (want.equals(current)) {
             String decision = current.map(n -> "runs on " + n + window)
-                    .orElse(blocked.map(b -> (AdminRules.disabled(group, state.controls()) ? "stopped: " : "waiting: ") + b)
+                    .orElse(blocked.map(b -> AdminRules.blockedDecision(group, state.controls(), b))
                             .orElse("cannot run anywhere: no eligible node"));
             return new GroupDecision(List.of(), new Explanation(want, decision, reasons));
         }

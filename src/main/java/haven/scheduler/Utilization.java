@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * A group that occupies a node stays within it even if the config lowered the node's capacity since: a capacity
  * change moves nothing by itself. A cluster whose groups need nothing shares {@link #NONE}.
  */
-final class Utilization {
+public final class Utilization {
     static final Utilization NONE = new Utilization(Map.of());
 
     private final Map<NodeId, SortedMap<String, Long>> capacity;
@@ -41,6 +41,27 @@ final class Utilization {
         return u;
     }
 
+    /** What a node lacks for a group: the first unit short, what the group needs of it, what is free and what the node has. */
+    public record Shortfall(String unit, long need, long free, long has) {}
+
+    /**
+     * What {@code node} lacks to take {@code group} on top of what occupies it in {@code state}, if anything: for the API,
+     * which refuses a move the scheduler would never carry out, with the same count.
+     */
+    public static Optional<Shortfall> shortfall(ClusterConfig config, ClusterState state, GroupConfig group, NodeId node) {
+        return of(config, state).shortOf(group, node, state.group(group.id()));
+    }
+
+    /** What the groups occupying {@code node} use of each unit it offers (and of any other unit they need). */
+    public static SortedMap<String, Long> usedOn(ClusterConfig config, ClusterState state, NodeId node) {
+        SortedMap<String, Long> out = new java.util.TreeMap<>();
+        config.node(node).ifPresent(c -> c.capacity().keySet().forEach(u -> out.put(u, 0L)));
+        for (GroupConfig g : config.groups()) {
+            if (occupied(state.group(g.id())).contains(node)) g.placement().needs().forEach((u, amount) -> out.merge(u, amount, Long::sum));
+        }
+        return out;
+    }
+
     /** The nodes where a group uses its needs now. */
     static java.util.Set<NodeId> occupied(GroupState gs) {
         TreeSet<NodeId> out = new TreeSet<>(gs.mayBeActive());
@@ -51,15 +72,17 @@ final class Utilization {
 
     /** Why {@code n} cannot take {@code group} on top of what it runs, if it cannot. */
     Optional<String> lacks(GroupConfig group, NodeId n, GroupState gs) {
+        return shortOf(group, n, gs).map(s -> s.has() == 0 ? "no " + s.unit() + " capacity (needs " + s.need() + ")"
+                : "not enough " + s.unit() + ": needs " + s.need() + ", " + s.free() + " free of " + s.has());
+    }
+
+    private Optional<Shortfall> shortOf(GroupConfig group, NodeId n, GroupState gs) {
         if (this == NONE || group.placement().needs().isEmpty() || occupied(gs).contains(n)) return Optional.empty();
-        SortedMap<String, Long> cap = capacity.getOrDefault(n, java.util.Collections.emptySortedMap());
-        Map<String, Long> use = used.getOrDefault(n, Map.of());
         for (var e : group.placement().needs().entrySet()) {
-            long has = cap.getOrDefault(e.getKey(), 0L);
-            long free = has - use.getOrDefault(e.getKey(), 0L);
+            long free = free(n, e.getKey());
             if (e.getValue() > free) {
-                return Optional.of(has == 0 ? "no " + e.getKey() + " capacity (needs " + e.getValue() + ")"
-                        : "not enough " + e.getKey() + ": needs " + e.getValue() + ", " + Math.max(0, free) + " free of " + has);
+                long has = capacity.getOrDefault(n, java.util.Collections.emptySortedMap()).getOrDefault(e.getKey(), 0L);
+                return Optional.of(new Shortfall(e.getKey(), e.getValue(), Math.max(0, free), has));
             }
         }
         return Optional.empty();
